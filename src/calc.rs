@@ -1,0 +1,204 @@
+//! Exact arithmetic for the report: sums, rates and the one rounding rule.
+//!
+//! The report shows amounts in 万元 and percents to 2 places, rounded
+//! 四舍五入 (half away from zero). Every rounding in selfeval goes through
+//! [`round2`]; nothing else calls `round_dp`.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// 四舍五入 to `dp` places (half away from zero, as 财政 reports do).
+pub fn round_half_up(x: Decimal, dp: u32) -> Decimal {
+    x.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// 四舍五入 to 2 places: the report's rounding for amounts and percents.
+pub fn round2(x: Decimal) -> Decimal {
+    round_half_up(x, 2)
+}
+
+/// `part ÷ whole × 100`, unrounded; `None` when `whole` is zero.
+pub fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
+    if whole.is_zero() {
+        None
+    } else {
+        part.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(whole)
+    }
+}
+
+/// `part ÷ whole × 100`, rounded to 2 places as the report shows it.
+pub fn percent2(part: Decimal, whole: Decimal) -> Option<Decimal> {
+    percent(part, whole).map(round2)
+}
+
+/// Sum of a list of decimals, `None` on overflow.
+pub fn sum<'a>(xs: impl IntoIterator<Item = &'a Decimal>) -> Option<Decimal> {
+    xs.into_iter()
+        .try_fold(Decimal::ZERO, |acc, x| acc.checked_add(*x))
+}
+
+/// Simple arithmetic mean; `None` for an empty list.
+pub fn mean<'a>(xs: impl IntoIterator<Item = &'a Decimal>) -> Option<Decimal> {
+    let v: Vec<&Decimal> = xs.into_iter().collect();
+    if v.is_empty() {
+        return None;
+    }
+    sum(v.iter().copied())?.checked_div(Decimal::from(v.len()))
+}
+
+/// Formats a decimal with exactly 2 places ("18.40"), as the report prints.
+pub fn fmt2(x: Decimal) -> String {
+    format!("{:.2}", round2(x))
+}
+
+/// Formats a percent value (45.64 meaning 45.64%) as "45.64%".
+pub fn fmt_pct(x: Decimal) -> String {
+    format!("{}%", fmt2(x))
+}
+
+/// Formats a plain amount the shortest exact way ("3378", "152.93").
+pub fn fmt_num(x: Decimal) -> String {
+    x.normalize().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn ties_round_up_not_to_even() {
+        assert_eq!(round2(d("0.125")), d("0.13"));
+        assert_eq!(round2(d("0.135")), d("0.14"));
+        assert_eq!(round2(d("2.345")), d("2.35"));
+        assert_eq!(round2(d("-2.345")), d("-2.35"));
+        assert_eq!(round2(d("18.3975")), d("18.40"));
+        assert_eq!(round2(d("0.124999")), d("0.12"));
+    }
+
+    #[test]
+    fn report_rates() {
+        assert_eq!(percent2(d("658.54"), d("1443")), Some(d("45.64")));
+        assert_eq!(percent2(d("3623.35"), d("18860")), Some(d("19.21")));
+        assert_eq!(percent2(d("3435.35"), d("18672")), Some(d("18.40")));
+        assert_eq!(percent2(d("1401.82"), d("841.32")), Some(d("166.62")));
+        assert_eq!(percent2(d("1"), Decimal::ZERO), None);
+    }
+
+    #[test]
+    fn mean_and_format() {
+        let xs = [d("90.33"), d("90"), d("96.30")];
+        assert_eq!(mean(&xs).map(round2), Some(d("92.21")));
+        assert_eq!(mean(&[]), None);
+        assert_eq!(fmt_pct(d("18.4")), "18.40%");
+        assert_eq!(fmt_num(d("3378.00")), "3378");
+    }
+}
+
+/// An xlsx number as the decimal a person typed: Rust prints the shortest
+/// text that reads back as the same f64 ("1079.19", not
+/// "1079.1900000000000546"), and that text is parsed exactly. `None` for
+/// NaN, infinities and magnitudes a `Decimal` cannot hold.
+pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
+    if !x.is_finite() || x.abs() >= 7.9e28 {
+        return None;
+    }
+    let s = format!("{x}");
+    s.parse::<Decimal>().ok().map(|d| d.normalize())
+}
+
+/// A decimal for an xlsx cell: the one place money becomes a float.
+pub fn to_f64(x: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    x.to_f64().unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod boundary_tests {
+    use super::*;
+
+    #[test]
+    fn floats_become_the_typed_decimal() {
+        assert_eq!(decimal_from_f64(1079.19).unwrap().to_string(), "1079.19");
+        assert_eq!(decimal_from_f64(0.4564).unwrap().to_string(), "0.4564");
+        assert_eq!(
+            decimal_from_f64(0.1 + 0.2).unwrap().to_string(),
+            "0.30000000000000004"
+        );
+        assert_eq!(decimal_from_f64(3378.0).unwrap().to_string(), "3378");
+        assert_eq!(decimal_from_f64(1e-7).unwrap().to_string(), "0.0000001");
+        assert!(decimal_from_f64(f64::NAN).is_none());
+        assert!(decimal_from_f64(1e300).is_none());
+    }
+}
+
+/// Budget line score of the standard 自评表: 分值 × 执行率, capped at 分值,
+/// with 执行率 in percent rounded to 2 places first (as finance systems do).
+pub fn budget_score(weight: Decimal, rate_pct: Decimal) -> Decimal {
+    let rate = round2(rate_pct)
+        .min(Decimal::ONE_HUNDRED)
+        .max(Decimal::ZERO);
+    round2(weight * rate / Decimal::ONE_HUNDRED)
+}
+
+/// Score of a higher-is-better indicator: full marks when actual ≥ target,
+/// else actual ÷ target × 分值 (2 places).
+pub fn higher_score(weight: Decimal, target: Decimal, actual: Decimal) -> Decimal {
+    if actual >= target || target <= Decimal::ZERO {
+        weight
+    } else {
+        round2((actual / target * weight).max(Decimal::ZERO))
+    }
+}
+
+/// Score of a lower-is-better indicator: full marks when actual ≤ target,
+/// falling linearly to 0 at twice the target.
+pub fn lower_score(weight: Decimal, target: Decimal, actual: Decimal) -> Decimal {
+    if actual <= target {
+        weight
+    } else if target <= Decimal::ZERO || actual >= target * Decimal::TWO {
+        Decimal::ZERO
+    } else {
+        round2((Decimal::TWO * target - actual) / target * weight)
+    }
+}
+
+/// The grade of a total score: 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60.
+pub fn grade(total: Decimal) -> &'static str {
+    if total >= Decimal::from(90) {
+        "优"
+    } else if total >= Decimal::from(80) {
+        "良"
+    } else if total >= Decimal::from(60) {
+        "中"
+    } else {
+        "差"
+    }
+}
+
+#[cfg(test)]
+mod score_tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn scores_follow_the_standard_form() {
+        assert_eq!(budget_score(d("10"), d("4.527")), d("0.45"));
+        assert_eq!(budget_score(d("10"), d("150")), d("10.00"));
+        assert_eq!(higher_score(d("10"), d("700"), d("1161")), d("10"));
+        assert_eq!(higher_score(d("10"), d("700"), d("350")), d("5.00"));
+        assert_eq!(lower_score(d("10"), d("100"), d("150")), d("5.00"));
+        assert_eq!(lower_score(d("10"), d("100"), d("250")), d("0"));
+        assert_eq!(grade(d("90")), "优");
+        assert_eq!(grade(d("89.99")), "良");
+        assert_eq!(grade(d("60")), "中");
+        assert_eq!(grade(d("59.99")), "差");
+    }
+}

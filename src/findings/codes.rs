@@ -1,0 +1,232 @@
+//! The catalog of finding codes: one enum, one exhaustive `match`.
+//!
+//! Ids are stable and never reused: `SE0xx` reading a file, `SE1xx` the
+//! form's structure, `SE2xx` single values, `SE3xx` totals and rates
+//! recomputed, `SE4xx` figures against the province or across files.
+//! `selfeval codes` prints this table and a test keeps `docs/codes.md` equal.
+
+use super::Severity;
+use serde::Serialize;
+
+/// Every kind of finding selfeval can report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Code {
+    FileUnreadable,
+    NotCityForm,
+    TemplateVersion,
+    SheetUnreadable,
+    ForeignFile,
+    MissingSheet,
+    LabelMismatch,
+    RequiredEmpty,
+    WrongType,
+    NegativeAmount,
+    RateOutOfRange,
+    WrongUnit,
+    WrongYear,
+    SpendOrder,
+    SpendRateMismatch,
+    CompletionRateMismatch,
+    ExecRateMismatch,
+    ScoreTotalMismatch,
+    BudgetMismatch,
+    PlanMismatch,
+    UnknownCity,
+    DuplicateCity,
+    MissingCity,
+}
+
+/// What the catalog knows of a code.
+pub struct CodeInfo {
+    /// Stable id, e.g. "SE302".
+    pub id: &'static str,
+    pub severity: Severity,
+    /// Short Chinese title for tables.
+    pub title: &'static str,
+    /// Message template; `{label}`, `{expected}`, `{found}`, `{detail}`
+    /// are filled in by [`super::Finding::at`].
+    pub template: &'static str,
+    /// How a city clerk fixes it, in plain Chinese.
+    pub fix: &'static str,
+}
+
+impl Code {
+    /// All codes, in catalog order.
+    pub const ALL: &'static [Code] = &[
+        Code::FileUnreadable,
+        Code::NotCityForm,
+        Code::TemplateVersion,
+        Code::SheetUnreadable,
+        Code::ForeignFile,
+        Code::MissingSheet,
+        Code::LabelMismatch,
+        Code::RequiredEmpty,
+        Code::WrongType,
+        Code::NegativeAmount,
+        Code::RateOutOfRange,
+        Code::WrongUnit,
+        Code::WrongYear,
+        Code::SpendOrder,
+        Code::SpendRateMismatch,
+        Code::CompletionRateMismatch,
+        Code::ExecRateMismatch,
+        Code::ScoreTotalMismatch,
+        Code::BudgetMismatch,
+        Code::PlanMismatch,
+        Code::UnknownCity,
+        Code::DuplicateCity,
+        Code::MissingCity,
+    ];
+
+    pub fn info(self) -> CodeInfo {
+        use Severity::*;
+        let (id, severity, title, template, fix) = match self {
+            Code::FileUnreadable => (
+                "SE001", Error, "文件无法读取",
+                "无法作为 Excel 工作簿读取：{detail}",
+                "请用 Excel 或 WPS 打开该文件，确认能正常打开后“另存为” .xlsx 格式（不要设置打开密码），再重新报送。",
+            ),
+            Code::NotCityForm => (
+                "SE002", Error, "不是自评表",
+                "该工作簿不是城镇老旧小区改造绩效自评表：{detail}",
+                "请使用省厅下发的自评表模板（可用 selfeval template 生成）填报，不要改动工作表名称。",
+            ),
+            Code::TemplateVersion => (
+                "SE003", Error, "模板版本不符",
+                "模板版本应为 {expected}，实为 {found}",
+                "请改用本年度省厅下发的最新模板重新填报；不要手工修改“模板版本”单元格。",
+            ),
+            Code::SheetUnreadable => (
+                "SE004", Error, "工作表无法读取",
+                "工作表内容已损坏，无法读取：{detail}",
+                "请在 Excel 或 WPS 中打开该工作表检查内容，另存为新的 .xlsx 文件后重新报送。",
+            ),
+            Code::ForeignFile => (
+                "SE005", Info, "已跳过非工作簿文件",
+                "已跳过：{detail}",
+                "无需处理；如该文件本应是自评表，请另存为 .xlsx 格式。",
+            ),
+            Code::MissingSheet => (
+                "SE101", Error, "缺少工作表",
+                "缺少工作表「{expected}」",
+                "请使用省厅下发的模板，不要删除或重命名工作表。",
+            ),
+            Code::LabelMismatch => (
+                "SE102", Error, "表头或栏目被改动",
+                "此处应为栏目「{expected}」，实为「{found}」",
+                "请不要插入、删除行列或改动栏目名称；把栏目恢复到模板原位置后，再填写右侧数据。",
+            ),
+            Code::RequiredEmpty => (
+                "SE201", Error, "必填项为空",
+                "「{label}」为必填项，但未填写",
+                "请在该单元格填写{expected}。",
+            ),
+            Code::WrongType => (
+                "SE202", Error, "数据类型不对",
+                "「{label}」应填写{expected}，实为「{found}」",
+                "请只填写数字（不带单位、空格或文字说明）；文字说明请写在备注或偏差原因栏。",
+            ),
+            Code::NegativeAmount => (
+                "SE203", Error, "数值为负",
+                "「{label}」不能为负数，实为 {found}",
+                "请核对后填写不小于 0 的数值。",
+            ),
+            Code::RateOutOfRange => (
+                "SE204", Error, "比率超出范围",
+                "「{label}」应在 {expected} 之间，实为 {found}",
+                "比率请按百分比格式填写，例如 45.64%（不是 4564%）；请核对分子分母后重新计算。",
+            ),
+            Code::WrongUnit => (
+                "SE205", Error, "金额单位不对",
+                "金额单位应为「{expected}」，实为「{found}」",
+                "请把金额统一换算为万元填写，并把“金额单位”填为 万元。",
+            ),
+            Code::WrongYear => (
+                "SE206", Error, "年度不符",
+                "年度应为 {expected}，实为 {found}",
+                "请填写本次自评的年度。",
+            ),
+            Code::SpendOrder => (
+                "SE301", Error, "支出、到位、预算大小关系不对",
+                "应满足 实际支出 ≤ 到位资金 ≤ 预算指标，{detail}",
+                "请核对三项金额：实际支出不能超过到位资金，到位资金不能超过省级下达的预算指标。",
+            ),
+            Code::SpendRateMismatch => (
+                "SE302", Error, "支出率计算有误",
+                "支出率应为 实际支出 ÷ 预算指标 = {expected}，实为 {found}",
+                "请按 实际支出 ÷ 预算指标 重新计算支出率（四舍五入保留 2 位小数的百分比）。",
+            ),
+            Code::CompletionRateMismatch => (
+                "SE303", Error, "完成率计算有误",
+                "「{label}」应为 实际完成 ÷ 改造计划 = {expected}，实为 {found}",
+                "请按 实际完成 ÷ 改造计划 重新计算完成率（百分比，保留 2 位小数）。",
+            ),
+            Code::ExecRateMismatch => (
+                "SE304", Error, "预算执行率计算有误",
+                "执行率应为 全年执行数 ÷ 全年预算数 = {expected}，实为 {found}",
+                "请按 全年执行数 ÷ 全年预算数 重新计算执行率（百分比，保留 2 位小数）。",
+            ),
+            Code::ScoreTotalMismatch => (
+                "SE305", Error, "总分与各项得分之和不符",
+                "总分应为各项得分之和 {expected}，实为 {found}",
+                "请把资金执行得分与各项指标得分相加后填写总分。",
+            ),
+            Code::BudgetMismatch => (
+                "SE401", Error, "预算指标与省级下达数不符",
+                "「{label}」应为省级下达数 {expected} 万元，实为 {found}",
+                "请按省财政厅下达文件（粤财建〔2023〕77号）填写本市预算指标，单位万元。",
+            ),
+            Code::PlanMismatch => (
+                "SE402", Error, "改造计划与省级下达任务不符",
+                "「{label}」应为省级下达计划 {expected}，实为 {found}",
+                "请按省下达的改造任务清单填写计划数，实际完成数填在“实际完成”栏。",
+            ),
+            Code::UnknownCity => (
+                "SE403", Error, "地市名称无法识别",
+                "地市「{found}」不在本年度补助名单中（{detail}）",
+                "请在“基本信息”表的“地市”栏填写规范的地市全称，例如 汕头市。",
+            ),
+            Code::DuplicateCity => (
+                "SE404", Error, "同一地市重复报送",
+                "{found} 报送了不止一份自评表：{detail}",
+                "请确认哪一份是最终版本，只保留一份后再汇总。",
+            ),
+            Code::MissingCity => (
+                "SE405", Error, "缺少地市自评表",
+                "未收到 {expected} 的自评表",
+                "请向该市催报自评表，收齐后重新运行汇总。",
+            ),
+        };
+        CodeInfo {
+            id,
+            severity,
+            title,
+            template,
+            fix,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for c in Code::ALL {
+            let id = c.id();
+            assert!(id.starts_with("SE") && id.len() == 5, "{id}");
+            assert!(seen.insert(id), "duplicate id {id}");
+        }
+    }
+}

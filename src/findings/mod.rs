@@ -1,0 +1,158 @@
+//! Findings: what selfeval reports about a workbook, with a stable code,
+//! a severity and a location a city clerk can go to.
+
+pub mod codes;
+
+pub use codes::Code;
+use serde::Serialize;
+
+/// How bad a finding is. `Error` makes the run exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+            Severity::Info => "提示",
+        }
+    }
+}
+
+/// Where in a workbook a finding points, and what the spot is called.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loc {
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+    /// The field's label as the form shows it, e.g. "实际支出".
+    pub label: String,
+}
+
+impl Loc {
+    pub fn cell(sheet: &str, cell: impl ToString, label: &str) -> Self {
+        Loc {
+            sheet: Some(sheet.to_string()),
+            cell: Some(cell.to_string()),
+            label: label.to_string(),
+        }
+    }
+
+    pub fn sheet(sheet: &str) -> Self {
+        Loc {
+            sheet: Some(sheet.to_string()),
+            cell: None,
+            label: String::new(),
+        }
+    }
+
+    pub fn file() -> Self {
+        Loc::default()
+    }
+}
+
+/// One reported problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// The stable id ("SE302"), serialised as `code`.
+    #[serde(rename = "code", serialize_with = "ser_code")]
+    pub code: Code,
+    pub file: String,
+    pub city: Option<String>,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+    pub message: String,
+    pub expected: Option<String>,
+    pub found: Option<String>,
+    /// How to fix it (如何修改).
+    pub fix: String,
+}
+
+fn ser_code<S: serde::Serializer>(c: &Code, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(c.id())
+}
+
+impl Finding {
+    /// The one way to build a finding: code, place, expected and found.
+    /// `detail` fills the `{detail}` slot of templates that have one.
+    pub fn at(
+        code: Code,
+        loc: &Loc,
+        expected: Option<String>,
+        found: Option<String>,
+        detail: &str,
+    ) -> Self {
+        let info = code.info();
+        let fill = |t: &str| {
+            t.replace("{label}", &loc.label)
+                .replace("{expected}", expected.as_deref().unwrap_or("（无）"))
+                .replace("{found}", found.as_deref().unwrap_or("（空）"))
+                .replace("{detail}", detail)
+        };
+        let (message, fix) = (fill(info.template), fill(info.fix));
+        Finding {
+            severity: info.severity,
+            code,
+            file: String::new(),
+            city: None,
+            sheet: loc.sheet.clone(),
+            cell: loc.cell.clone(),
+            message,
+            expected,
+            found,
+            fix,
+        }
+    }
+
+    /// "汕头市.xlsx 资金执行!B7" style location for terminal and tables.
+    pub fn place(&self) -> String {
+        match (&self.sheet, &self.cell) {
+            (Some(s), Some(c)) => format!("{s}!{c}"),
+            (Some(s), None) => s.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Findings sorted for display: errors first, then by file, sheet, cell.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.severity, &a.file, &a.sheet, &a.cell, a.code)
+            .cmp(&(b.severity, &b.file, &b.sheet, &b.cell, b.code))
+    });
+}
+
+/// Counts of (errors, warnings, infos).
+pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    let n = |s| findings.iter().filter(|f| f.severity == s).count();
+    (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_is_filled() {
+        let f = Finding::at(
+            Code::SpendRateMismatch,
+            &Loc::cell("资金执行", "B7", "支出率"),
+            Some("45.64%".into()),
+            Some("46.00%".into()),
+            "",
+        );
+        assert_eq!(
+            f.message,
+            "支出率应为 实际支出 ÷ 预算指标 = 45.64%，实为 46.00%"
+        );
+        assert_eq!(f.place(), "资金执行!B7");
+        assert_eq!(f.severity, Severity::Error);
+        assert!(!f.message.contains('{'));
+    }
+}

@@ -1,0 +1,359 @@
+//! Domain types read by every stage: a city's [`Submission`], the
+//! province's issued figures ([`Params`]), and the per-city figures the
+//! summary is built from ([`CityFigures`]).
+
+use crate::calc;
+use crate::read::{RawWorkbook, Value};
+use crate::spec::{FieldSpec, FormSpec, Kind};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// A field's value after reading it as its kind says.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// Nothing in the cell.
+    Missing,
+    /// A number (a percent is kept as the stored fraction).
+    Number(Decimal),
+    /// Text: for text fields, chosen options and allowed words (未验收).
+    Text(String),
+    /// A value the kind cannot take; `found` is what the cell shows.
+    Bad { found: String },
+    /// A formula whose result was never saved: unknown, never 0.
+    NoCache { formula: String },
+}
+
+/// One city workbook, read and typed against the form spec.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub path: PathBuf,
+    /// Path as shown to users, relative to the input folder.
+    pub name: String,
+    pub raw: RawWorkbook,
+    pub values: HashMap<String, Parsed>,
+}
+
+impl Submission {
+    /// Types every field of the spec; fields on missing sheets are Missing.
+    pub fn build(path: PathBuf, name: String, raw: RawWorkbook, form: &FormSpec) -> Self {
+        let mut values = HashMap::new();
+        for f in form.fields() {
+            let parsed = match raw.sheet(&f.sheet) {
+                Some(sheet) => match (sheet.get(f.cell), sheet.formulas.get(&f.cell)) {
+                    (Value::Empty, Some(formula)) => Parsed::NoCache {
+                        formula: formula.clone(),
+                    },
+                    (v, _) => parse(v, f),
+                },
+                None => Parsed::Missing,
+            };
+            values.insert(f.id.clone(), parsed);
+        }
+        Submission {
+            path,
+            name,
+            raw,
+            values,
+        }
+    }
+
+    pub fn parsed(&self, id: &str) -> &Parsed {
+        static MISSING: Parsed = Parsed::Missing;
+        self.values.get(id).unwrap_or(&MISSING)
+    }
+
+    /// The number in field `id`, if it holds one.
+    pub fn num(&self, id: &str) -> Option<Decimal> {
+        match self.parsed(id) {
+            Parsed::Number(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// A percent field as a percent value (0.4564 → 45.64).
+    pub fn pct(&self, id: &str) -> Option<Decimal> {
+        self.num(id)
+            .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
+    }
+
+    pub fn text(&self, id: &str) -> Option<&str> {
+        match self.parsed(id) {
+            Parsed::Text(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The city as typed in 基本信息 (trimmed, inner spaces removed).
+    pub fn city_text(&self) -> Option<String> {
+        self.text("info.city")
+            .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
+    }
+}
+
+/// Reads one cell as the field's kind says.
+pub fn parse(v: &Value, f: &FieldSpec) -> Parsed {
+    if v.is_empty() {
+        return Parsed::Missing;
+    }
+    let bad = || Parsed::Bad { found: v.shown() };
+    match f.kind {
+        Kind::Text => match v {
+            Value::Text(s) => Parsed::Text(s.trim().to_string()),
+            Value::Error(_) => bad(),
+            other => Parsed::Text(other.shown()),
+        },
+        Kind::Date => match v {
+            Value::Date(d) => Parsed::Text(d.clone()),
+            Value::Text(s) => Parsed::Text(s.trim().to_string()),
+            _ => bad(),
+        },
+        Kind::Choice => match v {
+            Value::Text(s) if f.options.iter().any(|o| o == s.trim()) => {
+                Parsed::Text(s.trim().to_string())
+            }
+            _ => bad(),
+        },
+        Kind::Year | Kind::Amount | Kind::Decimal | Kind::Count | Kind::Percent | Kind::Score => {
+            let n = match v {
+                Value::Number(x) => calc::decimal_from_f64(*x),
+                Value::Text(s) => {
+                    let t = s.trim();
+                    if f.allow_text.iter().any(|w| w == t) {
+                        return Parsed::Text(t.to_string());
+                    }
+                    plain_number(t)
+                }
+                _ => None,
+            };
+            match n {
+                Some(d) if matches!(f.kind, Kind::Count | Kind::Year) && !d.fract().is_zero() => {
+                    bad()
+                }
+                Some(d) => Parsed::Number(d),
+                None => bad(),
+            }
+        }
+    }
+}
+
+/// "3378" or "-12.5" typed as text; anything else is not a plain number.
+fn plain_number(t: &str) -> Option<Decimal> {
+    let ok = !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+        && t.chars().filter(|c| *c == '.').count() <= 1
+        && t.rfind('-').is_none_or(|i| i == 0);
+    if ok {
+        t.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// The four task measures of 表2-3.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Measures {
+    /// 建筑面积, 万平方米.
+    pub area: Decimal,
+    pub households: Decimal,
+    pub buildings: Decimal,
+    pub communities: Decimal,
+}
+
+impl Measures {
+    pub fn get(&self, key: &str) -> Option<Decimal> {
+        match key {
+            "area" => Some(self.area),
+            "households" => Some(self.households),
+            "buildings" => Some(self.buildings),
+            "communities" => Some(self.communities),
+            _ => None,
+        }
+    }
+
+    pub fn set(&mut self, key: &str, v: Decimal) {
+        match key {
+            "area" => self.area = v,
+            "households" => self.households = v,
+            "buildings" => self.buildings = v,
+            "communities" => self.communities = v,
+            _ => {}
+        }
+    }
+
+    /// Chinese name of a measure key, as 表2-3 heads it.
+    pub fn zh(key: &str) -> &'static str {
+        match key {
+            "area" => "改造建筑面积（万平方米）",
+            "households" => "改造户数（户）",
+            "buildings" => "改造楼栋数（栋）",
+            "communities" => "改造小区数（个）",
+            _ => "",
+        }
+    }
+}
+
+/// The three tiered coefficients of the allocation formula.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Coefficients {
+    /// 财力补助系数 (8 / 9 / 10).
+    pub fiscal: Decimal,
+    /// 绩效评价调节系数 (0.90 / 0.95 / 1).
+    pub performance: Decimal,
+    /// 项目库系数 (0.90 / 1 / 1.10).
+    pub project: Decimal,
+}
+
+/// What the province issued to one city.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CityParams {
+    pub name: String,
+    /// 预算指标, 万元.
+    pub budget: Decimal,
+    /// 改造计划 (粤财建〔2023〕77号).
+    pub plan: Measures,
+    pub coef: Coefficients,
+}
+
+/// A 表1-1 target: "≥ 700", "= 是".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    /// What it measures: a measure key, "started", "living", "satisfaction".
+    pub key: String,
+    /// "≥", "≤" or "=".
+    pub op: String,
+    pub value: TargetValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum TargetValue {
+    Number(Decimal),
+    Text(String),
+}
+
+/// The province's own line of 表2-2 (省本级).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProvinceOwn {
+    pub budget: Decimal,
+    pub arrived: Decimal,
+    pub spent: Decimal,
+}
+
+/// The province's issued figures for a year (省级参数表).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Params {
+    pub year: i64,
+    pub fund: String,
+    /// 资金总额, 万元.
+    pub total: Decimal,
+    pub province_own: ProvinceOwn,
+    /// In the report's order.
+    pub cities: Vec<CityParams>,
+    /// Factor weights in percent, by measure key.
+    pub weights: Measures,
+    pub targets: Vec<Target>,
+    /// Where they were read from, for the run's summary line.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+impl Params {
+    /// The issued city for a name as a clerk typed it: exact, or with the
+    /// "市" the clerk left out ("汕头" → "汕头市").
+    pub fn resolve_city(&self, typed: &str) -> Option<&CityParams> {
+        let t: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
+        self.cities
+            .iter()
+            .find(|c| c.name == t)
+            .or_else(|| self.cities.iter().find(|c| c.name == format!("{t}市")))
+    }
+
+    /// Amount available to cities: 资金总额 − 省本级.
+    pub fn cities_total(&self) -> Decimal {
+        self.total - self.province_own.budget
+    }
+}
+
+/// A city's figures as the summary uses them, taken from its workbook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CityFigures {
+    pub city: String,
+    pub file: String,
+    pub budget: Decimal,
+    pub arrived: Decimal,
+    pub spent: Decimal,
+    pub plan: Measures,
+    pub actual: Measures,
+    /// The six 附件1 counts, in column order.
+    pub benefits: [Decimal; 6],
+    /// 验收合格率 in percent; `None` for 未验收.
+    pub acceptance: Option<Decimal>,
+    /// 满意度 in percent.
+    pub satisfaction: Decimal,
+    /// 开工目标完成率 in percent, from 自评评分.
+    pub started: Option<Decimal>,
+    /// 群众居住条件是否改善, from 自评评分.
+    pub living: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::embedded_specs;
+
+    #[test]
+    fn parses_by_kind() {
+        let (form, _) = embedded_specs().unwrap();
+        let f = |id: &str| form.field(id).unwrap().clone();
+        assert_eq!(
+            parse(&Value::Number(152.93), &f("exec.spent")),
+            Parsed::Number("152.93".parse().unwrap())
+        );
+        assert_eq!(
+            parse(&Value::Text(" 3378 ".into()), &f("exec.budget")),
+            Parsed::Number(3378.into())
+        );
+        assert!(matches!(
+            parse(&Value::Text("约3千".into()), &f("exec.budget")),
+            Parsed::Bad { .. }
+        ));
+        assert!(matches!(
+            parse(&Value::Number(12.5), &f("actual.households")),
+            Parsed::Bad { .. }
+        ));
+        assert_eq!(
+            parse(&Value::Text("未验收".into()), &f("benefit.acceptance")),
+            Parsed::Text("未验收".into())
+        );
+        assert!(matches!(
+            parse(&Value::Text("未验收".into()), &f("benefit.satisfaction")),
+            Parsed::Bad { .. }
+        ));
+        assert_eq!(
+            parse(&Value::Number(13800000000.0), &f("info.phone")),
+            Parsed::Text("13800000000".into())
+        );
+        assert_eq!(
+            parse(&Value::Text("  ".into()), &f("info.city")),
+            Parsed::Missing
+        );
+        assert!(matches!(
+            parse(&Value::Text("可能".into()), &f("ind.living.actual")),
+            Parsed::Bad { .. }
+        ));
+        assert!(matches!(
+            parse(&Value::Error("#DIV/0!".into()), &f("exec.rate")),
+            Parsed::Bad { .. }
+        ));
+        assert!(matches!(
+            parse(&Value::Text("1-2".into()), &f("exec.rate")),
+            Parsed::Bad { .. }
+        ));
+    }
+}

@@ -1,0 +1,269 @@
+//! Reads the province's issued figures from 省级参数表.xlsx.
+//!
+//! A clerk edits that workbook in Excel, so columns are found by their
+//! header text, not their position, and every problem names the sheet and
+//! cell to fix.
+
+use crate::calc;
+use crate::cellref::CellRef;
+use crate::error::{Error, Result};
+use crate::model::{CityParams, Coefficients, Measures, Params, ProvinceOwn, Target, TargetValue};
+use crate::read::{self, RawSheet, RawWorkbook, Value};
+use rust_decimal::Decimal;
+
+pub const SHEET_BASIC: &str = "基本参数";
+pub const SHEET_CITIES: &str = "地市下达";
+pub const SHEET_WEIGHTS: &str = "因素权重";
+pub const SHEET_TARGETS: &str = "绩效目标";
+
+/// Labels of 基本参数 (column A), values in column B.
+pub const BASIC_YEAR: &str = "年度";
+pub const BASIC_FUND: &str = "资金名称";
+pub const BASIC_TOTAL: &str = "资金总额（万元）";
+pub const BASIC_OWN_BUDGET: &str = "省本级预算指标（万元）";
+pub const BASIC_OWN_ARRIVED: &str = "省本级到位资金（万元）";
+pub const BASIC_OWN_SPENT: &str = "省本级实际支出（万元）";
+
+/// Headers of 地市下达.
+pub const H_CITY: &str = "地市";
+pub const H_BUDGET: &str = "预算指标（万元）";
+pub const H_PLAN: [(&str, &str); 4] = [
+    ("area", "计划建筑面积（万平方米）"),
+    ("households", "计划户数（户）"),
+    ("buildings", "计划楼栋数（栋）"),
+    ("communities", "计划小区数（个）"),
+];
+pub const H_FISCAL: &str = "财力补助系数";
+pub const H_PERF: &str = "绩效评价调节系数";
+pub const H_PROJECT: &str = "项目库系数";
+
+/// 因素权重 rows: factor label → measure key.
+pub const WEIGHT_ROWS: [(&str, &str); 4] = [
+    ("area", "改造建筑面积"),
+    ("households", "改造户数"),
+    ("buildings", "改造楼栋数"),
+    ("communities", "改造小区个数"),
+];
+
+/// Headers of 绩效目标.
+pub const T_HEADERS: [&str; 6] = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "比较",
+    "目标值",
+    "汇总口径",
+];
+
+/// 汇总口径 words → what the target is compared with.
+pub const TARGET_KEYS: [(&str, &str); 7] = [
+    ("小区数", "communities"),
+    ("户数", "households"),
+    ("楼栋数", "buildings"),
+    ("建筑面积", "area"),
+    ("开工目标完成率", "started"),
+    ("居住条件改善", "living"),
+    ("满意度", "satisfaction"),
+];
+
+/// Reads a params workbook from bytes; `origin` names it in messages.
+pub fn from_bytes(bytes: Vec<u8>, origin: &str) -> Result<Params> {
+    let err = |detail: String| Error::Params {
+        path: origin.to_string(),
+        detail,
+    };
+    let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.to_string()))?;
+    let mut p = parse(&wb).map_err(err)?;
+    p.origin = origin.to_string();
+    Ok(p)
+}
+
+fn sheet<'a>(wb: &'a RawWorkbook, name: &str) -> std::result::Result<&'a RawSheet, String> {
+    let s = wb
+        .sheet(name)
+        .ok_or_else(|| format!("缺少工作表「{name}」"))?;
+    match &s.problem {
+        Some(p) => Err(format!("工作表「{name}」无法读取：{p}")),
+        None => Ok(s),
+    }
+}
+
+fn num_at(s: &RawSheet, c: CellRef) -> std::result::Result<Decimal, String> {
+    match s.get(c) {
+        Value::Number(x) => {
+            calc::decimal_from_f64(*x).ok_or_else(|| format!("{}!{c} 的数值无法使用", s.name))
+        }
+        Value::Text(t) => t
+            .trim()
+            .parse()
+            .map_err(|_| format!("{}!{c} 应为数字，实为「{t}」", s.name)),
+        Value::Empty => Err(format!("{}!{c} 为空，应填写数字", s.name)),
+        other => Err(format!(
+            "{}!{c} 应为数字，实为「{}」",
+            s.name,
+            other.shown()
+        )),
+    }
+}
+
+fn text_at(s: &RawSheet, c: CellRef) -> String {
+    match s.get(c) {
+        Value::Empty => String::new(),
+        v => v.shown().trim().to_string(),
+    }
+}
+
+/// Finds the row holding `label` in column A, for key–value sheets.
+fn row_of(s: &RawSheet, label: &str) -> std::result::Result<u32, String> {
+    (0..200)
+        .find(|r| text_at(s, CellRef::new(*r, 0)) == label)
+        .ok_or_else(|| format!("工作表「{}」的 A 列找不到「{label}」", s.name))
+}
+
+/// Finds a header row containing all `headers` and returns it with the
+/// column of each header.
+fn header_cols(s: &RawSheet, headers: &[&str]) -> std::result::Result<(u32, Vec<u32>), String> {
+    for r in 0..20 {
+        let cols: Vec<Option<u32>> = headers
+            .iter()
+            .map(|h| (0..60).find(|c| text_at(s, CellRef::new(r, *c)) == *h))
+            .collect();
+        if cols.iter().all(|c| c.is_some()) {
+            return Ok((r, cols.into_iter().flatten().collect()));
+        }
+    }
+    Err(format!(
+        "工作表「{}」找不到表头：{}",
+        s.name,
+        headers.join("、")
+    ))
+}
+
+fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
+    let basic = sheet(wb, SHEET_BASIC)?;
+    let val = |label: &str| -> std::result::Result<Decimal, String> {
+        num_at(basic, CellRef::new(row_of(basic, label)?, 1))
+    };
+    let year = val(BASIC_YEAR)?;
+    let fund = text_at(basic, CellRef::new(row_of(basic, BASIC_FUND)?, 1));
+    let total = val(BASIC_TOTAL)?;
+    let province_own = ProvinceOwn {
+        budget: val(BASIC_OWN_BUDGET)?,
+        arrived: val(BASIC_OWN_ARRIVED)?,
+        spent: val(BASIC_OWN_SPENT)?,
+    };
+
+    let cs = sheet(wb, SHEET_CITIES)?;
+    let mut headers = vec![H_CITY, H_BUDGET];
+    headers.extend(H_PLAN.iter().map(|(_, h)| *h));
+    headers.extend([H_FISCAL, H_PERF, H_PROJECT]);
+    let (hr, cols) = header_cols(cs, &headers)?;
+    let mut cities = Vec::new();
+    for r in hr + 1..hr + 1000 {
+        let name = text_at(cs, CellRef::new(r, cols[0]));
+        if name.is_empty() {
+            break;
+        }
+        let n = |i: usize| num_at(cs, CellRef::new(r, cols[i]));
+        let mut plan = Measures::default();
+        for (i, (key, _)) in H_PLAN.iter().enumerate() {
+            plan.set(key, n(2 + i)?);
+        }
+        if cities.iter().any(|c: &CityParams| c.name == name) {
+            return Err(format!(
+                "{SHEET_CITIES}!{} 地市「{name}」重复",
+                CellRef::new(r, cols[0])
+            ));
+        }
+        cities.push(CityParams {
+            name,
+            budget: n(1)?,
+            plan,
+            coef: Coefficients {
+                fiscal: n(6)?,
+                performance: n(7)?,
+                project: n(8)?,
+            },
+        });
+    }
+    if cities.is_empty() {
+        return Err(format!("工作表「{SHEET_CITIES}」没有地市数据"));
+    }
+
+    let ws = sheet(wb, SHEET_WEIGHTS)?;
+    let mut weights = Measures::default();
+    for (key, label) in WEIGHT_ROWS {
+        weights.set(key, num_at(ws, CellRef::new(row_of(ws, label)?, 1))?);
+    }
+    if weights.area + weights.households + weights.buildings + weights.communities
+        != Decimal::ONE_HUNDRED
+    {
+        return Err(format!("「{SHEET_WEIGHTS}」的四项权重之和应为 100"));
+    }
+
+    let ts = sheet(wb, SHEET_TARGETS)?;
+    let (hr, tc) = header_cols(ts, &T_HEADERS)?;
+    let mut targets = Vec::new();
+    for r in hr + 1..hr + 100 {
+        let t = |i: usize| text_at(ts, CellRef::new(r, tc[i]));
+        if t(2).is_empty() {
+            break;
+        }
+        let kw = t(5);
+        let key = TARGET_KEYS
+            .iter()
+            .find(|(w, _)| *w == kw)
+            .map(|(_, k)| k.to_string())
+            .ok_or_else(|| {
+                format!(
+                    "{SHEET_TARGETS}!{} 的汇总口径「{kw}」无法识别",
+                    CellRef::new(r, tc[5])
+                )
+            })?;
+        let op = t(3);
+        if !["≥", "≤", "="].contains(&op.as_str()) {
+            return Err(format!(
+                "{SHEET_TARGETS}!{} 的比较应为 ≥、≤ 或 =",
+                CellRef::new(r, tc[3])
+            ));
+        }
+        let value = match ts.get(CellRef::new(r, tc[4])) {
+            Value::Number(x) => TargetValue::Number(calc::decimal_from_f64(*x).unwrap_or_default()),
+            other => TargetValue::Text(other.shown().trim().to_string()),
+        };
+        targets.push(Target {
+            level1: t(0),
+            level2: t(1),
+            level3: t(2),
+            key,
+            op,
+            value,
+        });
+    }
+
+    let year_i = year
+        .trunc()
+        .to_string()
+        .parse::<i64>()
+        .map_err(|_| format!("年度「{year}」无效"))?;
+    let p = Params {
+        year: year_i,
+        fund,
+        total,
+        province_own,
+        cities,
+        weights,
+        targets,
+        origin: String::new(),
+    };
+    let sum =
+        calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
+    if sum != p.total {
+        return Err(format!(
+            "各地市预算指标之和加省本级为 {}，与资金总额 {} 不符",
+            calc::fmt_num(sum),
+            calc::fmt_num(p.total)
+        ));
+    }
+    Ok(p)
+}

@@ -1,0 +1,364 @@
+//! calamine → [`RawWorkbook`]: every sheet's cells and formulas, no meaning.
+//!
+//! The file is read into memory once (opened read-only, never locked for
+//! writing) and its format is sniffed from its first bytes, not its name:
+//! cities rename .xls files to .xlsx, and an encrypted .xlsx is an OLE file.
+
+use crate::cellref::CellRef;
+use calamine::{Data, Ods, Reader, Xls, Xlsx};
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::Path;
+
+/// Files larger than this are not opened (a city form is ~20 KB).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A cell value as the file holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    /// A date cell, as "YYYY-MM-DD".
+    Date(String),
+    /// An Excel error value such as "#DIV/0!".
+    Error(String),
+}
+
+impl Value {
+    /// The value as a clerk would see it typed, for "实为" columns.
+    pub fn shown(&self) -> String {
+        match self {
+            Value::Empty => "（空）".into(),
+            Value::Text(s) => s.clone(),
+            Value::Number(x) => {
+                if x.fract() == 0.0 && x.abs() < 1e15 {
+                    format!("{}", *x as i64)
+                } else {
+                    format!("{x}")
+                }
+            }
+            Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+            Value::Date(d) => d.clone(),
+            Value::Error(e) => e.clone(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// One sheet's cells at absolute 0-based positions.
+#[derive(Debug, Clone, Default)]
+pub struct RawSheet {
+    pub name: String,
+    pub cells: HashMap<CellRef, Value>,
+    /// Formula text by cell, for cells that hold a formula.
+    pub formulas: HashMap<CellRef, String>,
+    /// Set when the sheet exists but its content could not be read.
+    pub problem: Option<String>,
+}
+
+impl RawSheet {
+    pub fn get(&self, c: CellRef) -> &Value {
+        static EMPTY: Value = Value::Empty;
+        self.cells.get(&c).unwrap_or(&EMPTY)
+    }
+}
+
+/// The container format, as sniffed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xls,
+    Ods,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawWorkbook {
+    pub format: Format,
+    pub sheets: Vec<RawSheet>,
+}
+
+impl RawWorkbook {
+    pub fn sheet(&self, name: &str) -> Option<&RawSheet> {
+        self.sheets.iter().find(|s| s.name == name)
+    }
+}
+
+/// Why a file could not be read at all, said so a clerk can act.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("无法打开文件（{0}）")]
+    Io(String),
+    #[error("文件为空（0 字节）")]
+    Empty,
+    #[error("文件过大（{0} 字节，超过 64 MB），不像自评表")]
+    TooLarge(u64),
+    #[error("文件设置了打开密码（已加密），程序无法读取")]
+    Encrypted,
+    #[error("文件内容不是 Excel 工作簿（{0}）")]
+    NotSpreadsheet(&'static str),
+    #[error("文件已损坏或不完整（{0}）")]
+    Corrupt(String),
+}
+
+/// Reads a workbook file from disk. Opens it read-only.
+pub fn read_path(path: &Path) -> Result<RawWorkbook, ReadError> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e.to_string())))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e.to_string())))?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    read_bytes(bytes, &ext)
+}
+
+/// Reads a workbook from its bytes; `ext` (lower case) only breaks ties
+/// between zip formats (xlsx vs ods).
+pub fn read_bytes(bytes: Vec<u8>, ext: &str) -> Result<RawWorkbook, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    match sniff(&bytes) {
+        Sniffed::Zip => {
+            if ext == "ods" || is_ods(&bytes) {
+                read_ods(bytes)
+            } else {
+                read_xlsx(bytes)
+            }
+        }
+        Sniffed::Ole => read_ole(bytes),
+        Sniffed::Other(what) => Err(ReadError::NotSpreadsheet(what)),
+    }
+}
+
+enum Sniffed {
+    Zip,
+    Ole,
+    Other(&'static str),
+}
+
+fn sniff(b: &[u8]) -> Sniffed {
+    if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") {
+        Sniffed::Zip
+    } else if b.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Sniffed::Ole
+    } else if b.starts_with(b"%PDF") {
+        Sniffed::Other("是 PDF 文件")
+    } else if b.starts_with(b"{\\rtf") {
+        Sniffed::Other("是 RTF 文档")
+    } else {
+        let head = String::from_utf8_lossy(&b[..b.len().min(512)]).to_lowercase();
+        if head.contains("<html") || head.contains("<table") {
+            Sniffed::Other("是网页格式，可能是从系统导出的“伪 xls”")
+        } else if std::str::from_utf8(&b[..b.len().min(4096)]).is_ok() || head.contains(',') {
+            Sniffed::Other("是文本或 CSV 文件")
+        } else {
+            Sniffed::Other("无法识别的文件格式")
+        }
+    }
+}
+
+fn is_ods(b: &[u8]) -> bool {
+    // An ODF package stores an uncompressed "mimetype" entry first.
+    let head = &b[..b.len().min(200)];
+    head.windows(46)
+        .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet")
+}
+
+fn read_xlsx(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
+    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsxError::Password => ReadError::Encrypted,
+        other => ReadError::Corrupt(zh_calamine(&other.to_string())),
+    })?;
+    let names = wb.sheet_names();
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let mut sheet = RawSheet {
+            name: name.clone(),
+            ..Default::default()
+        };
+        match wb.worksheet_range(&name) {
+            Ok(range) => fill_cells(&mut sheet, &range),
+            Err(e) => sheet.problem = Some(zh_calamine(&e.to_string())),
+        }
+        if sheet.problem.is_none() {
+            if let Ok(f) = wb.worksheet_formula(&name) {
+                fill_formulas(&mut sheet, &f);
+            }
+        }
+        sheets.push(sheet);
+    }
+    Ok(RawWorkbook {
+        format: Format::Xlsx,
+        sheets,
+    })
+}
+
+fn read_ods(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
+    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes))
+        .map_err(|e| ReadError::Corrupt(zh_calamine(&e.to_string())))?;
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names() {
+        let mut sheet = RawSheet {
+            name: name.clone(),
+            ..Default::default()
+        };
+        match wb.worksheet_range(&name) {
+            Ok(range) => fill_cells(&mut sheet, &range),
+            Err(e) => sheet.problem = Some(zh_calamine(&e.to_string())),
+        }
+        if let Ok(f) = wb.worksheet_formula(&name) {
+            fill_formulas(&mut sheet, &f);
+        }
+        sheets.push(sheet);
+    }
+    Ok(RawWorkbook {
+        format: Format::Ods,
+        sheets,
+    })
+}
+
+fn read_ole(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
+    let encrypted = contains_utf16(&bytes, "EncryptedPackage");
+    let mut wb: Xls<_> = match Xls::new(Cursor::new(bytes)) {
+        Ok(wb) => wb,
+        Err(_) if encrypted => return Err(ReadError::Encrypted),
+        Err(e) => {
+            let t = e.to_string();
+            if t.to_lowercase().contains("password") || t.to_lowercase().contains("encrypt") {
+                return Err(ReadError::Encrypted);
+            }
+            return Err(ReadError::Corrupt(zh_calamine(&t)));
+        }
+    };
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names() {
+        let mut sheet = RawSheet {
+            name: name.clone(),
+            ..Default::default()
+        };
+        match wb.worksheet_range(&name) {
+            Ok(range) => fill_cells(&mut sheet, &range),
+            Err(e) => sheet.problem = Some(zh_calamine(&e.to_string())),
+        }
+        if let Ok(f) = wb.worksheet_formula(&name) {
+            fill_formulas(&mut sheet, &f);
+        }
+        sheets.push(sheet);
+    }
+    Ok(RawWorkbook {
+        format: Format::Xls,
+        sheets,
+    })
+}
+
+fn contains_utf16(hay: &[u8], needle: &str) -> bool {
+    let n: Vec<u8> = needle
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    hay.windows(n.len()).any(|w| w == n.as_slice())
+}
+
+fn fill_cells(sheet: &mut RawSheet, range: &calamine::Range<Data>) {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, d) in range.used_cells() {
+        let v = convert(d);
+        if v != Value::Empty {
+            sheet
+                .cells
+                .insert(CellRef::new(r0 + r as u32, c0 + c as u32), v);
+        }
+    }
+}
+
+fn fill_formulas(sheet: &mut RawSheet, range: &calamine::Range<String>) {
+    // Formula ranges are relative to their own start, not the sheet's.
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, f) in range.used_cells() {
+        if !f.is_empty() {
+            sheet
+                .formulas
+                .insert(CellRef::new(r0 + r as u32, c0 + c as u32), f.clone());
+        }
+    }
+}
+
+fn convert(d: &Data) -> Value {
+    match d {
+        Data::Empty => Value::Empty,
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Float(x) => Value::Number(*x),
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            Value::Date(format!("{y:04}-{m:02}-{d:02}"))
+        }
+        Data::DateTimeIso(s) => Value::Date(s.chars().take(10).collect()),
+        Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::Error(e) => Value::Error(format!("{e}")),
+    }
+}
+
+/// calamine's English error texts, said in Chinese where we know them.
+fn zh_calamine(text: &str) -> String {
+    let t = text.to_lowercase();
+    if t.contains("eocd") || t.contains("invalid zip") || t.contains("zip") {
+        "压缩包结构损坏，可能是下载或拷贝不完整".into()
+    } else if t.contains("xml") {
+        "工作表内部格式错误".into()
+    } else {
+        "读取库报告：".to_string() + text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_classified() {
+        assert_eq!(read_bytes(vec![], "xlsx").unwrap_err(), ReadError::Empty);
+        assert!(matches!(
+            read_bytes(b"a,b,c\n1,2,3\n".to_vec(), "xlsx"),
+            Err(ReadError::NotSpreadsheet(_))
+        ));
+        assert!(matches!(
+            read_bytes(b"%PDF-1.7 ...".to_vec(), "xlsx"),
+            Err(ReadError::NotSpreadsheet(_))
+        ));
+        assert!(matches!(
+            read_bytes(b"PK\x03\x04truncated".to_vec(), "xlsx"),
+            Err(ReadError::Corrupt(_))
+        ));
+        let random: Vec<u8> = (0..5000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        assert!(read_bytes(random, "xlsx").is_err());
+    }
+
+    #[test]
+    fn shown_values() {
+        assert_eq!(Value::Number(3378.0).shown(), "3378");
+        assert_eq!(Value::Number(0.4564).shown(), "0.4564");
+        assert!(Value::Text("  ".into()).is_empty());
+    }
+}

@@ -1,0 +1,306 @@
+//! Builds the 2024 sample set from the report's figures
+//! (`samples/source/report-2024.toml`): the province's params workbook,
+//! the styled summary template and the 15 city workbooks.
+//!
+//! Every figure the report gives is copied exactly. Detail it lacks
+//! (contacts, dates, self-score lines, allocation coefficients) is derived
+//! deterministically and the files say 示例数据. `selfeval-gen` runs this;
+//! a test regenerates into a temp folder and compares with the committed
+//! files cell by cell.
+
+use crate::calc;
+use crate::model::{CityParams, Coefficients, Measures, Params, ProvinceOwn, Target, TargetValue};
+use crate::spec::{FormSpec, SummarySpec, MEASURES};
+use crate::write::form::{city_form, Input};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportData {
+    pub year: i64,
+    pub fund: String,
+    pub total: Decimal,
+    pub province_own: OwnData,
+    pub weights: HashMap<String, Decimal>,
+    pub targets: Vec<TargetData>,
+    pub cities: Vec<CityData>,
+    pub totals: TotalsData,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OwnData {
+    pub budget: Decimal,
+    pub arrived: Decimal,
+    pub spent: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TargetData {
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    pub key: String,
+    pub op: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CoefData {
+    pub fiscal: Decimal,
+    pub performance: Decimal,
+    pub project: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CityData {
+    pub name: String,
+    pub budget: Decimal,
+    pub arrived: Decimal,
+    pub spent: Decimal,
+    /// 支出率 as the report prints it, in percent.
+    pub spend_rate: Decimal,
+    pub plan: [Decimal; 4],
+    pub actual: [Decimal; 4],
+    pub benefits: [u32; 6],
+    /// Percent, or 未验收.
+    pub acceptance: String,
+    pub satisfaction: Decimal,
+    pub coef: CoefData,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TotalsData {
+    pub budget: Decimal,
+    pub arrived: Decimal,
+    pub spent: Decimal,
+    pub spend_rate: Decimal,
+    pub cities_spent: Decimal,
+    pub cities_spend_rate: Decimal,
+    pub plan: [Decimal; 4],
+    pub actual: [Decimal; 4],
+    pub completion: [Decimal; 4],
+    pub benefits: [u32; 6],
+    pub acceptance: Decimal,
+    pub satisfaction: Decimal,
+}
+
+impl ReportData {
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The province's issued figures as the params workbook holds them.
+    pub fn params(&self) -> Params {
+        let measures = |a: &[Decimal; 4]| {
+            let mut m = Measures::default();
+            for (k, v) in MEASURES.iter().zip(a) {
+                m.set(k, *v);
+            }
+            m
+        };
+        let mut weights = Measures::default();
+        for k in MEASURES {
+            weights.set(k, self.weights.get(k).copied().unwrap_or_default());
+        }
+        Params {
+            year: self.year,
+            fund: self.fund.clone(),
+            total: self.total,
+            province_own: ProvinceOwn {
+                budget: self.province_own.budget,
+                arrived: self.province_own.arrived,
+                spent: self.province_own.spent,
+            },
+            cities: self
+                .cities
+                .iter()
+                .map(|c| CityParams {
+                    name: c.name.clone(),
+                    budget: c.budget,
+                    plan: measures(&c.plan),
+                    coef: Coefficients {
+                        fiscal: c.coef.fiscal,
+                        performance: c.coef.performance,
+                        project: c.coef.project,
+                    },
+                })
+                .collect(),
+            weights,
+            targets: self
+                .targets
+                .iter()
+                .map(|t| Target {
+                    level1: t.level1.clone(),
+                    level2: t.level2.clone(),
+                    level3: t.level3.clone(),
+                    key: t.key.clone(),
+                    op: t.op.clone(),
+                    value: match t.value.parse::<Decimal>() {
+                        Ok(d) => TargetValue::Number(d),
+                        Err(_) => TargetValue::Text(t.value.clone()),
+                    },
+                })
+                .collect(),
+            origin: "samples/source".into(),
+        }
+    }
+
+    fn target_number(&self, key: &str) -> Option<Decimal> {
+        self.targets
+            .iter()
+            .find(|t| t.key == key)
+            .and_then(|t| t.value.parse().ok())
+    }
+}
+
+/// Area codes used for the sample phone numbers (示例数据).
+const AREA_CODES: [&str; 15] = [
+    "0754", "0751", "0762", "0753", "0752", "0660", "0750", "0662", "0759", "0668", "0758", "0763",
+    "0768", "0663", "0766",
+];
+const SURNAMES: [&str; 15] = [
+    "陈", "李", "黄", "张", "梁", "林", "刘", "吴", "罗", "何", "郑", "谢", "杨", "许", "邓",
+];
+
+/// The note every sample carries in 基本信息!备注.
+pub const SAMPLE_NOTE: &str = "示例数据：本文件由 selfeval-gen 根据《2024年城镇老旧小区改造专项资金绩效自评报告》的数据生成；报告给出的数字与原文一致，填报人、联系电话、填报日期和自评评分明细为示例。";
+
+/// Input values of one city's workbook, by field id.
+pub fn city_values(form: &FormSpec, data: &ReportData, i: usize) -> HashMap<String, Input> {
+    let mut v: HashMap<String, Input> = HashMap::new();
+    let Some(c) = data.cities.get(i) else {
+        return v;
+    };
+    let num = |d: Decimal| Input::Number(d);
+    let text = |s: &str| Input::Text(s.to_string());
+    let frac = |pct: Decimal| Input::Number(pct / Decimal::ONE_HUNDRED);
+    v.insert("info.city".into(), text(&c.name));
+    v.insert("info.year".into(), num(data.year.into()));
+    v.insert("info.fund".into(), text(&data.fund));
+    v.insert("info.unit".into(), text(&form.unit));
+    v.insert(
+        "info.preparer".into(),
+        text(&format!("{}工（示例）", SURNAMES[i % 15])),
+    );
+    v.insert(
+        "info.phone".into(),
+        text(&format!(
+            "{}-8{:07}",
+            AREA_CODES[i % 15],
+            1_000_000 + i * 137_911
+        )),
+    );
+    v.insert(
+        "info.date".into(),
+        Input::Date(format!("{}-03-{:02}", data.year + 1, 3 + (i * 7) % 25)),
+    );
+    v.insert("info.version".into(), text(&form.version));
+    v.insert("info.remark".into(), text(SAMPLE_NOTE));
+
+    v.insert("exec.budget".into(), num(c.budget));
+    v.insert("exec.arrived".into(), num(c.arrived));
+    v.insert("exec.spent".into(), num(c.spent));
+    v.insert("exec.rate".into(), frac(c.spend_rate));
+
+    for (k, key) in MEASURES.iter().enumerate() {
+        v.insert(format!("plan.{key}"), num(c.plan[k]));
+        v.insert(format!("actual.{key}"), num(c.actual[k]));
+        let rate = calc::percent2(c.actual[k], c.plan[k]).unwrap_or_default();
+        v.insert(format!("rate.{key}"), frac(rate));
+    }
+
+    let ids = crate::spec::BENEFIT_COUNTS;
+    for (k, id) in ids.iter().enumerate() {
+        v.insert(id.to_string(), num(c.benefits[k].into()));
+    }
+    match c.acceptance.parse::<Decimal>() {
+        Ok(p) => v.insert("benefit.acceptance".into(), frac(p)),
+        Err(_) => v.insert("benefit.acceptance".into(), text(&c.acceptance)),
+    };
+    v.insert("benefit.satisfaction".into(), frac(c.satisfaction));
+
+    // 自评评分 (示例): funding line and indicators scored by the standard rules.
+    let fund_weight = Decimal::TEN;
+    v.insert("fund.initial".into(), num(c.budget));
+    v.insert("fund.annual".into(), num(c.budget));
+    v.insert("fund.executed".into(), num(c.spent));
+    v.insert("fund.weight".into(), num(fund_weight));
+    v.insert("fund.rate".into(), frac(c.spend_rate));
+    let mut total = calc::budget_score(fund_weight, c.spend_rate);
+    v.insert("fund.score".into(), num(total));
+    let satisfaction_target = data
+        .target_number("satisfaction")
+        .unwrap_or(Decimal::from(80));
+    for ind in &form.scoring.indicators {
+        let idx = MEASURES.iter().position(|m| *m == ind.key);
+        let (target, actual, score) = match (ind.key.as_str(), idx) {
+            (_, Some(k)) => (
+                num(c.plan[k]),
+                num(c.actual[k]),
+                calc::higher_score(ind.weight, c.plan[k], c.actual[k]),
+            ),
+            ("started", _) => (
+                frac(Decimal::ONE_HUNDRED),
+                frac(Decimal::ONE_HUNDRED),
+                ind.weight,
+            ),
+            ("living", _) => (text("是"), text("是"), ind.weight),
+            ("satisfaction", _) => (
+                frac(satisfaction_target),
+                frac(c.satisfaction),
+                calc::higher_score(ind.weight, satisfaction_target, c.satisfaction),
+            ),
+            _ => continue,
+        };
+        total += score;
+        v.insert(format!("ind.{}.target", ind.key), target);
+        v.insert(format!("ind.{}.actual", ind.key), actual);
+        v.insert(format!("ind.{}.weight", ind.key), num(ind.weight));
+        v.insert(format!("ind.{}.score", ind.key), num(score));
+    }
+    v.insert("score.total".into(), num(total));
+    v.insert("score.grade".into(), text(calc::grade(total)));
+    v
+}
+
+/// File name of a city's sample workbook.
+pub fn sample_file_name(i: usize, city: &str, year: i64) -> String {
+    format!("{:02}_{city}_{year}年绩效自评表.xlsx", i + 1)
+}
+
+/// Writes the whole sample set under `root` (templates/<year>/ and
+/// samples/<year>/), creating folders as needed.
+pub fn generate(
+    root: &Path,
+    data: &ReportData,
+    form: &FormSpec,
+    summary: &SummarySpec,
+) -> Result<Vec<String>, String> {
+    let tdir = root.join("templates").join(data.year.to_string());
+    let sdir = root.join("samples").join(data.year.to_string());
+    for d in [&tdir, &sdir] {
+        std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+    }
+    let mut written = Vec::new();
+    let mut put = |path: std::path::PathBuf, bytes: Vec<u8>| -> Result<(), String> {
+        crate::write::atomic_write(&path, &bytes).map_err(|e| e.to_string())?;
+        written.push(path.display().to_string());
+        Ok(())
+    };
+    let params = data.params();
+    put(
+        tdir.join(crate::spec::PARAMS_FILE),
+        crate::write::params::workbook(&params, true).map_err(|e| e.to_string())?,
+    )?;
+    put(
+        tdir.join(crate::spec::SUMMARY_TEMPLATE_FILE),
+        crate::write::template::workbook(summary).map_err(|e| e.to_string())?,
+    )?;
+    for (i, c) in data.cities.iter().enumerate() {
+        let bytes = city_form(form, &city_values(form, data, i)).map_err(|e| e.to_string())?;
+        put(sdir.join(sample_file_name(i, &c.name, data.year)), bytes)?;
+    }
+    Ok(written)
+}

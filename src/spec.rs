@@ -1,0 +1,562 @@
+//! The year's form and summary layouts, loaded from `templates/<year>/`.
+//!
+//! Every sheet name and cell address selfeval uses comes from here; the
+//! code refers to fields by id ("exec.spent"). The 2024 set is embedded in
+//! the binary; `--templates DIR` loads another year's.
+
+use crate::cellref::{CellRange, CellRef};
+use crate::error::{Error, Result};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What a field holds, which decides how its cell is read and checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Text,
+    Year,
+    Date,
+    /// Money in 万元, ≥ 0.
+    Amount,
+    /// A non-negative decimal measure (建筑面积).
+    Decimal,
+    /// A whole non-negative count (户数).
+    Count,
+    /// A rate stored as a fraction (0.4564) and shown as 45.64%.
+    Percent,
+    /// A self-evaluation score.
+    Score,
+    /// One of `options`.
+    Choice,
+}
+
+impl Kind {
+    /// How the kind is described to a clerk ("应填写{…}").
+    pub fn zh(self) -> &'static str {
+        match self {
+            Kind::Text => "文字",
+            Kind::Year => "四位年份数字",
+            Kind::Date => "日期",
+            Kind::Amount => "金额数字（万元）",
+            Kind::Decimal => "数字",
+            Kind::Count => "整数",
+            Kind::Percent => "百分比数字",
+            Kind::Score => "分数数字",
+            Kind::Choice => "下拉选项之一",
+        }
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            Kind::Year | Kind::Amount | Kind::Decimal | Kind::Count | Kind::Percent | Kind::Score
+        )
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TextCell {
+    pub cell: CellRef,
+    pub text: String,
+    #[serde(default)]
+    pub merge: Option<CellRange>,
+}
+
+/// A fixed text the form must show at a cell (a header or a row label).
+#[derive(Debug, Clone, Deserialize)]
+pub struct LabelSpec {
+    pub cell: CellRef,
+    pub text: String,
+}
+
+/// One input cell of the city form.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FieldSpec {
+    pub id: String,
+    pub cell: CellRef,
+    pub label: LabelSpec,
+    pub kind: Kind,
+    #[serde(default)]
+    pub required: bool,
+    /// Upper bound in percent (100 for rates that cannot exceed 100%).
+    #[serde(default)]
+    pub max_percent: Option<Decimal>,
+    /// Words accepted instead of a number (未验收).
+    #[serde(default)]
+    pub allow_text: Vec<String>,
+    /// Closed choices (是/否).
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// Filled in on load: the sheet this field is on.
+    #[serde(skip)]
+    pub sheet: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SheetSpec {
+    pub name: String,
+    #[serde(default)]
+    pub widths: Vec<f64>,
+    #[serde(default)]
+    pub title: Option<TextCell>,
+    #[serde(default)]
+    pub note: Option<TextCell>,
+    #[serde(default)]
+    pub labels: Vec<LabelSpec>,
+    #[serde(default)]
+    pub fields: Vec<FieldSpec>,
+}
+
+/// Scoring direction of an indicator in the 自评评分 table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Higher,
+    Lower,
+    YesNo,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IndicatorSpec {
+    pub key: String,
+    /// 1-based row as Excel shows it.
+    pub row: u32,
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    pub kind: Kind,
+    pub direction: Direction,
+    pub weight: Decimal,
+    #[serde(default)]
+    pub max_percent: Option<Decimal>,
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScoringColumns {
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    pub target: String,
+    pub actual: String,
+    pub weight: String,
+    pub score: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScoringSpec {
+    pub sheet: String,
+    pub columns: ScoringColumns,
+    pub indicators: Vec<IndicatorSpec>,
+}
+
+/// The city form of one year.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FormSpec {
+    pub version: String,
+    pub year: i64,
+    pub fund: String,
+    pub unit: String,
+    pub title: String,
+    pub sheets: Vec<SheetSpec>,
+    pub scoring: ScoringSpec,
+    #[serde(skip)]
+    index: HashMap<String, (usize, usize)>,
+}
+
+/// Field ids the code relies on; a spec lacking one is rejected on load.
+pub const REQUIRED_FIELD_IDS: &[&str] = &[
+    "info.city",
+    "info.year",
+    "info.fund",
+    "info.unit",
+    "info.version",
+    "exec.budget",
+    "exec.arrived",
+    "exec.spent",
+    "exec.rate",
+    "plan.area",
+    "plan.households",
+    "plan.buildings",
+    "plan.communities",
+    "actual.area",
+    "actual.households",
+    "actual.buildings",
+    "actual.communities",
+    "rate.area",
+    "rate.households",
+    "rate.buildings",
+    "rate.communities",
+    "benefit.basic",
+    "benefit.complete",
+    "benefit.upgrade",
+    "benefit.linked",
+    "benefit.handover",
+    "benefit.maintfund",
+    "benefit.acceptance",
+    "benefit.satisfaction",
+    "fund.annual",
+    "fund.executed",
+    "fund.rate",
+    "fund.score",
+    "score.total",
+];
+
+/// The four task measures, as (plan id, actual id, rate id) by measure key.
+pub const MEASURES: [&str; 4] = ["area", "households", "buildings", "communities"];
+
+/// The six 附件1 counts, in the report's column order.
+pub const BENEFIT_COUNTS: [&str; 6] = [
+    "benefit.basic",
+    "benefit.complete",
+    "benefit.upgrade",
+    "benefit.linked",
+    "benefit.handover",
+    "benefit.maintfund",
+];
+
+impl FormSpec {
+    /// Parses and checks a form spec; `origin` names it in error messages.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
+        let err = |detail: String| Error::Spec {
+            path: origin.to_string(),
+            detail,
+        };
+        let mut spec: FormSpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        spec.expand_scoring().map_err(err)?;
+        spec.build_index().map_err(err)?;
+        for id in REQUIRED_FIELD_IDS {
+            if !spec.index.contains_key(*id) {
+                return Err(err(format!("缺少字段 {id}")));
+            }
+        }
+        Ok(spec)
+    }
+
+    /// Turns the indicator table into labels and fields of its sheet.
+    fn expand_scoring(&mut self) -> std::result::Result<(), String> {
+        let sc = self.scoring.clone();
+        let col = |c: &str| CellRef::parse_col(c).map_err(|e| e.to_string());
+        let cols = &sc.columns;
+        let (l1, l2, l3) = (col(&cols.level1)?, col(&cols.level2)?, col(&cols.level3)?);
+        let (tc, ac, wc, sc_, rc) = (
+            col(&cols.target)?,
+            col(&cols.actual)?,
+            col(&cols.weight)?,
+            col(&cols.score)?,
+            col(&cols.reason)?,
+        );
+        let sheet = self
+            .sheets
+            .iter_mut()
+            .find(|s| s.name == sc.sheet)
+            .ok_or_else(|| format!("评分表 {} 不在 sheets 中", sc.sheet))?;
+        for ind in &sc.indicators {
+            if ind.row == 0 {
+                return Err(format!("指标 {} 的行号不能为 0", ind.key));
+            }
+            let r = ind.row - 1;
+            let name = LabelSpec {
+                cell: CellRef::new(r, l3),
+                text: ind.level3.clone(),
+            };
+            sheet.labels.push(LabelSpec {
+                cell: CellRef::new(r, l1),
+                text: ind.level1.clone(),
+            });
+            sheet.labels.push(LabelSpec {
+                cell: CellRef::new(r, l2),
+                text: ind.level2.clone(),
+            });
+            sheet.labels.push(name.clone());
+            let mk = |part: &str, c: u32, kind: Kind, required: bool| FieldSpec {
+                id: format!("ind.{}.{part}", ind.key),
+                cell: CellRef::new(r, c),
+                label: name.clone(),
+                kind,
+                required,
+                max_percent: if kind == Kind::Percent {
+                    ind.max_percent
+                } else {
+                    None
+                },
+                allow_text: vec![],
+                options: if kind == Kind::Choice {
+                    ind.options.clone()
+                } else {
+                    vec![]
+                },
+                sheet: String::new(),
+            };
+            sheet.fields.push(mk("target", tc, ind.kind, true));
+            sheet.fields.push(mk("actual", ac, ind.kind, true));
+            sheet.fields.push(mk("weight", wc, Kind::Score, true));
+            sheet.fields.push(mk("score", sc_, Kind::Score, true));
+            sheet.fields.push(mk("reason", rc, Kind::Text, false));
+        }
+        Ok(())
+    }
+
+    fn build_index(&mut self) -> std::result::Result<(), String> {
+        self.index.clear();
+        for (si, sheet) in self.sheets.iter_mut().enumerate() {
+            for (fi, f) in sheet.fields.iter_mut().enumerate() {
+                f.sheet = sheet.name.clone();
+                if self.index.insert(f.id.clone(), (si, fi)).is_some() {
+                    return Err(format!("字段 {} 重复定义", f.id));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The field with this id. Ids used by the code are checked on load.
+    pub fn field(&self, id: &str) -> Option<&FieldSpec> {
+        let (si, fi) = *self.index.get(id)?;
+        self.sheets.get(si)?.fields.get(fi)
+    }
+
+    /// All fields, sheet by sheet, in spec order.
+    pub fn fields(&self) -> impl Iterator<Item = &FieldSpec> {
+        self.sheets.iter().flat_map(|s| s.fields.iter())
+    }
+
+    pub fn sheet(&self, name: &str) -> Option<&SheetSpec> {
+        self.sheets.iter().find(|s| s.name == name)
+    }
+}
+
+/// Cell format of a summary column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColFormat {
+    Text,
+    Int,
+    Dec2,
+    Pct2,
+    Coef,
+}
+
+impl ColFormat {
+    pub fn excel(self) -> &'static str {
+        match self {
+            ColFormat::Text => "@",
+            ColFormat::Int => "0",
+            ColFormat::Dec2 => "0.00",
+            ColFormat::Pct2 => "0.00%",
+            ColFormat::Coef => "0.00##",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SummaryColumn {
+    pub key: String,
+    pub width: f64,
+    pub format: ColFormat,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SummarySheet {
+    pub key: String,
+    pub name: String,
+    pub title: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// 1-based first data row.
+    pub first_row: u32,
+    pub header: Vec<Vec<String>>,
+    #[serde(default)]
+    pub merges: Vec<CellRange>,
+    #[serde(default)]
+    pub header_height: Vec<f64>,
+    pub columns: Vec<SummaryColumn>,
+}
+
+impl SummarySheet {
+    /// 0-based column of `key`.
+    pub fn col(&self, key: &str) -> Option<u32> {
+        self.columns
+            .iter()
+            .position(|c| c.key == key)
+            .map(|i| i as u32)
+    }
+
+    /// 0-based first data row.
+    pub fn first_row0(&self) -> u32 {
+        self.first_row.saturating_sub(1)
+    }
+}
+
+/// Layout of the provincial summary workbook.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SummarySpec {
+    pub version: String,
+    pub sheets: Vec<SummarySheet>,
+}
+
+/// Sheet keys and column keys the summary writer fills.
+pub const SUMMARY_KEYS: &[(&str, &[&str])] = &[
+    (
+        "targets",
+        &[
+            "level1", "level2", "level3", "target", "actual", "rate", "met", "note",
+        ],
+    ),
+    (
+        "budget",
+        &["seq", "city", "budget", "arrived", "spent", "rate"],
+    ),
+    (
+        "tasks",
+        &["seq", "city", "plan.area", "actual.area", "rate.area"],
+    ),
+    (
+        "benefits",
+        &["seq", "city", "benefit.acceptance", "benefit.satisfaction"],
+    ),
+    (
+        "allocation",
+        &["seq", "city", "exact", "rounded", "issued", "diff"],
+    ),
+    ("findings", &["seq", "severity", "code", "message"]),
+];
+
+impl SummarySpec {
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
+        let err = |detail: String| Error::Spec {
+            path: origin.to_string(),
+            detail,
+        };
+        let spec: SummarySpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        for (sheet, cols) in SUMMARY_KEYS {
+            let s = spec
+                .sheet(sheet)
+                .ok_or_else(|| err(format!("缺少汇总表 {sheet}")))?;
+            for c in *cols {
+                if s.col(c).is_none() {
+                    return Err(err(format!("汇总表 {} 缺少列 {c}", s.name)));
+                }
+            }
+            if (s.first_row as usize) <= s.header.len() + 1 {
+                return Err(err(format!("汇总表 {} 的 first_row 与表头重叠", s.name)));
+            }
+        }
+        Ok(spec)
+    }
+
+    pub fn sheet(&self, key: &str) -> Option<&SummarySheet> {
+        self.sheets.iter().find(|s| s.key == key)
+    }
+}
+
+/// File names inside a templates folder.
+pub const FORM_FILE: &str = "form.toml";
+pub const SUMMARY_FILE: &str = "summary.toml";
+pub const SUMMARY_TEMPLATE_FILE: &str = "省级汇总表模板.xlsx";
+pub const PARAMS_FILE: &str = "省级参数表.xlsx";
+
+mod embedded {
+    pub const FORM: &str = include_str!("../templates/2024/form.toml");
+    pub const SUMMARY: &str = include_str!("../templates/2024/summary.toml");
+    pub const SUMMARY_TEMPLATE: &[u8] = include_bytes!("../templates/2024/省级汇总表模板.xlsx");
+    pub const PARAMS: &[u8] = include_bytes!("../templates/2024/省级参数表.xlsx");
+}
+
+/// A year's complete template set.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub form: FormSpec,
+    pub summary: SummarySpec,
+    pub summary_template: Vec<u8>,
+    /// The params workbook that ships with the templates (the default
+    /// for `--params`).
+    pub params_default: Vec<u8>,
+    /// Where they came from, for the run's "which templates" line.
+    pub origin: String,
+}
+
+impl Templates {
+    /// The 2024 set built into the binary.
+    pub fn embedded() -> Result<Self> {
+        Ok(Templates {
+            form: FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?,
+            summary: SummarySpec::from_toml(embedded::SUMMARY, "内置 templates/2024/summary.toml")?,
+            summary_template: embedded::SUMMARY_TEMPLATE.to_vec(),
+            params_default: embedded::PARAMS.to_vec(),
+            origin: "内置 2024 年模板".to_string(),
+        })
+    }
+
+    /// A templates folder (`templates/2025/`), holding the four files.
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        let read = |name: &str| -> Result<Vec<u8>> {
+            let p: PathBuf = dir.join(name);
+            std::fs::read(&p).map_err(|e| Error::io(&p, e))
+        };
+        let text = |name: &str| -> Result<String> {
+            String::from_utf8(read(name)?).map_err(|_| Error::Spec {
+                path: dir.join(name).display().to_string(),
+                detail: "不是 UTF-8 编码的文本".into(),
+            })
+        };
+        Ok(Templates {
+            form: FormSpec::from_toml(
+                &text(FORM_FILE)?,
+                &dir.join(FORM_FILE).display().to_string(),
+            )?,
+            summary: SummarySpec::from_toml(
+                &text(SUMMARY_FILE)?,
+                &dir.join(SUMMARY_FILE).display().to_string(),
+            )?,
+            summary_template: read(SUMMARY_TEMPLATE_FILE)?,
+            params_default: read(PARAMS_FILE)?,
+            origin: format!("模板文件夹 {}", dir.display()),
+        })
+    }
+}
+
+/// The spec sources alone, for tools that build the template files
+/// (they cannot use [`Templates::embedded`] before the files exist).
+pub fn embedded_specs() -> Result<(FormSpec, SummarySpec)> {
+    Ok((
+        FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?,
+        SummarySpec::from_toml(embedded::SUMMARY, "内置 templates/2024/summary.toml")?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_specs_load() {
+        let (form, summary) = embedded_specs().unwrap();
+        assert_eq!(form.field("exec.spent").unwrap().cell.to_string(), "B6");
+        assert_eq!(form.field("exec.spent").unwrap().sheet, "资金执行");
+        assert_eq!(
+            form.field("ind.area.actual").unwrap().cell.to_string(),
+            "E10"
+        );
+        assert!(summary.sheet("budget").is_some());
+    }
+
+    #[test]
+    fn rejects_duplicate_and_missing_ids() {
+        let dup = embedded::FORM.replace("id = \"info.fund\"", "id = \"info.city\"");
+        assert!(FormSpec::from_toml(&dup, "t").is_err());
+        let missing = embedded::FORM.replace("id = \"exec.spent\"", "id = \"exec.other\"");
+        let e = FormSpec::from_toml(&missing, "t").unwrap_err().to_string();
+        assert!(e.contains("exec.spent"), "{e}");
+    }
+
+    #[test]
+    fn bad_cell_is_a_spec_error() {
+        let bad = embedded::FORM.replace("cell = \"B6\"", "cell = \"6B\"");
+        assert!(FormSpec::from_toml(&bad, "t").is_err());
+    }
+}

@@ -1,0 +1,115 @@
+//! Everything selfeval writes. Every file goes through [`atomic_write`]:
+//! written to a temporary name in the same folder, then renamed, so a
+//! killed run never leaves a half-written final file.
+
+pub mod form;
+pub mod json;
+pub mod params;
+pub mod summary;
+pub mod template;
+
+use crate::error::{Error, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` atomically (temp file + rename).
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::Write {
+            path: path.to_path_buf(),
+            detail: crate::error::io_zh(&e.to_string()),
+        }
+    })
+}
+
+/// Creates a fresh output folder; an existing non-empty one is refused so
+/// an earlier run's results are never overwritten.
+pub fn fresh_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        if entries.next().is_some() {
+            return Err(Error::OutputExists(dir.to_path_buf()));
+        }
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// A folder name beside `input` that does not exist yet:
+/// `<输入名>_校验结果_YYYYMMDD-HHMMSS`, with `-2`, `-3`… if taken.
+pub fn default_out_dir(input: &Path, now: chrono::NaiveDateTime) -> PathBuf {
+    let abs = std::path::absolute(input).unwrap_or_else(|_| input.to_path_buf());
+    let base = abs
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "selfeval".into());
+    let parent = abs
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let stamp = now.format("%Y%m%d-%H%M%S");
+    let first = parent.join(format!("{base}_校验结果_{stamp}"));
+    if !first.exists() {
+        return first;
+    }
+    (2..)
+        .map(|i| parent.join(format!("{base}_校验结果_{stamp}-{i}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_whole_file_and_leaves_no_temp() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.txt");
+        atomic_write(&p, b"one").unwrap();
+        atomic_write(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn fresh_dir_refuses_non_empty() {
+        let d = tempfile::tempdir().unwrap();
+        fresh_dir(&d.path().join("new")).unwrap();
+        std::fs::write(d.path().join("new/x"), b"x").unwrap();
+        assert!(matches!(
+            fresh_dir(&d.path().join("new")),
+            Err(Error::OutputExists(_))
+        ));
+    }
+
+    #[test]
+    fn default_out_dir_never_reuses() {
+        let d = tempfile::tempdir().unwrap();
+        let input = d.path().join("城市材料");
+        std::fs::create_dir(&input).unwrap();
+        let now = chrono::NaiveDate::from_ymd_opt(2025, 3, 1)
+            .unwrap()
+            .and_hms_opt(9, 5, 7)
+            .unwrap();
+        let a = default_out_dir(&input, now);
+        assert!(a.ends_with("城市材料_校验结果_20250301-090507"));
+        std::fs::create_dir(&a).unwrap();
+        let b = default_out_dir(&input, now);
+        assert!(b.ends_with("城市材料_校验结果_20250301-090507-2"));
+    }
+}

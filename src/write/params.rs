@@ -1,0 +1,223 @@
+//! Writes 省级参数表.xlsx from [`Params`]: the workbook a provincial clerk
+//! edits in Excel to issue next year's figures. Layout and header texts
+//! are the ones [`crate::params`] reads back.
+
+use crate::calc;
+use crate::model::{Params, TargetValue};
+use crate::params as p;
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
+};
+
+/// `sample_coefficients`: mark the coefficient columns 示例 (the report
+/// does not publish them).
+pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("省级参数表")
+            .set_author("selfeval")
+            .set_creation_datetime(&t),
+    );
+    let cell = |f: Format| f.set_border(FormatBorder::Thin).set_font_name("宋体");
+    let head = cell(
+        Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0xD9E1F2))
+            .set_align(FormatAlign::Center)
+            .set_text_wrap(),
+    );
+    let text = cell(Format::new());
+    let num = |fmt: &str| {
+        cell(
+            Format::new()
+                .set_num_format(fmt)
+                .set_background_color(Color::RGB(0xFFF2CC)),
+        )
+    };
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_font_name("宋体");
+    let note = Format::new()
+        .set_font_name("宋体")
+        .set_text_wrap()
+        .set_font_color(Color::RGB(0x595959));
+
+    // 说明
+    let ws = wb.add_worksheet();
+    ws.set_name("说明")?;
+    ws.set_column_width(0, 100)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        &format!("{}年{} 省级参数表", params.year, params.fund),
+        &title,
+    )?;
+    let lines = [
+        "本表由省级业务主管部门维护，是 selfeval 校验各地市自评表、汇总和测算资金分配的依据。",
+        "「基本参数」：资金总额、省本级预算与支出。「地市下达」：各地市预算指标、改造计划（粤财建〔2023〕77号）和三项分配系数。",
+        "「因素权重」：因素法四项因素的权重（%），之和为 100。「绩效目标」：表1-1 的年度目标值。",
+        "底纹单元格可修改；请勿修改表头文字和工作表名称（程序按表头文字查找各列）。",
+        "使用方法：selfeval run 材料文件夹 --params 本表路径。不指定时使用程序内置的 2024 年参数。",
+    ];
+    for (i, l) in lines.iter().enumerate() {
+        ws.write_string_with_format(2 + i as u32, 0, *l, &note)?;
+    }
+    if sample_coefficients {
+        ws.write_string_with_format(
+            3 + lines.len() as u32,
+            0,
+            "示例数据：2024 年自评报告未公布各地市的财力补助系数、绩效评价调节系数和项目库系数，「地市下达」中这三列为示例值（各取报告公布的档次之一），正式测算前请按实际核定值修改。",
+            &note,
+        )?;
+    }
+
+    // 基本参数
+    let ws = wb.add_worksheet();
+    ws.set_name(p::SHEET_BASIC)?;
+    ws.set_column_width(0, 28)?;
+    ws.set_column_width(1, 30)?;
+    ws.set_column_width(2, 40)?;
+    for (c, h) in ["项目", "数值", "说明"].iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)?;
+    }
+    let rows: [(&str, Option<rust_decimal::Decimal>, &str); 5] = [
+        (p::BASIC_YEAR, Some(params.year.into()), "自评年度"),
+        (p::BASIC_TOTAL, Some(params.total), "省财政下达专项资金总额"),
+        (
+            p::BASIC_OWN_BUDGET,
+            Some(params.province_own.budget),
+            "表2-2 省本级",
+        ),
+        (
+            p::BASIC_OWN_ARRIVED,
+            Some(params.province_own.arrived),
+            "表2-2 省本级",
+        ),
+        (
+            p::BASIC_OWN_SPENT,
+            Some(params.province_own.spent),
+            "截至评价基准日",
+        ),
+    ];
+    ws.write_string_with_format(1, 0, p::BASIC_FUND, &text)?;
+    ws.write_string_with_format(
+        1,
+        1,
+        &params.fund,
+        &cell(Format::new().set_background_color(Color::RGB(0xFFF2CC))),
+    )?;
+    ws.write_string_with_format(1, 2, "与各地市自评表一致", &text)?;
+    for (i, (label, v, n)) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        ws.write_string_with_format(r, 0, *label, &text)?;
+        let fmt = if *label == p::BASIC_YEAR {
+            num("0")
+        } else {
+            num("0.00")
+        };
+        ws.write_number_with_format(r, 1, calc::to_f64(v.unwrap_or_default()), &fmt)?;
+        ws.write_string_with_format(r, 2, *n, &text)?;
+    }
+
+    // 地市下达
+    let ws = wb.add_worksheet();
+    ws.set_name(p::SHEET_CITIES)?;
+    let mut headers = vec!["序号", p::H_CITY, p::H_BUDGET];
+    headers.extend(p::H_PLAN.iter().map(|(_, h)| *h));
+    headers.extend([p::H_FISCAL, p::H_PERF, p::H_PROJECT, "说明"]);
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)?;
+        ws.set_column_width(
+            c as u16,
+            if c == 0 {
+                6.0
+            } else if c == headers.len() - 1 {
+                36.0
+            } else {
+                14.0
+            },
+        )?;
+    }
+    ws.set_row_height(0, 45)?;
+    for (i, city) in params.cities.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &text)?;
+        ws.write_string_with_format(r, 1, &city.name, &text)?;
+        ws.write_number_with_format(r, 2, calc::to_f64(city.budget), &num("0.00"))?;
+        for (j, (key, _)) in p::H_PLAN.iter().enumerate() {
+            let fmt = if *key == "area" {
+                num("0.00")
+            } else {
+                num("0")
+            };
+            ws.write_number_with_format(
+                r,
+                3 + j as u16,
+                calc::to_f64(city.plan.get(key).unwrap_or_default()),
+                &fmt,
+            )?;
+        }
+        ws.write_number_with_format(r, 7, calc::to_f64(city.coef.fiscal), &num("0"))?;
+        ws.write_number_with_format(r, 8, calc::to_f64(city.coef.performance), &num("0.00"))?;
+        ws.write_number_with_format(r, 9, calc::to_f64(city.coef.project), &num("0.00"))?;
+        let remark = if sample_coefficients {
+            "三项系数为示例数据"
+        } else {
+            ""
+        };
+        ws.write_string_with_format(r, 10, remark, &text)?;
+    }
+    ws.set_freeze_panes(1, 2)?;
+
+    // 因素权重
+    let ws = wb.add_worksheet();
+    ws.set_name(p::SHEET_WEIGHTS)?;
+    ws.set_column_width(0, 20)?;
+    ws.set_column_width(1, 12)?;
+    ws.write_string_with_format(0, 0, "因素", &head)?;
+    ws.write_string_with_format(0, 1, "权重（%）", &head)?;
+    for (i, (key, label)) in p::WEIGHT_ROWS.iter().enumerate() {
+        ws.write_string_with_format(1 + i as u32, 0, *label, &text)?;
+        ws.write_number_with_format(
+            1 + i as u32,
+            1,
+            calc::to_f64(params.weights.get(key).unwrap_or_default()),
+            &num("0"),
+        )?;
+    }
+
+    // 绩效目标
+    let ws = wb.add_worksheet();
+    ws.set_name(p::SHEET_TARGETS)?;
+    for (c, (h, w)) in p::T_HEADERS
+        .iter()
+        .zip([12.0, 18.0, 32.0, 8.0, 12.0, 16.0])
+        .enumerate()
+    {
+        ws.write_string_with_format(0, c as u16, *h, &head)?;
+        ws.set_column_width(c as u16, w)?;
+    }
+    for (i, t) in params.targets.iter().enumerate() {
+        let r = 1 + i as u32;
+        ws.write_string_with_format(r, 0, &t.level1, &text)?;
+        ws.write_string_with_format(r, 1, &t.level2, &text)?;
+        ws.write_string_with_format(r, 2, &t.level3, &text)?;
+        ws.write_string_with_format(r, 3, &t.op, &text)?;
+        match &t.value {
+            TargetValue::Number(d) => {
+                ws.write_number_with_format(r, 4, calc::to_f64(*d), &num("General"))?
+            }
+            TargetValue::Text(s) => ws.write_string_with_format(r, 4, s, &num("@"))?,
+        };
+        let word = p::TARGET_KEYS
+            .iter()
+            .find(|(_, k)| *k == t.key)
+            .map(|(w, _)| *w)
+            .unwrap_or("");
+        ws.write_string_with_format(r, 5, word, &text)?;
+    }
+    wb.save_to_buffer()
+}

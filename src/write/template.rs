@@ -1,0 +1,117 @@
+//! Builds the styled summary template (省级汇总表模板.xlsx) from
+//! summary.toml. The run fills a copy of it with umya-spreadsheet, taking
+//! each data cell's style from the template's two prototype rows: the
+//! first data row (合计, bold) and the one below it (an ordinary row).
+
+use crate::spec::{ColFormat, SummarySheet, SummarySpec};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
+};
+
+/// Sheets whose first data row is a 合计 row.
+pub fn has_total_row(key: &str) -> bool {
+    matches!(key, "budget" | "tasks" | "benefits" | "allocation")
+}
+
+pub fn workbook(spec: &SummarySpec) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("省级汇总表模板")
+            .set_author("selfeval")
+            .set_creation_datetime(&t),
+    );
+    for sheet in &spec.sheets {
+        write_sheet(&mut wb, sheet)?;
+    }
+    wb.save_to_buffer()
+}
+
+fn write_sheet(wb: &mut Workbook, s: &SummarySheet) -> Result<(), XlsxError> {
+    let base = || {
+        Format::new()
+            .set_font_name("宋体")
+            .set_font_size(10)
+            .set_border(FormatBorder::Thin)
+    };
+    let title = Format::new()
+        .set_font_name("黑体")
+        .set_font_size(14)
+        .set_bold()
+        .set_align(FormatAlign::Center);
+    let note = Format::new()
+        .set_font_name("宋体")
+        .set_font_size(10)
+        .set_text_wrap();
+    let head = base()
+        .set_bold()
+        .set_background_color(Color::RGB(0xD9E1F2))
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap();
+    let ncols = s.columns.len() as u16;
+    let last = ncols.saturating_sub(1);
+
+    let ws = wb.add_worksheet();
+    ws.set_name(&s.name)?;
+    ws.merge_range(0, 0, 0, last, &s.title, &title)?;
+    ws.set_row_height(0, 24)?;
+    if let Some(n) = &s.note {
+        ws.merge_range(1, 0, 1, last, n, &note)?;
+        ws.set_row_height(1, if n.chars().count() > 60 { 30 } else { 16 })?;
+    }
+    for (c, col) in s.columns.iter().enumerate() {
+        ws.set_column_width(c as u16, col.width)?;
+    }
+    // Header rows start at row 3 (0-based 2).
+    for (i, row) in s.header.iter().enumerate() {
+        let r = 2 + i as u32;
+        for (c, text) in row.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, text, &head)?;
+        }
+        if let Some(h) = s.header_height.get(i).filter(|h| **h > 0.0) {
+            ws.set_row_height(r, *h)?;
+        }
+    }
+    for m in &s.merges {
+        let text = s
+            .header
+            .get((m.first.row as usize).saturating_sub(2))
+            .and_then(|r| r.get(m.first.col as usize))
+            .cloned()
+            .unwrap_or_default();
+        ws.merge_range(
+            m.first.row,
+            m.first.col as u16,
+            m.last.row,
+            m.last.col as u16,
+            &text,
+            &head,
+        )?;
+    }
+    // Prototype rows: first data row (bold when it is 合计) and the next.
+    let fr = s.first_row0();
+    for (c, col) in s.columns.iter().enumerate() {
+        let f = cell_format(col.format, base());
+        let total = if has_total_row(&s.key) {
+            f.clone()
+                .set_bold()
+                .set_background_color(Color::RGB(0xF2F2F2))
+        } else {
+            f.clone()
+        };
+        ws.write_blank(fr, c as u16, &total)?;
+        ws.write_blank(fr + 1, c as u16, &f)?;
+    }
+    ws.set_freeze_panes(fr, 2)?;
+    Ok(())
+}
+
+fn cell_format(cf: ColFormat, f: Format) -> Format {
+    let f = f.set_num_format(cf.excel());
+    match cf {
+        ColFormat::Text => f.set_text_wrap().set_align(FormatAlign::VerticalCenter),
+        _ => f.set_align(FormatAlign::Right),
+    }
+}
