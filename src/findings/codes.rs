@@ -24,6 +24,7 @@ pub enum Code {
     RateOutOfRange,
     WrongUnit,
     WrongYear,
+    FormulaNoCache,
     SpendOrder,
     SpendRateMismatch,
     CompletionRateMismatch,
@@ -66,6 +67,7 @@ impl Code {
         Code::RateOutOfRange,
         Code::WrongUnit,
         Code::WrongYear,
+        Code::FormulaNoCache,
         Code::SpendOrder,
         Code::SpendRateMismatch,
         Code::CompletionRateMismatch,
@@ -146,6 +148,11 @@ impl Code {
                 "年度应为 {expected}，实为 {found}",
                 "请填写本次自评的年度。",
             ),
+            Code::FormulaNoCache => (
+                "SE207", Error, "公式没有计算结果",
+                "「{label}」是公式（{detail}），但文件里没有保存计算结果，无法得知其数值",
+                "该文件可能由不会计算公式的软件生成。请用 Excel 或 WPS 打开，按 F9 重新计算后保存，再重新报送。",
+            ),
             Code::SpendOrder => (
                 "SE301", Error, "支出、到位、预算大小关系不对",
                 "应满足 实际支出 ≤ 到位资金 ≤ 预算指标，{detail}",
@@ -213,6 +220,37 @@ impl Code {
     pub fn severity(self) -> Severity {
         self.info().severity
     }
+}
+
+/// The catalog as text (`selfeval codes`) or as a Markdown table
+/// (docs/codes.md and the README).
+pub fn catalog(markdown: bool) -> String {
+    let mut s = String::new();
+    if markdown {
+        s.push_str("| 代码 | 严重程度 | 问题 | 如何修改 |\n| --- | --- | --- | --- |\n");
+    }
+    for c in Code::ALL {
+        let i = c.info();
+        let fix = i.fix.replace("{expected}", "相应内容");
+        if markdown {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                i.id,
+                i.severity.zh(),
+                i.title,
+                fix
+            ));
+        } else {
+            s.push_str(&format!(
+                "{}  {}  {}\n      {}\n",
+                i.id,
+                i.severity.zh(),
+                i.title,
+                fix
+            ));
+        }
+    }
+    s
 }
 
 #[cfg(test)]

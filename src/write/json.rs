@@ -1,1 +1,95 @@
-//! report.json
+//! report.json: the machine-readable result of a run, for scripts and for
+//! next year's tooling. Decimals are strings so no figure is rounded by a
+//! JSON reader.
+
+use crate::calc;
+use crate::consolidate::ProvinceSummary;
+use crate::findings::Finding;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// One input file and what became of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputReport {
+    pub file: String,
+    pub city: Option<String>,
+    /// "ok", "error" (has error findings) or "unreadable".
+    pub status: &'static str,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+/// The report's 合计 figures, rounded as the report prints them.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonTotals {
+    pub budget: String,
+    pub arrived: String,
+    pub spent: String,
+    pub spend_rate: String,
+    pub cities_budget: String,
+    pub cities_spent: String,
+    pub cities_spend_rate: String,
+    pub plan: [String; 4],
+    pub actual: [String; 4],
+    pub completion: [String; 4],
+    pub benefits: [String; 6],
+    pub acceptance: String,
+    pub satisfaction: String,
+    pub cities_counted: usize,
+    pub allocation_available: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report<'a> {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub generated_at: String,
+    pub templates: &'a str,
+    pub params: &'a str,
+    pub inputs: &'a [InputReport],
+    pub missing_cities: Vec<String>,
+    pub findings: &'a [Finding],
+    pub totals: Option<JsonTotals>,
+}
+
+fn d2(x: Decimal) -> String {
+    calc::fmt2(x)
+}
+
+fn p2(x: Option<Decimal>) -> String {
+    x.map(calc::fmt_pct).unwrap_or_default()
+}
+
+fn m4(m: &crate::model::Measures, f: impl Fn(Decimal) -> String) -> [String; 4] {
+    crate::spec::MEASURES.map(|k| f(m.get(k).unwrap_or_default()))
+}
+
+/// The totals block of report.json.
+pub fn totals(s: &ProvinceSummary) -> JsonTotals {
+    let t = &s.totals;
+    let count = |x: Decimal| calc::fmt_num(x);
+    let measure = |x: Decimal| if x.fract().is_zero() { count(x) } else { d2(x) };
+    JsonTotals {
+        budget: d2(t.budget),
+        arrived: d2(t.arrived),
+        spent: d2(t.spent),
+        spend_rate: p2(t.spend_rate),
+        cities_budget: d2(t.cities_budget),
+        cities_spent: d2(t.cities_spent),
+        cities_spend_rate: p2(t.cities_spend_rate),
+        plan: m4(&t.plan, measure),
+        actual: m4(&t.actual, measure),
+        completion: [0, 1, 2, 3].map(|i| p2(t.completion.get(i).copied().flatten())),
+        benefits: [0, 1, 2, 3, 4, 5]
+            .map(|i| t.benefits.get(i).map(|x| count(*x)).unwrap_or_default()),
+        acceptance: p2(t.acceptance),
+        satisfaction: p2(t.satisfaction),
+        cities_counted: t.cities_counted,
+        allocation_available: d2(s.allocation.available),
+    }
+}
+
+pub fn to_bytes(r: &Report) -> Vec<u8> {
+    serde_json::to_vec_pretty(r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}").into_bytes())
+}

@@ -52,7 +52,7 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
     ws.write_string_with_format(
         0,
         0,
-        &format!("{}年{} 省级参数表", params.year, params.fund),
+        format!("{}年{} 省级参数表", params.year, params.fund),
         &title,
     )?;
     let lines = [

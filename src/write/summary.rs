@@ -1,1 +1,475 @@
-//! summary
+//! Fills the styled summary template (省级汇总表模板.xlsx) with
+//! umya-spreadsheet: one sheet per table of the report, city rows in the
+//! report's order, 合计 rows as live formulas whose cached results every
+//! reader sees without recalculating.
+
+use crate::calc;
+use crate::cellref::CellRef;
+use crate::consolidate::{ProvinceSummary, TargetActual};
+use crate::findings::Finding;
+use crate::spec::{SummarySheet, SummarySpec, BENEFIT_COUNTS, MEASURES};
+use crate::write::template::has_total_row;
+use rust_decimal::Decimal;
+use umya_spreadsheet::{Workbook, Worksheet};
+
+/// Fills the template and returns the xlsx bytes. umya runs isolated: a
+/// panic inside it becomes `Err`.
+pub fn summary_workbook(
+    template: &[u8],
+    spec: &SummarySpec,
+    summary: &ProvinceSummary,
+    findings: &[Finding],
+) -> Result<Vec<u8>, String> {
+    crate::isolate::isolate(|| fill(template, spec, summary, findings)).and_then(|r| r)
+}
+
+fn fill(
+    template: &[u8],
+    spec: &SummarySpec,
+    s: &ProvinceSummary,
+    findings: &[Finding],
+) -> Result<Vec<u8>, String> {
+    let mut book: Workbook =
+        umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
+            .map_err(|e| format!("汇总表模板无法打开：{e}"))?;
+    for sheet in &spec.sheets {
+        let ws = book
+            .sheet_by_name_mut(&sheet.name)
+            .map_err(|_| format!("汇总表模板缺少工作表「{}」", sheet.name))?;
+        let mut t = Table { ws, spec: sheet };
+        match sheet.key.as_str() {
+            "targets" => t.targets(s),
+            "budget" => t.budget(s),
+            "tasks" => t.tasks(s),
+            "benefits" => t.benefits(s),
+            "allocation" => t.allocation(s),
+            "findings" => t.findings(findings),
+            _ => {}
+        }
+    }
+    book.set_active_sheet(0);
+    let mut out = Vec::new();
+    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
+        .map_err(|e| format!("汇总表写出失败：{e}"))?;
+    Ok(out)
+}
+
+/// A value for one cell.
+enum V<'a> {
+    Num(Decimal),
+    /// A percent value (45.64) written as the fraction 0.4564.
+    Pct(Decimal),
+    Text(&'a str),
+    /// Formula text (no '='), cached result.
+    Formula(String, Option<Decimal>),
+    Blank,
+}
+
+struct Table<'a> {
+    ws: &'a mut Worksheet,
+    spec: &'a SummarySheet,
+}
+
+impl Table<'_> {
+    /// 0-based data row `i` below the first data row.
+    fn row(&self, i: usize) -> u32 {
+        self.spec.first_row0() + i as u32
+    }
+
+    /// The A1 address of column `key` on 0-based row `r`.
+    fn addr(&self, key: &str, r: u32) -> String {
+        CellRef::new(r, self.spec.col(key).unwrap_or(0)).to_string()
+    }
+
+    /// Writes `v` at (row r, column key), styled like the prototype row
+    /// (the 合计 row for totals, the row below it for the rest).
+    fn put(&mut self, r: u32, key: &str, v: V, total: bool) {
+        let Some(c) = self.spec.col(key) else { return };
+        let body = !total && has_total_row(&self.spec.key);
+        let proto = self.spec.first_row0() + u32::from(body);
+        let at = CellRef::new(r, c);
+        let style = self.ws.style((at.excel_col(), proto + 1)).clone();
+        let cell = self.ws.cell_mut((at.excel_col(), at.excel_row()));
+        cell.set_style(style);
+        match v {
+            V::Num(d) => {
+                cell.set_value_number(calc::to_f64(d));
+            }
+            V::Pct(p) => {
+                cell.set_value_number(calc::to_f64(p / Decimal::ONE_HUNDRED));
+            }
+            V::Text(t) => {
+                cell.set_value_string(t);
+            }
+            V::Formula(f, cached) => {
+                cell.set_formula(f);
+                match cached {
+                    Some(d) => cell.set_formula_result_number(calc::to_f64(d)),
+                    None => cell.set_formula_result_string(""),
+                };
+            }
+            V::Blank => {
+                cell.set_value_string("");
+            }
+        }
+    }
+
+    /// Overrides the number format of one cell (a count in a 0.00 column).
+    fn format(&mut self, r: u32, key: &str, code: &str) {
+        let Some(c) = self.spec.col(key) else { return };
+        let at = CellRef::new(r, c);
+        self.ws
+            .cell_mut((at.excel_col(), at.excel_row()))
+            .style_mut()
+            .number_format_mut()
+            .set_format_code(code);
+    }
+
+    fn sum(&self, key: &str, from: u32, to: u32) -> String {
+        format!("SUM({}:{})", self.addr(key, from), self.addr(key, to))
+    }
+
+    fn ratio(&self, num: &str, den: &str, r: u32) -> String {
+        format!(
+            "IF({d}=0,\"\",{n}/{d})",
+            n = self.addr(num, r),
+            d = self.addr(den, r)
+        )
+    }
+
+    fn targets(&mut self, s: &ProvinceSummary) {
+        for (i, t) in s.targets.iter().enumerate() {
+            let r = self.row(i);
+            self.put(r, "level1", V::Text(&t.level1), false);
+            self.put(r, "level2", V::Text(&t.level2), false);
+            self.put(r, "level3", V::Text(&t.level3), false);
+            self.put(r, "target", V::Text(&t.target), false);
+            match &t.actual {
+                Some(TargetActual::Number(d)) => {
+                    self.put(r, "actual", V::Num(*d), false);
+                    if d.fract().is_zero() {
+                        self.format(r, "actual", "0");
+                    }
+                }
+                Some(TargetActual::Percent(p)) => {
+                    self.put(r, "actual", V::Pct(*p), false);
+                    self.format(r, "actual", "0.00%");
+                }
+                Some(TargetActual::Text(x)) => self.put(r, "actual", V::Text(x), false),
+                None => self.put(r, "actual", V::Blank, false),
+            }
+            match t.rate {
+                Some(p) => self.put(r, "rate", V::Pct(p), false),
+                None => self.put(r, "rate", V::Blank, false),
+            }
+            let met = match t.met {
+                Some(true) => "达成",
+                Some(false) => "未达成",
+                None => "无法判断",
+            };
+            self.put(r, "met", V::Text(met), false);
+            self.put(r, "note", V::Text(&t.note), false);
+        }
+    }
+
+    fn budget(&mut self, s: &ProvinceSummary) {
+        let total = self.row(0);
+        let first = self.row(1);
+        let n = s.rows.len();
+        let own = self.row(1 + n);
+        let sub = own + 1;
+        for (i, row) in s.rows.iter().enumerate() {
+            let r = first + i as u32;
+            let seq = (i + 1).to_string();
+            self.put(r, "seq", V::Text(&seq), false);
+            self.put(r, "city", V::Text(&row.issued.name), false);
+            self.put(r, "budget", V::Num(row.issued.budget), false);
+            match &row.figures {
+                Some(f) => {
+                    self.put(r, "arrived", V::Num(f.arrived), false);
+                    self.put(r, "spent", V::Num(f.spent), false);
+                    let rate =
+                        calc::percent(f.spent, row.issued.budget).map(|p| p / Decimal::ONE_HUNDRED);
+                    self.put(
+                        r,
+                        "rate",
+                        V::Formula(self.ratio("spent", "budget", r), rate),
+                        false,
+                    );
+                }
+                None => {
+                    for k in ["arrived", "spent", "rate"] {
+                        self.put(r, k, V::Blank, false);
+                    }
+                }
+            }
+        }
+        let seq = (n + 1).to_string();
+        self.put(own, "seq", V::Text(&seq), false);
+        self.put(own, "city", V::Text("省本级"), false);
+        self.put(own, "budget", V::Num(s.own.budget), false);
+        self.put(own, "arrived", V::Num(s.own.arrived), false);
+        self.put(own, "spent", V::Num(s.own.spent), false);
+        let own_rate = calc::percent(s.own.spent, s.own.budget).map(|p| p / Decimal::ONE_HUNDRED);
+        self.put(
+            own,
+            "rate",
+            V::Formula(self.ratio("spent", "budget", own), own_rate),
+            false,
+        );
+
+        let t = &s.totals;
+        self.put(total, "seq", V::Text("合  计"), true);
+        self.put(total, "city", V::Text(""), true);
+        for (k, v) in [
+            ("budget", t.budget),
+            ("arrived", t.arrived),
+            ("spent", t.spent),
+        ] {
+            self.put(total, k, V::Formula(self.sum(k, first, own), Some(v)), true);
+        }
+        let rate = t.spend_rate.map(|p| p / Decimal::ONE_HUNDRED);
+        self.put(
+            total,
+            "rate",
+            V::Formula(self.ratio("spent", "budget", total), rate),
+            true,
+        );
+
+        self.put(sub, "seq", V::Text(""), false);
+        self.put(sub, "city", V::Text("其中：15个地市"), false);
+        let last_city = own - 1;
+        for (k, v) in [
+            ("budget", t.cities_budget),
+            ("arrived", t.cities_arrived),
+            ("spent", t.cities_spent),
+        ] {
+            self.put(
+                sub,
+                k,
+                V::Formula(self.sum(k, first, last_city), Some(v)),
+                false,
+            );
+        }
+        let rate = t.cities_spend_rate.map(|p| p / Decimal::ONE_HUNDRED);
+        self.put(
+            sub,
+            "rate",
+            V::Formula(self.ratio("spent", "budget", sub), rate),
+            false,
+        );
+    }
+
+    fn tasks(&mut self, s: &ProvinceSummary) {
+        let total = self.row(0);
+        let first = self.row(1);
+        let last = first + s.rows.len() as u32 - 1;
+        for (i, row) in s.rows.iter().enumerate() {
+            let r = first + i as u32;
+            let seq = (i + 1).to_string();
+            self.put(r, "seq", V::Text(&seq), false);
+            self.put(r, "city", V::Text(&row.issued.name), false);
+            for m in MEASURES {
+                let plan = row.issued.plan.get(m).unwrap_or_default();
+                self.put(r, &format!("plan.{m}"), V::Num(plan), false);
+                match &row.figures {
+                    Some(f) => {
+                        let a = f.actual.get(m).unwrap_or_default();
+                        self.put(r, &format!("actual.{m}"), V::Num(a), false);
+                        let rate = calc::percent(a, plan).map(|p| p / Decimal::ONE_HUNDRED);
+                        let fml = self.ratio(&format!("actual.{m}"), &format!("plan.{m}"), r);
+                        self.put(r, &format!("rate.{m}"), V::Formula(fml, rate), false);
+                    }
+                    None => {
+                        self.put(r, &format!("actual.{m}"), V::Blank, false);
+                        self.put(r, &format!("rate.{m}"), V::Blank, false);
+                    }
+                }
+            }
+        }
+        let t = &s.totals;
+        self.put(total, "seq", V::Text("合计"), true);
+        self.put(total, "city", V::Text(""), true);
+        for (k, m) in MEASURES.iter().enumerate() {
+            let (pk, ak, rk) = (
+                format!("plan.{m}"),
+                format!("actual.{m}"),
+                format!("rate.{m}"),
+            );
+            self.put(
+                total,
+                &pk,
+                V::Formula(self.sum(&pk, first, last), t.plan.get(m)),
+                true,
+            );
+            self.put(
+                total,
+                &ak,
+                V::Formula(self.sum(&ak, first, last), t.actual.get(m)),
+                true,
+            );
+            let rate = t
+                .completion
+                .get(k)
+                .copied()
+                .flatten()
+                .map(|p| p / Decimal::ONE_HUNDRED);
+            self.put(
+                total,
+                &rk,
+                V::Formula(self.ratio(&ak, &pk, total), rate),
+                true,
+            );
+        }
+    }
+
+    fn benefits(&mut self, s: &ProvinceSummary) {
+        let total = self.row(0);
+        let first = self.row(1);
+        let last = first + s.rows.len() as u32 - 1;
+        for (i, row) in s.rows.iter().enumerate() {
+            let r = first + i as u32;
+            let seq = (i + 1).to_string();
+            self.put(r, "seq", V::Text(&seq), false);
+            self.put(r, "city", V::Text(&row.issued.name), false);
+            let Some(f) = &row.figures else {
+                for id in BENEFIT_COUNTS
+                    .iter()
+                    .chain(&["benefit.acceptance", "benefit.satisfaction"])
+                {
+                    self.put(r, id, V::Blank, false);
+                }
+                continue;
+            };
+            for (id, v) in BENEFIT_COUNTS.iter().zip(f.benefits) {
+                self.put(r, id, V::Num(v), false);
+            }
+            match f.acceptance {
+                Some(p) => self.put(r, "benefit.acceptance", V::Pct(p), false),
+                None => self.put(r, "benefit.acceptance", V::Text("未验收"), false),
+            }
+            self.put(r, "benefit.satisfaction", V::Pct(f.satisfaction), false);
+        }
+        let t = &s.totals;
+        self.put(total, "seq", V::Text("合计"), true);
+        self.put(total, "city", V::Text(""), true);
+        for (id, v) in BENEFIT_COUNTS.iter().zip(&t.benefits) {
+            self.put(
+                total,
+                id,
+                V::Formula(self.sum(id, first, last), Some(*v)),
+                true,
+            );
+        }
+        // AVERAGE skips 未验收 (text), as the report's 100.00% does.
+        for (id, v) in [
+            ("benefit.acceptance", t.acceptance),
+            ("benefit.satisfaction", t.satisfaction),
+        ] {
+            let f = format!(
+                "IFERROR(AVERAGE({}:{}),\"\")",
+                self.addr(id, first),
+                self.addr(id, last)
+            );
+            self.put(
+                total,
+                id,
+                V::Formula(f, v.map(|p| p / Decimal::ONE_HUNDRED)),
+                true,
+            );
+        }
+    }
+
+    fn allocation(&mut self, s: &ProvinceSummary) {
+        let total = self.row(0);
+        let first = self.row(1);
+        let a = &s.allocation;
+        let last = first + a.rows.len() as u32 - 1;
+        for (i, row) in a.rows.iter().enumerate() {
+            let r = first + i as u32;
+            let seq = (i + 1).to_string();
+            self.put(r, "seq", V::Text(&seq), false);
+            self.put(r, "city", V::Text(&row.city), false);
+            for m in MEASURES {
+                self.put(r, m, V::Num(row.factors.get(m).unwrap_or_default()), false);
+            }
+            self.put(r, "fiscal", V::Num(row.coef.fiscal), false);
+            self.put(r, "performance", V::Num(row.coef.performance), false);
+            self.put(r, "project", V::Num(row.coef.project), false);
+            let comp = format!(
+                "{}*{}*{}",
+                self.addr("fiscal", r),
+                self.addr("performance", r),
+                self.addr("project", r)
+            );
+            self.put(r, "composite", V::Formula(comp, Some(row.composite)), false);
+            self.put(r, "share", V::Pct(row.share * Decimal::ONE_HUNDRED), false);
+            self.put(r, "exact", V::Num(row.exact), false);
+            self.put(r, "rounded", V::Num(row.rounded), false);
+            self.put(r, "issued", V::Num(row.issued), false);
+            let diff = format!("{}-{}", self.addr("rounded", r), self.addr("issued", r));
+            self.put(r, "diff", V::Formula(diff, Some(row.diff)), false);
+        }
+        self.put(total, "seq", V::Text("合计"), true);
+        self.put(total, "city", V::Text(""), true);
+        let col_sum = |f: &dyn Fn(&crate::allocate::AllocationRow) -> Decimal| {
+            a.rows.iter().map(f).sum::<Decimal>()
+        };
+        let sums: [(&str, Decimal); 9] = [
+            ("area", col_sum(&|r| r.factors.area)),
+            ("households", col_sum(&|r| r.factors.households)),
+            ("buildings", col_sum(&|r| r.factors.buildings)),
+            ("communities", col_sum(&|r| r.factors.communities)),
+            ("share", col_sum(&|r| r.share)),
+            ("exact", col_sum(&|r| r.exact)),
+            ("rounded", col_sum(&|r| r.rounded)),
+            ("issued", col_sum(&|r| r.issued)),
+            ("diff", col_sum(&|r| r.diff)),
+        ];
+        for (k, v) in sums {
+            self.put(
+                total,
+                k,
+                V::Formula(self.sum(k, first, last), Some(v)),
+                true,
+            );
+        }
+        for k in ["fiscal", "performance", "project", "composite"] {
+            self.put(total, k, V::Text(""), true);
+        }
+    }
+
+    fn findings(&mut self, findings: &[Finding]) {
+        if findings.is_empty() {
+            let r = self.row(0);
+            self.put(r, "seq", V::Text(""), false);
+            self.put(
+                r,
+                "message",
+                V::Text("未发现问题：全部地市自评表通过校验。"),
+                false,
+            );
+            return;
+        }
+        for (i, f) in findings.iter().enumerate() {
+            let r = self.row(i);
+            let seq = (i + 1).to_string();
+            self.put(r, "seq", V::Text(&seq), false);
+            self.put(r, "severity", V::Text(f.severity.zh()), false);
+            self.put(r, "code", V::Text(f.code.id()), false);
+            self.put(r, "city", V::Text(f.city.as_deref().unwrap_or("")), false);
+            self.put(r, "file", V::Text(&f.file), false);
+            self.put(r, "sheet", V::Text(f.sheet.as_deref().unwrap_or("")), false);
+            self.put(r, "cell", V::Text(f.cell.as_deref().unwrap_or("")), false);
+            self.put(r, "message", V::Text(&f.message), false);
+            self.put(
+                r,
+                "expected",
+                V::Text(f.expected.as_deref().unwrap_or("")),
+                false,
+            );
+            self.put(r, "found", V::Text(f.found.as_deref().unwrap_or("")), false);
+            self.put(r, "fix", V::Text(&f.fix), false);
+        }
+    }
+}

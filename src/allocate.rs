@@ -1,0 +1,167 @@
+//! The factor-method allocation of section 一(二) of the report:
+//!
+//! 某地区资金 = 给各市总补助资金 × Σ_f [ (该地区因素f × 该地区综合系数)
+//!              ÷ Σ_j (地区j因素f × 地区j综合系数) × 权重f ]
+//!
+//! with 综合系数 = 财力补助系数 × 绩效评价调节系数 × 项目库系数 and the four
+//! factors 建筑面积, 户数, 楼栋数, 小区数 (weights 40/40/10/10). Amounts are
+//! issued in whole 万元; the exact results are rounded by largest remainder
+//! so that the cities add up to exactly the amount available for them.
+
+use crate::model::{Coefficients, Measures, Params};
+use crate::spec::MEASURES;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AllocationRow {
+    pub city: String,
+    /// The factors used: the issued plan.
+    pub factors: Measures,
+    pub coef: Coefficients,
+    /// 综合系数.
+    pub composite: Decimal,
+    /// This city's share of the cities' total (a fraction).
+    pub share: Decimal,
+    /// 测算金额 before rounding, 万元.
+    pub exact: Decimal,
+    /// 取整金额, whole 万元.
+    pub rounded: Decimal,
+    /// 下达预算 (issued), 万元.
+    pub issued: Decimal,
+    /// rounded − issued.
+    pub diff: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Allocation {
+    /// 给各市县总补助资金 = 资金总额 − 省本级.
+    pub available: Decimal,
+    pub rows: Vec<AllocationRow>,
+}
+
+/// Computes the allocation from the params' plan, coefficients and weights.
+pub fn allocate(params: &Params) -> Allocation {
+    let available = params.cities_total();
+    let composite: Vec<Decimal> = params
+        .cities
+        .iter()
+        .map(|c| c.coef.fiscal * c.coef.performance * c.coef.project)
+        .collect();
+    let mut shares = vec![Decimal::ZERO; params.cities.len()];
+    for m in MEASURES {
+        let weight = params.weights.get(m).unwrap_or_default() / Decimal::ONE_HUNDRED;
+        let weighted: Vec<Decimal> = params
+            .cities
+            .iter()
+            .zip(&composite)
+            .map(|(c, k)| c.plan.get(m).unwrap_or_default() * k)
+            .collect();
+        let denom: Decimal = weighted.iter().sum();
+        if denom.is_zero() {
+            continue;
+        }
+        for (s, w) in shares.iter_mut().zip(&weighted) {
+            *s += w / denom * weight;
+        }
+    }
+    let exact: Vec<Decimal> = shares.iter().map(|s| available * s).collect();
+    let rounded = largest_remainder(&exact, available.round());
+    let rows = params
+        .cities
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let r = rounded.get(i).copied().unwrap_or_default();
+            AllocationRow {
+                city: c.name.clone(),
+                factors: c.plan,
+                coef: c.coef,
+                composite: composite.get(i).copied().unwrap_or_default(),
+                share: shares.get(i).copied().unwrap_or_default(),
+                exact: exact.get(i).copied().unwrap_or_default(),
+                rounded: r,
+                issued: c.budget,
+                diff: r - c.budget,
+            }
+        })
+        .collect();
+    Allocation { available, rows }
+}
+
+/// Rounds each value down to a whole number, then gives the units still
+/// missing from `total` to the largest remainders (earlier rows win ties).
+pub fn largest_remainder(values: &[Decimal], total: Decimal) -> Vec<Decimal> {
+    let mut out: Vec<Decimal> = values.iter().map(|v| v.floor()).collect();
+    let assigned: Decimal = out.iter().sum();
+    let mut missing = (total - assigned).max(Decimal::ZERO);
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|a, b| {
+        let ra = values.get(*a).map(|v| v - v.floor()).unwrap_or_default();
+        let rb = values.get(*b).map(|v| v - v.floor()).unwrap_or_default();
+        rb.cmp(&ra).then(a.cmp(b))
+    });
+    for i in order.into_iter().cycle().take(values.len() * 2) {
+        if missing <= Decimal::ZERO {
+            break;
+        }
+        if let Some(o) = out.get_mut(i) {
+            *o += Decimal::ONE;
+            missing -= Decimal::ONE;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixture::data;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn largest_remainder_sums_exactly() {
+        let v = [d("3.5"), d("2.4"), d("4.1")];
+        assert_eq!(largest_remainder(&v, d("10")), vec![d("4"), d("2"), d("4")]);
+        let v = [d("1.5"), d("1.5")];
+        assert_eq!(largest_remainder(&v, d("3")), vec![d("2"), d("1")]);
+    }
+
+    #[test]
+    fn cities_add_up_to_the_amount_available() {
+        let a = allocate(&data().params());
+        assert_eq!(a.available, d("18672"));
+        assert_eq!(a.rows.len(), 15);
+        assert_eq!(
+            a.rows.iter().map(|r| r.rounded).sum::<Decimal>(),
+            d("18672")
+        );
+        let shares: Decimal = a.rows.iter().map(|r| r.share).sum();
+        assert!((shares - Decimal::ONE).abs() < d("0.000000001"), "{shares}");
+        for r in &a.rows {
+            assert!((r.rounded - r.exact).abs() < Decimal::ONE);
+        }
+    }
+
+    #[test]
+    fn equal_coefficients_reduce_to_plain_factor_shares() {
+        let mut p = data().params();
+        for c in &mut p.cities {
+            c.coef = Coefficients {
+                fiscal: d("9"),
+                performance: d("1"),
+                project: d("1"),
+            };
+        }
+        let a = allocate(&p);
+        // 汕头: 0.4×166.88/841.32 + 0.4×19136/92301 + 0.1×538/9575 + 0.1×75/700
+        let want = d("0.4") * d("166.88") / d("841.32")
+            + d("0.4") * d("19136") / d("92301")
+            + d("0.1") * d("538") / d("9575")
+            + d("0.1") * d("75") / d("700");
+        assert!((a.rows[0].share - want).abs() < d("0.0000000001"));
+    }
+}

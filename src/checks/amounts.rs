@@ -1,0 +1,110 @@
+//! Amounts against each other, and totals against their parts.
+
+use super::Ctx;
+use crate::calc;
+use crate::findings::{Code, Finding};
+use crate::model::Submission;
+
+/// SE301: 实际支出 ≤ 到位资金 ≤ 预算指标. Money cannot be spent before it
+/// arrives, and more cannot arrive than was issued.
+pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    let (Some(budget), Some(arrived), Some(spent)) = (
+        sub.num("exec.budget"),
+        sub.num("exec.arrived"),
+        sub.num("exec.spent"),
+    ) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    if spent > arrived {
+        out.push(Finding::at(
+            Code::SpendOrder,
+            &ctx.loc("exec.spent"),
+            Some(format!("≤ {}", calc::fmt_num(arrived))),
+            Some(calc::fmt_num(spent)),
+            &format!(
+                "实际支出 {} 大于到位资金 {}",
+                calc::fmt_num(spent),
+                calc::fmt_num(arrived)
+            ),
+        ));
+    }
+    if arrived > budget {
+        out.push(Finding::at(
+            Code::SpendOrder,
+            &ctx.loc("exec.arrived"),
+            Some(format!("≤ {}", calc::fmt_num(budget))),
+            Some(calc::fmt_num(arrived)),
+            &format!(
+                "到位资金 {} 大于预算指标 {}",
+                calc::fmt_num(arrived),
+                calc::fmt_num(budget)
+            ),
+        ));
+    }
+    out
+}
+
+/// SE305: 总分 = 资金执行得分 + Σ 指标得分 (compared at 2 places).
+pub fn score_total(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    let Some(total) = sub.num("score.total") else {
+        return vec![];
+    };
+    let mut parts = vec![sub.num("fund.score")];
+    parts.extend(
+        ctx.form
+            .scoring
+            .indicators
+            .iter()
+            .map(|i| sub.num(&format!("ind.{}.score", i.key))),
+    );
+    // Any part unreadable is reported by the value checks already.
+    let Some(parts) = parts.into_iter().collect::<Option<Vec<_>>>() else {
+        return vec![];
+    };
+    let Some(sum) = calc::sum(&parts) else {
+        return vec![];
+    };
+    if calc::round2(sum) == calc::round2(total) {
+        return vec![];
+    }
+    vec![Finding::at(
+        Code::ScoreTotalMismatch,
+        &ctx.loc("score.total"),
+        Some(calc::fmt2(sum)),
+        Some(calc::fmt2(total)),
+        "",
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixture::{clean, run, with};
+    use crate::read::Value;
+
+    #[test]
+    fn spend_order_fires_and_stays_quiet() {
+        assert!(run(spend_order, &clean(0)).is_empty());
+        let sub = with(0, "exec.spent", Value::Number(4000.0));
+        assert_eq!(
+            run(spend_order, &sub),
+            vec![(Code::SpendOrder, "资金执行!B6".into())]
+        );
+        let sub = with(0, "exec.arrived", Value::Number(3400.0));
+        assert_eq!(
+            run(spend_order, &sub),
+            vec![(Code::SpendOrder, "资金执行!B5".into())]
+        );
+    }
+
+    #[test]
+    fn score_total_fires_and_stays_quiet() {
+        assert!(run(score_total, &clean(1)).is_empty());
+        let sub = with(1, "score.total", Value::Number(100.0));
+        assert_eq!(
+            run(score_total, &sub),
+            vec![(Code::ScoreTotalMismatch, "自评评分!G15".into())]
+        );
+    }
+}

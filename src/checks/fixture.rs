@@ -1,0 +1,97 @@
+//! In-code submissions for check tests: a sample city's workbook built
+//! straight from the report data, with helpers to change one cell.
+
+use crate::model::{Params, Submission};
+use crate::read::{RawSheet, RawWorkbook, Value};
+use crate::samplegen::{city_values, ReportData};
+use crate::spec::{embedded_specs, FormSpec};
+use crate::write::form::Input;
+
+pub const REPORT: &str = include_str!("../../samples/source/report-2024.toml");
+
+pub fn data() -> ReportData {
+    ReportData::from_toml(REPORT).expect("report data parses")
+}
+
+pub fn ctx_parts() -> (FormSpec, Params) {
+    let (form, _) = embedded_specs().expect("specs load");
+    (form, data().params())
+}
+
+/// The clean workbook of city `i` (0 = 汕头市), as read.
+pub fn raw(i: usize) -> RawWorkbook {
+    let (form, _) = ctx_parts();
+    let values = city_values(&form, &data(), i);
+    let mut sheets = Vec::new();
+    for s in &form.sheets {
+        let mut sheet = RawSheet {
+            name: s.name.clone(),
+            ..Default::default()
+        };
+        for l in &s.labels {
+            sheet.cells.insert(l.cell, Value::Text(l.text.clone()));
+        }
+        for f in &s.fields {
+            sheet
+                .cells
+                .insert(f.label.cell, Value::Text(f.label.text.clone()));
+            let v = match values.get(&f.id) {
+                Some(Input::Number(d)) => Value::Number(crate::calc::to_f64(*d)),
+                Some(Input::Text(t)) => Value::Text(t.clone()),
+                Some(Input::Date(d)) => Value::Date(d.clone()),
+                None => Value::Empty,
+            };
+            if v != Value::Empty {
+                sheet.cells.insert(f.cell, v);
+            }
+        }
+        sheets.push(sheet);
+    }
+    RawWorkbook {
+        format: crate::read::Format::Xlsx,
+        sheets,
+    }
+}
+
+pub fn clean(i: usize) -> Submission {
+    let (form, _) = ctx_parts();
+    Submission::build(
+        format!("sample{i}.xlsx").into(),
+        format!("sample{i}.xlsx"),
+        raw(i),
+        &form,
+    )
+}
+
+/// Sets field `id` to `v` and re-types the submission.
+pub fn set(sub: &mut Submission, form: &FormSpec, id: &str, v: Value) {
+    let f = form.field(id).expect("field exists");
+    if let Some(sheet) = sub.raw.sheets.iter_mut().find(|s| s.name == f.sheet) {
+        sheet.cells.insert(f.cell, v);
+    }
+    *sub = Submission::build(sub.path.clone(), sub.name.clone(), sub.raw.clone(), form);
+}
+
+/// A clean submission of city `i` with one field changed.
+pub fn with(i: usize, id: &str, v: Value) -> Submission {
+    let (form, _) = ctx_parts();
+    let mut sub = clean(i);
+    set(&mut sub, &form, id, v);
+    sub
+}
+
+/// Codes and cells a check reports on a submission.
+pub fn run(
+    check: crate::checks::CheckFn,
+    sub: &Submission,
+) -> Vec<(crate::findings::Code, String)> {
+    let (form, params) = ctx_parts();
+    let ctx = crate::checks::Ctx {
+        form: &form,
+        params: &params,
+    };
+    check(sub, &ctx)
+        .into_iter()
+        .map(|f| (f.code, f.place()))
+        .collect()
+}

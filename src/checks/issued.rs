@@ -1,0 +1,120 @@
+//! A city's figures against what the province issued (省级参数表).
+
+use super::Ctx;
+use crate::calc;
+use crate::findings::{Code, Finding, Loc};
+use crate::model::{CityParams, Submission};
+use crate::spec::MEASURES;
+
+fn issued<'a>(sub: &Submission, ctx: &'a Ctx) -> Option<&'a CityParams> {
+    ctx.params.resolve_city(&sub.city_text()?)
+}
+
+/// SE403: the 地市 cell names one of the cities the fund supports.
+pub fn city_known(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    let Some(typed) = sub.city_text() else {
+        return vec![];
+    };
+    if ctx.params.resolve_city(&typed).is_some() {
+        return vec![];
+    }
+    let names: Vec<&str> = ctx.params.cities.iter().map(|c| c.name.as_str()).collect();
+    vec![Finding::at(
+        Code::UnknownCity,
+        &ctx.loc("info.city"),
+        None,
+        Some(typed),
+        &format!("本年度补助的地市为：{}", names.join("、")),
+    )]
+}
+
+/// SE401: 预算指标 (资金执行) and 全年预算数 (自评评分) equal the issued budget.
+pub fn budget_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    let Some(city) = issued(sub, ctx) else {
+        return vec![];
+    };
+    ["exec.budget", "fund.annual"]
+        .iter()
+        .filter_map(|id| {
+            let v = sub.num(id)?;
+            (v != city.budget).then(|| {
+                Finding::at(
+                    Code::BudgetMismatch,
+                    &ctx.loc(id),
+                    Some(calc::fmt_num(city.budget)),
+                    Some(calc::fmt_num(v)),
+                    "",
+                )
+            })
+        })
+        .collect()
+}
+
+/// SE402: the four plan figures equal the issued 改造计划.
+pub fn plan_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    let Some(city) = issued(sub, ctx) else {
+        return vec![];
+    };
+    MEASURES
+        .iter()
+        .filter_map(|m| {
+            let id = format!("plan.{m}");
+            let v = sub.num(&id)?;
+            let want = city.plan.get(m)?;
+            (v != want).then(|| {
+                let mut loc: Loc = ctx.loc(&id);
+                loc.label = format!("改造计划·{}", loc.label);
+                Finding::at(
+                    Code::PlanMismatch,
+                    &loc,
+                    Some(calc::fmt_num(want)),
+                    Some(calc::fmt_num(v)),
+                    "",
+                )
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixture::{clean, run, with};
+    use crate::read::Value;
+
+    #[test]
+    fn unknown_city_fires_and_stays_quiet() {
+        assert!(run(city_known, &clean(0)).is_empty());
+        // "汕头" without 市 is the same city.
+        assert!(run(
+            city_known,
+            &with(0, "info.city", Value::Text("汕头".into()))
+        )
+        .is_empty());
+        let sub = with(0, "info.city", Value::Text("深圳市".into()));
+        assert_eq!(
+            run(city_known, &sub),
+            vec![(Code::UnknownCity, "基本信息!B4".into())]
+        );
+    }
+
+    #[test]
+    fn budget_fires_and_stays_quiet() {
+        assert!(run(budget_issued, &clean(5)).is_empty());
+        let sub = with(5, "exec.budget", Value::Number(5410000.0));
+        assert_eq!(
+            run(budget_issued, &sub),
+            vec![(Code::BudgetMismatch, "资金执行!B4".into())]
+        );
+    }
+
+    #[test]
+    fn plan_fires_and_stays_quiet() {
+        assert!(run(plan_issued, &clean(6)).is_empty());
+        let sub = with(6, "plan.communities", Value::Number(29.0));
+        assert_eq!(
+            run(plan_issued, &sub),
+            vec![(Code::PlanMismatch, "任务完成!B7".into())]
+        );
+    }
+}

@@ -1,0 +1,353 @@
+//! Submissions → the provincial summary: per-city rows in the report's
+//! order, 合计 recomputed exactly, 表1-1 targets judged, allocation run.
+
+use crate::allocate::{allocate, Allocation};
+use crate::calc;
+use crate::model::{
+    CityFigures, CityParams, Measures, Params, ProvinceOwn, Submission, TargetValue,
+};
+use crate::spec::{BENEFIT_COUNTS, MEASURES};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// One city line of the summary: what was issued, and what it reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct CityRow {
+    pub issued: CityParams,
+    /// `None` when no usable workbook arrived for the city.
+    pub figures: Option<CityFigures>,
+}
+
+/// The recomputed 合计 figures, exact; rates in percent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub budget: Decimal,
+    pub arrived: Decimal,
+    pub spent: Decimal,
+    pub spend_rate: Option<Decimal>,
+    pub cities_budget: Decimal,
+    pub cities_arrived: Decimal,
+    pub cities_spent: Decimal,
+    pub cities_spend_rate: Option<Decimal>,
+    pub plan: Measures,
+    pub actual: Measures,
+    pub completion: Vec<Option<Decimal>>,
+    pub benefits: Vec<Decimal>,
+    /// Mean 验收合格率 of the cities that have accepted works.
+    pub acceptance: Option<Decimal>,
+    /// Simple mean of the cities' 满意度, as the report computes it.
+    pub satisfaction: Option<Decimal>,
+    /// Cities whose figures are in the totals.
+    pub cities_counted: usize,
+}
+
+/// A 表1-1 line: target, actual, rate, met.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetRow {
+    pub level1: String,
+    pub level2: String,
+    pub level3: String,
+    /// "≥700".
+    pub target: String,
+    pub actual: Option<TargetActual>,
+    /// actual ÷ target in percent, for numeric targets.
+    pub rate: Option<Decimal>,
+    pub met: Option<bool>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum TargetActual {
+    Number(Decimal),
+    /// A percent value (93.25 meaning 93.25%).
+    Percent(Decimal),
+    Text(String),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvinceSummary {
+    pub year: i64,
+    pub fund: String,
+    pub total: Decimal,
+    pub own: ProvinceOwn,
+    pub rows: Vec<CityRow>,
+    pub totals: Totals,
+    pub targets: Vec<TargetRow>,
+    pub allocation: Allocation,
+}
+
+/// The figures the summary takes from a workbook; `None` if any is
+/// unreadable (the findings say which).
+pub fn figures(sub: &Submission, issued: &CityParams) -> Option<CityFigures> {
+    let mut actual = Measures::default();
+    for m in MEASURES {
+        actual.set(m, sub.num(&format!("actual.{m}"))?);
+    }
+    let mut benefits = [Decimal::ZERO; 6];
+    for (b, id) in benefits.iter_mut().zip(BENEFIT_COUNTS) {
+        *b = sub.num(id)?;
+    }
+    Some(CityFigures {
+        city: issued.name.clone(),
+        file: sub.name.clone(),
+        budget: sub.num("exec.budget")?,
+        arrived: sub.num("exec.arrived")?,
+        spent: sub.num("exec.spent")?,
+        plan: issued.plan,
+        actual,
+        benefits,
+        acceptance: sub.pct("benefit.acceptance"),
+        satisfaction: sub.pct("benefit.satisfaction")?,
+        started: sub.pct("ind.started.actual"),
+        living: sub.text("ind.living.actual").map(str::to_string),
+    })
+}
+
+/// Builds the summary. `subs` are the usable submissions; for a city
+/// with several, the first is used (the duplicate is reported).
+pub fn consolidate(subs: &[&Submission], params: &Params) -> ProvinceSummary {
+    let rows: Vec<CityRow> = params
+        .cities
+        .iter()
+        .map(|c| {
+            let figures = subs
+                .iter()
+                .filter(|s| {
+                    s.city_text()
+                        .and_then(|t| params.resolve_city(&t))
+                        .is_some_and(|p| p.name == c.name)
+                })
+                .find_map(|s| figures(s, c));
+            CityRow {
+                issued: c.clone(),
+                figures,
+            }
+        })
+        .collect();
+    let totals = totals(&rows, params);
+    let targets = targets(&rows, &totals, params);
+    ProvinceSummary {
+        year: params.year,
+        fund: params.fund.clone(),
+        total: params.total,
+        own: params.province_own.clone(),
+        allocation: allocate(params),
+        rows,
+        totals,
+        targets,
+    }
+}
+
+fn totals(rows: &[CityRow], params: &Params) -> Totals {
+    let figs: Vec<&CityFigures> = rows.iter().filter_map(|r| r.figures.as_ref()).collect();
+    let sum = |f: &dyn Fn(&CityFigures) -> Decimal| figs.iter().map(|c| f(c)).sum::<Decimal>();
+    // Budget and plan are the issued figures: they exist for every city.
+    let cities_budget: Decimal = rows.iter().map(|r| r.issued.budget).sum();
+    let cities_arrived = sum(&|c| c.arrived);
+    let cities_spent = sum(&|c| c.spent);
+    let own = &params.province_own;
+    let mut plan = Measures::default();
+    let mut actual = Measures::default();
+    for m in MEASURES {
+        plan.set(m, rows.iter().filter_map(|r| r.issued.plan.get(m)).sum());
+        actual.set(m, figs.iter().filter_map(|c| c.actual.get(m)).sum());
+    }
+    let completion = MEASURES
+        .iter()
+        .map(|m| calc::percent(actual.get(m)?, plan.get(m)?))
+        .collect();
+    let benefits = (0..6)
+        .map(|i| figs.iter().filter_map(|c| c.benefits.get(i)).sum())
+        .collect();
+    let acc: Vec<Decimal> = figs.iter().filter_map(|c| c.acceptance).collect();
+    let sat: Vec<Decimal> = figs.iter().map(|c| c.satisfaction).collect();
+    let budget = cities_budget + own.budget;
+    let spent = cities_spent + own.spent;
+    Totals {
+        budget,
+        arrived: cities_arrived + own.arrived,
+        spent,
+        spend_rate: calc::percent(spent, budget),
+        cities_budget,
+        cities_arrived,
+        cities_spent,
+        cities_spend_rate: calc::percent(cities_spent, cities_budget),
+        plan,
+        actual,
+        completion,
+        benefits,
+        acceptance: calc::mean(&acc),
+        satisfaction: calc::mean(&sat),
+        cities_counted: figs.len(),
+    }
+}
+
+fn meets(op: &str, actual: Decimal, target: Decimal) -> bool {
+    match op {
+        "≥" => actual >= target,
+        "≤" => actual <= target,
+        _ => actual == target,
+    }
+}
+
+fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow> {
+    let n = rows.len();
+    let counted = totals.cities_counted;
+    params
+        .targets
+        .iter()
+        .map(|t| {
+            let target_text = match &t.value {
+                TargetValue::Number(d) => format!(
+                    "{}{}",
+                    if t.op == "=" { "" } else { &t.op },
+                    calc::fmt_num(*d)
+                ),
+                TargetValue::Text(s) => s.clone(),
+            };
+            let mut row = TargetRow {
+                level1: t.level1.clone(),
+                level2: t.level2.clone(),
+                level3: t.level3.clone(),
+                target: target_text,
+                actual: None,
+                rate: None,
+                met: None,
+                note: String::new(),
+            };
+            let numeric = |row: &mut TargetRow, actual: Decimal, as_pct: bool| {
+                if let TargetValue::Number(target) = t.value {
+                    row.rate = calc::percent(actual, target);
+                    row.met = Some(meets(&t.op, calc::round2(actual), target));
+                }
+                row.actual = Some(if as_pct {
+                    TargetActual::Percent(actual)
+                } else {
+                    TargetActual::Number(actual)
+                });
+            };
+            match t.key.as_str() {
+                m if MEASURES.contains(&m) => {
+                    if let (Some(a), Some(p)) = (totals.actual.get(m), totals.plan.get(m)) {
+                        numeric(&mut row, a, false);
+                        row.note = format!(
+                            "{counted}个地市实际完成（在建+完工）合计；省下达计划 {}，完成率 {}",
+                            calc::fmt_num(p),
+                            calc::percent(a, p).map(calc::fmt_pct).unwrap_or_default()
+                        );
+                    }
+                }
+                "started" => {
+                    let v: Vec<Decimal> = rows
+                        .iter()
+                        .filter_map(|r| r.figures.as_ref()?.started)
+                        .collect();
+                    if let Some(mean) = calc::mean(&v) {
+                        numeric(&mut row, mean, true);
+                        row.note = format!("{} 个地市自评表“开工目标完成率”的平均值", v.len());
+                    }
+                }
+                "living" => {
+                    let v: Vec<&str> = rows
+                        .iter()
+                        .filter_map(|r| r.figures.as_ref()?.living.as_deref())
+                        .collect();
+                    if !v.is_empty() {
+                        let yes = v.iter().filter(|x| **x == "是").count();
+                        let all = if yes == v.len() { "是" } else { "否" };
+                        row.actual = Some(TargetActual::Text(all.to_string()));
+                        row.met = Some(TargetValue::Text(all.to_string()) == t.value);
+                        row.note = format!("{yes} / {} 个地市自评为“是”", v.len());
+                    }
+                }
+                "satisfaction" => {
+                    if let Some(s) = totals.satisfaction {
+                        numeric(&mut row, s, true);
+                        row.note = format!("{counted}个地市服务对象满意度的简单平均（附件1）");
+                    }
+                }
+                _ => {}
+            }
+            if counted < n && row.actual.is_some() {
+                row.note
+                    .push_str(&format!("；注意：只汇总了 {counted}/{n} 个地市"));
+            }
+            row
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::fixture::{clean, data};
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn samples_reproduce_the_report_totals() {
+        let subs: Vec<Submission> = (0..15).map(clean).collect();
+        let refs: Vec<&Submission> = subs.iter().collect();
+        let s = consolidate(&refs, &data().params());
+        let t = &s.totals;
+        assert_eq!(t.budget, d("18860"));
+        assert_eq!(t.arrived, d("18860"));
+        assert_eq!(t.spent, d("3623.35"));
+        assert_eq!(t.spend_rate.map(calc::round2), Some(d("19.21")));
+        assert_eq!(t.cities_spent, d("3435.35"));
+        assert_eq!(t.cities_spend_rate.map(calc::round2), Some(d("18.40")));
+        assert_eq!(
+            t.plan,
+            Measures {
+                area: d("841.32"),
+                households: d("92301"),
+                buildings: d("9575"),
+                communities: d("700")
+            }
+        );
+        assert_eq!(
+            t.actual,
+            Measures {
+                area: d("1401.82"),
+                households: d("154903"),
+                buildings: d("15504"),
+                communities: d("1161")
+            }
+        );
+        let comp: Vec<_> = t.completion.iter().map(|c| c.map(calc::round2)).collect();
+        assert_eq!(
+            comp,
+            vec![
+                Some(d("166.62")),
+                Some(d("167.82")),
+                Some(d("161.92")),
+                Some(d("165.86"))
+            ]
+        );
+        assert_eq!(
+            t.benefits,
+            ["1111", "1022", "342", "728", "660", "71"].map(d).to_vec()
+        );
+        assert_eq!(t.acceptance.map(calc::round2), Some(d("100.00")));
+        assert_eq!(t.satisfaction.map(calc::round2), Some(d("93.25")));
+        assert!(
+            s.targets.iter().all(|r| r.met == Some(true)),
+            "{:#?}",
+            s.targets
+        );
+    }
+
+    #[test]
+    fn a_missing_city_is_left_out_of_the_totals_and_said() {
+        let subs: Vec<Submission> = (1..15).map(clean).collect();
+        let refs: Vec<&Submission> = subs.iter().collect();
+        let s = consolidate(&refs, &data().params());
+        assert!(s.rows[0].figures.is_none());
+        assert_eq!(s.totals.cities_counted, 14);
+        assert_eq!(s.totals.cities_spent, d("3435.35") - d("152.93"));
+        assert!(s.targets[0].note.contains("14/15"));
+    }
+}

@@ -1,0 +1,183 @@
+//! Finds the workbooks to check in the folders and files a clerk dropped.
+//!
+//! Recursive, links not followed (a link loop cannot hang the run), in a
+//! stable order. Excel's lock files (`~$…`), hidden files and system junk
+//! are passed over silently; any other non-workbook file is listed as an
+//! info finding so the clerk sees it was not forgotten.
+
+use crate::findings::{Code, Finding, Loc};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Extensions calamine reads.
+pub const WORKBOOK_EXTS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+
+/// Folders deeper than this are not entered.
+pub const MAX_DEPTH: usize = 32;
+
+/// A workbook to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Path as shown to users: relative to the dropped folder.
+    pub name: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub workbooks: Vec<Found>,
+    /// Files passed over that a clerk should know of (SE005), and folders
+    /// that could not be read (SE001).
+    pub findings: Vec<Finding>,
+}
+
+fn is_silent_skip(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with("~$")
+        || name.starts_with('.')
+        || matches!(lower.as_str(), "thumbs.db" | "desktop.ini" | "__macosx")
+}
+
+/// Folders the scan must not enter (earlier output folders).
+fn is_output_dir(name: &str) -> bool {
+    name.contains("_校验结果_")
+}
+
+fn finding(code: Code, name: &str, detail: &str) -> Finding {
+    let mut f = Finding::at(code, &Loc::file(), None, None, detail);
+    f.file = name.to_string();
+    f
+}
+
+/// Scans every input path (folders recursively, files as they are).
+pub fn scan(inputs: &[PathBuf], exclude: Option<&Path>) -> Scan {
+    let mut out = Scan::default();
+    for input in inputs {
+        if input.is_file() {
+            let name = input
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            consider(&mut out, input, &name);
+            continue;
+        }
+        let walker = WalkDir::new(input)
+            .follow_links(false)
+            .max_depth(MAX_DEPTH)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let n = e.file_name().to_string_lossy();
+                e.depth() == 0
+                    || !(is_silent_skip(&n)
+                        || (e.file_type().is_dir() && is_output_dir(&n))
+                        || exclude.is_some_and(|x| e.path() == x))
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let rel = e.path().strip_prefix(input).unwrap_or(e.path());
+                    let name = rel.to_string_lossy().replace('\\', "/");
+                    consider(&mut out, e.path(), &name);
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let where_ = err
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    let detail = if err.loop_ancestor().is_some() {
+                        "文件夹中有循环的快捷方式（链接），已跳过".to_string()
+                    } else {
+                        format!(
+                            "无法读取文件夹内容：{}",
+                            crate::error::io_zh(&err.to_string())
+                        )
+                    };
+                    out.findings
+                        .push(finding(Code::FileUnreadable, &where_, &detail));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn consider(out: &mut Scan, path: &Path, name: &str) {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if is_silent_skip(&file_name) {
+        return;
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if WORKBOOK_EXTS.contains(&ext.as_str()) {
+        out.workbooks.push(Found {
+            path: path.to_path_buf(),
+            name: name.to_string(),
+        });
+    } else {
+        let what = match ext.as_str() {
+            "doc" | "docx" | "wps" => "Word 文档，不是自评表工作簿",
+            "pdf" => "PDF 文件，不是自评表工作簿",
+            "csv" => "CSV 文本文件；请在 Excel 中另存为 .xlsx",
+            "et" => "WPS 表格格式；请在 WPS 中另存为 .xlsx",
+            "zip" | "rar" | "7z" => "压缩包；请解压后再放入文件夹",
+            _ => "不是 Excel 工作簿",
+        };
+        out.findings.push(finding(
+            Code::ForeignFile,
+            name,
+            &format!("{name}（{what}）"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_workbooks_and_skips_the_rest() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path();
+        std::fs::create_dir_all(p.join("子文件夹/更深")).unwrap();
+        std::fs::create_dir_all(p.join("材料_校验结果_20250101-000000")).unwrap();
+        for f in [
+            "a.xlsx",
+            "子文件夹/b.XLS",
+            "子文件夹/更深/c.ods",
+            "~$a.xlsx",
+            ".hidden.xlsx",
+            "说明.docx",
+            "Thumbs.db",
+            "材料_校验结果_20250101-000000/x.xlsx",
+        ] {
+            std::fs::write(p.join(f), b"x").unwrap();
+        }
+        let s = scan(&[p.to_path_buf()], None);
+        let names: Vec<&str> = s.workbooks.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec!["a.xlsx", "子文件夹/b.XLS", "子文件夹/更深/c.ods"]
+        );
+        assert_eq!(s.findings.len(), 1);
+        assert_eq!(s.findings[0].code, Code::ForeignFile);
+        assert!(s.findings[0].message.contains("说明.docx"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_loop_does_not_hang() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("x")).unwrap();
+        std::os::unix::fs::symlink(d.path(), d.path().join("x/loop")).unwrap();
+        std::fs::write(d.path().join("x/a.xlsx"), b"x").unwrap();
+        let s = scan(&[d.path().to_path_buf()], None);
+        assert_eq!(s.workbooks.len(), 1);
+    }
+}
