@@ -12,6 +12,16 @@ pub fn round_half_up(x: Decimal, dp: u32) -> Decimal {
 }
 
 /// 四舍五入 to 2 places: the report's rounding for amounts and percents.
+///
+/// # Examples
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use selfeval::calc::round2;
+/// let d = |s: &str| s.parse::<Decimal>().unwrap();
+/// assert_eq!(round2(d("0.125")), d("0.13")); // a tie goes up, not to even
+/// assert_eq!(round2(d("18.3975")), d("18.40"));
+/// ```
 pub fn round2(x: Decimal) -> Decimal {
     round_half_up(x, 2)
 }
@@ -26,6 +36,17 @@ pub fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
 }
 
 /// `part ÷ whole × 100`, rounded to 2 places as the report shows it.
+///
+/// # Examples
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use selfeval::calc::percent2;
+/// let d = |s: &str| s.parse::<Decimal>().unwrap();
+/// // 表2-2: 3623.35 ÷ 18860 = 19.21%
+/// assert_eq!(percent2(d("3623.35"), d("18860")), Some(d("19.21")));
+/// assert_eq!(percent2(d("1"), Decimal::ZERO), None);
+/// ```
 pub fn percent2(part: Decimal, whole: Decimal) -> Option<Decimal> {
     percent(part, whole).map(round2)
 }

@@ -23,6 +23,13 @@ impl CellRef {
     }
 
     /// Parses "B12" (case-insensitive, `$` allowed) into a 0-based position.
+    ///
+    /// ```
+    /// use selfeval::cellref::CellRef;
+    /// let c = CellRef::parse("$B$12").unwrap();
+    /// assert_eq!((c.row, c.col), (11, 1));
+    /// assert_eq!(c.to_string(), "B12");
+    /// ```
     pub fn parse(text: &str) -> Result<Self, BadCellRef> {
         let bad = || BadCellRef(text.to_string());
         let t: String = text.trim().chars().filter(|c| *c != '$').collect();

@@ -187,52 +187,13 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
         calamine::XlsxError::Password => ReadError::Encrypted,
         other => ReadError::Corrupt(zh_calamine(&other.to_string())),
     })?;
-    let names = wb.sheet_names();
-    let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
-        let mut sheet = RawSheet {
-            name: name.clone(),
-            ..Default::default()
-        };
-        match wb.worksheet_range(&name) {
-            Ok(range) => fill_cells(&mut sheet, &range),
-            Err(e) => sheet.problem = Some(zh_calamine(&e.to_string())),
-        }
-        if sheet.problem.is_none() {
-            if let Ok(f) = wb.worksheet_formula(&name) {
-                fill_formulas(&mut sheet, &f);
-            }
-        }
-        sheets.push(sheet);
-    }
-    Ok(RawWorkbook {
-        format: Format::Xlsx,
-        sheets,
-    })
+    Ok(read_sheets(&mut wb, Format::Xlsx))
 }
 
 fn read_ods(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
     let mut wb: Ods<_> = Ods::new(Cursor::new(bytes))
         .map_err(|e| ReadError::Corrupt(zh_calamine(&e.to_string())))?;
-    let mut sheets = Vec::new();
-    for name in wb.sheet_names() {
-        let mut sheet = RawSheet {
-            name: name.clone(),
-            ..Default::default()
-        };
-        match wb.worksheet_range(&name) {
-            Ok(range) => fill_cells(&mut sheet, &range),
-            Err(e) => sheet.problem = Some(zh_calamine(&e.to_string())),
-        }
-        if let Ok(f) = wb.worksheet_formula(&name) {
-            fill_formulas(&mut sheet, &f);
-        }
-        sheets.push(sheet);
-    }
-    Ok(RawWorkbook {
-        format: Format::Ods,
-        sheets,
-    })
+    Ok(read_sheets(&mut wb, Format::Ods))
 }
 
 fn read_ole(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
@@ -248,6 +209,16 @@ fn read_ole(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
             return Err(ReadError::Corrupt(zh_calamine(&t)));
         }
     };
+    Ok(read_sheets(&mut wb, Format::Xls))
+}
+
+/// Every sheet's values and formulas; a sheet that fails to read keeps
+/// its name and says why, so the others are still checked.
+fn read_sheets<R>(wb: &mut R, format: Format) -> RawWorkbook
+where
+    R: Reader<Cursor<Vec<u8>>>,
+    R::Error: std::fmt::Display,
+{
     let mut sheets = Vec::new();
     for name in wb.sheet_names() {
         let mut sheet = RawSheet {
@@ -258,15 +229,14 @@ fn read_ole(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
             Ok(range) => fill_cells(&mut sheet, &range),
             Err(e) => sheet.problem = Some(zh_calamine(&e.to_string())),
         }
-        if let Ok(f) = wb.worksheet_formula(&name) {
-            fill_formulas(&mut sheet, &f);
+        if sheet.problem.is_none() {
+            if let Ok(f) = wb.worksheet_formula(&name) {
+                fill_formulas(&mut sheet, &f);
+            }
         }
         sheets.push(sheet);
     }
-    Ok(RawWorkbook {
-        format: Format::Xls,
-        sheets,
-    })
+    RawWorkbook { format, sheets }
 }
 
 fn contains_utf16(hay: &[u8], needle: &str) -> bool {

@@ -133,6 +133,11 @@ pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec
             write_input(ws, f, values.get(&f.id), &fmt)?;
             add_validation(ws, f)?;
         }
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        if sheet.widths.iter().sum::<f64>() > 110.0 {
+            ws.set_landscape();
+        }
         ws.protect();
     }
     wb.save_to_buffer()

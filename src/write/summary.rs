@@ -10,7 +10,7 @@ use crate::findings::Finding;
 use crate::spec::{SummarySheet, SummarySpec, BENEFIT_COUNTS, MEASURES};
 use crate::write::template::has_total_row;
 use rust_decimal::Decimal;
-use umya_spreadsheet::{Workbook, Worksheet};
+use umya_spreadsheet::{Style, Workbook, Worksheet};
 
 /// Fills the template and returns the xlsx bytes. umya runs isolated: a
 /// panic inside it becomes `Err`.
@@ -36,7 +36,7 @@ fn fill(
         let ws = book
             .sheet_by_name_mut(&sheet.name)
             .map_err(|_| format!("汇总表模板缺少工作表「{}」", sheet.name))?;
-        let mut t = Table { ws, spec: sheet };
+        let mut t = Table::new(ws, sheet);
         match sheet.key.as_str() {
             "targets" => t.targets(s),
             "budget" => t.budget(s),
@@ -68,9 +68,27 @@ enum V<'a> {
 struct Table<'a> {
     ws: &'a mut Worksheet,
     spec: &'a SummarySheet,
+    /// Styles of the template's prototype rows, per column, taken before
+    /// anything is written (writing row 1 must not restyle row 2).
+    total_styles: Vec<Style>,
+    body_styles: Vec<Style>,
 }
 
-impl Table<'_> {
+impl<'a> Table<'a> {
+    fn new(ws: &'a mut Worksheet, spec: &'a SummarySheet) -> Self {
+        let fr = spec.first_row0() + 1;
+        let body_row = fr + u32::from(has_total_row(&spec.key));
+        let cols = 1..=spec.columns.len() as u32;
+        let total_styles = cols.clone().map(|c| ws.style((c, fr)).clone()).collect();
+        let body_styles = cols.map(|c| ws.style((c, body_row)).clone()).collect();
+        Table {
+            ws,
+            spec,
+            total_styles,
+            body_styles,
+        }
+    }
+
     /// 0-based data row `i` below the first data row.
     fn row(&self, i: usize) -> u32 {
         self.spec.first_row0() + i as u32
@@ -85,10 +103,13 @@ impl Table<'_> {
     /// (the 合计 row for totals, the row below it for the rest).
     fn put(&mut self, r: u32, key: &str, v: V, total: bool) {
         let Some(c) = self.spec.col(key) else { return };
-        let body = !total && has_total_row(&self.spec.key);
-        let proto = self.spec.first_row0() + u32::from(body);
         let at = CellRef::new(r, c);
-        let style = self.ws.style((at.excel_col(), proto + 1)).clone();
+        let protos = if total {
+            &self.total_styles
+        } else {
+            &self.body_styles
+        };
+        let style = protos.get(c as usize).cloned().unwrap_or_default();
         let cell = self.ws.cell_mut((at.excel_col(), at.excel_row()));
         cell.set_style(style);
         match v {

@@ -105,6 +105,12 @@ fn write_sheet(wb: &mut Workbook, s: &SummarySheet) -> Result<(), XlsxError> {
         ws.write_blank(fr + 1, c as u16, &f)?;
     }
     ws.set_freeze_panes(fr, 2)?;
+    // A4 landscape, one page wide, header rows repeated: how it is filed.
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_center_horizontally(true);
+    ws.set_repeat_rows(2, fr.saturating_sub(1))?;
     Ok(())
 }
 

@@ -1,0 +1,173 @@
+//! Helpers shared by the integration tests: run the real binary on real
+//! workbooks in a temp folder and read what it wrote.
+#![allow(dead_code)]
+
+use calamine::{Data, Reader, Xlsx};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn samples() -> PathBuf {
+    root().join("samples/2024")
+}
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_selfeval"))
+}
+
+/// Runs selfeval with `args`; stdin closed so it never waits.
+pub fn selfeval(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("selfeval runs")
+}
+
+/// Copies the 15 samples into a fresh temp folder `材料` and returns both.
+pub fn sample_copy() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("材料");
+    std::fs::create_dir(&dir).expect("mkdir");
+    for e in std::fs::read_dir(samples()).expect("samples") {
+        let p = e.expect("entry").path();
+        std::fs::copy(&p, dir.join(p.file_name().expect("name"))).expect("copy");
+    }
+    (tmp, dir)
+}
+
+/// The sample file of a city in `dir`.
+pub fn file_of(dir: &Path, city: &str) -> PathBuf {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.to_string_lossy().contains(city))
+        .expect("city file")
+}
+
+/// Runs `run DIR --out OUT` and returns (exit code, report.json, OUT).
+pub fn run_dir(dir: &Path, sub: &str) -> (i32, serde_json::Value, PathBuf) {
+    let out = dir
+        .parent()
+        .expect("parent")
+        .join(format!("out-{sub}-{}", std::process::id()));
+    let o = selfeval(&[
+        "run".as_ref(),
+        dir.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--quiet".as_ref(),
+    ]);
+    let report = std::fs::read_to_string(out.join("report.json")).unwrap_or_else(|_| {
+        panic!(
+            "no report.json; stderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    (
+        o.status.code().unwrap_or(-1),
+        serde_json::from_str(&report).expect("json"),
+        out,
+    )
+}
+
+/// (code, sheet!cell) of every finding in a report.json.
+pub fn codes_at(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let s = f["sheet"].as_str().unwrap_or("");
+            let c = f["cell"].as_str().unwrap_or("");
+            let place = if c.is_empty() {
+                s.to_string()
+            } else {
+                format!("{s}!{c}")
+            };
+            (f["code"].as_str().unwrap_or("").to_string(), place)
+        })
+        .collect()
+}
+
+/// Opens an xlsx with calamine and returns a sheet's cells as a grid.
+pub fn sheet(path: &Path, name: &str) -> calamine::Range<Data> {
+    let mut wb: Xlsx<_> = calamine::open_workbook(path).expect("open xlsx");
+    wb.worksheet_range(name).expect("sheet")
+}
+
+/// A cell by A1 address.
+pub fn at<'a>(r: &'a calamine::Range<Data>, a1: &str) -> &'a Data {
+    let (col, row) = a1.split_at(a1.find(|c: char| c.is_ascii_digit()).expect("digits"));
+    let c = col
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + (b - b'A' + 1) as u32)
+        - 1;
+    let r0: u32 = row.parse::<u32>().expect("row") - 1;
+    r.get_value((r0, c)).unwrap_or(&Data::Empty)
+}
+
+/// A number cell rounded to 2 places as text ("3623.35").
+pub fn num2(d: &Data) -> String {
+    match d {
+        Data::Float(x) => format!("{:.2}", x),
+        Data::Int(i) => format!("{i}.00"),
+        other => format!("not a number: {other:?}"),
+    }
+}
+
+/// A percent cell as the report prints it ("19.21%").
+pub fn pct2(d: &Data) -> String {
+    match d {
+        Data::Float(x) => format!("{:.2}%", x * 100.0),
+        other => format!("not a number: {other:?}"),
+    }
+}
+
+/// Edits one workbook in place with umya (the way a clerk's Excel would).
+pub fn edit(path: &Path, f: impl FnOnce(&mut umya_spreadsheet::Workbook)) {
+    let mut book = umya_spreadsheet::reader::xlsx::read(path).expect("umya read");
+    f(&mut book);
+    umya_spreadsheet::writer::xlsx::write(&book, path).expect("umya write");
+}
+
+pub fn set_num(path: &Path, sheet: &str, cell: &str, v: f64) {
+    edit(path, |b| {
+        b.sheet_by_name_mut(sheet)
+            .expect("sheet")
+            .cell_mut(cell)
+            .set_value_number(v);
+    });
+}
+
+pub fn set_text(path: &Path, sheet: &str, cell: &str, v: &str) {
+    edit(path, |b| {
+        b.sheet_by_name_mut(sheet)
+            .expect("sheet")
+            .cell_mut(cell)
+            .set_value_string(v);
+    });
+}
+
+/// Rewrites one member of an xlsx zip (to plant broken XML).
+pub fn replace_zip_member(path: &Path, member: &str, content: &[u8]) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).expect("read xlsx");
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).expect("member");
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("inflate");
+        out.start_file(name.as_str(), opts).expect("start");
+        out.write_all(if name == member { content } else { &data })
+            .expect("write");
+    }
+    let cursor = out.finish().expect("finish");
+    std::fs::write(path, cursor.into_inner()).expect("write xlsx");
+}

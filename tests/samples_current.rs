@@ -1,0 +1,48 @@
+//! The committed samples and template workbooks are exactly what the
+//! generator makes from samples/source/report-2024.toml today.
+
+mod common;
+use common::*;
+use selfeval::samplegen::{generate, ReportData};
+use selfeval::spec::embedded_specs;
+
+#[test]
+fn committed_samples_equal_a_fresh_generation() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let text =
+        std::fs::read_to_string(root().join("samples/source/report-2024.toml")).expect("data");
+    let data = ReportData::from_toml(&text).expect("parse");
+    let (form, summary) = embedded_specs().expect("specs");
+    let written = generate(tmp.path(), &data, &form, &summary).expect("generate");
+    assert_eq!(written.len(), 17, "params, template and 15 cities");
+    let mut compared = 0;
+    for sub in ["templates/2024", "samples/2024"] {
+        for e in std::fs::read_dir(tmp.path().join(sub)).expect("dir") {
+            let fresh = e.expect("entry").path();
+            let name = fresh.file_name().expect("name");
+            let committed = root().join(sub).join(name);
+            let a = std::fs::read(&fresh).expect("fresh");
+            let b = std::fs::read(&committed).unwrap_or_default();
+            assert!(
+                a == b,
+                "{} is out of date: run `cargo run --bin selfeval-gen` and commit the result",
+                committed.display()
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 17);
+    // And nothing stale lies beside them.
+    let on_disk = std::fs::read_dir(samples()).expect("samples").count();
+    assert_eq!(on_disk, 15);
+}
+
+#[test]
+fn samples_say_they_are_sample_data() {
+    for e in std::fs::read_dir(samples()).expect("samples") {
+        let p = e.expect("entry").path();
+        let s = sheet(&p, "基本信息");
+        let remark = at(&s, "B12").to_string();
+        assert!(remark.starts_with("示例数据"), "{}: {remark}", p.display());
+    }
+}

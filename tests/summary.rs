@@ -1,0 +1,273 @@
+//! End to end on the 15 samples: the summary workbook shows every figure
+//! of the report's tables 2-2, 2-3 and attachment 1, read as cached values
+//! (calamine does not recalculate), compared with the report's own text.
+
+mod common;
+use common::*;
+
+/// The report text, split into the lines of one table.
+fn block(start: &str, end: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("samples/source/report-2024.txt"))
+        .expect("report text");
+    let from = text.find(start).expect("table start");
+    let rest = &text[from..];
+    let to = rest.find(end).expect("table end");
+    rest[..to]
+        .lines()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The `n` values after the line `label` in a table block.
+fn row(lines: &[String], label: &str, n: usize) -> Vec<String> {
+    let i = lines
+        .iter()
+        .position(|l| l == label)
+        .unwrap_or_else(|| panic!("{label} not in table"));
+    lines[i + 1..i + 1 + n].to_vec()
+}
+
+/// A report figure in the form the summary check compares: "55.2" →
+/// "55.20", "4.53%" → "4.53%", "100%" → "100.00%", "未验收" as is.
+fn canon(v: &str) -> String {
+    if let Some(p) = v.strip_suffix('%') {
+        format!("{:.2}%", p.parse::<f64>().expect("percent"))
+    } else if let Ok(x) = v.parse::<f64>() {
+        format!("{x:.2}")
+    } else {
+        v.to_string()
+    }
+}
+
+fn shown(d: &calamine::Data, percent: bool) -> String {
+    match d {
+        calamine::Data::String(s) => s.clone(),
+        _ if percent => pct2(d),
+        _ => num2(d),
+    }
+}
+
+const CITIES: [&str; 15] = [
+    "汕头市",
+    "韶关市",
+    "河源市",
+    "梅州市",
+    "惠州市",
+    "汕尾市",
+    "江门市",
+    "阳江市",
+    "湛江市",
+    "茂名市",
+    "肇庆市",
+    "清远市",
+    "潮州市",
+    "揭阳市",
+    "云浮市",
+];
+
+fn run_samples() -> (tempfile::TempDir, std::path::PathBuf, serde_json::Value) {
+    let (tmp, dir) = sample_copy();
+    let (code, report, out) = run_dir(&dir, "summary");
+    assert_eq!(
+        code,
+        0,
+        "clean samples must exit 0: {:#?}",
+        codes_at(&report)
+    );
+    (tmp, out.join("省级汇总表.xlsx"), report)
+}
+
+#[test]
+fn table_2_2_matches_the_report() {
+    let (_t, xlsx, _) = run_samples();
+    let s = sheet(&xlsx, "表2-2 预算执行");
+    let lines = block("表2-2 专项资金预算执行情况表", "（2）事项管理");
+    // Row 4: 合计; rows 5–19: cities; row 20: 省本级.
+    let total = row(&lines, "合  计", 4);
+    let got: Vec<String> = ["C4", "D4", "E4"]
+        .iter()
+        .map(|a| num2(at(&s, a)))
+        .chain([pct2(at(&s, "F4"))])
+        .collect();
+    assert_eq!(got, total.iter().map(|v| canon(v)).collect::<Vec<_>>());
+    assert_eq!(got, ["18860.00", "18860.00", "3623.35", "19.21%"]);
+    for (i, city) in CITIES.iter().chain(&["省本级"]).enumerate() {
+        let r = 5 + i;
+        assert_eq!(at(&s, &format!("B{r}")).to_string(), *city);
+        let want: Vec<String> = row(&lines, city, 4).iter().map(|v| canon(v)).collect();
+        let got: Vec<String> = ["C", "D", "E"]
+            .iter()
+            .map(|c| num2(at(&s, &format!("{c}{r}"))))
+            .chain([pct2(at(&s, &format!("F{r}")))])
+            .collect();
+        assert_eq!(got, want, "{city}");
+    }
+    // 其中：15个地市 3435.35, 18.40% (section 二(二)1).
+    assert_eq!(at(&s, "B21").to_string(), "其中：15个地市");
+    assert_eq!(
+        (num2(at(&s, "E21")), pct2(at(&s, "F21"))),
+        ("3435.35".into(), "18.40%".into())
+    );
+}
+
+#[test]
+fn table_2_3_matches_the_report() {
+    let (_t, xlsx, _) = run_samples();
+    let s = sheet(&xlsx, "表2-3 任务完成");
+    let lines = block(
+        "表2-3 15个地级市老旧小区改造任务完成情况表",
+        "（2）质量指标",
+    );
+    let cols = ["C", "D", "E", "F", "G", "H", "I", "J"];
+    let total: Vec<String> = cols
+        .iter()
+        .map(|c| num2(at(&s, &format!("{c}5"))))
+        .collect();
+    assert_eq!(
+        total,
+        row(&lines, "合计", 8)
+            .iter()
+            .map(|v| canon(v))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        total,
+        [
+            "841.32",
+            "92301.00",
+            "9575.00",
+            "700.00",
+            "1401.82",
+            "154903.00",
+            "15504.00",
+            "1161.00"
+        ]
+    );
+    let rates: Vec<String> = ["K", "L", "M", "N"]
+        .iter()
+        .map(|c| pct2(at(&s, &format!("{c}5"))))
+        .collect();
+    assert_eq!(rates, ["166.62%", "167.82%", "161.92%", "165.86%"]);
+    for (i, city) in CITIES.iter().enumerate() {
+        let r = 6 + i;
+        assert_eq!(at(&s, &format!("B{r}")).to_string(), *city);
+        let got: Vec<String> = cols
+            .iter()
+            .map(|c| num2(at(&s, &format!("{c}{r}"))))
+            .collect();
+        assert_eq!(
+            got,
+            row(&lines, city, 8)
+                .iter()
+                .map(|v| canon(v))
+                .collect::<Vec<_>>(),
+            "{city}"
+        );
+    }
+}
+
+#[test]
+fn attachment_1_matches_the_report() {
+    let (_t, xlsx, _) = run_samples();
+    let s = sheet(&xlsx, "附件1 效益指标");
+    let lines = block(
+        "2024年城镇老旧小区改造项目绩效自评效益指标信息汇总表",
+        "附件2",
+    );
+    let cols = ["C", "D", "E", "F", "G", "H", "I", "J"];
+    let get = |r: usize| -> Vec<String> {
+        cols.iter()
+            .enumerate()
+            .map(|(k, c)| shown(at(&s, &format!("{c}{r}")), k >= 6))
+            .collect()
+    };
+    let total = get(6);
+    assert_eq!(
+        total,
+        ["1111.00", "1022.00", "342.00", "728.00", "660.00", "71.00", "100.00%", "93.25%"]
+    );
+    assert_eq!(
+        total,
+        row(&lines, "合计", 8)
+            .iter()
+            .map(|v| canon(v))
+            .collect::<Vec<_>>()
+    );
+    for (i, city) in CITIES.iter().enumerate() {
+        let r = 7 + i;
+        assert_eq!(at(&s, &format!("B{r}")).to_string(), *city);
+        assert_eq!(
+            get(r),
+            row(&lines, city, 8)
+                .iter()
+                .map(|v| canon(v))
+                .collect::<Vec<_>>(),
+            "{city}"
+        );
+    }
+}
+
+#[test]
+fn totals_are_live_formulas_with_cached_values() {
+    let (_t, xlsx, _) = run_samples();
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).expect("open");
+    use calamine::Reader;
+    let f = wb.worksheet_formula("表2-2 预算执行").expect("formulas");
+    // get_value takes sheet positions (0-based row, column).
+    let formula_at = |a1: &str| {
+        let (col, row) = a1.split_at(1);
+        let c = (col.as_bytes()[0] - b'A') as u32;
+        let r: u32 = row.parse::<u32>().unwrap() - 1;
+        f.get_value((r, c)).cloned().unwrap_or_default()
+    };
+    assert_eq!(formula_at("E4"), "SUM(E5:E20)");
+    assert!(formula_at("F4").contains("E4/C4"), "{}", formula_at("F4"));
+    // …and the cached value is there without recalculation.
+    assert_eq!(num2(at(&sheet(&xlsx, "表2-2 预算执行"), "E4")), "3623.35");
+}
+
+#[test]
+fn report_json_has_the_totals_and_no_findings() {
+    let (_t, _, report) = run_samples();
+    let t = &report["totals"];
+    assert_eq!(t["spent"], "3623.35");
+    assert_eq!(t["spend_rate"], "19.21%");
+    assert_eq!(t["cities_spent"], "3435.35");
+    assert_eq!(t["cities_spend_rate"], "18.40%");
+    assert_eq!(t["satisfaction"], "93.25%");
+    assert_eq!(t["actual"][3], "1161");
+    assert_eq!(report["findings"].as_array().map(Vec::len), Some(0));
+    assert_eq!(report["inputs"].as_array().map(Vec::len), Some(15));
+    assert!(report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["status"] == "ok"));
+}
+
+#[test]
+fn targets_sheet_judges_table_1_1() {
+    let (_t, xlsx, _) = run_samples();
+    let s = sheet(&xlsx, "表1-1 绩效目标");
+    // Row 4 onward: the targets in the params' order.
+    assert_eq!(at(&s, "C4").to_string(), "改造小区数（个）");
+    assert_eq!(at(&s, "D4").to_string(), "≥700");
+    assert_eq!(num2(at(&s, "E4")), "1161.00");
+    assert_eq!(pct2(at(&s, "F4")), "165.86%");
+    assert_eq!(at(&s, "G4").to_string(), "达成");
+    assert_eq!(pct2(at(&s, "E10")), "93.25%");
+    for r in 4..=10 {
+        assert_eq!(at(&s, &format!("G{r}")).to_string(), "达成", "row {r}");
+    }
+}
+
+#[test]
+fn allocation_sheet_sums_to_the_cities_amount() {
+    let (_t, xlsx, _) = run_samples();
+    let s = sheet(&xlsx, "资金分配测算");
+    assert_eq!(num2(at(&s, "M4")), "18672.00");
+    assert_eq!(num2(at(&s, "N4")), "18672.00");
+    assert_eq!(num2(at(&s, "O4")), "0.00");
+    assert_eq!(at(&s, "B5").to_string(), "汕头市");
+}
