@@ -1,33 +1,60 @@
-//! Command line: clap definitions and what each command does. Only
-//! `main` turns results into exit codes.
+//! Command line: clap definitions in Chinese, the drag-and-drop form
+//! (`selfeval <DIR>`), and what each command does. Only `main` turns
+//! results into exit codes.
 
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, Parser, Subcommand};
 use selfeval::error::Error;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 const ABOUT: &str = "城镇老旧小区改造专项资金 绩效自评表校验与汇总工具";
+const TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
 const AFTER_HELP: &str = "示例：
-  selfeval 城市自评材料                把文件夹拖到程序上，效果相同：校验并生成汇总
-  selfeval run samples/2024 --out 结果  校验并汇总，结果写入“结果”文件夹
-  selfeval check 汕头市自评表.xlsx      只校验一个文件（地市自查）
-  selfeval template --out 空白自评表.xlsx
-  selfeval codes                        列出全部问题代码
+  selfeval 城市自评材料                 把文件夹拖到程序图标上，效果相同：校验并生成汇总
+  selfeval run samples/2024 --out 结果   校验并汇总，结果写入“结果”文件夹
+  selfeval run 甲文件夹 乙文件夹 丙.xlsx  多个文件夹和文件一起处理
+  selfeval check 汕头市自评表.xlsx       只校验一个文件（地市报送前自查）
+  selfeval template --out 空白自评表.xlsx --city 汕头市
+  selfeval codes                         列出全部问题代码
 
-退出码：0 未发现错误；1 发现错误（见 report.json）；2 程序无法运行（参数或文件夹有误）。";
+退出码：0 未发现错误；1 发现错误（见 report.json 和 反馈/ 文件夹）；2 程序无法运行（参数或文件有误）。";
 
 #[derive(Parser, Debug)]
-#[command(name = "selfeval", version, about = ABOUT, after_help = AFTER_HELP)]
+#[command(
+    name = "selfeval",
+    version,
+    about = ABOUT,
+    after_help = AFTER_HELP,
+    help_template = TEMPLATE,
+    override_usage = "selfeval [选项] <命令>\n      selfeval <文件夹或文件>...    （等同于 selfeval run）",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    next_help_heading = "选项"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// 结束时不等待按回车键（双击或拖放启动时默认会等待）
+    #[arg(long, global = true)]
+    pub no_pause: bool,
+    /// 显示帮助
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true)]
+    pub help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    pub version: Option<bool>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
+#[command(next_help_heading = "选项")]
 pub struct InputArgs {
     /// 要校验的文件夹或文件（可多个）
-    #[arg(required = true, value_name = "文件夹或文件")]
+    #[arg(required = true, value_name = "文件夹或文件", help_heading = "参数")]
     pub inputs: Vec<PathBuf>,
-    /// 结果文件夹（默认在输入文件夹旁新建“<名称>_校验结果_时间”）
+    /// 结果文件夹（默认在第一个输入旁新建“<名称>_校验结果_时间”）
     #[arg(long, value_name = "文件夹")]
     pub out: Option<PathBuf>,
     /// 省级参数表（默认使用内置的 2024 年参数）
@@ -39,18 +66,21 @@ pub struct InputArgs {
     /// 不显示进度和汇总信息
     #[arg(long, short)]
     pub quiet: bool,
-    /// 把 report.json 的内容打印到标准输出
+    /// 把 report.json 的内容打印到标准输出（代替中文摘要）
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// 校验文件夹中的全部地市自评表，并生成省级汇总表（默认命令）
+    /// 校验全部地市自评表，生成省级汇总表和各市反馈（默认命令）
+    #[command(help_template = TEMPLATE, override_usage = "selfeval run [选项] <文件夹或文件>...")]
     Run(InputArgs),
-    /// 只校验，不生成汇总表（地市报送前自查）
+    /// 只校验并生成反馈，不生成汇总表（地市报送前自查）
+    #[command(help_template = TEMPLATE, override_usage = "selfeval check [选项] <文件夹或文件>...")]
     Check(InputArgs),
     /// 生成空白的地市自评表模板
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "selfeval template --out <文件> [--city <地市>]")]
     Template {
         /// 输出文件
         #[arg(long, value_name = "文件")]
@@ -63,6 +93,7 @@ pub enum Command {
         templates: Option<PathBuf>,
     },
     /// 列出全部问题代码及说明
+    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "selfeval codes [--markdown]")]
     Codes {
         /// 以 Markdown 表格输出（用于文档）
         #[arg(long)]
@@ -71,23 +102,91 @@ pub enum Command {
 }
 
 /// Subcommand names; anything else first on the line is an input path.
-const COMMANDS: [&str; 5] = ["run", "check", "template", "codes", "help"];
+const COMMANDS: [&str; 4] = ["run", "check", "template", "codes"];
 
-/// Lets `selfeval <DIR>` (how Windows passes a dropped folder) mean
-/// `selfeval run <DIR>`.
+/// Lets `selfeval <DIR>…` (how Windows passes dropped folders) mean
+/// `selfeval run <DIR>…`.
 pub fn normalize_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    if let Some(first) = args.get(1) {
-        let s = first.to_string_lossy();
+    let first_free = args
+        .iter()
+        .skip(1)
+        .position(|a| a.to_string_lossy() != "--no-pause")
+        .map(|i| i + 1);
+    if let Some(i) = first_free {
+        let s = args[i].to_string_lossy();
         if !s.starts_with('-') && !COMMANDS.contains(&s.as_ref()) {
-            args.insert(1, "run".into());
+            args.insert(i, "run".into());
         }
     }
     args
 }
 
+/// What clap's error says, in Chinese.
+pub fn usage_error_zh(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ErrorKind};
+    let arg = e
+        .get(ContextKind::InvalidArg)
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let what = match e.kind() {
+        ErrorKind::UnknownArgument => format!("不认识的选项：{arg}"),
+        ErrorKind::InvalidSubcommand => format!("不认识的命令：{arg}"),
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
+        ErrorKind::MissingSubcommand => "缺少命令".to_string(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!("参数值有误：{arg}"),
+        ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => format!("参数有误：{arg}"),
+        _ => "参数有误".to_string(),
+    };
+    format!("错误：{what}\n运行 selfeval --help 查看用法和示例。")
+}
+
+/// Shown when started with nothing to do (a double-click on the exe).
+pub const NOTHING_TO_DO: &str = "selfeval：城镇老旧小区改造专项资金 绩效自评表校验与汇总工具
+
+用法：把装有各地市自评表的文件夹拖到 selfeval 程序图标上，松开即可。
+      结果会放在该文件夹旁边新建的“<文件夹名>_校验结果_日期时间”文件夹里。
+在命令行中可运行 selfeval --help 查看全部用法。";
+
+/// Whether to wait for Enter before exiting: only when the program has a
+/// console window of its own (double-click or drop on Windows) and a
+/// person can answer it.
+pub fn should_pause(no_pause: bool, stdin_is_terminal: bool, owns_console: bool) -> bool {
+    !no_pause && stdin_is_terminal && owns_console
+}
+
+/// True when this process is the only one attached to its console, which
+/// is how Windows starts a console program that was double-clicked or had
+/// files dropped on it. Elsewhere a terminal always belongs to a shell.
+#[cfg(windows)]
+pub fn owns_console() -> bool {
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn GetConsoleProcessList(list: *mut u32, count: u32) -> u32;
+    }
+    let mut ids = [0u32; 4];
+    // SAFETY: the buffer holds `ids.len()` u32s, as the call is told.
+    let n = unsafe { GetConsoleProcessList(ids.as_mut_ptr(), ids.len() as u32) };
+    n == 1
+}
+
+#[cfg(not(windows))]
+pub fn owns_console() -> bool {
+    std::env::var_os("SELFEVAL_OWNS_CONSOLE").is_some()
+}
+
+/// Waits for Enter if [`should_pause`] says so.
+pub fn pause_if_needed(no_pause: bool) {
+    if should_pause(no_pause, std::io::stdin().is_terminal(), owns_console()) {
+        eprintln!("\n按回车键退出……");
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+    }
+}
+
 /// Runs a command; `Ok(true)` when error findings were reported.
-pub fn dispatch(cli: Cli) -> Result<bool, Error> {
-    match cli.command {
+pub fn dispatch(command: Command) -> Result<bool, Error> {
+    use selfeval::write::form::Input;
+    match command {
         Command::Run(a) => run_inputs(a, true),
         Command::Check(a) => run_inputs(a, false),
         Command::Template {
@@ -99,37 +198,25 @@ pub fn dispatch(cli: Cli) -> Result<bool, Error> {
                 Some(d) => selfeval::spec::Templates::from_dir(&d)?,
                 None => selfeval::spec::Templates::embedded()?,
             };
-            let mut values = std::collections::HashMap::new();
-            values.insert(
-                "info.version".to_string(),
-                selfeval::write::form::Input::Text(t.form.version.clone()),
-            );
-            values.insert(
-                "info.year".to_string(),
-                selfeval::write::form::Input::Number(t.form.year.into()),
-            );
-            values.insert(
-                "info.fund".to_string(),
-                selfeval::write::form::Input::Text(t.form.fund.clone()),
-            );
-            values.insert(
-                "info.unit".to_string(),
-                selfeval::write::form::Input::Text(t.form.unit.clone()),
-            );
-            if let Some(c) = city {
-                values.insert(
-                    "info.city".to_string(),
-                    selfeval::write::form::Input::Text(c),
-                );
-            }
-            let bytes =
-                selfeval::write::form::city_form(&t.form, &values).map_err(|e| Error::Write {
-                    path: out.clone(),
-                    detail: e.to_string(),
-                })?;
             if out.exists() {
                 return Err(Error::OutputExists(out));
             }
+            let mut values = std::collections::HashMap::new();
+            values.insert(
+                "info.version".to_string(),
+                Input::Text(t.form.version.clone()),
+            );
+            values.insert("info.year".to_string(), Input::Number(t.form.year.into()));
+            values.insert("info.fund".to_string(), Input::Text(t.form.fund.clone()));
+            values.insert("info.unit".to_string(), Input::Text(t.form.unit.clone()));
+            if let Some(c) = city {
+                values.insert("info.city".to_string(), Input::Text(c));
+            }
+            let bytes =
+                selfeval::write::form::city_form(&t.form, &values).map_err(|_| Error::Write {
+                    path: out.clone(),
+                    detail: "生成模板时出错".into(),
+                })?;
             selfeval::write::atomic_write(&out, &bytes)?;
             println!("已生成空白自评表：{}", out.display());
             Ok(false)
@@ -148,15 +235,62 @@ fn run_inputs(a: InputArgs, summary: bool) -> Result<bool, Error> {
         params: a.params,
         templates: a.templates,
         summary,
-        progress: !a.quiet,
+        progress: !a.quiet && !a.json,
     };
     let outcome = selfeval::run(&opts)?;
     if a.json {
-        let report =
-            std::fs::read_to_string(outcome.out_dir.join("report.json")).unwrap_or_default();
+        let report = std::fs::read_to_string(outcome.out_dir.join("report.json"))
+            .map_err(|e| Error::io(outcome.out_dir.join("report.json"), e))?;
         println!("{report}");
     } else if !a.quiet {
         print!("{}", selfeval::terminal_summary(&outcome));
     }
     Ok(outcome.has_errors())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn os(v: &[&str]) -> Vec<std::ffi::OsString> {
+        v.iter().map(|s| s.into()).collect()
+    }
+
+    #[test]
+    fn a_dropped_folder_means_run() {
+        assert_eq!(
+            normalize_args(os(&["selfeval", "材料"])),
+            os(&["selfeval", "run", "材料"])
+        );
+        assert_eq!(
+            normalize_args(os(&["selfeval", "a", "b"])),
+            os(&["selfeval", "run", "a", "b"])
+        );
+        assert_eq!(
+            normalize_args(os(&["selfeval", "--no-pause", "a"])),
+            os(&["selfeval", "--no-pause", "run", "a"])
+        );
+        assert_eq!(
+            normalize_args(os(&["selfeval", "check", "a"])),
+            os(&["selfeval", "check", "a"])
+        );
+        assert_eq!(
+            normalize_args(os(&["selfeval", "--help"])),
+            os(&["selfeval", "--help"])
+        );
+    }
+
+    #[test]
+    fn pauses_only_with_its_own_console_and_a_person() {
+        assert!(should_pause(false, true, true));
+        assert!(!should_pause(true, true, true), "--no-pause");
+        assert!(!should_pause(false, false, true), "stdin not a terminal");
+        assert!(!should_pause(false, true, false), "started from a shell");
+    }
+
+    #[test]
+    fn the_command_definition_is_valid() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

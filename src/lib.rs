@@ -120,6 +120,24 @@ pub fn check_one(found: &scan::Found, ctx: &checks::Ctx) -> (Option<Submission>,
     }
 }
 
+/// One workbook's way through the run.
+struct FileResult {
+    found: scan::Found,
+    sub: Option<Submission>,
+    findings: Vec<Finding>,
+    /// The gates passed: its figures may be summarised.
+    usable: bool,
+}
+
+impl FileResult {
+    fn city(&self) -> Option<String> {
+        self.findings
+            .iter()
+            .find_map(|f| f.city.clone())
+            .or_else(|| self.sub.as_ref().and_then(Submission::city_text))
+    }
+}
+
 /// The whole job: scan → read → check → consolidate → write.
 pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     for i in &opts.inputs {
@@ -132,6 +150,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
         form: &templates.form,
         params: &params,
     };
+    let now = chrono::Local::now();
     let first = opts
         .inputs
         .first()
@@ -139,83 +158,90 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
         .unwrap_or_else(|| PathBuf::from("."));
     let out_dir = match &opts.out {
         Some(o) => o.clone(),
-        None => write::default_out_dir(&first, chrono::Local::now().naive_local()),
+        None => write::default_out_dir(&first, now.naive_local()),
     };
     let scanned = scan::scan(&opts.inputs, Some(&out_dir));
 
+    // Read and check each file.
     let bar = progress_bar(opts.progress, scanned.workbooks.len());
-    let mut all_findings = scanned.findings.clone();
-    let mut subs: Vec<(Submission, bool)> = Vec::new();
-    let mut inputs = Vec::new();
+    let mut files: Vec<FileResult> = Vec::new();
     for found in &scanned.workbooks {
         bar.set_message(found.name.clone());
         let (sub, fs) = check_one(found, &ctx);
-        let gate_failed = fs
-            .iter()
-            .any(|f| f.severity == Severity::Error && is_gate_code(f.code));
-        let (e, w, i) = findings::counts(&fs);
-        inputs.push(InputReport {
-            file: found.name.clone(),
-            city: fs
-                .first()
-                .and_then(|f| f.city.clone())
-                .or_else(|| sub.as_ref().and_then(Submission::city_text)),
-            status: if sub.is_none() {
-                "unreadable"
-            } else if e > 0 {
-                "error"
-            } else {
-                "ok"
-            },
-            errors: e,
-            warnings: w,
-            infos: i,
+        let usable = sub.is_some()
+            && !fs
+                .iter()
+                .any(|f| f.severity == Severity::Error && is_gate_code(f.code));
+        files.push(FileResult {
+            found: found.clone(),
+            sub,
+            findings: fs,
+            usable,
         });
-        all_findings.extend(fs);
-        if let Some(s) = sub {
-            subs.push((s, !gate_failed));
-        }
         bar.inc(1);
     }
     bar.finish_and_clear();
 
     // Batch checks see every readable form that passed its gates.
-    let usable: Vec<&Submission> = subs.iter().filter(|(_, ok)| *ok).map(|(s, _)| s).collect();
-    let mut missing_cities = Vec::new();
+    let usable_idx: Vec<usize> = (0..files.len()).filter(|i| files[*i].usable).collect();
+    let usable: Vec<&Submission> = usable_idx
+        .iter()
+        .filter_map(|i| files[*i].sub.as_ref())
+        .collect();
+    let mut run_findings = scanned.findings.clone();
+    let mut batch: Vec<(usize, Finding)> = Vec::new();
     for bc in checks::BATCH_CHECKS {
         if !opts.summary && bc.id == "missing_city" {
             continue;
         }
-        for (idx, mut f) in (bc.run)(&usable, &ctx) {
-            if let Some(s) = idx.and_then(|i| usable.get(i)) {
-                f.file = s.name.clone();
-                f.city = s.city_text().map(|t| {
-                    ctx.params
-                        .resolve_city(&t)
-                        .map(|c| c.name.clone())
-                        .unwrap_or(t)
-                });
-                if let Some(ir) = inputs.iter_mut().find(|r| r.file == s.name) {
-                    ir.errors += usize::from(f.severity == Severity::Error);
-                    if f.severity == Severity::Error {
-                        ir.status = "error";
-                    }
-                }
+        for (idx, f) in (bc.run)(&usable, &ctx) {
+            match idx.and_then(|i| usable_idx.get(i)) {
+                Some(fi) => batch.push((*fi, f)),
+                None => run_findings.push(f),
             }
-            if f.code == findings::Code::MissingCity {
-                missing_cities.extend(f.city.clone());
-            }
-            all_findings.push(f);
         }
     }
-    findings::sort(&mut all_findings);
-
     let summary = opts
         .summary
         .then(|| consolidate::consolidate(&usable, &params));
+    for (fi, mut f) in batch {
+        if let Some(file) = files.get_mut(fi) {
+            f.file = file.found.name.clone();
+            f.city = file.city();
+            file.findings.push(f);
+        }
+    }
+    let missing_cities: Vec<String> = run_findings
+        .iter()
+        .filter(|f| f.code == findings::Code::MissingCity)
+        .filter_map(|f| f.city.clone())
+        .collect();
 
     write::fresh_dir(&out_dir)?;
     let mut written = Vec::new();
+
+    // Feedback to each city; may add an info finding per file.
+    let time = now.format("%Y-%m-%d %H:%M:%S").to_string();
+    let fb_dir = out_dir.join("反馈");
+    if !files.is_empty() {
+        std::fs::create_dir_all(&fb_dir).map_err(|e| Error::io(&fb_dir, e))?;
+    }
+    let mut taken = std::collections::HashSet::new();
+    for file in &mut files {
+        written.extend(write_feedback(
+            file,
+            &fb_dir,
+            &time,
+            &templates.form.version,
+            &mut taken,
+        )?);
+    }
+
+    let mut all_findings = run_findings;
+    all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
+    findings::sort(&mut all_findings);
+    let inputs: Vec<InputReport> = files.iter().map(input_report).collect();
+
     if let Some(s) = &summary {
         let path = out_dir.join("省级汇总表.xlsx");
         let bytes = write::summary::summary_workbook(
@@ -229,14 +255,12 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
             detail,
         })?;
         write::atomic_write(&path, &bytes)?;
-        written.push(path);
+        written.insert(0, path);
     }
     let report = write::json::Report {
         tool: "selfeval",
         version: env!("CARGO_PKG_VERSION"),
-        generated_at: chrono::Local::now()
-            .format("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string(),
+        generated_at: now.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
         templates: &templates.origin,
         params: &params.origin,
         inputs: &inputs,
@@ -246,7 +270,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     };
     let path = out_dir.join("report.json");
     write::atomic_write(&path, &write::json::to_bytes(&report))?;
-    written.push(path);
+    written.insert(usize::from(summary.is_some()), path);
 
     Ok(RunOutcome {
         out_dir,
@@ -258,6 +282,122 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
         params_origin: params.origin.clone(),
         missing_cities,
     })
+}
+
+fn input_report(file: &FileResult) -> InputReport {
+    let (e, w, i) = findings::counts(&file.findings);
+    InputReport {
+        file: file.found.name.clone(),
+        city: file.city(),
+        status: if file.sub.is_none() {
+            "unreadable"
+        } else if e > 0 {
+            "error"
+        } else {
+            "ok"
+        },
+        errors: e,
+        warnings: w,
+        infos: i,
+    }
+}
+
+/// A name safe on every file system: no path separators or reserved signs.
+fn safe_name(s: &str) -> String {
+    let t: String = s
+        .chars()
+        .map(|c| {
+            if "\\/:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    t.trim().trim_end_matches('.').chars().take(80).collect()
+}
+
+/// Writes `<城市>_校验报告.xlsx` and, for xlsx inputs, `<城市>_标注.xlsx`.
+fn write_feedback(
+    file: &mut FileResult,
+    dir: &std::path::Path,
+    time: &str,
+    version: &str,
+    taken: &mut std::collections::HashSet<String>,
+) -> Result<Vec<PathBuf>> {
+    let stem = std::path::Path::new(&file.found.name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut base = safe_name(&file.city().unwrap_or_else(|| stem.clone()));
+    if !taken.insert(base.clone()) {
+        base = safe_name(&format!("{base}（{stem}）"));
+        taken.insert(base.clone());
+    }
+    let mut out = Vec::new();
+    let annotated_name = format!("{base}_标注.xlsx");
+    let mut annotated = None;
+    if let Some(sub) = &file.sub {
+        let skip = |detail: &str| {
+            let mut f = Finding::at(
+                findings::Code::AnnotationSkipped,
+                &findings::Loc::file(),
+                None,
+                None,
+                detail,
+            );
+            f.file = file.found.name.clone();
+            f.city = file.city();
+            f
+        };
+        let has_cells = file.findings.iter().any(|f| f.cell.is_some());
+        if has_cells && sub.raw.format != read::Format::Xlsx {
+            let f = skip("原文件是 .xls 或 .ods 格式，无法保证副本与原文件完全一致");
+            file.findings.push(f);
+        } else if has_cells {
+            let original =
+                std::fs::read(&file.found.path).map_err(|e| Error::io(&file.found.path, e))?;
+            match write::feedback::annotated_copy(&original, &file.findings) {
+                Ok(bytes) => {
+                    let p = dir.join(&annotated_name);
+                    write::atomic_write(&p, &bytes)?;
+                    out.push(p);
+                    annotated = Some(annotated_name.as_str());
+                }
+                Err(why) => {
+                    let f = skip(&why);
+                    file.findings.push(f);
+                }
+            }
+        }
+    }
+    let city = file.city().unwrap_or_else(|| "（未识别地市）".into());
+    let head = write::feedback::ReportHead {
+        city: &city,
+        file: &file.found.name,
+        version,
+        time,
+        annotated,
+    };
+    let p = dir.join(format!("{base}_校验报告.xlsx"));
+    let bytes =
+        write::feedback::report_workbook(&head, &file.findings).map_err(|_| Error::Write {
+            path: p.clone(),
+            detail: "生成校验报告时出错".into(),
+        })?;
+    write::atomic_write(&p, &bytes)?;
+    out.push(p);
+    Ok(out)
+}
+
+/// Columns a text takes on a terminal (a Chinese character takes two).
+fn display_width(t: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(t)
+}
+
+/// `t` padded with spaces to `w` terminal columns.
+fn pad(t: &str, w: usize) -> String {
+    format!("{t}{}", " ".repeat(w.saturating_sub(display_width(t))))
 }
 
 fn is_gate_code(code: findings::Code) -> bool {
@@ -296,10 +436,18 @@ pub fn terminal_summary(o: &RunOutcome) -> String {
             let _ = writeln!(s, "缺少：{}", o.missing_cities.join("、"));
         }
     }
+    let width = o
+        .inputs
+        .iter()
+        .map(|r| display_width(&r.file))
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 60);
     let _ = writeln!(
         s,
-        "\n{:<8}{:<40}{:>6}{:>6}  状态",
-        "城市", "文件", "错误", "警告"
+        "\n{}  {}  错误  警告  状态",
+        pad("城市", 8),
+        pad("文件", width)
     );
     for r in &o.inputs {
         let status = match r.status {
@@ -308,11 +456,12 @@ pub fn terminal_summary(o: &RunOutcome) -> String {
             "unreadable" => "无法读取",
             _ => "需修改",
         };
+        let city = r.city.as_deref().unwrap_or("—");
         let _ = writeln!(
             s,
-            "{:<8}{:<40}{:>6}{:>6}  {status}",
-            r.city.as_deref().unwrap_or("—"),
-            r.file,
+            "{}  {}  {:>4}  {:>4}  {status}",
+            pad(city, 8),
+            pad(&r.file, width),
             r.errors,
             r.warnings
         );
@@ -331,13 +480,22 @@ pub fn terminal_summary(o: &RunOutcome) -> String {
         }
     }
     let _ = writeln!(s, "\n结果已保存到：{}", o.out_dir.display());
+    let mut feedback = 0;
     for p in &o.written {
+        if p.parent() == Some(o.out_dir.as_path()) {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let _ = writeln!(s, "  {name}");
+        } else {
+            feedback += 1;
+        }
+    }
+    if feedback > 0 {
         let _ = writeln!(
             s,
-            "  {}",
-            p.file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default()
+            "  反馈/（{feedback} 个文件：各地市的校验报告，以及有问题的工作簿的标注副本）"
         );
     }
     s

@@ -1,5 +1,6 @@
 //! selfeval: args → command → exit code (0 clean, 1 error findings, 2 the
-//! run could not be done).
+//! run could not be done). Started by a double-click or a drop, it waits
+//! for Enter at the end so the window does not vanish.
 
 mod cli;
 
@@ -7,22 +8,31 @@ use clap::Parser;
 
 fn main() {
     selfeval::isolate::install_panic_hook();
-    let args = cli::normalize_args(std::env::args_os().collect());
-    let parsed = match cli::Cli::try_parse_from(args) {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let no_pause = raw.iter().any(|a| a == "--no-pause");
+    if raw.len() <= 1 || (raw.len() == 2 && no_pause) {
+        eprintln!("{}", cli::NOTHING_TO_DO);
+        cli::pause_if_needed(no_pause);
+        std::process::exit(2);
+    }
+    let code = match cli::Cli::try_parse_from(cli::normalize_args(raw)) {
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            std::process::exit(code);
+            0
         }
-    };
-    let code = match cli::dispatch(parsed) {
-        Ok(false) => 0,
-        Ok(true) => 1,
         Err(e) => {
-            eprintln!("错误：{e}");
+            eprintln!("{}", cli::usage_error_zh(&e));
             2
         }
+        Ok(parsed) => match cli::dispatch(parsed.command) {
+            Ok(false) => 0,
+            Ok(true) => 1,
+            Err(e) => {
+                eprintln!("错误：{e}");
+                2
+            }
+        },
     };
+    cli::pause_if_needed(no_pause);
     std::process::exit(code);
 }

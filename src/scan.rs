@@ -29,6 +29,8 @@ pub struct Scan {
     /// Files passed over that a clerk should know of (SE005), and folders
     /// that could not be read (SE001).
     pub findings: Vec<Finding>,
+    /// Canonical paths already taken.
+    seen: std::collections::HashSet<PathBuf>,
 }
 
 fn is_silent_skip(name: &str) -> bool {
@@ -104,6 +106,12 @@ pub fn scan(inputs: &[PathBuf], exclude: Option<&Path>) -> Scan {
 }
 
 fn consider(out: &mut Scan, path: &Path, name: &str) {
+    // The same file reached twice (a folder and a file in it both
+    // dropped) is one submission, not a duplicate city.
+    let canon = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if !out.seen.insert(canon) {
+        return;
+    }
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())

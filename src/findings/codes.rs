@@ -16,6 +16,7 @@ pub enum Code {
     TemplateVersion,
     SheetUnreadable,
     ForeignFile,
+    AnnotationSkipped,
     MissingSheet,
     LabelMismatch,
     RequiredEmpty,
@@ -59,6 +60,7 @@ impl Code {
         Code::TemplateVersion,
         Code::SheetUnreadable,
         Code::ForeignFile,
+        Code::AnnotationSkipped,
         Code::MissingSheet,
         Code::LabelMismatch,
         Code::RequiredEmpty,
@@ -107,6 +109,11 @@ impl Code {
                 "SE005", Info, "已跳过非工作簿文件",
                 "已跳过：{detail}",
                 "无需处理；如该文件本应是自评表，请另存为 .xlsx 格式。",
+            ),
+            Code::AnnotationSkipped => (
+                "SE006", Info, "未生成标注副本",
+                "未生成标注副本：{detail}",
+                "无需处理；请按校验报告中列出的工作表和单元格修改原文件。",
             ),
             Code::MissingSheet => (
                 "SE101", Error, "缺少工作表",

@@ -1,0 +1,288 @@
+//! What goes back to a city: a validation report it can act on
+//! (`<城市>_校验报告.xlsx`) and a copy of its own workbook with every
+//! finding's cell coloured and commented (`<城市>_标注.xlsx`).
+//!
+//! The copy is made with umya-spreadsheet from the file's bytes (the
+//! original is only ever read) and then proved: calamine re-reads the copy
+//! and every cell value and formula must equal the original's. umya is
+//! known to drop data silently on unusual files; a copy that fails the
+//! proof is not written, and an info finding says so.
+
+use crate::findings::{self, Finding, Severity};
+use crate::read::{self, RawWorkbook};
+use rust_xlsxwriter::{
+    Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
+};
+use std::collections::BTreeMap;
+
+/// Fill colours of annotated cells: red and yellow, plainly unlike the
+/// form's pale input shading.
+pub const ERROR_FILL: &str = "FFFF7C80";
+pub const WARNING_FILL: &str = "FFFFFF00";
+
+/// What the cover of a report says about its file.
+pub struct ReportHead<'a> {
+    pub city: &'a str,
+    pub file: &'a str,
+    pub version: &'a str,
+    pub time: &'a str,
+    /// File name of the annotated copy, if one was made.
+    pub annotated: Option<&'a str>,
+}
+
+/// The validation report workbook of one file.
+pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8>, XlsxError> {
+    let mut sorted = findings.to_vec();
+    findings::sort(&mut sorted);
+    let (e, w, i) = findings::counts(&sorted);
+    let mut wb = Workbook::new();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("{} 绩效自评表校验报告", head.city))
+            .set_author("selfeval"),
+    );
+    let base = || Format::new().set_font_name("宋体").set_font_size(11);
+    let title = base().set_bold().set_font_size(16);
+    let label = base()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(Color::RGB(0xD9E1F2));
+    let value = base().set_border(FormatBorder::Thin).set_text_wrap();
+    let pass = base()
+        .set_bold()
+        .set_font_size(14)
+        .set_border(FormatBorder::Thin);
+    let ok_f = pass
+        .clone()
+        .set_font_color(Color::RGB(0x006100))
+        .set_background_color(Color::RGB(0xC6EFCE));
+    let bad_f = pass
+        .set_font_color(Color::RGB(0x9C0006))
+        .set_background_color(Color::RGB(0xFFC7CE));
+
+    let ws = wb.add_worksheet();
+    ws.set_name("校验结论")?;
+    ws.set_column_width(0, 14)?;
+    ws.set_column_width(1, 66)?;
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.write_string_with_format(0, 0, &format!("{} 绩效自评表校验报告", head.city), &title)?;
+    let verdict = if e == 0 {
+        "校验通过".to_string()
+    } else {
+        format!("未通过：有 {e} 个错误，请按“问题清单”逐项修改后重新报送")
+    };
+    let rows: [(&str, String); 8] = [
+        ("地市", head.city.to_string()),
+        ("文件", head.file.to_string()),
+        ("模板版本", head.version.to_string()),
+        ("校验时间", head.time.to_string()),
+        ("错误", format!("{e} 个（必须修改）")),
+        ("警告", format!("{w} 个（请核实，确认无误可不改）")),
+        ("提示", format!("{i} 个（供参考）")),
+        ("结论", verdict),
+    ];
+    for (k, (l, v)) in rows.iter().enumerate() {
+        let r = 2 + k as u32;
+        ws.write_string_with_format(r, 0, *l, &label)?;
+        let f = if *l == "结论" {
+            if e == 0 {
+                &ok_f
+            } else {
+                &bad_f
+            }
+        } else {
+            &value
+        };
+        ws.write_string_with_format(r, 1, v, f)?;
+    }
+    let guide = match head.annotated {
+        Some(name) => format!("标注副本“{name}”中，错误所在单元格为红色、警告为黄色，鼠标移到单元格上可看到说明。请在原文件中修改，不要直接报送标注副本。"),
+        None if e + w == 0 => "无需修改。".to_string(),
+        None => "本文件未生成标注副本，请按“问题清单”中的工作表和单元格修改原文件。".to_string(),
+    };
+    ws.write_string_with_format(11, 0, "说明", &label)?;
+    ws.write_string_with_format(11, 1, &guide, &value)?;
+    ws.set_row_height(11, 45)?;
+
+    let ws = wb.add_worksheet();
+    ws.set_name("问题清单")?;
+    let head_f = base()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(Color::RGB(0xD9E1F2))
+        .set_align(FormatAlign::Center);
+    let cell = base()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let sev_f = |s: Severity| match s {
+        Severity::Error => cell.clone().set_background_color(Color::RGB(0xFFC7CE)),
+        Severity::Warning => cell.clone().set_background_color(Color::RGB(0xFFEB9C)),
+        Severity::Info => cell.clone(),
+    };
+    let cols = [
+        ("序号", 6.0),
+        ("严重程度", 9.0),
+        ("代码", 8.0),
+        ("工作表", 10.0),
+        ("单元格", 8.0),
+        ("问题", 50.0),
+        ("应为", 14.0),
+        ("实为", 14.0),
+        ("如何修改", 50.0),
+    ];
+    for (c, (h, wdt)) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head_f)?;
+        ws.set_column_width(c as u16, *wdt)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    if sorted.is_empty() {
+        ws.write_string_with_format(1, 0, "", &cell)?;
+        ws.merge_range(1, 1, 1, 8, "未发现问题，校验通过。", &cell)?;
+    }
+    for (k, f) in sorted.iter().enumerate() {
+        let r = 1 + k as u32;
+        let texts = [
+            (k + 1).to_string(),
+            f.severity.zh().to_string(),
+            f.code.id().to_string(),
+            f.sheet.clone().unwrap_or_default(),
+            f.cell.clone().unwrap_or_default(),
+            f.message.clone(),
+            f.expected.clone().unwrap_or_default(),
+            f.found.clone().unwrap_or_default(),
+            f.fix.clone(),
+        ];
+        let lines = texts
+            .iter()
+            .zip(cols.iter())
+            .map(|(t, (_, w))| est_lines(t, *w))
+            .max()
+            .unwrap_or(1);
+        ws.set_row_height(r, 15.0 * lines as f64)?;
+        for (c, t) in texts.iter().enumerate() {
+            // Always as text: a city's "=…" stays words, never a formula.
+            let fmt = if c == 1 {
+                sev_f(f.severity)
+            } else {
+                cell.clone()
+            };
+            ws.write_string_with_format(r, c as u16, t, &fmt)?;
+        }
+    }
+    ws.autofilter(0, 0, sorted.len().max(1) as u32, 8)?;
+    wb.save_to_buffer()
+}
+
+/// Lines a wrapped text takes in a column `width` characters wide (a
+/// Chinese character is two widths): spreadsheet programs do not grow
+/// row heights of generated files by themselves.
+pub fn est_lines(text: &str, width: f64) -> usize {
+    text.split('\n')
+        .map(|l| {
+            let w: usize = l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+            (w as f64 / (width - 1.0).max(1.0)).ceil().max(1.0) as usize
+        })
+        .sum()
+}
+
+/// A copy of `original` (xlsx bytes) with each finding's cell filled and
+/// commented, proved equal to the original in every value and formula.
+/// `Err` says in Chinese why no faithful copy could be made.
+pub fn annotated_copy(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
+    let copy = crate::isolate::isolate(|| annotate(original, findings))
+        .map_err(|_| "处理该文件格式时出错".to_string())
+        .and_then(|r| r)?;
+    let a = read::read_bytes(original.to_vec(), "xlsx").map_err(|e| e.to_string())?;
+    let b = read::read_bytes(copy.clone(), "xlsx").map_err(|_| "生成的副本无法读回".to_string())?;
+    same_content(&a, &b)?;
+    Ok(copy)
+}
+
+fn annotate(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
+    let mut book =
+        umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(original), true)
+            .map_err(|_| "该文件无法用于生成标注副本".to_string())?;
+    // One note per cell, errors first, all messages of the cell in it.
+    let mut by_cell: BTreeMap<(String, String), Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        if let (Some(s), Some(c)) = (&f.sheet, &f.cell) {
+            by_cell.entry((s.clone(), c.clone())).or_default().push(f);
+        }
+    }
+    for ((sheet, cell), mut fs) in by_cell {
+        fs.sort_by_key(|f| f.severity);
+        let Ok(ws) = book.sheet_by_name_mut(&sheet) else {
+            continue;
+        };
+        let worst = fs.first().map(|f| f.severity).unwrap_or(Severity::Info);
+        if let Some(color) = match worst {
+            Severity::Error => Some(ERROR_FILL),
+            Severity::Warning => Some(WARNING_FILL),
+            Severity::Info => None,
+        } {
+            ws.style_mut(cell.as_str()).set_background_color(color);
+        }
+        let text: Vec<String> = fs
+            .iter()
+            .map(|f| {
+                format!(
+                    "【{}{}】{}\n修改：{}",
+                    f.severity.zh(),
+                    f.code.id(),
+                    f.message,
+                    f.fix
+                )
+            })
+            .collect();
+        let mut note = umya_spreadsheet::Comment::default();
+        note.new_comment(cell.as_str());
+        note.set_author("selfeval");
+        note.set_text_string(text.join("\n"));
+        let coord = note.coordinate().clone();
+        ws.comments_mut().retain(|c| c.coordinate() != &coord);
+        ws.add_comments(note);
+    }
+    let mut out = Vec::new();
+    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
+        .map_err(|_| "写出标注副本时出错".to_string())?;
+    Ok(out)
+}
+
+/// Every sheet, value and formula of `a` is in `b` unchanged, and `b`
+/// has nothing more.
+pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), String> {
+    let names = |w: &RawWorkbook| w.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    if names(a) != names(b) {
+        return Err("副本的工作表与原文件不一致".into());
+    }
+    for (sa, sb) in a.sheets.iter().zip(&b.sheets) {
+        if sa.cells != sb.cells {
+            let diff = sa
+                .cells
+                .iter()
+                .find(|(k, v)| sb.cells.get(k) != Some(v))
+                .map(|(k, _)| k.to_string())
+                .or_else(|| {
+                    sb.cells
+                        .keys()
+                        .find(|k| !sa.cells.contains_key(k))
+                        .map(|k| k.to_string())
+                })
+                .unwrap_or_default();
+            return Err(format!(
+                "副本中工作表「{}」的 {diff} 与原文件不一致",
+                sa.name
+            ));
+        }
+        if sa.formulas != sb.formulas {
+            return Err(format!("副本中工作表「{}」的公式与原文件不一致", sa.name));
+        }
+    }
+    Ok(())
+}
