@@ -66,7 +66,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     ws.set_column_width(1, 66)?;
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
-    ws.write_string_with_format(0, 0, &format!("{} 绩效自评表校验报告", head.city), &title)?;
+    ws.write_string_with_format(0, 0, format!("{} 绩效自评表校验报告", head.city), &title)?;
     let verdict = if e == 0 {
         "校验通过".to_string()
     } else {
