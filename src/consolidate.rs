@@ -198,12 +198,15 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow>
         .targets
         .iter()
         .map(|t| {
+            // Targets of rates are percents in 表1-1 (≥80 means ≥80%).
+            let unit = if matches!(t.key.as_str(), "started" | "satisfaction") {
+                "%"
+            } else {
+                ""
+            };
+            let op = if t.op == "=" { "" } else { t.op.as_str() };
             let target_text = match &t.value {
-                TargetValue::Number(d) => format!(
-                    "{}{}",
-                    if t.op == "=" { "" } else { &t.op },
-                    calc::fmt_num(*d)
-                ),
+                TargetValue::Number(d) => format!("{op}{}{unit}", calc::fmt_num(*d)),
                 TargetValue::Text(s) => s.clone(),
             };
             let mut row = TargetRow {

@@ -182,11 +182,14 @@ fn add_validation(ws: &mut Worksheet, f: &FieldSpec) -> Result<(), XlsxError> {
             .allow_list_strings(&f.options)?
             .set_input_message(format!("请从下拉列表选择：{}", f.options.join("、")))?;
         ws.add_data_validation(r, c, r, c, &dv)?;
-    } else if !f.allow_text.is_empty() && f.kind == Kind::Percent {
+    } else if !f.allow_text.is_empty() {
+        // A dropdown offering the words (未验收) that still accepts a
+        // number: the error alert is off, so typing 100% is allowed.
         let dv = DataValidation::new()
-            .allow_any_value()
+            .allow_list_strings(&f.allow_text)?
+            .show_error_message(false)
             .set_input_message(format!(
-                "填写百分比（如 100.00%），或填“{}”",
+                "填写百分比（如 100.00%），或从下拉列表选“{}”",
                 f.allow_text.join("、")
             ))?;
         ws.add_data_validation(r, c, r, c, &dv)?;
