@@ -505,3 +505,13 @@ fn messages_are_plain_chinese_without_program_error_text() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("无法读取"), "{stdout}");
 }
+
+#[test]
+fn a_terminal_shows_a_progress_bar_per_file() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("p");
+    let (code, text) = on_a_terminal(&format!("run '{}' --out '{}' --no-pause", samples().display(), out.display()), "");
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("正在校验") && text.contains("/15"), "{text}");
+    assert!(text.contains("01_汕头市"), "names the file being checked: {text}");
+}
