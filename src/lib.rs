@@ -149,6 +149,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     let ctx = checks::Ctx {
         form: &templates.form,
         params: &params,
+        bands: &templates.bands,
     };
     let now = chrono::Local::now();
     let first = opts

@@ -33,19 +33,28 @@ pub struct Submission {
     pub name: String,
     pub raw: RawWorkbook,
     pub values: HashMap<String, Parsed>,
+    /// Fields whose value was normalised: id → (as typed, how read).
+    pub notes: HashMap<String, (String, Note)>,
 }
 
 impl Submission {
     /// Types every field of the spec; fields on missing sheets are Missing.
     pub fn build(path: PathBuf, name: String, raw: RawWorkbook, form: &FormSpec) -> Self {
         let mut values = HashMap::new();
+        let mut notes = HashMap::new();
         for f in form.fields() {
             let parsed = match raw.sheet(&f.sheet) {
                 Some(sheet) => match (sheet.get(f.cell), sheet.formulas.get(&f.cell)) {
                     (Value::Empty, Some(formula)) => Parsed::NoCache {
                         formula: formula.clone(),
                     },
-                    (v, _) => parse(v, f),
+                    (v, _) => {
+                        let (p, note) = parse(v, f);
+                        if let Some(n) = note {
+                            notes.insert(f.id.clone(), (v.shown(), n));
+                        }
+                        p
+                    }
                 },
                 None => Parsed::Missing,
             };
@@ -56,6 +65,7 @@ impl Submission {
             name,
             raw,
             values,
+            notes,
         }
     }
 
@@ -92,55 +102,173 @@ impl Submission {
     }
 }
 
-/// Reads one cell as the field's kind says.
-pub fn parse(v: &Value, f: &FieldSpec) -> Parsed {
+/// How a value was read when it was not typed the standard way
+/// ("3,378" as text, "45.64%" as text, 45.64 in a percent cell).
+pub type Note = String;
+
+/// Reads one cell as the field's kind says; the note says how a value was
+/// normalised, for an info finding.
+pub fn parse(v: &Value, f: &FieldSpec) -> (Parsed, Option<Note>) {
     if v.is_empty() {
-        return Parsed::Missing;
+        return (Parsed::Missing, None);
     }
-    let bad = || Parsed::Bad { found: v.shown() };
+    let bad = || (Parsed::Bad { found: v.shown() }, None);
     match f.kind {
         Kind::Text => match v {
-            Value::Text(s) => Parsed::Text(s.trim().to_string()),
+            Value::Text(s) => (Parsed::Text(s.trim().to_string()), None),
             Value::Error(_) => bad(),
-            other => Parsed::Text(other.shown()),
+            other => (Parsed::Text(other.shown()), None),
         },
         Kind::Date => match v {
-            Value::Date(d) => Parsed::Text(d.clone()),
-            Value::Text(s) => Parsed::Text(s.trim().to_string()),
+            Value::Date(d) => (Parsed::Text(d.clone()), None),
+            Value::Text(s) => (Parsed::Text(s.trim().to_string()), None),
             _ => bad(),
         },
         Kind::Choice => match v {
             Value::Text(s) if f.options.iter().any(|o| o == s.trim()) => {
-                Parsed::Text(s.trim().to_string())
+                (Parsed::Text(s.trim().to_string()), None)
             }
             _ => bad(),
         },
         Kind::Year | Kind::Amount | Kind::Decimal | Kind::Count | Kind::Percent | Kind::Score => {
-            let n = match v {
-                Value::Number(x) => calc::decimal_from_f64(*x),
+            let mut notes: Vec<String> = Vec::new();
+            let (mut n, percent_sign) = match v {
+                Value::Number(x) => (calc::decimal_from_f64(*x), false),
                 Value::Text(s) => {
                     let t = s.trim();
                     if f.allow_text.iter().any(|w| w == t) {
-                        return Parsed::Text(t.to_string());
+                        return (Parsed::Text(t.to_string()), None);
                     }
-                    plain_number(t)
+                    match number_text(s) {
+                        Some((d, pct, mut how)) => {
+                            how.push("数字以文本形式保存".into());
+                            notes.extend(how);
+                            (Some(d), pct)
+                        }
+                        None => (None, false),
+                    }
                 }
-                _ => None,
+                _ => (None, false),
             };
+            if f.kind == Kind::Percent {
+                if let Some(d) = n {
+                    let (fraction, how) = percent_fraction(d, percent_sign, f.max_percent);
+                    n = Some(fraction);
+                    notes.extend(how);
+                }
+            } else if percent_sign {
+                return bad();
+            }
             match n {
                 Some(d) if matches!(f.kind, Kind::Count | Kind::Year) && !d.fract().is_zero() => {
                     bad()
                 }
-                Some(d) => Parsed::Number(d),
+                Some(d) => (
+                    Parsed::Number(d),
+                    (!notes.is_empty()).then(|| notes.join("；")),
+                ),
                 None => bad(),
             }
         }
     }
 }
 
-/// "3378" or "-12.5" typed as text; anything else is not a plain number.
+/// A number typed as text, normalised where it is unambiguous: full-width
+/// digits, surrounding spaces, thousands separators, a trailing %.
+/// Returns the number, whether it had a %, and what was done.
+pub fn number_text(s: &str) -> Option<(Decimal, bool, Vec<String>)> {
+    let mut how = Vec::new();
+    let half: String = s
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '，' => ',',
+            '－' => '-',
+            '％' => '%',
+            c => c,
+        })
+        .collect();
+    if half != s {
+        how.push("全角字符已按半角读取".to_string());
+    }
+    let trimmed =
+        half.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}');
+    if trimmed.len() != half.len() {
+        how.push("去掉了多余的空格".to_string());
+    }
+    let (body, pct) = match trimmed.strip_suffix('%') {
+        Some(b) => (b.trim_end(), true),
+        None => (trimmed, false),
+    };
+    let body = if body.contains(',') {
+        if !thousands_grouped(body) {
+            return None;
+        }
+        how.push("去掉了千位分隔符".to_string());
+        body.replace(',', "")
+    } else {
+        body.to_string()
+    };
+    plain_number(&body).map(|d| (d, pct, how))
+}
+
+/// "1,234,567.8": groups of three after the first, nothing else.
+fn thousands_grouped(t: &str) -> bool {
+    let t = t.strip_prefix('-').unwrap_or(t);
+    let int = t.split('.').next().unwrap_or("");
+    let mut groups = int.split(',');
+    let first_ok = groups
+        .next()
+        .is_some_and(|g| (1..=3).contains(&g.len()) && g.chars().all(|c| c.is_ascii_digit()));
+    first_ok && groups.all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// A percent cell's value as the stored fraction. 0.4564 is 45.64%. A
+/// number that cannot be a fraction of a rate capped at 100% (45.64;
+/// from 2 up, as 1.02 may be a real 102%), or
+/// a completion rate above 2000% (165.86), was typed as a percent number:
+/// it is read as that percent, and said so.
+pub fn percent_fraction(
+    d: Decimal,
+    percent_sign: bool,
+    max_percent: Option<Decimal>,
+) -> (Decimal, Vec<String>) {
+    let hundred = Decimal::ONE_HUNDRED;
+    if percent_sign {
+        return (
+            d / hundred,
+            vec![format!(
+                "“{}%”按 {}% 读取",
+                calc::fmt_num(d),
+                calc::fmt_num(d)
+            )],
+        );
+    }
+    // Between 100% and 200% a fraction is merely out of range (spent more
+    // than the budget), not necessarily a percent number: left alone.
+    let typed_as_percent = match max_percent {
+        Some(m) if m <= hundred => d >= Decimal::TWO && d <= m,
+        _ => d > Decimal::from(20),
+    };
+    if typed_as_percent {
+        (
+            d / hundred,
+            vec![format!(
+                "{} 不可能是比率的小数形式，按 {}% 读取",
+                calc::fmt_num(d),
+                calc::fmt_num(d)
+            )],
+        )
+    } else {
+        (d, vec![])
+    }
+}
+
+/// "3378" or "-12.5"; anything else is not a plain number.
 fn plain_number(t: &str) -> Option<Decimal> {
     let ok = !t.is_empty()
+        && t.chars().any(|c| c.is_ascii_digit())
         && t.chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
         && t.chars().filter(|c| *c == '.').count() <= 1
@@ -307,52 +435,117 @@ mod tests {
     use super::*;
     use crate::spec::embedded_specs;
 
+    fn parse0(v: &Value, f: &FieldSpec) -> Parsed {
+        parse(v, f).0
+    }
+
+    #[test]
+    fn normalises_what_is_unambiguous() {
+        let (form, _) = embedded_specs().unwrap();
+        let f = |id: &str| form.field(id).unwrap().clone();
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let read = |v: Value, id: &str| parse(&v, &f(id));
+        assert_eq!(
+            read(Value::Text("３３７８".into()), "exec.budget").0,
+            Parsed::Number(d("3378"))
+        );
+        assert_eq!(
+            read(Value::Text("3,378.00".into()), "exec.budget").0,
+            Parsed::Number(d("3378.00"))
+        );
+        assert_eq!(
+            read(Value::Text(" 152.93\u{3000}".into()), "exec.spent").0,
+            Parsed::Number(d("152.93"))
+        );
+        let (p, note) = read(Value::Text("45.64%".into()), "exec.rate");
+        assert_eq!(p, Parsed::Number(d("0.4564")));
+        assert!(note.unwrap().contains("45.64%"));
+        // 45.64 cannot be a fraction of a rate capped at 100%.
+        assert_eq!(
+            read(Value::Number(45.64), "exec.rate").0,
+            Parsed::Number(d("0.4564"))
+        );
+        // …but 0.4564 is the fraction, said nothing of.
+        assert_eq!(
+            read(Value::Number(0.4564), "exec.rate"),
+            (Parsed::Number(d("0.4564")), None)
+        );
+        // A completion rate of 165.86 means 165.86%; 1.6586 is already the fraction.
+        assert_eq!(
+            read(Value::Number(165.86), "rate.area").0,
+            Parsed::Number(d("1.6586"))
+        );
+        assert_eq!(
+            read(Value::Number(1.6586), "rate.area").0,
+            Parsed::Number(d("1.6586"))
+        );
+        // 145.64 is no spend rate either way: left for the range check.
+        assert_eq!(
+            read(Value::Number(145.64), "exec.rate").0,
+            Parsed::Number(d("145.64"))
+        );
+        // Ambiguous or foreign: not read.
+        for t in ["3,37,8", "3.378.00", "1 378", "约3千", "3378万", "-", "."] {
+            assert!(
+                matches!(
+                    read(Value::Text(t.into()), "exec.budget").0,
+                    Parsed::Bad { .. }
+                ),
+                "{t}"
+            );
+        }
+        assert!(matches!(
+            read(Value::Text("30%".into()), "exec.budget").0,
+            Parsed::Bad { .. }
+        ));
+    }
+
     #[test]
     fn parses_by_kind() {
         let (form, _) = embedded_specs().unwrap();
         let f = |id: &str| form.field(id).unwrap().clone();
         assert_eq!(
-            parse(&Value::Number(152.93), &f("exec.spent")),
+            parse0(&Value::Number(152.93), &f("exec.spent")),
             Parsed::Number("152.93".parse().unwrap())
         );
         assert_eq!(
-            parse(&Value::Text(" 3378 ".into()), &f("exec.budget")),
+            parse0(&Value::Text(" 3378 ".into()), &f("exec.budget")),
             Parsed::Number(3378.into())
         );
         assert!(matches!(
-            parse(&Value::Text("约3千".into()), &f("exec.budget")),
+            parse0(&Value::Text("约3千".into()), &f("exec.budget")),
             Parsed::Bad { .. }
         ));
         assert!(matches!(
-            parse(&Value::Number(12.5), &f("actual.households")),
+            parse0(&Value::Number(12.5), &f("actual.households")),
             Parsed::Bad { .. }
         ));
         assert_eq!(
-            parse(&Value::Text("未验收".into()), &f("benefit.acceptance")),
+            parse0(&Value::Text("未验收".into()), &f("benefit.acceptance")),
             Parsed::Text("未验收".into())
         );
         assert!(matches!(
-            parse(&Value::Text("未验收".into()), &f("benefit.satisfaction")),
+            parse0(&Value::Text("未验收".into()), &f("benefit.satisfaction")),
             Parsed::Bad { .. }
         ));
         assert_eq!(
-            parse(&Value::Number(13800000000.0), &f("info.phone")),
+            parse0(&Value::Number(13800000000.0), &f("info.phone")),
             Parsed::Text("13800000000".into())
         );
         assert_eq!(
-            parse(&Value::Text("  ".into()), &f("info.city")),
+            parse0(&Value::Text("  ".into()), &f("info.city")),
             Parsed::Missing
         );
         assert!(matches!(
-            parse(&Value::Text("可能".into()), &f("ind.living.actual")),
+            parse0(&Value::Text("可能".into()), &f("ind.living.actual")),
             Parsed::Bad { .. }
         ));
         assert!(matches!(
-            parse(&Value::Error("#DIV/0!".into()), &f("exec.rate")),
+            parse0(&Value::Error("#DIV/0!".into()), &f("exec.rate")),
             Parsed::Bad { .. }
         ));
         assert!(matches!(
-            parse(&Value::Text("1-2".into()), &f("exec.rate")),
+            parse0(&Value::Text("1-2".into()), &f("exec.rate")),
             Parsed::Bad { .. }
         ));
     }

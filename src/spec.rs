@@ -454,15 +454,60 @@ impl SummarySpec {
     }
 }
 
+/// A range of plausible values; outside it is a warning.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Band {
+    pub min: Decimal,
+    pub max: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Spread {
+    pub max_ratio: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScoreRule {
+    pub tolerance: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct UnitRule {
+    pub yuan_factor: Decimal,
+}
+
+/// Bands and tolerances of the plausibility and scoring checks
+/// (templates/<year>/checks.toml).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Bands {
+    pub area_per_household: Band,
+    pub households_per_building: Band,
+    pub households_per_community: Band,
+    pub completion_spread: Spread,
+    pub score: ScoreRule,
+    pub units: UnitRule,
+}
+
+impl Bands {
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
+        toml::from_str(text).map_err(|e| Error::Spec {
+            path: origin.to_string(),
+            detail: e.message().to_string(),
+        })
+    }
+}
+
 /// File names inside a templates folder.
 pub const FORM_FILE: &str = "form.toml";
 pub const SUMMARY_FILE: &str = "summary.toml";
 pub const SUMMARY_TEMPLATE_FILE: &str = "省级汇总表模板.xlsx";
 pub const PARAMS_FILE: &str = "省级参数表.xlsx";
+pub const CHECKS_FILE: &str = "checks.toml";
 
 mod embedded {
     pub const FORM: &str = include_str!("../templates/2024/form.toml");
     pub const SUMMARY: &str = include_str!("../templates/2024/summary.toml");
+    pub const CHECKS: &str = include_str!("../templates/2024/checks.toml");
     pub const SUMMARY_TEMPLATE: &[u8] = include_bytes!("../templates/2024/省级汇总表模板.xlsx");
     pub const PARAMS: &[u8] = include_bytes!("../templates/2024/省级参数表.xlsx");
 }
@@ -472,6 +517,7 @@ mod embedded {
 pub struct Templates {
     pub form: FormSpec,
     pub summary: SummarySpec,
+    pub bands: Bands,
     pub summary_template: Vec<u8>,
     /// The params workbook that ships with the templates (the default
     /// for `--params`).
@@ -486,6 +532,7 @@ impl Templates {
         Ok(Templates {
             form: FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?,
             summary: SummarySpec::from_toml(embedded::SUMMARY, "内置 templates/2024/summary.toml")?,
+            bands: embedded_bands()?,
             summary_template: embedded::SUMMARY_TEMPLATE.to_vec(),
             params_default: embedded::PARAMS.to_vec(),
             origin: "内置 2024 年模板".to_string(),
@@ -513,11 +560,20 @@ impl Templates {
                 &text(SUMMARY_FILE)?,
                 &dir.join(SUMMARY_FILE).display().to_string(),
             )?,
+            bands: Bands::from_toml(
+                &text(CHECKS_FILE)?,
+                &dir.join(CHECKS_FILE).display().to_string(),
+            )?,
             summary_template: read(SUMMARY_TEMPLATE_FILE)?,
             params_default: read(PARAMS_FILE)?,
             origin: format!("模板文件夹 {}", dir.display()),
         })
     }
+}
+
+/// The embedded 2024 bands.
+pub fn embedded_bands() -> Result<Bands> {
+    Bands::from_toml(embedded::CHECKS, "内置 templates/2024/checks.toml")
 }
 
 /// The spec sources alone, for tools that build the template files

@@ -47,7 +47,7 @@ fn result_dir(tmp: &Path) -> PathBuf {
 
 fn plant_chaozhou(dir: &Path) -> PathBuf {
     let f = file_of(dir, "潮州市");
-    set_num(&f, "资金执行", "B6", 60.0);
+    set_num(&f, "资金执行", "B7", 0.1682);
     f
 }
 
@@ -78,10 +78,41 @@ fn a_dropped_folder_with_one_planted_error_gives_everything_beside_it() {
         .into_iter()
         .filter(|p| p.to_string_lossy().ends_with("_标注.xlsx"))
         .collect();
+    // A copy for each city with findings: the planted error, and the
+    // warnings the report's own figures raise.
+    let mut names: Vec<String> = annotated
+        .iter()
+        .map(|p| p.file_name().expect("n").to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    let mut want: Vec<String> = [
+        "潮州市",
+        "河源市",
+        "惠州市",
+        "汕尾市",
+        "阳江市",
+        "湛江市",
+        "茂名市",
+        "揭阳市",
+        "云浮市",
+    ]
+    .iter()
+    .map(|c| format!("{c}_标注.xlsx"))
+    .collect();
+    want.sort();
+    assert_eq!(names, want);
+    let annotated = [fb.join("潮州市_标注.xlsx")];
+
+    // A warning is yellow.
+    let book = umya_spreadsheet::reader::xlsx::read(fb.join("阳江市_标注.xlsx")).expect("umya");
+    let ws = book.sheet_by_name("任务完成").expect("sheet");
+    let fill = ws
+        .style("C4")
+        .background_color()
+        .map(|c| c.argb_str().to_string());
     assert_eq!(
-        annotated,
-        vec![fb.join("潮州市_标注.xlsx")],
-        "only the city with findings gets a copy"
+        fill.as_deref(),
+        Some(selfeval::write::feedback::WARNING_FILL)
     );
 
     // The planted cell is red and carries the message.
@@ -106,7 +137,7 @@ fn a_dropped_folder_with_one_planted_error_gives_everything_beside_it() {
         .find(|c| c.coordinate().to_string() == "B7")
         .and_then(|c| c.text().text().map(|t| t.value().to_string()))
         .expect("a comment on B7");
-    assert!(note.contains("SE302") && note.contains("18.99%"), "{note}");
+    assert!(note.contains("SE302") && note.contains("15.82%"), "{note}");
 
     // …and is otherwise the city's workbook, value for value, formula for formula.
     let a = selfeval::read::read_path(&planted).expect("original");
@@ -165,7 +196,7 @@ fn reports_say_passed_or_list_what_to_fix() {
         .iter()
         .map(|a| at(&list, a).to_string())
         .collect();
-    assert_eq!(row, ["错误", "SE302", "资金执行", "B7", "18.99%", "15.82%"]);
+    assert_eq!(row, ["错误", "SE302", "资金执行", "B7", "15.82%", "16.82%"]);
     assert!(at(&list, "I2").to_string().contains("重新计算"));
 }
 
@@ -510,8 +541,18 @@ fn messages_are_plain_chinese_without_program_error_text() {
 fn a_terminal_shows_a_progress_bar_per_file() {
     let tmp = tempfile::tempdir().expect("tmp");
     let out = tmp.path().join("p");
-    let (code, text) = on_a_terminal(&format!("run '{}' --out '{}' --no-pause", samples().display(), out.display()), "");
+    let (code, text) = on_a_terminal(
+        &format!(
+            "run '{}' --out '{}' --no-pause",
+            samples().display(),
+            out.display()
+        ),
+        "",
+    );
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("正在校验") && text.contains("/15"), "{text}");
-    assert!(text.contains("01_汕头市"), "names the file being checked: {text}");
+    assert!(
+        text.contains("01_汕头市"),
+        "names the file being checked: {text}"
+    );
 }

@@ -108,3 +108,56 @@ mod tests {
         );
     }
 }
+
+/// SE208: an amount far above the city's issued budget was most likely
+/// typed in 元, not 万元 (3378 万元 typed as 33,780,000).
+pub fn looks_like_yuan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    let Some(city) = sub.city_text().and_then(|t| ctx.params.resolve_city(&t)) else {
+        return vec![];
+    };
+    let limit = city.budget * ctx.bands.units.yuan_factor;
+    let ids = [
+        "exec.budget",
+        "exec.arrived",
+        "exec.spent",
+        "fund.initial",
+        "fund.annual",
+        "fund.executed",
+    ];
+    ids.iter()
+        .filter_map(|id| {
+            let v = sub.num(id)?;
+            (v > limit && limit > rust_decimal::Decimal::ZERO).then(|| {
+                let wan = v / rust_decimal::Decimal::from(10_000);
+                Finding::at(
+                    Code::LooksLikeYuan,
+                    &ctx.loc(id),
+                    Some(format!("{} 万元", calc::fmt2(wan))),
+                    Some(calc::fmt_num(v)),
+                    &format!(
+                        "本市预算指标 {} 万元；如以元计，折合 {} 万元",
+                        calc::fmt_num(city.budget),
+                        calc::fmt2(wan)
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod yuan_tests {
+    use super::*;
+    use crate::checks::fixture::{clean, run, with};
+    use crate::read::Value;
+
+    #[test]
+    fn yuan_fires_and_stays_quiet() {
+        assert!(run(looks_like_yuan, &clean(1)).is_empty());
+        let sub = with(1, "exec.spent", Value::Number(6_585_400.0));
+        assert_eq!(
+            run(looks_like_yuan, &sub),
+            vec![(Code::LooksLikeYuan, "资金执行!B6".into())]
+        );
+    }
+}

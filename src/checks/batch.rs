@@ -69,9 +69,11 @@ mod tests {
 
     fn run(f: super::super::BatchFn, subs: &[Submission]) -> Vec<(Option<usize>, Code)> {
         let (form, params) = ctx_parts();
+        let bands = crate::checks::fixture::bands();
         let ctx = Ctx {
             form: &form,
             params: &params,
+            bands: &bands,
         };
         let refs: Vec<&Submission> = subs.iter().collect();
         f(&refs, &ctx)

@@ -80,15 +80,21 @@ pub fn with(i: usize, id: &str, v: Value) -> Submission {
     sub
 }
 
+pub fn bands() -> crate::spec::Bands {
+    crate::spec::embedded_bands().expect("bands load")
+}
+
 /// Codes and cells a check reports on a submission.
 pub fn run(
     check: crate::checks::CheckFn,
     sub: &Submission,
 ) -> Vec<(crate::findings::Code, String)> {
     let (form, params) = ctx_parts();
+    let bands = bands();
     let ctx = crate::checks::Ctx {
         form: &form,
         params: &params,
+        bands: &bands,
     };
     check(sub, &ctx)
         .into_iter()

@@ -8,8 +8,11 @@
 
 pub mod amounts;
 pub mod batch;
+pub mod cross_sheet;
 pub mod issued;
+pub mod plausibility;
 pub mod rates;
+pub mod scores;
 pub mod structure;
 pub mod values;
 
@@ -18,12 +21,13 @@ pub mod fixture;
 
 use crate::findings::{Code, Finding, Loc, Severity};
 use crate::model::{Params, Submission};
-use crate::spec::FormSpec;
+use crate::spec::{Bands, FormSpec};
 
 /// What a check may consult besides the submission.
 pub struct Ctx<'a> {
     pub form: &'a FormSpec,
     pub params: &'a Params,
+    pub bands: &'a Bands,
 }
 
 impl Ctx<'_> {
@@ -85,6 +89,12 @@ pub const CHECKS: &[Check] = &[
         run: values::types_valid,
     },
     Check {
+        id: "normalised",
+        codes: &[Code::ValueNormalised],
+        gate: false,
+        run: values::normalised,
+    },
+    Check {
         id: "formulas_cached",
         codes: &[Code::FormulaNoCache],
         gate: false,
@@ -107,6 +117,12 @@ pub const CHECKS: &[Check] = &[
         codes: &[Code::WrongUnit],
         gate: false,
         run: values::unit_is_wan,
+    },
+    Check {
+        id: "looks_like_yuan",
+        codes: &[Code::LooksLikeYuan],
+        gate: false,
+        run: amounts::looks_like_yuan,
     },
     Check {
         id: "year_matches",
@@ -145,6 +161,54 @@ pub const CHECKS: &[Check] = &[
         run: amounts::score_total,
     },
     Check {
+        id: "fund_score",
+        codes: &[Code::FundScoreMismatch],
+        gate: false,
+        run: scores::fund_score,
+    },
+    Check {
+        id: "indicator_scores",
+        codes: &[Code::IndicatorScoreMismatch],
+        gate: false,
+        run: scores::indicator_scores,
+    },
+    Check {
+        id: "grade",
+        codes: &[Code::GradeMismatch],
+        gate: false,
+        run: scores::grade,
+    },
+    Check {
+        id: "reasons",
+        codes: &[Code::ReasonMissing],
+        gate: false,
+        run: scores::reasons,
+    },
+    Check {
+        id: "weights",
+        codes: &[Code::WeightNotStandard],
+        gate: false,
+        run: scores::weights,
+    },
+    Check {
+        id: "benefits_within_communities",
+        codes: &[Code::BenefitExceedsCommunities],
+        gate: false,
+        run: cross_sheet::benefits_within_communities,
+    },
+    Check {
+        id: "sheets_agree",
+        codes: &[Code::SheetsDisagree],
+        gate: false,
+        run: cross_sheet::sheets_agree,
+    },
+    Check {
+        id: "satisfaction_target",
+        codes: &[Code::SatisfactionBelowTarget],
+        gate: false,
+        run: cross_sheet::satisfaction_target,
+    },
+    Check {
         id: "city_known",
         codes: &[Code::UnknownCity],
         gate: false,
@@ -161,6 +225,36 @@ pub const CHECKS: &[Check] = &[
         codes: &[Code::PlanMismatch],
         gate: false,
         run: issued::plan_issued,
+    },
+    Check {
+        id: "area_per_household",
+        codes: &[Code::AreaPerHousehold],
+        gate: false,
+        run: plausibility::area_per_household,
+    },
+    Check {
+        id: "households_per_building",
+        codes: &[Code::HouseholdsPerBuilding],
+        gate: false,
+        run: plausibility::households_per_building,
+    },
+    Check {
+        id: "households_per_community",
+        codes: &[Code::HouseholdsPerCommunity],
+        gate: false,
+        run: plausibility::households_per_community,
+    },
+    Check {
+        id: "completion_spread",
+        codes: &[Code::CompletionRatesDisagree],
+        gate: false,
+        run: plausibility::completion_spread,
+    },
+    Check {
+        id: "copied_plan",
+        codes: &[Code::CopiedPlan],
+        gate: false,
+        run: plausibility::copied_plan,
     },
 ];
 
@@ -227,26 +321,48 @@ mod tests {
         }
     }
 
+    /// On the clean samples only the warnings the report's own figures
+    /// justify fire; no error, no info.
     #[test]
-    fn clean_sample_has_no_findings() {
+    fn clean_samples_raise_only_justified_warnings() {
         let (form, params) = fixture::ctx_parts();
+        let bands = fixture::bands();
         let ctx = Ctx {
             form: &form,
             params: &params,
+            bands: &bands,
         };
+        let mut got = Vec::new();
         for i in 0..15 {
-            let sub = fixture::clean(i);
-            let f = run_file(&sub, &ctx);
-            assert!(f.is_empty(), "city {i}: {f:#?}");
+            for f in run_file(&fixture::clean(i), &ctx) {
+                assert_eq!(f.severity, Severity::Warning, "city {i}: {f:#?}");
+                got.push((i, f.code.id()));
+            }
         }
+        let want = vec![
+            (2, "SE502"),  // 河源市 7169 户 / 793 栋 = 9.04
+            (4, "SE502"),  // 惠州市 3594 / 541 = 6.64
+            (4, "SE505"),  // 惠州市 actual = plan
+            (5, "SE502"),  // 汕尾市 1963 / 629 = 3.12
+            (7, "SE501"),  // 阳江市 107.66 万㎡ / 7600 户 = 141.66 ㎡
+            (7, "SE502"),  // 阳江市 7600 / 4470 = 1.70
+            (8, "SE504"),  // 湛江市 楼栋 249.09% vs 小区 114.42%
+            (9, "SE502"),  // 茂名市 28757 / 3136 = 9.17
+            (13, "SE505"), // 揭阳市 actual = plan
+            (14, "SE502"), // 云浮市 2811 / 814 = 3.45
+            (14, "SE504"), // 云浮市 楼栋 329.55% vs 建筑面积 110.93%
+        ];
+        assert_eq!(got, want);
     }
 
     #[test]
     fn a_failed_gate_stops_later_checks() {
         let (form, params) = fixture::ctx_parts();
+        let bands = fixture::bands();
         let ctx = Ctx {
             form: &form,
             params: &params,
+            bands: &bands,
         };
         let mut sub = fixture::clean(0);
         fixture::set(

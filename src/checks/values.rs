@@ -224,8 +224,8 @@ mod tests {
     #[test]
     fn rate_range_fires_and_stays_quiet() {
         assert!(run(rates_in_range, &clean(7)).is_empty());
-        // 45.64 typed into a percent cell means 4564%.
-        let sub = with(7, "exec.rate", Value::Number(45.64));
+        // 145.64 is beyond 100% whether read as a fraction or a percent.
+        let sub = with(7, "exec.rate", Value::Number(145.64));
         assert_eq!(
             run(rates_in_range, &sub),
             vec![(Code::RateOutOfRange, "资金执行!B7".into())]
@@ -256,6 +256,53 @@ mod tests {
         assert_eq!(
             run(year_matches, &sub),
             vec![(Code::WrongYear, "基本信息!B5".into())]
+        );
+    }
+}
+
+/// SE209: a value typed other than the form asks ("3,378", "45.64%" as
+/// text, full-width digits) was read unambiguously; say how, so the
+/// clerk can confirm.
+pub fn normalised(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    let mut ids: Vec<&String> = sub.notes.keys().collect();
+    ids.sort();
+    ids.into_iter()
+        .filter_map(|id| {
+            let (typed, how) = sub.notes.get(id)?;
+            let f = ctx.form.field(id)?;
+            let read = match f.kind {
+                Kind::Percent => calc::fmt_pct(sub.pct(id)?),
+                _ => calc::fmt_num(sub.num(id)?),
+            };
+            Some(Finding::at(
+                Code::ValueNormalised,
+                &ctx.loc(id),
+                Some(read),
+                Some(typed.clone()),
+                how,
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod normalised_tests {
+    use super::*;
+    use crate::checks::fixture::{clean, run, with};
+    use crate::read::Value;
+
+    #[test]
+    fn normalised_fires_and_stays_quiet() {
+        assert!(run(normalised, &clean(0)).is_empty());
+        let sub = with(0, "exec.budget", Value::Text("3,378".into()));
+        assert_eq!(
+            run(normalised, &sub),
+            vec![(Code::ValueNormalised, "资金执行!B4".into())]
+        );
+        let sub = with(0, "exec.rate", Value::Text("4.53%".into()));
+        assert_eq!(
+            run(normalised, &sub),
+            vec![(Code::ValueNormalised, "资金执行!B7".into())]
         );
     }
 }

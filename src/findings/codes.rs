@@ -2,7 +2,8 @@
 //!
 //! Ids are stable and never reused: `SE0xx` reading a file, `SE1xx` the
 //! form's structure, `SE2xx` single values, `SE3xx` totals and rates
-//! recomputed, `SE4xx` figures against the province or across files.
+//! recomputed, `SE4xx` figures against the province or across files,
+//! `SE5xx` plausibility (warnings a person confirms).
 //! `selfeval codes` prints this table and a test keeps `docs/codes.md` equal.
 
 use super::Severity;
@@ -26,16 +27,31 @@ pub enum Code {
     WrongUnit,
     WrongYear,
     FormulaNoCache,
+    LooksLikeYuan,
+    ValueNormalised,
     SpendOrder,
     SpendRateMismatch,
     CompletionRateMismatch,
     ExecRateMismatch,
     ScoreTotalMismatch,
+    FundScoreMismatch,
+    IndicatorScoreMismatch,
+    GradeMismatch,
+    ReasonMissing,
+    WeightNotStandard,
+    BenefitExceedsCommunities,
+    SheetsDisagree,
+    SatisfactionBelowTarget,
     BudgetMismatch,
     PlanMismatch,
     UnknownCity,
     DuplicateCity,
     MissingCity,
+    AreaPerHousehold,
+    HouseholdsPerBuilding,
+    HouseholdsPerCommunity,
+    CompletionRatesDisagree,
+    CopiedPlan,
 }
 
 /// What the catalog knows of a code.
@@ -70,16 +86,31 @@ impl Code {
         Code::WrongUnit,
         Code::WrongYear,
         Code::FormulaNoCache,
+        Code::LooksLikeYuan,
+        Code::ValueNormalised,
         Code::SpendOrder,
         Code::SpendRateMismatch,
         Code::CompletionRateMismatch,
         Code::ExecRateMismatch,
         Code::ScoreTotalMismatch,
+        Code::FundScoreMismatch,
+        Code::IndicatorScoreMismatch,
+        Code::GradeMismatch,
+        Code::ReasonMissing,
+        Code::WeightNotStandard,
+        Code::BenefitExceedsCommunities,
+        Code::SheetsDisagree,
+        Code::SatisfactionBelowTarget,
         Code::BudgetMismatch,
         Code::PlanMismatch,
         Code::UnknownCity,
         Code::DuplicateCity,
         Code::MissingCity,
+        Code::AreaPerHousehold,
+        Code::HouseholdsPerBuilding,
+        Code::HouseholdsPerCommunity,
+        Code::CompletionRatesDisagree,
+        Code::CopiedPlan,
     ];
 
     pub fn info(self) -> CodeInfo {
@@ -160,6 +191,56 @@ impl Code {
                 "「{label}」是公式（{detail}），但文件里没有保存计算结果，无法得知其数值",
                 "该文件可能由不会计算公式的软件生成。请用 Excel 或 WPS 打开，按 F9 重新计算后保存，再重新报送。",
             ),
+            Code::LooksLikeYuan => (
+                "SE208", Error, "金额疑似按元填写",
+                "「{label}」为 {found}，远大于本市预算指标，疑似按“元”填写（{detail}）",
+                "本表金额单位为万元：请把以元计的金额除以 10000 后填写。",
+            ),
+            Code::ValueNormalised => (
+                "SE209", Info, "已按规范读取",
+                "「{label}」填写为「{found}」，已按 {expected} 读取（{detail}）",
+                "如读取结果正确无需处理；建议按模板格式直接填写数字。",
+            ),
+            Code::FundScoreMismatch => (
+                "SE306", Error, "资金执行得分有误",
+                "资金执行得分应为 分值 × 执行率 = {expected}，自评为 {found}（{detail}）",
+                "请按 分值 × 执行率（最高为分值）重新计算得分。",
+            ),
+            Code::IndicatorScoreMismatch => (
+                "SE307", Error, "指标得分有误",
+                "「{label}」得分应为 {expected}，自评为 {found}（{detail}）",
+                "完成值达到目标值得满分；未达到的按 实际完成值 ÷ 年度指标值 × 分值 计分（保留 2 位小数）。",
+            ),
+            Code::GradeMismatch => (
+                "SE308", Error, "自评等级有误",
+                "按重新计算的总分 {detail}，等级应为「{expected}」，自评为「{found}」",
+                "等级标准：90 分及以上为优，80（含）至 90 分为良，60（含）至 80 分为中，60 分以下为差。",
+            ),
+            Code::ReasonMissing => (
+                "SE309", Error, "未填写偏差原因",
+                "「{label}」实际完成值未达到年度指标值（{detail}），但未填写偏差原因分析及改进措施",
+                "请在该行“偏差原因分析及改进措施”栏说明未完成的原因和改进措施。",
+            ),
+            Code::WeightNotStandard => (
+                "SE310", Error, "分值与标准不符",
+                "「{label}」的分值应为 {expected}，实为 {found}",
+                "请使用模板规定的分值，不要自行调整权重。",
+            ),
+            Code::BenefitExceedsCommunities => (
+                "SE311", Error, "效益指标小区数超过改造小区数",
+                "「{label}」为 {found} 个，超过本市实际改造小区数 {expected} 个",
+                "效益指标中的各项小区个数不能超过“任务完成”表中的实际改造小区数，请核对。",
+            ),
+            Code::SheetsDisagree => (
+                "SE312", Error, "工作表之间数字不一致",
+                "「{label}」为 {found}，与{detail}的 {expected} 不一致",
+                "同一数字在各工作表中应一致，请核对后统一。",
+            ),
+            Code::SatisfactionBelowTarget => (
+                "SE313", Warning, "满意度未达到目标",
+                "服务对象满意度 {found}，低于年度目标 {expected}",
+                "请核实满意度调查结果；确属未达标的，在自评评分表中说明原因和改进措施。",
+            ),
             Code::SpendOrder => (
                 "SE301", Error, "支出、到位、预算大小关系不对",
                 "应满足 实际支出 ≤ 到位资金 ≤ 预算指标，{detail}",
@@ -209,6 +290,31 @@ impl Code {
                 "SE405", Error, "缺少地市自评表",
                 "未收到 {expected} 的自评表",
                 "请向该市催报自评表，收齐后重新运行汇总。",
+            ),
+            Code::AreaPerHousehold => (
+                "SE501", Warning, "户均建筑面积异常",
+                "平均每户建筑面积 {found} 平方米，超出常见范围 {expected} 平方米（{detail}）",
+                "请核对实际完成的建筑面积（万平方米）和户数；如数字属实，无需修改。",
+            ),
+            Code::HouseholdsPerBuilding => (
+                "SE502", Warning, "栋均户数异常",
+                "平均每栋 {found} 户，超出常见范围 {expected} 户（{detail}）",
+                "请核对实际完成的户数和楼栋数（是否把附属建筑计入楼栋）；如数字属实，无需修改。",
+            ),
+            Code::HouseholdsPerCommunity => (
+                "SE503", Warning, "小区平均户数异常",
+                "平均每个小区 {found} 户，超出常见范围 {expected} 户（{detail}）",
+                "请核对实际完成的户数和小区数；如数字属实，无需修改。",
+            ),
+            Code::CompletionRatesDisagree => (
+                "SE504", Warning, "四项完成率差异过大",
+                "四项完成率相差悬殊：{detail}，最大值是最小值的 {found} 倍（通常不超过 {expected} 倍）",
+                "请核对面积、户数、楼栋数、小区数的统计口径是否一致；如数字属实，无需修改。",
+            ),
+            Code::CopiedPlan => (
+                "SE505", Warning, "实际完成与计划完全相同",
+                "四项实际完成数（{detail}）与省下达计划完全相同，请确认不是照抄计划",
+                "请按实际完成（在建+完工）情况填写；如确实恰好与计划相同，无需修改。",
             ),
         };
         CodeInfo {

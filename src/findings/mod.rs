@@ -120,11 +120,22 @@ impl Finding {
     }
 }
 
-/// Findings sorted for display: errors first, then by file, sheet, cell.
+/// Findings sorted for display: errors first, then by file, sheet, and
+/// cell in reading order (B7 before B10).
 pub fn sort(findings: &mut [Finding]) {
+    let cell = |f: &Finding| {
+        f.cell
+            .as_deref()
+            .and_then(|c| crate::cellref::CellRef::parse(c).ok())
+    };
     findings.sort_by(|a, b| {
-        (a.severity, &a.file, &a.sheet, &a.cell, a.code)
-            .cmp(&(b.severity, &b.file, &b.sheet, &b.cell, b.code))
+        (a.severity, &a.file, &a.sheet, cell(a), a.code).cmp(&(
+            b.severity,
+            &b.file,
+            &b.sheet,
+            cell(b),
+            b.code,
+        ))
     });
 }
 
