@@ -15,6 +15,7 @@ const AFTER_HELP: &str = "示例：
   selfeval run 甲文件夹 乙文件夹 丙.xlsx  多个文件夹和文件一起处理
   selfeval check 汕头市自评表.xlsx       只校验一个文件（地市报送前自查）
   selfeval template --out 空白自评表.xlsx --city 汕头市
+  selfeval allocate --params 2025年省级参数表.xlsx --out 分配测算.xlsx
   selfeval codes                         列出全部问题代码
 
 退出码：0 未发现错误；1 发现错误（见 report.json 和 反馈/ 文件夹）；2 程序无法运行（参数或文件有误）。";
@@ -92,6 +93,23 @@ pub enum Command {
         #[arg(long, value_name = "文件夹")]
         templates: Option<PathBuf>,
     },
+    /// 按因素法测算各市资金分配，单独输出“资金分配测算”表（用于编制下一年度分配方案）
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "selfeval allocate --out <文件> [--params <省级参数表>]"
+    )]
+    Allocate {
+        /// 输出文件
+        #[arg(long, value_name = "文件")]
+        out: PathBuf,
+        /// 省级参数表（默认使用内置的 2024 年参数）
+        #[arg(long, value_name = "文件")]
+        params: Option<PathBuf>,
+        /// 模板文件夹（默认使用内置的 2024 年模板）
+        #[arg(long, value_name = "文件夹")]
+        templates: Option<PathBuf>,
+    },
     /// 列出全部问题代码及说明
     #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "selfeval codes [--markdown]")]
     Codes {
@@ -102,7 +120,7 @@ pub enum Command {
 }
 
 /// Subcommand names; anything else first on the line is an input path.
-const COMMANDS: [&str; 4] = ["run", "check", "template", "codes"];
+const COMMANDS: [&str; 5] = ["run", "check", "template", "allocate", "codes"];
 
 /// Lets `selfeval <DIR>…` (how Windows passes dropped folders) mean
 /// `selfeval run <DIR>…`.
@@ -219,6 +237,45 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
                 })?;
             selfeval::write::atomic_write(&out, &bytes)?;
             println!("已生成空白自评表：{}", out.display());
+            Ok(false)
+        }
+        Command::Allocate {
+            out,
+            params,
+            templates,
+        } => {
+            let opts = selfeval::RunOptions {
+                params,
+                templates,
+                ..Default::default()
+            };
+            let (t, p) = selfeval::load_setup(&opts)?;
+            if out.exists() {
+                return Err(Error::OutputExists(out));
+            }
+            let a = selfeval::allocate::allocate(&p);
+            let bytes =
+                selfeval::write::summary::allocation_workbook(&t.summary_template, &t.summary, &a)
+                    .map_err(|detail| Error::Write {
+                        path: out.clone(),
+                        detail,
+                    })?;
+            selfeval::write::atomic_write(&out, &bytes)?;
+            println!("参数：{}", p.origin);
+            println!(
+                "可分配给各市的资金 {} 万元，按因素法测算（取整到万元）：",
+                selfeval::calc::fmt_num(a.available)
+            );
+            for r in &a.rows {
+                println!(
+                    "  {}  测算 {} 万元，下达 {} 万元，差额 {}",
+                    r.city,
+                    selfeval::calc::fmt_num(r.rounded),
+                    selfeval::calc::fmt_num(r.issued),
+                    selfeval::calc::fmt_num(r.diff)
+                );
+            }
+            println!("已生成：{}", out.display());
             Ok(false)
         }
         Command::Codes { markdown } => {

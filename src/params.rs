@@ -56,7 +56,7 @@ pub const T_HEADERS: [&str; 6] = [
 ];
 
 /// 汇总口径 words → what the target is compared with.
-pub const TARGET_KEYS: [(&str, &str); 7] = [
+pub const TARGET_KEYS: [(&str, &str); 13] = [
     ("小区数", "communities"),
     ("户数", "households"),
     ("楼栋数", "buildings"),
@@ -64,6 +64,12 @@ pub const TARGET_KEYS: [(&str, &str); 7] = [
     ("开工目标完成率", "started"),
     ("居住条件改善", "living"),
     ("满意度", "satisfaction"),
+    ("附件1-基础类短板", "benefit.basic"),
+    ("附件1-完善类短板", "benefit.complete"),
+    ("附件1-提升类短板", "benefit.upgrade"),
+    ("附件1-连片改造", "benefit.linked"),
+    ("附件1-专营设施移交", "benefit.handover"),
+    ("附件1-维修资金机制", "benefit.maintfund"),
 ];
 
 /// Reads a params workbook from bytes; `origin` names it in messages.

@@ -274,3 +274,106 @@ fn allocation_sheet_sums_to_the_cities_amount() {
     assert_eq!(num2(at(&s, "O4")), "0.00");
     assert_eq!(at(&s, "B5").to_string(), "汕头市");
 }
+
+#[test]
+fn targets_sheet_states_attachment_1_proportions_with_both_denominators() {
+    let (_t, xlsx, _) = run_samples();
+    let s = sheet(&xlsx, "表1-1 绩效目标");
+    // Section 二(一)3: 100% / 100% / 48.86% / 100% / 94.29% / 10.14% of the 700 planned.
+    let want = [
+        ("≥70%", "100.00%", "达成", "95.69%"),
+        ("≥70%", "100.00%", "达成", "88.03%"),
+        ("≥50%", "48.86%", "未达成", "29.46%"),
+        ("≥50%", "100.00%", "达成", "62.70%"),
+        ("≥50%", "94.29%", "达成", "56.85%"),
+        ("≥40%", "10.14%", "未达成", "6.12%"),
+    ];
+    for (k, (target, rate, met, of_actual)) in want.iter().enumerate() {
+        let r = 11 + k;
+        assert_eq!(at(&s, &format!("D{r}")).to_string(), *target, "row {r}");
+        assert_eq!(pct2(at(&s, &format!("F{r}"))), *rate, "row {r}");
+        assert_eq!(at(&s, &format!("G{r}")).to_string(), *met, "row {r}");
+        let note = at(&s, &format!("H{r}")).to_string();
+        assert!(
+            note.contains("计划改造小区 700 个") && note.contains("实际改造小区 1161 个"),
+            "{note}"
+        );
+        assert!(note.contains(of_actual), "{note}");
+    }
+}
+
+#[test]
+fn allocate_writes_the_allocation_sheet_alone_from_a_params_workbook() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("分配测算.xlsx");
+    let o = selfeval(&["allocate".as_ref(), "--out".as_ref(), out.as_os_str()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let names: Vec<String> = {
+        use calamine::Reader;
+        let wb: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("open");
+        wb.sheet_names()
+    };
+    assert_eq!(names, ["资金分配测算"]);
+    let s = sheet(&out, "资金分配测算");
+    assert_eq!(num2(at(&s, "M4")), "18672.00");
+    let default_shantou = num2(at(&s, "M5"));
+
+    // A clerk changes the weights in Excel: area only.
+    let params = tmp.path().join("2025年省级参数表.xlsx");
+    std::fs::copy(root().join("templates/2024/省级参数表.xlsx"), &params).expect("copy");
+    edit(&params, |b| {
+        let ws = b.sheet_by_name_mut("因素权重").expect("sheet");
+        for (cell, v) in [("B2", 100.0), ("B3", 0.0), ("B4", 0.0), ("B5", 0.0)] {
+            ws.cell_mut(cell).set_value_number(v);
+        }
+    });
+    let out2 = tmp.path().join("按面积.xlsx");
+    let o = selfeval(&[
+        "allocate".as_ref(),
+        "--params".as_ref(),
+        params.as_os_str(),
+        "--out".as_ref(),
+        out2.as_os_str(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("2025年省级参数表.xlsx"),
+        "says which params it used"
+    );
+    let s2 = sheet(&out2, "资金分配测算");
+    assert_eq!(num2(at(&s2, "M4")), "18672.00");
+    assert_ne!(num2(at(&s2, "M5")), default_shantou);
+
+    // Weights that do not add up to 100 are refused with a Chinese message.
+    edit(&params, |b| {
+        b.sheet_by_name_mut("因素权重")
+            .expect("sheet")
+            .cell_mut("B2")
+            .set_value_number(50.0);
+    });
+    let out3 = tmp.path().join("坏.xlsx");
+    let o = selfeval(&[
+        "allocate".as_ref(),
+        "--params".as_ref(),
+        params.as_os_str(),
+        "--out".as_ref(),
+        out3.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("四项权重之和应为 100"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!out3.exists());
+}

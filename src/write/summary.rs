@@ -3,6 +3,7 @@
 //! report's order, 合计 rows as live formulas whose cached results every
 //! reader sees without recalculating.
 
+use crate::allocate::Allocation;
 use crate::calc;
 use crate::cellref::CellRef;
 use crate::consolidate::{ProvinceSummary, TargetActual};
@@ -31,7 +32,7 @@ fn fill(
 ) -> Result<Vec<u8>, String> {
     let mut book: Workbook =
         umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
-            .map_err(|e| format!("汇总表模板无法打开：{e}"))?;
+            .map_err(|_| "汇总表模板无法打开，请检查模板文件是否完好".to_string())?;
     for sheet in &spec.sheets {
         let ws = book
             .sheet_by_name_mut(&sheet.name)
@@ -42,7 +43,7 @@ fn fill(
             "budget" => t.budget(s),
             "tasks" => t.tasks(s),
             "benefits" => t.benefits(s),
-            "allocation" => t.allocation(s),
+            "allocation" => t.allocation(&s.allocation),
             "findings" => t.findings(findings),
             _ => {}
         }
@@ -52,6 +53,43 @@ fn fill(
     umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
         .map_err(|e| format!("汇总表写出失败：{e}"))?;
     Ok(out)
+}
+
+/// The allocation sheet alone (`selfeval allocate`): the template with
+/// every other sheet removed, for planning next year's allocation.
+pub fn allocation_workbook(
+    template: &[u8],
+    spec: &SummarySpec,
+    allocation: &Allocation,
+) -> Result<Vec<u8>, String> {
+    crate::isolate::isolate(|| {
+        let mut book: Workbook =
+            umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
+                .map_err(|_| "汇总表模板无法打开".to_string())?;
+        let sheet = spec
+            .sheet("allocation")
+            .ok_or("汇总表配置缺少资金分配测算表")?;
+        let others: Vec<String> = spec
+            .sheets
+            .iter()
+            .filter(|s| s.key != "allocation")
+            .map(|s| s.name.clone())
+            .collect();
+        for name in others {
+            let _ = book.remove_sheet_by_name(&name);
+        }
+        let ws = book
+            .sheet_by_name_mut(&sheet.name)
+            .map_err(|_| format!("汇总表模板缺少工作表「{}」", sheet.name))?;
+        Table::new(ws, sheet).allocation(allocation);
+        book.set_active_sheet(0);
+        let mut out = Vec::new();
+        umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
+            .map_err(|_| "写出资金分配测算表时出错".to_string())?;
+        Ok(out)
+    })
+    .map_err(|_| "生成资金分配测算表时出错".to_string())
+    .and_then(|r| r)
 }
 
 /// A value for one cell.
@@ -401,10 +439,9 @@ impl<'a> Table<'a> {
         }
     }
 
-    fn allocation(&mut self, s: &ProvinceSummary) {
+    fn allocation(&mut self, a: &Allocation) {
         let total = self.row(0);
         let first = self.row(1);
-        let a = &s.allocation;
         let last = first + a.rows.len() as u32 - 1;
         for (i, row) in a.rows.iter().enumerate() {
             let r = first + i as u32;
