@@ -21,6 +21,9 @@ pub struct AllocationRow {
     pub coef: Coefficients,
     /// 综合系数.
     pub composite: Decimal,
+    /// Each factor's share: this city's factor × 综合系数 over the sum of
+    /// all cities' (fractions; the weights are applied after).
+    pub factor_shares: Measures,
     /// This city's share of the cities' total (a fraction).
     pub share: Decimal,
     /// 测算金额 before rounding, 万元.
@@ -49,6 +52,7 @@ pub fn allocate(params: &Params) -> Allocation {
         .map(|c| c.coef.fiscal * c.coef.performance * c.coef.project)
         .collect();
     let mut shares = vec![Decimal::ZERO; params.cities.len()];
+    let mut factor_shares = vec![Measures::default(); params.cities.len()];
     for m in MEASURES {
         let weight = params.weights.get(m).unwrap_or_default() / Decimal::ONE_HUNDRED;
         let weighted: Vec<Decimal> = params
@@ -61,8 +65,14 @@ pub fn allocate(params: &Params) -> Allocation {
         if denom.is_zero() {
             continue;
         }
-        for (s, w) in shares.iter_mut().zip(&weighted) {
-            *s += w / denom * weight;
+        for ((s, fs), w) in shares
+            .iter_mut()
+            .zip(factor_shares.iter_mut())
+            .zip(&weighted)
+        {
+            let share = w / denom;
+            fs.set(m, share);
+            *s += share * weight;
         }
     }
     let exact: Vec<Decimal> = shares.iter().map(|s| available * s).collect();
@@ -78,6 +88,7 @@ pub fn allocate(params: &Params) -> Allocation {
                 factors: c.plan,
                 coef: c.coef,
                 composite: composite.get(i).copied().unwrap_or_default(),
+                factor_shares: factor_shares.get(i).copied().unwrap_or_default(),
                 share: shares.get(i).copied().unwrap_or_default(),
                 exact: exact.get(i).copied().unwrap_or_default(),
                 rounded: r,
@@ -139,6 +150,14 @@ mod tests {
             a.rows.iter().map(|r| r.rounded).sum::<Decimal>(),
             d("18672")
         );
+        for m in MEASURES {
+            let s: Decimal = a
+                .rows
+                .iter()
+                .map(|r| r.factor_shares.get(m).unwrap_or_default())
+                .sum();
+            assert!((s - Decimal::ONE).abs() < d("0.000000001"), "{m}: {s}");
+        }
         let shares: Decimal = a.rows.iter().map(|r| r.share).sum();
         assert!((shares - Decimal::ONE).abs() < d("0.000000001"), "{shares}");
         for r in &a.rows {

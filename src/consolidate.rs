@@ -383,7 +383,14 @@ mod tests {
         // and 维修资金 (10.14% < 40%) are not, as section 二(一)3 says.
         let met: Vec<Option<bool>> = s.targets.iter().map(|r| r.met).collect();
         let mut want = vec![Some(true); 7];
-        want.extend([Some(true), Some(true), Some(false), Some(true), Some(true), Some(false)]);
+        want.extend([
+            Some(true),
+            Some(true),
+            Some(false),
+            Some(true),
+            Some(true),
+            Some(false),
+        ]);
         assert_eq!(met, want, "{:#?}", s.targets);
     }
 

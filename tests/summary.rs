@@ -269,10 +269,10 @@ fn targets_sheet_judges_table_1_1() {
 fn allocation_sheet_sums_to_the_cities_amount() {
     let (_t, xlsx, _) = run_samples();
     let s = sheet(&xlsx, "资金分配测算");
-    assert_eq!(num2(at(&s, "M4")), "18672.00");
-    assert_eq!(num2(at(&s, "N4")), "18672.00");
-    assert_eq!(num2(at(&s, "O4")), "0.00");
-    assert_eq!(at(&s, "B5").to_string(), "汕头市");
+    assert_eq!(num2(at(&s, "Q5")), "18672.00");
+    assert_eq!(num2(at(&s, "R5")), "18672.00");
+    assert_eq!(num2(at(&s, "S5")), "0.00");
+    assert_eq!(at(&s, "B6").to_string(), "汕头市");
 }
 
 #[test]
@@ -320,8 +320,8 @@ fn allocate_writes_the_allocation_sheet_alone_from_a_params_workbook() {
     };
     assert_eq!(names, ["资金分配测算"]);
     let s = sheet(&out, "资金分配测算");
-    assert_eq!(num2(at(&s, "M4")), "18672.00");
-    let default_shantou = num2(at(&s, "M5"));
+    assert_eq!(num2(at(&s, "Q5")), "18672.00");
+    let default_shantou = num2(at(&s, "Q6"));
 
     // A clerk changes the weights in Excel: area only.
     let params = tmp.path().join("2025年省级参数表.xlsx");
@@ -351,8 +351,8 @@ fn allocate_writes_the_allocation_sheet_alone_from_a_params_workbook() {
         "says which params it used"
     );
     let s2 = sheet(&out2, "资金分配测算");
-    assert_eq!(num2(at(&s2, "M4")), "18672.00");
-    assert_ne!(num2(at(&s2, "M5")), default_shantou);
+    assert_eq!(num2(at(&s2, "Q5")), "18672.00");
+    assert_ne!(num2(at(&s2, "Q6")), default_shantou);
 
     // Weights that do not add up to 100 are refused with a Chinese message.
     edit(&params, |b| {

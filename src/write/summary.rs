@@ -461,6 +461,15 @@ impl<'a> Table<'a> {
                 self.addr("project", r)
             );
             self.put(r, "composite", V::Formula(comp, Some(row.composite)), false);
+            for m in MEASURES {
+                let share = row.factor_shares.get(m).unwrap_or_default();
+                self.put(
+                    r,
+                    &format!("share.{m}"),
+                    V::Pct(share * Decimal::ONE_HUNDRED),
+                    false,
+                );
+            }
             self.put(r, "share", V::Pct(row.share * Decimal::ONE_HUNDRED), false);
             self.put(r, "exact", V::Num(row.exact), false);
             self.put(r, "rounded", V::Num(row.rounded), false);
@@ -473,24 +482,29 @@ impl<'a> Table<'a> {
         let col_sum = |f: &dyn Fn(&crate::allocate::AllocationRow) -> Decimal| {
             a.rows.iter().map(f).sum::<Decimal>()
         };
-        let sums: [(&str, Decimal); 9] = [
-            ("area", col_sum(&|r| r.factors.area)),
-            ("households", col_sum(&|r| r.factors.households)),
-            ("buildings", col_sum(&|r| r.factors.buildings)),
-            ("communities", col_sum(&|r| r.factors.communities)),
-            ("share", col_sum(&|r| r.share)),
-            ("exact", col_sum(&|r| r.exact)),
-            ("rounded", col_sum(&|r| r.rounded)),
-            ("issued", col_sum(&|r| r.issued)),
-            ("diff", col_sum(&|r| r.diff)),
+        let mut sums: Vec<(String, Decimal)> = vec![
+            ("area".into(), col_sum(&|r| r.factors.area)),
+            ("households".into(), col_sum(&|r| r.factors.households)),
+            ("buildings".into(), col_sum(&|r| r.factors.buildings)),
+            ("communities".into(), col_sum(&|r| r.factors.communities)),
+            ("share".into(), col_sum(&|r| r.share)),
+            ("exact".into(), col_sum(&|r| r.exact)),
+            ("rounded".into(), col_sum(&|r| r.rounded)),
+            ("issued".into(), col_sum(&|r| r.issued)),
+            ("diff".into(), col_sum(&|r| r.diff)),
         ];
+        for m in MEASURES {
+            sums.push((
+                format!("share.{m}"),
+                a.rows
+                    .iter()
+                    .map(|r| r.factor_shares.get(m).unwrap_or_default())
+                    .sum(),
+            ));
+        }
         for (k, v) in sums {
-            self.put(
-                total,
-                k,
-                V::Formula(self.sum(k, first, last), Some(v)),
-                true,
-            );
+            let f = self.sum(&k, first, last);
+            self.put(total, &k, V::Formula(f, Some(v)), true);
         }
         for k in ["fiscal", "performance", "project", "composite"] {
             self.put(total, k, V::Text(""), true);
