@@ -46,30 +46,19 @@ pub struct Allocation {
 /// Computes the allocation from the params' plan, coefficients and weights.
 pub fn allocate(params: &Params) -> Allocation {
     let available = params.cities_total();
-    let composite: Vec<Decimal> = params
-        .cities
-        .iter()
-        .map(|c| c.coef.fiscal * c.coef.performance * c.coef.project)
-        .collect();
+    let composite: Vec<Decimal> =
+        params.cities.iter().map(|c| c.coef.fiscal * c.coef.performance * c.coef.project).collect();
     let mut shares = vec![Decimal::ZERO; params.cities.len()];
     let mut factor_shares = vec![Measures::default(); params.cities.len()];
     for m in MEASURES {
         let weight = params.weights.get(m).unwrap_or_default() / Decimal::ONE_HUNDRED;
-        let weighted: Vec<Decimal> = params
-            .cities
-            .iter()
-            .zip(&composite)
-            .map(|(c, k)| c.plan.get(m).unwrap_or_default() * k)
-            .collect();
+        let weighted: Vec<Decimal> =
+            params.cities.iter().zip(&composite).map(|(c, k)| c.plan.get(m).unwrap_or_default() * k).collect();
         let denom: Decimal = weighted.iter().sum();
         if denom.is_zero() {
             continue;
         }
-        for ((s, fs), w) in shares
-            .iter_mut()
-            .zip(factor_shares.iter_mut())
-            .zip(&weighted)
-        {
+        for ((s, fs), w) in shares.iter_mut().zip(factor_shares.iter_mut()).zip(&weighted) {
             let share = w / denom;
             fs.set(m, share);
             *s += share * weight;
@@ -146,16 +135,9 @@ mod tests {
         let a = allocate(&data().params());
         assert_eq!(a.available, d("18672"));
         assert_eq!(a.rows.len(), 15);
-        assert_eq!(
-            a.rows.iter().map(|r| r.rounded).sum::<Decimal>(),
-            d("18672")
-        );
+        assert_eq!(a.rows.iter().map(|r| r.rounded).sum::<Decimal>(), d("18672"));
         for m in MEASURES {
-            let s: Decimal = a
-                .rows
-                .iter()
-                .map(|r| r.factor_shares.get(m).unwrap_or_default())
-                .sum();
+            let s: Decimal = a.rows.iter().map(|r| r.factor_shares.get(m).unwrap_or_default()).sum();
             assert!((s - Decimal::ONE).abs() < d("0.000000001"), "{m}: {s}");
         }
         let shares: Decimal = a.rows.iter().map(|r| r.share).sum();
@@ -169,11 +151,7 @@ mod tests {
     fn equal_coefficients_reduce_to_plain_factor_shares() {
         let mut p = data().params();
         for c in &mut p.cities {
-            c.coef = Coefficients {
-                fiscal: d("9"),
-                performance: d("1"),
-                project: d("1"),
-            };
+            c.coef = Coefficients { fiscal: d("9"), performance: d("1"), project: d("1") };
         }
         let a = allocate(&p);
         // 汕头: 0.4×166.88/841.32 + 0.4×19136/92301 + 0.1×538/9575 + 0.1×75/700

@@ -53,8 +53,7 @@ pub fn percent2(part: Decimal, whole: Decimal) -> Option<Decimal> {
 
 /// Sum of a list of decimals, `None` on overflow.
 pub fn sum<'a>(xs: impl IntoIterator<Item = &'a Decimal>) -> Option<Decimal> {
-    xs.into_iter()
-        .try_fold(Decimal::ZERO, |acc, x| acc.checked_add(*x))
+    xs.into_iter().try_fold(Decimal::ZERO, |acc, x| acc.checked_add(*x))
 }
 
 /// Simple arithmetic mean; `None` for an empty list.
@@ -146,10 +145,7 @@ mod boundary_tests {
     fn floats_become_the_typed_decimal() {
         assert_eq!(decimal_from_f64(1079.19).unwrap().to_string(), "1079.19");
         assert_eq!(decimal_from_f64(0.4564).unwrap().to_string(), "0.4564");
-        assert_eq!(
-            decimal_from_f64(0.1 + 0.2).unwrap().to_string(),
-            "0.30000000000000004"
-        );
+        assert_eq!(decimal_from_f64(0.1 + 0.2).unwrap().to_string(), "0.30000000000000004");
         assert_eq!(decimal_from_f64(3378.0).unwrap().to_string(), "3378");
         assert_eq!(decimal_from_f64(1e-7).unwrap().to_string(), "0.0000001");
         assert!(decimal_from_f64(f64::NAN).is_none());
@@ -160,9 +156,7 @@ mod boundary_tests {
 /// Budget line score of the standard 自评表: 分值 × 执行率, capped at 分值,
 /// with 执行率 in percent rounded to 2 places first (as finance systems do).
 pub fn budget_score(weight: Decimal, rate_pct: Decimal) -> Decimal {
-    let rate = round2(rate_pct)
-        .min(Decimal::ONE_HUNDRED)
-        .max(Decimal::ZERO);
+    let rate = round2(rate_pct).min(Decimal::ONE_HUNDRED).max(Decimal::ZERO);
     round2(weight * rate / Decimal::ONE_HUNDRED)
 }
 

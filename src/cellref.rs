@@ -35,10 +35,7 @@ impl CellRef {
         let t: String = text.trim().chars().filter(|c| *c != '$').collect();
         let split = t.find(|c: char| c.is_ascii_digit()).ok_or_else(bad)?;
         let (letters, digits) = t.split_at(split);
-        if letters.is_empty()
-            || letters.len() > 3
-            || !letters.chars().all(|c| c.is_ascii_alphabetic())
-        {
+        if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic()) {
             return Err(bad());
         }
         let mut col: u32 = 0;
@@ -125,9 +122,7 @@ pub struct CellRange {
 
 impl CellRange {
     pub fn parse(text: &str) -> Result<Self, BadCellRef> {
-        let (a, b) = text
-            .split_once(':')
-            .ok_or_else(|| BadCellRef(text.to_string()))?;
+        let (a, b) = text.split_once(':').ok_or_else(|| BadCellRef(text.to_string()))?;
         let first = CellRef::parse(a)?;
         let last = CellRef::parse(b)?;
         if last.row < first.row || last.col < first.col {
@@ -137,8 +132,7 @@ impl CellRange {
     }
 
     pub fn contains(&self, c: CellRef) -> bool {
-        (self.first.row..=self.last.row).contains(&c.row)
-            && (self.first.col..=self.last.col).contains(&c.col)
+        (self.first.row..=self.last.row).contains(&c.row) && (self.first.col..=self.last.col).contains(&c.col)
     }
 }
 
@@ -161,14 +155,8 @@ mod tests {
 
     #[test]
     fn parses_and_formats() {
-        for (t, r, c) in [
-            ("A1", 0, 0),
-            ("B12", 11, 1),
-            ("Z3", 2, 25),
-            ("AA1", 0, 26),
-            ("$C$4", 3, 2),
-            ("ab10", 9, 27),
-        ] {
+        for (t, r, c) in [("A1", 0, 0), ("B12", 11, 1), ("Z3", 2, 25), ("AA1", 0, 26), ("$C$4", 3, 2), ("ab10", 9, 27)]
+        {
             let cr = CellRef::parse(t).unwrap();
             assert_eq!((cr.row, cr.col), (r, c), "{t}");
         }

@@ -125,11 +125,7 @@ const COMMANDS: [&str; 5] = ["run", "check", "template", "allocate", "codes"];
 /// Lets `selfeval <DIR>…` (how Windows passes dropped folders) mean
 /// `selfeval run <DIR>…`.
 pub fn normalize_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let first_free = args
-        .iter()
-        .skip(1)
-        .position(|a| a.to_string_lossy() != "--no-pause")
-        .map(|i| i + 1);
+    let first_free = args.iter().skip(1).position(|a| a.to_string_lossy() != "--no-pause").map(|i| i + 1);
     if let Some(i) = first_free {
         let s = args[i].to_string_lossy();
         if !s.starts_with('-') && !COMMANDS.contains(&s.as_ref()) {
@@ -142,10 +138,7 @@ pub fn normalize_args(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStri
 /// What clap's error says, in Chinese.
 pub fn usage_error_zh(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ErrorKind};
-    let arg = e
-        .get(ContextKind::InvalidArg)
-        .map(|v| v.to_string())
-        .unwrap_or_default();
+    let arg = e.get(ContextKind::InvalidArg).map(|v| v.to_string()).unwrap_or_default();
     let what = match e.kind() {
         ErrorKind::UnknownArgument => format!("不认识的选项：{arg}"),
         ErrorKind::InvalidSubcommand => format!("不认识的命令：{arg}"),
@@ -207,11 +200,7 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
     match command {
         Command::Run(a) => run_inputs(a, true),
         Command::Check(a) => run_inputs(a, false),
-        Command::Template {
-            out,
-            city,
-            templates,
-        } => {
+        Command::Template { out, city, templates } => {
             let t = match templates {
                 Some(d) => selfeval::spec::Templates::from_dir(&d)?,
                 None => selfeval::spec::Templates::embedded()?,
@@ -220,52 +209,31 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
                 return Err(Error::OutputExists(out));
             }
             let mut values = std::collections::HashMap::new();
-            values.insert(
-                "info.version".to_string(),
-                Input::Text(t.form.version.clone()),
-            );
+            values.insert("info.version".to_string(), Input::Text(t.form.version.clone()));
             values.insert("info.year".to_string(), Input::Number(t.form.year.into()));
             values.insert("info.fund".to_string(), Input::Text(t.form.fund.clone()));
             values.insert("info.unit".to_string(), Input::Text(t.form.unit.clone()));
             if let Some(c) = city {
                 values.insert("info.city".to_string(), Input::Text(c));
             }
-            let bytes =
-                selfeval::write::form::city_form(&t.form, &values).map_err(|_| Error::Write {
-                    path: out.clone(),
-                    detail: "生成模板时出错".into(),
-                })?;
+            let bytes = selfeval::write::form::city_form(&t.form, &values)
+                .map_err(|_| Error::Write { path: out.clone(), detail: "生成模板时出错".into() })?;
             selfeval::write::atomic_write(&out, &bytes)?;
             println!("已生成空白自评表：{}", out.display());
             Ok(false)
         }
-        Command::Allocate {
-            out,
-            params,
-            templates,
-        } => {
-            let opts = selfeval::RunOptions {
-                params,
-                templates,
-                ..Default::default()
-            };
+        Command::Allocate { out, params, templates } => {
+            let opts = selfeval::RunOptions { params, templates, ..Default::default() };
             let (t, p) = selfeval::load_setup(&opts)?;
             if out.exists() {
                 return Err(Error::OutputExists(out));
             }
             let a = selfeval::allocate::allocate(&p);
-            let bytes =
-                selfeval::write::summary::allocation_workbook(&t.summary_template, &t.summary, &a)
-                    .map_err(|detail| Error::Write {
-                        path: out.clone(),
-                        detail,
-                    })?;
+            let bytes = selfeval::write::summary::allocation_workbook(&t.summary_template, &t.summary, &a)
+                .map_err(|detail| Error::Write { path: out.clone(), detail })?;
             selfeval::write::atomic_write(&out, &bytes)?;
             println!("参数：{}", p.origin);
-            println!(
-                "可分配给各市的资金 {} 万元，按因素法测算（取整到万元）：",
-                selfeval::calc::fmt_num(a.available)
-            );
+            println!("可分配给各市的资金 {} 万元，按因素法测算（取整到万元）：", selfeval::calc::fmt_num(a.available));
             for r in &a.rows {
                 println!(
                     "  {}  测算 {} 万元，下达 {} 万元，差额 {}",
@@ -315,26 +283,11 @@ mod tests {
 
     #[test]
     fn a_dropped_folder_means_run() {
-        assert_eq!(
-            normalize_args(os(&["selfeval", "材料"])),
-            os(&["selfeval", "run", "材料"])
-        );
-        assert_eq!(
-            normalize_args(os(&["selfeval", "a", "b"])),
-            os(&["selfeval", "run", "a", "b"])
-        );
-        assert_eq!(
-            normalize_args(os(&["selfeval", "--no-pause", "a"])),
-            os(&["selfeval", "--no-pause", "run", "a"])
-        );
-        assert_eq!(
-            normalize_args(os(&["selfeval", "check", "a"])),
-            os(&["selfeval", "check", "a"])
-        );
-        assert_eq!(
-            normalize_args(os(&["selfeval", "--help"])),
-            os(&["selfeval", "--help"])
-        );
+        assert_eq!(normalize_args(os(&["selfeval", "材料"])), os(&["selfeval", "run", "材料"]));
+        assert_eq!(normalize_args(os(&["selfeval", "a", "b"])), os(&["selfeval", "run", "a", "b"]));
+        assert_eq!(normalize_args(os(&["selfeval", "--no-pause", "a"])), os(&["selfeval", "--no-pause", "run", "a"]));
+        assert_eq!(normalize_args(os(&["selfeval", "check", "a"])), os(&["selfeval", "check", "a"]));
+        assert_eq!(normalize_args(os(&["selfeval", "--help"])), os(&["selfeval", "--help"]));
     }
 
     #[test]

@@ -3,9 +3,7 @@
 
 use crate::allocate::{allocate, Allocation};
 use crate::calc;
-use crate::model::{
-    CityFigures, CityParams, Measures, Params, ProvinceOwn, Submission, TargetValue,
-};
+use crate::model::{CityFigures, CityParams, Measures, Params, ProvinceOwn, Submission, TargetValue};
 use crate::spec::{BENEFIT_COUNTS, MEASURES};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -113,16 +111,9 @@ pub fn consolidate(subs: &[&Submission], params: &Params) -> ProvinceSummary {
         .map(|c| {
             let figures = subs
                 .iter()
-                .filter(|s| {
-                    s.city_text()
-                        .and_then(|t| params.resolve_city(&t))
-                        .is_some_and(|p| p.name == c.name)
-                })
+                .filter(|s| s.city_text().and_then(|t| params.resolve_city(&t)).is_some_and(|p| p.name == c.name))
                 .find_map(|s| figures(s, c));
-            CityRow {
-                issued: c.clone(),
-                figures,
-            }
+            CityRow { issued: c.clone(), figures }
         })
         .collect();
     let totals = totals(&rows, params);
@@ -153,13 +144,8 @@ fn totals(rows: &[CityRow], params: &Params) -> Totals {
         plan.set(m, rows.iter().filter_map(|r| r.issued.plan.get(m)).sum());
         actual.set(m, figs.iter().filter_map(|c| c.actual.get(m)).sum());
     }
-    let completion = MEASURES
-        .iter()
-        .map(|m| calc::percent(actual.get(m)?, plan.get(m)?))
-        .collect();
-    let benefits = (0..6)
-        .map(|i| figs.iter().filter_map(|c| c.benefits.get(i)).sum())
-        .collect();
+    let completion = MEASURES.iter().map(|m| calc::percent(actual.get(m)?, plan.get(m)?)).collect();
+    let benefits = (0..6).map(|i| figs.iter().filter_map(|c| c.benefits.get(i)).sum()).collect();
     let acc: Vec<Decimal> = figs.iter().filter_map(|c| c.acceptance).collect();
     let sat: Vec<Decimal> = figs.iter().map(|c| c.satisfaction).collect();
     let budget = cities_budget + own.budget;
@@ -202,9 +188,7 @@ fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, key: &str, total
         return;
     };
     let (planned, actual) = (totals.plan.communities, totals.actual.communities);
-    let (Some(of_plan), Some(of_actual)) =
-        (calc::percent(count, planned), calc::percent(count, actual))
-    else {
+    let (Some(of_plan), Some(of_actual)) = (calc::percent(count, planned), calc::percent(count, actual)) else {
         return;
     };
     let shown = of_plan.min(Decimal::ONE_HUNDRED);
@@ -214,10 +198,7 @@ fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, key: &str, total
         row.met = Some(meets(&t.op, calc::round2(shown), want));
     }
     let capped = if of_plan > Decimal::ONE_HUNDRED {
-        format!(
-            "（{}，按报告口径超过 100% 计为 100%）",
-            calc::fmt_pct(of_plan)
-        )
+        format!("（{}，按报告口径超过 100% 计为 100%）", calc::fmt_pct(of_plan))
     } else {
         String::new()
     };
@@ -239,9 +220,7 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow>
         .iter()
         .map(|t| {
             // Targets of rates are percents in 表1-1 (≥80 means ≥80%).
-            let unit = if matches!(t.key.as_str(), "started" | "satisfaction")
-                || t.key.starts_with("benefit.")
-            {
+            let unit = if matches!(t.key.as_str(), "started" | "satisfaction") || t.key.starts_with("benefit.") {
                 "%"
             } else {
                 ""
@@ -266,11 +245,7 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow>
                     row.rate = calc::percent(actual, target);
                     row.met = Some(meets(&t.op, calc::round2(actual), target));
                 }
-                row.actual = Some(if as_pct {
-                    TargetActual::Percent(actual)
-                } else {
-                    TargetActual::Number(actual)
-                });
+                row.actual = Some(if as_pct { TargetActual::Percent(actual) } else { TargetActual::Number(actual) });
             };
             match t.key.as_str() {
                 m if MEASURES.contains(&m) => {
@@ -284,20 +259,14 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow>
                     }
                 }
                 "started" => {
-                    let v: Vec<Decimal> = rows
-                        .iter()
-                        .filter_map(|r| r.figures.as_ref()?.started)
-                        .collect();
+                    let v: Vec<Decimal> = rows.iter().filter_map(|r| r.figures.as_ref()?.started).collect();
                     if let Some(mean) = calc::mean(&v) {
                         numeric(&mut row, mean, true);
                         row.note = format!("{} 个地市自评表“开工目标完成率”的平均值", v.len());
                     }
                 }
                 "living" => {
-                    let v: Vec<&str> = rows
-                        .iter()
-                        .filter_map(|r| r.figures.as_ref()?.living.as_deref())
-                        .collect();
+                    let v: Vec<&str> = rows.iter().filter_map(|r| r.figures.as_ref()?.living.as_deref()).collect();
                     if !v.is_empty() {
                         let yes = v.iter().filter(|x| **x == "是").count();
                         let all = if yes == v.len() { "是" } else { "否" };
@@ -316,8 +285,7 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow>
                 _ => {}
             }
             if counted < n && row.actual.is_some() {
-                row.note
-                    .push_str(&format!("；注意：只汇总了 {counted}/{n} 个地市"));
+                row.note.push_str(&format!("；注意：只汇总了 {counted}/{n} 个地市"));
             }
             row
         })
@@ -347,50 +315,22 @@ mod tests {
         assert_eq!(t.cities_spend_rate.map(calc::round2), Some(d("18.40")));
         assert_eq!(
             t.plan,
-            Measures {
-                area: d("841.32"),
-                households: d("92301"),
-                buildings: d("9575"),
-                communities: d("700")
-            }
+            Measures { area: d("841.32"), households: d("92301"), buildings: d("9575"), communities: d("700") }
         );
         assert_eq!(
             t.actual,
-            Measures {
-                area: d("1401.82"),
-                households: d("154903"),
-                buildings: d("15504"),
-                communities: d("1161")
-            }
+            Measures { area: d("1401.82"), households: d("154903"), buildings: d("15504"), communities: d("1161") }
         );
         let comp: Vec<_> = t.completion.iter().map(|c| c.map(calc::round2)).collect();
-        assert_eq!(
-            comp,
-            vec![
-                Some(d("166.62")),
-                Some(d("167.82")),
-                Some(d("161.92")),
-                Some(d("165.86"))
-            ]
-        );
-        assert_eq!(
-            t.benefits,
-            ["1111", "1022", "342", "728", "660", "71"].map(d).to_vec()
-        );
+        assert_eq!(comp, vec![Some(d("166.62")), Some(d("167.82")), Some(d("161.92")), Some(d("165.86"))]);
+        assert_eq!(t.benefits, ["1111", "1022", "342", "728", "660", "71"].map(d).to_vec());
         assert_eq!(t.acceptance.map(calc::round2), Some(d("100.00")));
         assert_eq!(t.satisfaction.map(calc::round2), Some(d("93.25")));
         // 表1-1 targets all met; of the 附件1 standards, 提升类 (48.86% < 50%)
         // and 维修资金 (10.14% < 40%) are not, as section 二(一)3 says.
         let met: Vec<Option<bool>> = s.targets.iter().map(|r| r.met).collect();
         let mut want = vec![Some(true); 7];
-        want.extend([
-            Some(true),
-            Some(true),
-            Some(false),
-            Some(true),
-            Some(true),
-            Some(false),
-        ]);
+        want.extend([Some(true), Some(true), Some(false), Some(true), Some(true), Some(false)]);
         assert_eq!(met, want, "{:#?}", s.targets);
     }
 

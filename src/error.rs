@@ -19,7 +19,9 @@ pub enum Error {
     Io { path: PathBuf, detail: String },
 
     /// The output folder exists and holds files: never overwrite a run.
-    #[error("输出文件夹 {0} 已存在且不为空。为避免覆盖上次的结果，请另选一个新的文件夹（或不加 --out，由程序自动新建）。")]
+    #[error(
+        "输出文件夹 {0} 已存在且不为空。为避免覆盖上次的结果，请另选一个新的文件夹（或不加 --out，由程序自动新建）。"
+    )]
     OutputExists(PathBuf),
 
     /// An input path given on the command line does not exist.
@@ -33,10 +35,7 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {
-        Error::Io {
-            path: path.into(),
-            detail: io_zh(&e.to_string()),
-        }
+        Error::Io { path: path.into(), detail: io_zh(&e.to_string()) }
     }
 }
 

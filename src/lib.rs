@@ -92,25 +92,14 @@ pub fn load_setup(opts: &RunOptions) -> Result<(Templates, Params)> {
 pub fn check_one(found: &scan::Found, ctx: &checks::Ctx) -> (Option<Submission>, Vec<Finding>) {
     match read::read_path(&found.path) {
         Err(e) => {
-            let mut f = Finding::at(
-                findings::Code::FileUnreadable,
-                &findings::Loc::file(),
-                None,
-                None,
-                &e.to_string(),
-            );
+            let mut f = Finding::at(findings::Code::FileUnreadable, &findings::Loc::file(), None, None, &e.to_string());
             f.file = found.name.clone();
             (None, vec![f])
         }
         Ok(raw) => {
             let sub = Submission::build(found.path.clone(), found.name.clone(), raw, ctx.form);
             let mut fs = checks::run_file(&sub, ctx);
-            let city = sub.city_text().map(|t| {
-                ctx.params
-                    .resolve_city(&t)
-                    .map(|c| c.name.clone())
-                    .unwrap_or(t)
-            });
+            let city = sub.city_text().map(|t| ctx.params.resolve_city(&t).map(|c| c.name.clone()).unwrap_or(t));
             for f in &mut fs {
                 f.file = found.name.clone();
                 f.city = city.clone();
@@ -131,10 +120,7 @@ struct FileResult {
 
 impl FileResult {
     fn city(&self) -> Option<String> {
-        self.findings
-            .iter()
-            .find_map(|f| f.city.clone())
-            .or_else(|| self.sub.as_ref().and_then(Submission::city_text))
+        self.findings.iter().find_map(|f| f.city.clone()).or_else(|| self.sub.as_ref().and_then(Submission::city_text))
     }
 }
 
@@ -146,17 +132,9 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
         }
     }
     let (templates, params) = load_setup(opts)?;
-    let ctx = checks::Ctx {
-        form: &templates.form,
-        params: &params,
-        bands: &templates.bands,
-    };
+    let ctx = checks::Ctx { form: &templates.form, params: &params, bands: &templates.bands };
     let now = chrono::Local::now();
-    let first = opts
-        .inputs
-        .first()
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from("."));
+    let first = opts.inputs.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let out_dir = match &opts.out {
         Some(o) => o.clone(),
         None => write::default_out_dir(&first, now.naive_local()),
@@ -169,26 +147,15 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     for found in &scanned.workbooks {
         bar.set_message(found.name.clone());
         let (sub, fs) = check_one(found, &ctx);
-        let usable = sub.is_some()
-            && !fs
-                .iter()
-                .any(|f| f.severity == Severity::Error && is_gate_code(f.code));
-        files.push(FileResult {
-            found: found.clone(),
-            sub,
-            findings: fs,
-            usable,
-        });
+        let usable = sub.is_some() && !fs.iter().any(|f| f.severity == Severity::Error && is_gate_code(f.code));
+        files.push(FileResult { found: found.clone(), sub, findings: fs, usable });
         bar.inc(1);
     }
     bar.finish_and_clear();
 
     // Batch checks see every readable form that passed its gates.
     let usable_idx: Vec<usize> = (0..files.len()).filter(|i| files[*i].usable).collect();
-    let usable: Vec<&Submission> = usable_idx
-        .iter()
-        .filter_map(|i| files[*i].sub.as_ref())
-        .collect();
+    let usable: Vec<&Submission> = usable_idx.iter().filter_map(|i| files[*i].sub.as_ref()).collect();
     let mut run_findings = scanned.findings.clone();
     let mut batch: Vec<(usize, Finding)> = Vec::new();
     for bc in checks::BATCH_CHECKS {
@@ -202,9 +169,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
             }
         }
     }
-    let summary = opts
-        .summary
-        .then(|| consolidate::consolidate(&usable, &params));
+    let summary = opts.summary.then(|| consolidate::consolidate(&usable, &params));
     for (fi, mut f) in batch {
         if let Some(file) = files.get_mut(fi) {
             f.file = file.found.name.clone();
@@ -212,11 +177,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
             file.findings.push(f);
         }
     }
-    let missing_cities: Vec<String> = run_findings
-        .iter()
-        .filter(|f| f.code == findings::Code::MissingCity)
-        .filter_map(|f| f.city.clone())
-        .collect();
+    let missing_cities: Vec<String> =
+        run_findings.iter().filter(|f| f.code == findings::Code::MissingCity).filter_map(|f| f.city.clone()).collect();
 
     write::fresh_dir(&out_dir)?;
     let mut written = Vec::new();
@@ -229,13 +191,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     }
     let mut taken = std::collections::HashSet::new();
     for file in &mut files {
-        written.extend(write_feedback(
-            file,
-            &fb_dir,
-            &time,
-            &templates.form.version,
-            &mut taken,
-        )?);
+        written.extend(write_feedback(file, &fb_dir, &time, &templates.form.version, &mut taken)?);
     }
 
     let mut all_findings = run_findings;
@@ -245,16 +201,8 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
 
     if let Some(s) = &summary {
         let path = out_dir.join("省级汇总表.xlsx");
-        let bytes = write::summary::summary_workbook(
-            &templates.summary_template,
-            &templates.summary,
-            s,
-            &all_findings,
-        )
-        .map_err(|detail| Error::Write {
-            path: path.clone(),
-            detail,
-        })?;
+        let bytes = write::summary::summary_workbook(&templates.summary_template, &templates.summary, s, &all_findings)
+            .map_err(|detail| Error::Write { path: path.clone(), detail })?;
         write::atomic_write(&path, &bytes)?;
         written.insert(0, path);
     }
@@ -305,16 +253,7 @@ fn input_report(file: &FileResult) -> InputReport {
 
 /// A name safe on every file system: no path separators or reserved signs.
 fn safe_name(s: &str) -> String {
-    let t: String = s
-        .chars()
-        .map(|c| {
-            if "\\/:*?\"<>|".contains(c) || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
+    let t: String = s.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
     t.trim().trim_end_matches('.').chars().take(80).collect()
 }
 
@@ -326,10 +265,8 @@ fn write_feedback(
     version: &str,
     taken: &mut std::collections::HashSet<String>,
 ) -> Result<Vec<PathBuf>> {
-    let stem = std::path::Path::new(&file.found.name)
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let stem =
+        std::path::Path::new(&file.found.name).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
     let mut base = safe_name(&file.city().unwrap_or_else(|| stem.clone()));
     if !taken.insert(base.clone()) {
         base = safe_name(&format!("{base}（{stem}）"));
@@ -340,13 +277,7 @@ fn write_feedback(
     let mut annotated = None;
     if let Some(sub) = &file.sub {
         let skip = |detail: &str| {
-            let mut f = Finding::at(
-                findings::Code::AnnotationSkipped,
-                &findings::Loc::file(),
-                None,
-                None,
-                detail,
-            );
+            let mut f = Finding::at(findings::Code::AnnotationSkipped, &findings::Loc::file(), None, None, detail);
             f.file = file.found.name.clone();
             f.city = file.city();
             f
@@ -356,8 +287,7 @@ fn write_feedback(
             let f = skip("原文件是 .xls 或 .ods 格式，无法保证副本与原文件完全一致");
             file.findings.push(f);
         } else if has_cells {
-            let original =
-                std::fs::read(&file.found.path).map_err(|e| Error::io(&file.found.path, e))?;
+            let original = std::fs::read(&file.found.path).map_err(|e| Error::io(&file.found.path, e))?;
             match write::feedback::annotated_copy(&original, &file.findings) {
                 Ok(bytes) => {
                     let p = dir.join(&annotated_name);
@@ -373,19 +303,10 @@ fn write_feedback(
         }
     }
     let city = file.city().unwrap_or_else(|| "（未识别地市）".into());
-    let head = write::feedback::ReportHead {
-        city: &city,
-        file: &file.found.name,
-        version,
-        time,
-        annotated,
-    };
+    let head = write::feedback::ReportHead { city: &city, file: &file.found.name, version, time, annotated };
     let p = dir.join(format!("{base}_校验报告.xlsx"));
-    let bytes =
-        write::feedback::report_workbook(&head, &file.findings).map_err(|_| Error::Write {
-            path: p.clone(),
-            detail: "生成校验报告时出错".into(),
-        })?;
+    let bytes = write::feedback::report_workbook(&head, &file.findings)
+        .map_err(|_| Error::Write { path: p.clone(), detail: "生成校验报告时出错".into() })?;
     write::atomic_write(&p, &bytes)?;
     out.push(p);
     Ok(out)
@@ -402,10 +323,7 @@ fn pad(t: &str, w: usize) -> String {
 }
 
 fn is_gate_code(code: findings::Code) -> bool {
-    checks::CHECKS
-        .iter()
-        .filter(|c| c.gate)
-        .any(|c| c.codes.contains(&code))
+    checks::CHECKS.iter().filter(|c| c.gate).any(|c| c.codes.contains(&code))
 }
 
 fn progress_bar(show: bool, n: usize) -> indicatif::ProgressBar {
@@ -414,9 +332,7 @@ fn progress_bar(show: bool, n: usize) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(n as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} 正在校验 {wide_msg}")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} 正在校验 {wide_msg}") {
         bar.set_style(style);
     }
     bar
@@ -437,19 +353,8 @@ pub fn terminal_summary(o: &RunOutcome) -> String {
             let _ = writeln!(s, "缺少：{}", o.missing_cities.join("、"));
         }
     }
-    let width = o
-        .inputs
-        .iter()
-        .map(|r| display_width(&r.file))
-        .max()
-        .unwrap_or(4)
-        .clamp(4, 60);
-    let _ = writeln!(
-        s,
-        "\n{}  {}  错误  警告  状态",
-        pad("城市", 8),
-        pad("文件", width)
-    );
+    let width = o.inputs.iter().map(|r| display_width(&r.file)).max().unwrap_or(4).clamp(4, 60);
+    let _ = writeln!(s, "\n{}  {}  错误  警告  状态", pad("城市", 8), pad("文件", width));
     for r in &o.inputs {
         let status = match r.status {
             "ok" if r.warnings > 0 => "通过（有警告）",
@@ -458,24 +363,12 @@ pub fn terminal_summary(o: &RunOutcome) -> String {
             _ => "需修改",
         };
         let city = r.city.as_deref().unwrap_or("—");
-        let _ = writeln!(
-            s,
-            "{}  {}  {:>4}  {:>4}  {status}",
-            pad(city, 8),
-            pad(&r.file, width),
-            r.errors,
-            r.warnings
-        );
+        let _ = writeln!(s, "{}  {}  {:>4}  {:>4}  {status}", pad(city, 8), pad(&r.file, width), r.errors, r.warnings);
     }
     let _ = writeln!(s, "\n错误 {e} 个，警告 {w} 个，提示 {i} 个");
     if e > 0 {
         let _ = writeln!(s, "前几个错误：");
-        for f in o
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .take(5)
-        {
+        for f in o.findings.iter().filter(|f| f.severity == Severity::Error).take(5) {
             let place = f.place();
             let _ = writeln!(s, "  [{}] {} {} {}", f.code.id(), f.file, place, f.message);
         }
@@ -484,20 +377,14 @@ pub fn terminal_summary(o: &RunOutcome) -> String {
     let mut feedback = 0;
     for p in &o.written {
         if p.parent() == Some(o.out_dir.as_path()) {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
+            let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
             let _ = writeln!(s, "  {name}");
         } else {
             feedback += 1;
         }
     }
     if feedback > 0 {
-        let _ = writeln!(
-            s,
-            "  反馈/（{feedback} 个文件：各地市的校验报告，以及有问题的工作簿的标注副本）"
-        );
+        let _ = writeln!(s, "  反馈/（{feedback} 个文件：各地市的校验报告，以及有问题的工作簿的标注副本）");
     }
     s
 }

@@ -45,9 +45,7 @@ impl Submission {
         for f in form.fields() {
             let parsed = match raw.sheet(&f.sheet) {
                 Some(sheet) => match (sheet.get(f.cell), sheet.formulas.get(&f.cell)) {
-                    (Value::Empty, Some(formula)) => Parsed::NoCache {
-                        formula: formula.clone(),
-                    },
+                    (Value::Empty, Some(formula)) => Parsed::NoCache { formula: formula.clone() },
                     (v, _) => {
                         let (p, note) = parse(v, f);
                         if let Some(n) = note {
@@ -60,13 +58,7 @@ impl Submission {
             };
             values.insert(f.id.clone(), parsed);
         }
-        Submission {
-            path,
-            name,
-            raw,
-            values,
-            notes,
-        }
+        Submission { path, name, raw, values, notes }
     }
 
     pub fn parsed(&self, id: &str) -> &Parsed {
@@ -84,8 +76,7 @@ impl Submission {
 
     /// A percent field as a percent value (0.4564 → 45.64).
     pub fn pct(&self, id: &str) -> Option<Decimal> {
-        self.num(id)
-            .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
+        self.num(id).and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
     }
 
     pub fn text(&self, id: &str) -> Option<&str> {
@@ -97,8 +88,7 @@ impl Submission {
 
     /// The city as typed in 基本信息 (trimmed, inner spaces removed).
     pub fn city_text(&self) -> Option<String> {
-        self.text("info.city")
-            .map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
+        self.text("info.city").map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
     }
 }
 
@@ -125,9 +115,7 @@ pub fn parse(v: &Value, f: &FieldSpec) -> (Parsed, Option<Note>) {
             _ => bad(),
         },
         Kind::Choice => match v {
-            Value::Text(s) if f.options.iter().any(|o| o == s.trim()) => {
-                (Parsed::Text(s.trim().to_string()), None)
-            }
+            Value::Text(s) if f.options.iter().any(|o| o == s.trim()) => (Parsed::Text(s.trim().to_string()), None),
             _ => bad(),
         },
         Kind::Year | Kind::Amount | Kind::Decimal | Kind::Count | Kind::Percent | Kind::Score => {
@@ -160,13 +148,8 @@ pub fn parse(v: &Value, f: &FieldSpec) -> (Parsed, Option<Note>) {
                 return bad();
             }
             match n {
-                Some(d) if matches!(f.kind, Kind::Count | Kind::Year) && !d.fract().is_zero() => {
-                    bad()
-                }
-                Some(d) => (
-                    Parsed::Number(d),
-                    (!notes.is_empty()).then(|| notes.join("；")),
-                ),
+                Some(d) if matches!(f.kind, Kind::Count | Kind::Year) && !d.fract().is_zero() => bad(),
+                Some(d) => (Parsed::Number(d), (!notes.is_empty()).then(|| notes.join("；"))),
                 None => bad(),
             }
         }
@@ -192,8 +175,7 @@ pub fn number_text(s: &str) -> Option<(Decimal, bool, Vec<String>)> {
     if half != s {
         how.push("全角字符已按半角读取".to_string());
     }
-    let trimmed =
-        half.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}');
+    let trimmed = half.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}');
     if trimmed.len() != half.len() {
         how.push("去掉了多余的空格".to_string());
     }
@@ -218,9 +200,7 @@ fn thousands_grouped(t: &str) -> bool {
     let t = t.strip_prefix('-').unwrap_or(t);
     let int = t.split('.').next().unwrap_or("");
     let mut groups = int.split(',');
-    let first_ok = groups
-        .next()
-        .is_some_and(|g| (1..=3).contains(&g.len()) && g.chars().all(|c| c.is_ascii_digit()));
+    let first_ok = groups.next().is_some_and(|g| (1..=3).contains(&g.len()) && g.chars().all(|c| c.is_ascii_digit()));
     first_ok && groups.all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
 }
 
@@ -229,21 +209,10 @@ fn thousands_grouped(t: &str) -> bool {
 /// from 2 up, as 1.02 may be a real 102%), or
 /// a completion rate above 2000% (165.86), was typed as a percent number:
 /// it is read as that percent, and said so.
-pub fn percent_fraction(
-    d: Decimal,
-    percent_sign: bool,
-    max_percent: Option<Decimal>,
-) -> (Decimal, Vec<String>) {
+pub fn percent_fraction(d: Decimal, percent_sign: bool, max_percent: Option<Decimal>) -> (Decimal, Vec<String>) {
     let hundred = Decimal::ONE_HUNDRED;
     if percent_sign {
-        return (
-            d / hundred,
-            vec![format!(
-                "“{}%”按 {}% 读取",
-                calc::fmt_num(d),
-                calc::fmt_num(d)
-            )],
-        );
+        return (d / hundred, vec![format!("“{}%”按 {}% 读取", calc::fmt_num(d), calc::fmt_num(d))]);
     }
     // Between 100% and 200% a fraction is merely out of range (spent more
     // than the budget), not necessarily a percent number: left alone.
@@ -252,14 +221,7 @@ pub fn percent_fraction(
         _ => d > Decimal::from(20),
     };
     if typed_as_percent {
-        (
-            d / hundred,
-            vec![format!(
-                "{} 不可能是比率的小数形式，按 {}% 读取",
-                calc::fmt_num(d),
-                calc::fmt_num(d)
-            )],
-        )
+        (d / hundred, vec![format!("{} 不可能是比率的小数形式，按 {}% 读取", calc::fmt_num(d), calc::fmt_num(d))])
     } else {
         (d, vec![])
     }
@@ -269,8 +231,7 @@ pub fn percent_fraction(
 fn plain_number(t: &str) -> Option<Decimal> {
     let ok = !t.is_empty()
         && t.chars().any(|c| c.is_ascii_digit())
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+        && t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-')
         && t.chars().filter(|c| *c == '.').count() <= 1
         && t.rfind('-').is_none_or(|i| i == 0);
     if ok {
@@ -396,10 +357,7 @@ impl Params {
     /// "市" the clerk left out ("汕头" → "汕头市").
     pub fn resolve_city(&self, typed: &str) -> Option<&CityParams> {
         let t: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
-        self.cities
-            .iter()
-            .find(|c| c.name == t)
-            .or_else(|| self.cities.iter().find(|c| c.name == format!("{t}市")))
+        self.cities.iter().find(|c| c.name == t).or_else(|| self.cities.iter().find(|c| c.name == format!("{t}市")))
     }
 
     /// Amount available to cities: 资金总额 − 省本级.
@@ -445,108 +403,42 @@ mod tests {
         let f = |id: &str| form.field(id).unwrap().clone();
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         let read = |v: Value, id: &str| parse(&v, &f(id));
-        assert_eq!(
-            read(Value::Text("３３７８".into()), "exec.budget").0,
-            Parsed::Number(d("3378"))
-        );
-        assert_eq!(
-            read(Value::Text("3,378.00".into()), "exec.budget").0,
-            Parsed::Number(d("3378.00"))
-        );
-        assert_eq!(
-            read(Value::Text(" 152.93\u{3000}".into()), "exec.spent").0,
-            Parsed::Number(d("152.93"))
-        );
+        assert_eq!(read(Value::Text("３３７８".into()), "exec.budget").0, Parsed::Number(d("3378")));
+        assert_eq!(read(Value::Text("3,378.00".into()), "exec.budget").0, Parsed::Number(d("3378.00")));
+        assert_eq!(read(Value::Text(" 152.93\u{3000}".into()), "exec.spent").0, Parsed::Number(d("152.93")));
         let (p, note) = read(Value::Text("45.64%".into()), "exec.rate");
         assert_eq!(p, Parsed::Number(d("0.4564")));
         assert!(note.unwrap().contains("45.64%"));
         // 45.64 cannot be a fraction of a rate capped at 100%.
-        assert_eq!(
-            read(Value::Number(45.64), "exec.rate").0,
-            Parsed::Number(d("0.4564"))
-        );
+        assert_eq!(read(Value::Number(45.64), "exec.rate").0, Parsed::Number(d("0.4564")));
         // …but 0.4564 is the fraction, said nothing of.
-        assert_eq!(
-            read(Value::Number(0.4564), "exec.rate"),
-            (Parsed::Number(d("0.4564")), None)
-        );
+        assert_eq!(read(Value::Number(0.4564), "exec.rate"), (Parsed::Number(d("0.4564")), None));
         // A completion rate of 165.86 means 165.86%; 1.6586 is already the fraction.
-        assert_eq!(
-            read(Value::Number(165.86), "rate.area").0,
-            Parsed::Number(d("1.6586"))
-        );
-        assert_eq!(
-            read(Value::Number(1.6586), "rate.area").0,
-            Parsed::Number(d("1.6586"))
-        );
+        assert_eq!(read(Value::Number(165.86), "rate.area").0, Parsed::Number(d("1.6586")));
+        assert_eq!(read(Value::Number(1.6586), "rate.area").0, Parsed::Number(d("1.6586")));
         // 145.64 is no spend rate either way: left for the range check.
-        assert_eq!(
-            read(Value::Number(145.64), "exec.rate").0,
-            Parsed::Number(d("145.64"))
-        );
+        assert_eq!(read(Value::Number(145.64), "exec.rate").0, Parsed::Number(d("145.64")));
         // Ambiguous or foreign: not read.
         for t in ["3,37,8", "3.378.00", "1 378", "约3千", "3378万", "-", "."] {
-            assert!(
-                matches!(
-                    read(Value::Text(t.into()), "exec.budget").0,
-                    Parsed::Bad { .. }
-                ),
-                "{t}"
-            );
+            assert!(matches!(read(Value::Text(t.into()), "exec.budget").0, Parsed::Bad { .. }), "{t}");
         }
-        assert!(matches!(
-            read(Value::Text("30%".into()), "exec.budget").0,
-            Parsed::Bad { .. }
-        ));
+        assert!(matches!(read(Value::Text("30%".into()), "exec.budget").0, Parsed::Bad { .. }));
     }
 
     #[test]
     fn parses_by_kind() {
         let (form, _) = embedded_specs().unwrap();
         let f = |id: &str| form.field(id).unwrap().clone();
-        assert_eq!(
-            parse0(&Value::Number(152.93), &f("exec.spent")),
-            Parsed::Number("152.93".parse().unwrap())
-        );
-        assert_eq!(
-            parse0(&Value::Text(" 3378 ".into()), &f("exec.budget")),
-            Parsed::Number(3378.into())
-        );
-        assert!(matches!(
-            parse0(&Value::Text("约3千".into()), &f("exec.budget")),
-            Parsed::Bad { .. }
-        ));
-        assert!(matches!(
-            parse0(&Value::Number(12.5), &f("actual.households")),
-            Parsed::Bad { .. }
-        ));
-        assert_eq!(
-            parse0(&Value::Text("未验收".into()), &f("benefit.acceptance")),
-            Parsed::Text("未验收".into())
-        );
-        assert!(matches!(
-            parse0(&Value::Text("未验收".into()), &f("benefit.satisfaction")),
-            Parsed::Bad { .. }
-        ));
-        assert_eq!(
-            parse0(&Value::Number(13800000000.0), &f("info.phone")),
-            Parsed::Text("13800000000".into())
-        );
-        assert_eq!(
-            parse0(&Value::Text("  ".into()), &f("info.city")),
-            Parsed::Missing
-        );
-        assert!(matches!(
-            parse0(&Value::Text("可能".into()), &f("ind.living.actual")),
-            Parsed::Bad { .. }
-        ));
-        assert!(matches!(
-            parse0(&Value::Error("#DIV/0!".into()), &f("exec.rate")),
-            Parsed::Bad { .. }
-        ));
-        assert!(matches!(
-            parse0(&Value::Text("1-2".into()), &f("exec.rate")),
-            Parsed::Bad { .. }
-        ));
+        assert_eq!(parse0(&Value::Number(152.93), &f("exec.spent")), Parsed::Number("152.93".parse().unwrap()));
+        assert_eq!(parse0(&Value::Text(" 3378 ".into()), &f("exec.budget")), Parsed::Number(3378.into()));
+        assert!(matches!(parse0(&Value::Text("约3千".into()), &f("exec.budget")), Parsed::Bad { .. }));
+        assert!(matches!(parse0(&Value::Number(12.5), &f("actual.households")), Parsed::Bad { .. }));
+        assert_eq!(parse0(&Value::Text("未验收".into()), &f("benefit.acceptance")), Parsed::Text("未验收".into()));
+        assert!(matches!(parse0(&Value::Text("未验收".into()), &f("benefit.satisfaction")), Parsed::Bad { .. }));
+        assert_eq!(parse0(&Value::Number(13800000000.0), &f("info.phone")), Parsed::Text("13800000000".into()));
+        assert_eq!(parse0(&Value::Text("  ".into()), &f("info.city")), Parsed::Missing);
+        assert!(matches!(parse0(&Value::Text("可能".into()), &f("ind.living.actual")), Parsed::Bad { .. }));
+        assert!(matches!(parse0(&Value::Error("#DIV/0!".into()), &f("exec.rate")), Parsed::Bad { .. }));
+        assert!(matches!(parse0(&Value::Text("1-2".into()), &f("exec.rate")), Parsed::Bad { .. }));
     }
 }

@@ -46,14 +46,7 @@ pub const WEIGHT_ROWS: [(&str, &str); 4] = [
 ];
 
 /// Headers of 绩效目标.
-pub const T_HEADERS: [&str; 6] = [
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "比较",
-    "目标值",
-    "汇总口径",
-];
+pub const T_HEADERS: [&str; 6] = ["一级指标", "二级指标", "三级指标", "比较", "目标值", "汇总口径"];
 
 /// 汇总口径 words → what the target is compared with.
 pub const TARGET_KEYS: [(&str, &str); 13] = [
@@ -74,10 +67,7 @@ pub const TARGET_KEYS: [(&str, &str); 13] = [
 
 /// Reads a params workbook from bytes; `origin` names it in messages.
 pub fn from_bytes(bytes: Vec<u8>, origin: &str) -> Result<Params> {
-    let err = |detail: String| Error::Params {
-        path: origin.to_string(),
-        detail,
-    };
+    let err = |detail: String| Error::Params { path: origin.to_string(), detail };
     let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.to_string()))?;
     let mut p = parse(&wb).map_err(err)?;
     p.origin = origin.to_string();
@@ -85,9 +75,7 @@ pub fn from_bytes(bytes: Vec<u8>, origin: &str) -> Result<Params> {
 }
 
 fn sheet<'a>(wb: &'a RawWorkbook, name: &str) -> std::result::Result<&'a RawSheet, String> {
-    let s = wb
-        .sheet(name)
-        .ok_or_else(|| format!("缺少工作表「{name}」"))?;
+    let s = wb.sheet(name).ok_or_else(|| format!("缺少工作表「{name}」"))?;
     match &s.problem {
         Some(p) => Err(format!("工作表「{name}」无法读取：{p}")),
         None => Ok(s),
@@ -96,19 +84,10 @@ fn sheet<'a>(wb: &'a RawWorkbook, name: &str) -> std::result::Result<&'a RawShee
 
 fn num_at(s: &RawSheet, c: CellRef) -> std::result::Result<Decimal, String> {
     match s.get(c) {
-        Value::Number(x) => {
-            calc::decimal_from_f64(*x).ok_or_else(|| format!("{}!{c} 的数值无法使用", s.name))
-        }
-        Value::Text(t) => t
-            .trim()
-            .parse()
-            .map_err(|_| format!("{}!{c} 应为数字，实为「{t}」", s.name)),
+        Value::Number(x) => calc::decimal_from_f64(*x).ok_or_else(|| format!("{}!{c} 的数值无法使用", s.name)),
+        Value::Text(t) => t.trim().parse().map_err(|_| format!("{}!{c} 应为数字，实为「{t}」", s.name)),
         Value::Empty => Err(format!("{}!{c} 为空，应填写数字", s.name)),
-        other => Err(format!(
-            "{}!{c} 应为数字，实为「{}」",
-            s.name,
-            other.shown()
-        )),
+        other => Err(format!("{}!{c} 应为数字，实为「{}」", s.name, other.shown())),
     }
 }
 
@@ -130,34 +109,24 @@ fn row_of(s: &RawSheet, label: &str) -> std::result::Result<u32, String> {
 /// column of each header.
 fn header_cols(s: &RawSheet, headers: &[&str]) -> std::result::Result<(u32, Vec<u32>), String> {
     for r in 0..20 {
-        let cols: Vec<Option<u32>> = headers
-            .iter()
-            .map(|h| (0..60).find(|c| text_at(s, CellRef::new(r, *c)) == *h))
-            .collect();
+        let cols: Vec<Option<u32>> =
+            headers.iter().map(|h| (0..60).find(|c| text_at(s, CellRef::new(r, *c)) == *h)).collect();
         if cols.iter().all(|c| c.is_some()) {
             return Ok((r, cols.into_iter().flatten().collect()));
         }
     }
-    Err(format!(
-        "工作表「{}」找不到表头：{}",
-        s.name,
-        headers.join("、")
-    ))
+    Err(format!("工作表「{}」找不到表头：{}", s.name, headers.join("、")))
 }
 
 fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
     let basic = sheet(wb, SHEET_BASIC)?;
-    let val = |label: &str| -> std::result::Result<Decimal, String> {
-        num_at(basic, CellRef::new(row_of(basic, label)?, 1))
-    };
+    let val =
+        |label: &str| -> std::result::Result<Decimal, String> { num_at(basic, CellRef::new(row_of(basic, label)?, 1)) };
     let year = val(BASIC_YEAR)?;
     let fund = text_at(basic, CellRef::new(row_of(basic, BASIC_FUND)?, 1));
     let total = val(BASIC_TOTAL)?;
-    let province_own = ProvinceOwn {
-        budget: val(BASIC_OWN_BUDGET)?,
-        arrived: val(BASIC_OWN_ARRIVED)?,
-        spent: val(BASIC_OWN_SPENT)?,
-    };
+    let province_own =
+        ProvinceOwn { budget: val(BASIC_OWN_BUDGET)?, arrived: val(BASIC_OWN_ARRIVED)?, spent: val(BASIC_OWN_SPENT)? };
 
     let cs = sheet(wb, SHEET_CITIES)?;
     let mut headers = vec![H_CITY, H_BUDGET];
@@ -176,20 +145,13 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
             plan.set(key, n(2 + i)?);
         }
         if cities.iter().any(|c: &CityParams| c.name == name) {
-            return Err(format!(
-                "{SHEET_CITIES}!{} 地市「{name}」重复",
-                CellRef::new(r, cols[0])
-            ));
+            return Err(format!("{SHEET_CITIES}!{} 地市「{name}」重复", CellRef::new(r, cols[0])));
         }
         cities.push(CityParams {
             name,
             budget: n(1)?,
             plan,
-            coef: Coefficients {
-                fiscal: n(6)?,
-                performance: n(7)?,
-                project: n(8)?,
-            },
+            coef: Coefficients { fiscal: n(6)?, performance: n(7)?, project: n(8)? },
         });
     }
     if cities.is_empty() {
@@ -201,9 +163,7 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
     for (key, label) in WEIGHT_ROWS {
         weights.set(key, num_at(ws, CellRef::new(row_of(ws, label)?, 1))?);
     }
-    if weights.area + weights.households + weights.buildings + weights.communities
-        != Decimal::ONE_HUNDRED
-    {
+    if weights.area + weights.households + weights.buildings + weights.communities != Decimal::ONE_HUNDRED {
         return Err(format!("「{SHEET_WEIGHTS}」的四项权重之和应为 100"));
     }
 
@@ -220,50 +180,21 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
             .iter()
             .find(|(w, _)| *w == kw)
             .map(|(_, k)| k.to_string())
-            .ok_or_else(|| {
-                format!(
-                    "{SHEET_TARGETS}!{} 的汇总口径「{kw}」无法识别",
-                    CellRef::new(r, tc[5])
-                )
-            })?;
+            .ok_or_else(|| format!("{SHEET_TARGETS}!{} 的汇总口径「{kw}」无法识别", CellRef::new(r, tc[5])))?;
         let op = t(3);
         if !["≥", "≤", "="].contains(&op.as_str()) {
-            return Err(format!(
-                "{SHEET_TARGETS}!{} 的比较应为 ≥、≤ 或 =",
-                CellRef::new(r, tc[3])
-            ));
+            return Err(format!("{SHEET_TARGETS}!{} 的比较应为 ≥、≤ 或 =", CellRef::new(r, tc[3])));
         }
         let value = match ts.get(CellRef::new(r, tc[4])) {
             Value::Number(x) => TargetValue::Number(calc::decimal_from_f64(*x).unwrap_or_default()),
             other => TargetValue::Text(other.shown().trim().to_string()),
         };
-        targets.push(Target {
-            level1: t(0),
-            level2: t(1),
-            level3: t(2),
-            key,
-            op,
-            value,
-        });
+        targets.push(Target { level1: t(0), level2: t(1), level3: t(2), key, op, value });
     }
 
-    let year_i = year
-        .trunc()
-        .to_string()
-        .parse::<i64>()
-        .map_err(|_| format!("年度「{year}」无效"))?;
-    let p = Params {
-        year: year_i,
-        fund,
-        total,
-        province_own,
-        cities,
-        weights,
-        targets,
-        origin: String::new(),
-    };
-    let sum =
-        calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
+    let year_i = year.trunc().to_string().parse::<i64>().map_err(|_| format!("年度「{year}」无效"))?;
+    let p = Params { year: year_i, fund, total, province_own, cities, weights, targets, origin: String::new() };
+    let sum = calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
     if sum != p.total {
         return Err(format!(
             "各地市预算指标之和加省本级为 {}，与资金总额 {} 不符",

@@ -111,18 +111,12 @@ pub enum ReadError {
 
 /// Reads a workbook file from disk. Opens it read-only.
 pub fn read_path(path: &Path) -> Result<RawWorkbook, ReadError> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e.to_string())))?;
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e.to_string())))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(meta.len()));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e.to_string())))?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e.to_string())))?;
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     read_bytes(bytes, &ext)
 }
 
@@ -178,8 +172,7 @@ fn sniff(b: &[u8]) -> Sniffed {
 fn is_ods(b: &[u8]) -> bool {
     // An ODF package stores an uncompressed "mimetype" entry first.
     let head = &b[..b.len().min(200)];
-    head.windows(46)
-        .any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet")
+    head.windows(46).any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet")
 }
 
 fn read_xlsx(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
@@ -191,8 +184,7 @@ fn read_xlsx(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
 }
 
 fn read_ods(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
-    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::Corrupt(zh_calamine(&e.to_string())))?;
+    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(zh_calamine(&e.to_string())))?;
     Ok(read_sheets(&mut wb, Format::Ods))
 }
 
@@ -221,10 +213,7 @@ where
 {
     let mut sheets = Vec::new();
     for name in wb.sheet_names() {
-        let mut sheet = RawSheet {
-            name: name.clone(),
-            ..Default::default()
-        };
+        let mut sheet = RawSheet { name: name.clone(), ..Default::default() };
         match wb.worksheet_range(&name) {
             Ok(range) => fill_cells(&mut sheet, &range),
             Err(e) => sheet.problem = Some(zh_calamine(&e.to_string())),
@@ -240,10 +229,7 @@ where
 }
 
 fn contains_utf16(hay: &[u8], needle: &str) -> bool {
-    let n: Vec<u8> = needle
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
+    let n: Vec<u8> = needle.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     hay.windows(n.len()).any(|w| w == n.as_slice())
 }
 
@@ -252,9 +238,7 @@ fn fill_cells(sheet: &mut RawSheet, range: &calamine::Range<Data>) {
     for (r, c, d) in range.used_cells() {
         let v = convert(d);
         if v != Value::Empty {
-            sheet
-                .cells
-                .insert(CellRef::new(r0 + r as u32, c0 + c as u32), v);
+            sheet.cells.insert(CellRef::new(r0 + r as u32, c0 + c as u32), v);
         }
     }
 }
@@ -264,9 +248,7 @@ fn fill_formulas(sheet: &mut RawSheet, range: &calamine::Range<String>) {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (r, c, f) in range.used_cells() {
         if !f.is_empty() {
-            sheet
-                .formulas
-                .insert(CellRef::new(r0 + r as u32, c0 + c as u32), f.clone());
+            sheet.formulas.insert(CellRef::new(r0 + r as u32, c0 + c as u32), f.clone());
         }
     }
 }
@@ -307,21 +289,10 @@ mod tests {
     #[test]
     fn garbage_is_classified() {
         assert_eq!(read_bytes(vec![], "xlsx").unwrap_err(), ReadError::Empty);
-        assert!(matches!(
-            read_bytes(b"a,b,c\n1,2,3\n".to_vec(), "xlsx"),
-            Err(ReadError::NotSpreadsheet(_))
-        ));
-        assert!(matches!(
-            read_bytes(b"%PDF-1.7 ...".to_vec(), "xlsx"),
-            Err(ReadError::NotSpreadsheet(_))
-        ));
-        assert!(matches!(
-            read_bytes(b"PK\x03\x04truncated".to_vec(), "xlsx"),
-            Err(ReadError::Corrupt(_))
-        ));
-        let random: Vec<u8> = (0..5000u32)
-            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-            .collect();
+        assert!(matches!(read_bytes(b"a,b,c\n1,2,3\n".to_vec(), "xlsx"), Err(ReadError::NotSpreadsheet(_))));
+        assert!(matches!(read_bytes(b"%PDF-1.7 ...".to_vec(), "xlsx"), Err(ReadError::NotSpreadsheet(_))));
+        assert!(matches!(read_bytes(b"PK\x03\x04truncated".to_vec(), "xlsx"), Err(ReadError::Corrupt(_))));
+        let random: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
         assert!(read_bytes(random, "xlsx").is_err());
     }
 

@@ -148,21 +148,16 @@ impl ReportData {
     }
 
     fn target_number(&self, key: &str) -> Option<Decimal> {
-        self.targets
-            .iter()
-            .find(|t| t.key == key)
-            .and_then(|t| t.value.parse().ok())
+        self.targets.iter().find(|t| t.key == key).and_then(|t| t.value.parse().ok())
     }
 }
 
 /// Area codes used for the sample phone numbers (示例数据).
 const AREA_CODES: [&str; 15] = [
-    "0754", "0751", "0762", "0753", "0752", "0660", "0750", "0662", "0759", "0668", "0758", "0763",
-    "0768", "0663", "0766",
+    "0754", "0751", "0762", "0753", "0752", "0660", "0750", "0662", "0759", "0668", "0758", "0763", "0768", "0663",
+    "0766",
 ];
-const SURNAMES: [&str; 15] = [
-    "陈", "李", "黄", "张", "梁", "林", "刘", "吴", "罗", "何", "郑", "谢", "杨", "许", "邓",
-];
+const SURNAMES: [&str; 15] = ["陈", "李", "黄", "张", "梁", "林", "刘", "吴", "罗", "何", "郑", "谢", "杨", "许", "邓"];
 
 /// The note every sample carries in 基本信息!备注.
 pub const SAMPLE_NOTE: &str = "示例数据：本文件由 selfeval-gen 根据《2024年城镇老旧小区改造专项资金绩效自评报告》的数据生成；报告给出的数字与原文一致，填报人、联系电话、填报日期和自评评分明细为示例。";
@@ -180,22 +175,9 @@ pub fn city_values(form: &FormSpec, data: &ReportData, i: usize) -> HashMap<Stri
     v.insert("info.year".into(), num(data.year.into()));
     v.insert("info.fund".into(), text(&data.fund));
     v.insert("info.unit".into(), text(&form.unit));
-    v.insert(
-        "info.preparer".into(),
-        text(&format!("{}工（示例）", SURNAMES[i % 15])),
-    );
-    v.insert(
-        "info.phone".into(),
-        text(&format!(
-            "{}-8{:07}",
-            AREA_CODES[i % 15],
-            1_000_000 + i * 137_911
-        )),
-    );
-    v.insert(
-        "info.date".into(),
-        Input::Date(format!("{}-03-{:02}", data.year + 1, 3 + (i * 7) % 25)),
-    );
+    v.insert("info.preparer".into(), text(&format!("{}工（示例）", SURNAMES[i % 15])));
+    v.insert("info.phone".into(), text(&format!("{}-8{:07}", AREA_CODES[i % 15], 1_000_000 + i * 137_911)));
+    v.insert("info.date".into(), Input::Date(format!("{}-03-{:02}", data.year + 1, 3 + (i * 7) % 25)));
     v.insert("info.version".into(), text(&form.version));
     v.insert("info.remark".into(), text(SAMPLE_NOTE));
 
@@ -230,22 +212,12 @@ pub fn city_values(form: &FormSpec, data: &ReportData, i: usize) -> HashMap<Stri
     v.insert("fund.rate".into(), frac(c.spend_rate));
     let mut total = calc::budget_score(fund_weight, c.spend_rate);
     v.insert("fund.score".into(), num(total));
-    let satisfaction_target = data
-        .target_number("satisfaction")
-        .unwrap_or(Decimal::from(80));
+    let satisfaction_target = data.target_number("satisfaction").unwrap_or(Decimal::from(80));
     for ind in &form.scoring.indicators {
         let idx = MEASURES.iter().position(|m| *m == ind.key);
         let (target, actual, score) = match (ind.key.as_str(), idx) {
-            (_, Some(k)) => (
-                num(c.plan[k]),
-                num(c.actual[k]),
-                calc::higher_score(ind.weight, c.plan[k], c.actual[k]),
-            ),
-            ("started", _) => (
-                frac(Decimal::ONE_HUNDRED),
-                frac(Decimal::ONE_HUNDRED),
-                ind.weight,
-            ),
+            (_, Some(k)) => (num(c.plan[k]), num(c.actual[k]), calc::higher_score(ind.weight, c.plan[k], c.actual[k])),
+            ("started", _) => (frac(Decimal::ONE_HUNDRED), frac(Decimal::ONE_HUNDRED), ind.weight),
             ("living", _) => (text("是"), text("是"), ind.weight),
             ("satisfaction", _) => (
                 frac(satisfaction_target),
@@ -272,12 +244,7 @@ pub fn sample_file_name(i: usize, city: &str, year: i64) -> String {
 
 /// Writes the whole sample set under `root` (templates/<year>/ and
 /// samples/<year>/), creating folders as needed.
-pub fn generate(
-    root: &Path,
-    data: &ReportData,
-    form: &FormSpec,
-    summary: &SummarySpec,
-) -> Result<Vec<String>, String> {
+pub fn generate(root: &Path, data: &ReportData, form: &FormSpec, summary: &SummarySpec) -> Result<Vec<String>, String> {
     let tdir = root.join("templates").join(data.year.to_string());
     let sdir = root.join("samples").join(data.year.to_string());
     for d in [&tdir, &sdir] {

@@ -56,25 +56,20 @@ pub fn scan(inputs: &[PathBuf], exclude: Option<&Path>) -> Scan {
     let mut out = Scan::default();
     for input in inputs {
         if input.is_file() {
-            let name = input
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
+            let name = input.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
             consider(&mut out, input, &name);
             continue;
         }
-        let walker = WalkDir::new(input)
-            .follow_links(false)
-            .max_depth(MAX_DEPTH)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                let n = e.file_name().to_string_lossy();
-                e.depth() == 0
-                    || !(is_silent_skip(&n)
-                        || (e.file_type().is_dir() && is_output_dir(&n))
-                        || exclude.is_some_and(|x| e.path() == x))
-            });
+        let walker =
+            WalkDir::new(input).follow_links(false).max_depth(MAX_DEPTH).sort_by_file_name().into_iter().filter_entry(
+                |e| {
+                    let n = e.file_name().to_string_lossy();
+                    e.depth() == 0
+                        || !(is_silent_skip(&n)
+                            || (e.file_type().is_dir() && is_output_dir(&n))
+                            || exclude.is_some_and(|x| e.path() == x))
+                },
+            );
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
@@ -84,20 +79,13 @@ pub fn scan(inputs: &[PathBuf], exclude: Option<&Path>) -> Scan {
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    let where_ = err
-                        .path()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default();
+                    let where_ = err.path().map(|p| p.display().to_string()).unwrap_or_default();
                     let detail = if err.loop_ancestor().is_some() {
                         "文件夹中有循环的快捷方式（链接），已跳过".to_string()
                     } else {
-                        format!(
-                            "无法读取文件夹内容：{}",
-                            crate::error::io_zh(&err.to_string())
-                        )
+                        format!("无法读取文件夹内容：{}", crate::error::io_zh(&err.to_string()))
                     };
-                    out.findings
-                        .push(finding(Code::FileUnreadable, &where_, &detail));
+                    out.findings.push(finding(Code::FileUnreadable, &where_, &detail));
                 }
             }
         }
@@ -112,22 +100,13 @@ fn consider(out: &mut Scan, path: &Path, name: &str) {
     if !out.seen.insert(canon) {
         return;
     }
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     if is_silent_skip(&file_name) {
         return;
     }
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     if WORKBOOK_EXTS.contains(&ext.as_str()) {
-        out.workbooks.push(Found {
-            path: path.to_path_buf(),
-            name: name.to_string(),
-        });
+        out.workbooks.push(Found { path: path.to_path_buf(), name: name.to_string() });
     } else {
         let what = match ext.as_str() {
             "doc" | "docx" | "wps" => "Word 文档，不是自评表工作簿",
@@ -137,11 +116,7 @@ fn consider(out: &mut Scan, path: &Path, name: &str) {
             "zip" | "rar" | "7z" => "压缩包；请解压后再放入文件夹",
             _ => "不是 Excel 工作簿",
         };
-        out.findings.push(finding(
-            Code::ForeignFile,
-            name,
-            &format!("{name}（{what}）"),
-        ));
+        out.findings.push(finding(Code::ForeignFile, name, &format!("{name}（{what}）")));
     }
 }
 
@@ -169,10 +144,7 @@ mod tests {
         }
         let s = scan(&[p.to_path_buf()], None);
         let names: Vec<&str> = s.workbooks.iter().map(|w| w.name.as_str()).collect();
-        assert_eq!(
-            names,
-            vec!["a.xlsx", "子文件夹/b.XLS", "子文件夹/更深/c.ods"]
-        );
+        assert_eq!(names, vec!["a.xlsx", "子文件夹/b.XLS", "子文件夹/更深/c.ods"]);
         assert_eq!(s.findings.len(), 1);
         assert_eq!(s.findings[0].code, Code::ForeignFile);
         assert!(s.findings[0].message.contains("说明.docx"));

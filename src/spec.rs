@@ -49,10 +49,7 @@ impl Kind {
     }
 
     pub fn is_numeric(self) -> bool {
-        matches!(
-            self,
-            Kind::Year | Kind::Amount | Kind::Decimal | Kind::Count | Kind::Percent | Kind::Score
-        )
+        matches!(self, Kind::Year | Kind::Amount | Kind::Decimal | Kind::Count | Kind::Percent | Kind::Score)
     }
 }
 
@@ -210,22 +207,13 @@ pub const REQUIRED_FIELD_IDS: &[&str] = &[
 pub const MEASURES: [&str; 4] = ["area", "households", "buildings", "communities"];
 
 /// The six 附件1 counts, in the report's column order.
-pub const BENEFIT_COUNTS: [&str; 6] = [
-    "benefit.basic",
-    "benefit.complete",
-    "benefit.upgrade",
-    "benefit.linked",
-    "benefit.handover",
-    "benefit.maintfund",
-];
+pub const BENEFIT_COUNTS: [&str; 6] =
+    ["benefit.basic", "benefit.complete", "benefit.upgrade", "benefit.linked", "benefit.handover", "benefit.maintfund"];
 
 impl FormSpec {
     /// Parses and checks a form spec; `origin` names it in error messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        let err = |detail: String| Error::Spec {
-            path: origin.to_string(),
-            detail,
-        };
+        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
         let mut spec: FormSpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
         spec.expand_scoring().map_err(err)?;
         spec.build_index().map_err(err)?;
@@ -243,13 +231,8 @@ impl FormSpec {
         let col = |c: &str| CellRef::parse_col(c).map_err(|e| e.to_string());
         let cols = &sc.columns;
         let (l1, l2, l3) = (col(&cols.level1)?, col(&cols.level2)?, col(&cols.level3)?);
-        let (tc, ac, wc, sc_, rc) = (
-            col(&cols.target)?,
-            col(&cols.actual)?,
-            col(&cols.weight)?,
-            col(&cols.score)?,
-            col(&cols.reason)?,
-        );
+        let (tc, ac, wc, sc_, rc) =
+            (col(&cols.target)?, col(&cols.actual)?, col(&cols.weight)?, col(&cols.score)?, col(&cols.reason)?);
         let sheet = self
             .sheets
             .iter_mut()
@@ -260,18 +243,9 @@ impl FormSpec {
                 return Err(format!("指标 {} 的行号不能为 0", ind.key));
             }
             let r = ind.row - 1;
-            let name = LabelSpec {
-                cell: CellRef::new(r, l3),
-                text: ind.level3.clone(),
-            };
-            sheet.labels.push(LabelSpec {
-                cell: CellRef::new(r, l1),
-                text: ind.level1.clone(),
-            });
-            sheet.labels.push(LabelSpec {
-                cell: CellRef::new(r, l2),
-                text: ind.level2.clone(),
-            });
+            let name = LabelSpec { cell: CellRef::new(r, l3), text: ind.level3.clone() };
+            sheet.labels.push(LabelSpec { cell: CellRef::new(r, l1), text: ind.level1.clone() });
+            sheet.labels.push(LabelSpec { cell: CellRef::new(r, l2), text: ind.level2.clone() });
             sheet.labels.push(name.clone());
             let mk = |part: &str, c: u32, kind: Kind, required: bool| FieldSpec {
                 id: format!("ind.{}.{part}", ind.key),
@@ -279,17 +253,9 @@ impl FormSpec {
                 label: name.clone(),
                 kind,
                 required,
-                max_percent: if kind == Kind::Percent {
-                    ind.max_percent
-                } else {
-                    None
-                },
+                max_percent: if kind == Kind::Percent { ind.max_percent } else { None },
                 allow_text: vec![],
-                options: if kind == Kind::Choice {
-                    ind.options.clone()
-                } else {
-                    vec![]
-                },
+                options: if kind == Kind::Choice { ind.options.clone() } else { vec![] },
                 sheet: String::new(),
             };
             sheet.fields.push(mk("target", tc, ind.kind, true));
@@ -380,10 +346,7 @@ pub struct SummarySheet {
 impl SummarySheet {
     /// 0-based column of `key`.
     pub fn col(&self, key: &str) -> Option<u32> {
-        self.columns
-            .iter()
-            .position(|c| c.key == key)
-            .map(|i| i as u32)
+        self.columns.iter().position(|c| c.key == key).map(|i| i as u32)
     }
 
     /// 0-based first data row.
@@ -401,42 +364,20 @@ pub struct SummarySpec {
 
 /// Sheet keys and column keys the summary writer fills.
 pub const SUMMARY_KEYS: &[(&str, &[&str])] = &[
-    (
-        "targets",
-        &[
-            "level1", "level2", "level3", "target", "actual", "rate", "met", "note",
-        ],
-    ),
-    (
-        "budget",
-        &["seq", "city", "budget", "arrived", "spent", "rate"],
-    ),
-    (
-        "tasks",
-        &["seq", "city", "plan.area", "actual.area", "rate.area"],
-    ),
-    (
-        "benefits",
-        &["seq", "city", "benefit.acceptance", "benefit.satisfaction"],
-    ),
-    (
-        "allocation",
-        &["seq", "city", "exact", "rounded", "issued", "diff"],
-    ),
+    ("targets", &["level1", "level2", "level3", "target", "actual", "rate", "met", "note"]),
+    ("budget", &["seq", "city", "budget", "arrived", "spent", "rate"]),
+    ("tasks", &["seq", "city", "plan.area", "actual.area", "rate.area"]),
+    ("benefits", &["seq", "city", "benefit.acceptance", "benefit.satisfaction"]),
+    ("allocation", &["seq", "city", "exact", "rounded", "issued", "diff"]),
     ("findings", &["seq", "severity", "code", "message"]),
 ];
 
 impl SummarySpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        let err = |detail: String| Error::Spec {
-            path: origin.to_string(),
-            detail,
-        };
+        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
         let spec: SummarySpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
         for (sheet, cols) in SUMMARY_KEYS {
-            let s = spec
-                .sheet(sheet)
-                .ok_or_else(|| err(format!("缺少汇总表 {sheet}")))?;
+            let s = spec.sheet(sheet).ok_or_else(|| err(format!("缺少汇总表 {sheet}")))?;
             for c in *cols {
                 if s.col(c).is_none() {
                     return Err(err(format!("汇总表 {} 缺少列 {c}", s.name)));
@@ -490,10 +431,7 @@ pub struct Bands {
 
 impl Bands {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        toml::from_str(text).map_err(|e| Error::Spec {
-            path: origin.to_string(),
-            detail: e.message().to_string(),
-        })
+        toml::from_str(text).map_err(|e| Error::Spec { path: origin.to_string(), detail: e.message().to_string() })
     }
 }
 
@@ -552,18 +490,9 @@ impl Templates {
             })
         };
         Ok(Templates {
-            form: FormSpec::from_toml(
-                &text(FORM_FILE)?,
-                &dir.join(FORM_FILE).display().to_string(),
-            )?,
-            summary: SummarySpec::from_toml(
-                &text(SUMMARY_FILE)?,
-                &dir.join(SUMMARY_FILE).display().to_string(),
-            )?,
-            bands: Bands::from_toml(
-                &text(CHECKS_FILE)?,
-                &dir.join(CHECKS_FILE).display().to_string(),
-            )?,
+            form: FormSpec::from_toml(&text(FORM_FILE)?, &dir.join(FORM_FILE).display().to_string())?,
+            summary: SummarySpec::from_toml(&text(SUMMARY_FILE)?, &dir.join(SUMMARY_FILE).display().to_string())?,
+            bands: Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string())?,
             summary_template: read(SUMMARY_TEMPLATE_FILE)?,
             params_default: read(PARAMS_FILE)?,
             origin: format!("模板文件夹 {}", dir.display()),
@@ -594,10 +523,7 @@ mod tests {
         let (form, summary) = embedded_specs().unwrap();
         assert_eq!(form.field("exec.spent").unwrap().cell.to_string(), "B6");
         assert_eq!(form.field("exec.spent").unwrap().sheet, "资金执行");
-        assert_eq!(
-            form.field("ind.area.actual").unwrap().cell.to_string(),
-            "E10"
-        );
+        assert_eq!(form.field("ind.area.actual").unwrap().cell.to_string(), "E10");
         assert!(summary.sheet("budget").is_some());
     }
 

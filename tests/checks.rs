@@ -17,11 +17,7 @@ fn keyed(report: &serde_json::Value) -> Vec<Key> {
         .iter()
         .map(|f| f["file"].as_str().unwrap_or("").to_string())
         .collect();
-    codes_at(report)
-        .into_iter()
-        .zip(files)
-        .map(|((c, pl), f)| (c, f, pl))
-        .collect()
+    codes_at(report).into_iter().zip(files).map(|((c, pl), f)| (c, f, pl)).collect()
 }
 
 /// What the clean samples report (the warnings their figures justify).
@@ -42,11 +38,8 @@ fn findings_after(mutate: impl FnOnce(&Path)) -> (i32, Vec<(String, String)>) {
     mutate(&dir);
     let (code, report, _) = run_dir(&dir, "checks");
     let base = &baseline().1;
-    let mut v: Vec<(String, String)> = keyed(&report)
-        .into_iter()
-        .filter(|k| !base.contains(k))
-        .map(|(c, _, pl)| (c, pl))
-        .collect();
+    let mut v: Vec<(String, String)> =
+        keyed(&report).into_iter().filter(|k| !base.contains(k)).map(|(c, _, pl)| (c, pl)).collect();
     v.sort();
     v.dedup();
     (code, v)
@@ -63,9 +56,7 @@ fn expect(mutate: impl FnOnce(&Path), want: &[(&str, &str)]) {
     let mut want: Vec<(String, String)> = want.iter().map(|(c, pl)| p(c, pl)).collect();
     want.sort();
     assert_eq!(got, want);
-    let errors = want
-        .iter()
-        .any(|(c, _)| !matches!(c.as_str(), "SE005" | "SE209") && !c.starts_with("SE5"));
+    let errors = want.iter().any(|(c, _)| !matches!(c.as_str(), "SE005" | "SE209") && !c.starts_with("SE5"));
     assert_eq!(code, if errors { 1 } else { 0 });
 }
 
@@ -75,10 +66,8 @@ fn expect(mutate: impl FnOnce(&Path), want: &[(&str, &str)]) {
 fn clean_samples_raise_only_justified_warnings() {
     let (code, found) = baseline();
     assert_eq!(*code, 0);
-    let mut got: Vec<(String, String)> = found
-        .iter()
-        .map(|(c, f, _)| (c.clone(), f.split('_').nth(1).unwrap_or("").to_string()))
-        .collect();
+    let mut got: Vec<(String, String)> =
+        found.iter().map(|(c, f, _)| (c.clone(), f.split('_').nth(1).unwrap_or("").to_string())).collect();
     got.sort();
     let mut want: Vec<(String, String)> = [
         ("SE501", "阳江市"),
@@ -101,20 +90,11 @@ fn clean_samples_raise_only_justified_warnings() {
     // Every other code of the catalog stays quiet.
     let out = selfeval(&["codes".as_ref()]);
     let catalog = String::from_utf8_lossy(&out.stdout).to_string();
-    let ids: Vec<&str> = catalog
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .filter(|w| w.starts_with("SE"))
-        .collect();
+    let ids: Vec<&str> =
+        catalog.lines().filter_map(|l| l.split_whitespace().next()).filter(|w| w.starts_with("SE")).collect();
     assert!(ids.len() >= 35, "catalog lists the codes: {ids:?}");
-    for id in ids
-        .iter()
-        .filter(|i| !["SE501", "SE502", "SE504", "SE505"].contains(i))
-    {
-        assert!(
-            found.iter().all(|(c, _, _)| c != id),
-            "{id} fired on clean samples: {found:?}"
-        );
+    for id in ids.iter().filter(|i| !["SE501", "SE502", "SE504", "SE505"].contains(i)) {
+        assert!(found.iter().all(|(c, _, _)| c != id), "{id} fired on clean samples: {found:?}");
     }
 }
 
@@ -131,10 +111,7 @@ fn se002_not_a_city_form() {
     expect(
         |d| {
             let mut book = umya_spreadsheet::new_file();
-            book.sheet_mut(0)
-                .expect("s")
-                .cell_mut("A1")
-                .set_value_string("预算表");
+            book.sheet_mut(0).expect("s").cell_mut("A1").set_value_string("预算表");
             umya_spreadsheet::writer::xlsx::write(&book, d.join("其他表格.xlsx")).expect("w");
         },
         &[("SE002", "")],
@@ -165,20 +142,13 @@ fn se004_unreadable_sheet() {
 
 #[test]
 fn se005_foreign_file_is_listed() {
-    expect(
-        |d| std::fs::write(d.join("自评报告.docx"), b"PK").expect("w"),
-        &[("SE005", "")],
-    );
+    expect(|d| std::fs::write(d.join("自评报告.docx"), b"PK").expect("w"), &[("SE005", "")]);
 }
 
 #[test]
 fn se101_missing_sheet() {
     expect(
-        |d| {
-            edit(&file_of(d, "梅州市"), |b| {
-                b.remove_sheet_by_name("效益指标").expect("rm")
-            })
-        },
+        |d| edit(&file_of(d, "梅州市"), |b| b.remove_sheet_by_name("效益指标").expect("rm")),
         &[("SE101", "效益指标"), ("SE405", "")],
     );
 }
@@ -193,26 +163,17 @@ fn se102_moved_label() {
 
 #[test]
 fn se201_required_empty() {
-    expect(
-        |d| set_text(&file_of(d, "汕尾市"), "基本信息", "B8", ""),
-        &[("SE201", "基本信息!B8")],
-    );
+    expect(|d| set_text(&file_of(d, "汕尾市"), "基本信息", "B8", ""), &[("SE201", "基本信息!B8")]);
 }
 
 #[test]
 fn se202_wrong_type() {
-    expect(
-        |d| set_text(&file_of(d, "江门市"), "任务完成", "C5", "约两万六"),
-        &[("SE202", "任务完成!C5")],
-    );
+    expect(|d| set_text(&file_of(d, "江门市"), "任务完成", "C5", "约两万六"), &[("SE202", "任务完成!C5")]);
 }
 
 #[test]
 fn se203_negative_amount() {
-    expect(
-        |d| set_num(&file_of(d, "阳江市"), "效益指标", "C4", -49.0),
-        &[("SE203", "效益指标!C4")],
-    );
+    expect(|d| set_num(&file_of(d, "阳江市"), "效益指标", "C4", -49.0), &[("SE203", "效益指标!C4")]);
 }
 
 #[test]
@@ -227,18 +188,12 @@ fn se204_rate_out_of_range() {
 
 #[test]
 fn se205_wrong_unit() {
-    expect(
-        |d| set_text(&file_of(d, "湛江市"), "基本信息", "B7", "元"),
-        &[("SE205", "基本信息!B7")],
-    );
+    expect(|d| set_text(&file_of(d, "湛江市"), "基本信息", "B7", "元"), &[("SE205", "基本信息!B7")]);
 }
 
 #[test]
 fn se206_wrong_year() {
-    expect(
-        |d| set_num(&file_of(d, "茂名市"), "基本信息", "B5", 2023.0),
-        &[("SE206", "基本信息!B5")],
-    );
+    expect(|d| set_num(&file_of(d, "茂名市"), "基本信息", "B5", 2023.0), &[("SE206", "基本信息!B5")]);
 }
 
 #[test]
@@ -264,44 +219,28 @@ fn se301_spent_more_than_arrived() {
             set_num(&f, "资金执行", "B7", 150.0 / 147.0);
         },
         // 102.04% is also beyond what a spend rate can be.
-        &[
-            ("SE301", "资金执行!B6"),
-            ("SE204", "资金执行!B7"),
-            ("SE312", "自评评分!D4"),
-        ],
+        &[("SE301", "资金执行!B6"), ("SE204", "资金执行!B7"), ("SE312", "自评评分!D4")],
     );
 }
 
 #[test]
 fn se302_spend_rate() {
-    expect(
-        |d| set_num(&file_of(d, "潮州市"), "资金执行", "B7", 0.1682),
-        &[("SE302", "资金执行!B7")],
-    );
+    expect(|d| set_num(&file_of(d, "潮州市"), "资金执行", "B7", 0.1682), &[("SE302", "资金执行!B7")]);
 }
 
 #[test]
 fn se303_completion_rate() {
-    expect(
-        |d| set_num(&file_of(d, "揭阳市"), "任务完成", "D5", 1.1),
-        &[("SE303", "任务完成!D5")],
-    );
+    expect(|d| set_num(&file_of(d, "揭阳市"), "任务完成", "D5", 1.1), &[("SE303", "任务完成!D5")]);
 }
 
 #[test]
 fn se304_exec_rate() {
-    expect(
-        |d| set_num(&file_of(d, "云浮市"), "自评评分", "F4", 0.0191),
-        &[("SE304", "自评评分!F4")],
-    );
+    expect(|d| set_num(&file_of(d, "云浮市"), "自评评分", "F4", 0.0191), &[("SE304", "自评评分!F4")]);
 }
 
 #[test]
 fn se305_score_total() {
-    expect(
-        |d| set_num(&file_of(d, "汕头市"), "自评评分", "G15", 100.0),
-        &[("SE305", "自评评分!G15")],
-    );
+    expect(|d| set_num(&file_of(d, "汕头市"), "自评评分", "G15", 100.0), &[("SE305", "自评评分!G15")]);
 }
 
 #[test]
@@ -314,11 +253,7 @@ fn se401_budget_not_issued() {
             set_num(&f, "资金执行", "B7", 171.23 / 5_410_000.0);
         },
         // Also: 元 suspected, and 自评评分's 全年预算数 now disagrees.
-        &[
-            ("SE208", "资金执行!B4"),
-            ("SE312", "自评评分!C4"),
-            ("SE401", "资金执行!B4"),
-        ],
+        &[("SE208", "资金执行!B4"), ("SE312", "自评评分!C4"), ("SE401", "资金执行!B4")],
     );
 }
 
@@ -336,10 +271,7 @@ fn se402_plan_not_issued() {
 
 #[test]
 fn se403_unknown_city() {
-    expect(
-        |d| set_text(&file_of(d, "汕头市"), "基本信息", "B4", "深圳市"),
-        &[("SE403", "基本信息!B4"), ("SE405", "")],
-    );
+    expect(|d| set_text(&file_of(d, "汕头市"), "基本信息", "B4", "深圳市"), &[("SE403", "基本信息!B4"), ("SE405", "")]);
 }
 
 #[test]
@@ -354,10 +286,7 @@ fn se404_duplicate_city() {
 
 #[test]
 fn se405_missing_city() {
-    expect(
-        |d| std::fs::remove_file(file_of(d, "云浮市")).expect("rm"),
-        &[("SE405", "")],
-    );
+    expect(|d| std::fs::remove_file(file_of(d, "云浮市")).expect("rm"), &[("SE405", "")]);
 }
 
 #[test]
@@ -420,10 +349,7 @@ fn se307_indicator_score() {
 
 #[test]
 fn se308_grade() {
-    expect(
-        |d| set_text(&file_of(d, "清远市"), "自评评分", "G16", "良"),
-        &[("SE308", "自评评分!G16")],
-    );
+    expect(|d| set_text(&file_of(d, "清远市"), "自评评分", "G16", "良"), &[("SE308", "自评评分!G16")]);
 }
 
 #[test]
@@ -455,18 +381,12 @@ fn se310_weight_not_standard() {
 
 #[test]
 fn se311_benefit_count_above_communities() {
-    expect(
-        |d| set_num(&file_of(d, "江门市"), "效益指标", "C4", 30.0),
-        &[("SE311", "效益指标!C4")],
-    );
+    expect(|d| set_num(&file_of(d, "江门市"), "效益指标", "C4", 30.0), &[("SE311", "效益指标!C4")]);
 }
 
 #[test]
 fn se312_sheets_disagree() {
-    expect(
-        |d| set_num(&file_of(d, "韶关市"), "自评评分", "E8", 11862.0),
-        &[("SE312", "自评评分!E8")],
-    );
+    expect(|d| set_num(&file_of(d, "韶关市"), "自评评分", "E8", 11862.0), &[("SE312", "自评评分!E8")]);
 }
 
 #[test]
@@ -511,11 +431,7 @@ fn se502_households_per_building() {
             set_num(&f, "自评评分", "G15", 86.76);
         },
         // 86.76 points is 良, not the 优 it kept.
-        &[
-            ("SE308", "自评评分!G16"),
-            ("SE502", "任务完成!C6"),
-            ("SE504", "任务完成!D7"),
-        ],
+        &[("SE308", "自评评分!G16"), ("SE502", "任务完成!C6"), ("SE504", "任务完成!D7")],
     );
 }
 

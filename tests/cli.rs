@@ -12,12 +12,7 @@ fn s(x: &str) -> &OsStr {
 fn bare_folder_argument_runs_and_writes_beside_it() {
     let (tmp, dir) = sample_copy();
     let o = selfeval(&[dir.as_os_str(), s("--quiet")]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let outs: Vec<_> = std::fs::read_dir(tmp.path())
         .expect("dir")
         .map(|e| e.expect("e").file_name().to_string_lossy().to_string())
@@ -30,15 +25,9 @@ fn bare_folder_argument_runs_and_writes_beside_it() {
     // A second run never reuses the folder.
     let o = selfeval(&[dir.as_os_str(), s("--quiet")]);
     assert_eq!(o.status.code(), Some(0));
-    let n = std::fs::read_dir(tmp.path()).expect("dir").filter(|e| {
-        e.as_ref()
-            .map(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .starts_with("材料_校验结果_")
-            })
-            .unwrap_or(false)
-    });
+    let n = std::fs::read_dir(tmp.path())
+        .expect("dir")
+        .filter(|e| e.as_ref().map(|e| e.file_name().to_string_lossy().starts_with("材料_校验结果_")).unwrap_or(false));
     assert_eq!(n.count(), 2);
 }
 
@@ -52,10 +41,7 @@ fn terminal_summary_is_chinese_and_names_the_outputs() {
     assert!(text.contains("地市：已汇总 15/15 个"), "{text}");
     // The warnings are those the report's own figures justify (SE5xx).
     assert!(text.contains("错误 0 个，警告 11 个，提示 0 个"), "{text}");
-    assert!(
-        text.contains("省级汇总表.xlsx") && text.contains("report.json"),
-        "{text}"
-    );
+    assert!(text.contains("省级汇总表.xlsx") && text.contains("report.json"), "{text}");
     assert!(text.contains("汕头市"), "{text}");
 }
 
@@ -68,10 +54,7 @@ fn an_existing_output_folder_is_never_overwritten() {
     let o = selfeval(&[s("run"), dir.as_os_str(), s("--out"), out.as_os_str()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("已存在且不为空"));
-    assert_eq!(
-        std::fs::read(out.join("report.json")).expect("r"),
-        b"earlier"
-    );
+    assert_eq!(std::fs::read(out.join("report.json")).expect("r"), b"earlier");
 }
 
 #[test]
@@ -106,16 +89,12 @@ fn error_findings_exit_1_and_reach_report_json() {
 #[test]
 fn inputs_are_left_byte_identical() {
     let (_tmp, dir) = sample_copy();
-    let before: Vec<Vec<u8>> = std::fs::read_dir(&dir)
-        .expect("d")
-        .map(|e| std::fs::read(e.expect("e").path()).expect("r"))
-        .collect();
+    let before: Vec<Vec<u8>> =
+        std::fs::read_dir(&dir).expect("d").map(|e| std::fs::read(e.expect("e").path()).expect("r")).collect();
     let (code, _, _) = run_dir(&dir, "ro");
     assert_eq!(code, 0);
-    let after: Vec<Vec<u8>> = std::fs::read_dir(&dir)
-        .expect("d")
-        .map(|e| std::fs::read(e.expect("e").path()).expect("r"))
-        .collect();
+    let after: Vec<Vec<u8>> =
+        std::fs::read_dir(&dir).expect("d").map(|e| std::fs::read(e.expect("e").path()).expect("r")).collect();
     assert_eq!(before, after);
 }
 
@@ -124,19 +103,8 @@ fn check_validates_without_a_summary() {
     let (tmp, dir) = sample_copy();
     let out = tmp.path().join("自查");
     let file = file_of(&dir, "汕头市");
-    let o = selfeval(&[
-        s("check"),
-        file.as_os_str(),
-        s("--out"),
-        out.as_os_str(),
-        s("-q"),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let o = selfeval(&[s("check"), file.as_os_str(), s("--out"), out.as_os_str(), s("-q")]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(out.join("report.json").is_file());
     assert!(!out.join("省级汇总表.xlsx").exists());
 }
@@ -146,10 +114,7 @@ fn codes_doc_matches_the_catalog() {
     let o = selfeval(&[s("codes"), s("--markdown")]);
     let table = String::from_utf8_lossy(&o.stdout).to_string();
     let doc = std::fs::read_to_string(root().join("docs/codes.md")).expect("docs/codes.md");
-    assert!(
-        doc.contains(&table),
-        "docs/codes.md is stale: run `selfeval codes --markdown` and paste it"
-    );
+    assert!(doc.contains(&table), "docs/codes.md is stale: run `selfeval codes --markdown` and paste it");
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
     assert!(readme.contains(&table), "README codes table is stale");
 }
@@ -158,38 +123,16 @@ fn codes_doc_matches_the_catalog() {
 fn template_writes_a_blank_form_that_validates_once_filled() {
     let tmp = tempfile::tempdir().expect("tmp");
     let blank = tmp.path().join("空白.xlsx");
-    let o = selfeval(&[
-        s("template"),
-        s("--out"),
-        blank.as_os_str(),
-        s("--city"),
-        s("汕头市"),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let o = selfeval(&[s("template"), s("--out"), blank.as_os_str(), s("--city"), s("汕头市")]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     // Blank: it is the form (no structure errors) but required cells are empty.
     let out = tmp.path().join("r1");
-    let o = selfeval(&[
-        s("check"),
-        blank.as_os_str(),
-        s("--out"),
-        out.as_os_str(),
-        s("-q"),
-    ]);
+    let o = selfeval(&[s("check"), blank.as_os_str(), s("--out"), out.as_os_str(), s("-q")]);
     assert_eq!(o.status.code(), Some(1));
     let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("r"))
-            .expect("j");
-    let codes: Vec<&str> = report["findings"]
-        .as_array()
-        .expect("a")
-        .iter()
-        .filter_map(|f| f["code"].as_str())
-        .collect();
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("r")).expect("j");
+    let codes: Vec<&str> =
+        report["findings"].as_array().expect("a").iter().filter_map(|f| f["code"].as_str()).collect();
     assert!(codes.iter().all(|c| *c == "SE201"), "{codes:?}");
     assert!(!codes.is_empty());
     // Refuses to overwrite.
@@ -201,9 +144,6 @@ fn template_writes_a_blank_form_that_validates_once_filled() {
 fn help_is_in_chinese() {
     let o = selfeval(&[s("--help")]);
     let t = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        t.contains("绩效自评表校验与汇总工具") && t.contains("示例"),
-        "{t}"
-    );
+    assert!(t.contains("绩效自评表校验与汇总工具") && t.contains("示例"), "{t}");
     assert_eq!(o.status.code(), Some(0));
 }

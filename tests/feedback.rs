@@ -10,10 +10,8 @@ fn s(x: &str) -> &OsStr {
 }
 
 fn hash_dir(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut v: Vec<(PathBuf, Vec<u8>)> = walk(dir)
-        .into_iter()
-        .map(|p| (p.clone(), std::fs::read(&p).expect("read")))
-        .collect();
+    let mut v: Vec<(PathBuf, Vec<u8>)> =
+        walk(dir).into_iter().map(|p| (p.clone(), std::fs::read(&p).expect("read"))).collect();
     v.sort();
     v
 }
@@ -36,10 +34,7 @@ fn result_dir(tmp: &Path) -> PathBuf {
     let found: Vec<PathBuf> = std::fs::read_dir(tmp)
         .expect("dir")
         .map(|e| e.expect("e").path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("材料_校验结果_"))
-        })
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("材料_校验结果_")))
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     found.into_iter().next().expect("one")
@@ -57,48 +52,26 @@ fn a_dropped_folder_with_one_planted_error_gives_everything_beside_it() {
     let planted = plant_chaozhou(&dir);
     let before = hash_dir(&dir);
     let o = selfeval(&[dir.as_os_str()]);
-    assert_eq!(
-        o.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(hash_dir(&dir), before, "inputs must stay byte-identical");
 
     let out = result_dir(tmp.path());
     assert!(out.join("省级汇总表.xlsx").is_file());
     assert!(out.join("report.json").is_file());
     let fb = out.join("反馈");
-    let reports: Vec<_> = walk(&fb)
-        .into_iter()
-        .filter(|p| p.to_string_lossy().ends_with("_校验报告.xlsx"))
-        .collect();
+    let reports: Vec<_> = walk(&fb).into_iter().filter(|p| p.to_string_lossy().ends_with("_校验报告.xlsx")).collect();
     assert_eq!(reports.len(), 15);
-    let annotated: Vec<_> = walk(&fb)
-        .into_iter()
-        .filter(|p| p.to_string_lossy().ends_with("_标注.xlsx"))
-        .collect();
+    let annotated: Vec<_> = walk(&fb).into_iter().filter(|p| p.to_string_lossy().ends_with("_标注.xlsx")).collect();
     // A copy for each city with findings: the planted error, and the
     // warnings the report's own figures raise.
-    let mut names: Vec<String> = annotated
-        .iter()
-        .map(|p| p.file_name().expect("n").to_string_lossy().to_string())
-        .collect();
+    let mut names: Vec<String> =
+        annotated.iter().map(|p| p.file_name().expect("n").to_string_lossy().to_string()).collect();
     names.sort();
-    let mut want: Vec<String> = [
-        "潮州市",
-        "河源市",
-        "惠州市",
-        "汕尾市",
-        "阳江市",
-        "湛江市",
-        "茂名市",
-        "揭阳市",
-        "云浮市",
-    ]
-    .iter()
-    .map(|c| format!("{c}_标注.xlsx"))
-    .collect();
+    let mut want: Vec<String> =
+        ["潮州市", "河源市", "惠州市", "汕尾市", "阳江市", "湛江市", "茂名市", "揭阳市", "云浮市"]
+            .iter()
+            .map(|c| format!("{c}_标注.xlsx"))
+            .collect();
     want.sort();
     assert_eq!(names, want);
     let annotated = [fb.join("潮州市_标注.xlsx")];
@@ -106,31 +79,16 @@ fn a_dropped_folder_with_one_planted_error_gives_everything_beside_it() {
     // A warning is yellow.
     let book = umya_spreadsheet::reader::xlsx::read(fb.join("阳江市_标注.xlsx")).expect("umya");
     let ws = book.sheet_by_name("任务完成").expect("sheet");
-    let fill = ws
-        .style("C4")
-        .background_color()
-        .map(|c| c.argb_str().to_string());
-    assert_eq!(
-        fill.as_deref(),
-        Some(selfeval::write::feedback::WARNING_FILL)
-    );
+    let fill = ws.style("C4").background_color().map(|c| c.argb_str().to_string());
+    assert_eq!(fill.as_deref(), Some(selfeval::write::feedback::WARNING_FILL));
 
     // The planted cell is red and carries the message.
     let book = umya_spreadsheet::reader::xlsx::read(&annotated[0]).expect("umya");
     let ws = book.sheet_by_name("资金执行").expect("sheet");
-    let fill = ws
-        .style("B7")
-        .background_color()
-        .map(|c| c.argb_str().to_string());
+    let fill = ws.style("B7").background_color().map(|c| c.argb_str().to_string());
     assert_eq!(fill.as_deref(), Some(selfeval::write::feedback::ERROR_FILL));
-    let untouched = ws
-        .style("B6")
-        .background_color()
-        .map(|c| c.argb_str().to_string());
-    assert_ne!(
-        untouched.as_deref(),
-        Some(selfeval::write::feedback::ERROR_FILL)
-    );
+    let untouched = ws.style("B6").background_color().map(|c| c.argb_str().to_string());
+    assert_ne!(untouched.as_deref(), Some(selfeval::write::feedback::ERROR_FILL));
     let note = ws
         .comments()
         .iter()
@@ -160,42 +118,17 @@ fn reports_say_passed_or_list_what_to_fix() {
     assert!(at(&cover, "B4").to_string().contains("汕头市"));
     assert_eq!(at(&cover, "B5").to_string(), "2024.1");
     assert_eq!(at(&cover, "B10").to_string(), "校验通过");
-    assert_eq!(
-        at(&sheet(&clean, "问题清单"), "B2").to_string(),
-        "未发现问题，校验通过。"
-    );
+    assert_eq!(at(&sheet(&clean, "问题清单"), "B2").to_string(), "未发现问题，校验通过。");
 
     let bad = out.join("反馈/潮州市_校验报告.xlsx");
     let cover = sheet(&bad, "校验结论");
-    assert!(
-        at(&cover, "B10").to_string().starts_with("未通过"),
-        "{}",
-        at(&cover, "B10")
-    );
+    assert!(at(&cover, "B10").to_string().starts_with("未通过"), "{}", at(&cover, "B10"));
     assert!(at(&cover, "B7").to_string().starts_with("1 个"));
     let list = sheet(&bad, "问题清单");
-    let header: Vec<String> = ["A1", "B1", "C1", "D1", "E1", "F1", "G1", "H1", "I1"]
-        .iter()
-        .map(|a| at(&list, a).to_string())
-        .collect();
-    assert_eq!(
-        header,
-        [
-            "序号",
-            "严重程度",
-            "代码",
-            "工作表",
-            "单元格",
-            "问题",
-            "应为",
-            "实为",
-            "如何修改"
-        ]
-    );
-    let row: Vec<String> = ["B2", "C2", "D2", "E2", "G2", "H2"]
-        .iter()
-        .map(|a| at(&list, a).to_string())
-        .collect();
+    let header: Vec<String> =
+        ["A1", "B1", "C1", "D1", "E1", "F1", "G1", "H1", "I1"].iter().map(|a| at(&list, a).to_string()).collect();
+    assert_eq!(header, ["序号", "严重程度", "代码", "工作表", "单元格", "问题", "应为", "实为", "如何修改"]);
+    let row: Vec<String> = ["B2", "C2", "D2", "E2", "G2", "H2"].iter().map(|a| at(&list, a).to_string()).collect();
     assert_eq!(row, ["错误", "SE302", "资金执行", "B7", "15.82%", "16.82%"]);
     assert!(at(&list, "I2").to_string().contains("重新计算"));
 }
@@ -208,42 +141,19 @@ fn xls_and_ods_get_a_report_but_no_annotated_copy() {
         std::fs::copy(&src, tmp.path().join(format!("汕头市.{ext}"))).expect("copy");
     }
     let out = tmp.path().join("out");
-    let o = selfeval(&[
-        s("check"),
-        tmp.path().as_os_str(),
-        s("--out"),
-        out.as_os_str(),
-        s("-q"),
-    ]);
+    let o = selfeval(&[s("check"), tmp.path().as_os_str(), s("--out"), out.as_os_str(), s("-q")]);
     // Two forms of the same city: each is read, checked and reported.
     assert_eq!(o.status.code(), Some(1));
     let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("r"))
-            .expect("j");
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("r")).expect("j");
     let got = codes_at(&report);
-    assert_eq!(
-        got.iter().filter(|(c, _)| c == "SE404").count(),
-        2,
-        "{got:?}"
-    );
-    assert_eq!(
-        got.iter().filter(|(c, _)| c == "SE006").count(),
-        2,
-        "{got:?}"
-    );
-    assert!(
-        got.iter().all(|(c, _)| c == "SE404" || c == "SE006"),
-        "{got:?}"
-    );
-    let files: Vec<String> = walk(&out.join("反馈"))
-        .iter()
-        .map(|p| p.file_name().expect("n").to_string_lossy().to_string())
-        .collect();
+    assert_eq!(got.iter().filter(|(c, _)| c == "SE404").count(), 2, "{got:?}");
+    assert_eq!(got.iter().filter(|(c, _)| c == "SE006").count(), 2, "{got:?}");
+    assert!(got.iter().all(|(c, _)| c == "SE404" || c == "SE006"), "{got:?}");
+    let files: Vec<String> =
+        walk(&out.join("反馈")).iter().map(|p| p.file_name().expect("n").to_string_lossy().to_string()).collect();
     assert_eq!(files.len(), 2, "{files:?}");
-    assert!(
-        files.iter().all(|f| f.ends_with("_校验报告.xlsx")),
-        "{files:?}"
-    );
+    assert!(files.iter().all(|f| f.ends_with("_校验报告.xlsx")), "{files:?}");
 }
 
 #[test]
@@ -261,14 +171,8 @@ fn several_dropped_folders_and_files_are_processed_together() {
         std::fs::rename(f, to.join(f.file_name().expect("n"))).expect("mv");
     }
     let o = selfeval(&[a.as_os_str(), b.as_os_str(), last.as_os_str(), s("--json")]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let report: serde_json::Value =
-        serde_json::from_slice(&o.stdout).expect("--json prints report.json");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("--json prints report.json");
     assert_eq!(report["inputs"].as_array().map(Vec::len), Some(15));
     assert_eq!(report["totals"]["spent"], "3623.35");
     // The output folder is named after the first dropped folder.
@@ -283,25 +187,11 @@ fn several_dropped_folders_and_files_are_processed_together() {
 fn nothing_on_stderr_and_no_summary_when_quiet() {
     let (tmp, dir) = sample_copy();
     let out = tmp.path().join("q");
-    let o = selfeval(&[
-        s("run"),
-        dir.as_os_str(),
-        s("--out"),
-        out.as_os_str(),
-        s("--quiet"),
-    ]);
+    let o = selfeval(&[s("run"), dir.as_os_str(), s("--out"), out.as_os_str(), s("--quiet")]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(
-        o.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&o.stdout)
-    );
+    assert!(o.stdout.is_empty(), "{}", String::from_utf8_lossy(&o.stdout));
     // stderr is not a terminal here: no progress bar drawn.
-    assert!(
-        o.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// Runs the binary on a pseudo-terminal (via `script`), as a program
@@ -317,17 +207,9 @@ fn on_a_terminal(args: &str, input: &str) -> (i32, String) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("script runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
     let o = child.wait_with_output().expect("wait");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).to_string(),
-    )
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).to_string())
 }
 
 #[test]
@@ -335,32 +217,20 @@ fn a_console_of_its_own_waits_for_enter_unless_told_not_to() {
     let tmp = tempfile::tempdir().expect("tmp");
     let file = samples().join("01_汕头市_2024年绩效自评表.xlsx");
     let out = tmp.path().join("t1");
-    let (code, text) = on_a_terminal(
-        &format!("check '{}' --out '{}' -q", file.display(), out.display()),
-        "\n",
-    );
+    let (code, text) = on_a_terminal(&format!("check '{}' --out '{}' -q", file.display(), out.display()), "\n");
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("按回车键退出"), "{text}");
 
     let out = tmp.path().join("t2");
-    let (code, text) = on_a_terminal(
-        &format!(
-            "check '{}' --out '{}' -q --no-pause",
-            file.display(),
-            out.display()
-        ),
-        "",
-    );
+    let (code, text) =
+        on_a_terminal(&format!("check '{}' --out '{}' -q --no-pause", file.display(), out.display()), "");
     assert_eq!(code, 0, "{text}");
     assert!(!text.contains("按回车键退出"), "{text}");
 
     // A double-click with nothing dropped explains what to do, then waits.
     let (code, text) = on_a_terminal("", "\n");
     assert_eq!(code, 2);
-    assert!(
-        text.contains("把装有各地市自评表的文件夹拖到") && text.contains("按回车键退出"),
-        "{text}"
-    );
+    assert!(text.contains("把装有各地市自评表的文件夹拖到") && text.contains("按回车键退出"), "{text}");
 }
 
 #[test]
@@ -382,49 +252,26 @@ fn stdin_that_is_not_a_terminal_never_waits() {
 fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
     let tmp = tempfile::tempdir().expect("tmp");
     let blank = tmp.path().join("空白自评表.xlsx");
-    let o = selfeval(&[
-        s("template"),
-        s("--out"),
-        blank.as_os_str(),
-        s("--city"),
-        s("汕头市"),
-    ]);
+    let o = selfeval(&[s("template"), s("--out"), blank.as_os_str(), s("--city"), s("汕头市")]);
     assert_eq!(o.status.code(), Some(0));
     let (form, _) = selfeval::spec::embedded_specs().expect("spec");
 
     let book = umya_spreadsheet::reader::xlsx::read(&blank).expect("umya");
     for sheet in &form.sheets {
         let ws = book.sheet_by_name(&sheet.name).expect("sheet");
-        assert!(
-            ws.sheet_protection().is_some_and(|p| p.sheet()),
-            "{} is protected",
-            sheet.name
-        );
+        assert!(ws.sheet_protection().is_some_and(|p| p.sheet()), "{} is protected", sheet.name);
         for f in &sheet.fields {
             let st = ws.style(f.cell.to_string().as_str());
             let locked = st.protection().is_none_or(|p| p.locked());
             assert!(!locked, "{} {} is unlocked", sheet.name, f.cell);
-            assert!(
-                st.background_color().is_some(),
-                "{} {} is shaded",
-                sheet.name,
-                f.cell
-            );
+            assert!(st.background_color().is_some(), "{} {} is shaded", sheet.name, f.cell);
             let want = selfeval::write::form::kind_format(f.kind);
-            let got = st
-                .number_format()
-                .map(|n| n.format_code().to_string())
-                .unwrap_or_default();
+            let got = st.number_format().map(|n| n.format_code().to_string()).unwrap_or_default();
             assert_eq!(got, want, "{} {} number format", sheet.name, f.cell);
         }
         for l in &sheet.labels {
             let st = ws.style(l.cell.to_string().as_str());
-            assert!(
-                st.protection().is_none_or(|p| p.locked()),
-                "label {} {} is locked",
-                sheet.name,
-                l.cell
-            );
+            assert!(st.protection().is_none_or(|p| p.locked()), "label {} {} is locked", sheet.name, l.cell);
         }
     }
     // Dropdowns for the closed choices.
@@ -449,10 +296,7 @@ fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
     let mut book = book;
     for f in form.fields() {
         let v = at(&sheet(&sample, &f.sheet), &f.cell.to_string()).clone();
-        let cell = book
-            .sheet_by_name_mut(&f.sheet)
-            .expect("s")
-            .cell_mut(f.cell.to_string().as_str());
+        let cell = book.sheet_by_name_mut(&f.sheet).expect("s").cell_mut(f.cell.to_string().as_str());
         match v {
             calamine::Data::Float(x) => {
                 cell.set_value_number(x);
@@ -472,13 +316,7 @@ fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
     let filled = tmp.path().join("已填.xlsx");
     umya_spreadsheet::writer::xlsx::write(&book, &filled).expect("write");
     let out = tmp.path().join("check");
-    let o = selfeval(&[
-        s("check"),
-        filled.as_os_str(),
-        s("--out"),
-        out.as_os_str(),
-        s("-q"),
-    ]);
+    let o = selfeval(&[s("check"), filled.as_os_str(), s("--out"), out.as_os_str(), s("-q")]);
     let report = std::fs::read_to_string(out.join("report.json")).expect("report");
     assert_eq!(o.status.code(), Some(0), "{report}");
     let r: serde_json::Value = serde_json::from_str(&report).expect("json");
@@ -488,13 +326,8 @@ fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
 #[test]
 fn messages_are_plain_chinese_without_program_error_text() {
     let (tmp, dir) = sample_copy();
-    std::fs::write(
-        dir.join("乱码.xlsx"),
-        (0..4000u32)
-            .map(|i| (i * 7919 % 251) as u8)
-            .collect::<Vec<u8>>(),
-    )
-    .expect("w");
+    std::fs::write(dir.join("乱码.xlsx"), (0..4000u32).map(|i| (i * 7919 % 251) as u8).collect::<Vec<u8>>())
+        .expect("w");
     let good = std::fs::read(file_of(&dir, "汕头市")).expect("r");
     std::fs::write(dir.join("截断.xlsx"), &good[..good.len() / 2]).expect("w");
     std::fs::write(dir.join("表格.xlsx"), "地市,预算\n汕头市,3378\n").expect("w");
@@ -504,32 +337,18 @@ fn messages_are_plain_chinese_without_program_error_text() {
     let o = selfeval(&[s("run"), dir.as_os_str(), s("--out"), out.as_os_str()]);
     assert_eq!(o.status.code(), Some(1));
     let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("r"))
-            .expect("j");
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("r")).expect("j");
     let fs = report["findings"].as_array().expect("findings");
-    assert_eq!(
-        fs.iter().filter(|f| f["code"] == "SE001").count(),
-        5,
-        "{fs:#?}"
-    );
+    assert_eq!(fs.iter().filter(|f| f["code"] == "SE001").count(), 5, "{fs:#?}");
     let allowed = ["Excel", "xlsx", "xlsm", "selfeval"];
     for f in fs {
         for field in ["message", "fix"] {
             let text = f[field].as_str().expect("text");
-            for word in text
-                .split(|c: char| !c.is_ascii_alphabetic())
-                .filter(|w| w.len() >= 4)
-            {
-                assert!(
-                    allowed.contains(&word),
-                    "English “{word}” in {field}: {text}"
-                );
+            for word in text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 4) {
+                assert!(allowed.contains(&word), "English “{word}” in {field}: {text}");
             }
         }
-        assert!(
-            !f["file"].as_str().unwrap_or("").is_empty(),
-            "every finding names its file: {f}"
-        );
+        assert!(!f["file"].as_str().unwrap_or("").is_empty(), "every finding names its file: {f}");
     }
     // The other 15 are still summarised.
     assert_eq!(report["totals"]["cities_counted"], 15);
@@ -541,18 +360,9 @@ fn messages_are_plain_chinese_without_program_error_text() {
 fn a_terminal_shows_a_progress_bar_per_file() {
     let tmp = tempfile::tempdir().expect("tmp");
     let out = tmp.path().join("p");
-    let (code, text) = on_a_terminal(
-        &format!(
-            "run '{}' --out '{}' --no-pause",
-            samples().display(),
-            out.display()
-        ),
-        "",
-    );
+    let (code, text) =
+        on_a_terminal(&format!("run '{}' --out '{}' --no-pause", samples().display(), out.display()), "");
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("正在校验") && text.contains("/15"), "{text}");
-    assert!(
-        text.contains("01_汕头市"),
-        "names the file being checked: {text}"
-    );
+    assert!(text.contains("01_汕头市"), "names the file being checked: {text}");
 }

@@ -9,8 +9,7 @@ use selfeval::spec::embedded_specs;
 #[test]
 fn committed_samples_equal_a_fresh_generation() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let text =
-        std::fs::read_to_string(root().join("samples/source/report-2024.toml")).expect("data");
+    let text = std::fs::read_to_string(root().join("samples/source/report-2024.toml")).expect("data");
     let data = ReportData::from_toml(&text).expect("parse");
     let (form, summary) = embedded_specs().expect("specs");
     let written = generate(tmp.path(), &data, &form, &summary).expect("generate");

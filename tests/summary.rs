@@ -7,24 +7,16 @@ use common::*;
 
 /// The report text, split into the lines of one table.
 fn block(start: &str, end: &str) -> Vec<String> {
-    let text = std::fs::read_to_string(root().join("samples/source/report-2024.txt"))
-        .expect("report text");
+    let text = std::fs::read_to_string(root().join("samples/source/report-2024.txt")).expect("report text");
     let from = text.find(start).expect("table start");
     let rest = &text[from..];
     let to = rest.find(end).expect("table end");
-    rest[..to]
-        .lines()
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect()
+    rest[..to].lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect()
 }
 
 /// The `n` values after the line `label` in a table block.
 fn row(lines: &[String], label: &str, n: usize) -> Vec<String> {
-    let i = lines
-        .iter()
-        .position(|l| l == label)
-        .unwrap_or_else(|| panic!("{label} not in table"));
+    let i = lines.iter().position(|l| l == label).unwrap_or_else(|| panic!("{label} not in table"));
     lines[i + 1..i + 1 + n].to_vec()
 }
 
@@ -69,12 +61,7 @@ const CITIES: [&str; 15] = [
 fn run_samples() -> (tempfile::TempDir, std::path::PathBuf, serde_json::Value) {
     let (tmp, dir) = sample_copy();
     let (code, report, out) = run_dir(&dir, "summary");
-    assert_eq!(
-        code,
-        0,
-        "clean samples must exit 0: {:#?}",
-        codes_at(&report)
-    );
+    assert_eq!(code, 0, "clean samples must exit 0: {:#?}", codes_at(&report));
     (tmp, out.join("省级汇总表.xlsx"), report)
 }
 
@@ -85,11 +72,7 @@ fn table_2_2_matches_the_report() {
     let lines = block("表2-2 专项资金预算执行情况表", "（2）事项管理");
     // Row 4: 合计; rows 5–19: cities; row 20: 省本级.
     let total = row(&lines, "合  计", 4);
-    let got: Vec<String> = ["C4", "D4", "E4"]
-        .iter()
-        .map(|a| num2(at(&s, a)))
-        .chain([pct2(at(&s, "F4"))])
-        .collect();
+    let got: Vec<String> = ["C4", "D4", "E4"].iter().map(|a| num2(at(&s, a))).chain([pct2(at(&s, "F4"))]).collect();
     assert_eq!(got, total.iter().map(|v| canon(v)).collect::<Vec<_>>());
     assert_eq!(got, ["18860.00", "18860.00", "3623.35", "19.21%"]);
     for (i, city) in CITIES.iter().chain(&["省本级"]).enumerate() {
@@ -105,65 +88,25 @@ fn table_2_2_matches_the_report() {
     }
     // 其中：15个地市 3435.35, 18.40% (section 二(二)1).
     assert_eq!(at(&s, "B21").to_string(), "其中：15个地市");
-    assert_eq!(
-        (num2(at(&s, "E21")), pct2(at(&s, "F21"))),
-        ("3435.35".into(), "18.40%".into())
-    );
+    assert_eq!((num2(at(&s, "E21")), pct2(at(&s, "F21"))), ("3435.35".into(), "18.40%".into()));
 }
 
 #[test]
 fn table_2_3_matches_the_report() {
     let (_t, xlsx, _) = run_samples();
     let s = sheet(&xlsx, "表2-3 任务完成");
-    let lines = block(
-        "表2-3 15个地级市老旧小区改造任务完成情况表",
-        "（2）质量指标",
-    );
+    let lines = block("表2-3 15个地级市老旧小区改造任务完成情况表", "（2）质量指标");
     let cols = ["C", "D", "E", "F", "G", "H", "I", "J"];
-    let total: Vec<String> = cols
-        .iter()
-        .map(|c| num2(at(&s, &format!("{c}5"))))
-        .collect();
-    assert_eq!(
-        total,
-        row(&lines, "合计", 8)
-            .iter()
-            .map(|v| canon(v))
-            .collect::<Vec<_>>()
-    );
-    assert_eq!(
-        total,
-        [
-            "841.32",
-            "92301.00",
-            "9575.00",
-            "700.00",
-            "1401.82",
-            "154903.00",
-            "15504.00",
-            "1161.00"
-        ]
-    );
-    let rates: Vec<String> = ["K", "L", "M", "N"]
-        .iter()
-        .map(|c| pct2(at(&s, &format!("{c}5"))))
-        .collect();
+    let total: Vec<String> = cols.iter().map(|c| num2(at(&s, &format!("{c}5")))).collect();
+    assert_eq!(total, row(&lines, "合计", 8).iter().map(|v| canon(v)).collect::<Vec<_>>());
+    assert_eq!(total, ["841.32", "92301.00", "9575.00", "700.00", "1401.82", "154903.00", "15504.00", "1161.00"]);
+    let rates: Vec<String> = ["K", "L", "M", "N"].iter().map(|c| pct2(at(&s, &format!("{c}5")))).collect();
     assert_eq!(rates, ["166.62%", "167.82%", "161.92%", "165.86%"]);
     for (i, city) in CITIES.iter().enumerate() {
         let r = 6 + i;
         assert_eq!(at(&s, &format!("B{r}")).to_string(), *city);
-        let got: Vec<String> = cols
-            .iter()
-            .map(|c| num2(at(&s, &format!("{c}{r}"))))
-            .collect();
-        assert_eq!(
-            got,
-            row(&lines, city, 8)
-                .iter()
-                .map(|v| canon(v))
-                .collect::<Vec<_>>(),
-            "{city}"
-        );
+        let got: Vec<String> = cols.iter().map(|c| num2(at(&s, &format!("{c}{r}")))).collect();
+        assert_eq!(got, row(&lines, city, 8).iter().map(|v| canon(v)).collect::<Vec<_>>(), "{city}");
     }
 }
 
@@ -171,40 +114,18 @@ fn table_2_3_matches_the_report() {
 fn attachment_1_matches_the_report() {
     let (_t, xlsx, _) = run_samples();
     let s = sheet(&xlsx, "附件1 效益指标");
-    let lines = block(
-        "2024年城镇老旧小区改造项目绩效自评效益指标信息汇总表",
-        "附件2",
-    );
+    let lines = block("2024年城镇老旧小区改造项目绩效自评效益指标信息汇总表", "附件2");
     let cols = ["C", "D", "E", "F", "G", "H", "I", "J"];
     let get = |r: usize| -> Vec<String> {
-        cols.iter()
-            .enumerate()
-            .map(|(k, c)| shown(at(&s, &format!("{c}{r}")), k >= 6))
-            .collect()
+        cols.iter().enumerate().map(|(k, c)| shown(at(&s, &format!("{c}{r}")), k >= 6)).collect()
     };
     let total = get(6);
-    assert_eq!(
-        total,
-        ["1111.00", "1022.00", "342.00", "728.00", "660.00", "71.00", "100.00%", "93.25%"]
-    );
-    assert_eq!(
-        total,
-        row(&lines, "合计", 8)
-            .iter()
-            .map(|v| canon(v))
-            .collect::<Vec<_>>()
-    );
+    assert_eq!(total, ["1111.00", "1022.00", "342.00", "728.00", "660.00", "71.00", "100.00%", "93.25%"]);
+    assert_eq!(total, row(&lines, "合计", 8).iter().map(|v| canon(v)).collect::<Vec<_>>());
     for (i, city) in CITIES.iter().enumerate() {
         let r = 7 + i;
         assert_eq!(at(&s, &format!("B{r}")).to_string(), *city);
-        assert_eq!(
-            get(r),
-            row(&lines, city, 8)
-                .iter()
-                .map(|v| canon(v))
-                .collect::<Vec<_>>(),
-            "{city}"
-        );
+        assert_eq!(get(r), row(&lines, city, 8).iter().map(|v| canon(v)).collect::<Vec<_>>(), "{city}");
     }
 }
 
@@ -242,11 +163,7 @@ fn report_json_has_the_totals_and_no_errors() {
     assert!(fs.iter().all(|f| f["severity"] == "warning"), "{fs:#?}");
     assert_eq!(fs.len(), 11);
     assert_eq!(report["inputs"].as_array().map(Vec::len), Some(15));
-    assert!(report["inputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|i| i["status"] == "ok"));
+    assert!(report["inputs"].as_array().unwrap().iter().all(|i| i["status"] == "ok"));
 }
 
 #[test]
@@ -294,10 +211,7 @@ fn targets_sheet_states_attachment_1_proportions_with_both_denominators() {
         assert_eq!(pct2(at(&s, &format!("F{r}"))), *rate, "row {r}");
         assert_eq!(at(&s, &format!("G{r}")).to_string(), *met, "row {r}");
         let note = at(&s, &format!("H{r}")).to_string();
-        assert!(
-            note.contains("计划改造小区 700 个") && note.contains("实际改造小区 1161 个"),
-            "{note}"
-        );
+        assert!(note.contains("计划改造小区 700 个") && note.contains("实际改造小区 1161 个"), "{note}");
         assert!(note.contains(of_actual), "{note}");
     }
 }
@@ -307,12 +221,7 @@ fn allocate_writes_the_allocation_sheet_alone_from_a_params_workbook() {
     let tmp = tempfile::tempdir().expect("tmp");
     let out = tmp.path().join("分配测算.xlsx");
     let o = selfeval(&["allocate".as_ref(), "--out".as_ref(), out.as_os_str()]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let names: Vec<String> = {
         use calamine::Reader;
         let wb: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("open");
@@ -333,42 +242,21 @@ fn allocate_writes_the_allocation_sheet_alone_from_a_params_workbook() {
         }
     });
     let out2 = tmp.path().join("按面积.xlsx");
-    let o = selfeval(&[
-        "allocate".as_ref(),
-        "--params".as_ref(),
-        params.as_os_str(),
-        "--out".as_ref(),
-        out2.as_os_str(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("2025年省级参数表.xlsx"),
-        "says which params it used"
-    );
+    let o =
+        selfeval(&["allocate".as_ref(), "--params".as_ref(), params.as_os_str(), "--out".as_ref(), out2.as_os_str()]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("2025年省级参数表.xlsx"), "says which params it used");
     let s2 = sheet(&out2, "资金分配测算");
     assert_eq!(num2(at(&s2, "Q5")), "18672.00");
     assert_ne!(num2(at(&s2, "Q6")), default_shantou);
 
     // Weights that do not add up to 100 are refused with a Chinese message.
     edit(&params, |b| {
-        b.sheet_by_name_mut("因素权重")
-            .expect("sheet")
-            .cell_mut("B2")
-            .set_value_number(50.0);
+        b.sheet_by_name_mut("因素权重").expect("sheet").cell_mut("B2").set_value_number(50.0);
     });
     let out3 = tmp.path().join("坏.xlsx");
-    let o = selfeval(&[
-        "allocate".as_ref(),
-        "--params".as_ref(),
-        params.as_os_str(),
-        "--out".as_ref(),
-        out3.as_os_str(),
-    ]);
+    let o =
+        selfeval(&["allocate".as_ref(), "--params".as_ref(), params.as_os_str(), "--out".as_ref(), out3.as_os_str()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("四项权重之和应为 100"),

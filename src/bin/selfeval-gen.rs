@@ -10,10 +10,7 @@ use selfeval::spec::embedded_specs;
 use std::path::PathBuf;
 
 fn main() {
-    let root = std::env::args()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let root = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/source/report-2024.toml");
     let run = || -> Result<Vec<String>, String> {
         let text = std::fs::read_to_string(&src).map_err(|e| format!("{}: {e}", src.display()))?;

@@ -8,11 +8,9 @@ use crate::model::Submission;
 /// SE301: 实际支出 ≤ 到位资金 ≤ 预算指标. Money cannot be spent before it
 /// arrives, and more cannot arrive than was issued.
 pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let (Some(budget), Some(arrived), Some(spent)) = (
-        sub.num("exec.budget"),
-        sub.num("exec.arrived"),
-        sub.num("exec.spent"),
-    ) else {
+    let (Some(budget), Some(arrived), Some(spent)) =
+        (sub.num("exec.budget"), sub.num("exec.arrived"), sub.num("exec.spent"))
+    else {
         return vec![];
     };
     let mut out = Vec::new();
@@ -22,11 +20,7 @@ pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             &ctx.loc("exec.spent"),
             Some(format!("≤ {}", calc::fmt_num(arrived))),
             Some(calc::fmt_num(spent)),
-            &format!(
-                "实际支出 {} 大于到位资金 {}",
-                calc::fmt_num(spent),
-                calc::fmt_num(arrived)
-            ),
+            &format!("实际支出 {} 大于到位资金 {}", calc::fmt_num(spent), calc::fmt_num(arrived)),
         ));
     }
     if arrived > budget {
@@ -35,11 +29,7 @@ pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             &ctx.loc("exec.arrived"),
             Some(format!("≤ {}", calc::fmt_num(budget))),
             Some(calc::fmt_num(arrived)),
-            &format!(
-                "到位资金 {} 大于预算指标 {}",
-                calc::fmt_num(arrived),
-                calc::fmt_num(budget)
-            ),
+            &format!("到位资金 {} 大于预算指标 {}", calc::fmt_num(arrived), calc::fmt_num(budget)),
         ));
     }
     out
@@ -51,13 +41,7 @@ pub fn score_total(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         return vec![];
     };
     let mut parts = vec![sub.num("fund.score")];
-    parts.extend(
-        ctx.form
-            .scoring
-            .indicators
-            .iter()
-            .map(|i| sub.num(&format!("ind.{}.score", i.key))),
-    );
+    parts.extend(ctx.form.scoring.indicators.iter().map(|i| sub.num(&format!("ind.{}.score", i.key))));
     // Any part unreadable is reported by the value checks already.
     let Some(parts) = parts.into_iter().collect::<Option<Vec<_>>>() else {
         return vec![];
@@ -87,25 +71,16 @@ mod tests {
     fn spend_order_fires_and_stays_quiet() {
         assert!(run(spend_order, &clean(0)).is_empty());
         let sub = with(0, "exec.spent", Value::Number(4000.0));
-        assert_eq!(
-            run(spend_order, &sub),
-            vec![(Code::SpendOrder, "资金执行!B6".into())]
-        );
+        assert_eq!(run(spend_order, &sub), vec![(Code::SpendOrder, "资金执行!B6".into())]);
         let sub = with(0, "exec.arrived", Value::Number(3400.0));
-        assert_eq!(
-            run(spend_order, &sub),
-            vec![(Code::SpendOrder, "资金执行!B5".into())]
-        );
+        assert_eq!(run(spend_order, &sub), vec![(Code::SpendOrder, "资金执行!B5".into())]);
     }
 
     #[test]
     fn score_total_fires_and_stays_quiet() {
         assert!(run(score_total, &clean(1)).is_empty());
         let sub = with(1, "score.total", Value::Number(100.0));
-        assert_eq!(
-            run(score_total, &sub),
-            vec![(Code::ScoreTotalMismatch, "自评评分!G15".into())]
-        );
+        assert_eq!(run(score_total, &sub), vec![(Code::ScoreTotalMismatch, "自评评分!G15".into())]);
     }
 }
 
@@ -116,14 +91,7 @@ pub fn looks_like_yuan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         return vec![];
     };
     let limit = city.budget * ctx.bands.units.yuan_factor;
-    let ids = [
-        "exec.budget",
-        "exec.arrived",
-        "exec.spent",
-        "fund.initial",
-        "fund.annual",
-        "fund.executed",
-    ];
+    let ids = ["exec.budget", "exec.arrived", "exec.spent", "fund.initial", "fund.annual", "fund.executed"];
     ids.iter()
         .filter_map(|id| {
             let v = sub.num(id)?;
@@ -155,9 +123,6 @@ mod yuan_tests {
     fn yuan_fires_and_stays_quiet() {
         assert!(run(looks_like_yuan, &clean(1)).is_empty());
         let sub = with(1, "exec.spent", Value::Number(6_585_400.0));
-        assert_eq!(
-            run(looks_like_yuan, &sub),
-            vec![(Code::LooksLikeYuan, "资金执行!B6".into())]
-        );
+        assert_eq!(run(looks_like_yuan, &sub), vec![(Code::LooksLikeYuan, "资金执行!B6".into())]);
     }
 }

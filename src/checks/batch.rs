@@ -6,9 +6,7 @@ use crate::model::Submission;
 use std::collections::BTreeMap;
 
 fn city_of(sub: &Submission, ctx: &Ctx) -> Option<String> {
-    ctx.params
-        .resolve_city(&sub.city_text()?)
-        .map(|c| c.name.clone())
+    ctx.params.resolve_city(&sub.city_text()?).map(|c| c.name.clone())
 }
 
 /// SE404: two or more files name the same city.
@@ -21,19 +19,10 @@ pub fn duplicate_city(subs: &[&Submission], ctx: &Ctx) -> Vec<(Option<usize>, Fi
     }
     let mut out = Vec::new();
     for (city, idx) in by_city.into_iter().filter(|(_, v)| v.len() > 1) {
-        let files: Vec<&str> = idx
-            .iter()
-            .filter_map(|i| subs.get(*i))
-            .map(|s| s.name.as_str())
-            .collect();
+        let files: Vec<&str> = idx.iter().filter_map(|i| subs.get(*i)).map(|s| s.name.as_str()).collect();
         for i in &idx {
-            let f = Finding::at(
-                Code::DuplicateCity,
-                &ctx.loc("info.city"),
-                None,
-                Some(city.clone()),
-                &files.join("、"),
-            );
+            let f =
+                Finding::at(Code::DuplicateCity, &ctx.loc("info.city"), None, Some(city.clone()), &files.join("、"));
             out.push((Some(*i), f));
         }
     }
@@ -48,13 +37,7 @@ pub fn missing_city(subs: &[&Submission], ctx: &Ctx) -> Vec<(Option<usize>, Find
         .iter()
         .filter(|c| !present.contains(&c.name))
         .map(|c| {
-            let mut f = Finding::at(
-                Code::MissingCity,
-                &Loc::file(),
-                Some(c.name.clone()),
-                None,
-                "",
-            );
+            let mut f = Finding::at(Code::MissingCity, &Loc::file(), Some(c.name.clone()), None, "");
             f.city = Some(c.name.clone());
             (None, f)
         })
@@ -70,16 +53,9 @@ mod tests {
     fn run(f: super::super::BatchFn, subs: &[Submission]) -> Vec<(Option<usize>, Code)> {
         let (form, params) = ctx_parts();
         let bands = crate::checks::fixture::bands();
-        let ctx = Ctx {
-            form: &form,
-            params: &params,
-            bands: &bands,
-        };
+        let ctx = Ctx { form: &form, params: &params, bands: &bands };
         let refs: Vec<&Submission> = subs.iter().collect();
-        f(&refs, &ctx)
-            .into_iter()
-            .map(|(i, f)| (i, f.code))
-            .collect()
+        f(&refs, &ctx).into_iter().map(|(i, f)| (i, f.code)).collect()
     }
 
     #[test]
@@ -88,13 +64,7 @@ mod tests {
         assert!(run(duplicate_city, &all).is_empty());
         let mut dup = all.clone();
         dup.push(with(3, "info.city", Value::Text("汕头".into())));
-        assert_eq!(
-            run(duplicate_city, &dup),
-            vec![
-                (Some(0), Code::DuplicateCity),
-                (Some(15), Code::DuplicateCity)
-            ]
-        );
+        assert_eq!(run(duplicate_city, &dup), vec![(Some(0), Code::DuplicateCity), (Some(15), Code::DuplicateCity)]);
     }
 
     #[test]

@@ -36,10 +36,7 @@ fn pairs(ctx: &Ctx) -> Vec<(String, String, String)> {
     let mut v = vec![
         ("fund.annual".to_string(), "exec.budget".to_string()),
         ("fund.executed".to_string(), "exec.spent".to_string()),
-        (
-            "ind.satisfaction.actual".to_string(),
-            "benefit.satisfaction".to_string(),
-        ),
+        ("ind.satisfaction.actual".to_string(), "benefit.satisfaction".to_string()),
     ];
     for m in MEASURES {
         v.push((format!("ind.{m}.target"), format!("plan.{m}")));
@@ -76,13 +73,7 @@ pub fn sheets_agree(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             if percent && calc::round2(sub.pct(&a)?) == calc::round2(sub.pct(&b)?) {
                 return None;
             }
-            Some(Finding::at(
-                Code::SheetsDisagree,
-                &ctx.loc(&a),
-                Some(show(&b, vb)),
-                Some(show(&a, va)),
-                &at,
-            ))
+            Some(Finding::at(Code::SheetsDisagree, &ctx.loc(&a), Some(show(&b, vb)), Some(show(&a, va)), &at))
         })
         .collect()
 }
@@ -131,24 +122,15 @@ mod tests {
     fn sheets_agree_fires_and_stays_quiet() {
         assert!(run(sheets_agree, &clean(7)).is_empty());
         let sub = with(7, "ind.households.actual", Value::Number(7000.0));
-        assert_eq!(
-            run(sheets_agree, &sub),
-            vec![(Code::SheetsDisagree, "自评评分!E8".into())]
-        );
+        assert_eq!(run(sheets_agree, &sub), vec![(Code::SheetsDisagree, "自评评分!E8".into())]);
         let sub = with(7, "ind.satisfaction.actual", Value::Number(0.95));
-        assert_eq!(
-            run(sheets_agree, &sub),
-            vec![(Code::SheetsDisagree, "自评评分!E13".into())]
-        );
+        assert_eq!(run(sheets_agree, &sub), vec![(Code::SheetsDisagree, "自评评分!E13".into())]);
     }
 
     #[test]
     fn satisfaction_target_fires_and_stays_quiet() {
         assert!(run(satisfaction_target, &clean(8)).is_empty());
         let sub = with(8, "benefit.satisfaction", Value::Number(0.7857));
-        assert_eq!(
-            run(satisfaction_target, &sub),
-            vec![(Code::SatisfactionBelowTarget, "效益指标!C11".into())]
-        );
+        assert_eq!(run(satisfaction_target, &sub), vec![(Code::SatisfactionBelowTarget, "效益指标!C11".into())]);
     }
 }

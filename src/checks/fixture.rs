@@ -24,17 +24,12 @@ pub fn raw(i: usize) -> RawWorkbook {
     let values = city_values(&form, &data(), i);
     let mut sheets = Vec::new();
     for s in &form.sheets {
-        let mut sheet = RawSheet {
-            name: s.name.clone(),
-            ..Default::default()
-        };
+        let mut sheet = RawSheet { name: s.name.clone(), ..Default::default() };
         for l in &s.labels {
             sheet.cells.insert(l.cell, Value::Text(l.text.clone()));
         }
         for f in &s.fields {
-            sheet
-                .cells
-                .insert(f.label.cell, Value::Text(f.label.text.clone()));
+            sheet.cells.insert(f.label.cell, Value::Text(f.label.text.clone()));
             let v = match values.get(&f.id) {
                 Some(Input::Number(d)) => Value::Number(crate::calc::to_f64(*d)),
                 Some(Input::Text(t)) => Value::Text(t.clone()),
@@ -47,20 +42,12 @@ pub fn raw(i: usize) -> RawWorkbook {
         }
         sheets.push(sheet);
     }
-    RawWorkbook {
-        format: crate::read::Format::Xlsx,
-        sheets,
-    }
+    RawWorkbook { format: crate::read::Format::Xlsx, sheets }
 }
 
 pub fn clean(i: usize) -> Submission {
     let (form, _) = ctx_parts();
-    Submission::build(
-        format!("sample{i}.xlsx").into(),
-        format!("sample{i}.xlsx"),
-        raw(i),
-        &form,
-    )
+    Submission::build(format!("sample{i}.xlsx").into(), format!("sample{i}.xlsx"), raw(i), &form)
 }
 
 /// Sets field `id` to `v` and re-types the submission.
@@ -85,19 +72,9 @@ pub fn bands() -> crate::spec::Bands {
 }
 
 /// Codes and cells a check reports on a submission.
-pub fn run(
-    check: crate::checks::CheckFn,
-    sub: &Submission,
-) -> Vec<(crate::findings::Code, String)> {
+pub fn run(check: crate::checks::CheckFn, sub: &Submission) -> Vec<(crate::findings::Code, String)> {
     let (form, params) = ctx_parts();
     let bands = bands();
-    let ctx = crate::checks::Ctx {
-        form: &form,
-        params: &params,
-        bands: &bands,
-    };
-    check(sub, &ctx)
-        .into_iter()
-        .map(|f| (f.code, f.place()))
-        .collect()
+    let ctx = crate::checks::Ctx { form: &form, params: &params, bands: &bands };
+    check(sub, &ctx).into_iter().map(|f| (f.code, f.place())).collect()
 }

@@ -64,13 +64,7 @@ pub fn plan_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             (v != want).then(|| {
                 let mut loc: Loc = ctx.loc(&id);
                 loc.label = format!("改造计划·{}", loc.label);
-                Finding::at(
-                    Code::PlanMismatch,
-                    &loc,
-                    Some(calc::fmt_num(want)),
-                    Some(calc::fmt_num(v)),
-                    "",
-                )
+                Finding::at(Code::PlanMismatch, &loc, Some(calc::fmt_num(want)), Some(calc::fmt_num(v)), "")
             })
         })
         .collect()
@@ -86,35 +80,22 @@ mod tests {
     fn unknown_city_fires_and_stays_quiet() {
         assert!(run(city_known, &clean(0)).is_empty());
         // "汕头" without 市 is the same city.
-        assert!(run(
-            city_known,
-            &with(0, "info.city", Value::Text("汕头".into()))
-        )
-        .is_empty());
+        assert!(run(city_known, &with(0, "info.city", Value::Text("汕头".into()))).is_empty());
         let sub = with(0, "info.city", Value::Text("深圳市".into()));
-        assert_eq!(
-            run(city_known, &sub),
-            vec![(Code::UnknownCity, "基本信息!B4".into())]
-        );
+        assert_eq!(run(city_known, &sub), vec![(Code::UnknownCity, "基本信息!B4".into())]);
     }
 
     #[test]
     fn budget_fires_and_stays_quiet() {
         assert!(run(budget_issued, &clean(5)).is_empty());
         let sub = with(5, "exec.budget", Value::Number(5410000.0));
-        assert_eq!(
-            run(budget_issued, &sub),
-            vec![(Code::BudgetMismatch, "资金执行!B4".into())]
-        );
+        assert_eq!(run(budget_issued, &sub), vec![(Code::BudgetMismatch, "资金执行!B4".into())]);
     }
 
     #[test]
     fn plan_fires_and_stays_quiet() {
         assert!(run(plan_issued, &clean(6)).is_empty());
         let sub = with(6, "plan.communities", Value::Number(29.0));
-        assert_eq!(
-            run(plan_issued, &sub),
-            vec![(Code::PlanMismatch, "任务完成!B7".into())]
-        );
+        assert_eq!(run(plan_issued, &sub), vec![(Code::PlanMismatch, "任务完成!B7".into())]);
     }
 }

@@ -52,180 +52,55 @@ pub struct Check {
 
 /// Every per-file check, in run order.
 pub const CHECKS: &[Check] = &[
-    Check {
-        id: "is_city_form",
-        codes: &[Code::NotCityForm],
-        gate: true,
-        run: structure::is_city_form,
-    },
-    Check {
-        id: "template_version",
-        codes: &[Code::TemplateVersion],
-        gate: true,
-        run: structure::template_version,
-    },
+    Check { id: "is_city_form", codes: &[Code::NotCityForm], gate: true, run: structure::is_city_form },
+    Check { id: "template_version", codes: &[Code::TemplateVersion], gate: true, run: structure::template_version },
     Check {
         id: "sheets_present",
         codes: &[Code::MissingSheet, Code::SheetUnreadable],
         gate: true,
         run: structure::sheets_present,
     },
-    Check {
-        id: "labels_in_place",
-        codes: &[Code::LabelMismatch],
-        gate: true,
-        run: structure::labels_in_place,
-    },
-    Check {
-        id: "required_filled",
-        codes: &[Code::RequiredEmpty],
-        gate: false,
-        run: values::required_filled,
-    },
-    Check {
-        id: "types_valid",
-        codes: &[Code::WrongType],
-        gate: false,
-        run: values::types_valid,
-    },
-    Check {
-        id: "normalised",
-        codes: &[Code::ValueNormalised],
-        gate: false,
-        run: values::normalised,
-    },
-    Check {
-        id: "formulas_cached",
-        codes: &[Code::FormulaNoCache],
-        gate: false,
-        run: values::formulas_cached,
-    },
-    Check {
-        id: "no_negative",
-        codes: &[Code::NegativeAmount],
-        gate: false,
-        run: values::no_negative,
-    },
-    Check {
-        id: "rates_in_range",
-        codes: &[Code::RateOutOfRange],
-        gate: false,
-        run: values::rates_in_range,
-    },
-    Check {
-        id: "unit_is_wan",
-        codes: &[Code::WrongUnit],
-        gate: false,
-        run: values::unit_is_wan,
-    },
-    Check {
-        id: "looks_like_yuan",
-        codes: &[Code::LooksLikeYuan],
-        gate: false,
-        run: amounts::looks_like_yuan,
-    },
-    Check {
-        id: "year_matches",
-        codes: &[Code::WrongYear],
-        gate: false,
-        run: values::year_matches,
-    },
-    Check {
-        id: "spend_order",
-        codes: &[Code::SpendOrder],
-        gate: false,
-        run: amounts::spend_order,
-    },
-    Check {
-        id: "spend_rate",
-        codes: &[Code::SpendRateMismatch],
-        gate: false,
-        run: rates::spend_rate,
-    },
-    Check {
-        id: "completion_rates",
-        codes: &[Code::CompletionRateMismatch],
-        gate: false,
-        run: rates::completion_rates,
-    },
-    Check {
-        id: "exec_rate",
-        codes: &[Code::ExecRateMismatch],
-        gate: false,
-        run: rates::exec_rate,
-    },
-    Check {
-        id: "score_total",
-        codes: &[Code::ScoreTotalMismatch],
-        gate: false,
-        run: amounts::score_total,
-    },
-    Check {
-        id: "fund_score",
-        codes: &[Code::FundScoreMismatch],
-        gate: false,
-        run: scores::fund_score,
-    },
+    Check { id: "labels_in_place", codes: &[Code::LabelMismatch], gate: true, run: structure::labels_in_place },
+    Check { id: "required_filled", codes: &[Code::RequiredEmpty], gate: false, run: values::required_filled },
+    Check { id: "types_valid", codes: &[Code::WrongType], gate: false, run: values::types_valid },
+    Check { id: "normalised", codes: &[Code::ValueNormalised], gate: false, run: values::normalised },
+    Check { id: "formulas_cached", codes: &[Code::FormulaNoCache], gate: false, run: values::formulas_cached },
+    Check { id: "no_negative", codes: &[Code::NegativeAmount], gate: false, run: values::no_negative },
+    Check { id: "rates_in_range", codes: &[Code::RateOutOfRange], gate: false, run: values::rates_in_range },
+    Check { id: "unit_is_wan", codes: &[Code::WrongUnit], gate: false, run: values::unit_is_wan },
+    Check { id: "looks_like_yuan", codes: &[Code::LooksLikeYuan], gate: false, run: amounts::looks_like_yuan },
+    Check { id: "year_matches", codes: &[Code::WrongYear], gate: false, run: values::year_matches },
+    Check { id: "spend_order", codes: &[Code::SpendOrder], gate: false, run: amounts::spend_order },
+    Check { id: "spend_rate", codes: &[Code::SpendRateMismatch], gate: false, run: rates::spend_rate },
+    Check { id: "completion_rates", codes: &[Code::CompletionRateMismatch], gate: false, run: rates::completion_rates },
+    Check { id: "exec_rate", codes: &[Code::ExecRateMismatch], gate: false, run: rates::exec_rate },
+    Check { id: "score_total", codes: &[Code::ScoreTotalMismatch], gate: false, run: amounts::score_total },
+    Check { id: "fund_score", codes: &[Code::FundScoreMismatch], gate: false, run: scores::fund_score },
     Check {
         id: "indicator_scores",
         codes: &[Code::IndicatorScoreMismatch],
         gate: false,
         run: scores::indicator_scores,
     },
-    Check {
-        id: "grade",
-        codes: &[Code::GradeMismatch],
-        gate: false,
-        run: scores::grade,
-    },
-    Check {
-        id: "reasons",
-        codes: &[Code::ReasonMissing],
-        gate: false,
-        run: scores::reasons,
-    },
-    Check {
-        id: "weights",
-        codes: &[Code::WeightNotStandard],
-        gate: false,
-        run: scores::weights,
-    },
+    Check { id: "grade", codes: &[Code::GradeMismatch], gate: false, run: scores::grade },
+    Check { id: "reasons", codes: &[Code::ReasonMissing], gate: false, run: scores::reasons },
+    Check { id: "weights", codes: &[Code::WeightNotStandard], gate: false, run: scores::weights },
     Check {
         id: "benefits_within_communities",
         codes: &[Code::BenefitExceedsCommunities],
         gate: false,
         run: cross_sheet::benefits_within_communities,
     },
-    Check {
-        id: "sheets_agree",
-        codes: &[Code::SheetsDisagree],
-        gate: false,
-        run: cross_sheet::sheets_agree,
-    },
+    Check { id: "sheets_agree", codes: &[Code::SheetsDisagree], gate: false, run: cross_sheet::sheets_agree },
     Check {
         id: "satisfaction_target",
         codes: &[Code::SatisfactionBelowTarget],
         gate: false,
         run: cross_sheet::satisfaction_target,
     },
-    Check {
-        id: "city_known",
-        codes: &[Code::UnknownCity],
-        gate: false,
-        run: issued::city_known,
-    },
-    Check {
-        id: "budget_issued",
-        codes: &[Code::BudgetMismatch],
-        gate: false,
-        run: issued::budget_issued,
-    },
-    Check {
-        id: "plan_issued",
-        codes: &[Code::PlanMismatch],
-        gate: false,
-        run: issued::plan_issued,
-    },
+    Check { id: "city_known", codes: &[Code::UnknownCity], gate: false, run: issued::city_known },
+    Check { id: "budget_issued", codes: &[Code::BudgetMismatch], gate: false, run: issued::budget_issued },
+    Check { id: "plan_issued", codes: &[Code::PlanMismatch], gate: false, run: issued::plan_issued },
     Check {
         id: "area_per_household",
         codes: &[Code::AreaPerHousehold],
@@ -250,12 +125,7 @@ pub const CHECKS: &[Check] = &[
         gate: false,
         run: plausibility::completion_spread,
     },
-    Check {
-        id: "copied_plan",
-        codes: &[Code::CopiedPlan],
-        gate: false,
-        run: plausibility::copied_plan,
-    },
+    Check { id: "copied_plan", codes: &[Code::CopiedPlan], gate: false, run: plausibility::copied_plan },
 ];
 
 /// Runs the per-file checks in order, stopping after a failed gate.
@@ -264,11 +134,7 @@ pub fn run_file(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     for check in CHECKS {
         let found = (check.run)(sub, ctx);
         let failed = found.iter().any(|f| f.severity == Severity::Error);
-        debug_assert!(
-            found.iter().all(|f| check.codes.contains(&f.code)),
-            "{} emitted an undeclared code",
-            check.id
-        );
+        debug_assert!(found.iter().all(|f| check.codes.contains(&f.code)), "{} emitted an undeclared code", check.id);
         out.extend(found);
         if check.gate && failed {
             break;
@@ -288,16 +154,8 @@ pub struct BatchCheck {
 }
 
 pub const BATCH_CHECKS: &[BatchCheck] = &[
-    BatchCheck {
-        id: "duplicate_city",
-        codes: &[Code::DuplicateCity],
-        run: batch::duplicate_city,
-    },
-    BatchCheck {
-        id: "missing_city",
-        codes: &[Code::MissingCity],
-        run: batch::missing_city,
-    },
+    BatchCheck { id: "duplicate_city", codes: &[Code::DuplicateCity], run: batch::duplicate_city },
+    BatchCheck { id: "missing_city", codes: &[Code::MissingCity], run: batch::missing_city },
 ];
 
 #[cfg(test)]
@@ -307,16 +165,10 @@ mod tests {
 
     #[test]
     fn every_code_but_file_level_ones_has_a_check() {
-        let mut covered: HashSet<Code> = CHECKS
-            .iter()
-            .flat_map(|c| c.codes.iter().copied())
-            .collect();
+        let mut covered: HashSet<Code> = CHECKS.iter().flat_map(|c| c.codes.iter().copied()).collect();
         covered.extend(BATCH_CHECKS.iter().flat_map(|c| c.codes.iter().copied()));
         for c in Code::ALL {
-            let file_level = matches!(
-                c,
-                Code::FileUnreadable | Code::ForeignFile | Code::AnnotationSkipped
-            );
+            let file_level = matches!(c, Code::FileUnreadable | Code::ForeignFile | Code::AnnotationSkipped);
             assert!(covered.contains(c) || file_level, "{:?} has no check", c);
         }
     }
@@ -327,11 +179,7 @@ mod tests {
     fn clean_samples_raise_only_justified_warnings() {
         let (form, params) = fixture::ctx_parts();
         let bands = fixture::bands();
-        let ctx = Ctx {
-            form: &form,
-            params: &params,
-            bands: &bands,
-        };
+        let ctx = Ctx { form: &form, params: &params, bands: &bands };
         let mut got = Vec::new();
         for i in 0..15 {
             for f in run_file(&fixture::clean(i), &ctx) {
@@ -359,28 +207,11 @@ mod tests {
     fn a_failed_gate_stops_later_checks() {
         let (form, params) = fixture::ctx_parts();
         let bands = fixture::bands();
-        let ctx = Ctx {
-            form: &form,
-            params: &params,
-            bands: &bands,
-        };
+        let ctx = Ctx { form: &form, params: &params, bands: &bands };
         let mut sub = fixture::clean(0);
-        fixture::set(
-            &mut sub,
-            &form,
-            "info.version",
-            crate::read::Value::Text("2023.1".into()),
-        );
-        fixture::set(
-            &mut sub,
-            &form,
-            "exec.spent",
-            crate::read::Value::Number(-1.0),
-        );
+        fixture::set(&mut sub, &form, "info.version", crate::read::Value::Text("2023.1".into()));
+        fixture::set(&mut sub, &form, "exec.spent", crate::read::Value::Number(-1.0));
         let f = run_file(&sub, &ctx);
-        assert_eq!(
-            f.iter().map(|f| f.code).collect::<Vec<_>>(),
-            vec![Code::TemplateVersion]
-        );
+        assert_eq!(f.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::TemplateVersion]);
     }
 }

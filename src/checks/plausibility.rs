@@ -27,13 +27,7 @@ fn ratio_check(
         return vec![];
     }
     let _ = sub;
-    vec![Finding::at(
-        code,
-        &ctx.loc(at),
-        Some(band_text(band)),
-        Some(calc::fmt2(v)),
-        &detail,
-    )]
+    vec![Finding::at(code, &ctx.loc(at), Some(band_text(band)), Some(calc::fmt2(v)), &detail)]
 }
 
 /// SE501: 平均每户建筑面积 = 建筑面积（万平方米）× 10000 ÷ 户数.
@@ -41,25 +35,9 @@ pub fn area_per_household(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let (Some(area), Some(hh)) = (sub.num("actual.area"), sub.num("actual.households")) else {
         return vec![];
     };
-    let v = if hh.is_zero() {
-        None
-    } else {
-        Some(area * Decimal::from(10_000) / hh)
-    };
-    let detail = format!(
-        "实际完成 {} 万平方米 ÷ {} 户",
-        calc::fmt_num(area),
-        calc::fmt_num(hh)
-    );
-    ratio_check(
-        sub,
-        ctx,
-        Code::AreaPerHousehold,
-        "actual.area",
-        v,
-        &ctx.bands.area_per_household,
-        detail,
-    )
+    let v = if hh.is_zero() { None } else { Some(area * Decimal::from(10_000) / hh) };
+    let detail = format!("实际完成 {} 万平方米 ÷ {} 户", calc::fmt_num(area), calc::fmt_num(hh));
+    ratio_check(sub, ctx, Code::AreaPerHousehold, "actual.area", v, &ctx.bands.area_per_household, detail)
 }
 
 /// SE502: 平均每栋户数 = 户数 ÷ 楼栋数.
@@ -68,11 +46,7 @@ pub fn households_per_building(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         return vec![];
     };
     let v = if b.is_zero() { None } else { Some(hh / b) };
-    let detail = format!(
-        "实际完成 {} 户 ÷ {} 栋",
-        calc::fmt_num(hh),
-        calc::fmt_num(b)
-    );
+    let detail = format!("实际完成 {} 户 ÷ {} 栋", calc::fmt_num(hh), calc::fmt_num(b));
     ratio_check(
         sub,
         ctx,
@@ -90,11 +64,7 @@ pub fn households_per_community(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         return vec![];
     };
     let v = if c.is_zero() { None } else { Some(hh / c) };
-    let detail = format!(
-        "实际完成 {} 户 ÷ {} 个小区",
-        calc::fmt_num(hh),
-        calc::fmt_num(c)
-    );
+    let detail = format!("实际完成 {} 户 ÷ {} 个小区", calc::fmt_num(hh), calc::fmt_num(c));
     ratio_check(
         sub,
         ctx,
@@ -112,10 +82,7 @@ pub fn households_per_community(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 pub fn completion_spread(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let mut rates = Vec::new();
     for m in MEASURES {
-        let (Some(a), Some(p)) = (
-            sub.num(&format!("actual.{m}")),
-            sub.num(&format!("plan.{m}")),
-        ) else {
+        let (Some(a), Some(p)) = (sub.num(&format!("actual.{m}")), sub.num(&format!("plan.{m}"))) else {
             return vec![];
         };
         let Some(r) = calc::percent(a, p) else {
@@ -137,11 +104,7 @@ pub fn completion_spread(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         return vec![];
     }
     let names = ["建筑面积", "户数", "楼栋数", "小区数"];
-    let detail: Vec<String> = rates
-        .iter()
-        .zip(names)
-        .map(|((_, r), n)| format!("{n} {}", calc::fmt_pct(*r)))
-        .collect();
+    let detail: Vec<String> = rates.iter().zip(names).map(|((_, r), n)| format!("{n} {}", calc::fmt_pct(*r))).collect();
     vec![Finding::at(
         Code::CompletionRatesDisagree,
         &ctx.loc(&format!("rate.{max_m}")),
@@ -155,10 +118,7 @@ pub fn completion_spread(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 pub fn copied_plan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let mut parts = Vec::new();
     for m in MEASURES {
-        let (Some(a), Some(p)) = (
-            sub.num(&format!("actual.{m}")),
-            sub.num(&format!("plan.{m}")),
-        ) else {
+        let (Some(a), Some(p)) = (sub.num(&format!("actual.{m}")), sub.num(&format!("plan.{m}"))) else {
             return vec![];
         };
         if a != p {
@@ -166,13 +126,7 @@ pub fn copied_plan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         }
         parts.push(calc::fmt_num(a));
     }
-    vec![Finding::at(
-        Code::CopiedPlan,
-        &ctx.loc("actual.area"),
-        None,
-        None,
-        &parts.join(" / "),
-    )]
+    vec![Finding::at(Code::CopiedPlan, &ctx.loc("actual.area"), None, None, &parts.join(" / "))]
 }
 
 #[cfg(test)]
@@ -186,40 +140,28 @@ mod tests {
         // 汕头市: 284.28 万㎡ / 32562 户 = 87.3 ㎡.
         assert!(run(area_per_household, &clean(0)).is_empty());
         // 阳江市 (report figures): 107.66 万㎡ / 7600 户 = 141.66 ㎡.
-        assert_eq!(
-            run(area_per_household, &clean(7)),
-            vec![(Code::AreaPerHousehold, "任务完成!C4".into())]
-        );
+        assert_eq!(run(area_per_household, &clean(7)), vec![(Code::AreaPerHousehold, "任务完成!C4".into())]);
     }
 
     #[test]
     fn households_per_building_fires_and_stays_quiet() {
         assert!(run(households_per_building, &clean(0)).is_empty());
         // 云浮市: 2811 户 / 814 栋 = 3.45.
-        assert_eq!(
-            run(households_per_building, &clean(14)),
-            vec![(Code::HouseholdsPerBuilding, "任务完成!C6".into())]
-        );
+        assert_eq!(run(households_per_building, &clean(14)), vec![(Code::HouseholdsPerBuilding, "任务完成!C6".into())]);
     }
 
     #[test]
     fn households_per_community_fires_and_stays_quiet() {
         assert!(run(households_per_community, &clean(0)).is_empty());
         let sub = with(0, "actual.communities", Value::Number(3.0));
-        assert_eq!(
-            run(households_per_community, &sub),
-            vec![(Code::HouseholdsPerCommunity, "任务完成!C7".into())]
-        );
+        assert_eq!(run(households_per_community, &sub), vec![(Code::HouseholdsPerCommunity, "任务完成!C7".into())]);
     }
 
     #[test]
     fn completion_spread_fires_and_stays_quiet() {
         assert!(run(completion_spread, &clean(0)).is_empty());
         // 云浮市: buildings 329.55% against area 110.93%.
-        assert_eq!(
-            run(completion_spread, &clean(14)),
-            vec![(Code::CompletionRatesDisagree, "任务完成!D6".into())]
-        );
+        assert_eq!(run(completion_spread, &clean(14)), vec![(Code::CompletionRatesDisagree, "任务完成!D6".into())]);
     }
 
     #[test]
@@ -228,9 +170,6 @@ mod tests {
         // 汕尾市 differs from its plan by 0.02 万㎡ only: not a copy.
         assert!(run(copied_plan, &clean(5)).is_empty());
         // 惠州市 (report figures): actual = plan in all four.
-        assert_eq!(
-            run(copied_plan, &clean(4)),
-            vec![(Code::CopiedPlan, "任务完成!C4".into())]
-        );
+        assert_eq!(run(copied_plan, &clean(4)), vec![(Code::CopiedPlan, "任务完成!C4".into())]);
     }
 }

@@ -68,8 +68,7 @@ fn shown(sub: &Submission, id: &str, kind: Kind) -> String {
 /// SE306: 资金执行得分 = 分值 × 执行率 (执行率 = 全年执行数 ÷ 全年预算数),
 /// at most 分值. Full marks at a 4% spend rate are caught here.
 pub fn fund_score(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let (Some(found), Some((want, rate))) = (sub.num("fund.score"), expected_fund_score(sub))
-    else {
+    let (Some(found), Some((want, rate))) = (sub.num("fund.score"), expected_fund_score(sub)) else {
         return vec![];
     };
     if !differs(found, want, ctx) {
@@ -80,11 +79,7 @@ pub fn fund_score(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         &ctx.loc("fund.score"),
         Some(calc::fmt2(want)),
         Some(calc::fmt2(found)),
-        &format!(
-            "分值 {} × 执行率 {}",
-            calc::fmt_num(FUND_WEIGHT),
-            calc::fmt_pct(rate)
-        ),
+        &format!("分值 {} × 执行率 {}", calc::fmt_num(FUND_WEIGHT), calc::fmt_pct(rate)),
     )]
 }
 
@@ -155,13 +150,7 @@ pub fn reasons(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
                     shown(sub, &format!("ind.{}.target", ind.key), ind.kind),
                     shown(sub, &format!("ind.{}.actual", ind.key), ind.kind)
                 );
-                Finding::at(
-                    Code::ReasonMissing,
-                    &ctx.loc(&id),
-                    Some("偏差原因分析及改进措施".into()),
-                    None,
-                    &detail,
-                )
+                Finding::at(Code::ReasonMissing, &ctx.loc(&id), Some("偏差原因分析及改进措施".into()), None, &detail)
             })
         })
         .collect()
@@ -170,24 +159,12 @@ pub fn reasons(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 /// SE310: 分值 are the standard's (资金 10, indicators as the template).
 pub fn weights(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let mut want: Vec<(String, Decimal)> = vec![("fund.weight".into(), FUND_WEIGHT)];
-    want.extend(
-        ctx.form
-            .scoring
-            .indicators
-            .iter()
-            .map(|i| (format!("ind.{}.weight", i.key), i.weight)),
-    );
+    want.extend(ctx.form.scoring.indicators.iter().map(|i| (format!("ind.{}.weight", i.key), i.weight)));
     want.into_iter()
         .filter_map(|(id, w)| {
             let v = sub.num(&id)?;
             (v != w).then(|| {
-                Finding::at(
-                    Code::WeightNotStandard,
-                    &ctx.loc(&id),
-                    Some(calc::fmt_num(w)),
-                    Some(calc::fmt_num(v)),
-                    "",
-                )
+                Finding::at(Code::WeightNotStandard, &ctx.loc(&id), Some(calc::fmt_num(w)), Some(calc::fmt_num(v)), "")
             })
         })
         .collect()
@@ -206,10 +183,7 @@ mod tests {
         let (form, _) = ctx_parts();
         let mut sub = clean(0);
         set(&mut sub, &form, "fund.score", Value::Number(10.0));
-        assert_eq!(
-            run(fund_score, &sub),
-            vec![(Code::FundScoreMismatch, "自评评分!G4".into())]
-        );
+        assert_eq!(run(fund_score, &sub), vec![(Code::FundScoreMismatch, "自评评分!G4".into())]);
         // Within the 0.1 tolerance: quiet.
         set(&mut sub, &form, "fund.score", Value::Number(0.5));
         assert!(run(fund_score, &sub).is_empty());
@@ -221,29 +195,13 @@ mod tests {
         let (form, _) = ctx_parts();
         let mut sub = clean(4);
         // 惠州市 actual 11 communities; target raised to 22: score 5.00, not 10.
-        set(
-            &mut sub,
-            &form,
-            "ind.communities.target",
-            Value::Number(22.0),
-        );
-        assert_eq!(
-            run(indicator_scores, &sub),
-            vec![(Code::IndicatorScoreMismatch, "自评评分!G7".into())]
-        );
+        set(&mut sub, &form, "ind.communities.target", Value::Number(22.0));
+        assert_eq!(run(indicator_scores, &sub), vec![(Code::IndicatorScoreMismatch, "自评评分!G7".into())]);
         set(&mut sub, &form, "ind.communities.score", Value::Number(5.0));
         assert!(run(indicator_scores, &sub).is_empty());
         // Yes/no: 否 scores nothing.
-        set(
-            &mut sub,
-            &form,
-            "ind.living.actual",
-            Value::Text("否".into()),
-        );
-        assert_eq!(
-            run(indicator_scores, &sub),
-            vec![(Code::IndicatorScoreMismatch, "自评评分!G12".into())]
-        );
+        set(&mut sub, &form, "ind.living.actual", Value::Text("否".into()));
+        assert_eq!(run(indicator_scores, &sub), vec![(Code::IndicatorScoreMismatch, "自评评分!G12".into())]);
     }
 
     #[test]
@@ -252,10 +210,7 @@ mod tests {
         let (form, _) = ctx_parts();
         let mut sub = clean(2);
         set(&mut sub, &form, "score.grade", Value::Text("良".into()));
-        assert_eq!(
-            run(grade, &sub),
-            vec![(Code::GradeMismatch, "自评评分!G16".into())]
-        );
+        assert_eq!(run(grade, &sub), vec![(Code::GradeMismatch, "自评评分!G16".into())]);
     }
 
     #[test]
@@ -264,16 +219,8 @@ mod tests {
         let (form, _) = ctx_parts();
         let mut sub = clean(5);
         set(&mut sub, &form, "ind.area.actual", Value::Number(20.0));
-        assert_eq!(
-            run(reasons, &sub),
-            vec![(Code::ReasonMissing, "自评评分!H10".into())]
-        );
-        set(
-            &mut sub,
-            &form,
-            "ind.area.reason",
-            Value::Text("部分项目推迟开工，已督促2025年一季度开工".into()),
-        );
+        assert_eq!(run(reasons, &sub), vec![(Code::ReasonMissing, "自评评分!H10".into())]);
+        set(&mut sub, &form, "ind.area.reason", Value::Text("部分项目推迟开工，已督促2025年一季度开工".into()));
         assert!(run(reasons, &sub).is_empty());
     }
 
@@ -283,9 +230,6 @@ mod tests {
         let (form, _) = ctx_parts();
         let mut sub = clean(6);
         set(&mut sub, &form, "ind.living.weight", Value::Number(20.0));
-        assert_eq!(
-            run(weights, &sub),
-            vec![(Code::WeightNotStandard, "自评评分!F12".into())]
-        );
+        assert_eq!(run(weights, &sub), vec![(Code::WeightNotStandard, "自评评分!F12".into())]);
     }
 }

@@ -10,12 +10,7 @@ use crate::read::Value;
 /// file is something else (a Word table pasted into Excel, last year's
 /// report, a budget sheet).
 pub fn is_city_form(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    if ctx
-        .form
-        .sheets
-        .iter()
-        .any(|s| sub.raw.sheet(&s.name).is_some())
-    {
+    if ctx.form.sheets.iter().any(|s| sub.raw.sheet(&s.name).is_some()) {
         return vec![];
     }
     let have: Vec<&str> = sub.raw.sheets.iter().map(|s| s.name.as_str()).collect();
@@ -28,11 +23,7 @@ pub fn is_city_form(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         &format!(
             "应有工作表 {}，实有 {}",
             want.join("、"),
-            if have.is_empty() {
-                "（无）".to_string()
-            } else {
-                have.join("、")
-            }
+            if have.is_empty() { "（无）".to_string() } else { have.join("、") }
         ),
     )]
 }
@@ -49,13 +40,7 @@ pub fn template_version(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     if found.trim() == ctx.form.version {
         return vec![];
     }
-    vec![Finding::at(
-        Code::TemplateVersion,
-        &ctx.loc("info.version"),
-        Some(ctx.form.version.clone()),
-        Some(found),
-        "",
-    )]
+    vec![Finding::at(Code::TemplateVersion, &ctx.loc("info.version"), Some(ctx.form.version.clone()), Some(found), "")]
 }
 
 /// SE101 / SE004: every sheet of the form is present and readable.
@@ -63,22 +48,10 @@ pub fn sheets_present(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in &ctx.form.sheets {
         match sub.raw.sheet(&s.name) {
-            None => out.push(Finding::at(
-                Code::MissingSheet,
-                &Loc::sheet(&s.name),
-                Some(s.name.clone()),
-                None,
-                "",
-            )),
+            None => out.push(Finding::at(Code::MissingSheet, &Loc::sheet(&s.name), Some(s.name.clone()), None, "")),
             Some(raw) => {
                 if let Some(p) = &raw.problem {
-                    out.push(Finding::at(
-                        Code::SheetUnreadable,
-                        &Loc::sheet(&s.name),
-                        None,
-                        None,
-                        p,
-                    ));
+                    out.push(Finding::at(Code::SheetUnreadable, &Loc::sheet(&s.name), None, None, p));
                 }
             }
         }
@@ -121,11 +94,7 @@ pub fn labels_in_place(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
                 v => norm_label(&v.shown()) == norm_label(&l.text),
             };
             if !ok {
-                let shown = if found.is_empty() {
-                    "（空）".to_string()
-                } else {
-                    found.shown()
-                };
+                let shown = if found.is_empty() { "（空）".to_string() } else { found.shown() };
                 out.push(Finding::at(
                     Code::LabelMismatch,
                     &Loc::cell(&s.name, l.cell, &l.text),
@@ -151,20 +120,14 @@ mod tests {
         for s in &mut sub.raw.sheets {
             s.name = format!("Sheet{}", s.name.len());
         }
-        assert_eq!(
-            run(is_city_form, &sub),
-            vec![(Code::NotCityForm, String::new())]
-        );
+        assert_eq!(run(is_city_form, &sub), vec![(Code::NotCityForm, String::new())]);
     }
 
     #[test]
     fn template_version_fires_and_stays_quiet() {
         assert!(run(template_version, &fixture::clean(1)).is_empty());
         let sub = fixture::with(1, "info.version", Value::Text("2023.2".into()));
-        assert_eq!(
-            run(template_version, &sub),
-            vec![(Code::TemplateVersion, "基本信息!B11".into())]
-        );
+        assert_eq!(run(template_version, &sub), vec![(Code::TemplateVersion, "基本信息!B11".into())]);
     }
 
     #[test]
@@ -172,53 +135,32 @@ mod tests {
         let mut sub = fixture::clean(2);
         assert!(run(sheets_present, &sub).is_empty());
         sub.raw.sheets.retain(|s| s.name != "效益指标");
-        assert_eq!(
-            run(sheets_present, &sub),
-            vec![(Code::MissingSheet, "效益指标".into())]
-        );
+        assert_eq!(run(sheets_present, &sub), vec![(Code::MissingSheet, "效益指标".into())]);
     }
 
     #[test]
     fn unreadable_sheet_fires() {
         let mut sub = fixture::clean(2);
         sub.raw.sheets[1].problem = Some("XML 错误".into());
-        assert_eq!(
-            run(sheets_present, &sub),
-            vec![(Code::SheetUnreadable, "资金执行".into())]
-        );
+        assert_eq!(run(sheets_present, &sub), vec![(Code::SheetUnreadable, "资金执行".into())]);
     }
 
     #[test]
     fn moved_label_fires_and_stays_quiet() {
         let mut sub = fixture::clean(3);
         assert!(run(labels_in_place, &sub).is_empty());
-        let sheet = sub
-            .raw
-            .sheets
-            .iter_mut()
-            .find(|s| s.name == "资金执行")
-            .unwrap();
+        let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == "资金执行").unwrap();
         let a6 = crate::cellref::CellRef::parse("A6").unwrap();
         sheet.cells.insert(a6, Value::Text("到位资金".into()));
-        assert_eq!(
-            run(labels_in_place, &sub),
-            vec![(Code::LabelMismatch, "资金执行!A6".into())]
-        );
+        assert_eq!(run(labels_in_place, &sub), vec![(Code::LabelMismatch, "资金执行!A6".into())]);
     }
 
     #[test]
     fn label_spacing_and_bracket_width_are_tolerated() {
         let mut sub = fixture::clean(3);
-        let sheet = sub
-            .raw
-            .sheets
-            .iter_mut()
-            .find(|s| s.name == "任务完成")
-            .unwrap();
+        let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == "任务完成").unwrap();
         let a4 = crate::cellref::CellRef::parse("A4").unwrap();
-        sheet
-            .cells
-            .insert(a4, Value::Text(" 改造建筑面积 (万平方米)".into()));
+        sheet.cells.insert(a4, Value::Text(" 改造建筑面积 (万平方米)".into()));
         assert!(run(labels_in_place, &sub).is_empty());
     }
 }

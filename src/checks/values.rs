@@ -13,15 +13,7 @@ pub fn required_filled(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         .fields()
         .filter(|f| f.required && *sub.parsed(&f.id) == Parsed::Missing)
         .filter(|f| sub.raw.sheet(&f.sheet).is_some())
-        .map(|f| {
-            Finding::at(
-                Code::RequiredEmpty,
-                &ctx.loc(&f.id),
-                Some(f.kind.zh().to_string()),
-                None,
-                "",
-            )
-        })
+        .map(|f| Finding::at(Code::RequiredEmpty, &ctx.loc(&f.id), Some(f.kind.zh().to_string()), None, ""))
         .collect()
 }
 
@@ -38,13 +30,7 @@ pub fn types_valid(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
                 } else if !f.allow_text.is_empty() {
                     expected = format!("{expected}或「{}」", f.allow_text.join("」「"));
                 }
-                Some(Finding::at(
-                    Code::WrongType,
-                    &ctx.loc(&f.id),
-                    Some(expected),
-                    Some(found.clone()),
-                    "",
-                ))
+                Some(Finding::at(Code::WrongType, &ctx.loc(&f.id), Some(expected), Some(found.clone()), ""))
             }
             _ => None,
         })
@@ -72,22 +58,11 @@ pub fn formulas_cached(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 pub fn no_negative(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     ctx.form
         .fields()
-        .filter(|f| {
-            matches!(
-                f.kind,
-                Kind::Amount | Kind::Decimal | Kind::Count | Kind::Score
-            )
-        })
+        .filter(|f| matches!(f.kind, Kind::Amount | Kind::Decimal | Kind::Count | Kind::Score))
         .filter_map(|f| {
             let v = sub.num(&f.id)?;
             (v < Decimal::ZERO).then(|| {
-                Finding::at(
-                    Code::NegativeAmount,
-                    &ctx.loc(&f.id),
-                    Some("≥ 0".into()),
-                    Some(calc::fmt_num(v)),
-                    "",
-                )
+                Finding::at(Code::NegativeAmount, &ctx.loc(&f.id), Some("≥ 0".into()), Some(calc::fmt_num(v)), "")
             })
         })
         .collect()
@@ -109,13 +84,7 @@ pub fn rates_in_range(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
                 Some(m) => format!("0% 至 {}%", calc::fmt_num(m)),
                 None => "不小于 0%".to_string(),
             };
-            Some(Finding::at(
-                Code::RateOutOfRange,
-                &ctx.loc(&f.id),
-                Some(range),
-                Some(calc::fmt_pct(p)),
-                "",
-            ))
+            Some(Finding::at(Code::RateOutOfRange, &ctx.loc(&f.id), Some(range), Some(calc::fmt_pct(p)), ""))
         })
         .collect()
 }
@@ -160,10 +129,7 @@ mod tests {
     fn required_fires_and_stays_quiet() {
         assert!(run(required_filled, &clean(0)).is_empty());
         let sub = with(0, "exec.spent", Value::Empty);
-        assert_eq!(
-            run(required_filled, &sub),
-            vec![(Code::RequiredEmpty, "资金执行!B6".into())]
-        );
+        assert_eq!(run(required_filled, &sub), vec![(Code::RequiredEmpty, "资金执行!B6".into())]);
         // 备注 is optional.
         assert!(run(required_filled, &with(0, "info.remark", Value::Empty)).is_empty());
     }
@@ -172,15 +138,9 @@ mod tests {
     fn type_fires_and_stays_quiet() {
         assert!(run(types_valid, &clean(4)).is_empty());
         let sub = with(4, "actual.households", Value::Text("约三千".into()));
-        assert_eq!(
-            run(types_valid, &sub),
-            vec![(Code::WrongType, "任务完成!C5".into())]
-        );
+        assert_eq!(run(types_valid, &sub), vec![(Code::WrongType, "任务完成!C5".into())]);
         let sub = with(4, "ind.living.actual", Value::Text("基本".into()));
-        assert_eq!(
-            run(types_valid, &sub),
-            vec![(Code::WrongType, "自评评分!E12".into())]
-        );
+        assert_eq!(run(types_valid, &sub), vec![(Code::WrongType, "自评评分!E12".into())]);
     }
 
     #[test]
@@ -189,24 +149,11 @@ mod tests {
         let mut sub = clean(5);
         assert!(run(formulas_cached, &sub).is_empty());
         let f = form.field("exec.rate").unwrap();
-        let sheet = sub
-            .raw
-            .sheets
-            .iter_mut()
-            .find(|s| s.name == f.sheet)
-            .unwrap();
+        let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == f.sheet).unwrap();
         sheet.cells.remove(&f.cell);
         sheet.formulas.insert(f.cell, "B6/B4".into());
-        let sub = crate::model::Submission::build(
-            sub.path.clone(),
-            sub.name.clone(),
-            sub.raw.clone(),
-            &form,
-        );
-        assert_eq!(
-            run(formulas_cached, &sub),
-            vec![(Code::FormulaNoCache, "资金执行!B7".into())]
-        );
+        let sub = crate::model::Submission::build(sub.path.clone(), sub.name.clone(), sub.raw.clone(), &form);
+        assert_eq!(run(formulas_cached, &sub), vec![(Code::FormulaNoCache, "资金执行!B7".into())]);
         // Unknown is not empty: the required check leaves it to SE207.
         assert!(run(required_filled, &sub).is_empty());
     }
@@ -215,10 +162,7 @@ mod tests {
     fn negative_fires_and_stays_quiet() {
         assert!(run(no_negative, &clean(6)).is_empty());
         let sub = with(6, "exec.spent", Value::Number(-5.0));
-        assert_eq!(
-            run(no_negative, &sub),
-            vec![(Code::NegativeAmount, "资金执行!B6".into())]
-        );
+        assert_eq!(run(no_negative, &sub), vec![(Code::NegativeAmount, "资金执行!B6".into())]);
     }
 
     #[test]
@@ -226,15 +170,9 @@ mod tests {
         assert!(run(rates_in_range, &clean(7)).is_empty());
         // 145.64 is beyond 100% whether read as a fraction or a percent.
         let sub = with(7, "exec.rate", Value::Number(145.64));
-        assert_eq!(
-            run(rates_in_range, &sub),
-            vec![(Code::RateOutOfRange, "资金执行!B7".into())]
-        );
+        assert_eq!(run(rates_in_range, &sub), vec![(Code::RateOutOfRange, "资金执行!B7".into())]);
         let sub = with(7, "rate.area", Value::Number(-0.1));
-        assert_eq!(
-            run(rates_in_range, &sub),
-            vec![(Code::RateOutOfRange, "任务完成!D4".into())]
-        );
+        assert_eq!(run(rates_in_range, &sub), vec![(Code::RateOutOfRange, "任务完成!D4".into())]);
         // Completion above 100% is normal.
         assert!(run(rates_in_range, &with(7, "rate.area", Value::Number(1.6586))).is_empty());
     }
@@ -243,20 +181,14 @@ mod tests {
     fn unit_fires_and_stays_quiet() {
         assert!(run(unit_is_wan, &clean(8)).is_empty());
         let sub = with(8, "info.unit", Value::Text("元".into()));
-        assert_eq!(
-            run(unit_is_wan, &sub),
-            vec![(Code::WrongUnit, "基本信息!B7".into())]
-        );
+        assert_eq!(run(unit_is_wan, &sub), vec![(Code::WrongUnit, "基本信息!B7".into())]);
     }
 
     #[test]
     fn year_fires_and_stays_quiet() {
         assert!(run(year_matches, &clean(9)).is_empty());
         let sub = with(9, "info.year", Value::Number(2023.0));
-        assert_eq!(
-            run(year_matches, &sub),
-            vec![(Code::WrongYear, "基本信息!B5".into())]
-        );
+        assert_eq!(run(year_matches, &sub), vec![(Code::WrongYear, "基本信息!B5".into())]);
     }
 }
 
@@ -274,13 +206,7 @@ pub fn normalised(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
                 Kind::Percent => calc::fmt_pct(sub.pct(id)?),
                 _ => calc::fmt_num(sub.num(id)?),
             };
-            Some(Finding::at(
-                Code::ValueNormalised,
-                &ctx.loc(id),
-                Some(read),
-                Some(typed.clone()),
-                how,
-            ))
+            Some(Finding::at(Code::ValueNormalised, &ctx.loc(id), Some(read), Some(typed.clone()), how))
         })
         .collect()
 }
@@ -295,14 +221,8 @@ mod normalised_tests {
     fn normalised_fires_and_stays_quiet() {
         assert!(run(normalised, &clean(0)).is_empty());
         let sub = with(0, "exec.budget", Value::Text("3,378".into()));
-        assert_eq!(
-            run(normalised, &sub),
-            vec![(Code::ValueNormalised, "资金执行!B4".into())]
-        );
+        assert_eq!(run(normalised, &sub), vec![(Code::ValueNormalised, "资金执行!B4".into())]);
         let sub = with(0, "exec.rate", Value::Text("4.53%".into()));
-        assert_eq!(
-            run(normalised, &sub),
-            vec![(Code::ValueNormalised, "资金执行!B7".into())]
-        );
+        assert_eq!(run(normalised, &sub), vec![(Code::ValueNormalised, "资金执行!B7".into())]);
     }
 }

@@ -117,213 +117,275 @@ impl Code {
         use Severity::*;
         let (id, severity, title, template, fix) = match self {
             Code::FileUnreadable => (
-                "SE001", Error, "文件无法读取",
+                "SE001",
+                Error,
+                "文件无法读取",
                 "无法作为 Excel 工作簿读取：{detail}",
                 "请用 Excel 或 WPS 打开该文件，确认能正常打开后“另存为” .xlsx 格式（不要设置打开密码），再重新报送。",
             ),
             Code::NotCityForm => (
-                "SE002", Error, "不是自评表",
+                "SE002",
+                Error,
+                "不是自评表",
                 "该工作簿不是城镇老旧小区改造绩效自评表：{detail}",
                 "请使用省厅下发的自评表模板（可用 selfeval template 生成）填报，不要改动工作表名称。",
             ),
             Code::TemplateVersion => (
-                "SE003", Error, "模板版本不符",
+                "SE003",
+                Error,
+                "模板版本不符",
                 "模板版本应为 {expected}，实为 {found}",
                 "请改用本年度省厅下发的最新模板重新填报；不要手工修改“模板版本”单元格。",
             ),
             Code::SheetUnreadable => (
-                "SE004", Error, "工作表无法读取",
+                "SE004",
+                Error,
+                "工作表无法读取",
                 "工作表内容已损坏，无法读取：{detail}",
                 "请在 Excel 或 WPS 中打开该工作表检查内容，另存为新的 .xlsx 文件后重新报送。",
             ),
             Code::ForeignFile => (
-                "SE005", Info, "已跳过非工作簿文件",
+                "SE005",
+                Info,
+                "已跳过非工作簿文件",
                 "已跳过：{detail}",
                 "无需处理；如该文件本应是自评表，请另存为 .xlsx 格式。",
             ),
             Code::AnnotationSkipped => (
-                "SE006", Info, "未生成标注副本",
+                "SE006",
+                Info,
+                "未生成标注副本",
                 "未生成标注副本：{detail}",
                 "无需处理；请按校验报告中列出的工作表和单元格修改原文件。",
             ),
             Code::MissingSheet => (
-                "SE101", Error, "缺少工作表",
+                "SE101",
+                Error,
+                "缺少工作表",
                 "缺少工作表「{expected}」",
                 "请使用省厅下发的模板，不要删除或重命名工作表。",
             ),
             Code::LabelMismatch => (
-                "SE102", Error, "表头或栏目被改动",
+                "SE102",
+                Error,
+                "表头或栏目被改动",
                 "此处应为栏目「{expected}」，实为「{found}」",
                 "请不要插入、删除行列或改动栏目名称；把栏目恢复到模板原位置后，再填写右侧数据。",
             ),
-            Code::RequiredEmpty => (
-                "SE201", Error, "必填项为空",
-                "「{label}」为必填项，但未填写",
-                "请在该单元格填写{expected}。",
-            ),
+            Code::RequiredEmpty => {
+                ("SE201", Error, "必填项为空", "「{label}」为必填项，但未填写", "请在该单元格填写{expected}。")
+            }
             Code::WrongType => (
-                "SE202", Error, "数据类型不对",
+                "SE202",
+                Error,
+                "数据类型不对",
                 "「{label}」应填写{expected}，实为「{found}」",
                 "请只填写数字（不带单位、空格或文字说明）；文字说明请写在备注或偏差原因栏。",
             ),
-            Code::NegativeAmount => (
-                "SE203", Error, "数值为负",
-                "「{label}」不能为负数，实为 {found}",
-                "请核对后填写不小于 0 的数值。",
-            ),
+            Code::NegativeAmount => {
+                ("SE203", Error, "数值为负", "「{label}」不能为负数，实为 {found}", "请核对后填写不小于 0 的数值。")
+            }
             Code::RateOutOfRange => (
-                "SE204", Error, "比率超出范围",
+                "SE204",
+                Error,
+                "比率超出范围",
                 "「{label}」应在 {expected} 之间，实为 {found}",
                 "比率请按百分比格式填写，例如 45.64%（不是 4564%）；请核对分子分母后重新计算。",
             ),
             Code::WrongUnit => (
-                "SE205", Error, "金额单位不对",
+                "SE205",
+                Error,
+                "金额单位不对",
                 "金额单位应为「{expected}」，实为「{found}」",
                 "请把金额统一换算为万元填写，并把“金额单位”填为 万元。",
             ),
-            Code::WrongYear => (
-                "SE206", Error, "年度不符",
-                "年度应为 {expected}，实为 {found}",
-                "请填写本次自评的年度。",
-            ),
+            Code::WrongYear => {
+                ("SE206", Error, "年度不符", "年度应为 {expected}，实为 {found}", "请填写本次自评的年度。")
+            }
             Code::FormulaNoCache => (
-                "SE207", Error, "公式没有计算结果",
+                "SE207",
+                Error,
+                "公式没有计算结果",
                 "「{label}」是公式（{detail}），但文件里没有保存计算结果，无法得知其数值",
                 "该文件可能由不会计算公式的软件生成。请用 Excel 或 WPS 打开，按 F9 重新计算后保存，再重新报送。",
             ),
             Code::LooksLikeYuan => (
-                "SE208", Error, "金额疑似按元填写",
+                "SE208",
+                Error,
+                "金额疑似按元填写",
                 "「{label}」为 {found}，远大于本市预算指标，疑似按“元”填写（{detail}）",
                 "本表金额单位为万元：请把以元计的金额除以 10000 后填写。",
             ),
             Code::ValueNormalised => (
-                "SE209", Info, "已按规范读取",
+                "SE209",
+                Info,
+                "已按规范读取",
                 "「{label}」填写为「{found}」，已按 {expected} 读取（{detail}）",
                 "如读取结果正确无需处理；建议按模板格式直接填写数字。",
             ),
             Code::FundScoreMismatch => (
-                "SE306", Error, "资金执行得分有误",
+                "SE306",
+                Error,
+                "资金执行得分有误",
                 "资金执行得分应为 分值 × 执行率 = {expected}，自评为 {found}（{detail}）",
                 "请按 分值 × 执行率（最高为分值）重新计算得分。",
             ),
             Code::IndicatorScoreMismatch => (
-                "SE307", Error, "指标得分有误",
+                "SE307",
+                Error,
+                "指标得分有误",
                 "「{label}」得分应为 {expected}，自评为 {found}（{detail}）",
                 "完成值达到目标值得满分；未达到的按 实际完成值 ÷ 年度指标值 × 分值 计分（保留 2 位小数）。",
             ),
             Code::GradeMismatch => (
-                "SE308", Error, "自评等级有误",
+                "SE308",
+                Error,
+                "自评等级有误",
                 "按重新计算的总分 {detail}，等级应为「{expected}」，自评为「{found}」",
                 "等级标准：90 分及以上为优，80（含）至 90 分为良，60（含）至 80 分为中，60 分以下为差。",
             ),
             Code::ReasonMissing => (
-                "SE309", Error, "未填写偏差原因",
+                "SE309",
+                Error,
+                "未填写偏差原因",
                 "「{label}」实际完成值未达到年度指标值（{detail}），但未填写偏差原因分析及改进措施",
                 "请在该行“偏差原因分析及改进措施”栏说明未完成的原因和改进措施。",
             ),
             Code::WeightNotStandard => (
-                "SE310", Error, "分值与标准不符",
+                "SE310",
+                Error,
+                "分值与标准不符",
                 "「{label}」的分值应为 {expected}，实为 {found}",
                 "请使用模板规定的分值，不要自行调整权重。",
             ),
             Code::BenefitExceedsCommunities => (
-                "SE311", Error, "效益指标小区数超过改造小区数",
+                "SE311",
+                Error,
+                "效益指标小区数超过改造小区数",
                 "「{label}」为 {found} 个，超过本市实际改造小区数 {expected} 个",
                 "效益指标中的各项小区个数不能超过“任务完成”表中的实际改造小区数，请核对。",
             ),
             Code::SheetsDisagree => (
-                "SE312", Error, "工作表之间数字不一致",
+                "SE312",
+                Error,
+                "工作表之间数字不一致",
                 "「{label}」为 {found}，与{detail}的 {expected} 不一致",
                 "同一数字在各工作表中应一致，请核对后统一。",
             ),
             Code::SatisfactionBelowTarget => (
-                "SE313", Warning, "满意度未达到目标",
+                "SE313",
+                Warning,
+                "满意度未达到目标",
                 "服务对象满意度 {found}，低于年度目标 {expected}",
                 "请核实满意度调查结果；确属未达标的，在自评评分表中说明原因和改进措施。",
             ),
             Code::SpendOrder => (
-                "SE301", Error, "支出、到位、预算大小关系不对",
+                "SE301",
+                Error,
+                "支出、到位、预算大小关系不对",
                 "应满足 实际支出 ≤ 到位资金 ≤ 预算指标，{detail}",
                 "请核对三项金额：实际支出不能超过到位资金，到位资金不能超过省级下达的预算指标。",
             ),
             Code::SpendRateMismatch => (
-                "SE302", Error, "支出率计算有误",
+                "SE302",
+                Error,
+                "支出率计算有误",
                 "支出率应为 实际支出 ÷ 预算指标 = {expected}，实为 {found}",
                 "请按 实际支出 ÷ 预算指标 重新计算支出率（四舍五入保留 2 位小数的百分比）。",
             ),
             Code::CompletionRateMismatch => (
-                "SE303", Error, "完成率计算有误",
+                "SE303",
+                Error,
+                "完成率计算有误",
                 "「{label}」应为 实际完成 ÷ 改造计划 = {expected}，实为 {found}",
                 "请按 实际完成 ÷ 改造计划 重新计算完成率（百分比，保留 2 位小数）。",
             ),
             Code::ExecRateMismatch => (
-                "SE304", Error, "预算执行率计算有误",
+                "SE304",
+                Error,
+                "预算执行率计算有误",
                 "执行率应为 全年执行数 ÷ 全年预算数 = {expected}，实为 {found}",
                 "请按 全年执行数 ÷ 全年预算数 重新计算执行率（百分比，保留 2 位小数）。",
             ),
             Code::ScoreTotalMismatch => (
-                "SE305", Error, "总分与各项得分之和不符",
+                "SE305",
+                Error,
+                "总分与各项得分之和不符",
                 "总分应为各项得分之和 {expected}，实为 {found}",
                 "请把资金执行得分与各项指标得分相加后填写总分。",
             ),
             Code::BudgetMismatch => (
-                "SE401", Error, "预算指标与省级下达数不符",
+                "SE401",
+                Error,
+                "预算指标与省级下达数不符",
                 "「{label}」应为省级下达数 {expected} 万元，实为 {found}",
                 "请按省财政厅下达文件（粤财建〔2023〕77号）填写本市预算指标，单位万元。",
             ),
             Code::PlanMismatch => (
-                "SE402", Error, "改造计划与省级下达任务不符",
+                "SE402",
+                Error,
+                "改造计划与省级下达任务不符",
                 "「{label}」应为省级下达计划 {expected}，实为 {found}",
                 "请按省下达的改造任务清单填写计划数，实际完成数填在“实际完成”栏。",
             ),
             Code::UnknownCity => (
-                "SE403", Error, "地市名称无法识别",
+                "SE403",
+                Error,
+                "地市名称无法识别",
                 "地市「{found}」不在本年度补助名单中（{detail}）",
                 "请在“基本信息”表的“地市”栏填写规范的地市全称，例如 汕头市。",
             ),
             Code::DuplicateCity => (
-                "SE404", Error, "同一地市重复报送",
+                "SE404",
+                Error,
+                "同一地市重复报送",
                 "{found} 报送了不止一份自评表：{detail}",
                 "请确认哪一份是最终版本，只保留一份后再汇总。",
             ),
             Code::MissingCity => (
-                "SE405", Error, "缺少地市自评表",
+                "SE405",
+                Error,
+                "缺少地市自评表",
                 "未收到 {expected} 的自评表",
                 "请向该市催报自评表，收齐后重新运行汇总。",
             ),
             Code::AreaPerHousehold => (
-                "SE501", Warning, "户均建筑面积异常",
+                "SE501",
+                Warning,
+                "户均建筑面积异常",
                 "平均每户建筑面积 {found} 平方米，超出常见范围 {expected} 平方米（{detail}）",
                 "请核对实际完成的建筑面积（万平方米）和户数；如数字属实，无需修改。",
             ),
             Code::HouseholdsPerBuilding => (
-                "SE502", Warning, "栋均户数异常",
+                "SE502",
+                Warning,
+                "栋均户数异常",
                 "平均每栋 {found} 户，超出常见范围 {expected} 户（{detail}）",
                 "请核对实际完成的户数和楼栋数（是否把附属建筑计入楼栋）；如数字属实，无需修改。",
             ),
             Code::HouseholdsPerCommunity => (
-                "SE503", Warning, "小区平均户数异常",
+                "SE503",
+                Warning,
+                "小区平均户数异常",
                 "平均每个小区 {found} 户，超出常见范围 {expected} 户（{detail}）",
                 "请核对实际完成的户数和小区数；如数字属实，无需修改。",
             ),
             Code::CompletionRatesDisagree => (
-                "SE504", Warning, "四项完成率差异过大",
+                "SE504",
+                Warning,
+                "四项完成率差异过大",
                 "四项完成率相差悬殊：{detail}，最大值是最小值的 {found} 倍（通常不超过 {expected} 倍）",
                 "请核对面积、户数、楼栋数、小区数的统计口径是否一致；如数字属实，无需修改。",
             ),
             Code::CopiedPlan => (
-                "SE505", Warning, "实际完成与计划完全相同",
+                "SE505",
+                Warning,
+                "实际完成与计划完全相同",
                 "四项实际完成数（{detail}）与省下达计划完全相同，请确认不是照抄计划",
                 "请按实际完成（在建+完工）情况填写；如确实恰好与计划相同，无需修改。",
             ),
         };
-        CodeInfo {
-            id,
-            severity,
-            title,
-            template,
-            fix,
-        }
+        CodeInfo { id, severity, title, template, fix }
     }
 
     pub fn id(self) -> &'static str {
@@ -346,21 +408,9 @@ pub fn catalog(markdown: bool) -> String {
         let i = c.info();
         let fix = i.fix.replace("{expected}", "相应内容");
         if markdown {
-            s.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
-                i.id,
-                i.severity.zh(),
-                i.title,
-                fix
-            ));
+            s.push_str(&format!("| {} | {} | {} | {} |\n", i.id, i.severity.zh(), i.title, fix));
         } else {
-            s.push_str(&format!(
-                "{}  {}  {}\n      {}\n",
-                i.id,
-                i.severity.zh(),
-                i.title,
-                fix
-            ));
+            s.push_str(&format!("{}  {}  {}\n      {}\n", i.id, i.severity.zh(), i.title, fix));
         }
     }
     s

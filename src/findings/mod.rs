@@ -36,19 +36,11 @@ pub struct Loc {
 
 impl Loc {
     pub fn cell(sheet: &str, cell: impl ToString, label: &str) -> Self {
-        Loc {
-            sheet: Some(sheet.to_string()),
-            cell: Some(cell.to_string()),
-            label: label.to_string(),
-        }
+        Loc { sheet: Some(sheet.to_string()), cell: Some(cell.to_string()), label: label.to_string() }
     }
 
     pub fn sheet(sheet: &str) -> Self {
-        Loc {
-            sheet: Some(sheet.to_string()),
-            cell: None,
-            label: String::new(),
-        }
+        Loc { sheet: Some(sheet.to_string()), cell: None, label: String::new() }
     }
 
     pub fn file() -> Self {
@@ -81,13 +73,7 @@ fn ser_code<S: serde::Serializer>(c: &Code, s: S) -> Result<S::Ok, S::Error> {
 impl Finding {
     /// The one way to build a finding: code, place, expected and found.
     /// `detail` fills the `{detail}` slot of templates that have one.
-    pub fn at(
-        code: Code,
-        loc: &Loc,
-        expected: Option<String>,
-        found: Option<String>,
-        detail: &str,
-    ) -> Self {
+    pub fn at(code: Code, loc: &Loc, expected: Option<String>, found: Option<String>, detail: &str) -> Self {
         let info = code.info();
         let fill = |t: &str| {
             t.replace("{label}", &loc.label)
@@ -123,19 +109,9 @@ impl Finding {
 /// Findings sorted for display: errors first, then by file, sheet, and
 /// cell in reading order (B7 before B10).
 pub fn sort(findings: &mut [Finding]) {
-    let cell = |f: &Finding| {
-        f.cell
-            .as_deref()
-            .and_then(|c| crate::cellref::CellRef::parse(c).ok())
-    };
+    let cell = |f: &Finding| f.cell.as_deref().and_then(|c| crate::cellref::CellRef::parse(c).ok());
     findings.sort_by(|a, b| {
-        (a.severity, &a.file, &a.sheet, cell(a), a.code).cmp(&(
-            b.severity,
-            &b.file,
-            &b.sheet,
-            cell(b),
-            b.code,
-        ))
+        (a.severity, &a.file, &a.sheet, cell(a), a.code).cmp(&(b.severity, &b.file, &b.sheet, cell(b), b.code))
     });
 }
 
@@ -158,10 +134,7 @@ mod tests {
             Some("46.00%".into()),
             "",
         );
-        assert_eq!(
-            f.message,
-            "支出率应为 实际支出 ÷ 预算指标 = 45.64%，实为 46.00%"
-        );
+        assert_eq!(f.message, "支出率应为 实际支出 ÷ 预算指标 = 45.64%，实为 46.00%");
         assert_eq!(f.place(), "资金执行!B7");
         assert_eq!(f.severity, Severity::Error);
         assert!(!f.message.contains('{'));

@@ -10,9 +10,7 @@
 
 use crate::findings::{self, Finding, Severity};
 use crate::read::{self, RawWorkbook};
-use rust_xlsxwriter::{
-    Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
-};
+use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use std::collections::BTreeMap;
 
 /// Fill colours of annotated cells: red and yellow, plainly unlike the
@@ -37,28 +35,15 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     let (e, w, i) = findings::counts(&sorted);
     let mut wb = Workbook::new();
     wb.set_properties(
-        &DocProperties::new()
-            .set_title(format!("{} 绩效自评表校验报告", head.city))
-            .set_author("selfeval"),
+        &DocProperties::new().set_title(format!("{} 绩效自评表校验报告", head.city)).set_author("selfeval"),
     );
     let base = || Format::new().set_font_name("宋体").set_font_size(11);
     let title = base().set_bold().set_font_size(16);
-    let label = base()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xD9E1F2));
+    let label = base().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xD9E1F2));
     let value = base().set_border(FormatBorder::Thin).set_text_wrap();
-    let pass = base()
-        .set_bold()
-        .set_font_size(14)
-        .set_border(FormatBorder::Thin);
-    let ok_f = pass
-        .clone()
-        .set_font_color(Color::RGB(0x006100))
-        .set_background_color(Color::RGB(0xC6EFCE));
-    let bad_f = pass
-        .set_font_color(Color::RGB(0x9C0006))
-        .set_background_color(Color::RGB(0xFFC7CE));
+    let pass = base().set_bold().set_font_size(14).set_border(FormatBorder::Thin);
+    let ok_f = pass.clone().set_font_color(Color::RGB(0x006100)).set_background_color(Color::RGB(0xC6EFCE));
+    let bad_f = pass.set_font_color(Color::RGB(0x9C0006)).set_background_color(Color::RGB(0xFFC7CE));
 
     let ws = wb.add_worksheet();
     ws.set_name("校验结论")?;
@@ -112,10 +97,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         .set_border(FormatBorder::Thin)
         .set_background_color(Color::RGB(0xD9E1F2))
         .set_align(FormatAlign::Center);
-    let cell = base()
-        .set_border(FormatBorder::Thin)
-        .set_text_wrap()
-        .set_align(FormatAlign::Top);
+    let cell = base().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
     let sev_f = |s: Severity| match s {
         Severity::Error => cell.clone().set_background_color(Color::RGB(0xFFC7CE)),
         Severity::Warning => cell.clone().set_background_color(Color::RGB(0xFFEB9C)),
@@ -158,20 +140,11 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
             f.found.clone().unwrap_or_default(),
             f.fix.clone(),
         ];
-        let lines = texts
-            .iter()
-            .zip(cols.iter())
-            .map(|(t, (_, w))| est_lines(t, *w))
-            .max()
-            .unwrap_or(1);
+        let lines = texts.iter().zip(cols.iter()).map(|(t, (_, w))| est_lines(t, *w)).max().unwrap_or(1);
         ws.set_row_height(r, 15.0 * lines as f64)?;
         for (c, t) in texts.iter().enumerate() {
             // Always as text: a city's "=…" stays words, never a formula.
-            let fmt = if c == 1 {
-                sev_f(f.severity)
-            } else {
-                cell.clone()
-            };
+            let fmt = if c == 1 { sev_f(f.severity) } else { cell.clone() };
             ws.write_string_with_format(r, c as u16, t, &fmt)?;
         }
     }
@@ -205,9 +178,8 @@ pub fn annotated_copy(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, 
 }
 
 fn annotate(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
-    let mut book =
-        umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(original), true)
-            .map_err(|_| "该文件无法用于生成标注副本".to_string())?;
+    let mut book = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(original), true)
+        .map_err(|_| "该文件无法用于生成标注副本".to_string())?;
     // One note per cell, errors first, all messages of the cell in it.
     let mut by_cell: BTreeMap<(String, String), Vec<&Finding>> = BTreeMap::new();
     for f in findings {
@@ -230,15 +202,7 @@ fn annotate(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
         }
         let text: Vec<String> = fs
             .iter()
-            .map(|f| {
-                format!(
-                    "【{}{}】{}\n修改：{}",
-                    f.severity.zh(),
-                    f.code.id(),
-                    f.message,
-                    f.fix
-                )
-            })
+            .map(|f| format!("【{}{}】{}\n修改：{}", f.severity.zh(), f.code.id(), f.message, f.fix))
             .collect();
         let mut note = umya_spreadsheet::Comment::default();
         note.new_comment(cell.as_str());
@@ -249,8 +213,7 @@ fn annotate(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
         ws.add_comments(note);
     }
     let mut out = Vec::new();
-    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
-        .map_err(|_| "写出标注副本时出错".to_string())?;
+    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|_| "写出标注副本时出错".to_string())?;
     Ok(out)
 }
 
@@ -268,17 +231,9 @@ pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), String> {
                 .iter()
                 .find(|(k, v)| sb.cells.get(k) != Some(v))
                 .map(|(k, _)| k.to_string())
-                .or_else(|| {
-                    sb.cells
-                        .keys()
-                        .find(|k| !sa.cells.contains_key(k))
-                        .map(|k| k.to_string())
-                })
+                .or_else(|| sb.cells.keys().find(|k| !sa.cells.contains_key(k)).map(|k| k.to_string()))
                 .unwrap_or_default();
-            return Err(format!(
-                "副本中工作表「{}」的 {diff} 与原文件不一致",
-                sa.name
-            ));
+            return Err(format!("副本中工作表「{}」的 {diff} 与原文件不一致", sa.name));
         }
         if sa.formulas != sb.formulas {
             return Err(format!("副本中工作表「{}」的公式与原文件不一致", sa.name));

@@ -6,8 +6,8 @@ use crate::calc;
 use crate::spec::{FieldSpec, FormSpec, Kind};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
-    Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -35,10 +35,7 @@ pub fn kind_format(kind: Kind) -> &'static str {
 /// input always gives the same workbook.
 fn fixed_properties(title: &str) -> DocProperties {
     let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
-    DocProperties::new()
-        .set_title(title)
-        .set_author("selfeval")
-        .set_creation_datetime(&t)
+    DocProperties::new().set_title(title).set_author("selfeval").set_creation_datetime(&t)
 }
 
 /// Writes the form; `values` fills input cells by field id (an empty map
@@ -46,25 +43,10 @@ fn fixed_properties(title: &str) -> DocProperties {
 pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&fixed_properties(&form.title));
-    let border = |f: Format| {
-        f.set_border(FormatBorder::Thin)
-            .set_font_name("宋体")
-            .set_font_size(11)
-    };
-    let title_f = Format::new()
-        .set_bold()
-        .set_font_size(14)
-        .set_font_name("宋体")
-        .set_align(FormatAlign::Center);
-    let note_f = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(10)
-        .set_font_color(Color::RGB(0x595959));
-    let label_f = border(
-        Format::new()
-            .set_text_wrap()
-            .set_align(FormatAlign::VerticalCenter),
-    );
+    let border = |f: Format| f.set_border(FormatBorder::Thin).set_font_name("宋体").set_font_size(11);
+    let title_f = Format::new().set_bold().set_font_size(14).set_font_name("宋体").set_align(FormatAlign::Center);
+    let note_f = Format::new().set_font_name("宋体").set_font_size(10).set_font_color(Color::RGB(0x595959));
+    let label_f = border(Format::new().set_text_wrap().set_align(FormatAlign::VerticalCenter));
     let head_f = border(
         Format::new()
             .set_bold()
@@ -72,13 +54,7 @@ pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec
             .set_align(FormatAlign::Center)
             .set_text_wrap(),
     );
-    let input_base = || {
-        border(
-            Format::new()
-                .set_unlocked()
-                .set_background_color(Color::RGB(0xFFF2CC)),
-        )
-    };
+    let input_base = || border(Format::new().set_unlocked().set_background_color(Color::RGB(0xFFF2CC)));
 
     for sheet in &form.sheets {
         let ws: &mut Worksheet = wb.add_worksheet();
@@ -87,21 +63,10 @@ pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec
             ws.set_column_width(i as u16, *w)?;
         }
         for tc in [&sheet.title, &sheet.note].into_iter().flatten() {
-            let f = if sheet.title.as_ref().is_some_and(|t| t.cell == tc.cell) {
-                &title_f
-            } else {
-                &note_f
-            };
+            let f = if sheet.title.as_ref().is_some_and(|t| t.cell == tc.cell) { &title_f } else { &note_f };
             match tc.merge {
                 Some(m) => {
-                    ws.merge_range(
-                        m.first.row,
-                        m.first.col as u16,
-                        m.last.row,
-                        m.last.col as u16,
-                        &tc.text,
-                        f,
-                    )?;
+                    ws.merge_range(m.first.row, m.first.col as u16, m.last.row, m.last.col as u16, &tc.text, f)?;
                 }
                 None => {
                     ws.write_string_with_format(tc.cell.row, tc.cell.col as u16, &tc.text, f)?;
@@ -112,22 +77,13 @@ pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec
         // label is a column header.
         let field_rows: HashSet<u32> = sheet.fields.iter().map(|f| f.cell.row).collect();
         for l in &sheet.labels {
-            let f = if field_rows.contains(&l.cell.row) {
-                &label_f
-            } else {
-                &head_f
-            };
+            let f = if field_rows.contains(&l.cell.row) { &label_f } else { &head_f };
             ws.write_string_with_format(l.cell.row, l.cell.col as u16, &l.text, f)?;
         }
         let mut written_labels = HashSet::new();
         for f in &sheet.fields {
             if written_labels.insert(f.label.cell) {
-                ws.write_string_with_format(
-                    f.label.cell.row,
-                    f.label.cell.col as u16,
-                    &f.label.text,
-                    &label_f,
-                )?;
+                ws.write_string_with_format(f.label.cell.row, f.label.cell.col as u16, &f.label.text, &label_f)?;
             }
             let fmt = input_base().set_num_format(kind_format(f.kind));
             write_input(ws, f, values.get(&f.id), &fmt)?;
@@ -143,12 +99,7 @@ pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec
     wb.save_to_buffer()
 }
 
-fn write_input(
-    ws: &mut Worksheet,
-    f: &FieldSpec,
-    v: Option<&Input>,
-    fmt: &Format,
-) -> Result<(), XlsxError> {
+fn write_input(ws: &mut Worksheet, f: &FieldSpec, v: Option<&Input>, fmt: &Format) -> Result<(), XlsxError> {
     let (r, c) = (f.cell.row, f.cell.col as u16);
     match v {
         None => {
@@ -188,10 +139,7 @@ fn add_validation(ws: &mut Worksheet, f: &FieldSpec) -> Result<(), XlsxError> {
         let dv = DataValidation::new()
             .allow_list_strings(&f.allow_text)?
             .show_error_message(false)
-            .set_input_message(format!(
-                "填写百分比（如 100.00%），或从下拉列表选“{}”",
-                f.allow_text.join("、")
-            ))?;
+            .set_input_message(format!("填写百分比（如 100.00%），或从下拉列表选“{}”", f.allow_text.join("、")))?;
         ws.add_data_validation(r, c, r, c, &dv)?;
     }
     Ok(())

@@ -81,8 +81,7 @@ pub fn totals(s: &ProvinceSummary) -> JsonTotals {
         plan: m4(&t.plan, measure),
         actual: m4(&t.actual, measure),
         completion: [0, 1, 2, 3].map(|i| p2(t.completion.get(i).copied().flatten())),
-        benefits: [0, 1, 2, 3, 4, 5]
-            .map(|i| t.benefits.get(i).map(|x| count(*x)).unwrap_or_default()),
+        benefits: [0, 1, 2, 3, 4, 5].map(|i| t.benefits.get(i).map(|x| count(*x)).unwrap_or_default()),
         acceptance: p2(t.acceptance),
         satisfaction: p2(t.satisfaction),
         cities_counted: t.cities_counted,

@@ -16,10 +16,7 @@ use std::path::{Path, PathBuf};
 /// Writes `bytes` to `path` atomically (temp file + rename).
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let tmp: PathBuf = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -30,10 +27,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Error::Write {
-            path: path.to_path_buf(),
-            detail: crate::error::io_zh(&e.to_string()),
-        }
+        Error::Write { path: path.to_path_buf(), detail: crate::error::io_zh(&e.to_string()) }
     })
 }
 
@@ -54,23 +48,14 @@ pub fn fresh_dir(dir: &Path) -> Result<()> {
 /// `<输入名>_校验结果_YYYYMMDD-HHMMSS`, with `-2`, `-3`… if taken.
 pub fn default_out_dir(input: &Path, now: chrono::NaiveDateTime) -> PathBuf {
     let abs = std::path::absolute(input).unwrap_or_else(|_| input.to_path_buf());
-    let base = abs
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_else(|| "selfeval".into());
-    let parent = abs
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
+    let base = abs.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "selfeval".into());
+    let parent = abs.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let stamp = now.format("%Y%m%d-%H%M%S");
     let first = parent.join(format!("{base}_校验结果_{stamp}"));
     if !first.exists() {
         return first;
     }
-    (2..)
-        .map(|i| parent.join(format!("{base}_校验结果_{stamp}-{i}")))
-        .find(|p| !p.exists())
-        .unwrap_or(first)
+    (2..).map(|i| parent.join(format!("{base}_校验结果_{stamp}-{i}"))).find(|p| !p.exists()).unwrap_or(first)
 }
 
 #[cfg(test)]
@@ -92,10 +77,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         fresh_dir(&d.path().join("new")).unwrap();
         std::fs::write(d.path().join("new/x"), b"x").unwrap();
-        assert!(matches!(
-            fresh_dir(&d.path().join("new")),
-            Err(Error::OutputExists(_))
-        ));
+        assert!(matches!(fresh_dir(&d.path().join("new")), Err(Error::OutputExists(_))));
     }
 
     #[test]
@@ -103,10 +85,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let input = d.path().join("城市材料");
         std::fs::create_dir(&input).unwrap();
-        let now = chrono::NaiveDate::from_ymd_opt(2025, 3, 1)
-            .unwrap()
-            .and_hms_opt(9, 5, 7)
-            .unwrap();
+        let now = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap().and_hms_opt(9, 5, 7).unwrap();
         let a = default_out_dir(&input, now);
         assert!(a.ends_with("城市材料_校验结果_20250301-090507"));
         std::fs::create_dir(&a).unwrap();

@@ -5,21 +5,14 @@
 use crate::calc;
 use crate::model::{Params, TargetValue};
 use crate::params as p;
-use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
-};
+use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 /// `sample_coefficients`: mark the coefficient columns 示例 (the report
 /// does not publish them).
 pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title("省级参数表")
-            .set_author("selfeval")
-            .set_creation_datetime(&t),
-    );
+    wb.set_properties(&DocProperties::new().set_title("省级参数表").set_author("selfeval").set_creation_datetime(&t));
     let cell = |f: Format| f.set_border(FormatBorder::Thin).set_font_name("宋体");
     let head = cell(
         Format::new()
@@ -29,32 +22,15 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
             .set_text_wrap(),
     );
     let text = cell(Format::new());
-    let num = |fmt: &str| {
-        cell(
-            Format::new()
-                .set_num_format(fmt)
-                .set_background_color(Color::RGB(0xFFF2CC)),
-        )
-    };
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(14)
-        .set_font_name("宋体");
-    let note = Format::new()
-        .set_font_name("宋体")
-        .set_text_wrap()
-        .set_font_color(Color::RGB(0x595959));
+    let num = |fmt: &str| cell(Format::new().set_num_format(fmt).set_background_color(Color::RGB(0xFFF2CC)));
+    let title = Format::new().set_bold().set_font_size(14).set_font_name("宋体");
+    let note = Format::new().set_font_name("宋体").set_text_wrap().set_font_color(Color::RGB(0x595959));
 
     // 说明
     let ws = wb.add_worksheet();
     ws.set_name("说明")?;
     ws.set_column_width(0, 100)?;
-    ws.write_string_with_format(
-        0,
-        0,
-        format!("{}年{} 省级参数表", params.year, params.fund),
-        &title,
-    )?;
+    ws.write_string_with_format(0, 0, format!("{}年{} 省级参数表", params.year, params.fund), &title)?;
     let lines = [
         "本表由省级业务主管部门维护，是 selfeval 校验各地市自评表、汇总和测算资金分配的依据。",
         "「基本参数」：资金总额、省本级预算与支出。「地市下达」：各地市预算指标、改造计划（粤财建〔2023〕77号）和三项分配系数。",
@@ -86,38 +62,17 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
     let rows: [(&str, Option<rust_decimal::Decimal>, &str); 5] = [
         (p::BASIC_YEAR, Some(params.year.into()), "自评年度"),
         (p::BASIC_TOTAL, Some(params.total), "省财政下达专项资金总额"),
-        (
-            p::BASIC_OWN_BUDGET,
-            Some(params.province_own.budget),
-            "表2-2 省本级",
-        ),
-        (
-            p::BASIC_OWN_ARRIVED,
-            Some(params.province_own.arrived),
-            "表2-2 省本级",
-        ),
-        (
-            p::BASIC_OWN_SPENT,
-            Some(params.province_own.spent),
-            "截至评价基准日",
-        ),
+        (p::BASIC_OWN_BUDGET, Some(params.province_own.budget), "表2-2 省本级"),
+        (p::BASIC_OWN_ARRIVED, Some(params.province_own.arrived), "表2-2 省本级"),
+        (p::BASIC_OWN_SPENT, Some(params.province_own.spent), "截至评价基准日"),
     ];
     ws.write_string_with_format(1, 0, p::BASIC_FUND, &text)?;
-    ws.write_string_with_format(
-        1,
-        1,
-        &params.fund,
-        &cell(Format::new().set_background_color(Color::RGB(0xFFF2CC))),
-    )?;
+    ws.write_string_with_format(1, 1, &params.fund, &cell(Format::new().set_background_color(Color::RGB(0xFFF2CC))))?;
     ws.write_string_with_format(1, 2, "与各地市自评表一致", &text)?;
     for (i, (label, v, n)) in rows.iter().enumerate() {
         let r = 2 + i as u32;
         ws.write_string_with_format(r, 0, *label, &text)?;
-        let fmt = if *label == p::BASIC_YEAR {
-            num("0")
-        } else {
-            num("0.00")
-        };
+        let fmt = if *label == p::BASIC_YEAR { num("0") } else { num("0.00") };
         ws.write_number_with_format(r, 1, calc::to_f64(v.unwrap_or_default()), &fmt)?;
         ws.write_string_with_format(r, 2, *n, &text)?;
     }
@@ -148,26 +103,13 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
         ws.write_string_with_format(r, 1, &city.name, &text)?;
         ws.write_number_with_format(r, 2, calc::to_f64(city.budget), &num("0.00"))?;
         for (j, (key, _)) in p::H_PLAN.iter().enumerate() {
-            let fmt = if *key == "area" {
-                num("0.00")
-            } else {
-                num("0")
-            };
-            ws.write_number_with_format(
-                r,
-                3 + j as u16,
-                calc::to_f64(city.plan.get(key).unwrap_or_default()),
-                &fmt,
-            )?;
+            let fmt = if *key == "area" { num("0.00") } else { num("0") };
+            ws.write_number_with_format(r, 3 + j as u16, calc::to_f64(city.plan.get(key).unwrap_or_default()), &fmt)?;
         }
         ws.write_number_with_format(r, 7, calc::to_f64(city.coef.fiscal), &num("0"))?;
         ws.write_number_with_format(r, 8, calc::to_f64(city.coef.performance), &num("0.00"))?;
         ws.write_number_with_format(r, 9, calc::to_f64(city.coef.project), &num("0.00"))?;
-        let remark = if sample_coefficients {
-            "三项系数为示例数据"
-        } else {
-            ""
-        };
+        let remark = if sample_coefficients { "三项系数为示例数据" } else { "" };
         ws.write_string_with_format(r, 10, remark, &text)?;
     }
     ws.set_freeze_panes(1, 2)?;
@@ -192,11 +134,7 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
     // 绩效目标
     let ws = wb.add_worksheet();
     ws.set_name(p::SHEET_TARGETS)?;
-    for (c, (h, w)) in p::T_HEADERS
-        .iter()
-        .zip([12.0, 18.0, 32.0, 8.0, 12.0, 16.0])
-        .enumerate()
-    {
+    for (c, (h, w)) in p::T_HEADERS.iter().zip([12.0, 18.0, 32.0, 8.0, 12.0, 16.0]).enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)?;
         ws.set_column_width(c as u16, w)?;
     }
@@ -207,16 +145,10 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
         ws.write_string_with_format(r, 2, &t.level3, &text)?;
         ws.write_string_with_format(r, 3, &t.op, &text)?;
         match &t.value {
-            TargetValue::Number(d) => {
-                ws.write_number_with_format(r, 4, calc::to_f64(*d), &num("General"))?
-            }
+            TargetValue::Number(d) => ws.write_number_with_format(r, 4, calc::to_f64(*d), &num("General"))?,
             TargetValue::Text(s) => ws.write_string_with_format(r, 4, s, &num("@"))?,
         };
-        let word = p::TARGET_KEYS
-            .iter()
-            .find(|(_, k)| *k == t.key)
-            .map(|(w, _)| *w)
-            .unwrap_or("");
+        let word = p::TARGET_KEYS.iter().find(|(_, k)| *k == t.key).map(|(w, _)| *w).unwrap_or("");
         ws.write_string_with_format(r, 5, word, &text)?;
     }
     wb.save_to_buffer()

@@ -24,19 +24,11 @@ pub fn summary_workbook(
     crate::isolate::isolate(|| fill(template, spec, summary, findings)).and_then(|r| r)
 }
 
-fn fill(
-    template: &[u8],
-    spec: &SummarySpec,
-    s: &ProvinceSummary,
-    findings: &[Finding],
-) -> Result<Vec<u8>, String> {
-    let mut book: Workbook =
-        umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
-            .map_err(|_| "汇总表模板无法打开，请检查模板文件是否完好".to_string())?;
+fn fill(template: &[u8], spec: &SummarySpec, s: &ProvinceSummary, findings: &[Finding]) -> Result<Vec<u8>, String> {
+    let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
+        .map_err(|_| "汇总表模板无法打开，请检查模板文件是否完好".to_string())?;
     for sheet in &spec.sheets {
-        let ws = book
-            .sheet_by_name_mut(&sheet.name)
-            .map_err(|_| format!("汇总表模板缺少工作表「{}」", sheet.name))?;
+        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| format!("汇总表模板缺少工作表「{}」", sheet.name))?;
         let mut t = Table::new(ws, sheet);
         match sheet.key.as_str() {
             "targets" => t.targets(s),
@@ -50,37 +42,23 @@ fn fill(
     }
     book.set_active_sheet(0);
     let mut out = Vec::new();
-    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
-        .map_err(|e| format!("汇总表写出失败：{e}"))?;
+    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|e| format!("汇总表写出失败：{e}"))?;
     Ok(out)
 }
 
 /// The allocation sheet alone (`selfeval allocate`): the template with
 /// every other sheet removed, for planning next year's allocation.
-pub fn allocation_workbook(
-    template: &[u8],
-    spec: &SummarySpec,
-    allocation: &Allocation,
-) -> Result<Vec<u8>, String> {
+pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &Allocation) -> Result<Vec<u8>, String> {
     crate::isolate::isolate(|| {
-        let mut book: Workbook =
-            umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
-                .map_err(|_| "汇总表模板无法打开".to_string())?;
-        let sheet = spec
-            .sheet("allocation")
-            .ok_or("汇总表配置缺少资金分配测算表")?;
-        let others: Vec<String> = spec
-            .sheets
-            .iter()
-            .filter(|s| s.key != "allocation")
-            .map(|s| s.name.clone())
-            .collect();
+        let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
+            .map_err(|_| "汇总表模板无法打开".to_string())?;
+        let sheet = spec.sheet("allocation").ok_or("汇总表配置缺少资金分配测算表")?;
+        let others: Vec<String> =
+            spec.sheets.iter().filter(|s| s.key != "allocation").map(|s| s.name.clone()).collect();
         for name in others {
             let _ = book.remove_sheet_by_name(&name);
         }
-        let ws = book
-            .sheet_by_name_mut(&sheet.name)
-            .map_err(|_| format!("汇总表模板缺少工作表「{}」", sheet.name))?;
+        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| format!("汇总表模板缺少工作表「{}」", sheet.name))?;
         Table::new(ws, sheet).allocation(allocation);
         book.set_active_sheet(0);
         let mut out = Vec::new();
@@ -119,12 +97,7 @@ impl<'a> Table<'a> {
         let cols = 1..=spec.columns.len() as u32;
         let total_styles = cols.clone().map(|c| ws.style((c, fr)).clone()).collect();
         let body_styles = cols.map(|c| ws.style((c, body_row)).clone()).collect();
-        Table {
-            ws,
-            spec,
-            total_styles,
-            body_styles,
-        }
+        Table { ws, spec, total_styles, body_styles }
     }
 
     /// 0-based data row `i` below the first data row.
@@ -142,11 +115,7 @@ impl<'a> Table<'a> {
     fn put(&mut self, r: u32, key: &str, v: V, total: bool) {
         let Some(c) = self.spec.col(key) else { return };
         let at = CellRef::new(r, c);
-        let protos = if total {
-            &self.total_styles
-        } else {
-            &self.body_styles
-        };
+        let protos = if total { &self.total_styles } else { &self.body_styles };
         let style = protos.get(c as usize).cloned().unwrap_or_default();
         let cell = self.ws.cell_mut((at.excel_col(), at.excel_row()));
         cell.set_style(style);
@@ -177,11 +146,7 @@ impl<'a> Table<'a> {
     fn format(&mut self, r: u32, key: &str, code: &str) {
         let Some(c) = self.spec.col(key) else { return };
         let at = CellRef::new(r, c);
-        self.ws
-            .cell_mut((at.excel_col(), at.excel_row()))
-            .style_mut()
-            .number_format_mut()
-            .set_format_code(code);
+        self.ws.cell_mut((at.excel_col(), at.excel_row())).style_mut().number_format_mut().set_format_code(code);
     }
 
     fn sum(&self, key: &str, from: u32, to: u32) -> String {
@@ -189,11 +154,7 @@ impl<'a> Table<'a> {
     }
 
     fn ratio(&self, num: &str, den: &str, r: u32) -> String {
-        format!(
-            "IF({d}=0,\"\",{n}/{d})",
-            n = self.addr(num, r),
-            d = self.addr(den, r)
-        )
+        format!("IF({d}=0,\"\",{n}/{d})", n = self.addr(num, r), d = self.addr(den, r))
     }
 
     fn targets(&mut self, s: &ProvinceSummary) {
@@ -247,14 +208,8 @@ impl<'a> Table<'a> {
                 Some(f) => {
                     self.put(r, "arrived", V::Num(f.arrived), false);
                     self.put(r, "spent", V::Num(f.spent), false);
-                    let rate =
-                        calc::percent(f.spent, row.issued.budget).map(|p| p / Decimal::ONE_HUNDRED);
-                    self.put(
-                        r,
-                        "rate",
-                        V::Formula(self.ratio("spent", "budget", r), rate),
-                        false,
-                    );
+                    let rate = calc::percent(f.spent, row.issued.budget).map(|p| p / Decimal::ONE_HUNDRED);
+                    self.put(r, "rate", V::Formula(self.ratio("spent", "budget", r), rate), false);
                 }
                 None => {
                     for k in ["arrived", "spent", "rate"] {
@@ -270,53 +225,25 @@ impl<'a> Table<'a> {
         self.put(own, "arrived", V::Num(s.own.arrived), false);
         self.put(own, "spent", V::Num(s.own.spent), false);
         let own_rate = calc::percent(s.own.spent, s.own.budget).map(|p| p / Decimal::ONE_HUNDRED);
-        self.put(
-            own,
-            "rate",
-            V::Formula(self.ratio("spent", "budget", own), own_rate),
-            false,
-        );
+        self.put(own, "rate", V::Formula(self.ratio("spent", "budget", own), own_rate), false);
 
         let t = &s.totals;
         self.put(total, "seq", V::Text("合  计"), true);
         self.put(total, "city", V::Text(""), true);
-        for (k, v) in [
-            ("budget", t.budget),
-            ("arrived", t.arrived),
-            ("spent", t.spent),
-        ] {
+        for (k, v) in [("budget", t.budget), ("arrived", t.arrived), ("spent", t.spent)] {
             self.put(total, k, V::Formula(self.sum(k, first, own), Some(v)), true);
         }
         let rate = t.spend_rate.map(|p| p / Decimal::ONE_HUNDRED);
-        self.put(
-            total,
-            "rate",
-            V::Formula(self.ratio("spent", "budget", total), rate),
-            true,
-        );
+        self.put(total, "rate", V::Formula(self.ratio("spent", "budget", total), rate), true);
 
         self.put(sub, "seq", V::Text(""), false);
         self.put(sub, "city", V::Text("其中：15个地市"), false);
         let last_city = own - 1;
-        for (k, v) in [
-            ("budget", t.cities_budget),
-            ("arrived", t.cities_arrived),
-            ("spent", t.cities_spent),
-        ] {
-            self.put(
-                sub,
-                k,
-                V::Formula(self.sum(k, first, last_city), Some(v)),
-                false,
-            );
+        for (k, v) in [("budget", t.cities_budget), ("arrived", t.cities_arrived), ("spent", t.cities_spent)] {
+            self.put(sub, k, V::Formula(self.sum(k, first, last_city), Some(v)), false);
         }
         let rate = t.cities_spend_rate.map(|p| p / Decimal::ONE_HUNDRED);
-        self.put(
-            sub,
-            "rate",
-            V::Formula(self.ratio("spent", "budget", sub), rate),
-            false,
-        );
+        self.put(sub, "rate", V::Formula(self.ratio("spent", "budget", sub), rate), false);
     }
 
     fn tasks(&mut self, s: &ProvinceSummary) {
@@ -350,35 +277,11 @@ impl<'a> Table<'a> {
         self.put(total, "seq", V::Text("合计"), true);
         self.put(total, "city", V::Text(""), true);
         for (k, m) in MEASURES.iter().enumerate() {
-            let (pk, ak, rk) = (
-                format!("plan.{m}"),
-                format!("actual.{m}"),
-                format!("rate.{m}"),
-            );
-            self.put(
-                total,
-                &pk,
-                V::Formula(self.sum(&pk, first, last), t.plan.get(m)),
-                true,
-            );
-            self.put(
-                total,
-                &ak,
-                V::Formula(self.sum(&ak, first, last), t.actual.get(m)),
-                true,
-            );
-            let rate = t
-                .completion
-                .get(k)
-                .copied()
-                .flatten()
-                .map(|p| p / Decimal::ONE_HUNDRED);
-            self.put(
-                total,
-                &rk,
-                V::Formula(self.ratio(&ak, &pk, total), rate),
-                true,
-            );
+            let (pk, ak, rk) = (format!("plan.{m}"), format!("actual.{m}"), format!("rate.{m}"));
+            self.put(total, &pk, V::Formula(self.sum(&pk, first, last), t.plan.get(m)), true);
+            self.put(total, &ak, V::Formula(self.sum(&ak, first, last), t.actual.get(m)), true);
+            let rate = t.completion.get(k).copied().flatten().map(|p| p / Decimal::ONE_HUNDRED);
+            self.put(total, &rk, V::Formula(self.ratio(&ak, &pk, total), rate), true);
         }
     }
 
@@ -392,10 +295,7 @@ impl<'a> Table<'a> {
             self.put(r, "seq", V::Text(&seq), false);
             self.put(r, "city", V::Text(&row.issued.name), false);
             let Some(f) = &row.figures else {
-                for id in BENEFIT_COUNTS
-                    .iter()
-                    .chain(&["benefit.acceptance", "benefit.satisfaction"])
-                {
+                for id in BENEFIT_COUNTS.iter().chain(&["benefit.acceptance", "benefit.satisfaction"]) {
                     self.put(r, id, V::Blank, false);
                 }
                 continue;
@@ -413,29 +313,12 @@ impl<'a> Table<'a> {
         self.put(total, "seq", V::Text("合计"), true);
         self.put(total, "city", V::Text(""), true);
         for (id, v) in BENEFIT_COUNTS.iter().zip(&t.benefits) {
-            self.put(
-                total,
-                id,
-                V::Formula(self.sum(id, first, last), Some(*v)),
-                true,
-            );
+            self.put(total, id, V::Formula(self.sum(id, first, last), Some(*v)), true);
         }
         // AVERAGE skips 未验收 (text), as the report's 100.00% does.
-        for (id, v) in [
-            ("benefit.acceptance", t.acceptance),
-            ("benefit.satisfaction", t.satisfaction),
-        ] {
-            let f = format!(
-                "IFERROR(AVERAGE({}:{}),\"\")",
-                self.addr(id, first),
-                self.addr(id, last)
-            );
-            self.put(
-                total,
-                id,
-                V::Formula(f, v.map(|p| p / Decimal::ONE_HUNDRED)),
-                true,
-            );
+        for (id, v) in [("benefit.acceptance", t.acceptance), ("benefit.satisfaction", t.satisfaction)] {
+            let f = format!("IFERROR(AVERAGE({}:{}),\"\")", self.addr(id, first), self.addr(id, last));
+            self.put(total, id, V::Formula(f, v.map(|p| p / Decimal::ONE_HUNDRED)), true);
         }
     }
 
@@ -454,21 +337,12 @@ impl<'a> Table<'a> {
             self.put(r, "fiscal", V::Num(row.coef.fiscal), false);
             self.put(r, "performance", V::Num(row.coef.performance), false);
             self.put(r, "project", V::Num(row.coef.project), false);
-            let comp = format!(
-                "{}*{}*{}",
-                self.addr("fiscal", r),
-                self.addr("performance", r),
-                self.addr("project", r)
-            );
+            let comp =
+                format!("{}*{}*{}", self.addr("fiscal", r), self.addr("performance", r), self.addr("project", r));
             self.put(r, "composite", V::Formula(comp, Some(row.composite)), false);
             for m in MEASURES {
                 let share = row.factor_shares.get(m).unwrap_or_default();
-                self.put(
-                    r,
-                    &format!("share.{m}"),
-                    V::Pct(share * Decimal::ONE_HUNDRED),
-                    false,
-                );
+                self.put(r, &format!("share.{m}"), V::Pct(share * Decimal::ONE_HUNDRED), false);
             }
             self.put(r, "share", V::Pct(row.share * Decimal::ONE_HUNDRED), false);
             self.put(r, "exact", V::Num(row.exact), false);
@@ -479,9 +353,7 @@ impl<'a> Table<'a> {
         }
         self.put(total, "seq", V::Text("合计"), true);
         self.put(total, "city", V::Text(""), true);
-        let col_sum = |f: &dyn Fn(&crate::allocate::AllocationRow) -> Decimal| {
-            a.rows.iter().map(f).sum::<Decimal>()
-        };
+        let col_sum = |f: &dyn Fn(&crate::allocate::AllocationRow) -> Decimal| a.rows.iter().map(f).sum::<Decimal>();
         let mut sums: Vec<(String, Decimal)> = vec![
             ("area".into(), col_sum(&|r| r.factors.area)),
             ("households".into(), col_sum(&|r| r.factors.households)),
@@ -494,13 +366,7 @@ impl<'a> Table<'a> {
             ("diff".into(), col_sum(&|r| r.diff)),
         ];
         for m in MEASURES {
-            sums.push((
-                format!("share.{m}"),
-                a.rows
-                    .iter()
-                    .map(|r| r.factor_shares.get(m).unwrap_or_default())
-                    .sum(),
-            ));
+            sums.push((format!("share.{m}"), a.rows.iter().map(|r| r.factor_shares.get(m).unwrap_or_default()).sum()));
         }
         for (k, v) in sums {
             let f = self.sum(&k, first, last);
@@ -515,12 +381,7 @@ impl<'a> Table<'a> {
         if findings.is_empty() {
             let r = self.row(0);
             self.put(r, "seq", V::Text(""), false);
-            self.put(
-                r,
-                "message",
-                V::Text("未发现问题：全部地市自评表通过校验。"),
-                false,
-            );
+            self.put(r, "message", V::Text("未发现问题：全部地市自评表通过校验。"), false);
             return;
         }
         for (i, f) in findings.iter().enumerate() {
@@ -534,12 +395,7 @@ impl<'a> Table<'a> {
             self.put(r, "sheet", V::Text(f.sheet.as_deref().unwrap_or("")), false);
             self.put(r, "cell", V::Text(f.cell.as_deref().unwrap_or("")), false);
             self.put(r, "message", V::Text(&f.message), false);
-            self.put(
-                r,
-                "expected",
-                V::Text(f.expected.as_deref().unwrap_or("")),
-                false,
-            );
+            self.put(r, "expected", V::Text(f.expected.as_deref().unwrap_or("")), false);
             self.put(r, "found", V::Text(f.found.as_deref().unwrap_or("")), false);
             self.put(r, "fix", V::Text(&f.fix), false);
         }

@@ -4,9 +4,7 @@
 //! first data row (合计, bold) and the one below it (an ordinary row).
 
 use crate::spec::{ColFormat, SummarySheet, SummarySpec};
-use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
-};
+use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 /// Sheets whose first data row is a 合计 row.
 pub fn has_total_row(key: &str) -> bool {
@@ -17,10 +15,7 @@ pub fn workbook(spec: &SummarySpec) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
     wb.set_properties(
-        &DocProperties::new()
-            .set_title("省级汇总表模板")
-            .set_author("selfeval")
-            .set_creation_datetime(&t),
+        &DocProperties::new().set_title("省级汇总表模板").set_author("selfeval").set_creation_datetime(&t),
     );
     for sheet in &spec.sheets {
         write_sheet(&mut wb, sheet)?;
@@ -29,21 +24,9 @@ pub fn workbook(spec: &SummarySpec) -> Result<Vec<u8>, XlsxError> {
 }
 
 fn write_sheet(wb: &mut Workbook, s: &SummarySheet) -> Result<(), XlsxError> {
-    let base = || {
-        Format::new()
-            .set_font_name("宋体")
-            .set_font_size(10)
-            .set_border(FormatBorder::Thin)
-    };
-    let title = Format::new()
-        .set_font_name("黑体")
-        .set_font_size(14)
-        .set_bold()
-        .set_align(FormatAlign::Center);
-    let note = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(10)
-        .set_text_wrap();
+    let base = || Format::new().set_font_name("宋体").set_font_size(10).set_border(FormatBorder::Thin);
+    let title = Format::new().set_font_name("黑体").set_font_size(14).set_bold().set_align(FormatAlign::Center);
+    let note = Format::new().set_font_name("宋体").set_font_size(10).set_text_wrap();
     let head = base()
         .set_bold()
         .set_background_color(Color::RGB(0xD9E1F2))
@@ -81,23 +64,14 @@ fn write_sheet(wb: &mut Workbook, s: &SummarySheet) -> Result<(), XlsxError> {
             .and_then(|r| r.get(m.first.col as usize))
             .cloned()
             .unwrap_or_default();
-        ws.merge_range(
-            m.first.row,
-            m.first.col as u16,
-            m.last.row,
-            m.last.col as u16,
-            &text,
-            &head,
-        )?;
+        ws.merge_range(m.first.row, m.first.col as u16, m.last.row, m.last.col as u16, &text, &head)?;
     }
     // Prototype rows: first data row (bold when it is 合计) and the next.
     let fr = s.first_row0();
     for (c, col) in s.columns.iter().enumerate() {
         let f = cell_format(col.format, base());
         let total = if has_total_row(&s.key) {
-            f.clone()
-                .set_bold()
-                .set_background_color(Color::RGB(0xF2F2F2))
+            f.clone().set_bold().set_background_color(Color::RGB(0xF2F2F2))
         } else {
             f.clone()
         };

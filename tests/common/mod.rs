@@ -20,11 +20,7 @@ pub fn bin() -> PathBuf {
 
 /// Runs selfeval with `args`; stdin closed so it never waits.
 pub fn selfeval(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(bin())
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("selfeval runs")
+    Command::new(bin()).args(args).stdin(std::process::Stdio::null()).output().expect("selfeval runs")
 }
 
 /// Copies the 15 samples into a fresh temp folder `材料` and returns both.
@@ -50,28 +46,11 @@ pub fn file_of(dir: &Path, city: &str) -> PathBuf {
 
 /// Runs `run DIR --out OUT` and returns (exit code, report.json, OUT).
 pub fn run_dir(dir: &Path, sub: &str) -> (i32, serde_json::Value, PathBuf) {
-    let out = dir
-        .parent()
-        .expect("parent")
-        .join(format!("out-{sub}-{}", std::process::id()));
-    let o = selfeval(&[
-        "run".as_ref(),
-        dir.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-        "--quiet".as_ref(),
-    ]);
-    let report = std::fs::read_to_string(out.join("report.json")).unwrap_or_else(|_| {
-        panic!(
-            "no report.json; stderr: {}",
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    (
-        o.status.code().unwrap_or(-1),
-        serde_json::from_str(&report).expect("json"),
-        out,
-    )
+    let out = dir.parent().expect("parent").join(format!("out-{sub}-{}", std::process::id()));
+    let o = selfeval(&["run".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str(), "--quiet".as_ref()]);
+    let report = std::fs::read_to_string(out.join("report.json"))
+        .unwrap_or_else(|_| panic!("no report.json; stderr: {}", String::from_utf8_lossy(&o.stderr)));
+    (o.status.code().unwrap_or(-1), serde_json::from_str(&report).expect("json"), out)
 }
 
 /// (code, sheet!cell) of every finding in a report.json.
@@ -83,11 +62,7 @@ pub fn codes_at(report: &serde_json::Value) -> Vec<(String, String)> {
         .map(|f| {
             let s = f["sheet"].as_str().unwrap_or("");
             let c = f["cell"].as_str().unwrap_or("");
-            let place = if c.is_empty() {
-                s.to_string()
-            } else {
-                format!("{s}!{c}")
-            };
+            let place = if c.is_empty() { s.to_string() } else { format!("{s}!{c}") };
             (f["code"].as_str().unwrap_or("").to_string(), place)
         })
         .collect()
@@ -102,10 +77,7 @@ pub fn sheet(path: &Path, name: &str) -> calamine::Range<Data> {
 /// A cell by A1 address.
 pub fn at<'a>(r: &'a calamine::Range<Data>, a1: &str) -> &'a Data {
     let (col, row) = a1.split_at(a1.find(|c: char| c.is_ascii_digit()).expect("digits"));
-    let c = col
-        .bytes()
-        .fold(0u32, |acc, b| acc * 26 + (b - b'A' + 1) as u32)
-        - 1;
+    let c = col.bytes().fold(0u32, |acc, b| acc * 26 + (b - b'A' + 1) as u32) - 1;
     let r0: u32 = row.parse::<u32>().expect("row") - 1;
     r.get_value((r0, c)).unwrap_or(&Data::Empty)
 }
@@ -136,19 +108,13 @@ pub fn edit(path: &Path, f: impl FnOnce(&mut umya_spreadsheet::Workbook)) {
 
 pub fn set_num(path: &Path, sheet: &str, cell: &str, v: f64) {
     edit(path, |b| {
-        b.sheet_by_name_mut(sheet)
-            .expect("sheet")
-            .cell_mut(cell)
-            .set_value_number(v);
+        b.sheet_by_name_mut(sheet).expect("sheet").cell_mut(cell).set_value_number(v);
     });
 }
 
 pub fn set_text(path: &Path, sheet: &str, cell: &str, v: &str) {
     edit(path, |b| {
-        b.sheet_by_name_mut(sheet)
-            .expect("sheet")
-            .cell_mut(cell)
-            .set_value_string(v);
+        b.sheet_by_name_mut(sheet).expect("sheet").cell_mut(cell).set_value_string(v);
     });
 }
 
@@ -165,8 +131,7 @@ pub fn replace_zip_member(path: &Path, member: &str, content: &[u8]) {
         let mut data = Vec::new();
         f.read_to_end(&mut data).expect("inflate");
         out.start_file(name.as_str(), opts).expect("start");
-        out.write_all(if name == member { content } else { &data })
-            .expect("write");
+        out.write_all(if name == member { content } else { &data }).expect("write");
     }
     let cursor = out.finish().expect("finish");
     std::fs::write(path, cursor.into_inner()).expect("write xlsx");
