@@ -90,7 +90,8 @@ pub fn load_setup(opts: &RunOptions) -> Result<(Templates, Params)> {
 
 /// Reads and checks one workbook; `None` when it cannot be read at all.
 pub fn check_one(found: &scan::Found, ctx: &checks::Ctx) -> (Option<Submission>, Vec<Finding>) {
-    match read::read_path(&found.path) {
+    let sheets: Vec<String> = ctx.form.sheets.iter().map(|s| s.name.clone()).collect();
+    match read::read_path_with(&found.path, read::Load::Only(&sheets)) {
         Err(e) => {
             let mut f = Finding::at(findings::Code::FileUnreadable, &findings::Loc::file(), None, None, &e.to_string());
             f.file = found.name.clone();
@@ -251,10 +252,21 @@ fn input_report(file: &FileResult) -> InputReport {
     }
 }
 
-/// A name safe on every file system: no path separators or reserved signs.
+/// A name safe on every file system: no path separators or reserved
+/// signs, and short enough with `_校验报告.xlsx` and a temporary suffix.
 fn safe_name(s: &str) -> String {
     let t: String = s.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
-    t.trim().trim_end_matches('.').chars().take(80).collect()
+    // File systems allow 255 bytes a name; leave room for the suffix and
+    // the temporary name's prefix and suffix.
+    let mut out = String::new();
+    for c in t.trim().trim_end_matches('.').chars() {
+        if out.len() + c.len_utf8() > 120 {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Writes `<城市>_校验报告.xlsx` and, for xlsx inputs, `<城市>_标注.xlsx`.

@@ -13,6 +13,11 @@ use std::path::Path;
 /// Files larger than this are not opened (a city form is ~20 KB).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// A zip whose members add up to more than this when unpacked is not
+/// opened: a small file that expands to gigabytes (a zip bomb) would
+/// exhaust memory. A city form unpacks to well under 1 MB.
+pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+
 /// A cell value as the file holds it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -63,6 +68,10 @@ pub struct RawSheet {
     pub formulas: HashMap<CellRef, String>,
     /// Set when the sheet exists but its content could not be read.
     pub problem: Option<String>,
+    /// Merged ranges (xlsx only).
+    pub merges: Vec<crate::cellref::CellRange>,
+    /// The sheet exists but was not loaded (not one the form needs).
+    pub skipped: bool,
 }
 
 impl RawSheet {
@@ -101,6 +110,8 @@ pub enum ReadError {
     Empty,
     #[error("文件过大（{0} 字节，超过 64 MB），不像自评表")]
     TooLarge(u64),
+    #[error("文件解压后过大（约 {0} MB），可能是恶意构造的压缩文件，已拒绝读取")]
+    Bomb(u64),
     #[error("文件设置了打开密码（已加密），程序无法读取")]
     Encrypted,
     #[error("文件内容不是 Excel 工作簿（{0}）")]
@@ -109,37 +120,70 @@ pub enum ReadError {
     Corrupt(String),
 }
 
-/// Reads a workbook file from disk. Opens it read-only.
+/// Which sheets to load: all, or only these names (others are listed
+/// but not read, so a huge unrelated sheet costs nothing).
+#[derive(Debug, Clone, Copy)]
+pub enum Load<'a> {
+    All,
+    Only(&'a [String]),
+}
+
+impl Load<'_> {
+    fn wants(&self, name: &str) -> bool {
+        match self {
+            Load::All => true,
+            Load::Only(names) => names.iter().any(|n| n == name),
+        }
+    }
+}
+
+/// Reads a workbook file from disk, every sheet. Opens it read-only.
 pub fn read_path(path: &Path) -> Result<RawWorkbook, ReadError> {
+    read_path_with(path, Load::All)
+}
+
+/// Reads a workbook file from disk, the sheets `load` names. Read-only.
+pub fn read_path_with(path: &Path, load: Load) -> Result<RawWorkbook, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e.to_string())))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(meta.len()));
     }
     let bytes = std::fs::read(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e.to_string())))?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    read_bytes(bytes, &ext)
+    read_bytes_with(bytes, &ext, load)
 }
 
 /// Reads a workbook from its bytes; `ext` (lower case) only breaks ties
 /// between zip formats (xlsx vs ods).
 pub fn read_bytes(bytes: Vec<u8>, ext: &str) -> Result<RawWorkbook, ReadError> {
+    read_bytes_with(bytes, ext, Load::All)
+}
+
+/// [`read_bytes`], loading only the sheets `load` names.
+pub fn read_bytes_with(bytes: Vec<u8>, ext: &str, load: Load) -> Result<RawWorkbook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
-    match sniff(&bytes) {
+    // calamine can panic on crafted input (an overflowing cell reference
+    // in a debug build, found by the property test): a panic is one
+    // unreadable file, never a crash.
+    let ext = ext.to_string();
+    crate::isolate::isolate(move || match sniff(&bytes) {
         Sniffed::Zip => {
+            check_unpacked_size(&bytes)?;
             if ext == "ods" || is_ods(&bytes) {
-                read_ods(bytes)
+                read_ods(bytes, load)
             } else {
-                read_xlsx(bytes)
+                read_xlsx(bytes, load)
             }
         }
-        Sniffed::Ole => read_ole(bytes),
+        Sniffed::Ole => read_ole(bytes, load),
         Sniffed::Other(what) => Err(ReadError::NotSpreadsheet(what)),
-    }
+    })
+    .unwrap_or_else(|_| Err(ReadError::Corrupt("文件内部结构异常".into())))
 }
 
 enum Sniffed {
@@ -175,20 +219,51 @@ fn is_ods(b: &[u8]) -> bool {
     head.windows(46).any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet")
 }
 
-fn read_xlsx(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
+/// Refuses a zip whose members claim to unpack to more than
+/// [`MAX_UNPACKED_BYTES`] (read from the central directory, before any
+/// member is inflated).
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), ReadError> {
+    let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports the broken zip in its own words
+    };
+    let mut total: u64 = 0;
+    for i in 0..z.len() {
+        if let Ok(f) = z.by_index_raw(i) {
+            total = total.saturating_add(f.size());
+        }
+        if total > MAX_UNPACKED_BYTES {
+            return Err(ReadError::Bomb(total / (1024 * 1024)));
+        }
+    }
+    Ok(())
+}
+
+fn read_xlsx(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsxError::Password => ReadError::Encrypted,
         other => ReadError::Corrupt(zh_calamine(&other.to_string())),
     })?;
-    Ok(read_sheets(&mut wb, Format::Xlsx))
+    let mut book = read_sheets(&mut wb, Format::Xlsx, load);
+    for sheet in book.sheets.iter_mut().filter(|s| !s.skipped && s.problem.is_none()) {
+        if let Ok(dims) = wb.merge_cells_by_sheet_name(&sheet.name) {
+            sheet.merges = dims
+                .iter()
+                .map(|d| crate::cellref::CellRange {
+                    first: CellRef::new(d.start.0, d.start.1),
+                    last: CellRef::new(d.end.0, d.end.1),
+                })
+                .collect();
+        }
+    }
+    Ok(book)
 }
 
-fn read_ods(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
+fn read_ods(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
     let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(zh_calamine(&e.to_string())))?;
-    Ok(read_sheets(&mut wb, Format::Ods))
+    Ok(read_sheets(&mut wb, Format::Ods, load))
 }
 
-fn read_ole(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
+fn read_ole(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
     let encrypted = contains_utf16(&bytes, "EncryptedPackage");
     let mut wb: Xls<_> = match Xls::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
@@ -201,12 +276,12 @@ fn read_ole(bytes: Vec<u8>) -> Result<RawWorkbook, ReadError> {
             return Err(ReadError::Corrupt(zh_calamine(&t)));
         }
     };
-    Ok(read_sheets(&mut wb, Format::Xls))
+    Ok(read_sheets(&mut wb, Format::Xls, load))
 }
 
 /// Every sheet's values and formulas; a sheet that fails to read keeps
 /// its name and says why, so the others are still checked.
-fn read_sheets<R>(wb: &mut R, format: Format) -> RawWorkbook
+fn read_sheets<R>(wb: &mut R, format: Format, load: Load) -> RawWorkbook
 where
     R: Reader<Cursor<Vec<u8>>>,
     R::Error: std::fmt::Display,
@@ -214,6 +289,11 @@ where
     let mut sheets = Vec::new();
     for name in wb.sheet_names() {
         let mut sheet = RawSheet { name: name.clone(), ..Default::default() };
+        if !load.wants(&name) {
+            sheet.skipped = true;
+            sheets.push(sheet);
+            continue;
+        }
         match wb.worksheet_range(&name) {
             Ok(range) => fill_cells(&mut sheet, &range),
             Err(e) => sheet.problem = Some(zh_calamine(&e.to_string())),

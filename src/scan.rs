@@ -77,7 +77,23 @@ pub fn scan(inputs: &[PathBuf], exclude: Option<&Path>) -> Scan {
                     let name = rel.to_string_lossy().replace('\\', "/");
                     consider(&mut out, e.path(), &name);
                 }
-                Ok(_) => {}
+                Ok(e) => {
+                    let rel = e.path().strip_prefix(input).unwrap_or(e.path());
+                    let name = rel.to_string_lossy().replace('\\', "/");
+                    let ft = e.file_type();
+                    let what = if ft.is_symlink() {
+                        Some("是快捷方式（链接），为避免重复或循环不跟随；如需校验，请把原文件复制进来")
+                    } else if ft.is_dir() && e.depth() == MAX_DEPTH {
+                        Some("文件夹层级太深（超过 32 层），未进入；请把其中的自评表移到浅一些的文件夹")
+                    } else if !ft.is_dir() {
+                        Some("不是普通文件（可能是设备或管道），已跳过")
+                    } else {
+                        None
+                    };
+                    if let Some(w) = what {
+                        out.findings.push(finding(Code::ForeignFile, &name, &format!("{name}（{w}）")));
+                    }
+                }
                 Err(err) => {
                     let where_ = err.path().map(|p| p.display().to_string()).unwrap_or_default();
                     let detail = if err.loop_ancestor().is_some() {

@@ -61,6 +61,7 @@ pub const CHECKS: &[Check] = &[
         run: structure::sheets_present,
     },
     Check { id: "labels_in_place", codes: &[Code::LabelMismatch], gate: true, run: structure::labels_in_place },
+    Check { id: "inputs_not_merged", codes: &[Code::MergedInput], gate: false, run: structure::inputs_not_merged },
     Check { id: "required_filled", codes: &[Code::RequiredEmpty], gate: false, run: values::required_filled },
     Check { id: "types_valid", codes: &[Code::WrongType], gate: false, run: values::types_valid },
     Check { id: "normalised", codes: &[Code::ValueNormalised], gate: false, run: values::normalised },

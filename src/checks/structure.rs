@@ -108,6 +108,21 @@ pub fn labels_in_place(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     out
 }
 
+/// SE103: an input cell merged with others. Excel keeps only the
+/// top-left value of a merge, so a figure typed there may be gone.
+pub fn inputs_not_merged(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &ctx.form.sheets {
+        let Some(raw) = sub.raw.sheet(&s.name) else { continue };
+        for f in &s.fields {
+            if let Some(m) = raw.merges.iter().find(|m| m.contains(f.cell) && m.first != m.last) {
+                out.push(Finding::at(Code::MergedInput, &ctx.loc(&f.id), None, None, &m.to_string()));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +168,18 @@ mod tests {
         let a6 = crate::cellref::CellRef::parse("A6").unwrap();
         sheet.cells.insert(a6, Value::Text("到位资金".into()));
         assert_eq!(run(labels_in_place, &sub), vec![(Code::LabelMismatch, "资金执行!A6".into())]);
+    }
+
+    #[test]
+    fn merged_input_fires_and_stays_quiet() {
+        let mut sub = fixture::clean(3);
+        assert!(run(inputs_not_merged, &sub).is_empty());
+        let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == "资金执行").unwrap();
+        sheet.merges.push(crate::cellref::CellRange::parse("A1:C1").unwrap());
+        assert!(run(inputs_not_merged, &sub).is_empty(), "the title merge is fine");
+        let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == "资金执行").unwrap();
+        sheet.merges.push(crate::cellref::CellRange::parse("A6:B6").unwrap());
+        assert_eq!(run(inputs_not_merged, &sub), vec![(Code::MergedInput, "资金执行!B6".into())]);
     }
 
     #[test]

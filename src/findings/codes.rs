@@ -20,6 +20,7 @@ pub enum Code {
     AnnotationSkipped,
     MissingSheet,
     LabelMismatch,
+    MergedInput,
     RequiredEmpty,
     WrongType,
     NegativeAmount,
@@ -79,6 +80,7 @@ impl Code {
         Code::AnnotationSkipped,
         Code::MissingSheet,
         Code::LabelMismatch,
+        Code::MergedInput,
         Code::RequiredEmpty,
         Code::WrongType,
         Code::NegativeAmount,
@@ -171,6 +173,13 @@ impl Code {
                 "表头或栏目被改动",
                 "此处应为栏目「{expected}」，实为「{found}」",
                 "请不要插入、删除行列或改动栏目名称；把栏目恢复到模板原位置后，再填写右侧数据。",
+            ),
+            Code::MergedInput => (
+                "SE103",
+                Error,
+                "填报单元格被合并",
+                "「{label}」所在单元格被合并进 {detail}，数值可能被覆盖或读不到",
+                "请取消该区域的合并单元格（开始 → 合并后居中 → 取消合并），把数值填回模板原位置。",
             ),
             Code::RequiredEmpty => {
                 ("SE201", Error, "必填项为空", "「{label}」为必填项，但未填写", "请在该单元格填写{expected}。")

@@ -70,17 +70,42 @@ fn ser_code<S: serde::Serializer>(c: &Code, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(c.id())
 }
 
+/// Fills `{name}` slots of a template in one pass, so text from a
+/// workbook that happens to contain "{detail}" is never filled in turn.
+fn render(template: &str, slots: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| slots.iter().find(|(k, _)| *k == &after[..close]).map(|s| (close, s.1)))
+        {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Finding {
     /// The one way to build a finding: code, place, expected and found.
     /// `detail` fills the `{detail}` slot of templates that have one.
     pub fn at(code: Code, loc: &Loc, expected: Option<String>, found: Option<String>, detail: &str) -> Self {
         let info = code.info();
-        let fill = |t: &str| {
-            t.replace("{label}", &loc.label)
-                .replace("{expected}", expected.as_deref().unwrap_or("（无）"))
-                .replace("{found}", found.as_deref().unwrap_or("（空）"))
-                .replace("{detail}", detail)
-        };
+        let slots = [
+            ("label", loc.label.as_str()),
+            ("expected", expected.as_deref().unwrap_or("（无）")),
+            ("found", found.as_deref().unwrap_or("（空）")),
+            ("detail", detail),
+        ];
+        let fill = |t: &str| render(t, &slots);
         let (message, fix) = (fill(info.template), fill(info.fix));
         Finding {
             severity: info.severity,
@@ -124,6 +149,18 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_from_a_workbook_is_never_a_template() {
+        let f = Finding::at(
+            Code::WrongType,
+            &Loc::cell("任务完成", "C5", "改造户数（户）"),
+            Some("整数".into()),
+            Some("{detail}{label}".into()),
+            "X",
+        );
+        assert_eq!(f.message, "「改造户数（户）」应填写整数，实为「{detail}{label}」");
+    }
 
     #[test]
     fn template_is_filled() {

@@ -35,12 +35,15 @@ pub fn sample_copy() -> (tempfile::TempDir, PathBuf) {
     (tmp, dir)
 }
 
-/// The sample file of a city in `dir`.
+/// The sample file of a city in `dir` (named `NN_城市_…`).
 pub fn file_of(dir: &Path, city: &str) -> PathBuf {
     std::fs::read_dir(dir)
         .expect("dir")
         .map(|e| e.expect("entry").path())
-        .find(|p| p.to_string_lossy().contains(city))
+        .find(|p| {
+            let n = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            n.starts_with(|c: char| c.is_ascii_digit()) && n.contains(city)
+        })
         .expect("city file")
 }
 
