@@ -70,6 +70,9 @@ pub struct InputArgs {
     /// 把 report.json 的内容打印到标准输出（代替中文摘要）
     #[arg(long)]
     pub json: bool,
+    /// 不生成各市反馈文件（只写 report.json 和汇总表，用于快速批量检查）
+    #[arg(long)]
+    pub no_feedback: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -261,6 +264,7 @@ fn run_inputs(a: InputArgs, summary: bool) -> Result<bool, Error> {
         templates: a.templates,
         summary,
         progress: !a.quiet && !a.json,
+        no_feedback: a.no_feedback,
     };
     let outcome = selfeval::run(&opts)?;
     if a.json {

@@ -24,6 +24,7 @@ pub mod write;
 use error::{Error, Result};
 use findings::{Finding, Severity};
 use model::{Params, Submission};
+use rayon::prelude::*;
 use spec::Templates;
 use std::path::PathBuf;
 use write::json::InputReport;
@@ -43,6 +44,8 @@ pub struct RunOptions {
     pub summary: bool,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// Skip the per-city feedback files (report.json and the summary only).
+    pub no_feedback: bool,
 }
 
 /// What a run produced.
@@ -90,8 +93,8 @@ pub fn load_setup(opts: &RunOptions) -> Result<(Templates, Params)> {
 
 /// Reads and checks one workbook; `None` when it cannot be read at all.
 pub fn check_one(found: &scan::Found, ctx: &checks::Ctx) -> (Option<Submission>, Vec<Finding>) {
-    let sheets: Vec<String> = ctx.form.sheets.iter().map(|s| s.name.clone()).collect();
-    match read::read_path_with(&found.path, read::Load::Only(&sheets)) {
+    let needs = ctx.form.sheet_needs();
+    match read::read_path_with(&found.path, read::Load::Only(&needs)) {
         Err(e) => {
             let mut f = Finding::at(findings::Code::FileUnreadable, &findings::Loc::file(), None, None, &e.to_string());
             f.file = found.name.clone();
@@ -144,14 +147,22 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
 
     // Read and check each file.
     let bar = progress_bar(opts.progress, scanned.workbooks.len());
-    let mut files: Vec<FileResult> = Vec::new();
-    for found in &scanned.workbooks {
-        bar.set_message(found.name.clone());
-        let (sub, fs) = check_one(found, &ctx);
-        let usable = sub.is_some() && !fs.iter().any(|f| f.severity == Severity::Error && is_gate_code(f.code));
-        files.push(FileResult { found: found.clone(), sub, findings: fs, usable });
-        bar.inc(1);
-    }
+    // In parallel; `collect` keeps the scan's order, so output is the same
+    // whatever the thread count.
+    let mut files: Vec<FileResult> = scanned
+        .workbooks
+        .par_iter()
+        .map(|found| {
+            bar.set_message(found.name.clone());
+            let (mut sub, fs) = check_one(found, &ctx);
+            if let Some(s) = sub.as_mut() {
+                s.release_cells();
+            }
+            let usable = sub.is_some() && !fs.iter().any(|f| f.severity == Severity::Error && is_gate_code(f.code));
+            bar.inc(1);
+            FileResult { found: found.clone(), sub, findings: fs, usable }
+        })
+        .collect();
     bar.finish_and_clear();
 
     // Batch checks see every readable form that passed its gates.
@@ -187,12 +198,23 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     // Feedback to each city; may add an info finding per file.
     let time = now.format("%Y-%m-%d %H:%M:%S").to_string();
     let fb_dir = out_dir.join("反馈");
-    if !files.is_empty() {
+    if !files.is_empty() && !opts.no_feedback {
         std::fs::create_dir_all(&fb_dir).map_err(|e| Error::io(&fb_dir, e))?;
     }
     let mut taken = std::collections::HashSet::new();
-    for file in &mut files {
-        written.extend(write_feedback(file, &fb_dir, &time, &templates.form.version, &mut taken)?);
+    let bases: Vec<String> = files.iter().map(|f| feedback_base(f, &mut taken)).collect();
+    let version = &templates.form.version;
+    let results: Vec<Result<Vec<PathBuf>>> = if opts.no_feedback {
+        Vec::new()
+    } else {
+        files
+            .par_iter_mut()
+            .zip(bases.par_iter())
+            .map(|(file, base)| write_feedback(file, base, &fb_dir, &time, version))
+            .collect()
+    };
+    for r in results {
+        written.extend(r?);
     }
 
     let mut all_findings = run_findings;
@@ -270,20 +292,31 @@ fn safe_name(s: &str) -> String {
 }
 
 /// Writes `<城市>_校验报告.xlsx` and, for xlsx inputs, `<城市>_标注.xlsx`.
+/// The feedback file name of a file: its city, or its file name when the
+/// city is unknown; made unique within the run (a city twice gets its
+/// file name added, then a number).
+fn feedback_base(file: &FileResult, taken: &mut std::collections::HashSet<String>) -> String {
+    let stem =
+        std::path::Path::new(&file.found.name).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let first = safe_name(&file.city().unwrap_or_else(|| stem.clone()));
+    let candidates = std::iter::once(first.clone()).chain(
+        (1..).map(|i| safe_name(&format!("{first}（{stem}）{}", if i == 1 { String::new() } else { i.to_string() }))),
+    );
+    for c in candidates {
+        if taken.insert(c.clone()) {
+            return c;
+        }
+    }
+    first
+}
+
 fn write_feedback(
     file: &mut FileResult,
+    base: &str,
     dir: &std::path::Path,
     time: &str,
     version: &str,
-    taken: &mut std::collections::HashSet<String>,
 ) -> Result<Vec<PathBuf>> {
-    let stem =
-        std::path::Path::new(&file.found.name).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    let mut base = safe_name(&file.city().unwrap_or_else(|| stem.clone()));
-    if !taken.insert(base.clone()) {
-        base = safe_name(&format!("{base}（{stem}）"));
-        taken.insert(base.clone());
-    }
     let mut out = Vec::new();
     let annotated_name = format!("{base}_标注.xlsx");
     let mut annotated = None;

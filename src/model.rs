@@ -61,6 +61,16 @@ impl Submission {
         Submission { path, name, raw, values, notes }
     }
 
+    /// Drops the raw cells once the per-file checks have run: the batch
+    /// checks and the summary use only the typed values, and thousands of
+    /// forms held whole would cost hundreds of MB.
+    pub fn release_cells(&mut self) {
+        for s in &mut self.raw.sheets {
+            s.cells = HashMap::new();
+            s.formulas = HashMap::new();
+        }
+    }
+
     pub fn parsed(&self, id: &str) -> &Parsed {
         static MISSING: Parsed = Parsed::Missing;
         self.values.get(id).unwrap_or(&MISSING)

@@ -125,14 +125,33 @@ pub enum ReadError {
 #[derive(Debug, Clone, Copy)]
 pub enum Load<'a> {
     All,
-    Only(&'a [String]),
+    Only(&'a [SheetNeed]),
+}
+
+/// A sheet to load and the cells that matter on it.
+#[derive(Debug, Clone)]
+pub struct SheetNeed {
+    pub name: String,
+    pub cells: Vec<CellRef>,
 }
 
 impl Load<'_> {
     fn wants(&self, name: &str) -> bool {
         match self {
             Load::All => true,
-            Load::Only(names) => names.iter().any(|n| n == name),
+            Load::Only(needs) => needs.iter().any(|n| n.name == name),
+        }
+    }
+
+    /// Formulas take another pass over the sheet's XML; they matter only
+    /// to tell an empty cell from a formula never calculated, so they are
+    /// read only when a cell that matters came back empty.
+    fn wants_formulas(&self, sheet: &RawSheet) -> bool {
+        match self {
+            Load::All => true,
+            Load::Only(needs) => {
+                needs.iter().filter(|n| n.name == sheet.name).any(|n| n.cells.iter().any(|c| sheet.get(*c).is_empty()))
+            }
         }
     }
 }
@@ -298,7 +317,7 @@ where
             Ok(range) => fill_cells(&mut sheet, &range),
             Err(e) => sheet.problem = Some(zh_calamine(&e.to_string())),
         }
-        if sheet.problem.is_none() {
+        if sheet.problem.is_none() && load.wants_formulas(&sheet) {
             if let Ok(f) = wb.worksheet_formula(&name) {
                 fill_formulas(&mut sheet, &f);
             }

@@ -291,6 +291,14 @@ impl FormSpec {
         self.sheets.iter().flat_map(|s| s.fields.iter())
     }
 
+    /// The sheets to read and, on each, the input cells.
+    pub fn sheet_needs(&self) -> Vec<crate::read::SheetNeed> {
+        self.sheets
+            .iter()
+            .map(|s| crate::read::SheetNeed { name: s.name.clone(), cells: s.fields.iter().map(|f| f.cell).collect() })
+            .collect()
+    }
+
     pub fn sheet(&self, name: &str) -> Option<&SheetSpec> {
         self.sheets.iter().find(|s| s.name == name)
     }

@@ -21,7 +21,7 @@ struct World {
     bands: selfeval::spec::Bands,
     bytes: Vec<Vec<u8>>,
     raws: Vec<RawWorkbook>,
-    sheets: Vec<String>,
+    sheets: Vec<read::SheetNeed>,
 }
 
 fn world() -> &'static World {
@@ -36,7 +36,7 @@ fn world() -> &'static World {
         files.sort();
         let bytes: Vec<Vec<u8>> = files.iter().map(|p| std::fs::read(p).expect("read")).collect();
         let raws = bytes.iter().map(|b| read::read_bytes(b.clone(), "xlsx").expect("sample reads")).collect();
-        let sheets = t.form.sheets.iter().map(|s| s.name.clone()).collect();
+        let sheets = t.form.sheet_needs();
         World { form: t.form, params, bands: t.bands, bytes, raws, sheets }
     })
 }

@@ -19,10 +19,16 @@ pub fn duplicate_city(subs: &[&Submission], ctx: &Ctx) -> Vec<(Option<usize>, Fi
     }
     let mut out = Vec::new();
     for (city, idx) in by_city.into_iter().filter(|(_, v)| v.len() > 1) {
-        let files: Vec<&str> = idx.iter().filter_map(|i| subs.get(*i)).map(|s| s.name.as_str()).collect();
+        // Name a few files, not all: with thousands of forms per city the
+        // full list in every finding would grow as the square of the count.
+        const SHOWN: usize = 5;
+        let files: Vec<&str> = idx.iter().take(SHOWN).filter_map(|i| subs.get(*i)).map(|s| s.name.as_str()).collect();
+        let mut list = files.join("、");
+        if idx.len() > SHOWN {
+            list.push_str(&format!(" 等 {} 个文件", idx.len()));
+        }
         for i in &idx {
-            let f =
-                Finding::at(Code::DuplicateCity, &ctx.loc("info.city"), None, Some(city.clone()), &files.join("、"));
+            let f = Finding::at(Code::DuplicateCity, &ctx.loc("info.city"), None, Some(city.clone()), &list);
             out.push((Some(*i), f));
         }
     }

@@ -134,9 +134,9 @@ impl Finding {
 /// Findings sorted for display: errors first, then by file, sheet, and
 /// cell in reading order (B7 before B10).
 pub fn sort(findings: &mut [Finding]) {
-    let cell = |f: &Finding| f.cell.as_deref().and_then(|c| crate::cellref::CellRef::parse(c).ok());
-    findings.sort_by(|a, b| {
-        (a.severity, &a.file, &a.sheet, cell(a), a.code).cmp(&(b.severity, &b.file, &b.sheet, cell(b), b.code))
+    findings.sort_by_cached_key(|f| {
+        let cell = f.cell.as_deref().and_then(|c| crate::cellref::CellRef::parse(c).ok());
+        (f.severity, f.file.clone(), f.sheet.clone(), cell, f.code)
     });
 }
 

@@ -59,6 +59,12 @@ pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &All
             let _ = book.remove_sheet_by_name(&name);
         }
         let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| format!("汇总表模板缺少工作表「{}」", sheet.name))?;
+        // Sheet-local names (print titles) keep the index the sheet had in
+        // the full template; it is now the only sheet. A stale index makes
+        // the file unreadable to LibreOffice and repaired by Excel.
+        for name in ws.defined_names_mut().iter_mut().filter(|n| n.has_local_sheet_id()) {
+            name.set_local_sheet_id(0);
+        }
         Table::new(ws, sheet).allocation(allocation);
         book.set_active_sheet(0);
         let mut out = Vec::new();

@@ -1,0 +1,158 @@
+//! Scale benchmark: how fast selfeval checks N city workbooks, against the
+//! floor of a bare calamine read of the same files.
+//!
+//! Run: `cargo bench --bench scale` (all sizes) or
+//!      `cargo bench --bench scale -- 15 150` (some).
+//! It generates N workbooks with varied figures under
+//! target/bench-data/ (kept between runs), then times, for each N:
+//!
+//! - floor: calamine opens every file and reads every sheet (rayon, all
+//!   cores, like selfeval), in-process;
+//! - selfeval: the release binary, `run` for 15, `check` above, with and
+//!   without the per-city feedback files;
+//!
+//! and prints wall time, files/s, MB/s and peak RSS as a Markdown table.
+
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use selfeval::samplegen::{city_values, ReportData};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const SIZES: [usize; 4] = [15, 150, 1500, 3000];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// N workbooks: the 15 cities in turn, actual figures and spending
+/// varied deterministically so no two files are alike.
+fn generate(n: usize) -> PathBuf {
+    let dir = root().join(format!("target/bench-data/n{n}"));
+    if dir.join(".complete").exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let text = std::fs::read_to_string(root().join("samples/source/report-2024.toml")).expect("data");
+    let base = ReportData::from_toml(&text).expect("parse");
+    let (form, _) = selfeval::spec::embedded_specs().expect("spec");
+    (0..n).into_par_iter().for_each(|i| {
+        let mut data = base.clone();
+        let k = i % 15;
+        let vary = Decimal::from(100 + (i * 37 % 21) as i64 - 10) / Decimal::ONE_HUNDRED; // 0.90–1.10
+        if let Some(c) = data.cities.get_mut(k) {
+            c.spent = (c.spent * vary).min(c.budget).round_dp(2);
+            c.spend_rate = selfeval::calc::percent2(c.spent, c.budget).unwrap_or_default();
+            for a in c.actual.iter_mut() {
+                *a = if a.fract().is_zero() { (*a * vary).round() } else { (*a * vary).round_dp(2) };
+            }
+        }
+        let bytes = selfeval::write::form::city_form(&form, &city_values(&form, &data, k)).expect("form");
+        std::fs::write(dir.join(format!("{i:05}_{}.xlsx", base.cities[k].name)), bytes).expect("write");
+    });
+    std::fs::write(dir.join(".complete"), b"").expect("mark");
+    dir
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The floor: open each file with calamine and read every sheet.
+fn bare_read(files: &[PathBuf]) -> Duration {
+    use calamine::Reader;
+    let t = Instant::now();
+    let cells: usize = files
+        .par_iter()
+        .map(|p| {
+            let mut wb: calamine::Xlsx<_> = calamine::open_workbook(p).expect("open");
+            wb.sheet_names()
+                .iter()
+                .map(|s| wb.worksheet_range(s).map(|r| r.used_cells().count()).unwrap_or(0))
+                .sum::<usize>()
+        })
+        .sum();
+    assert!(cells > 0);
+    t.elapsed()
+}
+
+/// Runs the release binary, returning wall time and peak RSS (KiB).
+fn run_selfeval(args: &[&str], out: &Path) -> (Duration, u64) {
+    let _ = std::fs::remove_dir_all(out);
+    let t = Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_selfeval"))
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .arg("-q")
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn selfeval");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            if let Some(kib) = s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)) {
+                peak = peak.max(kib.parse().unwrap_or(0));
+            }
+        }
+        if let Ok(Some(_)) = child.try_wait() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    (t.elapsed(), peak)
+}
+
+fn best_of<T>(n: usize, mut f: impl FnMut() -> (Duration, T)) -> (Duration, T) {
+    let mut best: Option<(Duration, T)> = None;
+    for _ in 0..n {
+        let r = f();
+        if best.as_ref().is_none_or(|b| r.0 < b.0) {
+            best = Some(r);
+        }
+    }
+    best.expect("at least one run")
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sizes: Vec<usize> = if args.is_empty() { SIZES.to_vec() } else { args };
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("machine: {cores} cores, {}", std::env::consts::ARCH);
+    println!();
+    println!("| N | command | selfeval wall | files/s | MB/s | peak RSS | bare calamine read | ratio |");
+    println!("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for n in sizes {
+        let dir = generate(n);
+        let files = files_in(&dir);
+        let mb = files.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum::<u64>() as f64 / 1e6;
+        let floor = best_of(3, || (bare_read(&files), ())).0;
+        let out = root().join(format!("target/bench-data/out{n}"));
+        let cmd = if n == 15 { "run" } else { "check" };
+        let dir_s = dir.to_string_lossy().to_string();
+        let runs: Vec<Vec<&str>> = vec![vec![cmd, &dir_s], vec![cmd, &dir_s, "--no-feedback"]];
+        for a in runs {
+            let (wall, peak) = best_of(if n >= 1500 { 1 } else { 3 }, || run_selfeval(&a, &out));
+            let secs = wall.as_secs_f64();
+            let shown = a.iter().filter(|x| !x.contains('/')).copied().collect::<Vec<_>>().join(" ");
+            println!(
+                "| {n} | `{shown}` | {:.3} s | {:.0} | {:.2} | {:.0} MB | {:.3} s | {:.2}× |",
+                secs,
+                n as f64 / secs,
+                mb / secs,
+                peak as f64 / 1024.0,
+                floor.as_secs_f64(),
+                secs / floor.as_secs_f64()
+            );
+        }
+    }
+}
