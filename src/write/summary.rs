@@ -39,6 +39,7 @@ fn fill(template: &[u8], spec: &SummarySpec, s: &ProvinceSummary, findings: &[Fi
             "findings" => t.findings(findings),
             _ => {}
         }
+        t.fit_rows();
     }
     book.set_active_sheet(0);
     let mut out = Vec::new();
@@ -94,6 +95,8 @@ struct Table<'a> {
     /// anything is written (writing row 1 must not restyle row 2).
     total_styles: Vec<Style>,
     body_styles: Vec<Style>,
+    /// Lines the tallest wrapped text of each row needs (1-based row).
+    lines: std::collections::BTreeMap<u32, usize>,
 }
 
 impl<'a> Table<'a> {
@@ -103,7 +106,7 @@ impl<'a> Table<'a> {
         let cols = 1..=spec.columns.len() as u32;
         let total_styles = cols.clone().map(|c| ws.style((c, fr)).clone()).collect();
         let body_styles = cols.map(|c| ws.style((c, body_row)).clone()).collect();
-        Table { ws, spec, total_styles, body_styles }
+        Table { ws, spec, total_styles, body_styles, lines: Default::default() }
     }
 
     /// 0-based data row `i` below the first data row.
@@ -134,6 +137,11 @@ impl<'a> Table<'a> {
             }
             V::Text(t) => {
                 cell.set_value_string(t);
+                let width = self.spec.columns.get(c as usize).map(|c| c.width).unwrap_or(10.0);
+                // The summary's 10 pt font fits about 1.3 characters a width unit.
+                let n = crate::write::feedback::est_lines(t, width * 1.3);
+                let e = self.lines.entry(at.excel_row()).or_insert(1);
+                *e = (*e).max(n);
             }
             V::Formula(f, cached) => {
                 cell.set_formula(f);
@@ -144,6 +152,16 @@ impl<'a> Table<'a> {
             }
             V::Blank => {
                 cell.set_value_string("");
+            }
+        }
+    }
+
+    /// Grows the rows whose wrapped text needs more than one line:
+    /// spreadsheet programs do not do it for a file they did not write.
+    fn fit_rows(&mut self) {
+        for (row, n) in std::mem::take(&mut self.lines) {
+            if n > 1 {
+                self.ws.row_dimension_mut(row).set_height(14.0 * n as f64).set_custom_height(true);
             }
         }
     }

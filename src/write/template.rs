@@ -92,6 +92,6 @@ fn cell_format(cf: ColFormat, f: Format) -> Format {
     let f = f.set_num_format(cf.excel());
     match cf {
         ColFormat::Text => f.set_text_wrap().set_align(FormatAlign::VerticalCenter),
-        _ => f.set_align(FormatAlign::Right),
+        _ => f.set_align(FormatAlign::Right).set_align(FormatAlign::VerticalCenter),
     }
 }
