@@ -24,6 +24,8 @@ const AFTER_HELP: &str = "示例：
 #[command(
     name = "selfeval",
     version,
+    // No ANSI colour codes: an old Windows console prints them as garbage.
+    color = clap::ColorChoice::Never,
     about = ABOUT,
     after_help = AFTER_HELP,
     help_template = TEMPLATE,

@@ -56,3 +56,20 @@ pub fn io_zh(text: &str) -> String {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::io_zh;
+
+    #[test]
+    fn windows_and_unix_errors_are_said_in_chinese() {
+        // What Windows says when Excel holds the file (os error 32).
+        let held = "The process cannot access the file because it is being used by another process. (os error 32)";
+        assert!(io_zh(held).contains("占用"), "{}", io_zh(held));
+        assert!(io_zh("Access is denied. (os error 5)").contains("没有访问权限"));
+        assert!(io_zh("Permission denied (os error 13)").contains("没有访问权限"));
+        assert!(io_zh("The system cannot find the path specified. (os error 3)").contains("不存在"));
+        assert!(io_zh("Disk quota exceeded").contains("系统错误（Disk quota exceeded）"));
+        assert!(io_zh("No such file or directory (os error 2)").contains("不存在"));
+    }
+}

@@ -40,6 +40,20 @@ fn is_silent_skip(name: &str) -> bool {
         || matches!(lower.as_str(), "thumbs.db" | "desktop.ini" | "__macosx")
 }
 
+/// Files and folders marked hidden in Windows Explorer (the dot-name
+/// rule covers other systems).
+#[cfg(windows)]
+fn is_hidden(path: &Path) -> bool {
+    use std::os::windows::fs::MetadataExt;
+    const FILE_ATTRIBUTE_HIDDEN: u32 = 0x2;
+    std::fs::symlink_metadata(path).map(|m| m.file_attributes() & FILE_ATTRIBUTE_HIDDEN != 0).unwrap_or(false)
+}
+
+#[cfg(not(windows))]
+fn is_hidden(_path: &Path) -> bool {
+    false
+}
+
 /// Folders the scan must not enter (earlier output folders).
 fn is_output_dir(name: &str) -> bool {
     name.contains("_校验结果_")
@@ -66,6 +80,7 @@ pub fn scan(inputs: &[PathBuf], exclude: Option<&Path>) -> Scan {
                     let n = e.file_name().to_string_lossy();
                     e.depth() == 0
                         || !(is_silent_skip(&n)
+                            || is_hidden(e.path())
                             || (e.file_type().is_dir() && is_output_dir(&n))
                             || exclude.is_some_and(|x| e.path() == x))
                 },
@@ -117,7 +132,7 @@ fn consider(out: &mut Scan, path: &Path, name: &str) {
         return;
     }
     let file_name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    if is_silent_skip(&file_name) {
+    if is_silent_skip(&file_name) || is_hidden(path) {
         return;
     }
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Smoke test of selfeval.exe under Wine, against the Linux build on the same
+# input: a copy of samples/2024 in a folder with a Chinese name and a space,
+# with one planted error. Checks that the exe's report.json findings and
+# summary values equal the Linux ones, exit codes match, Chinese paths,
+# arguments and terminal text arrive intact, the drag-and-drop form works,
+# and with stdin not a terminal it does not wait for Enter.
+#
+# Needs the exe (scripts/build-windows.sh). Installs wine64 if missing.
+# Wine stands in for Windows; it does not prove behaviour on real Windows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+EXE="$ROOT/target/x86_64-pc-windows-gnu/release/selfeval.exe"
+[ -f "$EXE" ] || { echo "先运行 scripts/build-windows.sh"; exit 2; }
+if ! [ -x /usr/lib/wine/wine64 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends wine64 gcc-mingw-w64-x86-64 >/dev/null
+fi
+cargo build --release --quiet --bin selfeval
+LINUX="$ROOT/target/release/selfeval"
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export WINEPREFIX="$ROOT/target/wine-prefix" WINEDEBUG=-all LC_ALL=C.UTF-8
+unset DISPLAY
+WINE=/usr/lib/wine/wine64
+
+# The exe and, for Wine 8 only, the ProcessPrng stub beside it.
+mkdir -p "$WORK/bin"
+cp "$EXE" "$WORK/bin/selfeval.exe"
+x86_64-w64-mingw32-gcc -shared -O2 -o "$WORK/bin/bcryptprimitives.dll" windows/test-only/processprng_stub.c -ladvapi32
+
+# The input: the samples in a Chinese folder name with a space, one error planted.
+for side in linux windows; do
+  mkdir -p "$WORK/$side/2024年 城市自评材料"
+  cp samples/2024/*.xlsx "$WORK/$side/2024年 城市自评材料/"
+  python3 - "$WORK/$side/2024年 城市自评材料" <<'PY'
+import sys, zipfile, glob, re, os
+path = [p for p in glob.glob(sys.argv[1] + "/*.xlsx") if "潮州市" in p][0]
+src = zipfile.ZipFile(path)
+tmp = path + ".new"
+with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+    for item in src.infolist():
+        data = src.read(item.filename)
+        if item.filename == "xl/worksheets/sheet2.xml":  # 资金执行
+            new = re.sub(rb'(<c r="B7"[^>]*><v>)0\.1582(</v>)', rb"\g<1>0.1682\g<2>", data)
+            assert new != data, "planted error"
+            data = new
+        out.writestr(item, data)
+src.close()
+os.replace(tmp, path)
+PY
+done
+
+echo "== 1. run on the same input: Linux and Windows"
+set +e
+(cd "$WORK/linux" && "$LINUX" run "2024年 城市自评材料" --out 结果 --no-pause > stdout.txt 2> stderr.txt < /dev/null); LCODE=$?
+(cd "$WORK/windows" && timeout 300 "$WINE" "$WORK/bin/selfeval.exe" run "2024年 城市自评材料" --out 结果 --no-pause > stdout.txt 2> stderr.txt < /dev/null); WCODE=$?
+set -e
+echo "exit codes: linux $LCODE, windows $WCODE"
+[ "$LCODE" = 1 ] && [ "$WCODE" = 1 ] || { echo "FAIL: exit codes"; cat "$WORK/windows/stderr.txt"; exit 1; }
+
+python3 - "$WORK" <<'PY'
+import json, sys, zipfile, pathlib
+w = pathlib.Path(sys.argv[1])
+def report(side):
+    return json.loads((w / side / "结果" / "report.json").read_text(encoding="utf-8"))
+L, W = report("linux"), report("windows")
+keys = ["severity", "code", "file", "city", "sheet", "cell", "message", "expected", "found", "fix"]
+lf = [[f[k] for k in keys] for f in L["findings"]]
+wf = [[f[k] for k in keys] for f in W["findings"]]
+assert lf == wf, f"findings differ:\n{lf[:3]}\n{wf[:3]}"
+assert L["totals"] == W["totals"], "totals differ"
+assert L["inputs"] == W["inputs"], "inputs differ"
+assert any(f[1] == "SE302" and f[3] == "潮州市" and f[5] == "B7" for f in wf), "planted error reported"
+assert W["totals"]["spent"] == "3623.35" and W["totals"]["satisfaction"] == "93.25%"
+def parts(side):
+    z = zipfile.ZipFile(w / side / "结果" / "省级汇总表.xlsx")
+    return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/") or n == "xl/sharedStrings.xml"}
+lp, wp = parts("linux"), parts("windows")
+assert lp == wp, "summary workbook values differ"
+lfb = sorted(p.name for p in (w / "linux" / "结果" / "反馈").iterdir())
+wfb = sorted(p.name for p in (w / "windows" / "结果" / "反馈").iterdir())
+assert lfb == wfb and len(wfb) >= 15, f"feedback files differ: {lfb} vs {wfb}"
+lt = (w / "linux" / "stdout.txt").read_text(encoding="utf-8")
+wt = (w / "windows" / "stdout.txt").read_text(encoding="utf-8").replace("\r\n", "\n")
+assert lt == wt, f"terminal text differs:\n{lt}\n---\n{wt}"
+assert "读取工作簿 15 个" in wt and "潮州市" in wt
+print(f"findings {len(wf)} equal, totals equal, {len(wp)} summary parts equal, {len(wfb)} feedback files, terminal text equal")
+PY
+
+echo "== 2. drag and drop: the bare folder path, as Windows passes it"
+DROP="$WORK/windows/拖放测试"
+mkdir -p "$DROP/2024年 城市自评材料"
+cp samples/2024/*.xlsx "$DROP/2024年 城市自评材料/"
+WINPATH=$("$WINE" winepath -w "$DROP/2024年 城市自评材料" 2>/dev/null | tr -d '\r')
+echo "dropped: $WINPATH"
+set +e
+timeout 300 "$WINE" "$WORK/bin/selfeval.exe" "$WINPATH" > "$WORK/drop.txt" 2>&1 < /dev/null; DCODE=$?
+set -e
+[ "$DCODE" = 0 ] || { echo "FAIL: drop exit $DCODE"; cat "$WORK/drop.txt"; exit 1; }
+OUTDIR=$(ls -d "$DROP"/2024年\ 城市自评材料_校验结果_* | head -1)
+[ -f "$OUTDIR/省级汇总表.xlsx" ] && [ -f "$OUTDIR/report.json" ] || { echo "FAIL: no output beside the dropped folder"; exit 1; }
+grep -q "按回车键退出" "$WORK/drop.txt" && { echo "FAIL: waited for Enter with stdin not a terminal"; exit 1; }
+grep -q "读取工作簿 15 个" "$WORK/drop.txt" || { echo "FAIL: terminal text"; cat "$WORK/drop.txt"; exit 1; }
+echo "output beside the dropped folder: $(basename "$OUTDIR")"
+
+echo "== 3. Chinese help and usage errors"
+H_L=$("$LINUX" --help); H_W=$("$WINE" "$WORK/bin/selfeval.exe" --help < /dev/null | tr -d '\r')
+[ "$H_L" = "$H_W" ] || { echo "FAIL: --help differs"; exit 1; }
+set +e
+"$WINE" "$WORK/bin/selfeval.exe" --不存在的选项 > /dev/null 2> "$WORK/usage.txt" < /dev/null; UCODE=$?
+set -e
+[ "$UCODE" = 2 ] && grep -q "不认识的选项：--不存在的选项" "$WORK/usage.txt" || { echo "FAIL: usage error"; cat "$WORK/usage.txt"; exit 1; }
+printf '%s\n' "$H_W" | head -3
+
+echo "== 4. a file hidden in Explorer is passed over"
+HID="$WORK/windows/隐藏测试"
+mkdir -p "$HID"
+cp samples/2024/01_*.xlsx "$HID/"
+cp samples/2024/02_*.xlsx "$HID/隐藏的副本.xlsx"
+"$WINE" cmd /c attrib +h "$("$WINE" winepath -w "$HID/隐藏的副本.xlsx" | tr -d '\r')" > /dev/null 2>&1 < /dev/null
+(cd "$HID" && "$WINE" "$WORK/bin/selfeval.exe" check . --out 查 --json < /dev/null > check.json 2> /dev/null) || true
+python3 - "$HID/check.json" <<'PY'
+import json, sys
+r = json.loads(open(sys.argv[1], encoding="utf-8").read())
+files = [i["file"] for i in r["inputs"]]
+assert files == ["01_汕头市_2024年绩效自评表.xlsx"], files
+print("inputs:", files)
+PY
+
+echo "wine smoke: 4 passed, 0 failed"
