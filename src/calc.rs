@@ -6,6 +6,12 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+/// The largest magnitude a figure may have (10^15). Any figure of the
+/// form is far below it; bounding inputs keeps every sum and product of
+/// two figures inside a `Decimal` (about 7.9 × 10^28), so no arithmetic
+/// on workbook data can overflow.
+pub const MAX_MAGNITUDE: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
 /// 四舍五入 to `dp` places (half away from zero, as 财政 reports do).
 pub fn round_half_up(x: Decimal, dp: u32) -> Decimal {
     x.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
@@ -88,6 +94,11 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn max_magnitude_is_ten_to_the_fifteen() {
+        assert_eq!(MAX_MAGNITUDE, d("1000000000000000"));
     }
 
     #[test]

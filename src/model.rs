@@ -159,6 +159,9 @@ pub fn parse(v: &Value, f: &FieldSpec) -> (Parsed, Option<Note>) {
             }
             match n {
                 Some(d) if matches!(f.kind, Kind::Count | Kind::Year) && !d.fract().is_zero() => bad(),
+                // No figure of this form comes near 10^15; a larger one is a
+                // typing accident, and would overflow exact arithmetic later.
+                Some(d) if d.abs() > calc::MAX_MAGNITUDE => bad(),
                 Some(d) => (Parsed::Number(d), (!notes.is_empty()).then(|| notes.join("；"))),
                 None => bad(),
             }
@@ -433,6 +436,9 @@ mod tests {
             assert!(matches!(read(Value::Text(t.into()), "exec.budget").0, Parsed::Bad { .. }), "{t}");
         }
         assert!(matches!(read(Value::Text("30%".into()), "exec.budget").0, Parsed::Bad { .. }));
+        // Too large to be any figure of the form (and to compute with exactly).
+        assert!(matches!(read(Value::Number(2.170115022167821e28), "plan.households").0, Parsed::Bad { .. }));
+        assert!(matches!(read(Value::Number(-1e16), "exec.spent").0, Parsed::Bad { .. }));
     }
 
     #[test]

@@ -83,6 +83,14 @@ fn sheet<'a>(wb: &'a RawWorkbook, name: &str) -> std::result::Result<&'a RawShee
 }
 
 fn num_at(s: &RawSheet, c: CellRef) -> std::result::Result<Decimal, String> {
+    let n = num_at_unbounded(s, c)?;
+    if n.abs() > calc::MAX_MAGNITUDE {
+        return Err(format!("{}!{c} 的数值 {n} 过大", s.name));
+    }
+    Ok(n)
+}
+
+fn num_at_unbounded(s: &RawSheet, c: CellRef) -> std::result::Result<Decimal, String> {
     match s.get(c) {
         Value::Number(x) => calc::decimal_from_f64(*x).ok_or_else(|| format!("{}!{c} 的数值无法使用", s.name)),
         Value::Text(t) => t.trim().parse().map_err(|_| format!("{}!{c} 应为数字，实为「{t}」", s.name)),

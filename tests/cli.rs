@@ -147,3 +147,64 @@ fn help_is_in_chinese() {
     assert!(t.contains("绩效自评表校验与汇总工具") && t.contains("示例"), "{t}");
     assert_eq!(o.status.code(), Some(0));
 }
+
+#[test]
+fn templates_and_params_can_be_replaced_and_the_run_says_which() {
+    let (tmp, dir) = sample_copy();
+    // Next year's templates: a copy of 2024's with the province's budget
+    // for 汕头市 changed in the params workbook, as a clerk would in Excel.
+    let tdir = tmp.path().join("templates2025");
+    std::fs::create_dir(&tdir).expect("mkdir");
+    for e in std::fs::read_dir(root().join("templates/2024")).expect("templates") {
+        let p = e.expect("e").path();
+        std::fs::copy(&p, tdir.join(p.file_name().expect("n"))).expect("copy");
+    }
+    let params = tdir.join("省级参数表.xlsx");
+    edit(&params, |b| {
+        let ws = b.sheet_by_name_mut("地市下达").expect("sheet");
+        ws.cell_mut("C2").set_value_number(3300.0);
+        ws.cell_mut("C3").set_value_number(1521.0); // keep the total at 18860
+    });
+    let out = tmp.path().join("o");
+    let o = selfeval(&[
+        s("run"),
+        dir.as_os_str(),
+        s("--out"),
+        out.as_os_str(),
+        s("--templates"),
+        tdir.as_os_str(),
+        s("--params"),
+        params.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("模板文件夹") && text.contains("templates2025"), "{text}");
+    assert!(text.contains("省级参数表.xlsx"), "{text}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("r")).expect("j");
+    let budget_errors: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .filter(|f| f["code"] == "SE401")
+        .map(|f| (f["city"].as_str().unwrap_or("").to_string(), f["expected"].as_str().unwrap_or("").to_string()))
+        .collect();
+    assert!(budget_errors.contains(&("汕头市".into(), "3300".into())), "{budget_errors:?}");
+    assert!(budget_errors.contains(&("韶关市".into(), "1521".into())), "{budget_errors:?}");
+
+    // A params workbook whose budgets do not add up is refused, clearly.
+    edit(&params, |b| {
+        b.sheet_by_name_mut("地市下达").expect("sheet").cell_mut("C2").set_value_number(1.0);
+    });
+    let o = selfeval(&[
+        s("run"),
+        dir.as_os_str(),
+        s("--out"),
+        tmp.path().join("o2").as_os_str(),
+        s("--params"),
+        params.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("省级参数表") && err.contains("与资金总额 18860 不符"), "{err}");
+}

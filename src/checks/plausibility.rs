@@ -99,7 +99,7 @@ pub fn completion_spread(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     if min <= Decimal::ZERO {
         return vec![];
     }
-    let ratio = max / min;
+    let Some(ratio) = max.checked_div(min) else { return vec![] };
     if ratio <= ctx.bands.completion_spread.max_ratio {
         return vec![];
     }

@@ -173,6 +173,19 @@ impl<'a> Table<'a> {
         self.ws.cell_mut((at.excel_col(), at.excel_row())).style_mut().number_format_mut().set_format_code(code);
     }
 
+    /// 序号 and 地市 of the `i`-th city row.
+    fn city_head(&mut self, r: u32, i: usize, city: &str) {
+        let seq = (i + 1).to_string();
+        self.put(r, "seq", V::Text(&seq), false);
+        self.put(r, "city", V::Text(city), false);
+    }
+
+    /// The 合计 label of a total row.
+    fn total_head(&mut self, r: u32, label: &str) {
+        self.put(r, "seq", V::Text(label), true);
+        self.put(r, "city", V::Text(""), true);
+    }
+
     fn sum(&self, key: &str, from: u32, to: u32) -> String {
         format!("SUM({}:{})", self.addr(key, from), self.addr(key, to))
     }
@@ -224,9 +237,7 @@ impl<'a> Table<'a> {
         let sub = own + 1;
         for (i, row) in s.rows.iter().enumerate() {
             let r = first + i as u32;
-            let seq = (i + 1).to_string();
-            self.put(r, "seq", V::Text(&seq), false);
-            self.put(r, "city", V::Text(&row.issued.name), false);
+            self.city_head(r, i, &row.issued.name);
             self.put(r, "budget", V::Num(row.issued.budget), false);
             match &row.figures {
                 Some(f) => {
@@ -252,8 +263,7 @@ impl<'a> Table<'a> {
         self.put(own, "rate", V::Formula(self.ratio("spent", "budget", own), own_rate), false);
 
         let t = &s.totals;
-        self.put(total, "seq", V::Text("合  计"), true);
-        self.put(total, "city", V::Text(""), true);
+        self.total_head(total, "合  计");
         for (k, v) in [("budget", t.budget), ("arrived", t.arrived), ("spent", t.spent)] {
             self.put(total, k, V::Formula(self.sum(k, first, own), Some(v)), true);
         }
@@ -276,9 +286,7 @@ impl<'a> Table<'a> {
         let last = first + s.rows.len() as u32 - 1;
         for (i, row) in s.rows.iter().enumerate() {
             let r = first + i as u32;
-            let seq = (i + 1).to_string();
-            self.put(r, "seq", V::Text(&seq), false);
-            self.put(r, "city", V::Text(&row.issued.name), false);
+            self.city_head(r, i, &row.issued.name);
             for m in MEASURES {
                 let plan = row.issued.plan.get(m).unwrap_or_default();
                 self.put(r, &format!("plan.{m}"), V::Num(plan), false);
@@ -298,8 +306,7 @@ impl<'a> Table<'a> {
             }
         }
         let t = &s.totals;
-        self.put(total, "seq", V::Text("合计"), true);
-        self.put(total, "city", V::Text(""), true);
+        self.total_head(total, "合计");
         for (k, m) in MEASURES.iter().enumerate() {
             let (pk, ak, rk) = (format!("plan.{m}"), format!("actual.{m}"), format!("rate.{m}"));
             self.put(total, &pk, V::Formula(self.sum(&pk, first, last), t.plan.get(m)), true);
@@ -315,9 +322,7 @@ impl<'a> Table<'a> {
         let last = first + s.rows.len() as u32 - 1;
         for (i, row) in s.rows.iter().enumerate() {
             let r = first + i as u32;
-            let seq = (i + 1).to_string();
-            self.put(r, "seq", V::Text(&seq), false);
-            self.put(r, "city", V::Text(&row.issued.name), false);
+            self.city_head(r, i, &row.issued.name);
             let Some(f) = &row.figures else {
                 for id in BENEFIT_COUNTS.iter().chain(&["benefit.acceptance", "benefit.satisfaction"]) {
                     self.put(r, id, V::Blank, false);
@@ -334,8 +339,7 @@ impl<'a> Table<'a> {
             self.put(r, "benefit.satisfaction", V::Pct(f.satisfaction), false);
         }
         let t = &s.totals;
-        self.put(total, "seq", V::Text("合计"), true);
-        self.put(total, "city", V::Text(""), true);
+        self.total_head(total, "合计");
         for (id, v) in BENEFIT_COUNTS.iter().zip(&t.benefits) {
             self.put(total, id, V::Formula(self.sum(id, first, last), Some(*v)), true);
         }
@@ -352,9 +356,7 @@ impl<'a> Table<'a> {
         let last = first + a.rows.len() as u32 - 1;
         for (i, row) in a.rows.iter().enumerate() {
             let r = first + i as u32;
-            let seq = (i + 1).to_string();
-            self.put(r, "seq", V::Text(&seq), false);
-            self.put(r, "city", V::Text(&row.city), false);
+            self.city_head(r, i, &row.city);
             for m in MEASURES {
                 self.put(r, m, V::Num(row.factors.get(m).unwrap_or_default()), false);
             }
@@ -375,8 +377,7 @@ impl<'a> Table<'a> {
             let diff = format!("{}-{}", self.addr("rounded", r), self.addr("issued", r));
             self.put(r, "diff", V::Formula(diff, Some(row.diff)), false);
         }
-        self.put(total, "seq", V::Text("合计"), true);
-        self.put(total, "city", V::Text(""), true);
+        self.total_head(total, "合计");
         let col_sum = |f: &dyn Fn(&crate::allocate::AllocationRow) -> Decimal| a.rows.iter().map(f).sum::<Decimal>();
         let mut sums: Vec<(String, Decimal)> = vec![
             ("area".into(), col_sum(&|r| r.factors.area)),
