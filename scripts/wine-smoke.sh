@@ -131,4 +131,18 @@ assert files == ["01_汕头市_2024年绩效自评表.xlsx"], files
 print("inputs:", files)
 PY
 
-echo "wine smoke: 4 passed, 0 failed"
+echo "== 5. a path longer than 260 characters (MAX_PATH), dropped"
+DEEP="$WORK/windows/$(python3 -c "print('/'.join('很长的文件夹名称第%02d层' % i for i in range(22)))")"
+mkdir -p "$DEEP"
+cp samples/2024/01_*.xlsx "$DEEP/"
+# winepath truncates long paths; Wine maps Z: to /.
+WDEEP="Z:$(printf '%s' "$DEEP" | tr '/' '\\')"
+python3 -c "import sys; n = len(sys.argv[1]); assert n > 260, n; print('path length', n)" "$WDEEP"
+set +e
+timeout 120 "$WINE" "$WORK/bin/selfeval.exe" check "$WDEEP" < /dev/null > "$WORK/long.txt" 2>&1; LONGCODE=$?
+set -e
+[ "$LONGCODE" = 0 ] || { echo "FAIL: long path exit $LONGCODE"; cat "$WORK/long.txt"; exit 1; }
+ls -d "$(dirname "$DEEP")"/*_校验结果_*/反馈/汕头市_校验报告.xlsx > /dev/null || { echo "FAIL: no output beside the long path"; exit 1; }
+echo "checked and wrote beside a ${#WDEEP}-character path"
+
+echo "wine smoke: 5 passed, 0 failed"
