@@ -4,7 +4,8 @@
 //!
 //! The copy is made with umya-spreadsheet from the file's bytes (the
 //! original is only ever read) and then proved: calamine re-reads the copy
-//! and every cell value and formula must equal the original's. umya is
+//! and every cell value, formula and style (but the marked cells' fill)
+//! must equal the original's. umya is
 //! known to drop data silently on unusual files; a copy that fails the
 //! proof is not written, and an info finding says so.
 
@@ -174,6 +175,16 @@ pub fn annotated_copy(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, 
     let a = read::read_bytes(original.to_vec(), "xlsx").map_err(|e| e.to_string())?;
     let b = read::read_bytes(copy.clone(), "xlsx").map_err(|_| "生成的副本无法读回".to_string())?;
     same_content(&a, &b)?;
+    let marked: std::collections::HashSet<(String, crate::cellref::CellRef)> = findings
+        .iter()
+        .filter_map(|f| {
+            let cell = crate::cellref::CellRef::parse(f.cell.as_deref()?).ok()?;
+            Some((f.sheet.clone()?, cell))
+        })
+        .collect();
+    crate::isolate::isolate(|| same_styles(original, &copy, &marked))
+        .map_err(|_| "比对副本格式时出错".to_string())
+        .and_then(|r| r)?;
     Ok(copy)
 }
 
@@ -217,6 +228,48 @@ fn annotate(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Every cell of the copy has the original's style (number format, font,
+/// borders, alignment, protection, fill), except the fill of the cells
+/// that were marked.
+pub fn same_styles(
+    original: &[u8],
+    copy: &[u8],
+    marked: &std::collections::HashSet<(String, crate::cellref::CellRef)>,
+) -> Result<(), String> {
+    use calamine::Reader;
+    let open = |b: &[u8]| calamine::Xlsx::new(std::io::Cursor::new(b.to_vec())).map_err(|_| "无法读取格式".to_string());
+    let (mut a, mut b) = (open(original)?, open(copy)?);
+    for name in a.sheet_names() {
+        let (Ok(sa), Ok(sb)) = (a.worksheet_style(&name), b.worksheet_style(&name)) else {
+            return Err(format!("副本中工作表「{name}」的格式无法读取"));
+        };
+        let copy_styles: std::collections::HashMap<(u32, u32), &calamine::Style> =
+            sb.cells().map(|(r, c, st)| ((r, c), st)).collect();
+        let default = calamine::Style::default();
+        for (r, c, st) in sa.cells() {
+            let other = copy_styles.get(&(r, c)).copied().unwrap_or(&default);
+            let at = crate::cellref::CellRef::new(r, c);
+            // umya renumbers number formats ("0" becomes built-in id 1):
+            // the format is its code, not its id.
+            let (mut x, mut y) = (st.clone(), other.clone());
+            for s in [&mut x, &mut y] {
+                if let Some(n) = s.number_format.as_mut() {
+                    n.format_id = None;
+                }
+            }
+            if marked.contains(&(name.clone(), at)) {
+                x.fill = None;
+                y.fill = None;
+            }
+            let same = x == y;
+            if !same {
+                return Err(format!("副本中工作表「{name}」{at} 的格式与原文件不一致"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Every sheet, value and formula of `a` is in `b` unchanged, and `b`
 /// has nothing more.
 pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), String> {
@@ -240,4 +293,61 @@ pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cellref::CellRef;
+    use std::collections::HashSet;
+
+    fn sample() -> Vec<u8> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024/13_潮州市_2024年绩效自评表.xlsx");
+        std::fs::read(p).unwrap()
+    }
+
+    fn restyle(bytes: &[u8], sheet: &str, cell: &str, f: impl FnOnce(&mut umya_spreadsheet::Style)) -> Vec<u8> {
+        let mut book = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(bytes), true).unwrap();
+        f(book.sheet_by_name_mut(sheet).unwrap().style_mut(cell));
+        let mut out = Vec::new();
+        umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn the_style_proof_allows_only_the_marked_fill() {
+        let original = sample();
+        let marked: HashSet<(String, CellRef)> = [("资金执行".to_string(), CellRef::parse("B7").unwrap())].into();
+        // The marked cell's fill may change…
+        let filled = restyle(&original, "资金执行", "B7", |s| {
+            s.set_background_color(ERROR_FILL);
+        });
+        same_styles(&original, &filled, &marked).unwrap();
+        // …another cell's may not, nor any other part of a style.
+        let other = restyle(&original, "资金执行", "B6", |s| {
+            s.set_background_color(ERROR_FILL);
+        });
+        assert!(same_styles(&original, &other, &marked).unwrap_err().contains("B6"));
+        let bold = restyle(&original, "资金执行", "B7", |s| {
+            s.font_mut().set_bold(true);
+        });
+        assert!(same_styles(&original, &bold, &marked).unwrap_err().contains("B7"));
+    }
+
+    #[test]
+    fn an_annotated_copy_passes_its_own_proof() {
+        let original = sample();
+        let mut f = crate::findings::Finding::at(
+            crate::findings::Code::SpendRateMismatch,
+            &crate::findings::Loc::cell("资金执行", "B7", "支出率"),
+            Some("15.82%".into()),
+            Some("16.82%".into()),
+            "",
+        );
+        f.file = "x.xlsx".into();
+        let copy = annotated_copy(&original, &[f]).unwrap();
+        let a = read::read_bytes(original, "xlsx").unwrap();
+        let b = read::read_bytes(copy, "xlsx").unwrap();
+        same_content(&a, &b).unwrap();
+    }
 }
