@@ -76,18 +76,41 @@ pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec
         // A label on a row with input cells names that row; any other
         // label is a column header.
         let field_rows: HashSet<u32> = sheet.fields.iter().map(|f| f.cell.row).collect();
+        // Lines the tallest wrapped text of each row needs: a spreadsheet
+        // program does not grow rows of a generated file by itself.
+        let mut lines: std::collections::BTreeMap<u32, usize> = Default::default();
+        let mut fit = |cell: crate::cellref::CellRef, text: &str| {
+            let width = sheet.widths.get(cell.col as usize).copied().unwrap_or(8.43);
+            let n = crate::write::feedback::est_lines(text, width * 1.1);
+            let e = lines.entry(cell.row).or_insert(1);
+            *e = (*e).max(n);
+        };
         for l in &sheet.labels {
             let f = if field_rows.contains(&l.cell.row) { &label_f } else { &head_f };
             ws.write_string_with_format(l.cell.row, l.cell.col as u16, &l.text, f)?;
+            fit(l.cell, &l.text);
         }
         let mut written_labels = HashSet::new();
         for f in &sheet.fields {
             if written_labels.insert(f.label.cell) {
                 ws.write_string_with_format(f.label.cell.row, f.label.cell.col as u16, &f.label.text, &label_f)?;
+                fit(f.label.cell, &f.label.text);
             }
-            let fmt = input_base().set_num_format(kind_format(f.kind));
-            write_input(ws, f, values.get(&f.id), &fmt)?;
+            let mut fmt = input_base().set_num_format(kind_format(f.kind));
+            if f.kind == Kind::Text {
+                fmt = fmt.set_text_wrap();
+            }
+            let value = values.get(&f.id);
+            if let Some(Input::Text(t)) = value {
+                fit(f.cell, t);
+            }
+            write_input(ws, f, value, &fmt)?;
             add_validation(ws, f)?;
+        }
+        for (row, n) in lines {
+            if n > 1 {
+                ws.set_row_height(row, 15.0 * n as f64)?;
+            }
         }
         ws.set_paper_size(9);
         ws.set_print_fit_to_pages(1, 0);
