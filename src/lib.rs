@@ -92,9 +92,14 @@ pub fn load_setup(opts: &RunOptions) -> Result<(Templates, Params)> {
 }
 
 /// Reads and checks one workbook; `None` when it cannot be read at all.
-pub fn check_one(found: &scan::Found, ctx: &checks::Ctx) -> (Option<Submission>, Vec<Finding>) {
-    let needs = ctx.form.sheet_needs();
-    match read::read_path_with(&found.path, read::Load::Only(&needs)) {
+/// `needs` is the form's sheets and input cells ([`spec::FormSpec::sheet_needs`]),
+/// computed once per run.
+pub fn check_one(
+    found: &scan::Found,
+    needs: &[read::SheetNeed],
+    ctx: &checks::Ctx,
+) -> (Option<Submission>, Vec<Finding>) {
+    match read::read_path_with(&found.path, read::Load::Only(needs)) {
         Err(e) => {
             let mut f = Finding::at(findings::Code::FileUnreadable, &findings::Loc::file(), None, None, &e.to_string());
             f.file = found.name.clone();
@@ -146,6 +151,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     let scanned = scan::scan(&opts.inputs, Some(&out_dir));
 
     // Read and check each file.
+    let needs = templates.form.sheet_needs();
     let bar = progress_bar(opts.progress, scanned.workbooks.len());
     // In parallel; `collect` keeps the scan's order, so output is the same
     // whatever the thread count.
@@ -154,7 +160,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
         .par_iter()
         .map(|found| {
             bar.set_message(found.name.clone());
-            let (mut sub, fs) = check_one(found, &ctx);
+            let (mut sub, fs) = check_one(found, &needs, &ctx);
             if let Some(s) = sub.as_mut() {
                 s.release_cells();
             }

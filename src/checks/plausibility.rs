@@ -13,20 +13,11 @@ fn band_text(b: &Band) -> String {
     format!("{}–{}", calc::fmt_num(b.min), calc::fmt_num(b.max))
 }
 
-fn ratio_check(
-    sub: &Submission,
-    ctx: &Ctx,
-    code: Code,
-    at: &str,
-    value: Option<Decimal>,
-    band: &Band,
-    detail: String,
-) -> Vec<Finding> {
+fn ratio_check(ctx: &Ctx, code: Code, at: &str, value: Option<Decimal>, band: &Band, detail: String) -> Vec<Finding> {
     let Some(v) = value else { return vec![] };
     if v >= band.min && v <= band.max {
         return vec![];
     }
-    let _ = sub;
     vec![Finding::at(code, &ctx.loc(at), Some(band_text(band)), Some(calc::fmt2(v)), &detail)]
 }
 
@@ -37,7 +28,7 @@ pub fn area_per_household(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     };
     let v = if hh.is_zero() { None } else { Some(area * Decimal::from(10_000) / hh) };
     let detail = format!("实际完成 {} 万平方米 ÷ {} 户", calc::fmt_num(area), calc::fmt_num(hh));
-    ratio_check(sub, ctx, Code::AreaPerHousehold, "actual.area", v, &ctx.bands.area_per_household, detail)
+    ratio_check(ctx, Code::AreaPerHousehold, "actual.area", v, &ctx.bands.area_per_household, detail)
 }
 
 /// SE502: 平均每栋户数 = 户数 ÷ 楼栋数.
@@ -47,15 +38,7 @@ pub fn households_per_building(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     };
     let v = if b.is_zero() { None } else { Some(hh / b) };
     let detail = format!("实际完成 {} 户 ÷ {} 栋", calc::fmt_num(hh), calc::fmt_num(b));
-    ratio_check(
-        sub,
-        ctx,
-        Code::HouseholdsPerBuilding,
-        "actual.buildings",
-        v,
-        &ctx.bands.households_per_building,
-        detail,
-    )
+    ratio_check(ctx, Code::HouseholdsPerBuilding, "actual.buildings", v, &ctx.bands.households_per_building, detail)
 }
 
 /// SE503: 平均每个小区户数 = 户数 ÷ 小区数.
@@ -65,15 +48,7 @@ pub fn households_per_community(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     };
     let v = if c.is_zero() { None } else { Some(hh / c) };
     let detail = format!("实际完成 {} 户 ÷ {} 个小区", calc::fmt_num(hh), calc::fmt_num(c));
-    ratio_check(
-        sub,
-        ctx,
-        Code::HouseholdsPerCommunity,
-        "actual.communities",
-        v,
-        &ctx.bands.households_per_community,
-        detail,
-    )
+    ratio_check(ctx, Code::HouseholdsPerCommunity, "actual.communities", v, &ctx.bands.households_per_community, detail)
 }
 
 /// SE504: the four completion rates (actual ÷ plan) should tell one
