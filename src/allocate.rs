@@ -43,28 +43,68 @@ pub struct Allocation {
     pub rows: Vec<AllocationRow>,
 }
 
-/// Computes the allocation from the params' plan, coefficients and weights.
-pub fn allocate(params: &Params) -> Allocation {
+/// Why the allocation cannot be computed from a params workbook: a
+/// setup error, said before any city is judged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AllocError {
+    #[error("{city} 的因素值与系数相乘超出可精确计算的范围（综合系数 {fiscal} × {performance} × {project}），请核对省级参数表中该市的系数和改造计划")]
+    Overflow { city: String, fiscal: Decimal, performance: Decimal, project: Decimal },
+}
+
+/// Computes the allocation from the params' plan, coefficients and
+/// weights. Every product is checked: coefficients come from a workbook a
+/// clerk edits, and a typo must not abort the run.
+pub fn allocate(params: &Params) -> Result<Allocation, AllocError> {
     let available = params.cities_total();
-    let composite: Vec<Decimal> =
-        params.cities.iter().map(|c| c.coef.fiscal * c.coef.performance * c.coef.project).collect();
+    let overflow = |c: &crate::model::CityParams| AllocError::Overflow {
+        city: c.name.clone(),
+        fiscal: c.coef.fiscal,
+        performance: c.coef.performance,
+        project: c.coef.project,
+    };
+    let composite: Vec<Decimal> = params
+        .cities
+        .iter()
+        .map(|c| {
+            c.coef
+                .fiscal
+                .checked_mul(c.coef.performance)
+                .and_then(|x| x.checked_mul(c.coef.project))
+                .ok_or_else(|| overflow(c))
+        })
+        .collect::<Result<_, _>>()?;
     let mut shares = vec![Decimal::ZERO; params.cities.len()];
     let mut factor_shares = vec![Measures::default(); params.cities.len()];
     for m in MEASURES {
         let weight = params.weights.get(m).unwrap_or_default() / Decimal::ONE_HUNDRED;
-        let weighted: Vec<Decimal> =
-            params.cities.iter().zip(&composite).map(|(c, k)| c.plan.get(m).unwrap_or_default() * k).collect();
-        let denom: Decimal = weighted.iter().sum();
+        let weighted: Vec<Decimal> = params
+            .cities
+            .iter()
+            .zip(&composite)
+            .map(|(c, k)| c.plan.get(m).unwrap_or_default().checked_mul(*k).ok_or_else(|| overflow(c)))
+            .collect::<Result<_, _>>()?;
+        let denom = weighted.iter().try_fold(Decimal::ZERO, |acc, w| acc.checked_add(*w)).ok_or_else(|| {
+            params.cities.first().map(overflow).unwrap_or(AllocError::Overflow {
+                city: String::new(),
+                fiscal: Decimal::ZERO,
+                performance: Decimal::ZERO,
+                project: Decimal::ZERO,
+            })
+        })?;
         if denom.is_zero() {
             continue;
         }
-        for ((s, fs), w) in shares.iter_mut().zip(factor_shares.iter_mut()).zip(&weighted) {
-            let share = w / denom;
+        for (((s, fs), w), c) in shares.iter_mut().zip(factor_shares.iter_mut()).zip(&weighted).zip(&params.cities) {
+            let share = w.checked_div(denom).ok_or_else(|| overflow(c))?;
             fs.set(m, share);
-            *s += share * weight;
+            *s = share.checked_mul(weight).and_then(|x| s.checked_add(x)).ok_or_else(|| overflow(c))?;
         }
     }
-    let exact: Vec<Decimal> = shares.iter().map(|s| available * s).collect();
+    let exact: Vec<Decimal> = shares
+        .iter()
+        .zip(&params.cities)
+        .map(|(s, c)| available.checked_mul(*s).ok_or_else(|| overflow(c)))
+        .collect::<Result<_, _>>()?;
     let rounded = largest_remainder(&exact, available.round());
     let rows = params
         .cities
@@ -86,7 +126,7 @@ pub fn allocate(params: &Params) -> Allocation {
             }
         })
         .collect();
-    Allocation { available, rows }
+    Ok(Allocation { available, rows })
 }
 
 /// Rounds each value down to a whole number, then gives the units still
@@ -132,7 +172,7 @@ mod tests {
 
     #[test]
     fn cities_add_up_to_the_amount_available() {
-        let a = allocate(&data().params());
+        let a = allocate(&data().params()).unwrap();
         assert_eq!(a.available, d("18672"));
         assert_eq!(a.rows.len(), 15);
         assert_eq!(a.rows.iter().map(|r| r.rounded).sum::<Decimal>(), d("18672"));
@@ -153,7 +193,7 @@ mod tests {
         for c in &mut p.cities {
             c.coef = Coefficients { fiscal: d("9"), performance: d("1"), project: d("1") };
         }
-        let a = allocate(&p);
+        let a = allocate(&p).unwrap();
         // 汕头: 0.4×166.88/841.32 + 0.4×19136/92301 + 0.1×538/9575 + 0.1×75/700
         let want = d("0.4") * d("166.88") / d("841.32")
             + d("0.4") * d("19136") / d("92301")

@@ -130,16 +130,23 @@ mod tests {
     }
 }
 
-/// An xlsx number as the decimal a person typed: Rust prints the shortest
-/// text that reads back as the same f64 ("1079.19", not
-/// "1079.1900000000000546"), and that text is parsed exactly. `None` for
-/// NaN, infinities and magnitudes a `Decimal` cannot hold.
+/// Significant digits Excel keeps and shows for a number.
+pub const EXCEL_DIGITS: usize = 15;
+
+/// An xlsx number as the figure the clerk sees: rounded to Excel's 15
+/// significant digits, then parsed exactly. A formula such as
+/// `=34.4+94.83+23.7` is stored as 152.92999999999998 but shown (and
+/// meant) as 152.93; comparing the raw double would raise a false error,
+/// so every number is normalised here, once, where cells are read.
+/// `None` for NaN, infinities and magnitudes a `Decimal` cannot hold.
 pub fn decimal_from_f64(x: f64) -> Option<Decimal> {
     if !x.is_finite() || x.abs() >= 7.9e28 {
         return None;
     }
-    let s = format!("{x}");
-    s.parse::<Decimal>().ok().map(|d| d.normalize())
+    // "{:.14e}" is 15 significant digits in scientific notation, rounded
+    // as Excel rounds for display.
+    let s = format!("{:.*e}", EXCEL_DIGITS - 1, x);
+    Decimal::from_scientific(&s).ok().map(|d| d.normalize())
 }
 
 /// A decimal for an xlsx cell: the one place money becomes a float.
@@ -156,7 +163,16 @@ mod boundary_tests {
     fn floats_become_the_typed_decimal() {
         assert_eq!(decimal_from_f64(1079.19).unwrap().to_string(), "1079.19");
         assert_eq!(decimal_from_f64(0.4564).unwrap().to_string(), "0.4564");
-        assert_eq!(decimal_from_f64(0.1 + 0.2).unwrap().to_string(), "0.30000000000000004");
+        // Excel's binary floating point: what the clerk sees, not the double.
+        assert_eq!(decimal_from_f64(0.1 + 0.2).unwrap().to_string(), "0.3");
+        assert_eq!(decimal_from_f64(34.4 + 94.83 + 23.7).unwrap().to_string(), "152.93");
+        assert_eq!(decimal_from_f64(152.92999999999998).unwrap().to_string(), "152.93");
+        assert_eq!(decimal_from_f64(166.88000000000002).unwrap().to_string(), "166.88");
+        // 15 significant digits are kept, no more rounding than Excel's.
+        assert_eq!(decimal_from_f64(123456789.012345).unwrap().to_string(), "123456789.012345");
+        assert_eq!(decimal_from_f64(0.456368676368676).unwrap().to_string(), "0.456368676368676");
+        assert_eq!(decimal_from_f64(-1606700.0).unwrap().to_string(), "-1606700");
+        assert_eq!(decimal_from_f64(0.0).unwrap().to_string(), "0");
         assert_eq!(decimal_from_f64(3378.0).unwrap().to_string(), "3378");
         assert_eq!(decimal_from_f64(1e-7).unwrap().to_string(), "0.0000001");
         assert!(decimal_from_f64(f64::NAN).is_none());

@@ -233,7 +233,7 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             if out.exists() {
                 return Err(Error::OutputExists(out));
             }
-            let a = selfeval::allocate::allocate(&p);
+            let a = selfeval::allocate::allocate(&p)?;
             let bytes = selfeval::write::summary::allocation_workbook(&t.summary_template, &t.summary, &a)
                 .map_err(|detail| Error::Write { path: out.clone(), detail })?;
             selfeval::write::atomic_write(&out, &bytes)?;
@@ -265,16 +265,16 @@ fn run_inputs(a: InputArgs, summary: bool) -> Result<bool, Error> {
         params: a.params,
         templates: a.templates,
         summary,
-        progress: !a.quiet && !a.json,
         no_feedback: a.no_feedback,
     };
-    let outcome = selfeval::run(&opts)?;
+    let bar = crate::console::Bar::new(!a.quiet && !a.json);
+    let outcome = selfeval::run_with(&opts, &bar)?;
     if a.json {
         let report = std::fs::read_to_string(outcome.out_dir.join("report.json"))
             .map_err(|e| Error::io(outcome.out_dir.join("report.json"), e))?;
         println!("{report}");
     } else if !a.quiet {
-        print!("{}", selfeval::terminal_summary(&outcome));
+        print!("{}", crate::console::summary(&outcome));
     }
     Ok(outcome.has_errors())
 }

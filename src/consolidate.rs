@@ -1,9 +1,10 @@
 //! Submissions → the provincial summary: per-city rows in the report's
 //! order, 合计 recomputed exactly, 表1-1 targets judged, allocation run.
 
-use crate::allocate::{allocate, Allocation};
+use crate::allocate::{allocate, AllocError, Allocation};
 use crate::calc;
 use crate::model::{CityFigures, CityParams, Measures, Params, ProvinceOwn, Submission, TargetValue};
+use crate::roster::{CityStatus, Coverage, Roster};
 use crate::spec::{BENEFIT_COUNTS, MEASURES};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -12,8 +13,11 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct CityRow {
     pub issued: CityParams,
-    /// `None` when no usable workbook arrived for the city.
+    /// `None` when the city's figures are not in the totals (see
+    /// [`crate::roster`] for the rule); `status` and `reason` say why.
     pub figures: Option<CityFigures>,
+    pub status: CityStatus,
+    pub reason: String,
 }
 
 /// The recomputed 合计 figures, exact; rates in percent.
@@ -37,6 +41,8 @@ pub struct Totals {
     pub satisfaction: Option<Decimal>,
     /// Cities whose figures are in the totals.
     pub cities_counted: usize,
+    /// Which cities the totals cover, for every 合计 label.
+    pub coverage: Coverage,
 }
 
 /// A 表1-1 line: target, actual, rate, met.
@@ -102,46 +108,69 @@ pub fn figures(sub: &Submission, issued: &CityParams) -> Option<CityFigures> {
     })
 }
 
-/// Builds the summary. `subs` are the usable submissions; for a city
-/// with several, the first is used (the duplicate is reported).
-pub fn consolidate(subs: &[&Submission], params: &Params) -> ProvinceSummary {
+/// Builds the summary. `used[i]` is the submission whose figures stand
+/// for `params.cities[i]`, `Some` only for a city the roster counts.
+pub fn consolidate(
+    used: &[Option<&Submission>],
+    roster: &Roster,
+    params: &Params,
+) -> Result<ProvinceSummary, AllocError> {
     let rows: Vec<CityRow> = params
         .cities
         .iter()
-        .map(|c| {
-            let figures = subs
-                .iter()
-                .filter(|s| s.city_text().and_then(|t| params.resolve_city(&t)).is_some_and(|p| p.name == c.name))
-                .find_map(|s| figures(s, c));
-            CityRow { issued: c.clone(), figures }
+        .enumerate()
+        .map(|(i, c)| {
+            let entry = roster.entry(&c.name);
+            let mut status = entry.map(|e| e.status).unwrap_or(CityStatus::NotReceived);
+            let mut reason = entry.map(|e| e.reason.clone()).unwrap_or_default();
+            let figures = used.get(i).copied().flatten().and_then(|s| figures(s, c));
+            if figures.is_none() && status.counted() {
+                // Cannot happen for a form without errors; said, not hidden.
+                status = CityStatus::NeedsFix;
+                reason = "自评表中有数字无法读取".to_string();
+            }
+            CityRow { issued: c.clone(), figures, status, reason }
         })
         .collect();
     let totals = totals(&rows, params);
     let targets = targets(&rows, &totals, params);
-    ProvinceSummary {
+    Ok(ProvinceSummary {
         year: params.year,
         fund: params.fund.clone(),
         total: params.total,
         own: params.province_own.clone(),
-        allocation: allocate(params),
+        allocation: allocate(params)?,
         rows,
         totals,
         targets,
+    })
+}
+
+/// Which cities the rows' figures cover.
+pub fn coverage(rows: &[CityRow]) -> Coverage {
+    let of = |s: CityStatus| rows.iter().filter(|r| r.status == s).map(|r| r.issued.name.clone()).collect();
+    Coverage {
+        counted: rows.iter().filter(|r| r.figures.is_some()).count(),
+        expected: rows.len(),
+        needs_fix: of(CityStatus::NeedsFix),
+        not_received: of(CityStatus::NotReceived),
     }
 }
 
 fn totals(rows: &[CityRow], params: &Params) -> Totals {
     let figs: Vec<&CityFigures> = rows.iter().filter_map(|r| r.figures.as_ref()).collect();
     let sum = |f: &dyn Fn(&CityFigures) -> Decimal| figs.iter().map(|c| f(c)).sum::<Decimal>();
-    // Budget and plan are the issued figures: they exist for every city.
-    let cities_budget: Decimal = rows.iter().map(|r| r.issued.budget).sum();
+    // Budget and plan are summed over the same cities as the figures
+    // reported, so every rate divides like by like.
+    let counted = || rows.iter().filter(|r| r.figures.is_some());
+    let cities_budget: Decimal = counted().map(|r| r.issued.budget).sum();
     let cities_arrived = sum(&|c| c.arrived);
     let cities_spent = sum(&|c| c.spent);
     let own = &params.province_own;
     let mut plan = Measures::default();
     let mut actual = Measures::default();
     for m in MEASURES {
-        plan.set(m, rows.iter().filter_map(|r| r.issued.plan.get(m)).sum());
+        plan.set(m, counted().filter_map(|r| r.issued.plan.get(m)).sum());
         actual.set(m, figs.iter().filter_map(|c| c.actual.get(m)).sum());
     }
     let completion = MEASURES.iter().map(|m| calc::percent(actual.get(m)?, plan.get(m)?)).collect();
@@ -166,6 +195,7 @@ fn totals(rows: &[CityRow], params: &Params) -> Totals {
         acceptance: calc::mean(&acc),
         satisfaction: calc::mean(&sat),
         cities_counted: figs.len(),
+        coverage: coverage(rows),
     }
 }
 
@@ -284,8 +314,14 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow>
                 k if BENEFIT_COUNTS.contains(&k) => benefit_share(&mut row, t, k, totals),
                 _ => {}
             }
-            if counted < n && row.actual.is_some() {
-                row.note.push_str(&format!("；注意：只汇总了 {counted}/{n} 个地市"));
+            if counted < n {
+                // Never judge a target on an incomplete batch.
+                row.met = None;
+                let what = format!(
+                    "只汇总了 {counted}/{n} 个地市（{}），全部地市通过校验后才能判断是否达成",
+                    totals.coverage.excluded_text()
+                );
+                row.note = if row.note.is_empty() { what } else { format!("{}；{what}", row.note) };
             }
             row
         })
@@ -301,11 +337,25 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// The summary of `subs` as a run makes it: roster, then consolidation.
+    fn summarise(subs: &[Submission]) -> ProvinceSummary {
+        let params = data().params();
+        let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
+        let facts: Vec<crate::roster::FileFacts> = names
+            .iter()
+            .zip(subs)
+            .map(|(n, s)| crate::roster::FileFacts { name: n, sub: Some(s), findings: &[], modified: None })
+            .collect();
+        let roster = crate::roster::build(&facts, &params, &crate::findings::Loc::file());
+        let used: Vec<Option<&Submission>> =
+            roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| &subs[i])).collect();
+        consolidate(&used, &roster, &params).unwrap()
+    }
+
     #[test]
     fn samples_reproduce_the_report_totals() {
         let subs: Vec<Submission> = (0..15).map(clean).collect();
-        let refs: Vec<&Submission> = subs.iter().collect();
-        let s = consolidate(&refs, &data().params());
+        let s = summarise(&subs);
         let t = &s.totals;
         assert_eq!(t.budget, d("18860"));
         assert_eq!(t.arrived, d("18860"));
@@ -337,11 +387,16 @@ mod tests {
     #[test]
     fn a_missing_city_is_left_out_of_the_totals_and_said() {
         let subs: Vec<Submission> = (1..15).map(clean).collect();
-        let refs: Vec<&Submission> = subs.iter().collect();
-        let s = consolidate(&refs, &data().params());
+        let s = summarise(&subs);
         assert!(s.rows[0].figures.is_none());
+        assert_eq!(s.rows[0].status, CityStatus::NotReceived);
         assert_eq!(s.totals.cities_counted, 14);
         assert_eq!(s.totals.cities_spent, d("3435.35") - d("152.93"));
+        // Rates divide like by like: 汕头's budget (3378) is out too.
+        assert_eq!(s.totals.cities_budget, d("18672") - d("3378"));
+        assert_eq!(s.totals.cities_spend_rate, calc::percent(d("3282.42"), d("15294")));
         assert!(s.targets[0].note.contains("14/15"));
+        assert!(s.targets.iter().all(|t| t.met.is_none()), "no target judged on an incomplete batch");
+        assert_eq!(s.totals.coverage.total_label(), "合计（14个地市，不含未报送的汕头市）");
     }
 }

@@ -31,27 +31,44 @@ pub enum Error {
     /// Writing an output workbook failed.
     #[error("写入 {path} 失败：{detail}")]
     Write { path: PathBuf, detail: String },
+
+    /// The templates and the params are for different years.
+    #[error("模板（{templates_origin}）是 {templates} 年的，省级参数表（{params_origin}）是 {params} 年的。请使用同一年度的模板和参数表（--templates 与 --params）。")]
+    YearMismatch { templates: i64, templates_origin: String, params: i64, params_origin: String },
+
+    /// The params' coefficients cannot be computed with.
+    #[error("省级参数表有误：{0}")]
+    Allocation(#[from] crate::allocate::AllocError),
 }
 
 impl Error {
-    pub fn io(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {
-        Error::Io { path: path.into(), detail: io_zh(&e.to_string()) }
+    pub fn io(path: impl Into<PathBuf>, e: std::io::Error) -> Self {
+        Error::Io { path: path.into(), detail: io_zh(&e) }
     }
 }
 
-/// Turns common OS error texts into plain Chinese; keeps unknown ones.
-pub fn io_zh(text: &str) -> String {
-    let t = text.to_lowercase();
-    if t.contains("permission denied") || t.contains("access is denied") {
-        "没有访问权限（文件可能正被 Excel 打开，或被设为只读）".into()
-    } else if t.contains("no such file") || t.contains("cannot find") {
-        "文件或文件夹不存在".into()
-    } else if t.contains("being used by another process") || t.contains("sharing violation") {
-        "文件正被其他程序（如 Excel）占用，请关闭后重试".into()
-    } else if t.contains("no space") {
-        "磁盘空间不足".into()
-    } else {
-        format!("系统错误（{text}）")
+/// Windows: the file is open in another program (Excel holds it).
+const ERROR_SHARING_VIOLATION: i32 = 32;
+/// Windows: part of the file is locked by another program.
+const ERROR_LOCK_VIOLATION: i32 = 33;
+/// Windows: the disk is full.
+const ERROR_DISK_FULL: i32 = 112;
+
+/// An I/O error in plain Chinese, classified by its kind and raw OS code,
+/// never by its text: on a Chinese-locale Windows the text is Chinese.
+pub fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match (e.raw_os_error(), e.kind()) {
+        (Some(ERROR_SHARING_VIOLATION | ERROR_LOCK_VIOLATION), _) if cfg!(windows) => {
+            "文件正被其他程序（如 Excel）占用，请关闭后重试".into()
+        }
+        (Some(ERROR_DISK_FULL), _) if cfg!(windows) => "磁盘空间不足".into(),
+        (_, ErrorKind::PermissionDenied) => "没有访问权限（文件可能正被 Excel 打开，或被设为只读）".into(),
+        (_, ErrorKind::NotFound) => "文件或文件夹不存在".into(),
+        (_, ErrorKind::StorageFull) => "磁盘空间不足".into(),
+        (_, ErrorKind::ReadOnlyFilesystem) => "所在磁盘或文件夹是只读的，请换一个位置".into(),
+        (_, ErrorKind::InvalidFilename) => "文件名或路径不合法（可能过长或含有特殊字符）".into(),
+        _ => format!("系统错误（{e}）"),
     }
 }
 
@@ -60,16 +77,31 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[cfg(test)]
 mod tests {
     use super::io_zh;
+    use std::io::{Error, ErrorKind};
 
     #[test]
-    fn windows_and_unix_errors_are_said_in_chinese() {
-        // What Windows says when Excel holds the file (os error 32).
-        let held = "The process cannot access the file because it is being used by another process. (os error 32)";
-        assert!(io_zh(held).contains("占用"), "{}", io_zh(held));
-        assert!(io_zh("Access is denied. (os error 5)").contains("没有访问权限"));
-        assert!(io_zh("Permission denied (os error 13)").contains("没有访问权限"));
-        assert!(io_zh("The system cannot find the path specified. (os error 3)").contains("不存在"));
-        assert!(io_zh("Disk quota exceeded").contains("系统错误（Disk quota exceeded）"));
-        assert!(io_zh("No such file or directory (os error 2)").contains("不存在"));
+    fn errors_are_classified_by_kind_not_text() {
+        // The text is Chinese on a Chinese Windows; only the kind counts.
+        let denied = Error::new(ErrorKind::PermissionDenied, "拒绝访问。");
+        assert!(io_zh(&denied).contains("没有访问权限"));
+        let gone = Error::new(ErrorKind::NotFound, "系统找不到指定的文件。");
+        assert!(io_zh(&gone).contains("不存在"));
+        assert!(io_zh(&Error::new(ErrorKind::StorageFull, "x")).contains("磁盘空间不足"));
+        // An English text that mentions a sharing violation is not one.
+        let other = Error::other("sharing violation");
+        assert_eq!(io_zh(&other), "系统错误（sharing violation）");
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn a_file_held_by_excel_is_said_so() {
+        assert!(io_zh(&Error::from_raw_os_error(32)).contains("占用"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unix_codes_map_to_kinds() {
+        assert!(io_zh(&Error::from_raw_os_error(13)).contains("没有访问权限"));
+        assert!(io_zh(&Error::from_raw_os_error(2)).contains("不存在"));
     }
 }

@@ -16,6 +16,7 @@ pub mod isolate;
 pub mod model;
 pub mod params;
 pub mod read;
+pub mod roster;
 pub mod samplegen;
 pub mod scan;
 pub mod spec;
@@ -42,8 +43,6 @@ pub struct RunOptions {
     pub templates: Option<PathBuf>,
     /// Build the provincial summary (false for `check`).
     pub summary: bool,
-    /// Show a progress bar (only when stderr is a terminal).
-    pub progress: bool,
     /// Skip the per-city feedback files (report.json and the summary only).
     pub no_feedback: bool,
 }
@@ -58,6 +57,8 @@ pub struct RunOutcome {
     /// Every finding, sorted: errors first.
     pub findings: Vec<Finding>,
     pub summary: Option<consolidate::ProvinceSummary>,
+    /// 报送情况 (with the summary only).
+    pub roster: Option<roster::Roster>,
     pub templates_origin: String,
     pub params_origin: String,
     pub missing_cities: Vec<String>,
@@ -88,6 +89,18 @@ pub fn load_setup(opts: &RunOptions) -> Result<(Templates, Params)> {
             params::from_bytes(templates.params_default.clone(), &origin)?
         }
     };
+    // A year's forms judged against another year's issued figures would
+    // blame every city (SE206 × 15): a setup error, said once.
+    if templates.form.year != params.year {
+        return Err(Error::YearMismatch {
+            templates: templates.form.year,
+            templates_origin: templates.origin.clone(),
+            params: params.year,
+            params_origin: params.origin.clone(),
+        });
+    }
+    // Coefficients a typo made huge: refuse before any city is judged.
+    allocate::allocate(&params)?;
     Ok((templates, params))
 }
 
@@ -108,10 +121,8 @@ pub fn check_one(
         Ok(raw) => {
             let sub = Submission::build(found.path.clone(), found.name.clone(), raw, ctx.form);
             let mut fs = checks::run_file(&sub, ctx);
-            let city = sub.city_text().map(|t| ctx.params.resolve_city(&t).map(|c| c.name.clone()).unwrap_or(t));
             for f in &mut fs {
                 f.file = found.name.clone();
-                f.city = city.clone();
             }
             (Some(sub), fs)
         }
@@ -123,18 +134,27 @@ struct FileResult {
     found: scan::Found,
     sub: Option<Submission>,
     findings: Vec<Finding>,
-    /// The gates passed: its figures may be summarised.
-    usable: bool,
+    modified: Option<std::time::SystemTime>,
 }
 
-impl FileResult {
-    fn city(&self) -> Option<String> {
-        self.findings.iter().find_map(|f| f.city.clone()).or_else(|| self.sub.as_ref().and_then(Submission::city_text))
-    }
+/// Told of each file as the run checks it (the CLI draws a progress bar).
+pub trait Progress: Sync {
+    fn start(&self, _files: usize) {}
+    fn file(&self, _name: &str) {}
+    fn finish(&self) {}
 }
 
-/// The whole job: scan → read → check → consolidate → write.
+/// No progress shown.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// The whole job, silently: scan → read → check → consolidate → write.
 pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
+    run_with(opts, &Silent)
+}
+
+/// The whole job: scan → read → check → roster → consolidate → write.
+pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome> {
     for i in &opts.inputs {
         if !i.exists() {
             return Err(Error::InputMissing(i.clone()));
@@ -150,53 +170,66 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     };
     let scanned = scan::scan(&opts.inputs, Some(&out_dir));
 
-    // Read and check each file.
+    // Read and check each file, in parallel; `collect` keeps the scan's
+    // order, so output is the same whatever the thread count.
     let needs = templates.form.sheet_needs();
-    let bar = progress_bar(opts.progress, scanned.workbooks.len());
-    // In parallel; `collect` keeps the scan's order, so output is the same
-    // whatever the thread count.
+    progress.start(scanned.workbooks.len());
     let mut files: Vec<FileResult> = scanned
         .workbooks
         .par_iter()
         .map(|found| {
-            bar.set_message(found.name.clone());
+            progress.file(&found.name);
             let (mut sub, fs) = check_one(found, &needs, &ctx);
             if let Some(s) = sub.as_mut() {
                 s.release_cells();
             }
-            let usable = sub.is_some() && !fs.iter().any(|f| f.severity == Severity::Error && is_gate_code(f.code));
-            bar.inc(1);
-            FileResult { found: found.clone(), sub, findings: fs, usable }
+            let modified = std::fs::metadata(&found.path).and_then(|m| m.modified()).ok();
+            FileResult { found: found.clone(), sub, findings: fs, modified }
         })
         .collect();
-    bar.finish_and_clear();
+    progress.finish();
 
-    // Batch checks see every readable form that passed its gates.
-    let usable_idx: Vec<usize> = (0..files.len()).filter(|i| files[*i].usable).collect();
-    let usable: Vec<&Submission> = usable_idx.iter().filter_map(|i| files[*i].sub.as_ref()).collect();
+    // Which file stands for which city, and each city's status.
+    let facts: Vec<roster::FileFacts> = files
+        .iter()
+        .map(|f| roster::FileFacts {
+            name: &f.found.name,
+            sub: f.sub.as_ref(),
+            findings: &f.findings,
+            modified: f.modified,
+        })
+        .collect();
+    let roster = roster::build(&facts, &params, &ctx.loc("info.city"));
+    drop(facts);
     let mut run_findings = scanned.findings.clone();
-    let mut batch: Vec<(usize, Finding)> = Vec::new();
-    for bc in checks::BATCH_CHECKS {
-        if !opts.summary && bc.id == "missing_city" {
-            continue;
-        }
-        for (idx, f) in (bc.run)(&usable, &ctx) {
-            match idx.and_then(|i| usable_idx.get(i)) {
-                Some(fi) => batch.push((*fi, f)),
-                None => run_findings.push(f),
-            }
+    if opts.summary {
+        run_findings.extend(roster.run_findings.iter().cloned());
+    }
+    for (i, f) in &roster.file_findings {
+        if let Some(file) = files.get_mut(*i) {
+            file.findings.push(f.clone());
         }
     }
-    let summary = opts.summary.then(|| consolidate::consolidate(&usable, &params));
-    for (fi, mut f) in batch {
-        if let Some(file) = files.get_mut(fi) {
-            f.file = file.found.name.clone();
-            f.city = file.city();
-            file.findings.push(f);
+    for (file, city) in files.iter_mut().zip(&roster.city_of_file) {
+        for f in &mut file.findings {
+            f.city = city.clone();
         }
     }
-    let missing_cities: Vec<String> =
-        run_findings.iter().filter(|f| f.code == findings::Code::MissingCity).filter_map(|f| f.city.clone()).collect();
+    let summary = if opts.summary {
+        let used: Vec<Option<&Submission>> = roster
+            .cities
+            .iter()
+            .map(|c| c.used.filter(|_| c.in_totals).and_then(|i| files.get(i)).and_then(|f| f.sub.as_ref()))
+            .collect();
+        Some(consolidate::consolidate(&used, &roster, &params)?)
+    } else {
+        None
+    };
+    let missing_cities: Vec<String> = if opts.summary {
+        roster.cities.iter().filter(|c| c.status == roster::CityStatus::NotReceived).map(|c| c.city.clone()).collect()
+    } else {
+        Vec::new()
+    };
 
     write::fresh_dir(&out_dir)?;
     let mut written = Vec::new();
@@ -208,7 +241,11 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
         std::fs::create_dir_all(&fb_dir).map_err(|e| Error::io(&fb_dir, e))?;
     }
     let mut taken = std::collections::HashSet::new();
-    let bases: Vec<String> = files.iter().map(|f| feedback_base(f, &mut taken)).collect();
+    let bases: Vec<String> = files
+        .iter()
+        .zip(&roster.city_of_file)
+        .map(|(f, city)| write::feedback::feedback_base(&f.found.name, city.as_deref(), &mut taken))
+        .collect();
     let version = &templates.form.version;
     let results: Vec<Result<Vec<PathBuf>>> = if opts.no_feedback {
         Vec::new()
@@ -216,7 +253,20 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
         files
             .par_iter_mut()
             .zip(bases.par_iter())
-            .map(|(file, base)| write_feedback(file, base, &fb_dir, &time, version))
+            .zip(roster.city_of_file.par_iter())
+            .map(|((file, base), city)| {
+                let job = write::feedback::CityFeedback {
+                    path: &file.found.path,
+                    name: &file.found.name,
+                    format: file.sub.as_ref().map(|s| s.raw.format),
+                    city: city.as_deref(),
+                    base,
+                    dir: &fb_dir,
+                    time: &time,
+                    version,
+                };
+                job.write(&mut file.findings)
+            })
             .collect()
     };
     for r in results {
@@ -226,15 +276,23 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     let mut all_findings = run_findings;
     all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
     findings::sort(&mut all_findings);
-    let inputs: Vec<InputReport> = files.iter().map(input_report).collect();
+    let inputs: Vec<InputReport> =
+        files.iter().zip(&roster.city_of_file).map(|(f, c)| input_report(f, c.as_deref())).collect();
 
     if let Some(s) = &summary {
         let path = out_dir.join("省级汇总表.xlsx");
-        let bytes = write::summary::summary_workbook(&templates.summary_template, &templates.summary, s, &all_findings)
-            .map_err(|detail| Error::Write { path: path.clone(), detail })?;
+        let bytes = write::summary::summary_workbook(
+            &templates.summary_template,
+            &templates.summary,
+            s,
+            &roster,
+            &all_findings,
+        )
+        .map_err(|detail| Error::Write { path: path.clone(), detail })?;
         write::atomic_write(&path, &bytes)?;
         written.insert(0, path);
     }
+    let roster_json = if opts.summary { Some(roster.cities.as_slice()) } else { None };
     let report = write::json::Report {
         tool: "selfeval",
         version: env!("CARGO_PKG_VERSION"),
@@ -243,6 +301,7 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
         params: &params.origin,
         inputs: &inputs,
         missing_cities: missing_cities.clone(),
+        cities: roster_json,
         findings: &all_findings,
         totals: summary.as_ref().map(write::json::totals),
     };
@@ -256,17 +315,18 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
         inputs,
         findings: all_findings,
         summary,
+        roster: opts.summary.then_some(roster),
         templates_origin: templates.origin.clone(),
         params_origin: params.origin.clone(),
         missing_cities,
     })
 }
 
-fn input_report(file: &FileResult) -> InputReport {
+fn input_report(file: &FileResult, city: Option<&str>) -> InputReport {
     let (e, w, i) = findings::counts(&file.findings);
     InputReport {
         file: file.found.name.clone(),
-        city: file.city(),
+        city: city.map(str::to_string),
         status: if file.sub.is_none() {
             "unreadable"
         } else if e > 0 {
@@ -278,164 +338,4 @@ fn input_report(file: &FileResult) -> InputReport {
         warnings: w,
         infos: i,
     }
-}
-
-/// A name safe on every file system: no path separators or reserved
-/// signs, and short enough with `_校验报告.xlsx` and a temporary suffix.
-fn safe_name(s: &str) -> String {
-    let t: String = s.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
-    // File systems allow 255 bytes a name; leave room for the suffix and
-    // the temporary name's prefix and suffix.
-    let mut out = String::new();
-    for c in t.trim().trim_end_matches('.').chars() {
-        if out.len() + c.len_utf8() > 120 {
-            out.push('…');
-            break;
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Writes `<城市>_校验报告.xlsx` and, for xlsx inputs, `<城市>_标注.xlsx`.
-/// The feedback file name of a file: its city, or its file name when the
-/// city is unknown; made unique within the run (a city twice gets its
-/// file name added, then a number).
-fn feedback_base(file: &FileResult, taken: &mut std::collections::HashSet<String>) -> String {
-    let stem =
-        std::path::Path::new(&file.found.name).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    let first = safe_name(&file.city().unwrap_or_else(|| stem.clone()));
-    let candidates = std::iter::once(first.clone()).chain(
-        (1..).map(|i| safe_name(&format!("{first}（{stem}）{}", if i == 1 { String::new() } else { i.to_string() }))),
-    );
-    for c in candidates {
-        if taken.insert(c.clone()) {
-            return c;
-        }
-    }
-    first
-}
-
-fn write_feedback(
-    file: &mut FileResult,
-    base: &str,
-    dir: &std::path::Path,
-    time: &str,
-    version: &str,
-) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let annotated_name = format!("{base}_标注.xlsx");
-    let mut annotated = None;
-    if let Some(sub) = &file.sub {
-        let skip = |detail: &str| {
-            let mut f = Finding::at(findings::Code::AnnotationSkipped, &findings::Loc::file(), None, None, detail);
-            f.file = file.found.name.clone();
-            f.city = file.city();
-            f
-        };
-        let has_cells = file.findings.iter().any(|f| f.cell.is_some());
-        if has_cells && sub.raw.format != read::Format::Xlsx {
-            let f = skip("原文件是 .xls 或 .ods 格式，无法保证副本与原文件完全一致");
-            file.findings.push(f);
-        } else if has_cells {
-            let original = std::fs::read(&file.found.path).map_err(|e| Error::io(&file.found.path, e))?;
-            match write::feedback::annotated_copy(&original, &file.findings) {
-                Ok(bytes) => {
-                    let p = dir.join(&annotated_name);
-                    write::atomic_write(&p, &bytes)?;
-                    out.push(p);
-                    annotated = Some(annotated_name.as_str());
-                }
-                Err(why) => {
-                    let f = skip(&why);
-                    file.findings.push(f);
-                }
-            }
-        }
-    }
-    let city = file.city().unwrap_or_else(|| "（未识别地市）".into());
-    let head = write::feedback::ReportHead { city: &city, file: &file.found.name, version, time, annotated };
-    let p = dir.join(format!("{base}_校验报告.xlsx"));
-    let bytes = write::feedback::report_workbook(&head, &file.findings)
-        .map_err(|_| Error::Write { path: p.clone(), detail: "生成校验报告时出错".into() })?;
-    write::atomic_write(&p, &bytes)?;
-    out.push(p);
-    Ok(out)
-}
-
-/// Columns a text takes on a terminal (a Chinese character takes two).
-fn display_width(t: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(t)
-}
-
-/// `t` padded with spaces to `w` terminal columns.
-fn pad(t: &str, w: usize) -> String {
-    format!("{t}{}", " ".repeat(w.saturating_sub(display_width(t))))
-}
-
-fn is_gate_code(code: findings::Code) -> bool {
-    checks::CHECKS.iter().filter(|c| c.gate).any(|c| c.codes.contains(&code))
-}
-
-fn progress_bar(show: bool, n: usize) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    if !show || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(n as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} 正在校验 {wide_msg}") {
-        bar.set_style(style);
-    }
-    bar
-}
-
-/// The short Chinese summary printed at the end of a run.
-pub fn terminal_summary(o: &RunOutcome) -> String {
-    use std::fmt::Write as _;
-    let (e, w, i) = findings::counts(&o.findings);
-    let mut s = String::new();
-    let _ = writeln!(s, "使用：{}；参数：{}", o.templates_origin, o.params_origin);
-    let readable = o.inputs.iter().filter(|r| r.status != "unreadable").count();
-    let _ = writeln!(s, "读取工作簿 {} 个（可读 {readable} 个）", o.inputs.len());
-    if let Some(sum) = &o.summary {
-        let n = sum.rows.len();
-        let _ = writeln!(s, "地市：已汇总 {}/{n} 个", sum.totals.cities_counted);
-        if !o.missing_cities.is_empty() {
-            let _ = writeln!(s, "缺少：{}", o.missing_cities.join("、"));
-        }
-    }
-    let width = o.inputs.iter().map(|r| display_width(&r.file)).max().unwrap_or(4).clamp(4, 60);
-    let _ = writeln!(s, "\n{}  {}  错误  警告  状态", pad("城市", 8), pad("文件", width));
-    for r in &o.inputs {
-        let status = match r.status {
-            "ok" if r.warnings > 0 => "通过（有警告）",
-            "ok" => "通过",
-            "unreadable" => "无法读取",
-            _ => "需修改",
-        };
-        let city = r.city.as_deref().unwrap_or("—");
-        let _ = writeln!(s, "{}  {}  {:>4}  {:>4}  {status}", pad(city, 8), pad(&r.file, width), r.errors, r.warnings);
-    }
-    let _ = writeln!(s, "\n错误 {e} 个，警告 {w} 个，提示 {i} 个");
-    if e > 0 {
-        let _ = writeln!(s, "前几个错误：");
-        for f in o.findings.iter().filter(|f| f.severity == Severity::Error).take(5) {
-            let place = f.place();
-            let _ = writeln!(s, "  [{}] {} {} {}", f.code.id(), f.file, place, f.message);
-        }
-    }
-    let _ = writeln!(s, "\n结果已保存到：{}", o.out_dir.display());
-    let mut feedback = 0;
-    for p in &o.written {
-        if p.parent() == Some(o.out_dir.as_path()) {
-            let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            let _ = writeln!(s, "  {name}");
-        } else {
-            feedback += 1;
-        }
-    }
-    if feedback > 0 {
-        let _ = writeln!(s, "  反馈/（{feedback} 个文件：各地市的校验报告，以及有问题的工作簿的标注副本）");
-    }
-    s
 }

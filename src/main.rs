@@ -3,6 +3,7 @@
 //! for Enter at the end so the window does not vanish.
 
 mod cli;
+mod console;
 
 use clap::Parser;
 

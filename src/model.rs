@@ -39,7 +39,9 @@ pub struct Submission {
 
 impl Submission {
     /// Types every field of the spec; fields on missing sheets are Missing.
-    pub fn build(path: PathBuf, name: String, raw: RawWorkbook, form: &FormSpec) -> Self {
+    pub fn build(path: PathBuf, name: String, mut raw: RawWorkbook, form: &FormSpec) -> Self {
+        let wanted: Vec<&str> = form.sheets.iter().map(|s| s.name.as_str()).collect();
+        raw.align_sheet_names(&wanted);
         let mut values = HashMap::new();
         let mut notes = HashMap::new();
         for f in form.fields() {

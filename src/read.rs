@@ -72,6 +72,12 @@ pub struct RawSheet {
     pub merges: Vec<crate::cellref::CellRange>,
     /// The sheet exists but was not loaded (not one the form needs).
     pub skipped: bool,
+    /// Hidden (or very hidden) in the workbook.
+    pub hidden: bool,
+    /// The name in the file, when it differed from the form's only by
+    /// spaces or full-width characters and the sheet was taken as the
+    /// form's (see [`RawWorkbook::align_sheet_names`]).
+    pub renamed_from: Option<String>,
 }
 
 impl RawSheet {
@@ -99,6 +105,37 @@ impl RawWorkbook {
     pub fn sheet(&self, name: &str) -> Option<&RawSheet> {
         self.sheets.iter().find(|s| s.name == name)
     }
+
+    /// Takes a sheet whose name differs from a wanted one only by spaces
+    /// or full-width characters ("资金执行 ", "资金执行　") as that sheet,
+    /// when no sheet has the exact name and exactly one is that alike. The
+    /// name in the file is kept in `renamed_from` for an info finding.
+    pub fn align_sheet_names(&mut self, wanted: &[&str]) {
+        for w in wanted {
+            if self.sheet(w).is_some() {
+                continue;
+            }
+            let key = sheet_key(w);
+            let alike: Vec<usize> =
+                (0..self.sheets.len()).filter(|i| sheet_key(&self.sheets[*i].name) == key).collect();
+            if let [one] = alike.as_slice() {
+                let s = &mut self.sheets[*one];
+                s.renamed_from = Some(std::mem::replace(&mut s.name, w.to_string()));
+            }
+        }
+    }
+}
+
+/// A sheet name as compared for look-alikes: no white space of any
+/// width, full-width letters, digits and signs folded to half-width.
+pub fn sheet_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}' && *c != '\u{a0}')
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
 }
 
 /// Why a file could not be read at all, said so a clerk can act.
@@ -139,7 +176,8 @@ impl Load<'_> {
     fn wants(&self, name: &str) -> bool {
         match self {
             Load::All => true,
-            Load::Only(needs) => needs.iter().any(|n| n.name == name),
+            // A look-alike name is loaded too: it may be the form's sheet.
+            Load::Only(needs) => needs.iter().any(|n| n.name == name || sheet_key(&n.name) == sheet_key(name)),
         }
     }
 
@@ -150,7 +188,11 @@ impl Load<'_> {
         match self {
             Load::All => true,
             Load::Only(needs) => {
-                needs.iter().filter(|n| n.name == sheet.name).any(|n| n.cells.iter().any(|c| sheet.get(*c).is_empty()))
+                let key = sheet_key(&sheet.name);
+                needs
+                    .iter()
+                    .filter(|n| n.name == sheet.name || sheet_key(&n.name) == key)
+                    .any(|n| n.cells.iter().any(|c| sheet.get(*c).is_empty()))
             }
         }
     }
@@ -163,11 +205,11 @@ pub fn read_path(path: &Path) -> Result<RawWorkbook, ReadError> {
 
 /// Reads a workbook file from disk, the sheets `load` names. Read-only.
 pub fn read_path_with(path: &Path, load: Load) -> Result<RawWorkbook, ReadError> {
-    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e.to_string())))?;
+    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e)))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e.to_string())))?;
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e)))?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     read_bytes_with(bytes, &ext, load)
 }
@@ -287,13 +329,9 @@ fn read_ole(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
     let mut wb: Xls<_> = match Xls::new(Cursor::new(bytes)) {
         Ok(wb) => wb,
         Err(_) if encrypted => return Err(ReadError::Encrypted),
-        Err(e) => {
-            let t = e.to_string();
-            if t.to_lowercase().contains("password") || t.to_lowercase().contains("encrypt") {
-                return Err(ReadError::Encrypted);
-            }
-            return Err(ReadError::Corrupt(zh_calamine(&t)));
-        }
+        // calamine's own variant says a password protects the file.
+        Err(calamine::XlsError::Password) => return Err(ReadError::Encrypted),
+        Err(e) => return Err(ReadError::Corrupt(zh_calamine(&e.to_string()))),
     };
     Ok(read_sheets(&mut wb, Format::Xls, load))
 }
@@ -306,8 +344,14 @@ where
     R::Error: std::fmt::Display,
 {
     let mut sheets = Vec::new();
+    let hidden: Vec<String> = wb
+        .sheets_metadata()
+        .iter()
+        .filter(|m| m.visible != calamine::SheetVisible::Visible)
+        .map(|m| m.name.clone())
+        .collect();
     for name in wb.sheet_names() {
-        let mut sheet = RawSheet { name: name.clone(), ..Default::default() };
+        let mut sheet = RawSheet { name: name.clone(), hidden: hidden.contains(&name), ..Default::default() };
         if !load.wants(&name) {
             sheet.skipped = true;
             sheets.push(sheet);

@@ -114,7 +114,10 @@ pub fn scan(inputs: &[PathBuf], exclude: Option<&Path>) -> Scan {
                     let detail = if err.loop_ancestor().is_some() {
                         "文件夹中有循环的快捷方式（链接），已跳过".to_string()
                     } else {
-                        format!("无法读取文件夹内容：{}", crate::error::io_zh(&err.to_string()))
+                        match err.io_error() {
+                            Some(io) => format!("无法读取文件夹内容：{}", crate::error::io_zh(io)),
+                            None => "无法读取文件夹内容".to_string(),
+                        }
                     };
                     out.findings.push(finding(Code::FileUnreadable, &where_, &detail));
                 }

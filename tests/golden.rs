@@ -18,8 +18,7 @@ fn report_json_of_the_samples_matches_the_golden_file() {
         std::fs::write(&path, &got).expect("write golden");
     }
     let want = std::fs::read_to_string(&path).expect("tests/golden/report-2024.json");
-    assert!(
-        got == want,
-        "report.json changed; if intended, run UPDATE_GOLDEN=1 cargo test --test golden and review the diff"
-    );
+    // A line diff a reviewer can read; if the change is intended, run
+    // UPDATE_GOLDEN=1 cargo test --test golden and review `git diff`.
+    similar_asserts::assert_eq!(want, got, "report.json of the samples changed");
 }

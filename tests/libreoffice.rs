@@ -12,32 +12,6 @@ use calamine::{Data, Reader};
 use common::*;
 use std::path::{Path, PathBuf};
 
-fn soffice() -> PathBuf {
-    for p in ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice", "/usr/bin/libreoffice"] {
-        if Path::new(p).exists() {
-            return PathBuf::from(p);
-        }
-    }
-    panic!("需要 LibreOffice 才能运行本测试：请运行 .ci/run（会自动安装），或 apt-get install libreoffice-calc-nogui fonts-noto-cjk");
-}
-
-/// A LibreOffice profile that recalculates xlsx formulas on load.
-fn recalculating_profile(dir: &Path) -> String {
-    let user = dir.join("user");
-    std::fs::create_dir_all(&user).expect("profile");
-    std::fs::write(
-        user.join("registrymodifications.xcu"),
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"#,
-    )
-    .expect("xcu");
-    format!("-env:UserInstallation=file://{}", dir.display())
-}
-
 /// Every workbook a run writes, plus the template and allocation outputs.
 fn outputs(tmp: &Path) -> Vec<PathBuf> {
     let (_t, dir) = sample_copy();

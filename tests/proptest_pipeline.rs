@@ -158,8 +158,34 @@ proptest! {
                 let others: Vec<Submission> = (0..15).filter(|i| *i != city).map(|i| Submission::build("o.xlsx".into(), "o.xlsx".into(), w.raws[i].clone(), &w.form)).collect();
                 let mut all: Vec<&Submission> = others.iter().collect();
                 all.push(&sub);
-                let s = selfeval::consolidate::consolidate(&all, &w.params);
-                prop_assert!(s.totals.cities_counted <= 15);
+                let none: Vec<selfeval::findings::Finding> = Vec::new();
+                let names: Vec<String> = (0..all.len()).map(|i| format!("f{i}.xlsx")).collect();
+                let facts: Vec<selfeval::roster::FileFacts> = all
+                    .iter()
+                    .zip(&names)
+                    .enumerate()
+                    .map(|(i, (s, n))| selfeval::roster::FileFacts {
+                        name: n,
+                        sub: Some(*s),
+                        findings: if i == all.len() - 1 { &findings } else { &none },
+                        modified: None,
+                    })
+                    .collect();
+                let roster = selfeval::roster::build(&facts, &w.params, &selfeval::findings::Loc::file());
+                let used: Vec<Option<&Submission>> = roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| all[i])).collect();
+                let s = selfeval::consolidate::consolidate(&used, &roster, &w.params).expect("clean params allocate");
+                // A file with an error never stands for a counted city, and
+                // the totals count exactly the cities the roster counts.
+                let has_error = findings.iter().any(|f| f.severity == selfeval::findings::Severity::Error);
+                let mutated = all.len() - 1;
+                for c in roster.counted() {
+                    prop_assert!(!(has_error && c.used == Some(mutated)), "{} counted with an erroneous file", c.city);
+                }
+                prop_assert_eq!(s.totals.cities_counted, roster.counted().count());
+                if has_error {
+                    prop_assert!(s.totals.cities_counted < 15);
+                    prop_assert!(!s.totals.coverage.complete());
+                }
             }
             Mutation::Flip(_) | Mutation::Truncate(_) => {
                 let mut bytes = w.bytes[city].clone();
@@ -171,7 +197,12 @@ proptest! {
                 // Either it reads (and the checks and the annotated copy
                 // run without panicking) or it is refused with a reason.
                 match read::read_bytes_with(bytes.clone(), "xlsx", Load::Only(&w.sheets)) {
-                    Err(e) => prop_assert!(!e.to_string().is_empty()),
+                    // Refused for a reason a clerk can read (in Chinese),
+                    // never as an I/O error: the bytes were in memory.
+                    Err(e) => {
+                        prop_assert!(!matches!(e, read::ReadError::Io(_)), "{e:?}");
+                        prop_assert!(e.to_string().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{e}");
+                    }
                     Ok(raw) => {
                         let sub = Submission::build("p.xlsx".into(), "p.xlsx".into(), raw, &w.form);
                         let findings = run_checks(&sub);

@@ -7,7 +7,6 @@
 //! has moved, every later figure would be read from the wrong place.
 
 pub mod amounts;
-pub mod batch;
 pub mod cross_sheet;
 pub mod issued;
 pub mod plausibility;
@@ -34,7 +33,7 @@ impl Ctx<'_> {
     /// Location of a field, for findings.
     pub fn loc(&self, id: &str) -> Loc {
         match self.form.field(id) {
-            Some(f) => Loc::cell(&f.sheet, f.cell, &f.label.text),
+            Some(f) => Loc { field: Some(f.id.clone()), ..Loc::cell(&f.sheet, f.cell, &f.label.text) },
             None => Loc::file(),
         }
     }
@@ -55,12 +54,29 @@ pub const CHECKS: &[Check] = &[
     Check { id: "is_city_form", codes: &[Code::NotCityForm], gate: true, run: structure::is_city_form },
     Check { id: "template_version", codes: &[Code::TemplateVersion], gate: true, run: structure::template_version },
     Check {
+        id: "sheet_names_alike",
+        codes: &[Code::SheetNameLookAlike],
+        gate: false,
+        run: structure::sheet_names_alike,
+    },
+    Check {
+        id: "hidden_sheet_beside_copy",
+        codes: &[Code::HiddenSheetBesideCopy],
+        gate: false,
+        run: structure::hidden_sheet_beside_copy,
+    },
+    Check {
         id: "sheets_present",
         codes: &[Code::MissingSheet, Code::SheetUnreadable],
         gate: true,
         run: structure::sheets_present,
     },
-    Check { id: "labels_in_place", codes: &[Code::LabelMismatch], gate: true, run: structure::labels_in_place },
+    Check {
+        id: "labels_in_place",
+        codes: &[Code::LabelMismatch, Code::RowsShifted],
+        gate: true,
+        run: structure::labels_in_place,
+    },
     Check { id: "inputs_not_merged", codes: &[Code::MergedInput], gate: false, run: structure::inputs_not_merged },
     Check { id: "required_filled", codes: &[Code::RequiredEmpty], gate: false, run: values::required_filled },
     Check { id: "types_valid", codes: &[Code::WrongType], gate: false, run: values::types_valid },
@@ -144,21 +160,6 @@ pub fn run_file(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     out
 }
 
-/// A check across all submissions of a run; findings carry the index of
-/// the submission they belong to (`None`: the run as a whole).
-pub type BatchFn = fn(&[&Submission], &Ctx) -> Vec<(Option<usize>, Finding)>;
-
-pub struct BatchCheck {
-    pub id: &'static str,
-    pub codes: &'static [Code],
-    pub run: BatchFn,
-}
-
-pub const BATCH_CHECKS: &[BatchCheck] = &[
-    BatchCheck { id: "duplicate_city", codes: &[Code::DuplicateCity], run: batch::duplicate_city },
-    BatchCheck { id: "missing_city", codes: &[Code::MissingCity], run: batch::missing_city },
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,10 +167,19 @@ mod tests {
 
     #[test]
     fn every_code_but_file_level_ones_has_a_check() {
-        let mut covered: HashSet<Code> = CHECKS.iter().flat_map(|c| c.codes.iter().copied()).collect();
-        covered.extend(BATCH_CHECKS.iter().flat_map(|c| c.codes.iter().copied()));
+        let covered: HashSet<Code> = CHECKS.iter().flat_map(|c| c.codes.iter().copied()).collect();
         for c in Code::ALL {
-            let file_level = matches!(c, Code::FileUnreadable | Code::ForeignFile | Code::AnnotationSkipped);
+            // Raised by the scan, the reader, the roster or the feedback writer.
+            let file_level = matches!(
+                c,
+                Code::FileUnreadable
+                    | Code::ForeignFile
+                    | Code::AnnotationSkipped
+                    | Code::OwnOutputSkipped
+                    | Code::DuplicateCity
+                    | Code::MissingCity
+                    | Code::FileNameCityMismatch
+            );
             assert!(covered.contains(c) || file_level, "{:?} has no check", c);
         }
     }

@@ -59,6 +59,47 @@ pub fn sheets_present(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     out
 }
 
+/// SE104: a sheet whose name differs from the form's only by spaces or
+/// full-width characters was read as the form's sheet; said, so the
+/// clerk can tidy the name.
+pub fn sheet_names_alike(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    ctx.form
+        .sheets
+        .iter()
+        .filter_map(|s| {
+            let from = sub.raw.sheet(&s.name)?.renamed_from.as_ref()?;
+            let shown = format!("{from}（{} 个字符）", from.chars().count());
+            Some(Finding::at(Code::SheetNameLookAlike, &Loc::sheet(&s.name), Some(s.name.clone()), Some(shown), ""))
+        })
+        .collect()
+}
+
+/// SE105: the form's sheet is hidden while a visible near-copy of it
+/// ("资金执行 (2)", "资金执行副本") sits beside it: the clerk most likely
+/// worked in the copy, and the hidden sheet's figures are out of date.
+pub fn hidden_sheet_beside_copy(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &ctx.form.sheets {
+        let Some(raw) = sub.raw.sheet(&s.name) else { continue };
+        if !raw.hidden {
+            continue;
+        }
+        let key = crate::read::sheet_key(&s.name);
+        for other in sub.raw.sheets.iter().filter(|o| !o.hidden && o.name != s.name) {
+            if crate::read::sheet_key(&other.name).starts_with(&key) {
+                out.push(Finding::at(
+                    Code::HiddenSheetBesideCopy,
+                    &Loc::sheet(&s.name),
+                    Some(s.name.clone()),
+                    Some(other.name.clone()),
+                    "",
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Label text as compared: no white space, full-width brackets folded.
 pub fn norm_label(s: &str) -> String {
     s.chars()
@@ -84,28 +125,78 @@ pub fn labels_in_place(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         };
         let field_labels = s.fields.iter().map(|f| &f.label);
         let mut seen = std::collections::HashSet::new();
-        for l in s.labels.iter().chain(field_labels) {
-            if !seen.insert(l.cell) {
+        let labels: Vec<&crate::spec::LabelSpec> =
+            s.labels.iter().chain(field_labels).filter(|l| seen.insert(l.cell)).collect();
+        let moved: Vec<&crate::spec::LabelSpec> =
+            labels.iter().copied().filter(|l| !label_at(raw, l, l.cell)).collect();
+        // Several labels moved the same way: rows or columns were inserted
+        // (or deleted). One finding says so, not one per label.
+        if moved.len() >= 2 {
+            if let Some(f) = shifted(&s.name, raw, &moved) {
+                out.push(f);
                 continue;
             }
+        }
+        for l in moved {
             let found = raw.get(l.cell);
-            let ok = match found {
-                Value::Number(x) => l.text.trim() == Value::Number(*x).shown(),
-                v => norm_label(&v.shown()) == norm_label(&l.text),
-            };
-            if !ok {
-                let shown = if found.is_empty() { "（空）".to_string() } else { found.shown() };
-                out.push(Finding::at(
-                    Code::LabelMismatch,
-                    &Loc::cell(&s.name, l.cell, &l.text),
-                    Some(l.text.clone()),
-                    Some(shown),
-                    "",
-                ));
-            }
+            let shown = if found.is_empty() { "（空）".to_string() } else { found.shown() };
+            out.push(Finding::at(
+                Code::LabelMismatch,
+                &Loc::cell(&s.name, l.cell, &l.text),
+                Some(l.text.clone()),
+                Some(shown),
+                "",
+            ));
         }
     }
     out
+}
+
+/// Whether `raw` holds label `l`'s text at `at`.
+fn label_at(raw: &crate::read::RawSheet, l: &crate::spec::LabelSpec, at: crate::cellref::CellRef) -> bool {
+    match raw.get(at) {
+        Value::Number(x) => l.text.trim() == Value::Number(*x).shown(),
+        v => norm_label(&v.shown()) == norm_label(&l.text),
+    }
+}
+
+/// The one shift (rows down/up, or columns right/left) that puts every
+/// moved label back on its text, as an SE106 finding.
+fn shifted(sheet: &str, raw: &crate::read::RawSheet, moved: &[&crate::spec::LabelSpec]) -> Option<Finding> {
+    use crate::cellref::CellRef;
+    let first = moved.iter().map(|l| l.cell).min_by_key(|c| (c.row, c.col))?;
+    for k in [1i64, 2, 3, 4, 5, -1, -2, -3] {
+        for rows in [true, false] {
+            let moved_to = |c: CellRef| {
+                let (r, col) = if rows { (c.row as i64 + k, c.col as i64) } else { (c.row as i64, c.col as i64 + k) };
+                (r >= 0 && col >= 0).then(|| CellRef::new(r as u32, col as u32))
+            };
+            if !moved.iter().all(|l| moved_to(l.cell).is_some_and(|to| label_at(raw, l, to))) {
+                continue;
+            }
+            let n = k.unsigned_abs();
+            let what = match (rows, k > 0) {
+                (true, true) => format!("“{sheet}”表第 {} 行上方插入了 {n} 行", first.row + 1),
+                (true, false) => format!("“{sheet}”表第 {} 行附近删除了 {n} 行", first.row + 1),
+                (false, true) => {
+                    format!("“{sheet}”表 {} 列左侧插入了 {n} 列", crate::cellref::CellRef::col_letters(first.col))
+                }
+                (false, false) => {
+                    format!("“{sheet}”表 {} 列附近删除了 {n} 列", crate::cellref::CellRef::col_letters(first.col))
+                }
+            };
+            let label = moved.iter().find(|l| l.cell == first).map(|l| l.text.as_str()).unwrap_or("");
+            let at = moved_to(first).map(|c| c.to_string()).unwrap_or_default();
+            return Some(Finding::at(
+                Code::RowsShifted,
+                &Loc::cell(sheet, first, label),
+                Some(format!("“{label}”在 {first}")),
+                Some(format!("“{label}”在 {at}")),
+                &what,
+            ));
+        }
+    }
+    None
 }
 
 /// SE103: an input cell merged with others. Excel keeps only the
@@ -168,6 +259,53 @@ mod tests {
         let a6 = crate::cellref::CellRef::parse("A6").unwrap();
         sheet.cells.insert(a6, Value::Text("到位资金".into()));
         assert_eq!(run(labels_in_place, &sub), vec![(Code::LabelMismatch, "资金执行!A6".into())]);
+    }
+
+    #[test]
+    fn an_inserted_row_is_one_finding() {
+        let mut sub = fixture::clean(3);
+        let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == "资金执行").unwrap();
+        // Everything from row 5 down moves one row down, as Excel does.
+        let moved: Vec<(crate::cellref::CellRef, Value)> =
+            sheet.cells.iter().filter(|(c, _)| c.row >= 4).map(|(c, v)| (*c, v.clone())).collect();
+        for (c, _) in &moved {
+            sheet.cells.remove(c);
+        }
+        for (c, v) in moved {
+            sheet.cells.insert(c.down(1), v);
+        }
+        let got = run(labels_in_place, &sub);
+        assert_eq!(got, vec![(Code::RowsShifted, "资金执行!A5".into())]);
+        // One label moved alone is not a shift: named as itself.
+        let sub = fixture::clean(3);
+        assert!(run(labels_in_place, &sub).is_empty());
+    }
+
+    #[test]
+    fn a_look_alike_sheet_name_is_read_and_said() {
+        let (form, _) = fixture::ctx_parts();
+        let mut raw = fixture::raw(4);
+        raw.sheets[1].name = format!("{} ", raw.sheets[1].name);
+        let sub = crate::model::Submission::build("a.xlsx".into(), "a.xlsx".into(), raw, &form);
+        assert_eq!(run(sheet_names_alike, &sub), vec![(Code::SheetNameLookAlike, "资金执行".into())]);
+        assert!(run(sheets_present, &sub).is_empty());
+        assert!(sub.num("exec.spent").is_some(), "its figures are read");
+        // The exact name: quiet.
+        assert!(run(sheet_names_alike, &fixture::clean(4)).is_empty());
+        // Full-width digits and an ideographic space fold too.
+        assert_eq!(crate::read::sheet_key("资金执行　（２）"), crate::read::sheet_key("资金执行(2)"));
+    }
+
+    #[test]
+    fn a_hidden_sheet_beside_a_visible_copy_is_a_warning() {
+        let mut sub = fixture::clean(5);
+        assert!(run(hidden_sheet_beside_copy, &sub).is_empty());
+        let mut copy = sub.raw.sheets[1].clone();
+        copy.name = format!("{} (2)", copy.name);
+        sub.raw.sheets.push(copy);
+        assert!(run(hidden_sheet_beside_copy, &sub).is_empty(), "a visible copy of a visible sheet is fine");
+        sub.raw.sheets[1].hidden = true;
+        assert_eq!(run(hidden_sheet_beside_copy, &sub), vec![(Code::HiddenSheetBesideCopy, "资金执行".into())]);
     }
 
     #[test]

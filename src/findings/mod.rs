@@ -32,15 +32,17 @@ pub struct Loc {
     pub cell: Option<String>,
     /// The field's label as the form shows it, e.g. "实际支出".
     pub label: String,
+    /// The form field id ("exec.spent"), when the spot is an input cell.
+    pub field: Option<String>,
 }
 
 impl Loc {
     pub fn cell(sheet: &str, cell: impl ToString, label: &str) -> Self {
-        Loc { sheet: Some(sheet.to_string()), cell: Some(cell.to_string()), label: label.to_string() }
+        Loc { sheet: Some(sheet.to_string()), cell: Some(cell.to_string()), label: label.to_string(), field: None }
     }
 
     pub fn sheet(sheet: &str) -> Self {
-        Loc { sheet: Some(sheet.to_string()), cell: None, label: String::new() }
+        Loc { sheet: Some(sheet.to_string()), cell: None, label: String::new(), field: None }
     }
 
     pub fn file() -> Self {
@@ -64,6 +66,17 @@ pub struct Finding {
     pub found: Option<String>,
     /// How to fix it (如何修改).
     pub fix: String,
+    /// The form field the finding is about ("exec.spent"): with `code`,
+    /// what identifies a finding from one run to the next.
+    pub field: Option<String>,
+    /// Other cells the same finding marks ("自评评分!D4"): the second of
+    /// two cells that disagree, or a repeat of the same mistake.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    /// Fields a derived finding was computed from: when one of them is
+    /// wrong at its source, this finding is folded into that one.
+    #[serde(skip)]
+    pub inputs: Vec<String>,
 }
 
 fn ser_code<S: serde::Serializer>(c: &Code, s: S) -> Result<S::Ok, S::Error> {
@@ -118,7 +131,16 @@ impl Finding {
             expected,
             found,
             fix,
+            field: loc.field.clone(),
+            related: Vec::new(),
+            inputs: Vec::new(),
         }
+    }
+
+    /// Records the fields this finding was computed from (see `inputs`).
+    pub fn from_fields(mut self, ids: &[&str]) -> Self {
+        self.inputs = ids.iter().map(|s| s.to_string()).collect();
+        self
     }
 
     /// "汕头市.xlsx 资金执行!B7" style location for terminal and tables.

@@ -177,15 +177,20 @@ pub fn annotated_copy(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, 
     same_content(&a, &b)?;
     let marked: std::collections::HashSet<(String, crate::cellref::CellRef)> = findings
         .iter()
-        .filter_map(|f| {
-            let cell = crate::cellref::CellRef::parse(f.cell.as_deref()?).ok()?;
-            Some((f.sheet.clone()?, cell))
-        })
+        .flat_map(places)
+        .filter_map(|(s, c)| Some((s, crate::cellref::CellRef::parse(&c).ok()?)))
         .collect();
     crate::isolate::isolate(|| same_styles(original, &copy, &marked))
         .map_err(|_| "比对副本格式时出错".to_string())
         .and_then(|r| r)?;
     Ok(copy)
+}
+
+/// Every (sheet, cell) a finding marks: its own and its related cells.
+fn places(f: &Finding) -> Vec<(String, String)> {
+    let own = f.sheet.clone().zip(f.cell.clone());
+    let related = f.related.iter().filter_map(|p| p.split_once('!')).map(|(s, c)| (s.to_string(), c.to_string()));
+    own.into_iter().chain(related).collect()
 }
 
 fn annotate(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
@@ -194,8 +199,8 @@ fn annotate(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
     // One note per cell, errors first, all messages of the cell in it.
     let mut by_cell: BTreeMap<(String, String), Vec<&Finding>> = BTreeMap::new();
     for f in findings {
-        if let (Some(s), Some(c)) = (&f.sheet, &f.cell) {
-            by_cell.entry((s.clone(), c.clone())).or_default().push(f);
+        for place in places(f) {
+            by_cell.entry(place).or_default().push(f);
         }
     }
     for ((sheet, cell), mut fs) in by_cell {
@@ -293,6 +298,100 @@ pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A name safe on every file system: no path separators or reserved
+/// signs, and short enough with `_校验报告.xlsx` and a temporary suffix.
+fn safe_name(s: &str) -> String {
+    let t: String = s.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
+    // File systems allow 255 bytes a name; leave room for the suffix and
+    // the temporary name's prefix and suffix.
+    let mut out = String::new();
+    for c in t.trim().trim_end_matches('.').chars() {
+        if out.len() + c.len_utf8() > 120 {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The feedback file name of a file: the city it is filed under, or the
+/// file's own name when it is filed under none (unknown city, or a name
+/// and a 地市 cell that disagree: never named after a city it may not be
+/// from). Unique within the run: a city twice gets its file name added,
+/// then a number.
+pub fn feedback_base(file_name: &str, city: Option<&str>, taken: &mut std::collections::HashSet<String>) -> String {
+    let stem = std::path::Path::new(file_name).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let first = safe_name(city.unwrap_or(&stem));
+    let candidates = std::iter::once(first.clone()).chain(
+        (1..).map(|i| safe_name(&format!("{first}（{stem}）{}", if i == 1 { String::new() } else { i.to_string() }))),
+    );
+    for c in candidates {
+        if taken.insert(c.clone()) {
+            return c;
+        }
+    }
+    first
+}
+
+/// One file's feedback: `<base>_校验报告.xlsx` always, and for an xlsx
+/// input with findings on cells, `<base>_标注.xlsx`.
+pub struct CityFeedback<'a> {
+    pub path: &'a std::path::Path,
+    pub name: &'a str,
+    /// The file's format, `None` when it could not be read.
+    pub format: Option<read::Format>,
+    pub city: Option<&'a str>,
+    pub base: &'a str,
+    pub dir: &'a std::path::Path,
+    pub time: &'a str,
+    pub version: &'a str,
+}
+
+impl CityFeedback<'_> {
+    /// Writes the files; may add an SE006 finding when no annotated copy
+    /// can be made. Returns the paths written.
+    pub fn write(&self, findings: &mut Vec<Finding>) -> crate::error::Result<Vec<std::path::PathBuf>> {
+        use crate::error::Error;
+        let mut out = Vec::new();
+        let annotated_name = format!("{}_标注.xlsx", self.base);
+        let mut annotated = None;
+        let skip = |detail: &str| {
+            let mut f = Finding::at(findings::Code::AnnotationSkipped, &findings::Loc::file(), None, None, detail);
+            f.file = self.name.to_string();
+            f.city = self.city.map(str::to_string);
+            f
+        };
+        let has_cells = findings.iter().any(|f| f.cell.is_some());
+        match self.format {
+            Some(fmt) if has_cells && fmt != read::Format::Xlsx => {
+                findings.push(skip("原文件是 .xls 或 .ods 格式，无法保证副本与原文件完全一致"));
+            }
+            Some(_) if has_cells => {
+                let original = std::fs::read(self.path).map_err(|e| Error::io(self.path, e))?;
+                match annotated_copy(&original, findings) {
+                    Ok(bytes) => {
+                        let p = self.dir.join(&annotated_name);
+                        crate::write::atomic_write(&p, &bytes)?;
+                        out.push(p);
+                        annotated = Some(annotated_name.as_str());
+                    }
+                    Err(why) => findings.push(skip(&why)),
+                }
+            }
+            _ => {}
+        }
+        let city = self.city.unwrap_or("（未确定地市）");
+        let head = ReportHead { city, file: self.name, version: self.version, time: self.time, annotated };
+        let p = self.dir.join(format!("{}_校验报告.xlsx", self.base));
+        let bytes = report_workbook(&head, findings)
+            .map_err(|_| Error::Write { path: p.clone(), detail: "生成校验报告时出错".into() })?;
+        crate::write::atomic_write(&p, &bytes)?;
+        out.push(p);
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub struct JsonTotals {
     pub acceptance: String,
     pub satisfaction: String,
     pub cities_counted: usize,
+    /// What the totals cover: "合计" or "合计（13个地市，不含…）".
+    pub coverage: String,
     pub allocation_available: String,
 }
 
@@ -49,6 +51,9 @@ pub struct Report<'a> {
     pub params: &'a str,
     pub inputs: &'a [InputReport],
     pub missing_cities: Vec<String>,
+    /// 报送情况: one entry per expected city (with the summary only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cities: Option<&'a [crate::roster::CityEntry]>,
     pub findings: &'a [Finding],
     pub totals: Option<JsonTotals>,
 }
@@ -85,6 +90,7 @@ pub fn totals(s: &ProvinceSummary) -> JsonTotals {
         acceptance: p2(t.acceptance),
         satisfaction: p2(t.satisfaction),
         cities_counted: t.cities_counted,
+        coverage: t.coverage.total_label(),
         allocation_available: d2(s.allocation.available),
     }
 }

@@ -27,7 +27,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Error::Write { path: path.to_path_buf(), detail: crate::error::io_zh(&e.to_string()) }
+        Error::Write { path: path.to_path_buf(), detail: crate::error::io_zh(&e) }
     })
 }
 

@@ -8,6 +8,7 @@ use crate::calc;
 use crate::cellref::CellRef;
 use crate::consolidate::{ProvinceSummary, TargetActual};
 use crate::findings::Finding;
+use crate::roster::Roster;
 use crate::spec::{SummarySheet, SummarySpec, BENEFIT_COUNTS, MEASURES};
 use crate::write::template::has_total_row;
 use rust_decimal::Decimal;
@@ -19,12 +20,19 @@ pub fn summary_workbook(
     template: &[u8],
     spec: &SummarySpec,
     summary: &ProvinceSummary,
+    roster: &Roster,
     findings: &[Finding],
 ) -> Result<Vec<u8>, String> {
-    crate::isolate::isolate(|| fill(template, spec, summary, findings)).and_then(|r| r)
+    crate::isolate::isolate(|| fill(template, spec, summary, roster, findings)).and_then(|r| r)
 }
 
-fn fill(template: &[u8], spec: &SummarySpec, s: &ProvinceSummary, findings: &[Finding]) -> Result<Vec<u8>, String> {
+fn fill(
+    template: &[u8],
+    spec: &SummarySpec,
+    s: &ProvinceSummary,
+    roster: &Roster,
+    findings: &[Finding],
+) -> Result<Vec<u8>, String> {
     let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
         .map_err(|_| "汇总表模板无法打开，请检查模板文件是否完好".to_string())?;
     for sheet in &spec.sheets {
@@ -36,6 +44,7 @@ fn fill(template: &[u8], spec: &SummarySpec, s: &ProvinceSummary, findings: &[Fi
             "tasks" => t.tasks(s),
             "benefits" => t.benefits(s),
             "allocation" => t.allocation(&s.allocation),
+            "roster" => t.roster(roster),
             "findings" => t.findings(findings),
             _ => {}
         }
@@ -190,6 +199,58 @@ impl<'a> Table<'a> {
         format!("SUM({}:{})", self.addr(key, from), self.addr(key, to))
     }
 
+    /// SUM over the given 0-based rows: a range when they are one run of
+    /// rows, else the cells listed, so a 合计 formula covers exactly the
+    /// cities its label names.
+    fn sum_rows(&self, key: &str, rows: &[u32]) -> String {
+        match (rows.first(), rows.last()) {
+            (Some(a), Some(b)) if (b - a) as usize + 1 == rows.len() => self.sum(key, *a, *b),
+            (Some(_), Some(_)) => {
+                let cells: Vec<String> = rows.iter().map(|r| self.addr(key, *r)).collect();
+                format!("SUM({})", cells.join(","))
+            }
+            _ => "0".to_string(),
+        }
+    }
+
+    /// A city row whose figures are not in the totals: the columns `keys`
+    /// merged into one cell that says 未报送 or 待修正 and why.
+    fn left_out(&mut self, r: u32, row: &crate::consolidate::CityRow, keys: &[&str]) {
+        let cols: Vec<u32> = keys.iter().filter_map(|k| self.spec.col(k)).collect();
+        let (Some(&lo), Some(&hi)) = (cols.iter().min(), cols.iter().max()) else { return };
+        let text = match row.status {
+            crate::roster::CityStatus::NotReceived => "未报送".to_string(),
+            _ if row.reason.is_empty() => format!("{}，未计入合计", row.status.zh()),
+            _ => format!("{}，未计入合计：{}", row.status.zh(), row.reason),
+        };
+        for c in lo..=hi {
+            let key = self.spec.columns.get(c as usize).map(|c| c.key.clone()).unwrap_or_default();
+            self.put(r, &key, V::Blank, false);
+        }
+        let first_key = self.spec.columns.get(lo as usize).map(|c| c.key.clone()).unwrap_or_default();
+        // The merged cell is as wide as its columns together.
+        let width: f64 = (lo..=hi).filter_map(|c| self.spec.columns.get(c as usize)).map(|c| c.width).sum();
+        self.put_text_width(r, &first_key, &text, width);
+        let at = self.ws.cell_mut((lo + 1, r + 1));
+        at.style_mut().alignment_mut().set_horizontal(umya_spreadsheet::HorizontalAlignmentValues::Left);
+        at.style_mut().alignment_mut().set_wrap_text(true);
+        if hi > lo {
+            let range = format!("{}:{}", CellRef::new(r, lo), CellRef::new(r, hi));
+            self.ws.add_merge_cells(range);
+        }
+    }
+
+    /// Writes a text whose cell spans `width` units (a merged cell).
+    fn put_text_width(&mut self, r: u32, key: &str, text: &str, width: f64) {
+        self.put(r, key, V::Text(""), false);
+        let Some(c) = self.spec.col(key) else { return };
+        let at = CellRef::new(r, c);
+        self.ws.cell_mut((at.excel_col(), at.excel_row())).set_value_string(text);
+        let n = crate::write::feedback::est_lines(text, width * 1.3);
+        let e = self.lines.entry(at.excel_row()).or_insert(1);
+        *e = (*e).max(n);
+    }
+
     fn ratio(&self, num: &str, den: &str, r: u32) -> String {
         format!("IF({d}=0,\"\",{n}/{d})", n = self.addr(num, r), d = self.addr(den, r))
     }
@@ -235,22 +296,20 @@ impl<'a> Table<'a> {
         let n = s.rows.len();
         let own = self.row(1 + n);
         let sub = own + 1;
+        let mut counted = Vec::new();
         for (i, row) in s.rows.iter().enumerate() {
             let r = first + i as u32;
             self.city_head(r, i, &row.issued.name);
             self.put(r, "budget", V::Num(row.issued.budget), false);
             match &row.figures {
                 Some(f) => {
+                    counted.push(r);
                     self.put(r, "arrived", V::Num(f.arrived), false);
                     self.put(r, "spent", V::Num(f.spent), false);
                     let rate = calc::percent(f.spent, row.issued.budget).map(|p| p / Decimal::ONE_HUNDRED);
                     self.put(r, "rate", V::Formula(self.ratio("spent", "budget", r), rate), false);
                 }
-                None => {
-                    for k in ["arrived", "spent", "rate"] {
-                        self.put(r, k, V::Blank, false);
-                    }
-                }
+                None => self.left_out(r, row, &["arrived", "spent", "rate"]),
             }
         }
         let seq = (n + 1).to_string();
@@ -263,18 +322,19 @@ impl<'a> Table<'a> {
         self.put(own, "rate", V::Formula(self.ratio("spent", "budget", own), own_rate), false);
 
         let t = &s.totals;
-        self.total_head(total, "合  计");
+        self.total_head(total, &t.coverage.total_label());
+        let mut with_own = counted.clone();
+        with_own.push(own);
         for (k, v) in [("budget", t.budget), ("arrived", t.arrived), ("spent", t.spent)] {
-            self.put(total, k, V::Formula(self.sum(k, first, own), Some(v)), true);
+            self.put(total, k, V::Formula(self.sum_rows(k, &with_own), Some(v)), true);
         }
         let rate = t.spend_rate.map(|p| p / Decimal::ONE_HUNDRED);
         self.put(total, "rate", V::Formula(self.ratio("spent", "budget", total), rate), true);
 
         self.put(sub, "seq", V::Text(""), false);
-        self.put(sub, "city", V::Text("其中：15个地市"), false);
-        let last_city = own - 1;
+        self.put(sub, "city", V::Text(&t.coverage.cities_label()), false);
         for (k, v) in [("budget", t.cities_budget), ("arrived", t.cities_arrived), ("spent", t.cities_spent)] {
-            self.put(sub, k, V::Formula(self.sum(k, first, last_city), Some(v)), false);
+            self.put(sub, k, V::Formula(self.sum_rows(k, &counted), Some(v)), false);
         }
         let rate = t.cities_spend_rate.map(|p| p / Decimal::ONE_HUNDRED);
         self.put(sub, "rate", V::Formula(self.ratio("spent", "budget", sub), rate), false);
@@ -283,34 +343,40 @@ impl<'a> Table<'a> {
     fn tasks(&mut self, s: &ProvinceSummary) {
         let total = self.row(0);
         let first = self.row(1);
-        let last = first + s.rows.len() as u32 - 1;
+        let mut counted = Vec::new();
         for (i, row) in s.rows.iter().enumerate() {
             let r = first + i as u32;
             self.city_head(r, i, &row.issued.name);
             for m in MEASURES {
                 let plan = row.issued.plan.get(m).unwrap_or_default();
                 self.put(r, &format!("plan.{m}"), V::Num(plan), false);
-                match &row.figures {
-                    Some(f) => {
-                        let a = f.actual.get(m).unwrap_or_default();
-                        self.put(r, &format!("actual.{m}"), V::Num(a), false);
-                        let rate = calc::percent(a, plan).map(|p| p / Decimal::ONE_HUNDRED);
-                        let fml = self.ratio(&format!("actual.{m}"), &format!("plan.{m}"), r);
-                        self.put(r, &format!("rate.{m}"), V::Formula(fml, rate), false);
-                    }
-                    None => {
-                        self.put(r, &format!("actual.{m}"), V::Blank, false);
-                        self.put(r, &format!("rate.{m}"), V::Blank, false);
-                    }
+                if let Some(f) = &row.figures {
+                    let a = f.actual.get(m).unwrap_or_default();
+                    self.put(r, &format!("actual.{m}"), V::Num(a), false);
+                    let rate = calc::percent(a, plan).map(|p| p / Decimal::ONE_HUNDRED);
+                    let fml = self.ratio(&format!("actual.{m}"), &format!("plan.{m}"), r);
+                    self.put(r, &format!("rate.{m}"), V::Formula(fml, rate), false);
+                }
+            }
+            match &row.figures {
+                Some(_) => counted.push(r),
+                None => {
+                    let keys: Vec<String> = MEASURES
+                        .iter()
+                        .map(|m| format!("actual.{m}"))
+                        .chain(MEASURES.iter().map(|m| format!("rate.{m}")))
+                        .collect();
+                    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                    self.left_out(r, row, &keys);
                 }
             }
         }
         let t = &s.totals;
-        self.total_head(total, "合计");
+        self.total_head(total, &t.coverage.total_label());
         for (k, m) in MEASURES.iter().enumerate() {
             let (pk, ak, rk) = (format!("plan.{m}"), format!("actual.{m}"), format!("rate.{m}"));
-            self.put(total, &pk, V::Formula(self.sum(&pk, first, last), t.plan.get(m)), true);
-            self.put(total, &ak, V::Formula(self.sum(&ak, first, last), t.actual.get(m)), true);
+            self.put(total, &pk, V::Formula(self.sum_rows(&pk, &counted), t.plan.get(m)), true);
+            self.put(total, &ak, V::Formula(self.sum_rows(&ak, &counted), t.actual.get(m)), true);
             let rate = t.completion.get(k).copied().flatten().map(|p| p / Decimal::ONE_HUNDRED);
             self.put(total, &rk, V::Formula(self.ratio(&ak, &pk, total), rate), true);
         }
@@ -320,15 +386,17 @@ impl<'a> Table<'a> {
         let total = self.row(0);
         let first = self.row(1);
         let last = first + s.rows.len() as u32 - 1;
+        let mut counted = Vec::new();
         for (i, row) in s.rows.iter().enumerate() {
             let r = first + i as u32;
             self.city_head(r, i, &row.issued.name);
             let Some(f) = &row.figures else {
-                for id in BENEFIT_COUNTS.iter().chain(&["benefit.acceptance", "benefit.satisfaction"]) {
-                    self.put(r, id, V::Blank, false);
-                }
+                let keys: Vec<&str> =
+                    BENEFIT_COUNTS.iter().copied().chain(["benefit.acceptance", "benefit.satisfaction"]).collect();
+                self.left_out(r, row, &keys);
                 continue;
             };
+            counted.push(r);
             for (id, v) in BENEFIT_COUNTS.iter().zip(f.benefits) {
                 self.put(r, id, V::Num(v), false);
             }
@@ -339,9 +407,9 @@ impl<'a> Table<'a> {
             self.put(r, "benefit.satisfaction", V::Pct(f.satisfaction), false);
         }
         let t = &s.totals;
-        self.total_head(total, "合计");
+        self.total_head(total, &t.coverage.total_label());
         for (id, v) in BENEFIT_COUNTS.iter().zip(&t.benefits) {
-            self.put(total, id, V::Formula(self.sum(id, first, last), Some(*v)), true);
+            self.put(total, id, V::Formula(self.sum_rows(id, &counted), Some(*v)), true);
         }
         // AVERAGE skips 未验收 (text), as the report's 100.00% does.
         for (id, v) in [("benefit.acceptance", t.acceptance), ("benefit.satisfaction", t.satisfaction)] {
@@ -399,6 +467,31 @@ impl<'a> Table<'a> {
         }
         for k in ["fiscal", "performance", "project", "composite"] {
             self.put(total, k, V::Text(""), true);
+        }
+    }
+
+    /// 报送情况: one row per expected city, as the console prints it,
+    /// with the batch's one-line state in the note row.
+    fn roster(&mut self, roster: &Roster) {
+        if self.spec.note.is_some() {
+            let note = format!("{}。{}", roster.batch_line(), self.spec.note.as_deref().unwrap_or(""));
+            self.ws.cell_mut((1, 2)).set_value_string(note);
+        }
+        for (i, c) in roster.cities.iter().enumerate() {
+            let r = self.row(i);
+            self.put(r, "seq", V::Num(Decimal::from(i + 1)), false);
+            self.put(r, "city", V::Text(&c.city), false);
+            self.put(r, "status", V::Text(c.status.zh()), false);
+            self.put(r, "in_totals", V::Text(if c.in_totals { "是" } else { "否" }), false);
+            self.put(r, "file", V::Text(c.file.as_deref().unwrap_or("")), false);
+            let others = c.other_files.join("\n");
+            self.put(r, "others", V::Text(&others), false);
+            self.put(r, "date", V::Text(c.date.as_deref().unwrap_or("")), false);
+            let received = c.status != crate::roster::CityStatus::NotReceived;
+            for (k, n) in [("errors", c.errors), ("warnings", c.warnings)] {
+                self.put(r, k, if received { V::Num(Decimal::from(n)) } else { V::Blank }, false);
+            }
+            self.put(r, "reason", V::Text(&c.reason), false);
         }
     }
 

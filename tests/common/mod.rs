@@ -139,3 +139,70 @@ pub fn replace_zip_member(path: &Path, member: &str, content: &[u8]) {
     let cursor = out.finish().expect("finish");
     std::fs::write(path, cursor.into_inner()).expect("write xlsx");
 }
+
+/// LibreOffice's soffice, which the tests use as the real spreadsheet
+/// program (`.ci/run` installs it).
+pub fn soffice() -> PathBuf {
+    for p in ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice", "/usr/bin/libreoffice"] {
+        if Path::new(p).exists() {
+            return PathBuf::from(p);
+        }
+    }
+    panic!("需要 LibreOffice 才能运行本测试：请运行 .ci/run（会自动安装），或 apt-get install libreoffice-calc-nogui fonts-noto-cjk");
+}
+
+/// A LibreOffice profile that recalculates xlsx formulas on load.
+pub fn recalculating_profile(dir: &Path) -> String {
+    let user = dir.join("user");
+    std::fs::create_dir_all(&user).expect("profile");
+    std::fs::write(
+        user.join("registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+    )
+    .expect("xcu");
+    format!("-env:UserInstallation=file://{}", dir.display())
+}
+
+/// Opens `path` in LibreOffice (recalculating every formula) and saves it
+/// as xlsx in place, the way a city clerk using LibreOffice would.
+pub fn libreoffice_resave(path: &Path) {
+    let work = tempfile::tempdir().expect("tempdir");
+    let profile = recalculating_profile(&work.path().join("profile"));
+    let ext = path.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default();
+    let plain = work.path().join(format!("in.{ext}"));
+    std::fs::copy(path, &plain).expect("copy in");
+    let outdir = work.path().join("out");
+    let o = Command::new(soffice())
+        .arg(&profile)
+        .args(["--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir"])
+        .arg(&outdir)
+        .arg(&plain)
+        .output()
+        .expect("soffice runs");
+    let saved = outdir.join("in.xlsx");
+    assert!(saved.exists(), "LibreOffice did not save: {}", String::from_utf8_lossy(&o.stderr));
+    std::fs::copy(&saved, path).expect("copy back");
+}
+
+/// A formula with a cached result, as Excel saves it (no '=').
+pub fn set_formula(path: &Path, sheet: &str, cell: &str, formula: &str, cached: f64) {
+    edit(path, |b| {
+        let c = b.sheet_by_name_mut(sheet).expect("sheet").cell_mut(cell);
+        c.set_formula(formula);
+        c.set_formula_result_number(cached);
+    });
+}
+
+/// The numbers of the clean run's report that a test recomputes with.
+pub const CLEAN_WARNINGS: usize = 11;
+
+/// Runs `args` and returns stdout as text.
+pub fn stdout_of(args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let o = selfeval(args);
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).to_string())
+}

@@ -1,0 +1,146 @@
+//! What a person sees in the terminal: the progress bar while files are
+//! checked, and the Chinese summary at the end. Presentation only; the
+//! library decides, this module prints.
+
+use selfeval::findings::{self, Severity};
+use selfeval::RunOutcome;
+
+/// A progress bar on stderr, shown only when stderr is a terminal.
+pub struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    pub fn new(show: bool) -> Self {
+        use std::io::IsTerminal;
+        if !show || !std::io::stderr().is_terminal() {
+            return Bar(indicatif::ProgressBar::hidden());
+        }
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} 正在校验 {wide_msg}") {
+            bar.set_style(style);
+        }
+        Bar(bar)
+    }
+}
+
+impl selfeval::Progress for Bar {
+    fn start(&self, files: usize) {
+        self.0.set_length(files as u64);
+    }
+    fn file(&self, name: &str) {
+        self.0.set_message(name.to_string());
+        self.0.inc(1);
+    }
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Columns a text takes on a terminal (a Chinese character takes two).
+fn display_width(t: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(t)
+}
+
+/// `t` padded with spaces to `w` terminal columns.
+fn pad(t: &str, w: usize) -> String {
+    format!("{t}{}", " ".repeat(w.saturating_sub(display_width(t))))
+}
+
+/// The short Chinese summary printed at the end of a run. With a summary
+/// the table is 报送情况, one line per expected city, as the summary's
+/// sheet of that name says it; files filed under no city follow.
+pub fn summary(o: &RunOutcome) -> String {
+    use std::fmt::Write as _;
+    let (e, w, i) = findings::counts(&o.findings);
+    let mut s = String::new();
+    let _ = writeln!(s, "使用：{}；参数：{}", o.templates_origin, o.params_origin);
+    let readable = o.inputs.iter().filter(|r| r.status != "unreadable").count();
+    let _ = writeln!(s, "读取工作簿 {} 个（可读 {readable} 个）", o.inputs.len());
+    match &o.roster {
+        Some(roster) => {
+            let counted = roster.counted().count();
+            let _ = writeln!(s, "地市：已汇总 {counted}/{} 个", roster.cities.len());
+            let cov = roster.coverage();
+            if !cov.complete() {
+                let _ = writeln!(s, "{}", cov.total_label());
+            }
+            let width = roster
+                .cities
+                .iter()
+                .map(|c| display_width(c.file.as_deref().unwrap_or("—")))
+                .max()
+                .unwrap_or(4)
+                .clamp(4, 60);
+            let _ = writeln!(s, "\n{}  {}  错误  警告  计入合计  状态", pad("城市", 8), pad("文件", width));
+            for c in &roster.cities {
+                let file = c.file.as_deref().unwrap_or("—");
+                let _ = writeln!(
+                    s,
+                    "{}  {}  {:>4}  {:>4}  {}  {}",
+                    pad(&c.city, 8),
+                    pad(file, width),
+                    c.errors,
+                    c.warnings,
+                    pad(if c.in_totals { "是" } else { "否" }, 8),
+                    c.status.zh()
+                );
+            }
+            let filed: Vec<&str> = roster.cities.iter().filter_map(|c| c.file.as_deref()).collect();
+            let loose: Vec<&selfeval::write::json::InputReport> =
+                o.inputs.iter().filter(|r| !filed.contains(&r.file.as_str())).collect();
+            if !loose.is_empty() {
+                let _ = writeln!(s, "\n未采用或无法归属地市的文件：");
+                for r in loose {
+                    let what = match (r.status, &r.city) {
+                        ("unreadable", _) => "无法读取".to_string(),
+                        (_, Some(c)) => format!("{c}，未采用"),
+                        (_, None) => "未确定地市".to_string(),
+                    };
+                    let _ = writeln!(s, "  {}（{what}；错误 {}，警告 {}）", r.file, r.errors, r.warnings);
+                }
+            }
+        }
+        None => {
+            let width = o.inputs.iter().map(|r| display_width(&r.file)).max().unwrap_or(4).clamp(4, 60);
+            let _ = writeln!(s, "\n{}  {}  错误  警告  状态", pad("城市", 8), pad("文件", width));
+            for r in &o.inputs {
+                let status = match r.status {
+                    "ok" if r.warnings > 0 => "通过（有警告）",
+                    "ok" => "通过",
+                    "unreadable" => "无法读取",
+                    _ => "需修改",
+                };
+                let city = r.city.as_deref().unwrap_or("—");
+                let _ = writeln!(
+                    s,
+                    "{}  {}  {:>4}  {:>4}  {status}",
+                    pad(city, 8),
+                    pad(&r.file, width),
+                    r.errors,
+                    r.warnings
+                );
+            }
+        }
+    }
+    let _ = writeln!(s, "\n错误 {e} 个，警告 {w} 个，提示 {i} 个");
+    if e > 0 {
+        let _ = writeln!(s, "前几个错误：");
+        for f in o.findings.iter().filter(|f| f.severity == Severity::Error).take(5) {
+            let place = f.place();
+            let _ = writeln!(s, "  [{}] {} {} {}", f.code.id(), f.file, place, f.message);
+        }
+    }
+    let _ = writeln!(s, "\n结果已保存到：{}", o.out_dir.display());
+    let mut feedback = 0;
+    for p in &o.written {
+        if p.parent() == Some(o.out_dir.as_path()) {
+            let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            let _ = writeln!(s, "  {name}");
+        } else {
+            feedback += 1;
+        }
+    }
+    if feedback > 0 {
+        let _ = writeln!(s, "  反馈/（{feedback} 个文件：各地市的校验报告，以及有问题的工作簿的标注副本）");
+    }
+    s
+}

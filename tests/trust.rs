@@ -1,0 +1,193 @@
+//! A summary that never lies (issue 10): imperfect batches as cities send
+//! them, run through the real binary, and what the summary, report.json
+//! and the console then say.
+
+mod common;
+use common::*;
+use rust_decimal::Decimal;
+use std::path::Path;
+
+fn d(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+/// A figure of a sample workbook, as its cell holds it.
+fn figure(dir: &Path, city: &str, sheet_name: &str, cell: &str) -> Decimal {
+    let r = sheet(&file_of(dir, city), sheet_name);
+    match at(&r, cell) {
+        calamine::Data::Float(x) => d(&x.to_string()),
+        calamine::Data::Int(i) => Decimal::from(*i),
+        other => panic!("{city} {sheet_name}!{cell}: {other:?}"),
+    }
+}
+
+fn city<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["cities"].as_array().expect("cities").iter().find(|c| c["city"] == name).expect("city entry")
+}
+
+fn codes(report: &serde_json::Value) -> Vec<String> {
+    codes_at(report).into_iter().map(|(c, _)| c).collect()
+}
+
+/// 茂名 in 元, 韶关's form broken (a sheet deleted), 潮州 missing, and
+/// two files for 汕头: the 修改版 dated later.
+#[test]
+fn an_imperfect_batch_sums_only_what_passed_and_says_so() {
+    let (_tmp, dir) = sample_copy();
+    let spent = |c: &str| figure(&dir, c, "资金执行", "B6");
+    let budget = |c: &str| figure(&dir, c, "资金执行", "B4");
+    let (sg, mm, cz) = ("韶关市", "茂名市", "潮州市");
+    let left_spent = spent(sg) + spent(mm) + spent(cz);
+    let left_budget = budget(sg) + budget(mm) + budget(cz);
+
+    let mm_file = file_of(&dir, mm);
+    set_num(&mm_file, "资金执行", "B6", 1_606_700.0);
+    edit(&file_of(&dir, sg), |b| {
+        b.remove_sheet_by_name("效益指标").expect("remove sheet");
+    });
+    std::fs::remove_file(file_of(&dir, cz)).expect("remove");
+    let st = file_of(&dir, "汕头市");
+    let revised = dir.join("汕头市_修改版.xlsx");
+    std::fs::copy(&st, &revised).expect("copy");
+    edit(&revised, |b| {
+        b.sheet_by_name_mut("基本信息").expect("sheet").cell_mut("B10").set_value_string("2099-01-01");
+    });
+
+    let (code, report, out) = run_dir(&dir, "imperfect");
+    assert_eq!(code, 1);
+    let t = &report["totals"];
+    assert_eq!(t["cities_counted"], 12);
+    assert_eq!(t["coverage"], "合计（12个地市，不含待修正的韶关市、茂名市、未报送的潮州市）");
+    // Numerator and denominator over the same twelve cities.
+    let cities_spent = d("3435.35") - left_spent;
+    let cities_budget = d("18672") - left_budget;
+    assert_eq!(t["cities_spent"], format!("{:.2}", cities_spent));
+    assert_eq!(t["cities_budget"], format!("{:.2}", cities_budget));
+    let rate = selfeval::calc::percent2(cities_spent, cities_budget).expect("rate");
+    assert_eq!(t["cities_spend_rate"], format!("{rate}%"));
+    assert_eq!(t["spent"], format!("{:.2}", cities_spent + d("188")));
+
+    // 未收到 only for what never arrived.
+    assert_eq!(report["missing_cities"], serde_json::json!([cz]));
+    assert_eq!(codes(&report).iter().filter(|c| *c == "SE405").count(), 1);
+    assert_eq!(city(&report, cz)["status"], "not_received");
+    assert_eq!(city(&report, sg)["status"], "needs_fix");
+    assert!(city(&report, sg)["reason"].as_str().expect("reason").contains("效益指标"), "{}", city(&report, sg));
+    assert_eq!(city(&report, mm)["status"], "needs_fix");
+    assert_eq!(city(&report, mm)["in_totals"], false);
+
+    // One city, one file: the later 填报日期 wins, and SE404 says so.
+    let st_entry = city(&report, "汕头市");
+    assert_eq!(st_entry["file"], "汕头市_修改版.xlsx");
+    assert_eq!(st_entry["in_totals"], true);
+    assert!(st_entry["reason"].as_str().expect("reason").contains("填报日期 2099-01-01 最晚"), "{st_entry}");
+    let se404: Vec<&serde_json::Value> =
+        report["findings"].as_array().expect("findings").iter().filter(|f| f["code"] == "SE404").collect();
+    assert_eq!(se404.len(), 2);
+    assert!(se404.iter().all(|f| f["severity"] == "warning"));
+
+    // The workbook says the same: labels, 其中 row, sums, and rows left out.
+    let book = out.join("省级汇总表.xlsx");
+    let b22 = sheet(&book, "表2-2 预算执行");
+    assert_eq!(at(&b22, "A4").to_string(), "合计（12个地市，不含待修正的韶关市、茂名市、未报送的潮州市）");
+    assert_eq!(num2(at(&b22, "E4")), format!("{:.2}", cities_spent + d("188")));
+    let sub_row = (1..=30).find(|r| at(&b22, &format!("B{r}")).to_string().starts_with("其中")).expect("其中 row");
+    assert_eq!(at(&b22, &format!("B{sub_row}")).to_string(), "其中：12个地市");
+    // 韶关 is the second city row (row 6): budget shown, the rest says why.
+    assert_eq!(at(&b22, "B6").to_string(), sg);
+    assert!(at(&b22, "D6").to_string().starts_with("待修正，未计入合计"), "{}", at(&b22, "D6"));
+    let cz_row = (5..=19).find(|r| at(&b22, &format!("B{r}")).to_string().as_str() == cz).expect("潮州 row");
+    assert_eq!(at(&b22, &format!("D{cz_row}")).to_string(), "未报送");
+    let t11 = sheet(&book, "表1-1 绩效目标");
+    for r in 4..=20 {
+        assert_ne!(at(&t11, &format!("G{r}")).to_string(), "达成", "表1-1 row {r} judged on an incomplete batch");
+    }
+    let roster = sheet(&book, "报送情况");
+    assert!(at(&roster, "A2").to_string().contains("已汇总 12/15"), "{}", at(&roster, "A2"));
+    let rows: Vec<(String, String, String)> = (4..=18)
+        .map(|r| {
+            let c = |col: &str| at(&roster, &format!("{col}{r}")).to_string();
+            (c("B"), c("C"), c("D"))
+        })
+        .collect();
+    assert!(rows.contains(&(cz.into(), "未报送".into(), "否".into())), "{rows:?}");
+    assert!(rows.contains(&(sg.into(), "待修正".into(), "否".into())), "{rows:?}");
+    assert!(rows.contains(&("汕头市".into(), "通过（有警告）".into(), "是".into())), "{rows:?}");
+}
+
+/// The console's table is the 报送情况 sheet, and it counts what was summed.
+#[test]
+fn the_console_counts_what_was_summed() {
+    let (tmp, dir) = sample_copy();
+    std::fs::remove_file(file_of(&dir, "潮州市")).expect("remove");
+    set_num(&file_of(&dir, "茂名市"), "任务完成", "C5", -28757.0);
+    let out = tmp.path().join("结果");
+    let (code, text) = stdout_of(&["run".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    assert_eq!(code, 1);
+    assert!(text.contains("地市：已汇总 13/15 个"), "{text}");
+    assert!(text.contains("合计（13个地市，不含待修正的茂名市、未报送的潮州市）"), "{text}");
+    let line = |c: &str| text.lines().find(|l| l.starts_with(c)).unwrap_or_default().to_string();
+    assert!(line("潮州市").ends_with("未报送"), "{text}");
+    assert!(line("茂名市").contains("否") && line("茂名市").ends_with("待修正"), "{text}");
+    // A negative count is never summed: 表2-3's 户数 合计 is the 13 cities'.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("json")).expect("parse");
+    let households = report["totals"]["actual"][1].as_str().expect("households").parse::<i64>().expect("int");
+    assert!(households > 0 && households < 154903 - 28757, "{households}");
+}
+
+/// A file named after one city whose 地市 cell says another belongs to
+/// neither, and its feedback is named after the file.
+#[test]
+fn a_file_named_for_one_city_and_filled_for_another_goes_under_neither() {
+    let (_tmp, dir) = sample_copy();
+    let st = file_of(&dir, "汕头市");
+    set_text(&st, "基本信息", "B4", "韶关市");
+    let (code, report, out) = run_dir(&dir, "mismatch");
+    assert_eq!(code, 1);
+    assert!(codes(&report).contains(&"SE406".to_string()));
+    let st_entry = city(&report, "汕头市");
+    assert_eq!(st_entry["status"], "needs_fix");
+    assert!(st_entry["reason"].as_str().expect("reason").starts_with("已收到，无法使用"), "{st_entry}");
+    // 韶关's own file stands for it; the stray one is listed beside it.
+    let sg = city(&report, "韶关市");
+    assert_eq!(sg["status"], "passed");
+    assert!(sg["file"].as_str().expect("file").contains("韶关市"));
+    assert_eq!(report["missing_cities"], serde_json::json!([]));
+    let names: Vec<String> = std::fs::read_dir(out.join("反馈"))
+        .expect("feedback")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+        .collect();
+    let stem = st.file_stem().expect("stem").to_string_lossy().to_string();
+    assert!(names.contains(&format!("{stem}_校验报告.xlsx")), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with("韶关市（")), "never named after a city it may not be from: {names:?}");
+}
+
+/// Excel stores =34.4+94.83+23.7 as 152.92999999999998; the clerk sees
+/// 152.93, and so must the checks.
+#[test]
+fn excel_floating_point_is_not_an_error() {
+    let (_tmp, dir) = sample_copy();
+    let st = file_of(&dir, "汕头市");
+    set_formula(&st, "资金执行", "B6", "34.4+94.83+23.7", 34.4 + 94.83 + 23.7);
+    set_formula(&st, "自评评分", "D4", "34.4+94.83+23.7", 34.4 + 94.83 + 23.7);
+    set_formula(&st, "资金执行", "B7", "B6/B4", (34.4 + 94.83 + 23.7) / 3378.0);
+    // 166.88 planned, summed from two districts: 166.88000000000002.
+    set_formula(&st, "任务完成", "B4", "0.1*3+166.58", 0.1 * 3.0 + 166.58);
+    let (code, report, _) = run_dir(&dir, "float");
+    assert_eq!(code, 0, "{:#?}", report["findings"]);
+    assert_eq!(report["totals"]["cities_spent"], "3435.35");
+}
+
+/// A form opened and saved by LibreOffice is as good as Excel's.
+#[test]
+fn a_form_saved_by_libreoffice_passes() {
+    let (_tmp, dir) = sample_copy();
+    let st = file_of(&dir, "汕头市");
+    set_formula(&st, "资金执行", "B6", "34.4+94.83+23.7", 152.93);
+    libreoffice_resave(&st);
+    let (code, report, _) = run_dir(&dir, "lo");
+    assert_eq!(code, 0, "{:#?}", report["findings"]);
+    assert_eq!(report["totals"]["cities_counted"], 15);
+    assert_eq!(report["totals"]["spent"], "3623.35");
+}
