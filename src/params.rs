@@ -193,9 +193,18 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
         if !["≥", "≤", "="].contains(&op.as_str()) {
             return Err(format!("{SHEET_TARGETS}!{} 的比较应为 ≥、≤ 或 =", CellRef::new(r, tc[3])));
         }
-        let value = match ts.get(CellRef::new(r, tc[4])) {
-            Value::Number(x) => TargetValue::Number(calc::decimal_from_f64(*x).unwrap_or_default()),
-            other => TargetValue::Text(other.shown().trim().to_string()),
+        let at = CellRef::new(r, tc[4]);
+        let unreadable = |v: &str| format!("{SHEET_TARGETS}!{at} 的目标值「{v}」无法读取，应为数字（如 80）或“是”");
+        let value = match ts.get(at) {
+            Value::Number(x) => {
+                TargetValue::Number(calc::decimal_from_f64(*x).ok_or_else(|| unreadable(&x.to_string()))?)
+            }
+            Value::Text(t) if key == "living" => TargetValue::Text(t.trim().to_string()),
+            Value::Text(t) => match crate::model::number_text(t) {
+                Some((d, _, _)) => TargetValue::Number(d),
+                None => return Err(unreadable(t)),
+            },
+            other => return Err(unreadable(&other.shown())),
         };
         targets.push(Target { level1: t(0), level2: t(1), level3: t(2), key, op, value });
     }

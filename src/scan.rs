@@ -54,9 +54,16 @@ fn is_hidden(_path: &Path) -> bool {
     false
 }
 
-/// Folders the scan must not enter (earlier output folders).
-fn is_output_dir(name: &str) -> bool {
-    name.contains("_校验结果_")
+/// A result folder of an earlier run, renamed or not: it holds the
+/// report.json selfeval writes (recognised by its content, not a name).
+fn is_output_dir(dir: &Path) -> bool {
+    use std::io::Read;
+    let Ok(f) = std::fs::File::open(dir.join("report.json")) else {
+        return false;
+    };
+    let mut head = String::new();
+    let _ = f.take(4096).read_to_string(&mut head);
+    head.trim_start().starts_with('{') && head.contains("\"tool\": \"selfeval\"")
 }
 
 fn finding(code: Code, name: &str, detail: &str) -> Finding {
@@ -74,18 +81,34 @@ pub fn scan(inputs: &[PathBuf], exclude: Option<&Path>) -> Scan {
             consider(&mut out, input, &name);
             continue;
         }
-        let walker =
-            WalkDir::new(input).follow_links(false).max_depth(MAX_DEPTH).sort_by_file_name().into_iter().filter_entry(
-                |e| {
-                    let n = e.file_name().to_string_lossy();
-                    e.depth() == 0
-                        || !(is_silent_skip(&n)
-                            || is_hidden(e.path())
-                            || (e.file_type().is_dir() && is_output_dir(&n))
-                            || exclude.is_some_and(|x| e.path() == x))
-                },
-            );
+        let outputs = std::cell::RefCell::new(Vec::new());
+        let walker = WalkDir::new(input)
+            .follow_links(false)
+            .max_depth(MAX_DEPTH)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let n = e.file_name().to_string_lossy();
+                let ours = e.depth() > 0 && e.file_type().is_dir() && is_output_dir(e.path());
+                if ours {
+                    outputs.borrow_mut().push(e.path().to_path_buf());
+                }
+                e.depth() == 0
+                    || !(is_silent_skip(&n) || is_hidden(e.path()) || ours || exclude.is_some_and(|x| e.path() == x))
+            });
+        let mut walked = Vec::new();
         for entry in walker {
+            walked.push(entry);
+        }
+        for dir in outputs.into_inner() {
+            let rel = dir.strip_prefix(input).unwrap_or(&dir);
+            let name = rel.to_string_lossy().replace('\\', "/");
+            let detail = format!(
+                "“{name}”是本程序以前生成的结果文件夹（内有 report.json），已整体跳过，其中的文件不作为报送材料读取"
+            );
+            out.findings.push(finding(Code::OwnOutputSkipped, &name, &detail));
+        }
+        for entry in walked {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let rel = e.path().strip_prefix(input).unwrap_or(e.path());
@@ -140,6 +163,11 @@ fn consider(out: &mut Scan, path: &Path, name: &str) {
     }
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     if WORKBOOK_EXTS.contains(&ext.as_str()) {
+        if let Some(kind) = crate::write::marker::file_mark(path) {
+            let detail = format!("“{name}”是本程序生成的{kind}，不作为报送材料读取；如需报送，请报送地市的原文件");
+            out.findings.push(finding(Code::OwnOutputSkipped, name, &detail));
+            return;
+        }
         out.workbooks.push(Found { path: path.to_path_buf(), name: name.to_string() });
     } else {
         let what = match ext.as_str() {
@@ -163,7 +191,8 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path();
         std::fs::create_dir_all(p.join("子文件夹/更深")).unwrap();
-        std::fs::create_dir_all(p.join("材料_校验结果_20250101-000000")).unwrap();
+        std::fs::create_dir_all(p.join("上次的结果")).unwrap();
+        std::fs::write(p.join("上次的结果/report.json"), b"{\n  \"tool\": \"selfeval\",\n}").unwrap();
         for f in [
             "a.xlsx",
             "子文件夹/b.XLS",
@@ -172,16 +201,15 @@ mod tests {
             ".hidden.xlsx",
             "说明.docx",
             "Thumbs.db",
-            "材料_校验结果_20250101-000000/x.xlsx",
+            "上次的结果/x.xlsx",
         ] {
             std::fs::write(p.join(f), b"x").unwrap();
         }
         let s = scan(&[p.to_path_buf()], None);
         let names: Vec<&str> = s.workbooks.iter().map(|w| w.name.as_str()).collect();
         assert_eq!(names, vec!["a.xlsx", "子文件夹/b.XLS", "子文件夹/更深/c.ods"]);
-        assert_eq!(s.findings.len(), 1);
-        assert_eq!(s.findings[0].code, Code::ForeignFile);
-        assert!(s.findings[0].message.contains("说明.docx"));
+        let codes: Vec<(Code, &str)> = s.findings.iter().map(|f| (f.code, f.file.as_str())).collect();
+        assert_eq!(codes, vec![(Code::OwnOutputSkipped, "上次的结果"), (Code::ForeignFile, "说明.docx")]);
     }
 
     #[cfg(unix)]

@@ -191,3 +191,176 @@ fn a_form_saved_by_libreoffice_passes() {
     assert_eq!(report["totals"]["cities_counted"], 15);
     assert_eq!(report["totals"]["spent"], "3623.35");
 }
+
+/// One 元 figure is one finding through the binary, marking both cells
+/// in the annotated copy and telling what else it makes wrong.
+#[test]
+fn one_root_cause_is_one_finding() {
+    let (_tmp, dir) = sample_copy();
+    let mm = file_of(&dir, "茂名市");
+    set_num(&mm, "资金执行", "B6", 1_606_700.0);
+    set_num(&mm, "自评评分", "D4", 1_606_700.0);
+    let (code, report, _) = run_dir(&dir, "root");
+    assert_eq!(code, 1);
+    let errors: Vec<&serde_json::Value> =
+        report["findings"].as_array().expect("findings").iter().filter(|f| f["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let f = errors[0];
+    assert_eq!(f["code"], "SE208");
+    assert_eq!(f["related"], serde_json::json!(["自评评分!D4"]));
+    assert!(f["message"].as_str().expect("message").contains("因此支出率、执行率、得分也不对"), "{f}");
+}
+
+/// Two cells that must agree but do not: both marked; the wrong one named
+/// only where the 支出率 cell decides.
+#[test]
+fn disagreeing_cells_are_both_marked_and_the_witness_decides() {
+    let (_tmp, dir) = sample_copy();
+    // 韶关市: 658.54 in 资金执行!B6 (and its 支出率 45.64% says so), a typo in 自评评分!D4.
+    set_num(&file_of(&dir, "韶关市"), "自评评分", "D4", 685.54);
+    let (_, report, out) = run_dir(&dir, "witness");
+    let f: Vec<&serde_json::Value> =
+        report["findings"].as_array().expect("findings").iter().filter(|f| f["code"] == "SE312").collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["cell"], "D4");
+    assert_eq!(f[0]["expected"], "658.54");
+    assert_eq!(f[0]["related"], serde_json::json!(["资金执行!B6"]));
+    // The annotated copy marks both cells.
+    let copy = std::fs::read_dir(out.join("反馈"))
+        .expect("feedback")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.to_string_lossy().contains("韶关市_标注"))
+        .expect("annotated copy");
+    let book = umya_spreadsheet::reader::xlsx::read(&copy).expect("read copy");
+    for (sheet, cell) in [("自评评分", "D4"), ("资金执行", "B6")] {
+        let ws = book.sheet_by_name(sheet).expect("sheet");
+        assert!(ws.comments().iter().any(|c| c.coordinate().to_string() == cell), "{sheet}!{cell} not commented");
+    }
+}
+
+/// A result folder filed into the materials folder (renamed), and one of
+/// our annotated copies, are skipped and said so; the run stays clean.
+#[test]
+fn our_own_outputs_are_never_read_as_submissions() {
+    let (tmp, dir) = sample_copy();
+    // Round 1 with one error, so there is an annotated copy.
+    let cz = file_of(&dir, "潮州市");
+    let original = std::fs::read(&cz).expect("read");
+    set_num(&cz, "资金执行", "B7", 0.1682);
+    let first = tmp.path().join("第一次");
+    let o = selfeval(&["run".as_ref(), dir.as_os_str(), "--out".as_ref(), first.as_os_str(), "-q".as_ref()]);
+    assert_eq!(o.status.code(), Some(1));
+    std::fs::write(&cz, original).expect("restore");
+    // The whole result folder, renamed, and one copy loose in the folder.
+    std::fs::rename(&first, dir.join("上次结果")).expect("move");
+    let copy = std::fs::read_dir(dir.join("上次结果/反馈"))
+        .expect("feedback")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.to_string_lossy().contains("_标注"))
+        .expect("annotated copy");
+    std::fs::copy(&copy, dir.join("潮州市_标注.xlsx")).expect("copy");
+    let (code, report, _) = run_dir(&dir, "own");
+    let reads = report["inputs"].as_array().expect("inputs").len();
+    assert_eq!(reads, 15, "{:#?}", report["inputs"]);
+    let own: Vec<&serde_json::Value> =
+        report["findings"].as_array().expect("findings").iter().filter(|f| f["code"] == "SE007").collect();
+    assert_eq!(own.len(), 2, "{own:#?}");
+    assert!(own.iter().all(|f| f["severity"] == "info"));
+    assert_eq!(code, 0, "{:#?}", report["findings"]);
+}
+
+/// Sheets that look like the form's, a stale hidden sheet, an inserted row.
+#[test]
+fn look_alike_structure_is_named_precisely() {
+    let (_tmp, dir) = sample_copy();
+    edit(&file_of(&dir, "汕头市"), |b| {
+        b.sheet_by_name_mut("资金执行").expect("sheet").set_name("资金执行 ");
+    });
+    let sg = file_of(&dir, "韶关市");
+    edit(&sg, |b| {
+        let mut copy = b.sheet_by_name("资金执行").expect("sheet").clone();
+        copy.set_name("资金执行 (2)");
+        b.add_sheet(copy).expect("add");
+    });
+    // Hide the original, as Excel writes it (state="hidden").
+    let xml = zip_member(&sg, "xl/workbook.xml")
+        .replace(r#"<sheet name="资金执行" "#, r#"<sheet name="资金执行" state="hidden" "#);
+    assert!(xml.contains("state=\"hidden\""));
+    replace_zip_member(&sg, "xl/workbook.xml", xml.as_bytes());
+    edit(&file_of(&dir, "河源市"), |b| {
+        b.sheet_by_name_mut("资金执行").expect("sheet").insert_new_row(5, 1);
+    });
+    let (_, report, _) = run_dir(&dir, "alike");
+    let of = |city: &str| -> Vec<(String, String)> {
+        report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["city"] == city)
+            .filter(|f| !f["code"].as_str().unwrap_or("").starts_with("SE5"))
+            .map(|f| (f["code"].as_str().unwrap_or("").to_string(), f["severity"].as_str().unwrap_or("").to_string()))
+            .collect()
+    };
+    assert_eq!(of("汕头市"), vec![("SE104".to_string(), "info".to_string())]);
+    assert_eq!(of("韶关市"), vec![("SE105".to_string(), "warning".to_string())]);
+    assert_eq!(of("河源市"), vec![("SE106".to_string(), "error".to_string())], "one finding, not one per label");
+    assert_eq!(city(&report, "汕头市")["in_totals"], true, "its figures are read");
+}
+
+/// Setup errors are the setup's: exit 2 before any city is judged.
+#[test]
+fn setup_errors_exit_2_with_a_clear_message() {
+    let (tmp, dir) = sample_copy();
+    let params = |name: &str, f: &dyn Fn(&mut umya_spreadsheet::Workbook)| {
+        let p = tmp.path().join(name);
+        std::fs::copy(root().join("templates/2024/省级参数表.xlsx"), &p).expect("copy");
+        edit(&p, f);
+        p
+    };
+    let find = |b: &umya_spreadsheet::Workbook, sheet: &str, text: &str| -> (u32, u32) {
+        let ws = b.sheet_by_name(sheet).expect("sheet");
+        for r in 1..=60 {
+            for c in 1..=12 {
+                if ws.value((c, r)) == text {
+                    return (c, r);
+                }
+            }
+        }
+        panic!("{text} not in {sheet}")
+    };
+    let year_2025 = params("2025.xlsx", &|b| {
+        let (c, r) = find(b, "基本参数", "年度");
+        b.sheet_by_name_mut("基本参数").expect("s").cell_mut((c + 1, r)).set_value_number(2025);
+    });
+    let huge = params("huge.xlsx", &|b| {
+        for h in ["财力补助系数", "绩效评价调节系数", "项目库系数"] {
+            let (c, r) = find(b, "地市下达", h);
+            b.sheet_by_name_mut("地市下达").expect("s").cell_mut((c, r + 1)).set_value_number(9e14);
+        }
+    });
+    let bad_target = params("target.xlsx", &|b| {
+        let (c, r) = find(b, "绩效目标", "目标值");
+        b.sheet_by_name_mut("绩效目标").expect("s").cell_mut((c, r + 1)).set_value_string("约七百");
+    });
+    for (p, says) in [(year_2025, "2025 年"), (huge, "超出可精确计算的范围"), (bad_target, "无法读取")] {
+        let out = tmp.path().join(format!("o-{}", p.file_stem().expect("stem").to_string_lossy()));
+        let o = selfeval(&[
+            "run".as_ref(),
+            dir.as_os_str(),
+            "--params".as_ref(),
+            p.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!out.join("report.json").exists(), "no city judged");
+        // allocate refuses the same way.
+        let alloc = tmp.path().join("a.xlsx");
+        let o =
+            selfeval(&["allocate".as_ref(), "--params".as_ref(), p.as_os_str(), "--out".as_ref(), alloc.as_os_str()]);
+        assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}

@@ -15,22 +15,28 @@ pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     };
     let mut out = Vec::new();
     if spent > arrived {
-        out.push(Finding::at(
-            Code::SpendOrder,
-            &ctx.loc("exec.spent"),
-            Some(format!("≤ {}", calc::fmt_num(arrived))),
-            Some(calc::fmt_num(spent)),
-            &format!("实际支出 {} 大于到位资金 {}", calc::fmt_num(spent), calc::fmt_num(arrived)),
-        ));
+        out.push(
+            Finding::at(
+                Code::SpendOrder,
+                &ctx.loc("exec.spent"),
+                Some(format!("≤ {}", calc::fmt_num(arrived))),
+                Some(calc::fmt_num(spent)),
+                &format!("实际支出 {} 大于到位资金 {}", calc::fmt_num(spent), calc::fmt_num(arrived)),
+            )
+            .from_fields(&["exec.spent", "exec.arrived"]),
+        );
     }
     if arrived > budget {
-        out.push(Finding::at(
-            Code::SpendOrder,
-            &ctx.loc("exec.arrived"),
-            Some(format!("≤ {}", calc::fmt_num(budget))),
-            Some(calc::fmt_num(arrived)),
-            &format!("到位资金 {} 大于预算指标 {}", calc::fmt_num(arrived), calc::fmt_num(budget)),
-        ));
+        out.push(
+            Finding::at(
+                Code::SpendOrder,
+                &ctx.loc("exec.arrived"),
+                Some(format!("≤ {}", calc::fmt_num(budget))),
+                Some(calc::fmt_num(arrived)),
+                &format!("到位资金 {} 大于预算指标 {}", calc::fmt_num(arrived), calc::fmt_num(budget)),
+            )
+            .from_fields(&["exec.arrived", "exec.budget"]),
+        );
     }
     out
 }

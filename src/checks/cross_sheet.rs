@@ -6,6 +6,7 @@ use crate::calc;
 use crate::findings::{Code, Finding};
 use crate::model::{Submission, TargetValue};
 use crate::spec::{Kind, BENEFIT_COUNTS, MEASURES};
+use rust_decimal::Decimal;
 
 /// SE311: each 附件1 count is a number of communities, so at most the
 /// city's actual 改造小区数.
@@ -25,44 +26,102 @@ pub fn benefits_within_communities(sub: &Submission, ctx: &Ctx) -> Vec<Finding> 
                     Some(calc::fmt_num(v)),
                     "",
                 )
+                .from_fields(&[id, "actual.communities"])
             })
         })
         .collect()
 }
 
-/// Pairs of fields that must hold the same figure: (field, the one it
-/// must equal, where that one is, in words).
-fn pairs(ctx: &Ctx) -> Vec<(String, String, String)> {
+/// What decides which of two disagreeing cells is right.
+#[derive(Debug, Clone)]
+pub enum Witness {
+    /// The province's issued figure for the field (预算指标, 改造计划).
+    Issued,
+    /// A rate cell the clerk filled: `rate` = the figure ÷ `whole`.
+    Rate { rate: String, whole: String },
+    /// Nothing: only the clerk knows.
+    None,
+}
+
+/// A pair of fields that must hold the same figure.
+#[derive(Debug, Clone)]
+pub struct SameFigure {
+    /// On 自评评分, repeating `b`.
+    pub a: String,
+    /// On the sheet the figure belongs to.
+    pub b: String,
+    pub witness: Witness,
+}
+
+/// Pairs of fields that must hold the same figure, and the third figure
+/// that decides between them when they disagree.
+pub fn pairs(ctx: &Ctx) -> Vec<SameFigure> {
+    let rate = |r: &str, w: &str| Witness::Rate { rate: r.to_string(), whole: w.to_string() };
     let mut v = vec![
-        ("fund.annual".to_string(), "exec.budget".to_string()),
-        ("fund.executed".to_string(), "exec.spent".to_string()),
-        ("ind.satisfaction.actual".to_string(), "benefit.satisfaction".to_string()),
+        ("fund.annual".to_string(), "exec.budget".to_string(), Witness::Issued),
+        ("fund.executed".to_string(), "exec.spent".to_string(), rate("exec.rate", "exec.budget")),
+        ("ind.satisfaction.actual".to_string(), "benefit.satisfaction".to_string(), Witness::None),
     ];
     for m in MEASURES {
-        v.push((format!("ind.{m}.target"), format!("plan.{m}")));
-        v.push((format!("ind.{m}.actual"), format!("actual.{m}")));
+        v.push((format!("ind.{m}.target"), format!("plan.{m}"), Witness::Issued));
+        v.push((format!("ind.{m}.actual"), format!("actual.{m}"), rate(&format!("rate.{m}"), &format!("plan.{m}"))));
     }
     v.into_iter()
-        .filter_map(|(a, b)| {
-            let fb = ctx.form.field(&b)?;
-            let at = format!("「{}」表{}（{}）", fb.sheet, fb.cell, fb.label.text);
-            ctx.form.field(&a).map(|_| (a, b, at))
-        })
+        .filter(|(a, b, _)| ctx.form.field(a).is_some() && ctx.form.field(b).is_some())
+        .map(|(a, b, witness)| SameFigure { a, b, witness })
         .collect()
+}
+
+/// "「资金执行」表B6（实际支出）".
+fn where_is(ctx: &Ctx, id: &str) -> String {
+    ctx.form.field(id).map(|f| format!("“{}”表{}（{}）", f.sheet, f.cell, f.label.text)).unwrap_or_default()
+}
+
+/// Which of two figures a third one supports: `Some(true)` for the
+/// first, `Some(false)` for the second, `None` when it cannot tell.
+fn decide(sub: &Submission, ctx: &Ctx, p: &SameFigure, va: Decimal, vb: Decimal) -> Option<bool> {
+    let fits = |v: Decimal| -> Option<bool> {
+        match &p.witness {
+            Witness::Issued => {
+                let city = ctx.params.resolve_city(&sub.city_text()?)?;
+                let key = p.b.strip_prefix("plan.");
+                let issued = match key {
+                    Some(m) => city.plan.get(m)?,
+                    None => city.budget,
+                };
+                Some(v == issued)
+            }
+            Witness::Rate { rate, whole } => {
+                let reported = calc::round2(sub.pct(rate)?);
+                Some(calc::percent2(v, sub.num(whole)?)? == reported)
+            }
+            Witness::None => None,
+        }
+    };
+    match (fits(va)?, fits(vb)?) {
+        (true, false) => Some(true),
+        (false, true) => Some(false),
+        _ => None,
+    }
 }
 
 /// SE312: 自评评分 repeats figures of the other sheets; they must agree
 /// (全年预算数 = 预算指标, 全年执行数 = 实际支出, indicator targets = plan,
-/// actuals = actuals, 满意度 = 效益指标 满意度).
+/// actuals = actuals, 满意度 = 效益指标 满意度). Both cells are marked; one
+/// is called wrong only when a third figure decides (the issued figure, or
+/// the rate the clerk computed from one of them).
 pub fn sheets_agree(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     pairs(ctx)
         .into_iter()
-        .filter_map(|(a, b, at)| {
-            let (va, vb) = (sub.num(&a)?, sub.num(&b)?);
+        .filter_map(|p| {
+            let (va, vb) = (sub.num(&p.a)?, sub.num(&p.b)?);
             if va == vb {
                 return None;
             }
-            let percent = ctx.form.field(&a).is_some_and(|f| f.kind == Kind::Percent);
+            let percent = ctx.form.field(&p.a).is_some_and(|f| f.kind == Kind::Percent);
+            if percent && calc::round2(sub.pct(&p.a)?) == calc::round2(sub.pct(&p.b)?) {
+                return None;
+            }
             let show = |id: &str, v| {
                 if percent {
                     sub.pct(id).map(calc::fmt_pct).unwrap_or_default()
@@ -70,12 +129,39 @@ pub fn sheets_agree(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
                     calc::fmt_num(v)
                 }
             };
-            if percent && calc::round2(sub.pct(&a)?) == calc::round2(sub.pct(&b)?) {
-                return None;
-            }
-            Some(Finding::at(Code::SheetsDisagree, &ctx.loc(&a), Some(show(&b, vb)), Some(show(&a, va)), &at))
+            let place = |id: &str| {
+                let f = ctx.form.field(id)?;
+                Some(format!("{}!{}", f.sheet, f.cell))
+            };
+            let (sa, sb) = (show(&p.a, va), show(&p.b, vb));
+            let (wrong, right, found, expected, why) = match decide(sub, ctx, &p, va, vb) {
+                Some(true) => (&p.b, &p.a, sb, Some(sa), "与另一处和第三个数字（省下达数或所填比率）一致"),
+                Some(false) => (&p.a, &p.b, sa, Some(sb), "与另一处和第三个数字（省下达数或所填比率）一致"),
+                None => (&p.a, &p.b, sa, None, ""),
+            };
+            let detail = match &expected {
+                Some(e) => format!("{} 的 {e}（{why}）", where_is(ctx, right)),
+                None => format!(
+                    "{} 的 {}（两处应为同一数字，请核对哪一处正确后统一）",
+                    where_is(ctx, right),
+                    sb_or(&p, sub, vb, percent)
+                ),
+            };
+            let mut f = Finding::at(Code::SheetsDisagree, &ctx.loc(wrong), expected, Some(found), &detail)
+                .from_fields(&[p.a.as_str(), p.b.as_str()]);
+            f.related = place(right).into_iter().collect();
+            Some(f)
         })
         .collect()
+}
+
+/// The second figure as shown, for the undecided message.
+fn sb_or(p: &SameFigure, sub: &Submission, vb: Decimal, percent: bool) -> String {
+    if percent {
+        sub.pct(&p.b).map(calc::fmt_pct).unwrap_or_default()
+    } else {
+        calc::fmt_num(vb)
+    }
 }
 
 /// SE313: 服务对象满意度 against the 表1-1 target (≥80%).
@@ -125,6 +211,39 @@ mod tests {
         assert_eq!(run(sheets_agree, &sub), vec![(Code::SheetsDisagree, "自评评分!E8".into())]);
         let sub = with(7, "ind.satisfaction.actual", Value::Number(0.95));
         assert_eq!(run(sheets_agree, &sub), vec![(Code::SheetsDisagree, "自评评分!E13".into())]);
+        // Quiet on the boundary: a percent equal at 2 places is the same.
+        let b = crate::checks::fixture::clean(7).num("benefit.satisfaction").unwrap();
+        let nearly = calc::to_f64(b) + 0.000_000_001;
+        assert!(run(sheets_agree, &with(7, "ind.satisfaction.actual", Value::Number(nearly))).is_empty());
+        let off = calc::to_f64(b) + 0.0001;
+        assert_eq!(run(sheets_agree, &with(7, "ind.satisfaction.actual", Value::Number(off))).len(), 1);
+    }
+
+    /// 资金执行!B6 wrong, 自评评分!D4 right, and 支出率 computed from the
+    /// right one: the wrong cell is named, and the other is marked too.
+    #[test]
+    fn the_witness_decides_which_cell_is_wrong() {
+        let (form, params) = crate::checks::fixture::ctx_parts();
+        let bands = crate::checks::fixture::bands();
+        let ctx = Ctx { form: &form, params: &params, bands: &bands };
+        // 韶关市 (1): spent 658.54 of 1443, 支出率 45.64%.
+        let sub = with(1, "exec.spent", Value::Number(685.54));
+        let f = sheets_agree(&sub, &ctx);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].place(), "资金执行!B6", "{f:#?}");
+        assert_eq!(f[0].expected.as_deref(), Some("658.54"));
+        assert_eq!(f[0].related, vec!["自评评分!D4".to_string()]);
+        // The other way round: 自评评分!D4 wrong.
+        let sub = with(1, "fund.executed", Value::Number(685.54));
+        let f = sheets_agree(&sub, &ctx);
+        assert_eq!(f[0].place(), "自评评分!D4");
+        assert_eq!(f[0].related, vec!["资金执行!B6".to_string()]);
+        // No witness (满意度): neither is called right, both are marked.
+        let sub = with(1, "ind.satisfaction.actual", Value::Number(0.5));
+        let f = sheets_agree(&sub, &ctx);
+        assert_eq!(f[0].expected, None);
+        assert_eq!(f[0].related.len(), 1);
+        assert!(f[0].message.contains("请核对哪一处正确"), "{}", f[0].message);
     }
 
     #[test]

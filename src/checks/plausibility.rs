@@ -13,12 +13,19 @@ fn band_text(b: &Band) -> String {
     format!("{}–{}", calc::fmt_num(b.min), calc::fmt_num(b.max))
 }
 
-fn ratio_check(ctx: &Ctx, code: Code, at: &str, value: Option<Decimal>, band: &Band, detail: String) -> Vec<Finding> {
+fn ratio_check(
+    ctx: &Ctx,
+    code: Code,
+    (at, other): (&str, &str),
+    value: Option<Decimal>,
+    band: &Band,
+    detail: String,
+) -> Vec<Finding> {
     let Some(v) = value else { return vec![] };
     if v >= band.min && v <= band.max {
         return vec![];
     }
-    vec![Finding::at(code, &ctx.loc(at), Some(band_text(band)), Some(calc::fmt2(v)), &detail)]
+    vec![Finding::at(code, &ctx.loc(at), Some(band_text(band)), Some(calc::fmt2(v)), &detail).from_fields(&[at, other])]
 }
 
 /// SE501: 平均每户建筑面积 = 建筑面积（万平方米）× 10000 ÷ 户数.
@@ -28,7 +35,14 @@ pub fn area_per_household(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     };
     let v = if hh.is_zero() { None } else { Some(area * Decimal::from(10_000) / hh) };
     let detail = format!("实际完成 {} 万平方米 ÷ {} 户", calc::fmt_num(area), calc::fmt_num(hh));
-    ratio_check(ctx, Code::AreaPerHousehold, "actual.area", v, &ctx.bands.area_per_household, detail)
+    ratio_check(
+        ctx,
+        Code::AreaPerHousehold,
+        ("actual.area", "actual.households"),
+        v,
+        &ctx.bands.area_per_household,
+        detail,
+    )
 }
 
 /// SE502: 平均每栋户数 = 户数 ÷ 楼栋数.
@@ -38,7 +52,14 @@ pub fn households_per_building(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     };
     let v = if b.is_zero() { None } else { Some(hh / b) };
     let detail = format!("实际完成 {} 户 ÷ {} 栋", calc::fmt_num(hh), calc::fmt_num(b));
-    ratio_check(ctx, Code::HouseholdsPerBuilding, "actual.buildings", v, &ctx.bands.households_per_building, detail)
+    ratio_check(
+        ctx,
+        Code::HouseholdsPerBuilding,
+        ("actual.buildings", "actual.households"),
+        v,
+        &ctx.bands.households_per_building,
+        detail,
+    )
 }
 
 /// SE503: 平均每个小区户数 = 户数 ÷ 小区数.
@@ -48,7 +69,14 @@ pub fn households_per_community(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     };
     let v = if c.is_zero() { None } else { Some(hh / c) };
     let detail = format!("实际完成 {} 户 ÷ {} 个小区", calc::fmt_num(hh), calc::fmt_num(c));
-    ratio_check(ctx, Code::HouseholdsPerCommunity, "actual.communities", v, &ctx.bands.households_per_community, detail)
+    ratio_check(
+        ctx,
+        Code::HouseholdsPerCommunity,
+        ("actual.communities", "actual.households"),
+        v,
+        &ctx.bands.households_per_community,
+        detail,
+    )
 }
 
 /// SE504: the four completion rates (actual ÷ plan) should tell one
@@ -86,7 +114,22 @@ pub fn completion_spread(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         Some(calc::fmt_num(ctx.bands.completion_spread.max_ratio)),
         Some(calc::fmt2(ratio)),
         &detail.join("、"),
-    )]
+    )
+    .from_fields(&measures_fields())]
+}
+
+/// Every actual and plan field: what the measure-wide warnings read.
+fn measures_fields() -> Vec<&'static str> {
+    vec![
+        "actual.area",
+        "actual.households",
+        "actual.buildings",
+        "actual.communities",
+        "plan.area",
+        "plan.households",
+        "plan.buildings",
+        "plan.communities",
+    ]
 }
 
 /// SE505: actuals equal to the plan in every measure look copied.
@@ -101,7 +144,8 @@ pub fn copied_plan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         }
         parts.push(calc::fmt_num(a));
     }
-    vec![Finding::at(Code::CopiedPlan, &ctx.loc("actual.area"), None, None, &parts.join(" / "))]
+    vec![Finding::at(Code::CopiedPlan, &ctx.loc("actual.area"), None, None, &parts.join(" / "))
+        .from_fields(&measures_fields())]
 }
 
 #[cfg(test)]

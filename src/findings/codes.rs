@@ -316,7 +316,7 @@ impl Code {
                 "SE312",
                 Error,
                 "工作表之间数字不一致",
-                "「{label}」为 {found}，与{detail}的 {expected} 不一致",
+                "「{label}」为 {found}，与{detail}不一致",
                 "同一数字在各工作表中应一致，请核对后统一。",
             ),
             Code::SatisfactionBelowTarget => (

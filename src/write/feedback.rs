@@ -35,9 +35,10 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     findings::sort(&mut sorted);
     let (e, w, i) = findings::counts(&sorted);
     let mut wb = Workbook::new();
-    wb.set_properties(
-        &DocProperties::new().set_title(format!("{} 绩效自评表校验报告", head.city)).set_author("selfeval"),
-    );
+    wb.set_properties(&super::marker::mark_props(
+        DocProperties::new().set_title(format!("{} 绩效自评表校验报告", head.city)).set_author("selfeval"),
+        super::marker::Kind::Report,
+    ));
     let base = || Format::new().set_font_name("宋体").set_font_size(11);
     let title = base().set_bold().set_font_size(16);
     let label = base().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xD9E1F2));
@@ -228,6 +229,7 @@ fn annotate(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
         ws.comments_mut().retain(|c| c.coordinate() != &coord);
         ws.add_comments(note);
     }
+    super::marker::mark_umya(&mut book, super::marker::Kind::Annotated);
     let mut out = Vec::new();
     umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|_| "写出标注副本时出错".to_string())?;
     Ok(out)

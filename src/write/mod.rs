@@ -5,6 +5,7 @@
 pub mod feedback;
 pub mod form;
 pub mod json;
+pub mod marker;
 pub mod params;
 pub mod summary;
 pub mod template;

@@ -51,6 +51,7 @@ fn fill(
         t.fit_rows();
     }
     book.set_active_sheet(0);
+    super::marker::mark_umya(&mut book, super::marker::Kind::Summary);
     let mut out = Vec::new();
     umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|e| format!("汇总表写出失败：{e}"))?;
     Ok(out)
@@ -77,6 +78,7 @@ pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &All
         }
         Table::new(ws, sheet).allocation(allocation);
         book.set_active_sheet(0);
+        super::marker::mark_umya(&mut book, super::marker::Kind::Allocation);
         let mut out = Vec::new();
         umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
             .map_err(|_| "写出资金分配测算表时出错".to_string())?;
