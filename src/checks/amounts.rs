@@ -96,7 +96,9 @@ pub fn looks_like_yuan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let Some(city) = sub.city_text().and_then(|t| ctx.params.resolve_city(&t)) else {
         return vec![];
     };
-    let limit = city.budget * ctx.bands.units.yuan_factor;
+    let Some(limit) = city.budget.checked_mul(ctx.bands.units.yuan_factor) else {
+        return vec![];
+    };
     let ids = ["exec.budget", "exec.arrived", "exec.spent", "fund.initial", "fund.annual", "fund.executed"];
     ids.iter()
         .filter_map(|id| {

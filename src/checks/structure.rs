@@ -48,7 +48,27 @@ pub fn sheets_present(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in &ctx.form.sheets {
         match sub.raw.sheet(&s.name) {
-            None => out.push(Finding::at(Code::MissingSheet, &Loc::sheet(&s.name), Some(s.name.clone()), None, "")),
+            None => {
+                // Name the sheets that look like it, exactly, so the clerk
+                // sees what differs ("资金执行 (2)", "资金执行表").
+                let key = crate::read::sheet_key(&s.name);
+                let near: Vec<String> = sub
+                    .raw
+                    .sheets
+                    .iter()
+                    .filter(|o| {
+                        let k = crate::read::sheet_key(&o.name);
+                        k.contains(&key) || (!k.is_empty() && key.contains(&k))
+                    })
+                    .map(|o| format!("“{}”（{} 个字符）", o.name, o.name.chars().count()))
+                    .collect();
+                let detail = if near.is_empty() {
+                    String::new()
+                } else {
+                    format!("；文件中有名称相近的 {}", near.join("、"))
+                };
+                out.push(Finding::at(Code::MissingSheet, &Loc::sheet(&s.name), Some(s.name.clone()), None, &detail))
+            }
             Some(raw) => {
                 if let Some(p) = &raw.problem {
                     out.push(Finding::at(Code::SheetUnreadable, &Loc::sheet(&s.name), None, None, p));
@@ -242,6 +262,26 @@ mod tests {
         assert!(run(sheets_present, &sub).is_empty());
         sub.raw.sheets.retain(|s| s.name != "效益指标");
         assert_eq!(run(sheets_present, &sub), vec![(Code::MissingSheet, "效益指标".into())]);
+    }
+
+    #[test]
+    fn a_missing_sheet_names_its_look_alikes_exactly() {
+        let mut sub = fixture::clean(2);
+        // Two near names: neither is taken, both are named.
+        sub.raw.sheets[1].name = "资金执行 (2)".into();
+        let mut other = sub.raw.sheets[1].clone();
+        other.name = "资金执行表".into();
+        sub.raw.sheets.push(other);
+        let ctx_parts = fixture::ctx_parts();
+        let bands = fixture::bands();
+        let ctx = Ctx { form: &ctx_parts.0, params: &ctx_parts.1, bands: &bands };
+        let f = sheets_present(&sub, &ctx);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("“资金执行 (2)”（8 个字符）") && f[0].message.contains("“资金执行表”"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
