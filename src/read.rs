@@ -163,6 +163,8 @@ pub enum ReadError {
 pub enum Load<'a> {
     All,
     Only(&'a [SheetNeed]),
+    /// These sheets, whole, with their formulas (the annotated copy's proof).
+    Named(&'a [String]),
 }
 
 /// A sheet to load and the cells that matter on it.
@@ -178,6 +180,7 @@ impl Load<'_> {
             Load::All => true,
             // A look-alike name is loaded too: it may be the form's sheet.
             Load::Only(needs) => needs.iter().any(|n| n.name == name || sheet_key(&n.name) == sheet_key(name)),
+            Load::Named(names) => names.iter().any(|n| n == name),
         }
     }
 
@@ -186,7 +189,7 @@ impl Load<'_> {
     /// read only when a cell that matters came back empty.
     fn wants_formulas(&self, sheet: &RawSheet) -> bool {
         match self {
-            Load::All => true,
+            Load::All | Load::Named(_) => true,
             Load::Only(needs) => {
                 let key = sheet_key(&sheet.name);
                 needs

@@ -93,7 +93,7 @@ fn a_dropped_folder_with_one_planted_error_gives_everything_beside_it() {
         .comments()
         .iter()
         .find(|c| c.coordinate().to_string() == "B7")
-        .and_then(|c| c.text().text().map(|t| t.value().to_string()))
+        .and_then(|c| c.text().rich_text().map(|t| t.text().to_string()))
         .expect("a comment on B7");
     assert!(note.contains("SE302") && note.contains("15.82%"), "{note}");
 
@@ -103,8 +103,14 @@ fn a_dropped_folder_with_one_planted_error_gives_everything_beside_it() {
     selfeval::write::feedback::same_content(&a, &b).expect("identical content");
     assert_eq!(
         a.sheets.iter().map(|s| s.cells.len()).sum::<usize>(),
-        b.sheets.iter().map(|s| s.cells.len()).sum::<usize>()
+        b.sheets.iter().filter(|s| s.name != "标注说明").map(|s| s.cells.len()).sum::<usize>()
     );
+    // The last sheet lists every marked cell and says not to submit the copy.
+    let legend = b.sheets.last().expect("legend");
+    assert_eq!(legend.name, "标注说明");
+    let text: Vec<String> = legend.cells.values().map(|v| v.shown()).collect();
+    assert!(text.iter().any(|t| t.contains("标注副本，请勿报送")), "{text:?}");
+    assert!(text.iter().any(|t| t == "B7") && text.iter().any(|t| t == "SE302"), "{text:?}");
 }
 
 #[test]

@@ -12,12 +12,8 @@
 use crate::findings::{self, Finding, Severity};
 use crate::read::{self, RawWorkbook};
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
-use std::collections::BTreeMap;
 
-/// Fill colours of annotated cells: red and yellow, plainly unlike the
-/// form's pale input shading.
-pub const ERROR_FILL: &str = "FFFF7C80";
-pub const WARNING_FILL: &str = "FFFFFF00";
+pub use super::annotate::{ERROR_FILL, WARNING_FILL};
 
 /// What the cover of a report says about its file.
 pub struct ReportHead<'a> {
@@ -167,121 +163,21 @@ pub fn est_lines(text: &str, width: f64) -> usize {
 }
 
 /// A copy of `original` (xlsx bytes) with each finding's cell filled and
-/// commented, proved equal to the original in every value and formula.
-/// `Err` says in Chinese why no faithful copy could be made.
+/// commented, proved faithful; see [`super::annotate`]. `Err` says in
+/// Chinese why no faithful copy could be made.
 pub fn annotated_copy(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
-    let copy = crate::isolate::isolate(|| annotate(original, findings))
-        .map_err(|_| "处理该文件格式时出错".to_string())
-        .and_then(|r| r)?;
-    let a = read::read_bytes(original.to_vec(), "xlsx").map_err(|e| e.to_string())?;
-    let b = read::read_bytes(copy.clone(), "xlsx").map_err(|_| "生成的副本无法读回".to_string())?;
-    same_content(&a, &b)?;
-    let marked: std::collections::HashSet<(String, crate::cellref::CellRef)> = findings
-        .iter()
-        .flat_map(places)
-        .filter_map(|(s, c)| Some((s, crate::cellref::CellRef::parse(&c).ok()?)))
-        .collect();
-    crate::isolate::isolate(|| same_styles(original, &copy, &marked))
-        .map_err(|_| "比对副本格式时出错".to_string())
-        .and_then(|r| r)?;
-    Ok(copy)
-}
-
-/// Every (sheet, cell) a finding marks: its own and its related cells.
-fn places(f: &Finding) -> Vec<(String, String)> {
-    let own = f.sheet.clone().zip(f.cell.clone());
-    let related = f.related.iter().filter_map(|p| p.split_once('!')).map(|(s, c)| (s.to_string(), c.to_string()));
-    own.into_iter().chain(related).collect()
-}
-
-fn annotate(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
-    let mut book = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(original), true)
-        .map_err(|_| "该文件无法用于生成标注副本".to_string())?;
-    // One note per cell, errors first, all messages of the cell in it.
-    let mut by_cell: BTreeMap<(String, String), Vec<&Finding>> = BTreeMap::new();
-    for f in findings {
-        for place in places(f) {
-            by_cell.entry(place).or_default().push(f);
-        }
-    }
-    for ((sheet, cell), mut fs) in by_cell {
-        fs.sort_by_key(|f| f.severity);
-        let Ok(ws) = book.sheet_by_name_mut(&sheet) else {
-            continue;
-        };
-        let worst = fs.first().map(|f| f.severity).unwrap_or(Severity::Info);
-        if let Some(color) = match worst {
-            Severity::Error => Some(ERROR_FILL),
-            Severity::Warning => Some(WARNING_FILL),
-            Severity::Info => None,
-        } {
-            ws.style_mut(cell.as_str()).set_background_color(color);
-        }
-        let text: Vec<String> = fs
-            .iter()
-            .map(|f| format!("【{}{}】{}\n修改：{}", f.severity.zh(), f.code.id(), f.message, f.fix))
-            .collect();
-        let mut note = umya_spreadsheet::Comment::default();
-        note.new_comment(cell.as_str());
-        note.set_author("selfeval");
-        note.set_text_string(text.join("\n"));
-        let coord = note.coordinate().clone();
-        ws.comments_mut().retain(|c| c.coordinate() != &coord);
-        ws.add_comments(note);
-    }
-    super::marker::mark_umya(&mut book, super::marker::Kind::Annotated);
-    let mut out = Vec::new();
-    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|_| "写出标注副本时出错".to_string())?;
-    Ok(out)
-}
-
-/// Every cell of the copy has the original's style (number format, font,
-/// borders, alignment, protection, fill), except the fill of the cells
-/// that were marked.
-pub fn same_styles(
-    original: &[u8],
-    copy: &[u8],
-    marked: &std::collections::HashSet<(String, crate::cellref::CellRef)>,
-) -> Result<(), String> {
-    use calamine::Reader;
-    let open = |b: &[u8]| calamine::Xlsx::new(std::io::Cursor::new(b.to_vec())).map_err(|_| "无法读取格式".to_string());
-    let (mut a, mut b) = (open(original)?, open(copy)?);
-    for name in a.sheet_names() {
-        let (Ok(sa), Ok(sb)) = (a.worksheet_style(&name), b.worksheet_style(&name)) else {
-            return Err(format!("副本中工作表「{name}」的格式无法读取"));
-        };
-        let copy_styles: std::collections::HashMap<(u32, u32), &calamine::Style> =
-            sb.cells().map(|(r, c, st)| ((r, c), st)).collect();
-        let default = calamine::Style::default();
-        for (r, c, st) in sa.cells() {
-            let other = copy_styles.get(&(r, c)).copied().unwrap_or(&default);
-            let at = crate::cellref::CellRef::new(r, c);
-            // umya renumbers number formats ("0" becomes built-in id 1):
-            // the format is its code, not its id.
-            let (mut x, mut y) = (st.clone(), other.clone());
-            for s in [&mut x, &mut y] {
-                if let Some(n) = s.number_format.as_mut() {
-                    n.format_id = None;
-                }
-            }
-            if marked.contains(&(name.clone(), at)) {
-                x.fill = None;
-                y.fill = None;
-            }
-            let same = x == y;
-            if !same {
-                return Err(format!("副本中工作表「{name}」{at} 的格式与原文件不一致"));
-            }
-        }
-    }
-    Ok(())
+    super::annotate::annotated_copy(original, findings).map_err(|e| e.to_string())
 }
 
 /// Every sheet, value and formula of `a` is in `b` unchanged, and `b`
 /// has nothing more.
 pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), String> {
     let names = |w: &RawWorkbook| w.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
-    if names(a) != names(b) {
+    // The copy may add one sheet at the end: 标注说明.
+    let (na, nb) = (names(a), names(b));
+    let legend_only =
+        nb.len() == na.len() + 1 && nb.last().is_some_and(|n| n.starts_with(super::annotate::LEGEND_SHEET));
+    if nb[..na.len().min(nb.len())] != na[..] || !(nb.len() == na.len() || legend_only) {
         return Err("副本的工作表与原文件不一致".into());
     }
     for (sa, sb) in a.sheets.iter().zip(&b.sheets) {
@@ -358,7 +254,12 @@ impl CityFeedback<'_> {
     pub fn write(&self, findings: &mut Vec<Finding>) -> crate::error::Result<Vec<std::path::PathBuf>> {
         use crate::error::Error;
         let mut out = Vec::new();
-        let annotated_name = format!("{}_标注.xlsx", self.base);
+        // A macro workbook stays one: Excel refuses a .xlsx holding macros.
+        let ext = match self.path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
+            Some(e) if e == "xlsm" => "xlsm",
+            _ => "xlsx",
+        };
+        let annotated_name = format!("{}_标注.{ext}", self.base);
         let mut annotated = None;
         let skip = |detail: &str| {
             let mut f = Finding::at(findings::Code::AnnotationSkipped, &findings::Loc::file(), None, None, detail);
@@ -370,6 +271,10 @@ impl CityFeedback<'_> {
         match self.format {
             Some(fmt) if has_cells && fmt != read::Format::Xlsx => {
                 findings.push(skip("原文件是 .xls 或 .ods 格式，无法保证副本与原文件完全一致"));
+            }
+            // A copy of a damaged sheet would be as damaged: say so instead.
+            Some(_) if has_cells && findings.iter().any(|f| f.code == findings::Code::SheetUnreadable) => {
+                findings.push(skip("原文件中有工作表已损坏，副本同样无法正常打开"));
             }
             Some(_) if has_cells => {
                 let original = std::fs::read(self.path).map_err(|e| Error::io(self.path, e))?;
@@ -399,40 +304,10 @@ impl CityFeedback<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cellref::CellRef;
-    use std::collections::HashSet;
 
     fn sample() -> Vec<u8> {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024/13_潮州市_2024年绩效自评表.xlsx");
         std::fs::read(p).unwrap()
-    }
-
-    fn restyle(bytes: &[u8], sheet: &str, cell: &str, f: impl FnOnce(&mut umya_spreadsheet::Style)) -> Vec<u8> {
-        let mut book = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(bytes), true).unwrap();
-        f(book.sheet_by_name_mut(sheet).unwrap().style_mut(cell));
-        let mut out = Vec::new();
-        umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).unwrap();
-        out
-    }
-
-    #[test]
-    fn the_style_proof_allows_only_the_marked_fill() {
-        let original = sample();
-        let marked: HashSet<(String, CellRef)> = [("资金执行".to_string(), CellRef::parse("B7").unwrap())].into();
-        // The marked cell's fill may change…
-        let filled = restyle(&original, "资金执行", "B7", |s| {
-            s.set_background_color(ERROR_FILL);
-        });
-        same_styles(&original, &filled, &marked).unwrap();
-        // …another cell's may not, nor any other part of a style.
-        let other = restyle(&original, "资金执行", "B6", |s| {
-            s.set_background_color(ERROR_FILL);
-        });
-        assert!(same_styles(&original, &other, &marked).unwrap_err().contains("B6"));
-        let bold = restyle(&original, "资金执行", "B7", |s| {
-            s.font_mut().set_bold(true);
-        });
-        assert!(same_styles(&original, &bold, &marked).unwrap_err().contains("B7"));
     }
 
     #[test]

@@ -44,18 +44,32 @@ pub fn mark_props(props: rust_xlsxwriter::DocProperties, kind: Kind) -> rust_xls
 /// The mark of an xlsx package, if it has one: read from
 /// `docProps/custom.xml` only (a few hundred bytes), never the sheets.
 pub fn read_mark(bytes: &[u8]) -> Option<String> {
-    use std::io::Read;
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
-    let mut part = zip.by_name("docProps/custom.xml").ok()?;
-    if part.size() > 1024 * 1024 {
-        return None;
+    let small = |zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str| -> Option<String> {
+        use std::io::Read;
+        let mut part = zip.by_name(name).ok()?;
+        if part.size() > 4 * 1024 * 1024 {
+            return None;
+        }
+        let mut xml = String::new();
+        part.read_to_string(&mut xml).ok()?;
+        Some(xml)
+    };
+    if let Some(xml) = small(&mut zip, "docProps/custom.xml") {
+        if let Some(at) = xml.find(&format!("name=\"{PROPERTY}\"")) {
+            let rest = &xml[at..];
+            let start = rest.find("<vt:lpwstr>")? + "<vt:lpwstr>".len();
+            let end = rest[start..].find('<')?;
+            return Some(rest[start..start + end].to_string());
+        }
     }
-    let mut xml = String::new();
-    part.read_to_string(&mut xml).ok()?;
-    let at = xml.find(&format!("name=\"{PROPERTY}\""))?;
+    // The annotated copy is the city's package, edited: it carries the
+    // mark as a hidden defined name in the workbook part instead.
+    let xml = small(&mut zip, "xl/workbook.xml")?;
+    let at = xml.find(&format!("name=\"{}\"", super::annotate::MARK_NAME))?;
     let rest = &xml[at..];
-    let start = rest.find("<vt:lpwstr>")? + "<vt:lpwstr>".len();
-    let end = rest[start..].find('<')?;
+    let start = rest.find(">\"")? + 2;
+    let end = rest[start..].find('"')?;
     Some(rest[start..start + end].to_string())
 }
 
@@ -86,10 +100,10 @@ mod tests {
         assert_eq!(read_mark(&bytes).as_deref(), Some("校验报告"));
 
         let mut book = umya_spreadsheet::new_file();
-        mark_umya(&mut book, Kind::Annotated);
+        mark_umya(&mut book, Kind::Summary);
         let mut out = Vec::new();
         umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).unwrap();
-        assert_eq!(read_mark(&out).as_deref(), Some("标注副本"));
+        assert_eq!(read_mark(&out).as_deref(), Some("省级汇总表"));
     }
 
     #[test]

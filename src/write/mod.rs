@@ -2,6 +2,7 @@
 //! written to a temporary name in the same folder, then renamed, so a
 //! killed run never leaves a half-written final file.
 
+pub mod annotate;
 pub mod feedback;
 pub mod form;
 pub mod json;

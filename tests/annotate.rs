@@ -1,0 +1,233 @@
+//! Annotated copies of files the way the world makes them: saved by
+//! LibreOffice, with a picture and a chart, a macro workbook, a clerk's
+//! own comment. Each copy must open in LibreOffice (PDF conversion), keep
+//! every part it had no reason to touch byte for byte, and keep the
+//! clerk's comment with ours after it.
+
+mod common;
+use common::*;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Every part of an xlsx: name → (bytes decompressed).
+fn parts(path: &Path) -> BTreeMap<String, Vec<u8>> {
+    let bytes = std::fs::read(path).expect("read");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).expect("part");
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).expect("inflate");
+            (f.name().to_string(), b)
+        })
+        .collect()
+}
+
+/// The parts an annotation may change.
+fn may_change(name: &str) -> bool {
+    name == "[Content_Types].xml"
+        || name == "xl/styles.xml"
+        || name == "xl/workbook.xml"
+        || name == "xl/_rels/workbook.xml.rels"
+        || name.starts_with("xl/worksheets/")
+        || name.contains("comments")
+        || name.ends_with(".vml")
+}
+
+/// Original parts not meant to change are byte-equal in the copy, in the
+/// same order; returns the parts that did change.
+fn compare_parts(original: &Path, copy: &Path) -> Vec<String> {
+    let (a, b) = (parts(original), parts(copy));
+    let mut changed = Vec::new();
+    for (name, bytes) in &a {
+        let other = b.get(name).unwrap_or_else(|| panic!("{name} missing from the copy"));
+        if other != bytes {
+            assert!(may_change(name), "{name} changed");
+            changed.push(name.clone());
+        }
+    }
+    // The original's order is kept.
+    let zip_order = |p: &Path| {
+        let bytes = std::fs::read(p).expect("read");
+        let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+        (0..z.len()).map(|i| z.by_index_raw(i).expect("p").name().to_string()).collect::<Vec<_>>()
+    };
+    let (za, zb) = (zip_order(original), zip_order(copy));
+    assert_eq!(zb[..za.len()], za[..], "original parts first, in their order");
+    changed
+}
+
+/// Converts files to PDF with LibreOffice; all must succeed.
+fn to_pdf(files: &[PathBuf]) {
+    let work = tempfile::tempdir().expect("tmp");
+    let profile = recalculating_profile(&work.path().join("p"));
+    let mut plain = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let ext = f.extension().expect("ext").to_string_lossy().to_string();
+        let to = work.path().join(format!("f{i}.{ext}"));
+        std::fs::copy(f, &to).expect("copy");
+        plain.push(to);
+    }
+    let out = work.path().join("pdf");
+    let o = std::process::Command::new(soffice())
+        .arg(&profile)
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&out)
+        .args(&plain)
+        .output()
+        .expect("soffice");
+    for (i, f) in files.iter().enumerate() {
+        let pdf = out.join(format!("f{i}.pdf"));
+        let ok = std::fs::metadata(&pdf).map(|m| m.len() > 1000).unwrap_or(false);
+        assert!(ok, "LibreOffice could not open {}: {}", f.display(), String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+/// Adds a VBA project to an xlsx, making it a real .xlsm.
+fn make_xlsm(src: &Path, dst: &Path) {
+    use std::io::Write;
+    let bytes = std::fs::read(src).expect("read");
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).expect("part");
+        let name = f.name().to_string();
+        let data: String;
+        let mut raw = Vec::new();
+        f.read_to_end(&mut raw).expect("inflate");
+        out.start_file(name.as_str(), opts).expect("start");
+        match name.as_str() {
+            "[Content_Types].xml" => {
+                data = String::from_utf8(raw)
+                    .expect("utf8")
+                    .replace(
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                        "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                    )
+                    .replace(
+                        "</Types>",
+                        r#"<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>"#,
+                    );
+                out.write_all(data.as_bytes()).expect("w");
+            }
+            "xl/_rels/workbook.xml.rels" => {
+                data = String::from_utf8(raw).expect("utf8").replace(
+                    "</Relationships>",
+                    r#"<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>"#,
+                );
+                out.write_all(data.as_bytes()).expect("w");
+            }
+            _ => out.write_all(&raw).expect("w"),
+        }
+    }
+    out.start_file("xl/vbaProject.bin", opts).expect("start");
+    out.write_all(&std::fs::read(root().join("tests/fixtures/vbaProject.bin")).expect("vba")).expect("w");
+    std::fs::write(dst, out.finish().expect("finish").into_inner()).expect("write");
+}
+
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0, 0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D,
+    0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+#[test]
+fn real_world_files_get_faithful_annotated_copies() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("材料");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let sample = |city: &str| file_of(&samples(), city);
+    // 1. Saved by LibreOffice, with a wrong 支出率.
+    let lo = dir.join("01_汕头市_LibreOffice.xlsx");
+    std::fs::copy(sample("汕头市"), &lo).expect("copy");
+    set_num(&lo, "资金执行", "B7", 0.9);
+    libreoffice_resave(&lo);
+    // 2. A picture and a chart, and a wrong 支出率.
+    let pic = dir.join("02_韶关市_图表.xlsx");
+    std::fs::copy(sample("韶关市"), &pic).expect("copy");
+    let png = tmp.path().join("p.png");
+    std::fs::write(&png, PNG).expect("png");
+    edit(&pic, |b| {
+        let ws = b.sheet_by_name_mut("资金执行").expect("sheet");
+        ws.cell_mut("B7").set_value_number(0.9);
+        let mut marker = umya_spreadsheet::structs::drawing::spreadsheet::MarkerType::default();
+        marker.set_coordinate("E2");
+        let mut image = umya_spreadsheet::structs::Image::default();
+        image.new_image(png.to_str().expect("utf8"), marker);
+        ws.add_image(image);
+        let mut from = umya_spreadsheet::structs::drawing::spreadsheet::MarkerType::default();
+        from.set_coordinate("E8");
+        let mut to = umya_spreadsheet::structs::drawing::spreadsheet::MarkerType::default();
+        to.set_coordinate("K20");
+        let mut chart = umya_spreadsheet::structs::Chart::default();
+        chart.new_chart(&umya_spreadsheet::structs::ChartType::BarChart, from, to, vec!["资金执行!$B$4:$B$6"]);
+        ws.add_chart(chart);
+    });
+    // 3. A macro workbook.
+    let xlsm = dir.join("03_河源市_宏.xlsm");
+    let tmp_x = tmp.path().join("h.xlsx");
+    std::fs::copy(sample("河源市"), &tmp_x).expect("copy");
+    set_num(&tmp_x, "资金执行", "B7", 0.9);
+    make_xlsm(&tmp_x, &xlsm);
+    // 4. A clerk's own comment on the cell we flag.
+    let noted = dir.join("04_梅州市_批注.xlsx");
+    std::fs::copy(sample("梅州市"), &noted).expect("copy");
+    edit(&noted, |b| {
+        let ws = b.sheet_by_name_mut("资金执行").expect("sheet");
+        ws.cell_mut("B7").set_value_number(0.9);
+        let mut c = umya_spreadsheet::Comment::default();
+        c.new_comment("B7");
+        c.set_author("梅州经办人");
+        c.set_text_string("按财政局口径");
+        ws.add_comments(c);
+    });
+
+    let out = tmp.path().join("结果");
+    let o = selfeval(&["check".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str(), "-q".as_ref()]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report")).expect("json");
+    let skipped: Vec<&serde_json::Value> =
+        report["findings"].as_array().expect("f").iter().filter(|f| f["code"] == "SE006").collect();
+    assert!(skipped.is_empty(), "every file gets its copy: {skipped:#?}");
+    let fb = out.join("反馈");
+    let copies = [
+        (lo.clone(), fb.join("汕头市_标注.xlsx")),
+        (pic.clone(), fb.join("韶关市_标注.xlsx")),
+        (xlsm.clone(), fb.join("河源市_标注.xlsm")),
+        (noted.clone(), fb.join("梅州市_标注.xlsx")),
+    ];
+    for (original, copy) in &copies {
+        assert!(copy.exists(), "{} missing; have {:?}", copy.display(), std::fs::read_dir(&fb).expect("fb").count());
+        let changed = compare_parts(original, copy);
+        assert!(changed.contains(&"xl/styles.xml".to_string()), "{changed:?}");
+        // Drawing, chart, media and macro parts are untouched.
+        for name in parts(original).keys() {
+            if name.contains("chart")
+                || name.contains("media")
+                || name.contains("drawing") && !name.ends_with(".vml")
+                || name.contains("vbaProject")
+            {
+                assert!(!changed.contains(name), "{name} changed");
+            }
+        }
+    }
+    // The macro stays, in a file named .xlsm.
+    assert!(parts(&copies[2].1).contains_key("xl/vbaProject.bin"));
+    // The clerk's comment is kept, ours follows it.
+    let comments: String = parts(&copies[3].1)
+        .iter()
+        .filter(|(n, _)| n.contains("comments"))
+        .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+        .collect();
+    let theirs = comments.find("按财政局口径").expect("clerk's comment kept");
+    let ours = comments.find("SE302").expect("our comment");
+    assert!(theirs < ours, "ours after theirs");
+    assert!(comments.contains("梅州经办人") && comments.contains("<author>selfeval</author>"));
+    // And LibreOffice opens every copy.
+    to_pdf(&copies.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
+}
