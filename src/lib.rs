@@ -250,24 +250,35 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
     let results: Vec<Result<Vec<PathBuf>>> = if opts.no_feedback {
         Vec::new()
     } else {
-        files
-            .par_iter_mut()
-            .zip(bases.par_iter())
-            .zip(roster.city_of_file.par_iter())
-            .map(|((file, base), city)| {
-                let job = write::feedback::CityFeedback {
-                    path: &file.found.path,
-                    name: &file.found.name,
-                    format: file.sub.as_ref().map(|s| s.raw.format),
-                    city: city.as_deref(),
-                    base,
-                    dir: &fb_dir,
-                    time: &time,
-                    version,
-                };
-                job.write(&mut file.findings)
-            })
-            .collect()
+        // Each feedback file is flushed to disk before its rename, so this
+        // stage waits on the disk as much as it computes: more threads than
+        // cores keep both busy.
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 4;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
+        let mut write_all = || -> Vec<Result<Vec<PathBuf>>> {
+            files
+                .par_iter_mut()
+                .zip(bases.par_iter())
+                .zip(roster.city_of_file.par_iter())
+                .map(|((file, base), city)| {
+                    let job = write::feedback::CityFeedback {
+                        path: &file.found.path,
+                        name: &file.found.name,
+                        format: file.sub.as_ref().map(|s| s.raw.format),
+                        city: city.as_deref(),
+                        base,
+                        dir: &fb_dir,
+                        time: &time,
+                        version,
+                    };
+                    job.write(&mut file.findings)
+                })
+                .collect()
+        };
+        match &pool {
+            Some(p) => p.install(write_all),
+            None => write_all(),
+        }
     };
     for r in results {
         written.extend(r?);

@@ -102,6 +102,8 @@ fn build(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
 
     // Each flagged sheet: styles for its marked cells, its comments.
     let mut legend_rows: Vec<(String, CellRef, &Finding)> = Vec::new();
+    let original_styles = pkg.text(&styles_path)?;
+    let mut sheet_proofs: Vec<SheetProof> = Vec::new();
     for (k, (sheet_name, cells)) in notes.iter().enumerate() {
         let Some(sheet) = sheets.iter().find(|s| &s.name == sheet_name) else { continue };
         let Some(part) = rels.get(&sheet.rid).map(|r| r.target.clone()) else { continue };
@@ -160,6 +162,15 @@ fn build(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
         let legacy = if scan.has_legacy { None } else { legacy_rid };
         let edited = edit_sheet(&xml, &new_s, legacy.as_deref())?;
         pkg.replace(&part, edited.into_bytes());
+        let styles_used = cells.keys().map(|c| (scan.styles.get(c).copied().unwrap_or(0), new_s[c])).collect();
+        sheet_proofs.push(SheetProof {
+            name: sheet_name.clone(),
+            part,
+            original: xml,
+            marks: new_s,
+            legacy,
+            styles_used,
+        });
         for (c, n) in cells {
             for f in &n.findings {
                 legend_rows.push((sheet_name.clone(), *c, f));
@@ -182,7 +193,7 @@ fn build(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
     pkg.replace(&styles_path, styles.finish().into_bytes());
     pkg.replace("[Content_Types].xml", ct.into_bytes());
     let copy = pkg.write()?;
-    prove(original, &copy, &notes, &pkg.changed())?;
+    prove(original, &copy, &pkg.changed(), &sheet_proofs, (&styles_path, &original_styles))?;
     Ok(copy)
 }
 
@@ -206,15 +217,15 @@ fn note_text(n: &Note) -> String {
 // ---------------------------------------------------------------- package
 
 /// The original zip, the parts replaced, and the parts added.
-struct Package {
-    archive: zip::ZipArchive<Cursor<Vec<u8>>>,
+struct Package<'a> {
+    archive: zip::ZipArchive<Cursor<&'a [u8]>>,
     replaced: HashMap<String, Vec<u8>>,
     added: Vec<(String, Vec<u8>)>,
 }
 
-impl Package {
-    fn open(bytes: &[u8]) -> Res<Self> {
-        let archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).map_err(|_| AnnotateError::Zip)?;
+impl<'a> Package<'a> {
+    fn open(bytes: &'a [u8]) -> Res<Self> {
+        let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| AnnotateError::Zip)?;
         Ok(Package { archive, replaced: HashMap::new(), added: Vec::new() })
     }
 
@@ -261,21 +272,30 @@ impl Package {
     /// the added ones.
     fn write(&mut self) -> Res<Vec<u8>> {
         let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let deflate = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        // Parts written anew: a small one is stored (no deflate state to set
+        // up, a few KB more), a large one deflated at the fastest level.
+        let options = |len: usize| {
+            let o = zip::write::SimpleFileOptions::default();
+            if len < 64 * 1024 {
+                o.compression_method(zip::CompressionMethod::Stored)
+            } else {
+                o.compression_method(zip::CompressionMethod::Deflated).compression_level(Some(1))
+            }
+        };
         for i in 0..self.archive.len() {
             let file = self.archive.by_index_raw(i).map_err(|_| AnnotateError::Zip)?;
             let name = file.name().to_string();
             match self.replaced.get(&name) {
                 Some(bytes) => {
                     drop(file);
-                    out.start_file(name.as_str(), deflate).map_err(|_| AnnotateError::Zip)?;
+                    out.start_file(name.as_str(), options(bytes.len())).map_err(|_| AnnotateError::Zip)?;
                     out.write_all(bytes).map_err(|_| AnnotateError::Zip)?;
                 }
                 None => out.raw_copy_file(file).map_err(|_| AnnotateError::Zip)?,
             }
         }
         for (name, bytes) in &self.added {
-            out.start_file(name.as_str(), deflate).map_err(|_| AnnotateError::Zip)?;
+            out.start_file(name.as_str(), options(bytes.len())).map_err(|_| AnnotateError::Zip)?;
             out.write_all(bytes).map_err(|_| AnnotateError::Zip)?;
         }
         Ok(out.finish().map_err(|_| AnnotateError::Zip)?.into_inner())
@@ -1195,14 +1215,31 @@ fn legend_sheet(rows: &[(String, CellRef, &Finding)], wrap: u32, bold: u32) -> S
 
 // ------------------------------------------------------------------ proof
 
-/// The copy against the original: untouched parts byte-equal, the flagged
-/// sheets equal in every value and formula, every cell's style equal but
-/// the marked cells' fill, and the original sheets first and in order.
+/// What the proof needs to know of one flagged sheet's edit.
+struct SheetProof {
+    name: String,
+    part: String,
+    original: String,
+    /// Marked cell → its new style index.
+    marks: BTreeMap<CellRef, u32>,
+    /// The `<legacyDrawing>` relationship id we added, if any.
+    legacy: Option<String>,
+    /// (old style index, new style index) of each marked cell.
+    styles_used: Vec<(u32, u32)>,
+}
+
+/// The copy against the original: untouched parts byte-equal; each
+/// flagged sheet's XML equal token for token but the marked cells' style
+/// index and the elements we inserted; styles.xml equal but what we
+/// appended, every marked cell's new format its old one with only the
+/// fill changed; and a real reader (calamine) sees every value and formula
+/// of the flagged sheets unchanged.
 fn prove(
     original: &[u8],
     copy: &[u8],
-    notes: &BTreeMap<String, BTreeMap<CellRef, Note>>,
     changed: &BTreeSet<String>,
+    sheets: &[SheetProof],
+    (styles_path, original_styles): (&str, &str),
 ) -> Res<()> {
     let proof = |s: &str| AnnotateError::Proof(s.to_string());
     let mut a = zip::ZipArchive::new(Cursor::new(original)).map_err(|_| AnnotateError::Zip)?;
@@ -1229,96 +1266,327 @@ fn prove(
             return Err(proof(&format!("部分 {name} 被改动")));
         }
     }
-    let names: Vec<String> = notes.keys().cloned().collect();
-    let load = crate::read::Load::Named(&names);
-    let ra = crate::read::read_bytes_with(original.to_vec(), "xlsx", load).map_err(|_| proof("原文件无法读回"))?;
-    let rb = crate::read::read_bytes_with(copy.to_vec(), "xlsx", load).map_err(|_| proof("副本无法读回"))?;
-    let order = |w: &crate::read::RawWorkbook| w.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
-    let (oa, ob) = (order(&ra), order(&rb));
-    if ob.len() != oa.len() + 1 || ob[..oa.len()] != oa[..] {
-        return Err(proof("工作表的顺序或名称"));
+    let text_of = |b: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Res<String> {
+        let mut f = b.by_name(name).map_err(|_| proof(&format!("缺少部分 {name}")))?;
+        let mut t = String::new();
+        f.read_to_string(&mut t).map_err(|_| proof("副本无法读取"))?;
+        Ok(t)
+    };
+    for sp in sheets {
+        let copy_xml = text_of(&mut b, &sp.part)?;
+        same_sheet_xml(&sp.original, &copy_xml, &sp.marks, sp.legacy.as_deref())
+            .map_err(|why| proof(&format!("工作表“{}”{why}", sp.name)))?;
     }
-    for name in &names {
-        let (Some(sa), Some(sb)) = (ra.sheet(name), rb.sheet(name)) else { continue };
-        if sa.cells != sb.cells || sa.formulas != sb.formulas || sa.merges != sb.merges {
-            return Err(proof(&format!("工作表“{name}”的内容")));
-        }
-    }
-    let marked: BTreeMap<String, BTreeSet<CellRef>> =
-        notes.iter().map(|(s, cells)| (s.clone(), cells.keys().copied().collect())).collect();
-    same_styles(original, copy, &marked)
+    let copy_styles = text_of(&mut b, styles_path)?;
+    let used: Vec<(u32, u32)> = sheets.iter().flat_map(|s| s.styles_used.iter().copied()).collect();
+    same_styles_xml(original_styles, &copy_styles, &used).map_err(|why| proof(&format!("格式表{why}")))?;
+    let names: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
+    same_values(original, copy, &names)
 }
 
-/// Every cell of the flagged sheets has the original's style (number
-/// format, font, borders, alignment, protection, fill), except the fill
-/// of the cells that were marked.
-pub fn same_styles(original: &[u8], copy: &[u8], marked: &BTreeMap<String, BTreeSet<CellRef>>) -> Res<()> {
-    use calamine::Reader as _;
-    let proof = |s: String| AnnotateError::Proof(s);
-    let open = |b: &[u8]| calamine::Xlsx::new(Cursor::new(b.to_vec())).map_err(|_| proof("格式无法读取".into()));
-    let (mut a, mut b) = (open(original)?, open(copy)?);
-    for (name, cells) in marked {
-        let (Ok(sa), Ok(sb)) = (a.worksheet_style(name), b.worksheet_style(name)) else {
-            return Err(proof(format!("工作表“{name}”的格式无法读取")));
-        };
-        let copy_styles: HashMap<(u32, u32), &calamine::Style> = sb.cells().map(|(r, c, st)| ((r, c), st)).collect();
-        let default = calamine::Style::default();
-        for (r, c, st) in sa.cells() {
-            let other = copy_styles.get(&(r, c)).copied().unwrap_or(&default);
-            let at = CellRef::new(r, c);
-            let (mut x, mut y) = (st.clone(), other.clone());
-            // A number format is its code, not its id.
-            for s in [&mut x, &mut y] {
-                if let Some(n) = s.number_format.as_mut() {
-                    n.format_id = None;
+/// One token of an XML part, as the proof compares it: an element's
+/// opening (name and attributes, `s` apart), its closing, or any other
+/// markup as written.
+#[derive(Debug, Clone, PartialEq)]
+struct Tok {
+    open: Option<bool>,
+    text: String,
+    s: Option<String>,
+    cell: Option<CellRef>,
+    row: Option<u32>,
+    rid: Option<String>,
+}
+
+/// The tokens of a part; an empty element is an opening and a closing.
+fn tokens(xml: &str) -> Result<Vec<Tok>, String> {
+    let mut r = Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut cur = Cursor0 { row: 0, col: 0 };
+    let mut first_row = true;
+    let leaf = |text: String| Tok { open: None, text, s: None, cell: None, row: None, rid: None };
+    loop {
+        let start = r.buffer_position() as usize;
+        let ev = r.read_event().map_err(|_| "无法解析".to_string())?;
+        let end = r.buffer_position() as usize;
+        match &ev {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = local(e);
+                let (mut cell, mut row) = (None, None);
+                if name == "row" {
+                    if !first_row {
+                        cur.row += 1;
+                    }
+                    first_row = false;
+                    row = Some(row_of(e, &mut cur));
+                } else if name == "c" {
+                    let c = cell_ref_of(e, &mut cur);
+                    cur.col += 1;
+                    cell = Some(c);
+                }
+                let mut s = None;
+                let mut rid = None;
+                // Most tags compare as written; a cell's without its `s`.
+                let text = if name == "c" {
+                    let mut text = e.name().as_ref().to_string();
+                    for a in e.attributes().with_checks(false).flatten() {
+                        if a.key.as_ref() == "s" {
+                            s = Some(a.value.to_string());
+                        } else {
+                            text.push(' ');
+                            text.push_str(a.key.as_ref());
+                            text.push('=');
+                            text.push_str(&a.value);
+                        }
+                    }
+                    text
+                } else {
+                    if name == "legacyDrawing" {
+                        rid = e
+                            .attributes()
+                            .with_checks(false)
+                            .flatten()
+                            .find(|a| a.key.local_name().as_ref() == "id")
+                            .map(|a| a.value.to_string());
+                    }
+                    xml[start..end].trim_end_matches('>').trim_end_matches('/').trim_end().to_string()
+                };
+                out.push(Tok { open: Some(true), text, s, cell, row, rid });
+                if matches!(ev, Event::Empty(_)) {
+                    out.push(Tok { open: Some(false), ..leaf(e.name().as_ref().to_string()) });
                 }
             }
-            if cells.contains(&at) {
-                x.fill = None;
-                y.fill = None;
+            Event::End(e) => out.push(Tok { open: Some(false), ..leaf(e.name().as_ref().to_string()) }),
+            Event::Eof => break,
+            _ => out.push(leaf(xml[start..end].to_string())),
+        }
+    }
+    Ok(out)
+}
+
+/// The copy's tokens without one element (opening to closing) at `i`.
+fn skip_element(toks: &[Tok], i: usize) -> usize {
+    let mut depth = 0usize;
+    let mut j = i;
+    while j < toks.len() {
+        match toks[j].open {
+            Some(true) => depth += 1,
+            Some(false) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j + 1;
+                }
             }
-            if x != y {
-                return Err(proof(format!("工作表“{name}”{at} 的格式")));
+            None => {}
+        }
+        j += 1;
+    }
+    j
+}
+
+/// A flagged sheet's XML against its original: equal token for token but
+/// the marked cells' `s`, the empty marked cells and rows we inserted,
+/// and our `<legacyDrawing>`.
+fn same_sheet_xml(
+    original: &str,
+    copy: &str,
+    marks: &BTreeMap<CellRef, u32>,
+    legacy: Option<&str>,
+) -> Result<(), String> {
+    let a = tokens(original)?;
+    let b_all = tokens(copy)?;
+    let cells: BTreeSet<CellRef> = a.iter().filter_map(|t| t.cell).collect();
+    let rows: BTreeSet<u32> = a.iter().filter_map(|t| t.row).collect();
+    let mut b = Vec::with_capacity(b_all.len());
+    let mut i = 0;
+    while i < b_all.len() {
+        let t = &b_all[i];
+        let ours_cell = t.cell.is_some_and(|c| marks.contains_key(&c) && !cells.contains(&c));
+        let ours_row = t.row.is_some_and(|r| !rows.contains(&r));
+        let ours_legacy = t.open == Some(true) && legacy.is_some() && t.rid.as_deref() == legacy;
+        if ours_cell || ours_legacy {
+            i = skip_element(&b_all, i);
+            continue;
+        }
+        if ours_row {
+            // Only inserted marked cells may be inside a row we inserted.
+            let end = skip_element(&b_all, i);
+            if b_all[i + 1..end.saturating_sub(1)]
+                .iter()
+                .any(|x| x.cell.is_some_and(|c| !marks.contains_key(&c) || cells.contains(&c)))
+            {
+                return Err("插入了多余的单元格".into());
             }
+            i = end;
+            continue;
+        }
+        b.push(t.clone());
+        i += 1;
+    }
+    if a.len() != b.len() {
+        return Err("的结构".into());
+    }
+    for (x, y) in a.iter().zip(&b) {
+        if x.open != y.open || x.text != y.text {
+            return Err(format!("{} 处", x.cell.map(|c| c.to_string()).unwrap_or_else(|| "某".into())));
+        }
+        let marked = x.cell.is_some_and(|c| marks.contains_key(&c));
+        if !marked && x.s != y.s {
+            return Err(format!("{} 的格式", x.cell.map(|c| c.to_string()).unwrap_or_default()));
         }
     }
     Ok(())
+}
+
+/// styles.xml against its original: equal but the fills, fonts and
+/// formats appended and their counts; and each marked cell's new format
+/// is its old one with only the fill changed.
+fn same_styles_xml(original: &str, copy: &str, used: &[(u32, u32)]) -> Result<(), String> {
+    let so = Styles::parse(original.to_string()).map_err(|_| "无法解析".to_string())?;
+    let sc = Styles::parse(copy.to_string()).map_err(|_| "无法解析".to_string())?;
+    if sc.xfs.len() < so.xfs.len() || sc.xfs[..so.xfs.len()] != so.xfs[..] {
+        return Err("原有格式被改动".into());
+    }
+    let (a, b) = (tokens(original)?, tokens(copy)?);
+    // Drop from the copy the list items beyond the original's counts.
+    let limits =
+        [("fills", "fill", so.fills_count), ("fonts", "font", so.fonts_count), ("cellXfs", "xf", so.xfs.len())];
+    let strip_count = |t: &Tok| {
+        let mut t = t.clone();
+        if limits.iter().any(|(list, _, _)| t.open == Some(true) && local_of(&t.text) == *list) {
+            t.text = t
+                .text
+                .split(|c: char| c.is_whitespace())
+                .filter(|p| !p.starts_with("count="))
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+        t
+    };
+    let mut kept = Vec::new();
+    let mut stack: Vec<String> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut i = 0;
+    while i < b.len() {
+        let t = &b[i];
+        if t.open == Some(true) {
+            let name = local_of(&t.text);
+            let parent = stack.last().cloned().unwrap_or_default();
+            if let Some((_, _, limit)) = limits.iter().find(|(list, item, _)| *list == parent && *item == name) {
+                let n = seen.entry(parent.clone()).or_insert(0);
+                *n += 1;
+                if *n > *limit {
+                    i = skip_element(&b, i);
+                    continue;
+                }
+            }
+            stack.push(name);
+        } else if t.open == Some(false) {
+            stack.pop();
+        }
+        kept.push(strip_count(t));
+        i += 1;
+    }
+    let a: Vec<Tok> = a.iter().map(strip_count).collect();
+    if a != kept {
+        return Err("原有内容被改动".into());
+    }
+    let plain = |xf: &str| set_attrs(xf, &[("fillId", String::new()), ("applyFill", String::new())]).ok();
+    for (old, new) in used {
+        let (Some(x), Some(y)) = (so.xfs.get(*old as usize).or(so.xfs.first()), sc.xfs.get(*new as usize)) else {
+            return Err("标注格式缺失".into());
+        };
+        if plain(x) != plain(y) {
+            return Err("标注格式除底纹外与原格式不同".into());
+        }
+    }
+    Ok(())
+}
+
+/// The local name of a token's element ("x:fills a=b" → "fills").
+fn local_of(text: &str) -> String {
+    let name = text.trim_start_matches('<').split(|c: char| c.is_whitespace()).next().unwrap_or("");
+    name.rsplit(':').next().unwrap_or(name).to_string()
+}
+
+/// A real reader's view: the copy has the original's sheets first, in
+/// order, plus one (the legend), and the flagged sheets' values and
+/// formulas are equal.
+fn same_values(original: &[u8], copy: &[u8], flagged: &[String]) -> Res<()> {
+    use calamine::Reader as _;
+    let proof = |s: String| AnnotateError::Proof(s);
+    let open = |b| calamine::Xlsx::new(Cursor::new(b)).map_err(|_| proof("无法读回".into()));
+    let (mut a, mut b) = (open(original)?, open(copy)?);
+    let (oa, ob) = (a.sheet_names(), b.sheet_names());
+    if ob.len() != oa.len() + 1 || ob[..oa.len()] != oa[..] {
+        return Err(proof("工作表的顺序或名称".into()));
+    }
+    for name in flagged {
+        if values_of(&mut a, name) != values_of(&mut b, name) {
+            return Err(proof(format!("工作表“{name}”的内容")));
+        }
+    }
+    Ok(())
+}
+
+/// A sheet's values and formulas at absolute positions.
+type Values = (Vec<(u32, u32, calamine::Data)>, Vec<(u32, u32, String)>);
+
+fn values_of(x: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Option<Values> {
+    use calamine::Reader as _;
+    let values = x.worksheet_range(name).ok()?;
+    let (r0, c0) = values.start().unwrap_or((0, 0));
+    let v = values
+        .used_cells()
+        .filter(|(_, _, d)| !matches!(d, calamine::Data::Empty))
+        .map(|(r, c, d)| (r0 + r as u32, c0 + c as u32, d.clone()))
+        .collect();
+    let formulas = x.worksheet_formula(name).ok()?;
+    let (f0, g0) = formulas.start().unwrap_or((0, 0));
+    let f = formulas
+        .used_cells()
+        .filter(|(_, _, t)| !t.is_empty())
+        .map(|(r, c, t)| (f0 + r as u32, g0 + c as u32, t.clone()))
+        .collect();
+    Some((v, f))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sample() -> Vec<u8> {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024/13_潮州市_2024年绩效自评表.xlsx");
-        std::fs::read(p).unwrap()
-    }
-
-    fn restyle(bytes: &[u8], sheet: &str, cell: &str, f: impl FnOnce(&mut umya_spreadsheet::Style)) -> Vec<u8> {
-        let mut book = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(bytes), true).unwrap();
-        f(book.sheet_by_name_mut(sheet).unwrap().style_mut(cell));
-        let mut out = Vec::new();
-        umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).unwrap();
-        out
+    #[test]
+    fn the_sheet_proof_allows_only_the_marked_style_and_our_insertions() {
+        let orig = r#"<worksheet><sheetData><row r="2"><c r="A2" s="1"><v>1</v></c><c r="B2" s="2"><v>2</v></c></row></sheetData><mergeCells><mergeCell ref="A1:B1"/></mergeCells></worksheet>"#;
+        let mut marks = BTreeMap::new();
+        marks.insert(CellRef::parse("B2").unwrap(), 9);
+        marks.insert(CellRef::parse("C5").unwrap(), 9);
+        let copy = edit_sheet(orig, &marks, Some("rIdSelfeval2")).unwrap();
+        same_sheet_xml(orig, &copy, &marks, Some("rIdSelfeval2")).unwrap();
+        // Another cell's style, a value, a merge: each is caught.
+        for (from, to) in [(r#"s="1""#, r#"s="3""#), ("<v>1</v>", "<v>7</v>"), ("A1:B1", "A1:C1")] {
+            let tampered = copy.replacen(from, to, 1);
+            assert!(same_sheet_xml(orig, &tampered, &marks, Some("rIdSelfeval2")).is_err(), "{from}");
+        }
     }
 
     #[test]
-    fn the_style_proof_allows_only_the_marked_fill() {
-        let original = sample();
-        let marked: BTreeMap<String, BTreeSet<CellRef>> =
-            [("资金执行".to_string(), [CellRef::parse("B7").unwrap()].into())].into();
-        let filled = restyle(&original, "资金执行", "B7", |s| {
-            s.set_background_color(ERROR_FILL);
-        });
-        same_styles(&original, &filled, &marked).unwrap();
-        let other = restyle(&original, "资金执行", "B6", |s| {
-            s.set_background_color(ERROR_FILL);
-        });
-        assert!(same_styles(&original, &other, &marked).unwrap_err().to_string().contains("B6"));
-        let bold = restyle(&original, "资金执行", "B7", |s| {
-            s.font_mut().set_bold(true);
-        });
-        assert!(same_styles(&original, &bold, &marked).unwrap_err().to_string().contains("B7"));
+    fn the_styles_proof_allows_only_appended_formats_differing_in_fill() {
+        let orig = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024/13_潮州市_2024年绩效自评表.xlsx"),
+        )
+        .unwrap();
+        let mut z = zip::ZipArchive::new(Cursor::new(orig)).unwrap();
+        let mut xml = String::new();
+        z.by_name("xl/styles.xml").unwrap().read_to_string(&mut xml).unwrap();
+        let mut st = Styles::parse(xml.clone()).unwrap();
+        let new = st.marked(3, Severity::Error).unwrap();
+        let copy = st.finish();
+        same_styles_xml(&xml, &copy, &[(3, new)]).unwrap();
+        // The wrong base format, or an edited original one: caught.
+        assert!(same_styles_xml(&xml, &copy, &[(2, new)]).is_err());
+        let tampered = copy.replacen("<b/>", "<i/>", 1);
+        assert_ne!(tampered, copy, "the sample's styles have a bold font");
+        assert!(same_styles_xml(&xml, &tampered, &[(3, new)]).is_err());
     }
 
     #[test]

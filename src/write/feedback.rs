@@ -31,6 +31,8 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     findings::sort(&mut sorted);
     let (e, w, i) = findings::counts(&sorted);
     let mut wb = Workbook::new();
+    // A small workbook: the fastest deflate level costs a few bytes.
+    wb.set_zip_compression_level(1);
     wb.set_properties(&super::marker::mark_props(
         DocProperties::new().set_title(format!("{} 绩效自评表校验报告", head.city)).set_author("selfeval"),
         super::marker::Kind::Report,

@@ -1,0 +1,187 @@
+//! Feedback benchmark (issue: annotated copies, fast): the cost of the
+//! per-city feedback files, side by side with a peer.
+//!
+//! Run: `cargo bench --bench feedback`. It prints, as Markdown:
+//!
+//! 1. 300 files (20 copies of samples/2024; every file gets a report and
+//!    an annotated copy, as each city is sent 20 times): `selfeval check
+//!    DIR --out OUT`, the same with `--no-feedback`, and the peer
+//!    `benches/peer_openpyxl.py` (load each workbook data_only, write a
+//!    small report workbook per file), when python3 and openpyxl are
+//!    installed (`pip install openpyxl`);
+//! 2. one 7.5 MB workbook (a sample with a 200,000-row extra sheet and a
+//!    planted error): `selfeval check FILE --out OUT`, wall time and peak
+//!    RSS.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs a command, returning wall time and peak RSS (KiB).
+fn timed(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
+    let t = Instant::now();
+    let mut child = cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).spawn().expect("spawn");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            if let Some(kib) = s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)) {
+                peak = peak.max(kib.parse().unwrap_or(0));
+            }
+        }
+        if let Ok(Some(st)) = child.try_wait() {
+            return (t.elapsed(), peak, st.code().is_some_and(|c| c <= 1));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn best_of(n: usize, mut f: impl FnMut() -> (Duration, u64, bool)) -> (Duration, u64, bool) {
+    let mut best: Option<(Duration, u64, bool)> = None;
+    for _ in 0..n {
+        let r = f();
+        assert!(r.2, "command failed");
+        if best.as_ref().is_none_or(|b| r.0 < b.0) {
+            best = Some(r);
+        }
+    }
+    best.expect("a run")
+}
+
+fn selfeval(args: &[&std::ffi::OsStr], out: &Path) -> (Duration, u64, bool) {
+    let _ = std::fs::remove_dir_all(out);
+    timed(std::process::Command::new(env!("CARGO_BIN_EXE_selfeval")).args(args).arg("--out").arg(out).arg("-q"))
+}
+
+/// 20 copies of the 15 samples in one folder.
+fn three_hundred() -> PathBuf {
+    let dir = root().join("target/bench-data/feedback300");
+    if dir.join(".complete").exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for k in 0..20 {
+        for e in std::fs::read_dir(root().join("samples/2024")).expect("samples") {
+            let p = e.expect("entry").path();
+            let name = p.file_name().expect("name").to_string_lossy().to_string();
+            std::fs::copy(&p, dir.join(format!("{k:02}_{name}"))).expect("copy");
+        }
+    }
+    std::fs::write(dir.join(".complete"), b"").expect("mark");
+    dir
+}
+
+/// A sample with a planted error and a 200,000-row extra sheet added to
+/// its package (about 7.5 MB).
+fn big_workbook() -> PathBuf {
+    let path = root().join("target/bench-data/big/01_汕头市_大表.xlsx");
+    if path.exists() {
+        return path;
+    }
+    std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
+    let src = std::fs::read(root().join("samples/2024/01_汕头市_2024年绩效自评表.xlsx")).expect("sample");
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(src)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    let mut x: u64 = 12345;
+    for r in 1..=200_000u32 {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let a = (x >> 33) % 1_000_000;
+        let b = (x >> 13) % 10_000;
+        sheet.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>{a}.{b:04}</v></c><c r="C{r}" t="inlineStr"><is><t>小区{a:x}</t></is></c><c r="D{r}"><v>{}</v></c><c r="E{r}"><v>{}</v></c></row>"#,
+            x % 97,
+            (x >> 7) % 100_000
+        ));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).expect("part");
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("inflate");
+        let text = String::from_utf8_lossy(&data).to_string();
+        let data = match name.as_str() {
+            "[Content_Types].xml" => text
+                .replace("</Types>", r#"<Override PartName="/xl/worksheets/sheet_big.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#)
+                .into_bytes(),
+            "xl/_rels/workbook.xml.rels" => text
+                .replace("</Relationships>", r#"<Relationship Id="rIdBig" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet_big.xml"/></Relationships>"#)
+                .into_bytes(),
+            "xl/workbook.xml" => text.replace("</sheets>", r#"<sheet name="明细" sheetId="99" r:id="rIdBig"/></sheets>"#).into_bytes(),
+            // A wrong 支出率 (0.0553 for 4.53%), so the file gets an annotated copy.
+            "xl/worksheets/sheet2.xml" => text.replace(r#"<c r="B7" s="9"><v>0.0453</v></c>"#, r#"<c r="B7" s="9"><v>0.0553</v></c>"#).into_bytes(),
+            _ => data,
+        };
+        out.start_file(name.as_str(), opts).expect("start");
+        out.write_all(&data).expect("write");
+    }
+    out.start_file("xl/worksheets/sheet_big.xml", opts).expect("start");
+    out.write_all(sheet.as_bytes()).expect("write");
+    std::fs::write(&path, out.finish().expect("finish").into_inner()).expect("write big");
+    path
+}
+
+fn main() {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    println!("machine: {cores} cores, {}; release build", std::env::consts::ARCH);
+    println!();
+    println!("| set | command | wall | peak RSS | vs. peer | vs. --no-feedback |");
+    println!("| --- | --- | ---: | ---: | ---: | ---: |");
+    let dir = three_hundred();
+    let out = root().join("target/bench-data/feedback300-out");
+    let d = dir.as_os_str();
+    // Best of 5 (a shared virtual machine's timings vary by a third).
+    let full = best_of(5, || selfeval(&["check".as_ref(), d], &out));
+    let bare = best_of(5, || selfeval(&["check".as_ref(), d, "--no-feedback".as_ref()], &out));
+    let peer_out = root().join("target/bench-data/feedback300-peer");
+    let peer =
+        std::process::Command::new("python3").args(["-c", "import openpyxl"]).status().is_ok_and(|s| s.success());
+    let peer_time = peer.then(|| {
+        best_of(2, || {
+            let _ = std::fs::remove_dir_all(&peer_out);
+            timed(
+                std::process::Command::new("python3")
+                    .arg(root().join("benches/peer_openpyxl.py"))
+                    .arg(&dir)
+                    .arg(&peer_out),
+            )
+        })
+    });
+    let row = |name: &str, r: &(Duration, u64, bool), vs_peer: String, vs_bare: String| {
+        println!(
+            "| 300 files | {name} | {:.3} s | {:.0} MB | {vs_peer} | {vs_bare} |",
+            r.0.as_secs_f64(),
+            r.1 as f64 / 1024.0
+        )
+    };
+    let ratio = |a: Duration, b: Duration| format!("{:.1}×", a.as_secs_f64() / b.as_secs_f64());
+    let vs_peer = |r: &(Duration, u64, bool)| {
+        peer_time.as_ref().map(|p| ratio(p.0, r.0) + " faster").unwrap_or("(no peer)".into())
+    };
+    row("`selfeval check DIR --out OUT`", &full, vs_peer(&full), ratio(full.0, bare.0));
+    row("`selfeval check DIR --no-feedback`", &bare, vs_peer(&bare), "1.0×".into());
+    if let Some(p) = &peer_time {
+        row("peer: `python3 benches/peer_openpyxl.py DIR OUT`", p, "1.0×".into(), String::new());
+    } else {
+        println!("| 300 files | peer | not run: `pip install openpyxl` | | | |");
+    }
+    let big = big_workbook();
+    let mb = std::fs::metadata(&big).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+    let big_out = root().join("target/bench-data/big-out");
+    let r = best_of(3, || selfeval(&["check".as_ref(), big.as_os_str()], &big_out));
+    let copies = std::fs::read_dir(big_out.join("反馈")).map(|d| d.count()).unwrap_or(0);
+    println!(
+        "| one {mb:.1} MB workbook (200,000-row extra sheet) | `selfeval check FILE --out OUT` ({copies} feedback files) | {:.3} s | {:.0} MB | | |",
+        r.0.as_secs_f64(),
+        r.1 as f64 / 1024.0
+    );
+}
