@@ -75,6 +75,12 @@ pub struct InputArgs {
     /// 不生成各市反馈文件（只写 report.json 和汇总表，用于快速批量检查）
     #[arg(long)]
     pub no_feedback: bool,
+    /// 与指定的上次结果文件夹比较（默认自动找输入旁最近一次的“_校验结果_”文件夹）
+    #[arg(long, value_name = "文件夹", conflicts_with = "no_previous")]
+    pub previous: Option<PathBuf>,
+    /// 不与上次结果比较（按第 1 轮处理）
+    #[arg(long)]
+    pub no_previous: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -266,6 +272,8 @@ fn run_inputs(a: InputArgs, summary: bool) -> Result<bool, Error> {
         templates: a.templates,
         summary,
         no_feedback: a.no_feedback,
+        previous: a.previous,
+        no_previous: a.no_previous,
     };
     let bar = crate::console::Bar::new(!a.quiet && !a.json);
     let outcome = selfeval::run_with(&opts, &bar)?;

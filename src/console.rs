@@ -52,6 +52,19 @@ pub fn summary(o: &RunOutcome) -> String {
     use std::fmt::Write as _;
     let (e, w, i) = findings::counts(&o.findings);
     let mut s = String::new();
+    match (&o.comparison, &o.previous_unusable) {
+        (Some(c), _) => {
+            let _ = writeln!(s, "第 {} 轮校验：与上次结果比较（{}，生成于 {}）", c.round, c.folder, c.generated_at);
+            let _ = writeln!(s, "{}", c.batch_line);
+        }
+        (None, Some((folder, why))) => {
+            let _ =
+                writeln!(s, "第 1 轮校验：上次的结果 {} 无法用于比较（{why}），本次按第 1 轮处理", folder.display());
+        }
+        (None, None) => {
+            let _ = writeln!(s, "第 1 轮校验（未找到上次的校验结果）");
+        }
+    }
     let _ = writeln!(s, "使用：{}；参数：{}", o.templates_origin, o.params_origin);
     let readable = o.inputs.iter().filter(|r| r.status != "unreadable").count();
     let _ = writeln!(s, "读取工作簿 {} 个（可读 {readable} 个）", o.inputs.len());
@@ -70,18 +83,25 @@ pub fn summary(o: &RunOutcome) -> String {
                 .max()
                 .unwrap_or(4)
                 .clamp(4, 60);
-            let _ = writeln!(s, "\n{}  {}  错误  警告  计入合计  状态", pad("城市", 8), pad("文件", width));
+            let change_head = if o.comparison.is_some() { "  与上次相比" } else { "" };
+            let _ =
+                writeln!(s, "\n{}  {}  错误  警告  计入合计  状态{change_head}", pad("城市", 8), pad("文件", width));
             for c in &roster.cities {
                 let file = c.file.as_deref().unwrap_or("—");
+                let change = o
+                    .comparison
+                    .as_ref()
+                    .map(|x| format!("  {}", x.of(&c.city).map(|ch| ch.line.as_str()).unwrap_or("无变化")))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     s,
-                    "{}  {}  {:>4}  {:>4}  {}  {}",
+                    "{}  {}  {:>4}  {:>4}  {}  {}{change}",
                     pad(&c.city, 8),
                     pad(file, width),
                     c.errors,
                     c.warnings,
                     pad(if c.in_totals { "是" } else { "否" }, 8),
-                    c.status.zh()
+                    if o.comparison.is_some() { pad(c.status.zh(), 14) } else { c.status.zh().to_string() }
                 );
             }
             let filed: Vec<&str> = roster.cities.iter().filter_map(|c| c.file.as_deref()).collect();

@@ -17,6 +17,7 @@ pub mod model;
 pub mod params;
 pub mod read;
 pub mod roster;
+pub mod rounds;
 pub mod samplegen;
 pub mod scan;
 pub mod spec;
@@ -45,6 +46,11 @@ pub struct RunOptions {
     pub summary: bool,
     /// Skip the per-city feedback files (report.json and the summary only).
     pub no_feedback: bool,
+    /// The previous round's result folder; default: the latest
+    /// `<名称>_校验结果_*` beside the first input.
+    pub previous: Option<PathBuf>,
+    /// Compare with no previous round.
+    pub no_previous: bool,
 }
 
 /// What a run produced.
@@ -59,6 +65,11 @@ pub struct RunOutcome {
     pub summary: Option<consolidate::ProvinceSummary>,
     /// 报送情况 (with the summary only).
     pub roster: Option<roster::Roster>,
+    /// This run's round, and what changed since the previous one.
+    pub round: u32,
+    pub comparison: Option<rounds::Comparison>,
+    /// A previous result that could not be used, and why.
+    pub previous_unusable: Option<(PathBuf, String)>,
     pub templates_origin: String,
     pub params_origin: String,
     pub missing_cities: Vec<String>,
@@ -135,6 +146,7 @@ struct FileResult {
     sub: Option<Submission>,
     findings: Vec<Finding>,
     modified: Option<std::time::SystemTime>,
+    sha256: Option<String>,
 }
 
 /// Told of each file as the run checks it (the CLI draws a progress bar).
@@ -184,7 +196,8 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
                 s.release_cells();
             }
             let modified = std::fs::metadata(&found.path).and_then(|m| m.modified()).ok();
-            FileResult { found: found.clone(), sub, findings: fs, modified }
+            let sha256 = read::sha256_of(&found.path);
+            FileResult { found: found.clone(), sub, findings: fs, modified, sha256 }
         })
         .collect();
     progress.finish();
@@ -231,6 +244,42 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         Vec::new()
     };
 
+    // Against the previous round, if there is one.
+    let lookup = rounds::find(&first, &out_dir, opts.previous.as_deref(), opts.no_previous);
+    let (previous, previous_unusable) = match lookup {
+        rounds::Lookup::Found(p) => (Some(p), None),
+        rounds::Lookup::Unusable { folder, why } => (None, Some((folder, why))),
+        rounds::Lookup::None => (None, None),
+    };
+    let figures: Vec<std::collections::BTreeMap<String, String>> =
+        files.iter().map(|f| figures_of(f, &templates.form)).collect();
+    let comparison = previous.as_ref().map(|prev| {
+        let subject = |i: usize| roster.city_of_file[i].clone().unwrap_or_else(|| files[i].found.name.clone());
+        let used: std::collections::BTreeSet<usize> = roster.cities.iter().filter_map(|c| c.used).collect();
+        let cur: Vec<rounds::CurInput> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| rounds::CurInput {
+                file: &f.found.name,
+                subject: subject(i),
+                sha256: f.sha256.as_deref(),
+                figures: &figures[i],
+                used: used.contains(&i) || roster.city_of_file[i].is_none(),
+            })
+            .collect();
+        let all: Vec<&Finding> = run_findings.iter().chain(files.iter().flat_map(|f| f.findings.iter())).collect();
+        let statuses: Vec<(String, bool)> =
+            roster.cities.iter().map(|c| (c.city.clone(), c.status != roster::CityStatus::NotReceived)).collect();
+        let label = |id: &str| templates.form.field(id).map(|f| f.label.text.clone()).unwrap_or_else(|| id.to_string());
+        rounds::compare(prev, &cur, &all, opts.summary.then_some(statuses.as_slice()), &label)
+    });
+    if let Some(c) = &comparison {
+        for f in run_findings.iter_mut().chain(files.iter_mut().flat_map(|f| f.findings.iter_mut())) {
+            c.mark(f);
+        }
+    }
+    let round = comparison.as_ref().map(|c| c.round).unwrap_or(1);
+
     write::fresh_dir(&out_dir)?;
     let mut written = Vec::new();
 
@@ -261,6 +310,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
                 .zip(bases.par_iter())
                 .zip(roster.city_of_file.par_iter())
                 .map(|((file, base), city)| {
+                    let subject = city.clone().unwrap_or_else(|| file.found.name.clone());
                     let job = write::feedback::CityFeedback {
                         path: &file.found.path,
                         name: &file.found.name,
@@ -270,6 +320,8 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
                         dir: &fb_dir,
                         time: &time,
                         version,
+                        change: comparison.as_ref().and_then(|c| c.of(&subject)),
+                        round,
                     };
                     job.write(&mut file.findings)
                 })
@@ -287,8 +339,12 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
     let mut all_findings = run_findings;
     all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
     findings::sort(&mut all_findings);
-    let inputs: Vec<InputReport> =
-        files.iter().zip(&roster.city_of_file).map(|(f, c)| input_report(f, c.as_deref())).collect();
+    let inputs: Vec<InputReport> = files
+        .iter()
+        .zip(&roster.city_of_file)
+        .zip(figures)
+        .map(|((f, c), figures)| input_report(f, c.as_deref(), figures))
+        .collect();
 
     if let Some(s) = &summary {
         let path = out_dir.join("省级汇总表.xlsx");
@@ -297,6 +353,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
             &templates.summary,
             s,
             &roster,
+            comparison.as_ref(),
             &all_findings,
         )
         .map_err(|detail| Error::Write { path: path.clone(), detail })?;
@@ -308,6 +365,8 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         tool: "selfeval",
         version: env!("CARGO_PKG_VERSION"),
         generated_at: now.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        round,
+        previous: comparison.as_ref(),
         templates: &templates.origin,
         params: &params.origin,
         inputs: &inputs,
@@ -327,13 +386,36 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         findings: all_findings,
         summary,
         roster: opts.summary.then_some(roster),
+        round,
+        comparison,
+        previous_unusable,
         templates_origin: templates.origin.clone(),
         params_origin: params.origin.clone(),
         missing_cities,
     })
 }
 
-fn input_report(file: &FileResult, city: Option<&str>) -> InputReport {
+/// The form's fields of a file as read: field id → value as text.
+fn figures_of(file: &FileResult, form: &spec::FormSpec) -> std::collections::BTreeMap<String, String> {
+    let Some(sub) = &file.sub else { return Default::default() };
+    form.fields()
+        .filter_map(|f| {
+            let v = match sub.parsed(&f.id) {
+                model::Parsed::Number(d) => calc::fmt_num(*d),
+                model::Parsed::Text(t) => t.clone(),
+                model::Parsed::Bad { found } => found.clone(),
+                _ => return None,
+            };
+            Some((f.id.clone(), v))
+        })
+        .collect()
+}
+
+fn input_report(
+    file: &FileResult,
+    city: Option<&str>,
+    figures: std::collections::BTreeMap<String, String>,
+) -> InputReport {
     let (e, w, i) = findings::counts(&file.findings);
     InputReport {
         file: file.found.name.clone(),
@@ -348,5 +430,7 @@ fn input_report(file: &FileResult, city: Option<&str>) -> InputReport {
         errors: e,
         warnings: w,
         infos: i,
+        sha256: file.sha256.clone(),
+        figures,
     }
 }

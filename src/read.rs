@@ -201,6 +201,13 @@ impl Load<'_> {
     }
 }
 
+/// SHA-256 of a file's bytes in hex, to know the same file sent again.
+pub fn sha256_of(path: &Path) -> Option<String> {
+    use sha2::Digest;
+    let bytes = std::fs::read(path).ok()?;
+    Some(sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// Reads a workbook file from disk, every sheet. Opens it read-only.
 pub fn read_path(path: &Path) -> Result<RawWorkbook, ReadError> {
     read_path_with(path, Load::All)

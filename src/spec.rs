@@ -377,7 +377,10 @@ pub const SUMMARY_KEYS: &[(&str, &[&str])] = &[
     ("tasks", &["seq", "city", "plan.area", "actual.area", "rate.area"]),
     ("benefits", &["seq", "city", "benefit.acceptance", "benefit.satisfaction"]),
     ("allocation", &["seq", "city", "exact", "rounded", "issued", "diff"]),
-    ("roster", &["seq", "city", "status", "in_totals", "file", "others", "date", "errors", "warnings", "reason"]),
+    (
+        "roster",
+        &["seq", "city", "status", "in_totals", "file", "others", "date", "errors", "warnings", "reason", "change"],
+    ),
     ("findings", &["seq", "severity", "code", "message"]),
 ];
 

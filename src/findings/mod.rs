@@ -7,7 +7,7 @@ pub use codes::Code;
 use serde::Serialize;
 
 /// How bad a finding is. `Error` makes the run exit 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -77,6 +77,10 @@ pub struct Finding {
     /// wrong at its source, this finding is folded into that one.
     #[serde(skip)]
     pub inputs: Vec<String>,
+    /// Against the previous round: "new" or "persisting" (absent in a
+    /// first round).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<String>,
 }
 
 fn ser_code<S: serde::Serializer>(c: &Code, s: S) -> Result<S::Ok, S::Error> {
@@ -134,6 +138,7 @@ impl Finding {
             field: loc.field.clone(),
             related: Vec::new(),
             inputs: Vec::new(),
+            change: None,
         }
     }
 

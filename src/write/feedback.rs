@@ -23,6 +23,9 @@ pub struct ReportHead<'a> {
     pub time: &'a str,
     /// File name of the annotated copy, if one was made.
     pub annotated: Option<&'a str>,
+    /// Which round of submissions, and what changed since the previous.
+    pub round: u32,
+    pub change: Option<&'a crate::rounds::SubjectChange>,
 }
 
 /// The validation report workbook of one file.
@@ -89,6 +92,12 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     ws.write_string_with_format(11, 0, "说明", &label)?;
     ws.write_string_with_format(11, 1, &guide, &value)?;
     ws.set_row_height(11, 45)?;
+    if let Some(ch) = head.change {
+        ws.write_string_with_format(12, 0, "与上次相比", &label)?;
+        ws.write_string_with_format(12, 1, format!("第 {} 轮：{}", head.round, ch.line), &value)?;
+        ws.set_row_height(12, 30)?;
+        changes_sheet(&mut wb, head, ch, &base)?;
+    }
 
     let ws = wb.add_worksheet();
     ws.set_name("问题清单")?;
@@ -113,6 +122,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         ("应为", 14.0),
         ("实为", 14.0),
         ("如何修改", 50.0),
+        ("与上次相比", 10.0),
     ];
     for (c, (h, wdt)) in cols.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head_f)?;
@@ -125,7 +135,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     ws.set_repeat_rows(0, 0)?;
     if sorted.is_empty() {
         ws.write_string_with_format(1, 0, "", &cell)?;
-        ws.merge_range(1, 1, 1, 8, "未发现问题，校验通过。", &cell)?;
+        ws.merge_range(1, 1, 1, 9, "未发现问题，校验通过。", &cell)?;
     }
     for (k, f) in sorted.iter().enumerate() {
         let r = 1 + k as u32;
@@ -139,6 +149,11 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
             f.expected.clone().unwrap_or_default(),
             f.found.clone().unwrap_or_default(),
             f.fix.clone(),
+            match f.change.as_deref() {
+                Some("new") => "新出现".to_string(),
+                Some("persisting") => "仍存在".to_string(),
+                _ => String::new(),
+            },
         ];
         let lines = texts.iter().zip(cols.iter()).map(|(t, (_, w))| est_lines(t, *w)).max().unwrap_or(1);
         ws.set_row_height(r, 15.0 * lines as f64)?;
@@ -148,8 +163,72 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
             ws.write_string_with_format(r, c as u16, t, &fmt)?;
         }
     }
-    ws.autofilter(0, 0, sorted.len().max(1) as u32, 8)?;
+    ws.autofilter(0, 0, sorted.len().max(1) as u32, 9)?;
     wb.save_to_buffer()
+}
+
+/// The sheet 与上次报送相比: what the city fixed since the previous
+/// round, what remains, what is new, and the figures it changed.
+fn changes_sheet(
+    wb: &mut Workbook,
+    head: &ReportHead,
+    ch: &crate::rounds::SubjectChange,
+    base: &dyn Fn() -> Format,
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("与上次报送相比")?;
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_column_width(0, 16)?;
+    ws.set_column_width(1, 14)?;
+    ws.set_column_width(2, 20)?;
+    ws.set_column_width(3, 60)?;
+    let title = base().set_bold().set_font_size(14);
+    let label = base().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xD9E1F2));
+    let cell = base().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
+    ws.write_string_with_format(0, 0, format!("{} 与上次报送相比（第 {} 轮）", head.city, head.round), &title)?;
+    ws.write_string_with_format(1, 0, "概况", &label)?;
+    ws.merge_range(1, 1, 1, 3, &ch.line, &cell)?;
+    let mut r = 3u32;
+    let section =
+        |ws: &mut rust_xlsxwriter::Worksheet, r: &mut u32, name: &str, heads: [&str; 3]| -> Result<(), XlsxError> {
+            ws.write_string_with_format(*r, 0, name, &label)?;
+            for (c, h) in heads.iter().enumerate() {
+                ws.write_string_with_format(*r, 1 + c as u16, *h, &label)?;
+            }
+            *r += 1;
+            Ok(())
+        };
+    section(ws, &mut r, &format!("已修正（{} 个）", ch.fixed.len()), ["代码", "位置", "上次的问题"])?;
+    for f in &ch.fixed {
+        let place = match (&f.sheet, &f.cell) {
+            (Some(s), Some(c)) => format!("{s}!{c}"),
+            (Some(s), None) => s.clone(),
+            _ => String::new(),
+        };
+        ws.write_string_with_format(r, 0, "已修正", &cell)?;
+        ws.write_string_with_format(r, 1, &f.code, &cell)?;
+        ws.write_string_with_format(r, 2, &place, &cell)?;
+        ws.write_string_with_format(r, 3, &f.message, &cell)?;
+        ws.set_row_height(r, 15.0 * est_lines(&f.message, 60.0) as f64)?;
+        r += 1;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "仍存在", &label)?;
+    ws.merge_range(r, 1, r, 3, &format!("{} 个（见“问题清单”，标为“仍存在”）", ch.persisting), &cell)?;
+    r += 1;
+    ws.write_string_with_format(r, 0, "新出现", &label)?;
+    ws.merge_range(r, 1, r, 3, &format!("{} 个（见“问题清单”，标为“新出现”）", ch.new), &cell)?;
+    r += 2;
+    section(ws, &mut r, &format!("改动的数字（{} 个）", ch.figures.len()), ["栏目", "上次", "本次"])?;
+    for fc in &ch.figures {
+        ws.write_string_with_format(r, 0, "改动", &cell)?;
+        ws.write_string_with_format(r, 1, &fc.label, &cell)?;
+        ws.write_string_with_format(r, 2, &fc.old, &cell)?;
+        ws.write_string_with_format(r, 3, &fc.new, &cell)?;
+        r += 1;
+    }
+    Ok(())
 }
 
 /// Lines a wrapped text takes in a column `width` characters wide (a
@@ -248,6 +327,9 @@ pub struct CityFeedback<'a> {
     pub dir: &'a std::path::Path,
     pub time: &'a str,
     pub version: &'a str,
+    /// What changed for this city since the previous round.
+    pub change: Option<&'a crate::rounds::SubjectChange>,
+    pub round: u32,
 }
 
 impl CityFeedback<'_> {
@@ -293,7 +375,15 @@ impl CityFeedback<'_> {
             _ => {}
         }
         let city = self.city.unwrap_or("（未确定地市）");
-        let head = ReportHead { city, file: self.name, version: self.version, time: self.time, annotated };
+        let head = ReportHead {
+            city,
+            file: self.name,
+            version: self.version,
+            time: self.time,
+            annotated,
+            round: self.round,
+            change: self.change,
+        };
         let p = self.dir.join(format!("{}_校验报告.xlsx", self.base));
         let bytes = report_workbook(&head, findings)
             .map_err(|_| Error::Write { path: p.clone(), detail: "生成校验报告时出错".into() })?;

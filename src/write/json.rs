@@ -18,6 +18,11 @@ pub struct InputReport {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// SHA-256 of the file's bytes: the same file sent again is known.
+    pub sha256: Option<String>,
+    /// The form's fields as read (field id → value), for the next round's
+    /// "figures changed".
+    pub figures: std::collections::BTreeMap<String, String>,
 }
 
 /// The report's 合计 figures, rounded as the report prints them.
@@ -47,6 +52,11 @@ pub struct Report<'a> {
     pub tool: &'static str,
     pub version: &'static str,
     pub generated_at: String,
+    /// Which round of submissions this run is (1 without a previous one).
+    pub round: u32,
+    /// The previous round compared with, and what changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<&'a crate::rounds::Comparison>,
     pub templates: &'a str,
     pub params: &'a str,
     pub inputs: &'a [InputReport],

@@ -9,6 +9,7 @@ use crate::cellref::CellRef;
 use crate::consolidate::{ProvinceSummary, TargetActual};
 use crate::findings::Finding;
 use crate::roster::Roster;
+use crate::rounds::Comparison;
 use crate::spec::{SummarySheet, SummarySpec, BENEFIT_COUNTS, MEASURES};
 use crate::write::template::has_total_row;
 use rust_decimal::Decimal;
@@ -21,9 +22,10 @@ pub fn summary_workbook(
     spec: &SummarySpec,
     summary: &ProvinceSummary,
     roster: &Roster,
+    comparison: Option<&Comparison>,
     findings: &[Finding],
 ) -> Result<Vec<u8>, String> {
-    crate::isolate::isolate(|| fill(template, spec, summary, roster, findings)).and_then(|r| r)
+    crate::isolate::isolate(|| fill(template, spec, summary, roster, comparison, findings)).and_then(|r| r)
 }
 
 fn fill(
@@ -31,6 +33,7 @@ fn fill(
     spec: &SummarySpec,
     s: &ProvinceSummary,
     roster: &Roster,
+    comparison: Option<&Comparison>,
     findings: &[Finding],
 ) -> Result<Vec<u8>, String> {
     let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
@@ -44,7 +47,7 @@ fn fill(
             "tasks" => t.tasks(s),
             "benefits" => t.benefits(s),
             "allocation" => t.allocation(&s.allocation),
-            "roster" => t.roster(roster),
+            "roster" => t.roster(roster, comparison),
             "findings" => t.findings(findings),
             _ => {}
         }
@@ -474,10 +477,18 @@ impl<'a> Table<'a> {
 
     /// 报送情况: one row per expected city, as the console prints it,
     /// with the batch's one-line state in the note row.
-    fn roster(&mut self, roster: &Roster) {
+    fn roster(&mut self, roster: &Roster, comparison: Option<&Comparison>) {
         if self.spec.note.is_some() {
-            let note = format!("{}。{}", roster.batch_line(), self.spec.note.as_deref().unwrap_or(""));
+            let round = match comparison {
+                Some(c) => format!(
+                    "第 {} 轮（与 {} 的第 {} 轮结果比较）。{}。",
+                    c.round, c.generated_at, c.previous_round, c.batch_line
+                ),
+                None => "第 1 轮。".to_string(),
+            };
+            let note = format!("{round}{}。{}", roster.batch_line(), self.spec.note.as_deref().unwrap_or(""));
             self.ws.cell_mut((1, 2)).set_value_string(note);
+            self.ws.row_dimension_mut(2).set_height(30.0).set_custom_height(true);
         }
         for (i, c) in roster.cities.iter().enumerate() {
             let r = self.row(i);
@@ -494,6 +505,8 @@ impl<'a> Table<'a> {
                 self.put(r, k, if received { V::Num(Decimal::from(n)) } else { V::Blank }, false);
             }
             self.put(r, "reason", V::Text(&c.reason), false);
+            let change = comparison.and_then(|x| x.of(&c.city)).map(|x| x.line.as_str()).unwrap_or("");
+            self.put(r, "change", V::Text(change), false);
         }
     }
 
