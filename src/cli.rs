@@ -81,6 +81,9 @@ pub struct InputArgs {
     /// 不与上次结果比较（按第 1 轮处理）
     #[arg(long)]
     pub no_previous: bool,
+    /// 不生成《自评报告（初稿）》Word 文档
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -274,6 +277,7 @@ fn run_inputs(a: InputArgs, summary: bool) -> Result<bool, Error> {
         no_feedback: a.no_feedback,
         previous: a.previous,
         no_previous: a.no_previous,
+        no_report: a.no_report,
     };
     let bar = crate::console::Bar::new(!a.quiet && !a.json);
     let outcome = selfeval::run_with(&opts, &bar)?;

@@ -79,6 +79,10 @@ pub struct ProvinceSummary {
     pub totals: Totals,
     pub targets: Vec<TargetRow>,
     pub allocation: Allocation,
+    /// The factor weights, in percent (for the report draft).
+    pub weights: Measures,
+    /// The issued targets as the params state them.
+    pub params_targets: Vec<crate::model::Target>,
 }
 
 /// The figures the summary takes from a workbook; `None` if any is
@@ -140,6 +144,8 @@ pub fn consolidate(
         total: params.total,
         own: params.province_own.clone(),
         allocation: allocate(params)?,
+        weights: params.weights,
+        params_targets: params.targets.clone(),
         rows,
         totals,
         targets,

@@ -31,6 +31,9 @@ use spec::Templates;
 use std::path::PathBuf;
 use write::json::InputReport;
 
+/// The 自评报告 draft's file name in the output folder.
+pub const DRAFT_FILE: &str = "自评报告（初稿）.docx";
+
 /// What a run should do.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
@@ -51,6 +54,8 @@ pub struct RunOptions {
     pub previous: Option<PathBuf>,
     /// Compare with no previous round.
     pub no_previous: bool,
+    /// Skip the 自评报告 draft.
+    pub no_report: bool,
 }
 
 /// What a run produced.
@@ -359,6 +364,14 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         .map_err(|detail| Error::Write { path: path.clone(), detail })?;
         write::atomic_write(&path, &bytes)?;
         written.insert(0, path);
+        if !opts.no_report {
+            let path = out_dir.join(DRAFT_FILE);
+            let generated = now.format("%Y-%m-%d %H:%M").to_string();
+            let bytes = write::draft::draft(&templates.report, s, &all_findings, &generated)
+                .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
+            write::atomic_write(&path, &bytes)?;
+            written.insert(1, path);
+        }
     }
     let roster_json = if opts.summary { Some(roster.cities.as_slice()) } else { None };
     let report = write::json::Report {
@@ -377,7 +390,8 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
     };
     let path = out_dir.join("report.json");
     write::atomic_write(&path, &write::json::to_bytes(&report))?;
-    written.insert(usize::from(summary.is_some()), path);
+    let after = written.iter().take_while(|p| p.parent() == Some(out_dir.as_path())).count();
+    written.insert(after, path);
 
     Ok(RunOutcome {
         out_dir,

@@ -453,11 +453,13 @@ pub const SUMMARY_FILE: &str = "summary.toml";
 pub const SUMMARY_TEMPLATE_FILE: &str = "省级汇总表模板.xlsx";
 pub const PARAMS_FILE: &str = "省级参数表.xlsx";
 pub const CHECKS_FILE: &str = "checks.toml";
+pub const REPORT_FILE: &str = "report.toml";
 
 mod embedded {
     pub const FORM: &str = include_str!("../templates/2024/form.toml");
     pub const SUMMARY: &str = include_str!("../templates/2024/summary.toml");
     pub const CHECKS: &str = include_str!("../templates/2024/checks.toml");
+    pub const REPORT: &str = include_str!("../templates/2024/report.toml");
     pub const SUMMARY_TEMPLATE: &[u8] = include_bytes!("../templates/2024/省级汇总表模板.xlsx");
     pub const PARAMS: &[u8] = include_bytes!("../templates/2024/省级参数表.xlsx");
 }
@@ -468,6 +470,8 @@ pub struct Templates {
     pub form: FormSpec,
     pub summary: SummarySpec,
     pub bands: Bands,
+    /// Wording of the 自评报告 draft.
+    pub report: ReportSpec,
     pub summary_template: Vec<u8>,
     /// The params workbook that ships with the templates (the default
     /// for `--params`).
@@ -483,6 +487,7 @@ impl Templates {
             form: FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?,
             summary: SummarySpec::from_toml(embedded::SUMMARY, "内置 templates/2024/summary.toml")?,
             bands: embedded_bands()?,
+            report: ReportSpec::from_toml(embedded::REPORT, "内置 templates/2024/report.toml")?,
             summary_template: embedded::SUMMARY_TEMPLATE.to_vec(),
             params_default: embedded::PARAMS.to_vec(),
             origin: "内置 2024 年模板".to_string(),
@@ -501,7 +506,13 @@ impl Templates {
                 detail: "不是 UTF-8 编码的文本".into(),
             })
         };
+        // A set made before the report draft existed: the built-in wording.
+        let report = match dir.join(REPORT_FILE).exists() {
+            true => ReportSpec::from_toml(&text(REPORT_FILE)?, &dir.join(REPORT_FILE).display().to_string())?,
+            false => ReportSpec::from_toml(embedded::REPORT, "内置 report.toml")?,
+        };
         Ok(Templates {
+            report,
             form: FormSpec::from_toml(&text(FORM_FILE)?, &dir.join(FORM_FILE).display().to_string())?,
             summary: SummarySpec::from_toml(&text(SUMMARY_FILE)?, &dir.join(SUMMARY_FILE).display().to_string())?,
             bands: Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string())?,
@@ -552,5 +563,77 @@ mod tests {
     fn bad_cell_is_a_spec_error() {
         let bad = embedded::FORM.replace("cell = \"B6\"", "cell = \"6B\"");
         assert!(FormSpec::from_toml(&bad, "t").is_err());
+    }
+}
+
+/// Wording of the 自评报告 draft (report.toml): titles and sentence
+/// patterns whose `{slots}` the draft writer fills with figures.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportSpec {
+    pub title: String,
+    pub basis: String,
+    pub sections: std::collections::BTreeMap<String, String>,
+    pub sentences: std::collections::BTreeMap<String, String>,
+    pub benefit_labels: std::collections::BTreeMap<String, String>,
+    pub thresholds: ReportThresholds,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportThresholds {
+    pub low_spending: Decimal,
+    pub slightly_below: Decimal,
+}
+
+/// Sentence keys the draft writer uses; a missing one is a load error.
+pub const REPORT_SENTENCES: &[&str] = &[
+    "funding",
+    "allocation",
+    "targets",
+    "spending",
+    "spending_spread",
+    "spending_reason",
+    "output",
+    "output_total",
+    "benefit_intro",
+    "benefit_item",
+    "acceptance",
+    "satisfaction",
+    "incomplete",
+    "problem_spending",
+    "problem_not_accepted",
+    "problem_share",
+    "problem_warnings",
+    "problem_incomplete",
+    "problem_reason",
+    "next",
+];
+
+/// Section keys the draft writer uses.
+pub const REPORT_SECTIONS: &[&str] =
+    &["basic", "funding", "allocation", "targets", "self_eval", "process", "output", "benefit", "problems", "next"];
+
+impl ReportSpec {
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
+        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
+        let spec: ReportSpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        for k in REPORT_SENTENCES {
+            if !spec.sentences.contains_key(*k) {
+                return Err(err(format!("[sentences] 缺少 {k}")));
+            }
+        }
+        for k in REPORT_SECTIONS {
+            if !spec.sections.contains_key(*k) {
+                return Err(err(format!("[sections] 缺少 {k}")));
+            }
+        }
+        Ok(spec)
+    }
+
+    pub fn sentence(&self, key: &str) -> &str {
+        self.sentences.get(key).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn section(&self, key: &str) -> &str {
+        self.sections.get(key).map(String::as_str).unwrap_or("")
     }
 }

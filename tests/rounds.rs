@@ -96,7 +96,8 @@ fn round_two_says_what_was_fixed_what_persists_and_what_is_new() {
     let book = out2.join("省级汇总表.xlsx");
     let roster = sheet(&book, "报送情况");
     assert!(at(&roster, "A2").to_string().contains("第 2 轮"), "{}", at(&roster, "A2"));
-    let row_of = |city: &str| (4..=18).find(|r| at(&roster, &format!("B{r}")).to_string().as_str() == city).expect("row");
+    let row_of =
+        |city: &str| (4..=18).find(|r| at(&roster, &format!("B{r}")).to_string().as_str() == city).expect("row");
     assert!(at(&roster, &format!("K{}", row_of("韶关市"))).to_string().contains("未重新报送"));
     assert!(at(&roster, &format!("K{}", row_of("潮州市"))).to_string().contains("已修正 1 个"));
     assert!(text.starts_with("第 2 轮校验：与上次结果比较"), "{text}");

@@ -89,7 +89,7 @@ fn ser_code<S: serde::Serializer>(c: &Code, s: S) -> Result<S::Ok, S::Error> {
 
 /// Fills `{name}` slots of a template in one pass, so text from a
 /// workbook that happens to contain "{detail}" is never filled in turn.
-fn render(template: &str, slots: &[(&str, &str)]) -> String {
+pub fn render(template: &str, slots: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = rest.find('{') {

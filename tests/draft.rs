@@ -1,0 +1,102 @@
+//! The 自评报告（初稿） (issue 15): rendered by LibreOffice (docx → PDF →
+//! text), every figure of the report's numeric sentences is there, the
+//! tables equal the summary's, the placeholders are marked; and on a batch
+//! missing a city the figures follow the data and the draft says so.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// The draft of a run as text, through LibreOffice.
+fn draft_text(out: &Path) -> String {
+    let work = tempfile::tempdir().expect("tmp");
+    let docx = work.path().join("d.docx");
+    std::fs::copy(out.join("自评报告（初稿）.docx"), &docx).expect("draft written");
+    let profile = recalculating_profile(&work.path().join("p"));
+    let o = std::process::Command::new(soffice())
+        .arg(&profile)
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(work.path())
+        .arg(&docx)
+        .output()
+        .expect("soffice");
+    let pdf = work.path().join("d.pdf");
+    assert!(pdf.exists(), "LibreOffice could not open the draft: {}", String::from_utf8_lossy(&o.stderr));
+    let t = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    // Lines are wrapped at the page width: join them so sentences read whole.
+    String::from_utf8_lossy(&t.stdout).replace(['\n', ' '], "")
+}
+
+#[test]
+fn the_draft_carries_every_figure_of_the_report() {
+    let (_tmp, dir) = sample_copy();
+    let (code, report, out) = run_dir(&dir, "draft");
+    assert_eq!(code, 0);
+    let text = draft_text(&out);
+    // The report's numeric sentences (section 二 and 附件1).
+    for figure in [
+        "省级资金已支出3623.35万元，资金支出率为19.21%",
+        "省本级188万元，支出188万元，支出率为100%",
+        "15个地市18672万元，支出3435.35万元、支出率为18.40%",
+        "完成改造建筑面积1401.82万平方米、154903户、15504栋楼和1161个小区",
+        "完成率分别为166.62%、167.82%、161.92%和165.86%",
+        "48.86%",
+        "94.29%",
+        "10.14%",
+        "服务对象满意度平均为93.25%",
+        "共安排城镇老旧小区改造专项资金18860万元",
+        "因素权重分别为40%、40%、10%、10%",
+    ] {
+        assert!(text.contains(figure), "missing “{figure}” in the draft:\n{text}");
+    }
+    // Shares are judged against their standards, as the report does.
+    assert!(text.contains("略低于50%以上的标准") && text.contains("低于40%以上的标准"), "{text}");
+    // The tables are the summary's: every city's spending, plan and 附件1 counts.
+    let totals = &report["totals"];
+    for v in totals["actual"].as_array().expect("a").iter().chain(totals["benefits"].as_array().expect("b")) {
+        assert!(text.contains(v.as_str().expect("s")), "{v} not in the tables");
+    }
+    let book = out.join("省级汇总表.xlsx");
+    let b22 = sheet(&book, "表2-2 预算执行");
+    for r in 5..=19 {
+        let city = at(&b22, &format!("B{r}")).to_string();
+        let spent = num2(at(&b22, &format!("E{r}")));
+        let shown = spent.trim_end_matches('0').trim_end_matches('.');
+        assert!(text.contains(&city) && text.contains(shown), "{city} {spent}");
+    }
+    // What a person must write is marked, never invented.
+    assert!(text.matches("【待填写").count() >= 3, "{text}");
+    assert!(text.contains("【待填写：支出率较低的主要原因】"));
+}
+
+#[test]
+fn on_a_batch_missing_a_city_the_draft_follows_the_data() {
+    let (_tmp, dir) = sample_copy();
+    std::fs::remove_file(file_of(&dir, "潮州市")).expect("rm");
+    let (_, report, out) = run_dir(&dir, "draft-missing");
+    let text = draft_text(&out);
+    let t = &report["totals"];
+    let spent = t["spent"].as_str().expect("spent");
+    assert_ne!(spent, "3623.35");
+    assert!(text.contains(&format!("省级资金已支出{spent}万元")), "{text}");
+    assert!(text.contains("14个地市"), "{text}");
+    assert!(text.contains("未报送的潮州市"), "the draft says the batch is incomplete: {text}");
+    assert!(!text.contains("3623.35"), "no figure of the full batch");
+}
+
+#[test]
+fn no_report_skips_the_draft() {
+    let (tmp, dir) = sample_copy();
+    let out = tmp.path().join("o");
+    let o = selfeval(&[
+        "run".as_ref(),
+        dir.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--no-report".as_ref(),
+        "-q".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(out.join("省级汇总表.xlsx").exists());
+    assert!(!out.join("自评报告（初稿）.docx").exists());
+}
