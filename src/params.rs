@@ -75,9 +75,9 @@ pub fn from_bytes(bytes: Vec<u8>, origin: &str) -> Result<Params> {
 }
 
 fn sheet<'a>(wb: &'a RawWorkbook, name: &str) -> std::result::Result<&'a RawSheet, String> {
-    let s = wb.sheet(name).ok_or_else(|| format!("缺少工作表「{name}」"))?;
+    let s = wb.sheet(name).ok_or_else(|| format!("缺少工作表“{name}”"))?;
     match &s.problem {
-        Some(p) => Err(format!("工作表「{name}」无法读取：{p}")),
+        Some(p) => Err(format!("工作表“{name}”无法读取：{p}")),
         None => Ok(s),
     }
 }
@@ -93,9 +93,9 @@ fn num_at(s: &RawSheet, c: CellRef) -> std::result::Result<Decimal, String> {
 fn num_at_unbounded(s: &RawSheet, c: CellRef) -> std::result::Result<Decimal, String> {
     match s.get(c) {
         Value::Number(x) => calc::decimal_from_f64(*x).ok_or_else(|| format!("{}!{c} 的数值无法使用", s.name)),
-        Value::Text(t) => t.trim().parse().map_err(|_| format!("{}!{c} 应为数字，实为「{t}」", s.name)),
+        Value::Text(t) => t.trim().parse().map_err(|_| format!("{}!{c} 应为数字，实为“{t}”", s.name)),
         Value::Empty => Err(format!("{}!{c} 为空，应填写数字", s.name)),
-        other => Err(format!("{}!{c} 应为数字，实为「{}」", s.name, other.shown())),
+        other => Err(format!("{}!{c} 应为数字，实为“{}”", s.name, other.shown())),
     }
 }
 
@@ -110,7 +110,7 @@ fn text_at(s: &RawSheet, c: CellRef) -> String {
 fn row_of(s: &RawSheet, label: &str) -> std::result::Result<u32, String> {
     (0..200)
         .find(|r| text_at(s, CellRef::new(*r, 0)) == label)
-        .ok_or_else(|| format!("工作表「{}」的 A 列找不到「{label}」", s.name))
+        .ok_or_else(|| format!("工作表“{}”的 A 列找不到“{label}”", s.name))
 }
 
 /// Finds a header row containing all `headers` and returns it with the
@@ -123,7 +123,7 @@ fn header_cols(s: &RawSheet, headers: &[&str]) -> std::result::Result<(u32, Vec<
             return Ok((r, cols.into_iter().flatten().collect()));
         }
     }
-    Err(format!("工作表「{}」找不到表头：{}", s.name, headers.join("、")))
+    Err(format!("工作表“{}”找不到表头：{}", s.name, headers.join("、")))
 }
 
 fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
@@ -153,7 +153,7 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
             plan.set(key, n(2 + i)?);
         }
         if cities.iter().any(|c: &CityParams| c.name == name) {
-            return Err(format!("{SHEET_CITIES}!{} 地市「{name}」重复", CellRef::new(r, cols[0])));
+            return Err(format!("{SHEET_CITIES}!{} 地市“{name}”重复", CellRef::new(r, cols[0])));
         }
         cities.push(CityParams {
             name,
@@ -163,7 +163,7 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
         });
     }
     if cities.is_empty() {
-        return Err(format!("工作表「{SHEET_CITIES}」没有地市数据"));
+        return Err(format!("工作表“{SHEET_CITIES}”没有地市数据"));
     }
 
     let ws = sheet(wb, SHEET_WEIGHTS)?;
@@ -172,7 +172,7 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
         weights.set(key, num_at(ws, CellRef::new(row_of(ws, label)?, 1))?);
     }
     if weights.area + weights.households + weights.buildings + weights.communities != Decimal::ONE_HUNDRED {
-        return Err(format!("「{SHEET_WEIGHTS}」的四项权重之和应为 100"));
+        return Err(format!("“{SHEET_WEIGHTS}”的四项权重之和应为 100"));
     }
 
     let ts = sheet(wb, SHEET_TARGETS)?;
@@ -188,13 +188,13 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
             .iter()
             .find(|(w, _)| *w == kw)
             .map(|(_, k)| k.to_string())
-            .ok_or_else(|| format!("{SHEET_TARGETS}!{} 的汇总口径「{kw}」无法识别", CellRef::new(r, tc[5])))?;
+            .ok_or_else(|| format!("{SHEET_TARGETS}!{} 的汇总口径“{kw}”无法识别", CellRef::new(r, tc[5])))?;
         let op = t(3);
         if !["≥", "≤", "="].contains(&op.as_str()) {
             return Err(format!("{SHEET_TARGETS}!{} 的比较应为 ≥、≤ 或 =", CellRef::new(r, tc[3])));
         }
         let at = CellRef::new(r, tc[4]);
-        let unreadable = |v: &str| format!("{SHEET_TARGETS}!{at} 的目标值「{v}」无法读取，应为数字（如 80）或“是”");
+        let unreadable = |v: &str| format!("{SHEET_TARGETS}!{at} 的目标值“{v}”无法读取，应为数字（如 80）或“是”");
         let value = match ts.get(at) {
             Value::Number(x) => {
                 TargetValue::Number(calc::decimal_from_f64(*x).ok_or_else(|| unreadable(&x.to_string()))?)
@@ -209,7 +209,7 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
         targets.push(Target { level1: t(0), level2: t(1), level3: t(2), key, op, value });
     }
 
-    let year_i = year.trunc().to_string().parse::<i64>().map_err(|_| format!("年度「{year}」无效"))?;
+    let year_i = year.trunc().to_string().parse::<i64>().map_err(|_| format!("年度“{year}”无效"))?;
     let p = Params { year: year_i, fund, total, province_own, cities, weights, targets, origin: String::new() };
     let sum = calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
     if sum != p.total {

@@ -351,7 +351,36 @@ pub struct SummarySheet {
     pub columns: Vec<SummaryColumn>,
 }
 
+/// How a table is printed: the paper and orientation its width needs at
+/// no less than 80% scale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrintLayout {
+    /// Excel paper code: 9 = A4, 8 = A3.
+    pub paper: u8,
+    pub landscape: bool,
+}
+
 impl SummarySheet {
+    /// Column widths added up (Excel character units).
+    pub fn total_width(&self) -> f64 {
+        self.columns.iter().map(|c| c.width).sum()
+    }
+
+    /// A4 portrait for narrow tables, A4 landscape while one page wide
+    /// keeps the scale at 80% or more, A3 landscape beyond that. At 100%
+    /// an A4 portrait page holds about 100 width units, landscape 145, A3
+    /// landscape 210.
+    pub fn print_layout(&self) -> PrintLayout {
+        let w = self.total_width();
+        if w <= 100.0 {
+            PrintLayout { paper: 9, landscape: false }
+        } else if w * 0.8 <= 145.0 {
+            PrintLayout { paper: 9, landscape: true }
+        } else {
+            PrintLayout { paper: 8, landscape: true }
+        }
+    }
+
     /// 0-based column of `key`.
     pub fn col(&self, key: &str) -> Option<u32> {
         self.columns.iter().position(|c| c.key == key).map(|i| i as u32)
@@ -367,6 +396,9 @@ impl SummarySheet {
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummarySpec {
     pub version: String,
+    /// 制表单位, printed in every sheet's page header.
+    #[serde(default)]
+    pub department: String,
     pub sheets: Vec<SummarySheet>,
 }
 

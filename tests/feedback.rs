@@ -124,19 +124,27 @@ fn reports_say_passed_or_list_what_to_fix() {
     assert!(at(&cover, "B4").to_string().contains("汕头市"));
     assert_eq!(at(&cover, "B5").to_string(), "2024.1");
     assert_eq!(at(&cover, "B10").to_string(), "校验通过");
-    assert_eq!(at(&sheet(&clean, "问题清单"), "B2").to_string(), "未发现问题，校验通过。");
+    assert_eq!(at(&sheet(&clean, "问题清单"), "B4").to_string(), "未发现问题，校验通过。");
+    // With warnings, the verdict says so.
+    let warned = sheet(&out.join("反馈/阳江市_校验报告.xlsx"), "校验结论");
+    assert_eq!(at(&warned, "B10").to_string(), "校验通过（有 2 个警告，请核实）");
+    let list = sheet(&out.join("反馈/阳江市_校验报告.xlsx"), "问题清单");
+    assert!(at(&list, "G4").to_string().starts_with("参考范围 "), "{}", at(&list, "G4"));
 
     let bad = out.join("反馈/潮州市_校验报告.xlsx");
     let cover = sheet(&bad, "校验结论");
     assert!(at(&cover, "B10").to_string().starts_with("未通过"), "{}", at(&cover, "B10"));
     assert!(at(&cover, "B7").to_string().starts_with("1 个"));
     let list = sheet(&bad, "问题清单");
+    // Title rows say whose list it is, on every printed page.
+    assert!(at(&list, "A1").to_string().starts_with("潮州市"), "{}", at(&list, "A1"));
+    assert!(at(&list, "A2").to_string().contains(".xlsx"), "{}", at(&list, "A2"));
     let header: Vec<String> =
-        ["A1", "B1", "C1", "D1", "E1", "F1", "G1", "H1", "I1"].iter().map(|a| at(&list, a).to_string()).collect();
+        ["A3", "B3", "C3", "D3", "E3", "F3", "G3", "H3", "I3"].iter().map(|a| at(&list, a).to_string()).collect();
     assert_eq!(header, ["序号", "严重程度", "代码", "工作表", "单元格", "问题", "应为", "实为", "如何修改"]);
-    let row: Vec<String> = ["B2", "C2", "D2", "E2", "G2", "H2"].iter().map(|a| at(&list, a).to_string()).collect();
+    let row: Vec<String> = ["B4", "C4", "D4", "E4", "G4", "H4"].iter().map(|a| at(&list, a).to_string()).collect();
     assert_eq!(row, ["错误", "SE302", "资金执行", "B7", "15.82%", "16.82%"]);
-    assert!(at(&list, "I2").to_string().contains("重新计算"));
+    assert!(at(&list, "I4").to_string().contains("重新计算"));
 }
 
 #[test]

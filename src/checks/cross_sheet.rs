@@ -72,7 +72,7 @@ pub fn pairs(ctx: &Ctx) -> Vec<SameFigure> {
         .collect()
 }
 
-/// "「资金执行」表B6（实际支出）".
+/// "“资金执行”表B6（实际支出）".
 fn where_is(ctx: &Ctx, id: &str) -> String {
     ctx.form.field(id).map(|f| format!("“{}”表{}（{}）", f.sheet, f.cell, f.label.text)).unwrap_or_default()
 }

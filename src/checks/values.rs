@@ -26,9 +26,9 @@ pub fn types_valid(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             Parsed::Bad { found } => {
                 let mut expected = f.kind.zh().to_string();
                 if !f.options.is_empty() {
-                    expected = format!("「{}」之一", f.options.join("」「"));
+                    expected = format!("“{}”之一", f.options.join("”“"));
                 } else if !f.allow_text.is_empty() {
-                    expected = format!("{expected}或「{}」", f.allow_text.join("」「"));
+                    expected = format!("{expected}或“{}”", f.allow_text.join("”“"));
                 }
                 Some(Finding::at(Code::WrongType, &ctx.loc(&f.id), Some(expected), Some(found.clone()), ""))
             }

@@ -188,14 +188,14 @@ impl Code {
                 "SE102",
                 Error,
                 "表头或栏目被改动",
-                "此处应为栏目「{expected}」，实为「{found}」",
+                "此处应为栏目“{expected}”，实为“{found}”",
                 "请不要插入、删除行列或改动栏目名称；把栏目恢复到模板原位置后，再填写右侧数据。",
             ),
             Code::MergedInput => (
                 "SE103",
                 Error,
                 "填报单元格被合并",
-                "「{label}」所在单元格被合并进 {detail}，数值可能被覆盖或读不到",
+                "“{label}”所在单元格被合并进 {detail}，数值可能被覆盖或读不到",
                 "请取消该区域的合并单元格（开始 → 合并后居中 → 取消合并），把数值填回模板原位置。",
             ),
             Code::SheetNameLookAlike => (
@@ -220,30 +220,30 @@ impl Code {
                 "请删除插入的行（或列），把表格恢复为模板原样后重新报送；需要说明的内容请写在备注栏。",
             ),
             Code::RequiredEmpty => {
-                ("SE201", Error, "必填项为空", "「{label}」为必填项，但未填写", "请在该单元格填写{expected}。")
+                ("SE201", Error, "必填项为空", "“{label}”为必填项，但未填写", "请在该单元格填写{expected}。")
             }
             Code::WrongType => (
                 "SE202",
                 Error,
                 "数据类型不对",
-                "「{label}」应填写{expected}，实为「{found}」",
+                "“{label}”应填写{expected}，实为“{found}”",
                 "请只填写数字（不带单位、空格或文字说明）；文字说明请写在备注或偏差原因栏。",
             ),
             Code::NegativeAmount => {
-                ("SE203", Error, "数值为负", "「{label}」不能为负数，实为 {found}", "请核对后填写不小于 0 的数值。")
+                ("SE203", Error, "数值为负", "“{label}”不能为负数，实为 {found}", "请核对后填写不小于 0 的数值。")
             }
             Code::RateOutOfRange => (
                 "SE204",
                 Error,
                 "比率超出范围",
-                "「{label}」应在 {expected} 之间，实为 {found}",
+                "“{label}”应在 {expected} 之间，实为 {found}",
                 "比率请按百分比格式填写，例如 45.64%（不是 4564%）；请核对分子分母后重新计算。",
             ),
             Code::WrongUnit => (
                 "SE205",
                 Error,
                 "金额单位不对",
-                "金额单位应为「{expected}」，实为「{found}」",
+                "金额单位应为“{expected}”，实为“{found}”",
                 "请把金额统一换算为万元填写，并把“金额单位”填为 万元。",
             ),
             Code::WrongYear => {
@@ -253,21 +253,21 @@ impl Code {
                 "SE207",
                 Error,
                 "公式没有计算结果",
-                "「{label}」是公式（{detail}），但文件里没有保存计算结果，无法得知其数值",
+                "“{label}”是公式（{detail}），但文件里没有保存计算结果，无法得知其数值",
                 "该文件可能由不会计算公式的软件生成。请用 Excel 或 WPS 打开，按 F9 重新计算后保存，再重新报送。",
             ),
             Code::LooksLikeYuan => (
                 "SE208",
                 Error,
                 "金额疑似按元填写",
-                "「{label}」为 {found}，远大于本市预算指标，疑似按“元”填写（{detail}）",
+                "“{label}”为 {found}，远大于本市预算指标，疑似按“元”填写（{detail}）",
                 "本表金额单位为万元：请把以元计的金额除以 10000 后填写。",
             ),
             Code::ValueNormalised => (
                 "SE209",
                 Info,
                 "已按规范读取",
-                "「{label}」填写为「{found}」，已按 {expected} 读取（{detail}）",
+                "“{label}”填写为“{found}”，已按 {expected} 读取（{detail}）",
                 "如读取结果正确无需处理；建议按模板格式直接填写数字。",
             ),
             Code::FundScoreMismatch => (
@@ -281,42 +281,42 @@ impl Code {
                 "SE307",
                 Error,
                 "指标得分有误",
-                "「{label}」得分应为 {expected}，自评为 {found}（{detail}）",
+                "“{label}”得分应为 {expected}，自评为 {found}（{detail}）",
                 "完成值达到目标值得满分；未达到的按 实际完成值 ÷ 年度指标值 × 分值 计分（保留 2 位小数）。",
             ),
             Code::GradeMismatch => (
                 "SE308",
                 Error,
                 "自评等级有误",
-                "按重新计算的总分 {detail}，等级应为「{expected}」，自评为「{found}」",
+                "按重新计算的总分 {detail}，等级应为“{expected}”，自评为“{found}”",
                 "等级标准：90 分及以上为优，80（含）至 90 分为良，60（含）至 80 分为中，60 分以下为差。",
             ),
             Code::ReasonMissing => (
                 "SE309",
                 Error,
                 "未填写偏差原因",
-                "「{label}」实际完成值未达到年度指标值（{detail}），但未填写偏差原因分析及改进措施",
+                "“{label}”实际完成值未达到年度指标值（{detail}），但未填写偏差原因分析及改进措施",
                 "请在该行“偏差原因分析及改进措施”栏说明未完成的原因和改进措施。",
             ),
             Code::WeightNotStandard => (
                 "SE310",
                 Error,
                 "分值与标准不符",
-                "「{label}」的分值应为 {expected}，实为 {found}",
+                "“{label}”的分值应为 {expected}，实为 {found}",
                 "请使用模板规定的分值，不要自行调整权重。",
             ),
             Code::BenefitExceedsCommunities => (
                 "SE311",
                 Error,
                 "效益指标小区数超过改造小区数",
-                "「{label}」为 {found} 个，超过本市实际改造小区数 {expected} 个",
+                "“{label}”为 {found} 个，超过本市实际改造小区数 {expected} 个",
                 "效益指标中的各项小区个数不能超过“任务完成”表中的实际改造小区数，请核对。",
             ),
             Code::SheetsDisagree => (
                 "SE312",
                 Error,
                 "工作表之间数字不一致",
-                "「{label}」为 {found}，与{detail}不一致",
+                "“{label}”为 {found}，与{detail}不一致",
                 "同一数字在各工作表中应一致，请核对后统一。",
             ),
             Code::SatisfactionBelowTarget => (
@@ -344,7 +344,7 @@ impl Code {
                 "SE303",
                 Error,
                 "完成率计算有误",
-                "「{label}」应为 实际完成 ÷ 改造计划 = {expected}，实为 {found}",
+                "“{label}”应为 实际完成 ÷ 改造计划 = {expected}，实为 {found}",
                 "请按 实际完成 ÷ 改造计划 重新计算完成率（百分比，保留 2 位小数）。",
             ),
             Code::ExecRateMismatch => (
@@ -365,21 +365,21 @@ impl Code {
                 "SE401",
                 Error,
                 "预算指标与省级下达数不符",
-                "「{label}」应为省级下达数 {expected} 万元，实为 {found}",
+                "“{label}”应为省级下达数 {expected} 万元，实为 {found}",
                 "请按省财政厅下达文件（粤财建〔2023〕77号）填写本市预算指标，单位万元。",
             ),
             Code::PlanMismatch => (
                 "SE402",
                 Error,
                 "改造计划与省级下达任务不符",
-                "「{label}」应为省级下达计划 {expected}，实为 {found}",
+                "“{label}”应为省级下达计划 {expected}，实为 {found}",
                 "请按省下达的改造任务清单填写计划数，实际完成数填在“实际完成”栏。",
             ),
             Code::UnknownCity => (
                 "SE403",
                 Error,
                 "地市名称无法识别",
-                "地市「{found}」不在本年度补助名单中（{detail}）",
+                "地市“{found}”不在本年度补助名单中（{detail}）",
                 "请在“基本信息”表的“地市”栏填写规范的地市全称，例如 汕头市。",
             ),
             Code::DuplicateCity => (

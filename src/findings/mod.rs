@@ -186,7 +186,7 @@ mod tests {
             Some("{detail}{label}".into()),
             "X",
         );
-        assert_eq!(f.message, "「改造户数（户）」应填写整数，实为「{detail}{label}」");
+        assert_eq!(f.message, "“改造户数（户）”应填写整数，实为“{detail}{label}”");
     }
 
     #[test]

@@ -55,7 +55,9 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     ws.write_string_with_format(0, 0, format!("{} 绩效自评表校验报告", head.city), &title)?;
-    let verdict = if e == 0 {
+    let verdict = if e == 0 && w > 0 {
+        format!("校验通过（有 {w} 个警告，请核实）")
+    } else if e == 0 {
         "校验通过".to_string()
     } else {
         format!("未通过：有 {e} 个错误，请按“问题清单”逐项修改后重新报送")
@@ -124,21 +126,28 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         ("如何修改", 50.0),
         ("与上次相比", 10.0),
     ];
+    // Two title rows: a printed page says whose problems these are.
+    let title_f = base().set_bold().set_font_size(14);
+    ws.merge_range(0, 0, 0, 9, &format!("{} 绩效自评表问题清单", head.city), &title_f)?;
+    ws.merge_range(1, 0, 1, 9, &format!("文件：{}；校验时间：{}", head.file, head.time), &base())?;
+    ws.set_row_height(0, 22)?;
+    const HEAD: u32 = 2;
     for (c, (h, wdt)) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &head_f)?;
+        ws.write_string_with_format(HEAD, c as u16, *h, &head_f)?;
         ws.set_column_width(c as u16, *wdt)?;
     }
-    ws.set_freeze_panes(1, 0)?;
+    ws.set_freeze_panes(HEAD + 1, 0)?;
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
+    ws.set_repeat_rows(0, HEAD)?;
+    ws.set_footer("&C第 &P 页 共 &N 页");
     if sorted.is_empty() {
-        ws.write_string_with_format(1, 0, "", &cell)?;
-        ws.merge_range(1, 1, 1, 9, "未发现问题，校验通过。", &cell)?;
+        ws.write_string_with_format(HEAD + 1, 0, "", &cell)?;
+        ws.merge_range(HEAD + 1, 1, HEAD + 1, 9, "未发现问题，校验通过。", &cell)?;
     }
     for (k, f) in sorted.iter().enumerate() {
-        let r = 1 + k as u32;
+        let r = HEAD + 1 + k as u32;
         let texts = [
             (k + 1).to_string(),
             f.severity.zh().to_string(),
@@ -146,7 +155,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
             f.sheet.clone().unwrap_or_default(),
             f.cell.clone().unwrap_or_default(),
             f.message.clone(),
-            f.expected.clone().unwrap_or_default(),
+            expected_shown(f),
             f.found.clone().unwrap_or_default(),
             f.fix.clone(),
             match f.change.as_deref() {
@@ -163,7 +172,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
             ws.write_string_with_format(r, c as u16, t, &fmt)?;
         }
     }
-    ws.autofilter(0, 0, sorted.len().max(1) as u32, 9)?;
+    ws.autofilter(HEAD, 0, HEAD + sorted.len().max(1) as u32, 9)?;
     wb.save_to_buffer()
 }
 
@@ -231,6 +240,17 @@ fn changes_sheet(
     Ok(())
 }
 
+/// The 应为 column: a plausibility band is a reference range, not what
+/// the figure must be.
+pub fn expected_shown(f: &Finding) -> String {
+    let e = f.expected.clone().unwrap_or_default();
+    if f.code.id().starts_with("SE5") && !e.is_empty() {
+        format!("参考范围 {e}")
+    } else {
+        e
+    }
+}
+
 /// Lines a wrapped text takes in a column `width` characters wide (a
 /// Chinese character is two widths): spreadsheet programs do not grow
 /// row heights of generated files by themselves.
@@ -270,10 +290,10 @@ pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), String> {
                 .map(|(k, _)| k.to_string())
                 .or_else(|| sb.cells.keys().find(|k| !sa.cells.contains_key(k)).map(|k| k.to_string()))
                 .unwrap_or_default();
-            return Err(format!("副本中工作表「{}」的 {diff} 与原文件不一致", sa.name));
+            return Err(format!("副本中工作表“{}”的 {diff} 与原文件不一致", sa.name));
         }
         if sa.formulas != sb.formulas {
-            return Err(format!("副本中工作表「{}」的公式与原文件不一致", sa.name));
+            return Err(format!("副本中工作表“{}”的公式与原文件不一致", sa.name));
         }
     }
     Ok(())

@@ -39,7 +39,7 @@ fn fill(
     let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
         .map_err(|_| "汇总表模板无法打开，请检查模板文件是否完好".to_string())?;
     for sheet in &spec.sheets {
-        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| format!("汇总表模板缺少工作表「{}」", sheet.name))?;
+        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| format!("汇总表模板缺少工作表“{}”", sheet.name))?;
         let mut t = Table::new(ws, sheet);
         match sheet.key.as_str() {
             "targets" => t.targets(s),
@@ -54,6 +54,14 @@ fn fill(
         t.fit_rows();
     }
     book.set_active_sheet(0);
+    let props = book.properties_mut();
+    props.set_title(format!("{}年{}绩效自评汇总表", s.year, s.fund));
+    props.set_subject(format!("{}年{}绩效自评", s.year, s.fund));
+    props.set_company(spec.department.clone());
+    props.set_creator("selfeval");
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    props.set_created(now.clone());
+    props.set_modified(now);
     super::marker::mark_umya(&mut book, super::marker::Kind::Summary);
     let mut out = Vec::new();
     umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|e| format!("汇总表写出失败：{e}"))?;
@@ -72,7 +80,7 @@ pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &All
         for name in others {
             let _ = book.remove_sheet_by_name(&name);
         }
-        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| format!("汇总表模板缺少工作表「{}」", sheet.name))?;
+        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| format!("汇总表模板缺少工作表“{}”", sheet.name))?;
         // Sheet-local names (print titles) keep the index the sheet had in
         // the full template; it is now the only sheet. A stale index makes
         // the file unreadable to LibreOffice and repaired by Excel.
@@ -187,17 +195,37 @@ impl<'a> Table<'a> {
         self.ws.cell_mut((at.excel_col(), at.excel_row())).style_mut().number_format_mut().set_format_code(code);
     }
 
-    /// 序号 and 地市 of the `i`-th city row.
+    /// Centres a cell (序号, 合计).
+    fn center(&mut self, r: u32, key: &str) {
+        let Some(c) = self.spec.col(key) else { return };
+        let at = CellRef::new(r, c);
+        let a = self.ws.cell_mut((at.excel_col(), at.excel_row())).style_mut().alignment_mut();
+        a.set_horizontal(umya_spreadsheet::HorizontalAlignmentValues::Center);
+        a.set_vertical(umya_spreadsheet::VerticalAlignmentValues::Center);
+        a.set_wrap_text(true);
+    }
+
+    /// 序号 (a number, centred) and 地市 of the `i`-th city row.
     fn city_head(&mut self, r: u32, i: usize, city: &str) {
-        let seq = (i + 1).to_string();
-        self.put(r, "seq", V::Text(&seq), false);
+        self.put(r, "seq", V::Num(Decimal::from(i + 1)), false);
+        self.format(r, "seq", "0");
+        self.center(r, "seq");
         self.put(r, "city", V::Text(city), false);
     }
 
-    /// The 合计 label of a total row.
+    /// The 合计 label of a total row, merged across 序号 and 地市.
     fn total_head(&mut self, r: u32, label: &str) {
-        self.put(r, "seq", V::Text(label), true);
         self.put(r, "city", V::Text(""), true);
+        let (Some(a), Some(b)) = (self.spec.col("seq"), self.spec.col("city")) else {
+            self.put(r, "seq", V::Text(label), true);
+            return;
+        };
+        let width = self.spec.columns.get(a as usize).map(|c| c.width).unwrap_or(8.0)
+            + self.spec.columns.get(b as usize).map(|c| c.width).unwrap_or(12.0);
+        self.put(r, "seq", V::Text(""), true);
+        self.put_text_width(r, "seq", label, width);
+        self.center(r, "seq");
+        self.ws.add_merge_cells(format!("{}:{}", CellRef::new(r, a.min(b)), CellRef::new(r, a.max(b))));
     }
 
     fn sum(&self, key: &str, from: u32, to: u32) -> String {
@@ -317,8 +345,9 @@ impl<'a> Table<'a> {
                 None => self.left_out(r, row, &["arrived", "spent", "rate"]),
             }
         }
-        let seq = (n + 1).to_string();
-        self.put(own, "seq", V::Text(&seq), false);
+        self.put(own, "seq", V::Num(Decimal::from(n + 1)), false);
+        self.format(own, "seq", "0");
+        self.center(own, "seq");
         self.put(own, "city", V::Text("省本级"), false);
         self.put(own, "budget", V::Num(s.own.budget), false);
         self.put(own, "arrived", V::Num(s.own.arrived), false);
@@ -519,8 +548,9 @@ impl<'a> Table<'a> {
         }
         for (i, f) in findings.iter().enumerate() {
             let r = self.row(i);
-            let seq = (i + 1).to_string();
-            self.put(r, "seq", V::Text(&seq), false);
+            self.put(r, "seq", V::Num(Decimal::from(i + 1)), false);
+            self.format(r, "seq", "0");
+            self.center(r, "seq");
             self.put(r, "severity", V::Text(f.severity.zh()), false);
             self.put(r, "code", V::Text(f.code.id()), false);
             self.put(r, "city", V::Text(f.city.as_deref().unwrap_or("")), false);
@@ -528,7 +558,8 @@ impl<'a> Table<'a> {
             self.put(r, "sheet", V::Text(f.sheet.as_deref().unwrap_or("")), false);
             self.put(r, "cell", V::Text(f.cell.as_deref().unwrap_or("")), false);
             self.put(r, "message", V::Text(&f.message), false);
-            self.put(r, "expected", V::Text(f.expected.as_deref().unwrap_or("")), false);
+            let expected = crate::write::feedback::expected_shown(f);
+            self.put(r, "expected", V::Text(&expected), false);
             self.put(r, "found", V::Text(f.found.as_deref().unwrap_or("")), false);
             self.put(r, "fix", V::Text(&f.fix), false);
         }

@@ -18,12 +18,12 @@ pub fn workbook(spec: &SummarySpec) -> Result<Vec<u8>, XlsxError> {
         &DocProperties::new().set_title("省级汇总表模板").set_author("selfeval").set_creation_datetime(&t),
     );
     for sheet in &spec.sheets {
-        write_sheet(&mut wb, sheet)?;
+        write_sheet(&mut wb, sheet, &spec.department)?;
     }
     wb.save_to_buffer()
 }
 
-fn write_sheet(wb: &mut Workbook, s: &SummarySheet) -> Result<(), XlsxError> {
+fn write_sheet(wb: &mut Workbook, s: &SummarySheet, department: &str) -> Result<(), XlsxError> {
     let base = || Format::new().set_font_name("宋体").set_font_size(10).set_border(FormatBorder::Thin);
     let title = Format::new().set_font_name("黑体").set_font_size(14).set_bold().set_align(FormatAlign::Center);
     let note = Format::new().set_font_name("宋体").set_font_size(10).set_text_wrap();
@@ -79,12 +79,22 @@ fn write_sheet(wb: &mut Workbook, s: &SummarySheet) -> Result<(), XlsxError> {
         ws.write_blank(fr + 1, c as u16, &f)?;
     }
     ws.set_freeze_panes(fr, 2)?;
-    // A4 landscape, one page wide, header rows repeated: how it is filed.
-    ws.set_paper_size(9);
-    ws.set_landscape();
+    // As an office prints it: the paper the table's width needs (never
+    // below 80% scale), one page wide, title and header rows repeated,
+    // the table name, 制表单位 and date in the header, page numbers below.
+    let layout = s.print_layout();
+    ws.set_paper_size(layout.paper);
+    if layout.landscape {
+        ws.set_landscape();
+    } else {
+        ws.set_portrait();
+    }
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_center_horizontally(true);
-    ws.set_repeat_rows(2, fr.saturating_sub(1))?;
+    ws.set_margins(0.6, 0.6, 0.8, 0.8, 0.4, 0.4);
+    ws.set_repeat_rows(0, fr.saturating_sub(1))?;
+    ws.set_header(format!("&L&\"宋体\"&10制表单位：{}&C&\"黑体\"&10{}&R&\"宋体\"&10制表日期：&D", department, s.name));
+    ws.set_footer("&C&\"宋体\"&10第 &P 页 共 &N 页");
     Ok(())
 }
 
