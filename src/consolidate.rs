@@ -228,18 +228,19 @@ fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, key: &str, total
         return;
     };
     let shown = of_plan.min(Decimal::ONE_HUNDRED);
-    row.actual = Some(TargetActual::Number(count));
-    row.rate = Some(shown);
+    // A share under a % target, never a bare count.
+    row.actual = Some(TargetActual::Percent(shown));
     if let TargetValue::Number(want) = t.value {
+        row.rate = calc::percent(calc::round2(shown), want);
         row.met = Some(meets(&t.op, calc::round2(shown), want));
     }
     let capped = if of_plan > Decimal::ONE_HUNDRED {
-        format!("（{}，按报告口径超过 100% 计为 100%）", calc::fmt_pct(of_plan))
+        format!("（{}，超过 100% 的按 100% 计）", calc::fmt_pct(of_plan))
     } else {
         String::new()
     };
     row.note = format!(
-        "{} 个小区；占计划改造小区 {} 个的 {}{capped}；占实际改造小区 {} 个的 {}",
+        "{} 个小区，占计划改造小区 {} 个的 {}{capped}；占实际改造小区 {} 个的 {}",
         calc::fmt_num(count),
         calc::fmt_num(planned),
         calc::fmt_pct(shown),

@@ -196,18 +196,21 @@ fn allocation_sheet_sums_to_the_cities_amount() {
 fn targets_sheet_states_attachment_1_proportions_with_both_denominators() {
     let (_t, xlsx, _) = run_samples();
     let s = sheet(&xlsx, "表1-1 绩效目标");
-    // Section 二(一)3: 100% / 100% / 48.86% / 100% / 94.29% / 10.14% of the 700 planned.
+    // Section 二(一)3: 100% / 100% / 48.86% / 100% / 94.29% / 10.14% of the
+    // 700 planned: the share is the 实际完成值 (never the bare count), and
+    // 完成率 is the share against its standard.
     let want = [
-        ("≥70%", "100.00%", "达成", "95.69%"),
-        ("≥70%", "100.00%", "达成", "88.03%"),
-        ("≥50%", "48.86%", "未达成", "29.46%"),
-        ("≥50%", "100.00%", "达成", "62.70%"),
-        ("≥50%", "94.29%", "达成", "56.85%"),
-        ("≥40%", "10.14%", "未达成", "6.12%"),
+        ("≥70%", "100.00%", "142.86%", "达成", "95.69%"),
+        ("≥70%", "100.00%", "142.86%", "达成", "88.03%"),
+        ("≥50%", "48.86%", "97.72%", "未达成", "29.46%"),
+        ("≥50%", "100.00%", "200.00%", "达成", "62.70%"),
+        ("≥50%", "94.29%", "188.58%", "达成", "56.85%"),
+        ("≥40%", "10.14%", "25.35%", "未达成", "6.12%"),
     ];
-    for (k, (target, rate, met, of_actual)) in want.iter().enumerate() {
+    for (k, (target, share, rate, met, of_actual)) in want.iter().enumerate() {
         let r = 11 + k;
         assert_eq!(at(&s, &format!("D{r}")).to_string(), *target, "row {r}");
+        assert_eq!(pct2(at(&s, &format!("E{r}"))), *share, "row {r}");
         assert_eq!(pct2(at(&s, &format!("F{r}"))), *rate, "row {r}");
         assert_eq!(at(&s, &format!("G{r}")).to_string(), *met, "row {r}");
         let note = at(&s, &format!("H{r}")).to_string();

@@ -379,11 +379,7 @@ fn targets_table(s: &ProvinceSummary) -> Vec<Vec<String>> {
             Some(TargetActual::Text(t)) => t.clone(),
             None => "—".into(),
         };
-        let shown = match (&r.actual, r.rate) {
-            // A 附件1 share row: the share, never a bare count.
-            (Some(TargetActual::Number(_)), Some(rate)) if r.target.ends_with('%') => pct(rate),
-            _ => actual,
-        };
+        let shown = actual;
         let met = match r.met {
             Some(true) => "达成",
             Some(false) => "未达成",
