@@ -195,6 +195,22 @@ impl<'a> Table<'a> {
         self.ws.cell_mut((at.excel_col(), at.excel_row())).style_mut().number_format_mut().set_format_code(code);
     }
 
+    /// Merges each run of equal values down column `key` (一级/二级指标
+    /// span their rows, as in the report's 表1-1).
+    fn merge_runs(&mut self, values: Vec<&str>, key: &str) {
+        let Some(c) = self.spec.col(key) else { return };
+        let mut start = 0;
+        for i in 1..=values.len() {
+            if i == values.len() || values[i] != values[start] {
+                if i - start > 1 {
+                    let (a, b) = (self.row(start), self.row(i - 1));
+                    self.ws.add_merge_cells(format!("{}:{}", CellRef::new(a, c), CellRef::new(b, c)));
+                }
+                start = i;
+            }
+        }
+    }
+
     /// Centres a cell (序号, 合计).
     fn center(&mut self, r: u32, key: &str) {
         let Some(c) = self.spec.col(key) else { return };
@@ -289,6 +305,9 @@ impl<'a> Table<'a> {
     }
 
     fn targets(&mut self, s: &ProvinceSummary) {
+        self.merge_runs(s.targets.iter().map(|t| t.level1.as_str()).collect(), "level1");
+        let pairs: Vec<String> = s.targets.iter().map(|t| format!("{}\u{1f}{}", t.level1, t.level2)).collect();
+        self.merge_runs(pairs.iter().map(String::as_str).collect(), "level2");
         for (i, t) in s.targets.iter().enumerate() {
             let r = self.row(i);
             self.put(r, "level1", V::Text(&t.level1), false);
