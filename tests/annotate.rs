@@ -186,6 +186,21 @@ fn real_world_files_get_faithful_annotated_copies() {
         ws.add_comments(c);
     });
 
+    // 5. Excel 365's threaded comment on the flagged cell (with its legacy
+    //    fallback note, as Excel writes both).
+    let threaded = dir.join("05_惠州市_串联批注.xlsx");
+    std::fs::copy(sample("惠州市"), &threaded).expect("copy");
+    edit(&threaded, |b| {
+        let ws = b.sheet_by_name_mut("资金执行").expect("sheet");
+        ws.cell_mut("B7").set_value_number(0.9);
+        let mut c = umya_spreadsheet::Comment::default();
+        c.new_comment("B7");
+        c.set_author("tc={00000000-0000-0000-0000-000000000001}");
+        c.set_text_string("[Threaded comment]\n惠州经办人: 已与财政局核对");
+        ws.add_comments(c);
+    });
+    add_threaded_comment(&threaded);
+
     let out = tmp.path().join("结果");
     let o = selfeval(&["check".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str(), "-q".as_ref()]);
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
@@ -200,6 +215,7 @@ fn real_world_files_get_faithful_annotated_copies() {
         (pic.clone(), fb.join("韶关市_标注.xlsx")),
         (xlsm.clone(), fb.join("河源市_标注.xlsm")),
         (noted.clone(), fb.join("梅州市_标注.xlsx")),
+        (threaded.clone(), fb.join("惠州市_标注.xlsx")),
     ];
     for (original, copy) in &copies {
         assert!(copy.exists(), "{} missing; have {:?}", copy.display(), std::fs::read_dir(&fb).expect("fb").count());
@@ -228,6 +244,65 @@ fn real_world_files_get_faithful_annotated_copies() {
     let ours = comments.find("SE302").expect("our comment");
     assert!(theirs < ours, "ours after theirs");
     assert!(comments.contains("梅州经办人") && comments.contains("<author>selfeval</author>"));
+    // The threaded comment and its person list are kept byte for byte.
+    let (orig, copy) = (parts(&copies[4].0), parts(&copies[4].1));
+    for name in ["xl/threadedComments/threadedComment1.xml", "xl/persons/person.xml"] {
+        assert_eq!(orig.get(name), copy.get(name), "{name}");
+        assert!(copy.contains_key(name));
+    }
+    let legacy: String = copy
+        .iter()
+        .filter(|(n, _)| n.contains("comments") && !n.contains("threaded"))
+        .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+        .collect();
+    assert!(legacy.contains("已与财政局核对") && legacy.contains("SE302"), "{legacy}");
     // And LibreOffice opens every copy.
     to_pdf(&copies.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
+}
+
+/// Adds an Excel 365 threaded comment on 资金执行!B7 (and its person list)
+/// to a workbook whose B7 already has the legacy note Excel writes beside.
+fn add_threaded_comment(path: &Path) {
+    use std::io::Write;
+    let bytes = std::fs::read(path).expect("read");
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let sheet = "xl/worksheets/sheet2.xml";
+    let sheet_rels = "xl/worksheets/_rels/sheet2.xml.rels";
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).expect("part");
+        let name = f.name().to_string();
+        let mut raw = Vec::new();
+        f.read_to_end(&mut raw).expect("inflate");
+        let text = String::from_utf8_lossy(&raw).to_string();
+        let data = match name.as_str() {
+            "[Content_Types].xml" => text.replace("</Types>", concat!(
+                r#"<Override PartName="/xl/threadedComments/threadedComment1.xml" ContentType="application/vnd.ms-excel.threadedcomments+xml"/>"#,
+                r#"<Override PartName="/xl/persons/person.xml" ContentType="application/vnd.ms-excel.person+xml"/></Types>"#
+            )).into_bytes(),
+            "xl/_rels/workbook.xml.rels" => text.replace("</Relationships>",
+                r#"<Relationship Id="rIdPerson" Type="http://schemas.microsoft.com/office/2017/10/relationships/person" Target="persons/person.xml"/></Relationships>"#).into_bytes(),
+            n if n == sheet_rels => text.replace("</Relationships>",
+                r#"<Relationship Id="rIdTc" Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment" Target="../threadedComments/threadedComment1.xml"/></Relationships>"#).into_bytes(),
+            _ => raw,
+        };
+        assert!(name != sheet || !data.is_empty());
+        out.start_file(name.as_str(), opts).expect("start");
+        out.write_all(&data).expect("w");
+    }
+    out.start_file("xl/threadedComments/threadedComment1.xml", opts).expect("start");
+    out.write_all(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        r#"<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
+        r#"<threadedComment ref="B7" dT="2025-03-01T09:00:00.00" personId="{00000000-0000-0000-0000-0000000000AA}" id="{00000000-0000-0000-0000-000000000001}">"#,
+        r#"<text>已与财政局核对</text></threadedComment></ThreadedComments>"#
+    ).as_bytes()).expect("w");
+    out.start_file("xl/persons/person.xml", opts).expect("start");
+    out.write_all(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        r#"<personList xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments" xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#,
+        r#"<person displayName="惠州经办人" id="{00000000-0000-0000-0000-0000000000AA}" userId="hz" providerId="None"/></personList>"#
+    ).as_bytes()).expect("w");
+    std::fs::write(path, out.finish().expect("finish").into_inner()).expect("write");
 }
