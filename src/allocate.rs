@@ -38,8 +38,11 @@ pub struct AllocationRow {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Allocation {
+    pub year: i64,
     /// 给各市县总补助资金 = 资金总额 − 省本级.
     pub available: Decimal,
+    /// Factor weights in percent.
+    pub weights: Measures,
     pub rows: Vec<AllocationRow>,
 }
 
@@ -126,7 +129,7 @@ pub fn allocate(params: &Params) -> Result<Allocation, AllocError> {
             }
         })
         .collect();
-    Ok(Allocation { available, rows })
+    Ok(Allocation { year: params.year, available, weights: params.weights, rows })
 }
 
 /// Rounds each value down to a whole number, then gives the units still

@@ -349,6 +349,9 @@ pub struct SummarySheet {
     #[serde(default)]
     pub header_height: Vec<f64>,
     pub columns: Vec<SummaryColumn>,
+    /// A note printed below the table (the allocation's coefficient tiers).
+    #[serde(default)]
+    pub footnote: Option<String>,
 }
 
 /// How a table is printed: the paper and orientation its width needs at

@@ -268,3 +268,35 @@ fn allocate_writes_the_allocation_sheet_alone_from_a_params_workbook() {
     );
     assert!(!out3.exists());
 }
+
+/// 资金分配测算 is live: a coefficient edited in the sheet recomputes the
+/// combined coefficient, every share and the amounts (LibreOffice
+/// recalculates), and the shares still add up to 100%.
+#[test]
+fn allocation_sheet_recomputes_when_a_coefficient_is_edited() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("分配测算.xlsx");
+    assert!(selfeval(&["allocate".as_ref(), "--out".as_ref(), out.as_os_str()]).status.success());
+    let before = sheet(&out, "资金分配测算");
+    let share_before = match at(&before, "O6") {
+        calamine::Data::Float(x) => *x,
+        other => panic!("{other:?}"),
+    };
+    // The weights and the amount are on the sheet.
+    assert_eq!(at(&before, "B22").to_string(), "因素权重");
+    assert_eq!(pct2(at(&before, "C22")), "40.00%");
+    assert_eq!(num2(at(&before, "P22")), "18672.00");
+    assert!(at(&before, "A1").to_string().starts_with("2024年"), "{}", at(&before, "A1"));
+    set_num(&out, "资金分配测算", "G6", 20.0);
+    libreoffice_resave(&out);
+    let after = sheet(&out, "资金分配测算");
+    let f = |c: &str| match at(&after, c) {
+        calamine::Data::Float(x) => *x,
+        other => panic!("{c}: {other:?}"),
+    };
+    assert!(f("J6") > 19.0, "combined coefficient recomputed: {}", f("J6"));
+    assert!(f("O6") > share_before * 1.5, "汕头's share grew: {} → {}", share_before, f("O6"));
+    let total: f64 = (6..=20).map(|r| f(&format!("O{r}"))).sum();
+    assert!((total - 1.0).abs() < 1e-9, "shares add up to 100%: {total}");
+    assert!((f("P6") - f("O6") * 18672.0).abs() < 1e-6, "amount follows the share");
+}

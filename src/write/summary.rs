@@ -487,12 +487,31 @@ impl<'a> Table<'a> {
             let comp =
                 format!("{}*{}*{}", self.addr("fiscal", r), self.addr("performance", r), self.addr("project", r));
             self.put(r, "composite", V::Formula(comp, Some(row.composite)), false);
+            // Live formulas: a coefficient or weight edited in the sheet
+            // recomputes every share, the combined share and the amount.
+            let wrow = last + 2;
+            let abs = |s: &Self, key: &str, row: u32| {
+                let a = s.addr(key, row);
+                let col: String = a.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+                format!("${col}${}", row + 1)
+            };
+            let mut combined = Vec::new();
             for m in MEASURES {
                 let share = row.factor_shares.get(m).unwrap_or_default();
-                self.put(r, &format!("share.{m}"), V::Pct(share * Decimal::ONE_HUNDRED), false);
+                let range = |s: &Self, key: &str| format!("{}:{}", abs(s, key, first), abs(s, key, last));
+                let f = format!(
+                    "IF(SUMPRODUCT({fr},{cr})=0,0,{x}*{k}/SUMPRODUCT({fr},{cr}))",
+                    fr = range(self, m),
+                    cr = range(self, "composite"),
+                    x = self.addr(m, r),
+                    k = self.addr("composite", r)
+                );
+                self.put(r, &format!("share.{m}"), V::Formula(f, Some(share)), false);
+                combined.push(format!("{}*{}", self.addr(&format!("share.{m}"), r), abs(self, m, wrow)));
             }
-            self.put(r, "share", V::Pct(row.share * Decimal::ONE_HUNDRED), false);
-            self.put(r, "exact", V::Num(row.exact), false);
+            self.put(r, "share", V::Formula(combined.join("+"), Some(row.share)), false);
+            let exact = format!("{}*{}", self.addr("share", r), abs(self, "exact", wrow));
+            self.put(r, "exact", V::Formula(exact, Some(row.exact)), false);
             self.put(r, "rounded", V::Num(row.rounded), false);
             self.put(r, "issued", V::Num(row.issued), false);
             let diff = format!("{}-{}", self.addr("rounded", r), self.addr("issued", r));
@@ -521,6 +540,28 @@ impl<'a> Table<'a> {
         for k in ["fiscal", "performance", "project", "composite"] {
             self.put(total, k, V::Text(""), true);
         }
+        // The weights and the amount the formulas use, on the sheet.
+        let w = last + 2;
+        self.put(w, "city", V::Text("因素权重"), false);
+        for m in MEASURES {
+            self.put(w, m, V::Pct(a.weights.get(m).unwrap_or_default()), false);
+            self.format(w, m, "0%");
+        }
+        self.put(w, "share", V::Text("可分配总额"), false);
+        self.put(w, "exact", V::Num(a.available), false);
+        if let Some(note) = self.spec.footnote.clone() {
+            let r = w + 1;
+            let n = self.spec.columns.len() as u32;
+            let width: f64 = self.spec.columns.iter().map(|c| c.width).sum();
+            self.put_text_width(r, "seq", &note, width);
+            let at = self.ws.cell_mut((1, r + 1));
+            at.style_mut().alignment_mut().set_wrap_text(true);
+            at.style_mut().alignment_mut().set_horizontal(umya_spreadsheet::HorizontalAlignmentValues::Left);
+            self.ws.add_merge_cells(format!("{}:{}", CellRef::new(r, 0), CellRef::new(r, n - 1)));
+        }
+        // The year in the title.
+        let title = format!("{}年{}", a.year, self.spec.title);
+        self.ws.cell_mut((1, 1)).set_value_string(title);
     }
 
     /// 报送情况: one row per expected city, as the console prints it,
