@@ -83,6 +83,8 @@ pub struct ProvinceSummary {
     pub weights: Measures,
     /// The issued targets as the params state them.
     pub params_targets: Vec<crate::model::Target>,
+    /// 基本参数 rows describing the fund (表1-1's header block).
+    pub profile: Vec<(String, String)>,
 }
 
 /// The figures the summary takes from a workbook; `None` if any is
@@ -146,6 +148,7 @@ pub fn consolidate(
         allocation: allocate(params)?,
         weights: params.weights,
         params_targets: params.targets.clone(),
+        profile: params.profile.clone(),
         rows,
         totals,
         targets,

@@ -354,6 +354,9 @@ pub struct ProvinceOwn {
 pub struct Params {
     pub year: i64,
     pub fund: String,
+    /// 基本参数 rows describing the fund for 表1-1's header block
+    /// (战略领域, 财政事权, …, 用途范围), in the sheet's order.
+    pub profile: Vec<(String, String)>,
     /// 资金总额, 万元.
     pub total: Decimal,
     pub province_own: ProvinceOwn,

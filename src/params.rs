@@ -210,7 +210,18 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
     }
 
     let year_i = year.trunc().to_string().parse::<i64>().map_err(|_| format!("年度“{year}”无效"))?;
-    let p = Params { year: year_i, fund, total, province_own, cities, weights, targets, origin: String::new() };
+    // Every other labelled row of 基本参数 describes the fund (表1-1's
+    // header block); an older params workbook simply has none.
+    let known = [BASIC_YEAR, BASIC_FUND, BASIC_TOTAL, BASIC_OWN_BUDGET, BASIC_OWN_ARRIVED, BASIC_OWN_SPENT, "项目"];
+    let profile: Vec<(String, String)> = (0..200u32)
+        .filter_map(|r| {
+            let label = text_at(basic, CellRef::new(r, 0));
+            let value = text_at(basic, CellRef::new(r, 1));
+            (!label.is_empty() && !known.contains(&label.as_str()) && !value.is_empty()).then_some((label, value))
+        })
+        .collect();
+    let p =
+        Params { year: year_i, fund, profile, total, province_own, cities, weights, targets, origin: String::new() };
     let sum = calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
     if sum != p.total {
         return Err(format!(

@@ -24,6 +24,9 @@ pub struct ReportData {
     pub total: Decimal,
     pub province_own: OwnData,
     pub weights: HashMap<String, Decimal>,
+    /// 表1-1's header block: (label, text) pairs.
+    #[serde(default)]
+    pub profile: Vec<(String, String)>,
     pub targets: Vec<TargetData>,
     pub cities: Vec<CityData>,
     pub totals: TotalsData,
@@ -107,6 +110,7 @@ impl ReportData {
         Params {
             year: self.year,
             fund: self.fund.clone(),
+            profile: self.profile.clone(),
             total: self.total,
             province_own: ProvinceOwn {
                 budget: self.province_own.budget,

@@ -352,6 +352,27 @@ pub struct SummarySheet {
     /// A note printed below the table (the allocation's coefficient tiers).
     #[serde(default)]
     pub footnote: Option<String>,
+    /// Rows above the table's header: 表1-1's 绩效目标表 block.
+    #[serde(default)]
+    pub block: Vec<BlockRow>,
+}
+
+/// One row of a header block: a label, an optional sub-label (`{year}` is
+/// filled in), and the 基本参数 label whose value goes beside them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BlockRow {
+    pub label: String,
+    #[serde(default)]
+    pub sub: String,
+    pub param: String,
+}
+
+impl SummarySheet {
+    /// 0-based row of the first header row (below the title, the note
+    /// and the block).
+    pub fn header_row0(&self) -> u32 {
+        2 + self.block.len() as u32
+    }
 }
 
 /// How a table is printed: the paper and orientation its width needs at
@@ -430,7 +451,7 @@ impl SummarySpec {
                     return Err(err(format!("汇总表 {} 缺少列 {c}", s.name)));
                 }
             }
-            if (s.first_row as usize) <= s.header.len() + 1 {
+            if (s.first_row as usize) <= s.header.len() + 1 + s.block.len() {
                 return Err(err(format!("汇总表 {} 的 first_row 与表头重叠", s.name)));
             }
         }

@@ -170,16 +170,24 @@ fn report_json_has_the_totals_and_no_errors() {
 fn targets_sheet_judges_table_1_1() {
     let (_t, xlsx, _) = run_samples();
     let s = sheet(&xlsx, "表1-1 绩效目标");
-    // Row 4 onward: the targets in the params' order.
-    assert_eq!(at(&s, "C4").to_string(), "改造小区数（个）");
-    assert_eq!(at(&s, "D4").to_string(), "≥700");
-    assert_eq!(num2(at(&s, "E4")), "1161.00");
-    assert_eq!(pct2(at(&s, "F4")), "165.86%");
-    assert_eq!(at(&s, "G4").to_string(), "达成");
-    assert_eq!(pct2(at(&s, "E10")), "93.25%");
-    for r in 4..=10 {
+    // Row 12 onward (below the 绩效目标表 block): the targets in the params' order.
+    assert_eq!(at(&s, "C12").to_string(), "改造小区数（个）");
+    assert_eq!(at(&s, "D12").to_string(), "≥700");
+    assert_eq!(num2(at(&s, "E12")), "1161.00");
+    assert_eq!(pct2(at(&s, "F12")), "165.86%");
+    assert_eq!(at(&s, "G12").to_string(), "达成");
+    assert_eq!(pct2(at(&s, "E18")), "93.25%");
+    for r in 12..=18 {
         assert_eq!(at(&s, &format!("G{r}")).to_string(), "达成", "row {r}");
     }
+    // The report's 绩效目标表 block, from the params.
+    assert_eq!(at(&s, "A3").to_string(), "资金名称");
+    assert_eq!(at(&s, "B3").to_string(), "战略领域");
+    assert_eq!(at(&s, "C3").to_string(), "区域协调发展战略专项资金");
+    assert_eq!(at(&s, "C6").to_string(), "广东省住房和城乡建设厅");
+    assert_eq!(at(&s, "B9").to_string(), "2024年金额");
+    assert_eq!(at(&s, "C9").to_string(), "18860");
+    assert!(at(&s, "C10").to_string().starts_with("包括省本级工作经费"));
 }
 
 #[test]
@@ -208,7 +216,7 @@ fn targets_sheet_states_attachment_1_proportions_with_both_denominators() {
         ("≥40%", "10.14%", "25.35%", "未达成", "6.12%"),
     ];
     for (k, (target, share, rate, met, of_actual)) in want.iter().enumerate() {
-        let r = 11 + k;
+        let r = 19 + k;
         assert_eq!(at(&s, &format!("D{r}")).to_string(), *target, "row {r}");
         assert_eq!(pct2(at(&s, &format!("E{r}"))), *share, "row {r}");
         assert_eq!(pct2(at(&s, &format!("F{r}"))), *rate, "row {r}");

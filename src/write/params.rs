@@ -76,6 +76,16 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
         ws.write_number_with_format(r, 1, calc::to_f64(v.unwrap_or_default()), &fmt)?;
         ws.write_string_with_format(r, 2, *n, &text)?;
     }
+    let input = cell(Format::new().set_background_color(Color::RGB(0xFFF2CC)).set_text_wrap());
+    for (i, (label, value)) in params.profile.iter().enumerate() {
+        let r = 2 + rows.len() as u32 + i as u32;
+        ws.write_string_with_format(r, 0, label, &text)?;
+        ws.write_string_with_format(r, 1, value, &input)?;
+        ws.write_string_with_format(r, 2, "表1-1 绩效目标表表头", &text)?;
+        if value.chars().count() > 20 {
+            ws.set_row_height(r, 15.0 * (value.chars().count() as f64 / 15.0).ceil())?;
+        }
+    }
 
     // 地市下达
     let ws = wb.add_worksheet();

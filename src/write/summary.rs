@@ -304,7 +304,31 @@ impl<'a> Table<'a> {
         format!("IF({d}=0,\"\",{n}/{d})", n = self.addr(num, r), d = self.addr(den, r))
     }
 
+    /// The 绩效目标表 block above 表1-1: labels, and each value from the
+    /// params (资金总额 from the fund's total).
+    fn block(&mut self, s: &ProvinceSummary) {
+        let rows = self.spec.block.clone();
+        for (i, b) in rows.iter().enumerate() {
+            let r = 3 + i as u32; // 1-based: title, note, then the block
+            let value = if b.param.starts_with("资金总额") {
+                calc::fmt_num(s.total)
+            } else {
+                s.profile.iter().find(|(k, _)| *k == b.param).map(|(_, v)| v.clone()).unwrap_or_default()
+            };
+            self.ws.cell_mut((1, r)).set_value_string(&b.label);
+            if !b.sub.is_empty() {
+                self.ws.cell_mut((2, r)).set_value_string(b.sub.replace("{year}", &s.year.to_string()));
+            }
+            self.ws.cell_mut((3, r)).set_value_string(&value);
+            let width: f64 = self.spec.columns.iter().skip(2).map(|c| c.width).sum();
+            let n = crate::write::feedback::est_lines(&value, width * 1.3);
+            let e = self.lines.entry(r).or_insert(1);
+            *e = (*e).max(n);
+        }
+    }
+
     fn targets(&mut self, s: &ProvinceSummary) {
+        self.block(s);
         self.merge_runs(s.targets.iter().map(|t| t.level1.as_str()).collect(), "level1");
         let pairs: Vec<String> = s.targets.iter().map(|t| format!("{}\u{1f}{}", t.level1, t.level2)).collect();
         self.merge_runs(pairs.iter().map(String::as_str).collect(), "level2");

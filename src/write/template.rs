@@ -47,9 +47,33 @@ fn write_sheet(wb: &mut Workbook, s: &SummarySheet, department: &str) -> Result<
     for (c, col) in s.columns.iter().enumerate() {
         ws.set_column_width(c as u16, col.width)?;
     }
-    // Header rows start at row 3 (0-based 2).
-    for (i, row) in s.header.iter().enumerate() {
+    // A header block (表1-1's 绩效目标表): labels in A (and B), the value
+    // merged across the rest; the writer fills the texts.
+    let mut i = 0;
+    while i < s.block.len() {
+        let b = &s.block[i];
         let r = 2 + i as u32;
+        let run = s.block[i..].iter().take_while(|x| x.label == b.label && !x.sub.is_empty()).count();
+        if b.sub.is_empty() || run == 0 {
+            ws.merge_range(r, 0, r, 1, "", &head)?;
+            ws.merge_range(r, 2, r, last, "", &note.clone().set_border(FormatBorder::Thin))?;
+            i += 1;
+            continue;
+        }
+        if run > 1 {
+            ws.merge_range(r, 0, r + run as u32 - 1, 0, "", &head)?;
+        } else {
+            ws.write_blank(r, 0, &head)?;
+        }
+        for k in 0..run as u32 {
+            ws.write_blank(r + k, 1, &head)?;
+            ws.merge_range(r + k, 2, r + k, last, "", &note.clone().set_border(FormatBorder::Thin))?;
+        }
+        i += run;
+    }
+    // Header rows start below the title, the note and the block.
+    for (i, row) in s.header.iter().enumerate() {
+        let r = s.header_row0() + i as u32;
         for (c, text) in row.iter().enumerate() {
             ws.write_string_with_format(r, c as u16, text, &head)?;
         }
