@@ -301,6 +301,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         .map(|(f, city)| write::feedback::feedback_base(&f.found.name, city.as_deref(), &mut taken))
         .collect();
     let version = &templates.form.version;
+    let sheet_order: Vec<String> = templates.form.sheets.iter().map(|s| s.name.clone()).collect();
     let results: Vec<Result<Vec<PathBuf>>> = if opts.no_feedback {
         Vec::new()
     } else {
@@ -327,6 +328,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
                         version,
                         change: comparison.as_ref().and_then(|c| c.of(&subject)),
                         round,
+                        sheets: &sheet_order,
                     };
                     job.write(&mut file.findings)
                 })

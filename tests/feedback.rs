@@ -381,3 +381,19 @@ fn a_terminal_shows_a_progress_bar_per_file() {
     assert!(text.contains("正在校验") && text.contains("/15"), "{text}");
     assert!(text.contains("01_汕头市"), "names the file being checked: {text}");
 }
+
+/// Problems are listed in the form's order, sheet by sheet, not errors
+/// first: the clerk works through the form once.
+#[test]
+fn problems_follow_the_forms_sheet_order() {
+    let (_tmp, dir) = sample_copy();
+    // 阳江市 has warnings on 任务完成; an error on 自评评分 (later in the form).
+    set_num(&file_of(&dir, "阳江市"), "自评评分", "G15", 100.0);
+    let (_, _, out) = run_dir(&dir, "order");
+    let list = sheet(&out.join("反馈/阳江市_校验报告.xlsx"), "问题清单");
+    let sheets: Vec<String> =
+        (4..=20).map(|r| at(&list, &format!("D{r}")).to_string()).filter(|s| !s.is_empty()).collect();
+    assert!(sheets.len() >= 3, "{sheets:?}");
+    assert_eq!(sheets.first().map(String::as_str), Some("任务完成"), "{sheets:?}");
+    assert_eq!(sheets.last().map(String::as_str), Some("自评评分"), "{sheets:?}");
+}

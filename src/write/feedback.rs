@@ -26,12 +26,15 @@ pub struct ReportHead<'a> {
     /// Which round of submissions, and what changed since the previous.
     pub round: u32,
     pub change: Option<&'a crate::rounds::SubjectChange>,
+    /// The form's sheets in order: problems are listed as the clerk meets
+    /// them, sheet by sheet, top to bottom.
+    pub sheets: &'a [String],
 }
 
 /// The validation report workbook of one file.
 pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8>, XlsxError> {
     let mut sorted = findings.to_vec();
-    findings::sort(&mut sorted);
+    sort_in_form_order(&mut sorted, head.sheets);
     let (e, w, i) = findings::counts(&sorted);
     let mut wb = Workbook::new();
     // A small workbook: the fastest deflate level costs a few bytes.
@@ -40,7 +43,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         DocProperties::new().set_title(format!("{} 绩效自评表校验报告", head.city)).set_author("selfeval"),
         super::marker::Kind::Report,
     ));
-    let base = || Format::new().set_font_name("宋体").set_font_size(11);
+    let base = || Format::new().set_font_name("宋体").set_font_charset(134).set_font_size(11);
     let title = base().set_bold().set_font_size(16);
     let label = base().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xD9E1F2));
     let value = base().set_border(FormatBorder::Thin).set_text_wrap();
@@ -74,6 +77,11 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     ];
     for (k, (l, v)) in rows.iter().enumerate() {
         let r = 2 + k as u32;
+        // A long line wraps in a taller row (the 结论 of a failed form).
+        let lines = est_lines(v, if *l == "结论" { 66.0 / 1.4 } else { 66.0 });
+        if lines > 1 {
+            ws.set_row_height(r, 20.0 * lines as f64)?;
+        }
         ws.write_string_with_format(r, 0, *l, &label)?;
         let f = if *l == "结论" {
             if e == 0 {
@@ -240,6 +248,17 @@ fn changes_sheet(
     Ok(())
 }
 
+/// Findings in the form's order: file-level first, then sheet by sheet
+/// as the form has them, top to bottom, left to right; errors before
+/// warnings on the same cell.
+pub fn sort_in_form_order(fs: &mut [Finding], sheets: &[String]) {
+    fs.sort_by_cached_key(|f| {
+        let sheet = f.sheet.as_ref().map(|s| sheets.iter().position(|x| x == s).unwrap_or(sheets.len()));
+        let cell = f.cell.as_deref().and_then(|c| crate::cellref::CellRef::parse(c).ok()).map(|c| (c.row, c.col));
+        (sheet, cell, f.severity, f.code)
+    });
+}
+
 /// The 应为 column: a plausibility band is a reference range, not what
 /// the figure must be.
 pub fn expected_shown(f: &Finding) -> String {
@@ -350,6 +369,8 @@ pub struct CityFeedback<'a> {
     /// What changed for this city since the previous round.
     pub change: Option<&'a crate::rounds::SubjectChange>,
     pub round: u32,
+    /// The form's sheet names, in order.
+    pub sheets: &'a [String],
 }
 
 impl CityFeedback<'_> {
@@ -403,6 +424,7 @@ impl CityFeedback<'_> {
             annotated,
             round: self.round,
             change: self.change,
+            sheets: self.sheets,
         };
         let p = self.dir.join(format!("{}_校验报告.xlsx", self.base));
         let bytes = report_workbook(&head, findings)

@@ -13,7 +13,7 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
     let mut wb = Workbook::new();
     let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
     wb.set_properties(&DocProperties::new().set_title("省级参数表").set_author("selfeval").set_creation_datetime(&t));
-    let cell = |f: Format| f.set_border(FormatBorder::Thin).set_font_name("宋体");
+    let cell = |f: Format| f.set_border(FormatBorder::Thin).set_font_name("宋体").set_font_charset(134);
     let head = cell(
         Format::new()
             .set_bold()
@@ -23,8 +23,9 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
     );
     let text = cell(Format::new());
     let num = |fmt: &str| cell(Format::new().set_num_format(fmt).set_background_color(Color::RGB(0xFFF2CC)));
-    let title = Format::new().set_bold().set_font_size(14).set_font_name("宋体");
-    let note = Format::new().set_font_name("宋体").set_text_wrap().set_font_color(Color::RGB(0x595959));
+    let title = Format::new().set_bold().set_font_size(14).set_font_name("宋体").set_font_charset(134);
+    let note =
+        Format::new().set_font_name("宋体").set_font_charset(134).set_text_wrap().set_font_color(Color::RGB(0x595959));
 
     // 说明
     let ws = wb.add_worksheet();

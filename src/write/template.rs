@@ -24,9 +24,15 @@ pub fn workbook(spec: &SummarySpec) -> Result<Vec<u8>, XlsxError> {
 }
 
 fn write_sheet(wb: &mut Workbook, s: &SummarySheet, department: &str) -> Result<(), XlsxError> {
-    let base = || Format::new().set_font_name("宋体").set_font_size(10).set_border(FormatBorder::Thin);
-    let title = Format::new().set_font_name("黑体").set_font_size(14).set_bold().set_align(FormatAlign::Center);
-    let note = Format::new().set_font_name("宋体").set_font_size(10).set_text_wrap();
+    let base =
+        || Format::new().set_font_name("宋体").set_font_charset(134).set_font_size(10).set_border(FormatBorder::Thin);
+    let title = Format::new()
+        .set_font_name("黑体")
+        .set_font_charset(134)
+        .set_font_size(14)
+        .set_bold()
+        .set_align(FormatAlign::Center);
+    let note = Format::new().set_font_name("宋体").set_font_charset(134).set_font_size(10).set_text_wrap();
     let head = base()
         .set_bold()
         .set_background_color(Color::RGB(0xD9E1F2))
@@ -38,8 +44,12 @@ fn write_sheet(wb: &mut Workbook, s: &SummarySheet, department: &str) -> Result<
 
     let ws = wb.add_worksheet();
     ws.set_name(&s.name)?;
+    // A title with a line break ("附件1" on its own line, as the report
+    // sets it) wraps in a taller row.
+    let lines = s.title.lines().count().max(1);
+    let title = if lines > 1 { title.set_text_wrap() } else { title };
     ws.merge_range(0, 0, 0, last, &s.title, &title)?;
-    ws.set_row_height(0, 24)?;
+    ws.set_row_height(0, 24.0 * lines as f64)?;
     if let Some(n) = &s.note {
         ws.merge_range(1, 0, 1, last, n, &note)?;
         ws.set_row_height(1, if n.chars().count() > 60 { 30 } else { 16 })?;
