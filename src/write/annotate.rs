@@ -492,28 +492,6 @@ fn scan_sheet(xml: &str, wanted: BTreeSet<CellRef>) -> Res<SheetScan> {
 const AFTER_LEGACY: [&str; 8] =
     ["legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"];
 
-/// The tag `e` (raw text) with attribute `s` set to `v`.
-fn with_style(raw: &str, e: &BytesStart, v: u32, empty: bool) -> String {
-    let name = e.name().as_ref().to_string();
-    let mut t = format!("<{name}");
-    let mut set = false;
-    for a in e.attributes().with_checks(false).flatten() {
-        let key = a.key.as_ref().to_string();
-        if key == "s" {
-            t.push_str(&format!(" s=\"{v}\""));
-            set = true;
-        } else {
-            t.push_str(&format!(" {key}=\"{}\"", a.value));
-        }
-    }
-    if !set {
-        t.push_str(&format!(" s=\"{v}\""));
-    }
-    let _ = raw;
-    t.push_str(if empty { "/>" } else { ">" });
-    t
-}
-
 /// Rewrites a flagged sheet: `marks` cells get their new style index
 /// (cells and rows that do not exist are inserted in order), and a
 /// `<legacyDrawing>` is added when `legacy` names a new VML part.
@@ -605,7 +583,7 @@ fn edit_sheet(xml: &str, marks: &BTreeMap<CellRef, u32>, legacy: Option<&str>) -
                                 edits.push((start, start, ins));
                             }
                             if let Some(s) = cells.remove(&c.col) {
-                                edits.push((start, end, with_style(raw, e, s, empty)));
+                                edits.push((start, end, set_attrs(raw, &[("s", s.to_string())])?));
                             }
                         }
                         cur.col += 1;
@@ -859,12 +837,12 @@ impl Styles {
     }
 }
 
-/// The first tag of `raw` (an element's text) with attributes set.
+/// The first tag of `raw` (an element's text, or a lone start or empty
+/// tag) with attributes set; the rest of the text as it was.
 fn set_attrs(raw: &str, set: &[(&str, String)]) -> Res<String> {
     let close = raw.find('>').ok_or_else(|| xml_err("styles.xml"))?;
     let (tag, rest) = raw.split_at(close);
     let empty = tag.ends_with('/');
-    let tag = tag.trim_end_matches('/');
     let mut r = Reader::from_str(raw);
     let e = match r.read_event().map_err(|_| xml_err("styles.xml"))? {
         Event::Start(e) | Event::Empty(e) => e.into_owned(),
@@ -888,7 +866,6 @@ fn set_attrs(raw: &str, set: &[(&str, String)]) -> Res<String> {
             t.push_str(&format!(" {k}=\"{v}\""));
         }
     }
-    let _ = tag;
     if empty {
         t.push('/');
     }

@@ -44,8 +44,12 @@ pub fn mark_props(props: rust_xlsxwriter::DocProperties, kind: Kind) -> rust_xls
 /// The mark of an xlsx package, if it has one: read from
 /// `docProps/custom.xml` only (a few hundred bytes), never the sheets.
 pub fn read_mark(bytes: &[u8]) -> Option<String> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
-    let small = |zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str| -> Option<String> {
+    mark_of(zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?)
+}
+
+/// The mark of an opened package.
+fn mark_of<R: std::io::Read + std::io::Seek>(mut zip: zip::ZipArchive<R>) -> Option<String> {
+    let small = |zip: &mut zip::ZipArchive<R>, name: &str| -> Option<String> {
         use std::io::Read;
         let mut part = zip.by_name(name).ok()?;
         if part.size() > 4 * 1024 * 1024 {
@@ -73,18 +77,12 @@ pub fn read_mark(bytes: &[u8]) -> Option<String> {
     Some(rest[start..start + end].to_string())
 }
 
-/// The mark of the workbook file at `path`; reads at most a small file's
-/// worth (a large file is no output of ours to skip).
+/// The mark of the workbook file at `path`. Only the zip directory and
+/// the two small parts are read, never the whole file: the scan asks this
+/// of every workbook before any is checked.
 pub fn file_mark(path: &std::path::Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if meta.len() > crate::read::MAX_FILE_BYTES {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
-    if !bytes.starts_with(b"PK") {
-        return None;
-    }
-    read_mark(&bytes)
+    let file = std::fs::File::open(path).ok()?;
+    mark_of(zip::ZipArchive::new(std::io::BufReader::new(file)).ok()?)
 }
 
 #[cfg(test)]
