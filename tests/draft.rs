@@ -10,18 +10,7 @@ use std::path::Path;
 /// The draft of a run as text, through LibreOffice.
 fn draft_text(out: &Path) -> String {
     let work = tempfile::tempdir().expect("tmp");
-    let docx = work.path().join("d.docx");
-    std::fs::copy(out.join("自评报告（初稿）.docx"), &docx).expect("draft written");
-    let profile = recalculating_profile(&work.path().join("p"));
-    let o = std::process::Command::new(soffice())
-        .arg(&profile)
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(work.path())
-        .arg(&docx)
-        .output()
-        .expect("soffice");
-    let pdf = work.path().join("d.pdf");
-    assert!(pdf.exists(), "LibreOffice could not open the draft: {}", String::from_utf8_lossy(&o.stderr));
+    let pdf = to_pdf(&[out.join("自评报告（初稿）.docx")], work.path()).remove(0);
     let t = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
     // Lines are wrapped at the page width: join them so sentences read whole.
     String::from_utf8_lossy(&t.stdout).replace(['\n', ' '], "")
@@ -80,6 +69,8 @@ fn on_a_batch_missing_a_city_the_draft_follows_the_data() {
     assert_ne!(spent, "3623.35");
     assert!(text.contains(&format!("省级资金已支出{spent}万元")), "{text}");
     assert!(text.contains("14个地市"), "{text}");
+    // The targets are the province's, for every city, whoever reported.
+    assert!(text.contains("改善不少于92301户"), "{text}");
     assert!(text.contains("未报送的潮州市"), "the draft says the batch is incomplete: {text}");
     assert!(!text.contains("3623.35"), "no figure of the full batch");
 }

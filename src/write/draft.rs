@@ -183,6 +183,8 @@ fn slots(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding], generated
     x.set("own_rate", opt_pct(calc::percent(s.own.spent, s.own.budget)));
     for m in crate::spec::MEASURES {
         let issued: Decimal = s.rows.iter().filter_map(|r| r.issued.plan.get(m)).sum();
+        // The targets state the plan as issued, for every city; the
+        // output sentences the plan of the cities counted.
         x.set(&format!("plan_all_{m}"), num(issued));
         x.set(&format!("plan_{m}"), num(t.plan.get(m).unwrap_or_default()));
         x.set(&format!("actual_{m}"), num(t.actual.get(m).unwrap_or_default()));
@@ -198,14 +200,6 @@ fn slots(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding], generated
     x.set("excluded", t.coverage.excluded_text());
     x.set("acceptance", opt_pct(t.acceptance));
     x.set("satisfaction", opt_pct(t.satisfaction));
-    // The targets block states the plan for all cities, as issued.
-    for m in crate::spec::MEASURES {
-        if let Some(v) = x.0.get(&format!("plan_all_{m}")).cloned() {
-            if t.coverage.complete() {
-                x.set(&format!("plan_{m}"), v);
-            }
-        }
-    }
     x.set("w_area", weight(s, "area"));
     x.set("w_households", weight(s, "households"));
     x.set("w_buildings", weight(s, "buildings"));
