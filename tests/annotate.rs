@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Every part of an xlsx: name → (bytes decompressed).
 fn parts(path: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -56,32 +56,6 @@ fn compare_parts(original: &Path, copy: &Path) -> Vec<String> {
     let (za, zb) = (zip_order(original), zip_order(copy));
     assert_eq!(zb[..za.len()], za[..], "original parts first, in their order");
     changed
-}
-
-/// Converts files to PDF with LibreOffice; all must succeed.
-fn to_pdf(files: &[PathBuf]) {
-    let work = tempfile::tempdir().expect("tmp");
-    let profile = recalculating_profile(&work.path().join("p"));
-    let mut plain = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        let ext = f.extension().expect("ext").to_string_lossy().to_string();
-        let to = work.path().join(format!("f{i}.{ext}"));
-        std::fs::copy(f, &to).expect("copy");
-        plain.push(to);
-    }
-    let out = work.path().join("pdf");
-    let o = std::process::Command::new(soffice())
-        .arg(&profile)
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(&out)
-        .args(&plain)
-        .output()
-        .expect("soffice");
-    for (i, f) in files.iter().enumerate() {
-        let pdf = out.join(format!("f{i}.pdf"));
-        let ok = std::fs::metadata(&pdf).map(|m| m.len() > 1000).unwrap_or(false);
-        assert!(ok, "LibreOffice could not open {}: {}", f.display(), String::from_utf8_lossy(&o.stderr));
-    }
 }
 
 /// Adds a VBA project to an xlsx, making it a real .xlsm.
@@ -257,7 +231,8 @@ fn real_world_files_get_faithful_annotated_copies() {
         .collect();
     assert!(legacy.contains("已与财政局核对") && legacy.contains("SE302"), "{legacy}");
     // And LibreOffice opens every copy.
-    to_pdf(&copies.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>());
+    let work = tempfile::tempdir().expect("tmp");
+    to_pdf(&copies.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(), work.path());
 }
 
 /// Adds an Excel 365 threaded comment on 资金执行!B7 (and its person list)

@@ -45,26 +45,10 @@ fn every_output_workbook_prints_at_8_pt_or_more() {
         (blank, "blank", 6),
         (alloc, "alloc", 1),
     ];
-    let mut plain = Vec::new();
-    for (p, name, _) in &files {
-        let to = work.join(format!("{name}.xlsx"));
-        if p != &to {
-            std::fs::copy(p, &to).expect("copy");
-        }
-        plain.push(to);
-    }
-    let profile = recalculating_profile(&work.join("profile"));
-    let o = std::process::Command::new(soffice())
-        .arg(&profile)
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(&work)
-        .args(&plain)
-        .output()
-        .expect("soffice");
-    for (_, name, max_pages) in &files {
-        let pdf = work.join(format!("{name}.pdf"));
-        assert!(pdf.exists(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
-        let (min, pages) = measure(&pdf);
+    let paths: Vec<PathBuf> = files.iter().map(|(p, _, _)| p.clone()).collect();
+    let pdfs = to_pdf(&paths, &work);
+    for ((_, name, max_pages), pdf) in files.iter().zip(&pdfs) {
+        let (min, pages) = measure(pdf);
         assert!(min >= 6.7, "{name}: text at {:.1} pt (box {min:.2})", min / 0.84);
         assert!(pages >= 1 && pages <= *max_pages, "{name}: {pages} pages (at most {max_pages}: one page wide)");
     }

@@ -227,3 +227,38 @@ pub fn zip_member(path: &Path, member: &str) -> String {
     f.read_to_string(&mut s).expect("utf-8");
     s
 }
+
+/// Converts files to PDF with LibreOffice in one call (copied under plain
+/// names into `work` first, as LibreOffice names its output after the
+/// input); every conversion must succeed. Returns the PDFs, in order.
+pub fn to_pdf(files: &[PathBuf], work: &Path) -> Vec<PathBuf> {
+    let profile = recalculating_profile(&work.join("profile"));
+    let plain: Vec<PathBuf> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let ext = f.extension().expect("ext").to_string_lossy().to_string();
+            let to = work.join(format!("f{i}.{ext}"));
+            std::fs::copy(f, &to).expect("copy");
+            to
+        })
+        .collect();
+    let out = work.join("pdf");
+    let o = Command::new(soffice())
+        .arg(&profile)
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&out)
+        .args(&plain)
+        .output()
+        .expect("soffice");
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let pdf = out.join(format!("f{i}.pdf"));
+            let ok = std::fs::metadata(&pdf).map(|m| m.len() > 1000).unwrap_or(false);
+            assert!(ok, "LibreOffice could not open {}: {}", f.display(), String::from_utf8_lossy(&o.stderr));
+            pdf
+        })
+        .collect()
+}
