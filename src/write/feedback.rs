@@ -36,7 +36,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     let mut sorted = findings.to_vec();
     sort_in_form_order(&mut sorted, head.sheets);
     let (e, w, i) = findings::counts(&sorted);
-    let mut wb = Workbook::new();
+    let mut wb = super::new_workbook();
     // A small workbook: the fastest deflate level costs a few bytes.
     wb.set_zip_compression_level(1);
     wb.set_properties(&super::marker::mark_props(
@@ -203,10 +203,16 @@ fn changes_sheet(
     let title = base().set_bold().set_font_size(14);
     let label = base().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xD9E1F2));
     let cell = base().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
-    ws.write_string_with_format(0, 0, format!("{} 与上次报送相比（第 {} 轮）", head.city, head.round), &title)?;
-    ws.write_string_with_format(1, 0, "概况", &label)?;
-    ws.merge_range(1, 1, 1, 3, &ch.line, &cell)?;
-    let mut r = 3u32;
+    // Two title rows, repeated on every page: whose file, which round.
+    ws.merge_range(0, 0, 0, 3, &format!("{} 与上次报送相比（第 {} 轮）", head.city, head.round), &title)?;
+    ws.merge_range(1, 0, 1, 3, &format!("文件：{}；校验时间：{}", head.file, head.time), &base())?;
+    ws.set_row_height(0, 22)?;
+    ws.set_repeat_rows(0, 1)?;
+    ws.set_footer("&C第 &P 页 共 &N 页");
+    ws.write_string_with_format(2, 0, "概况", &label)?;
+    ws.merge_range(2, 1, 2, 3, &ch.line, &cell)?;
+    ws.set_row_height(2, 15.0 * est_lines(&ch.line, 94.0) as f64)?;
+    let mut r = 4u32;
     let section =
         |ws: &mut rust_xlsxwriter::Worksheet, r: &mut u32, name: &str, heads: [&str; 3]| -> Result<(), XlsxError> {
             ws.write_string_with_format(*r, 0, name, &label)?;

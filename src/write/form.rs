@@ -6,8 +6,7 @@ use crate::calc;
 use crate::spec::{FieldSpec, FormSpec, Kind};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
-    XlsxError,
+    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -41,7 +40,7 @@ fn fixed_properties(title: &str) -> DocProperties {
 /// Writes the form; `values` fills input cells by field id (an empty map
 /// gives the blank form).
 pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = super::new_workbook();
     wb.set_properties(&fixed_properties(&form.title));
     let border = |f: Format| f.set_border(FormatBorder::Thin).set_font_name("宋体").set_font_size(11);
     let title_f = Format::new().set_bold().set_font_size(14).set_font_name("宋体").set_align(FormatAlign::Center);

@@ -5,12 +5,12 @@
 use crate::calc;
 use crate::model::{Params, TargetValue};
 use crate::params as p;
-use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, XlsxError};
 
 /// `sample_coefficients`: mark the coefficient columns 示例 (the report
 /// does not publish them).
 pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = super::new_workbook();
     let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
     wb.set_properties(&DocProperties::new().set_title("省级参数表").set_author("selfeval").set_creation_datetime(&t));
     let cell = |f: Format| f.set_border(FormatBorder::Thin).set_font_name("宋体").set_font_charset(134);

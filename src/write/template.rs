@@ -12,7 +12,7 @@ pub fn has_total_row(key: &str) -> bool {
 }
 
 pub fn workbook(spec: &SummarySpec) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = super::new_workbook();
     let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
     wb.set_properties(
         &DocProperties::new().set_title("省级汇总表模板").set_author("selfeval").set_creation_datetime(&t),
