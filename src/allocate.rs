@@ -9,7 +9,6 @@
 //! so that the cities add up to exactly the amount available for them.
 
 use crate::model::{Coefficients, Measures, Params};
-use crate::spec::MEASURES;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -43,6 +42,8 @@ pub struct Allocation {
     pub available: Decimal,
     /// Factor weights in percent.
     pub weights: Measures,
+    /// The measure keys in the form's order.
+    pub measures: Vec<String>,
     pub rows: Vec<AllocationRow>,
 }
 
@@ -78,8 +79,9 @@ pub fn allocate(params: &Params) -> Result<Allocation, AllocError> {
         .collect::<Result<_, _>>()?;
     let mut shares = vec![Decimal::ZERO; params.cities.len()];
     let mut factor_shares = vec![Measures::default(); params.cities.len()];
-    for m in MEASURES {
-        let weight = params.weights.get(m).unwrap_or_default() / Decimal::ONE_HUNDRED;
+    // The measures are the weights' keys (the form's [[measures]]).
+    for (m, w) in &params.weights.0 {
+        let weight = *w / Decimal::ONE_HUNDRED;
         let weighted: Vec<Decimal> = params
             .cities
             .iter()
@@ -117,10 +119,10 @@ pub fn allocate(params: &Params) -> Result<Allocation, AllocError> {
             let r = rounded.get(i).copied().unwrap_or_default();
             AllocationRow {
                 city: c.name.clone(),
-                factors: c.plan,
+                factors: c.plan.clone(),
                 coef: c.coef,
                 composite: composite.get(i).copied().unwrap_or_default(),
-                factor_shares: factor_shares.get(i).copied().unwrap_or_default(),
+                factor_shares: factor_shares.get(i).cloned().unwrap_or_default(),
                 share: shares.get(i).copied().unwrap_or_default(),
                 exact: exact.get(i).copied().unwrap_or_default(),
                 rounded: r,
@@ -129,7 +131,13 @@ pub fn allocate(params: &Params) -> Result<Allocation, AllocError> {
             }
         })
         .collect();
-    Ok(Allocation { year: params.year, available, weights: params.weights, rows })
+    Ok(Allocation {
+        year: params.year,
+        available,
+        weights: params.weights.clone(),
+        measures: params.measure_keys.clone(),
+        rows,
+    })
 }
 
 /// Rounds each value down to a whole number, then gives the units still
@@ -159,7 +167,6 @@ pub fn largest_remainder(values: &[Decimal], total: Decimal) -> Vec<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::data;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -175,11 +182,11 @@ mod tests {
 
     #[test]
     fn cities_add_up_to_the_amount_available() {
-        let a = allocate(&data().params()).unwrap();
+        let a = allocate(&crate::checks::fixture::params()).unwrap();
         assert_eq!(a.available, d("18672"));
         assert_eq!(a.rows.len(), 15);
         assert_eq!(a.rows.iter().map(|r| r.rounded).sum::<Decimal>(), d("18672"));
-        for m in MEASURES {
+        for m in ["area", "households", "buildings", "communities"] {
             let s: Decimal = a.rows.iter().map(|r| r.factor_shares.get(m).unwrap_or_default()).sum();
             assert!((s - Decimal::ONE).abs() < d("0.000000001"), "{m}: {s}");
         }
@@ -192,7 +199,7 @@ mod tests {
 
     #[test]
     fn equal_coefficients_reduce_to_plain_factor_shares() {
-        let mut p = data().params();
+        let mut p = crate::checks::fixture::params();
         for c in &mut p.cities {
             c.coef = Coefficients { fiscal: d("9"), performance: d("1"), project: d("1") };
         }

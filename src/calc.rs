@@ -209,19 +209,6 @@ pub fn lower_score(weight: Decimal, target: Decimal, actual: Decimal) -> Decimal
     }
 }
 
-/// The grade of a total score: 优 ≥ 90, 良 80–<90, 中 60–<80, 差 < 60.
-pub fn grade(total: Decimal) -> &'static str {
-    if total >= Decimal::from(90) {
-        "优"
-    } else if total >= Decimal::from(80) {
-        "良"
-    } else if total >= Decimal::from(60) {
-        "中"
-    } else {
-        "差"
-    }
-}
-
 #[cfg(test)]
 mod score_tests {
     use super::*;
@@ -238,9 +225,5 @@ mod score_tests {
         assert_eq!(higher_score(d("10"), d("700"), d("350")), d("5.00"));
         assert_eq!(lower_score(d("10"), d("100"), d("150")), d("5.00"));
         assert_eq!(lower_score(d("10"), d("100"), d("250")), d("0"));
-        assert_eq!(grade(d("90")), "优");
-        assert_eq!(grade(d("89.99")), "良");
-        assert_eq!(grade(d("60")), "中");
-        assert_eq!(grade(d("59.99")), "差");
     }
 }

@@ -5,7 +5,7 @@ use crate::allocate::{allocate, AllocError, Allocation};
 use crate::calc;
 use crate::model::{CityFigures, CityParams, Measures, Params, ProvinceOwn, Submission, TargetValue};
 use crate::roster::{CityStatus, Coverage, Roster};
-use crate::spec::{BENEFIT_COUNTS, MEASURES};
+use crate::spec::FormSpec;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -33,7 +33,9 @@ pub struct Totals {
     pub cities_spend_rate: Option<Decimal>,
     pub plan: Measures,
     pub actual: Measures,
+    /// Completion rates, in the form's measure order.
     pub completion: Vec<Option<Decimal>>,
+    /// The 附件1 counts, in the order of the form's `feeds` fields.
     pub benefits: Vec<Decimal>,
     /// Mean 验收合格率 of the cities that have accepted works.
     pub acceptance: Option<Decimal>,
@@ -85,26 +87,29 @@ pub struct ProvinceSummary {
     pub params_targets: Vec<crate::model::Target>,
     /// 基本参数 rows describing the fund (表1-1's header block).
     pub profile: Vec<(String, String)>,
+    /// The year's measures, in 表2-3's order (from the form).
+    #[serde(skip)]
+    pub measures: Vec<crate::spec::MeasureSpec>,
+    /// The 附件1 count fields, in the order of `totals.benefits`.
+    #[serde(skip)]
+    pub benefit_fields: Vec<crate::spec::FieldSpec>,
 }
 
 /// The figures the summary takes from a workbook; `None` if any is
 /// unreadable (the findings say which).
-pub fn figures(sub: &Submission, issued: &CityParams) -> Option<CityFigures> {
+pub fn figures(sub: &Submission, issued: &CityParams, form: &FormSpec) -> Option<CityFigures> {
     let mut actual = Measures::default();
-    for m in MEASURES {
-        actual.set(m, sub.num(&format!("actual.{m}"))?);
+    for m in &form.measures {
+        actual.set(&m.key, sub.num(&m.actual)?);
     }
-    let mut benefits = [Decimal::ZERO; 6];
-    for (b, id) in benefits.iter_mut().zip(BENEFIT_COUNTS) {
-        *b = sub.num(id)?;
-    }
+    let benefits = form.benefit_counts().iter().map(|f| sub.num(&f.id)).collect::<Option<Vec<_>>>()?;
     Some(CityFigures {
         city: issued.name.clone(),
         file: sub.name.clone(),
         budget: sub.num("exec.budget")?,
         arrived: sub.num("exec.arrived")?,
         spent: sub.num("exec.spent")?,
-        plan: issued.plan,
+        plan: issued.plan.clone(),
         actual,
         benefits,
         acceptance: sub.pct("benefit.acceptance"),
@@ -120,6 +125,7 @@ pub fn consolidate(
     used: &[Option<&Submission>],
     roster: &Roster,
     params: &Params,
+    form: &FormSpec,
 ) -> Result<ProvinceSummary, AllocError> {
     let rows: Vec<CityRow> = params
         .cities
@@ -129,7 +135,7 @@ pub fn consolidate(
             let entry = roster.entry(&c.name);
             let mut status = entry.map(|e| e.status).unwrap_or(CityStatus::NotReceived);
             let mut reason = entry.map(|e| e.reason.clone()).unwrap_or_default();
-            let figures = used.get(i).copied().flatten().and_then(|s| figures(s, c));
+            let figures = used.get(i).copied().flatten().and_then(|s| figures(s, c, form));
             if figures.is_none() && status.counted() {
                 // Cannot happen for a form without errors; said, not hidden.
                 status = CityStatus::NeedsFix;
@@ -138,17 +144,19 @@ pub fn consolidate(
             CityRow { issued: c.clone(), figures, status, reason }
         })
         .collect();
-    let totals = totals(&rows, params);
-    let targets = targets(&rows, &totals, params);
+    let totals = totals(&rows, params, form);
+    let targets = targets(&rows, &totals, params, form);
     Ok(ProvinceSummary {
         year: params.year,
         fund: params.fund.clone(),
         total: params.total,
         own: params.province_own.clone(),
         allocation: allocate(params)?,
-        weights: params.weights,
+        weights: params.weights.clone(),
         params_targets: params.targets.clone(),
         profile: params.profile.clone(),
+        measures: form.measures.clone(),
+        benefit_fields: form.benefit_counts().into_iter().cloned().collect(),
         rows,
         totals,
         targets,
@@ -166,7 +174,7 @@ pub fn coverage(rows: &[CityRow]) -> Coverage {
     }
 }
 
-fn totals(rows: &[CityRow], params: &Params) -> Totals {
+fn totals(rows: &[CityRow], params: &Params, form: &FormSpec) -> Totals {
     let figs: Vec<&CityFigures> = rows.iter().filter_map(|r| r.figures.as_ref()).collect();
     let sum = |f: &dyn Fn(&CityFigures) -> Decimal| figs.iter().map(|c| f(c)).sum::<Decimal>();
     // Budget and plan are summed over the same cities as the figures
@@ -178,12 +186,13 @@ fn totals(rows: &[CityRow], params: &Params) -> Totals {
     let own = &params.province_own;
     let mut plan = Measures::default();
     let mut actual = Measures::default();
-    for m in MEASURES {
+    for m in form.measures.iter().map(|m| m.key.as_str()) {
         plan.set(m, counted().filter_map(|r| r.issued.plan.get(m)).sum());
         actual.set(m, figs.iter().filter_map(|c| c.actual.get(m)).sum());
     }
-    let completion = MEASURES.iter().map(|m| calc::percent(actual.get(m)?, plan.get(m)?)).collect();
-    let benefits = (0..6).map(|i| figs.iter().filter_map(|c| c.benefits.get(i)).sum()).collect();
+    let completion = form.measures.iter().map(|m| calc::percent(actual.get(&m.key)?, plan.get(&m.key)?)).collect();
+    let benefits =
+        (0..form.benefit_counts().len()).map(|i| figs.iter().filter_map(|c| c.benefits.get(i)).sum()).collect();
     let acc: Vec<Decimal> = figs.iter().filter_map(|c| c.acceptance).collect();
     let sat: Vec<Decimal> = figs.iter().map(|c| c.satisfaction).collect();
     let budget = cities_budget + own.budget;
@@ -219,14 +228,13 @@ fn meets(op: &str, actual: Decimal, target: Decimal) -> bool {
 /// A 附件1 count as a share of the communities, the way section 二(一)3
 /// states it: of the planned communities (700), a share above 100% counted
 /// as 100%; the share of the actual communities (1161) beside it.
-fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, key: &str, totals: &Totals) {
-    let Some(i) = BENEFIT_COUNTS.iter().position(|k| *k == key) else {
-        return;
-    };
+fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, i: usize, totals: &Totals) {
     let Some(count) = totals.benefits.get(i).copied() else {
         return;
     };
-    let (planned, actual) = (totals.plan.communities, totals.actual.communities);
+    let (Some(planned), Some(actual)) = (totals.plan.get("communities"), totals.actual.get("communities")) else {
+        return;
+    };
     let (Some(of_plan), Some(of_actual)) = (calc::percent(count, planned), calc::percent(count, actual)) else {
         return;
     };
@@ -252,19 +260,18 @@ fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, key: &str, total
     );
 }
 
-fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow> {
+fn targets(rows: &[CityRow], totals: &Totals, params: &Params, form: &FormSpec) -> Vec<TargetRow> {
     let n = rows.len();
+    let counts = form.benefit_counts();
     let counted = totals.cities_counted;
     params
         .targets
         .iter()
         .map(|t| {
             // Targets of rates are percents in 表1-1 (≥80 means ≥80%).
-            let unit = if matches!(t.key.as_str(), "started" | "satisfaction") || t.key.starts_with("benefit.") {
-                "%"
-            } else {
-                ""
-            };
+            let count_at = counts.iter().position(|f| f.id == t.key);
+            let unit =
+                if matches!(t.key.as_str(), "started" | "satisfaction") || count_at.is_some() { "%" } else { "" };
             let op = if t.op == "=" { "" } else { t.op.as_str() };
             let target_text = match &t.value {
                 TargetValue::Number(d) => format!("{op}{}{unit}", calc::fmt_num(*d)),
@@ -288,7 +295,7 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow>
                 row.actual = Some(if as_pct { TargetActual::Percent(actual) } else { TargetActual::Number(actual) });
             };
             match t.key.as_str() {
-                m if MEASURES.contains(&m) => {
+                m if form.measure(m).is_some() => {
                     if let (Some(a), Some(p)) = (totals.actual.get(m), totals.plan.get(m)) {
                         numeric(&mut row, a, false);
                         row.note = format!(
@@ -321,7 +328,7 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow>
                         row.note = format!("{counted}个地市服务对象满意度的简单平均（附件1）");
                     }
                 }
-                k if BENEFIT_COUNTS.contains(&k) => benefit_share(&mut row, t, k, totals),
+                _ if count_at.is_some() => benefit_share(&mut row, t, count_at.unwrap_or_default(), totals),
                 _ => {}
             }
             if counted < n {
@@ -341,7 +348,7 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params) -> Vec<TargetRow>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{clean, data};
+    use crate::checks::fixture::clean;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -349,7 +356,7 @@ mod tests {
 
     /// The summary of `subs` as a run makes it: roster, then consolidation.
     fn summarise(subs: &[Submission]) -> ProvinceSummary {
-        let params = data().params();
+        let params = crate::checks::fixture::params();
         let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
         let facts: Vec<crate::roster::FileFacts> = names
             .iter()
@@ -359,7 +366,7 @@ mod tests {
         let roster = crate::roster::build(&facts, &params, &crate::findings::Loc::file());
         let used: Vec<Option<&Submission>> =
             roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| &subs[i])).collect();
-        consolidate(&used, &roster, &params).unwrap()
+        consolidate(&used, &roster, &params, &crate::checks::fixture::form()).unwrap()
     }
 
     #[test]
@@ -373,14 +380,10 @@ mod tests {
         assert_eq!(t.spend_rate.map(calc::round2), Some(d("19.21")));
         assert_eq!(t.cities_spent, d("3435.35"));
         assert_eq!(t.cities_spend_rate.map(calc::round2), Some(d("18.40")));
-        assert_eq!(
-            t.plan,
-            Measures { area: d("841.32"), households: d("92301"), buildings: d("9575"), communities: d("700") }
-        );
-        assert_eq!(
-            t.actual,
-            Measures { area: d("1401.82"), households: d("154903"), buildings: d("15504"), communities: d("1161") }
-        );
+        let m =
+            |v: [&str; 4]| Measures::of(["area", "households", "buildings", "communities"].into_iter().zip(v.map(d)));
+        assert_eq!(t.plan, m(["841.32", "92301", "9575", "700"]));
+        assert_eq!(t.actual, m(["1401.82", "154903", "15504", "1161"]));
         let comp: Vec<_> = t.completion.iter().map(|c| c.map(calc::round2)).collect();
         assert_eq!(comp, vec![Some(d("166.62")), Some(d("167.82")), Some(d("161.92")), Some(d("165.86"))]);
         assert_eq!(t.benefits, ["1111", "1022", "342", "728", "660", "71"].map(d).to_vec());

@@ -18,6 +18,7 @@ pub mod params;
 pub mod read;
 pub mod roster;
 pub mod rounds;
+#[cfg(any(test, feature = "dev"))]
 pub mod samplegen;
 pub mod scan;
 pub mod spec;
@@ -95,14 +96,14 @@ pub fn load_setup(opts: &RunOptions) -> Result<(Templates, Params)> {
     let params = match &opts.params {
         Some(p) => {
             let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
-            params::from_bytes(bytes, &p.display().to_string())?
+            params::from_bytes(bytes, &p.display().to_string(), &templates)?
         }
         None => {
             let origin = match &opts.templates {
                 Some(dir) => dir.join(spec::PARAMS_FILE).display().to_string(),
                 None => "内置 2024 年省级参数表".to_string(),
             };
-            params::from_bytes(templates.params_default.clone(), &origin)?
+            params::from_bytes(templates.params_default.clone(), &origin, &templates)?
         }
     };
     // A year's forms judged against another year's issued figures would
@@ -239,7 +240,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
             .iter()
             .map(|c| c.used.filter(|_| c.in_totals).and_then(|i| files.get(i)).and_then(|f| f.sub.as_ref()))
             .collect();
-        Some(consolidate::consolidate(&used, &roster, &params)?)
+        Some(consolidate::consolidate(&used, &roster, &params, &templates.form)?)
     } else {
         None
     };

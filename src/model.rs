@@ -256,46 +256,24 @@ fn plain_number(t: &str) -> Option<Decimal> {
     }
 }
 
-/// The four task measures of 表2-3.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Measures {
-    /// 建筑面积, 万平方米.
-    pub area: Decimal,
-    pub households: Decimal,
-    pub buildings: Decimal,
-    pub communities: Decimal,
-}
+/// A figure per task measure, by the measure keys of the year's
+/// `[[measures]]` (templates/<year>/form.toml).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Measures(pub std::collections::BTreeMap<String, Decimal>);
 
 impl Measures {
     pub fn get(&self, key: &str) -> Option<Decimal> {
-        match key {
-            "area" => Some(self.area),
-            "households" => Some(self.households),
-            "buildings" => Some(self.buildings),
-            "communities" => Some(self.communities),
-            _ => None,
-        }
+        self.0.get(key).copied()
     }
 
     pub fn set(&mut self, key: &str, v: Decimal) {
-        match key {
-            "area" => self.area = v,
-            "households" => self.households = v,
-            "buildings" => self.buildings = v,
-            "communities" => self.communities = v,
-            _ => {}
-        }
+        self.0.insert(key.to_string(), v);
     }
 
-    /// Chinese name of a measure key, as 表2-3 heads it.
-    pub fn zh(key: &str) -> &'static str {
-        match key {
-            "area" => "改造建筑面积（万平方米）",
-            "households" => "改造户数（户）",
-            "buildings" => "改造楼栋数（栋）",
-            "communities" => "改造小区数（个）",
-            _ => "",
-        }
+    /// From (key, figure) pairs.
+    pub fn of<'a>(pairs: impl IntoIterator<Item = (&'a str, Decimal)>) -> Self {
+        Measures(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
     }
 }
 
@@ -364,6 +342,8 @@ pub struct Params {
     pub cities: Vec<CityParams>,
     /// Factor weights in percent, by measure key.
     pub weights: Measures,
+    /// The measure keys in the form's order (表2-3, 资金分配测算).
+    pub measure_keys: Vec<String>,
     pub targets: Vec<Target>,
     /// Where they were read from, for the run's summary line.
     #[serde(skip)]
@@ -394,8 +374,8 @@ pub struct CityFigures {
     pub spent: Decimal,
     pub plan: Measures,
     pub actual: Measures,
-    /// The six 附件1 counts, in column order.
-    pub benefits: [Decimal; 6],
+    /// The 附件1 counts, in the order of the form's `feeds` fields.
+    pub benefits: Vec<Decimal>,
     /// 验收合格率 in percent; `None` for 未验收.
     pub acceptance: Option<Decimal>,
     /// 满意度 in percent.

@@ -9,6 +9,7 @@ use crate::cellref::CellRef;
 use crate::error::{Error, Result};
 use crate::model::{CityParams, Coefficients, Measures, Params, ProvinceOwn, Target, TargetValue};
 use crate::read::{self, RawSheet, RawWorkbook, Value};
+use crate::spec::{FormSpec, Templates};
 use rust_decimal::Decimal;
 
 pub const SHEET_BASIC: &str = "基本参数";
@@ -27,49 +28,45 @@ pub const BASIC_OWN_SPENT: &str = "省本级实际支出（万元）";
 /// Headers of 地市下达.
 pub const H_CITY: &str = "地市";
 pub const H_BUDGET: &str = "预算指标（万元）";
-pub const H_PLAN: [(&str, &str); 4] = [
-    ("area", "计划建筑面积（万平方米）"),
-    ("households", "计划户数（户）"),
-    ("buildings", "计划楼栋数（栋）"),
-    ("communities", "计划小区数（个）"),
-];
 pub const H_FISCAL: &str = "财力补助系数";
 pub const H_PERF: &str = "绩效评价调节系数";
 pub const H_PROJECT: &str = "项目库系数";
 
-/// 因素权重 rows: factor label → measure key.
-pub const WEIGHT_ROWS: [(&str, &str); 4] = [
-    ("area", "改造建筑面积"),
-    ("households", "改造户数"),
-    ("buildings", "改造楼栋数"),
-    ("communities", "改造小区个数"),
-];
-
 /// Headers of 绩效目标.
 pub const T_HEADERS: [&str; 6] = ["一级指标", "二级指标", "三级指标", "比较", "目标值", "汇总口径"];
 
-/// 汇总口径 words → what the target is compared with.
-pub const TARGET_KEYS: [(&str, &str); 13] = [
-    ("小区数", "communities"),
-    ("户数", "households"),
-    ("楼栋数", "buildings"),
-    ("建筑面积", "area"),
-    ("开工目标完成率", "started"),
-    ("居住条件改善", "living"),
-    ("满意度", "satisfaction"),
-    ("附件1-基础类短板", "benefit.basic"),
-    ("附件1-完善类短板", "benefit.complete"),
-    ("附件1-提升类短板", "benefit.upgrade"),
-    ("附件1-连片改造", "benefit.linked"),
-    ("附件1-专营设施移交", "benefit.handover"),
-    ("附件1-维修资金机制", "benefit.maintfund"),
-];
+/// 汇总口径 words of the targets whose meaning is the code's own (a 自评评分
+/// indicator or the mean 满意度); measures and 附件1 counts bring their
+/// words from the form (`target_word`, `feeds`).
+pub const FIXED_TARGET_KEYS: [(&str, &str); 3] =
+    [("开工目标完成率", "started"), ("居住条件改善", "living"), ("满意度", "satisfaction")];
+
+/// Every 汇总口径 word the year's form understands, with its key.
+pub fn target_keys(form: &FormSpec) -> Vec<(String, String)> {
+    let fixed = FIXED_TARGET_KEYS.iter().map(|(w, k)| (w.to_string(), k.to_string()));
+    let measures = form.measures.iter().map(|m| (m.target_word.clone(), m.key.clone()));
+    let counts = form.benefit_counts().into_iter().filter_map(|f| Some((f.feeds.clone()?, f.id.clone())));
+    measures.chain(fixed).chain(counts).collect()
+}
 
 /// Reads a params workbook from bytes; `origin` names it in messages.
-pub fn from_bytes(bytes: Vec<u8>, origin: &str) -> Result<Params> {
+///
+/// The year is checked against the templates' first: another year's
+/// workbook is a setup error naming both years, not a list of column
+/// headers it lacks.
+pub fn from_bytes(bytes: Vec<u8>, origin: &str, templates: &Templates) -> Result<Params> {
     let err = |detail: String| Error::Params { path: origin.to_string(), detail };
     let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.to_string()))?;
-    let mut p = parse(&wb).map_err(err)?;
+    let year = year_of(&wb).map_err(err)?;
+    if year != templates.form.year {
+        return Err(Error::YearMismatch {
+            templates: templates.form.year,
+            templates_origin: templates.origin.clone(),
+            params: year,
+            params_origin: origin.to_string(),
+        });
+    }
+    let mut p = parse(&wb, &templates.form).map_err(err)?;
     p.origin = origin.to_string();
     Ok(p)
 }
@@ -126,11 +123,17 @@ fn header_cols(s: &RawSheet, headers: &[&str]) -> std::result::Result<(u32, Vec<
     Err(format!("工作表“{}”找不到表头：{}", s.name, headers.join("、")))
 }
 
-fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
+/// 基本参数's 年度.
+fn year_of(wb: &RawWorkbook) -> std::result::Result<i64, String> {
+    let basic = sheet(wb, SHEET_BASIC)?;
+    let year = num_at(basic, CellRef::new(row_of(basic, BASIC_YEAR)?, 1))?;
+    year.trunc().to_string().parse::<i64>().map_err(|_| format!("年度“{year}”无效"))
+}
+
+fn parse(wb: &RawWorkbook, form: &FormSpec) -> std::result::Result<Params, String> {
     let basic = sheet(wb, SHEET_BASIC)?;
     let val =
         |label: &str| -> std::result::Result<Decimal, String> { num_at(basic, CellRef::new(row_of(basic, label)?, 1)) };
-    let year = val(BASIC_YEAR)?;
     let fund = text_at(basic, CellRef::new(row_of(basic, BASIC_FUND)?, 1));
     let total = val(BASIC_TOTAL)?;
     let province_own =
@@ -138,7 +141,7 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
 
     let cs = sheet(wb, SHEET_CITIES)?;
     let mut headers = vec![H_CITY, H_BUDGET];
-    headers.extend(H_PLAN.iter().map(|(_, h)| *h));
+    headers.extend(form.measures.iter().map(|m| m.plan_header.as_str()));
     headers.extend([H_FISCAL, H_PERF, H_PROJECT]);
     let (hr, cols) = header_cols(cs, &headers)?;
     let mut cities = Vec::new();
@@ -149,8 +152,8 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
         }
         let n = |i: usize| num_at(cs, CellRef::new(r, cols[i]));
         let mut plan = Measures::default();
-        for (i, (key, _)) in H_PLAN.iter().enumerate() {
-            plan.set(key, n(2 + i)?);
+        for (i, m) in form.measures.iter().enumerate() {
+            plan.set(&m.key, n(2 + i)?);
         }
         if cities.iter().any(|c: &CityParams| c.name == name) {
             return Err(format!("{SHEET_CITIES}!{} 地市“{name}”重复", CellRef::new(r, cols[0])));
@@ -159,7 +162,10 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
             name,
             budget: n(1)?,
             plan,
-            coef: Coefficients { fiscal: n(6)?, performance: n(7)?, project: n(8)? },
+            coef: {
+                let k = 2 + form.measures.len();
+                Coefficients { fiscal: n(k)?, performance: n(k + 1)?, project: n(k + 2)? }
+            },
         });
     }
     if cities.is_empty() {
@@ -168,12 +174,13 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
 
     let ws = sheet(wb, SHEET_WEIGHTS)?;
     let mut weights = Measures::default();
-    for (key, label) in WEIGHT_ROWS {
-        weights.set(key, num_at(ws, CellRef::new(row_of(ws, label)?, 1))?);
+    for m in &form.measures {
+        weights.set(&m.key, num_at(ws, CellRef::new(row_of(ws, &m.weight_label)?, 1))?);
     }
-    if weights.area + weights.households + weights.buildings + weights.communities != Decimal::ONE_HUNDRED {
-        return Err(format!("“{SHEET_WEIGHTS}”的四项权重之和应为 100"));
+    if weights.0.values().sum::<Decimal>() != Decimal::ONE_HUNDRED {
+        return Err(format!("“{SHEET_WEIGHTS}”的各项权重之和应为 100"));
     }
+    let keys = target_keys(form);
 
     let ts = sheet(wb, SHEET_TARGETS)?;
     let (hr, tc) = header_cols(ts, &T_HEADERS)?;
@@ -184,10 +191,10 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
             break;
         }
         let kw = t(5);
-        let key = TARGET_KEYS
+        let key = keys
             .iter()
             .find(|(w, _)| *w == kw)
-            .map(|(_, k)| k.to_string())
+            .map(|(_, k)| k.clone())
             .ok_or_else(|| format!("{SHEET_TARGETS}!{} 的汇总口径“{kw}”无法识别", CellRef::new(r, tc[5])))?;
         let op = t(3);
         if !["≥", "≤", "="].contains(&op.as_str()) {
@@ -209,7 +216,7 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
         targets.push(Target { level1: t(0), level2: t(1), level3: t(2), key, op, value });
     }
 
-    let year_i = year.trunc().to_string().parse::<i64>().map_err(|_| format!("年度“{year}”无效"))?;
+    let year_i = year_of(wb)?;
     // Every other labelled row of 基本参数 describes the fund (表1-1's
     // header block); an older params workbook simply has none.
     let known = [BASIC_YEAR, BASIC_FUND, BASIC_TOTAL, BASIC_OWN_BUDGET, BASIC_OWN_ARRIVED, BASIC_OWN_SPENT, "项目"];
@@ -220,8 +227,18 @@ fn parse(wb: &RawWorkbook) -> std::result::Result<Params, String> {
             (!label.is_empty() && !known.contains(&label.as_str()) && !value.is_empty()).then_some((label, value))
         })
         .collect();
-    let p =
-        Params { year: year_i, fund, profile, total, province_own, cities, weights, targets, origin: String::new() };
+    let p = Params {
+        year: year_i,
+        fund,
+        profile,
+        total,
+        province_own,
+        cities,
+        weights,
+        measure_keys: form.measures.iter().map(|m| m.key.clone()).collect(),
+        targets,
+        origin: String::new(),
+    };
     let sum = calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
     if sum != p.total {
         return Err(format!(

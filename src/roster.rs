@@ -394,7 +394,7 @@ fn choice_reason(files: &[FileFacts], mine: &[usize], used: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{clean, data, with};
+    use crate::checks::fixture::{clean, with};
     use crate::read::Value;
 
     fn facts<'a>(names: &'a [String], subs: &'a [Submission], none: &'a [Finding]) -> Vec<FileFacts<'a>> {
@@ -413,7 +413,7 @@ mod tests {
     fn a_full_clean_batch_counts_every_city() {
         let subs: Vec<Submission> = (0..15).map(clean).collect();
         let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-        let r = build(&facts(&names, &subs, &[]), &data().params(), &loc());
+        let r = build(&facts(&names, &subs, &[]), &crate::checks::fixture::params(), &loc());
         assert_eq!(r.counted().count(), 15);
         assert!(r.coverage().complete());
         assert_eq!(r.coverage().total_label(), "合计");
@@ -424,7 +424,7 @@ mod tests {
     fn a_missing_city_is_not_received_and_labelled() {
         let subs: Vec<Submission> = (1..15).map(clean).collect();
         let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-        let r = build(&facts(&names, &subs, &[]), &data().params(), &loc());
+        let r = build(&facts(&names, &subs, &[]), &crate::checks::fixture::params(), &loc());
         let first = &r.cities[0];
         assert_eq!(first.status, CityStatus::NotReceived);
         assert_eq!(r.run_findings.len(), 1);
@@ -438,7 +438,7 @@ mod tests {
         later.name = "汕头市_修改版.xlsx".into();
         subs.insert(0, later);
         let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-        let r = build(&facts(&names, &subs, &[]), &data().params(), &loc());
+        let r = build(&facts(&names, &subs, &[]), &crate::checks::fixture::params(), &loc());
         let e = r.entry("汕头市").unwrap();
         assert_eq!(e.file.as_deref(), Some("汕头市_修改版.xlsx"));
         assert!(e.reason.contains("填报日期 2099-01-02 最晚"), "{}", e.reason);
@@ -451,9 +451,9 @@ mod tests {
         let subs: Vec<Submission> = (0..15).map(clean).collect();
         let mut names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
         // The file of city 1 renamed after city 2.
-        let other = data().params().cities[2].name.clone();
+        let other = crate::checks::fixture::params().cities[2].name.clone();
         names[1] = format!("{other}_自评表.xlsx");
-        let r = build(&facts(&names, &subs, &[]), &data().params(), &loc());
+        let r = build(&facts(&names, &subs, &[]), &crate::checks::fixture::params(), &loc());
         assert_eq!(r.city_of_file[1], None);
         assert_eq!(r.file_findings.len(), 1);
         assert_eq!(r.file_findings[0].1.code, Code::FileNameCityMismatch);
@@ -474,7 +474,7 @@ mod tests {
         let err = vec![Finding::at(Code::NegativeAmount, &loc(), None, None, "")];
         let mut fs = facts(&names, &subs, &[]);
         fs[3].findings = &err;
-        let r = build(&fs, &data().params(), &loc());
+        let r = build(&fs, &crate::checks::fixture::params(), &loc());
         assert_eq!(r.cities[3].status, CityStatus::NeedsFix);
         assert!(!r.cities[3].in_totals);
         assert!(r.cities[3].reason.starts_with("有错误"), "{}", r.cities[3].reason);
@@ -483,7 +483,7 @@ mod tests {
 
     #[test]
     fn file_names_name_cities() {
-        let p = data().params();
+        let p = crate::checks::fixture::params();
         assert_eq!(city_in_file_name("03_汕头市_自评表.xlsx", &p).as_deref(), Some("汕头市"));
         assert_eq!(city_in_file_name("汕头_修改版.xlsx", &p).as_deref(), Some("汕头市"));
         assert_eq!(city_in_file_name("自评表.xlsx", &p), None);

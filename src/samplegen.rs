@@ -1,6 +1,8 @@
-//! Builds the 2024 sample set from the report's figures
-//! (`samples/source/report-2024.toml`): the province's params workbook,
-//! the styled summary template and the 15 city workbooks.
+//! Builds a year's sample set from a report's figures
+//! (`samples/source/report-2024.toml`) and that year's form spec: the
+//! province's params workbook, the styled summary template and the city
+//! workbooks. A development tool (feature `dev`): not in the shipped
+//! binary.
 //!
 //! Every figure the report gives is copied exactly. Detail it lacks
 //! (contacts, dates, self-score lines, allocation coefficients) is derived
@@ -10,7 +12,7 @@
 
 use crate::calc;
 use crate::model::{CityParams, Coefficients, Measures, Params, ProvinceOwn, Target, TargetValue};
-use crate::spec::{FormSpec, SummarySpec, MEASURES};
+use crate::spec::{Bands, FormSpec, SummarySpec};
 use crate::write::form::{city_form, Input};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -64,9 +66,11 @@ pub struct CityData {
     pub spent: Decimal,
     /// 支出率 as the report prints it, in percent.
     pub spend_rate: Decimal,
-    pub plan: [Decimal; 4],
-    pub actual: [Decimal; 4],
-    pub benefits: [u32; 6],
+    /// In the form's measure order.
+    pub plan: Vec<Decimal>,
+    pub actual: Vec<Decimal>,
+    /// In the order of the form's `feeds` fields.
+    pub benefits: Vec<u32>,
     /// Percent, or 未验收.
     pub acceptance: String,
     pub satisfaction: Decimal,
@@ -81,10 +85,10 @@ pub struct TotalsData {
     pub spend_rate: Decimal,
     pub cities_spent: Decimal,
     pub cities_spend_rate: Decimal,
-    pub plan: [Decimal; 4],
-    pub actual: [Decimal; 4],
-    pub completion: [Decimal; 4],
-    pub benefits: [u32; 6],
+    pub plan: Vec<Decimal>,
+    pub actual: Vec<Decimal>,
+    pub completion: Vec<Decimal>,
+    pub benefits: Vec<u32>,
     pub acceptance: Decimal,
     pub satisfaction: Decimal,
 }
@@ -94,17 +98,25 @@ impl ReportData {
         toml::from_str(text).map_err(|e| e.to_string())
     }
 
-    /// The province's issued figures as the params workbook holds them.
-    pub fn params(&self) -> Params {
-        let measures = |a: &[Decimal; 4]| {
-            let mut m = Measures::default();
-            for (k, v) in MEASURES.iter().zip(a) {
-                m.set(k, *v);
+    /// Checks that every city gives one figure per measure and 附件1
+    /// count of `form`.
+    pub fn check_against(&self, form: &FormSpec) -> Result<(), String> {
+        let (m, b) = (form.measures.len(), form.benefit_counts().len());
+        for c in &self.cities {
+            if c.plan.len() != m || c.actual.len() != m || c.benefits.len() != b {
+                return Err(format!("{}：plan/actual 应有 {m} 项、benefits 应有 {b} 项（与 form.toml 一致）", c.name));
             }
-            m
-        };
+        }
+        Ok(())
+    }
+
+    /// The province's issued figures as the params workbook holds them,
+    /// for `form`'s measures.
+    pub fn params_for(&self, form: &FormSpec) -> Params {
+        let keys: Vec<String> = form.measures.iter().map(|m| m.key.clone()).collect();
+        let measures = |a: &[Decimal]| Measures::of(keys.iter().map(String::as_str).zip(a.iter().copied()));
         let mut weights = Measures::default();
-        for k in MEASURES {
+        for k in &keys {
             weights.set(k, self.weights.get(k).copied().unwrap_or_default());
         }
         Params {
@@ -132,6 +144,7 @@ impl ReportData {
                 })
                 .collect(),
             weights,
+            measure_keys: keys.clone(),
             targets: self
                 .targets
                 .iter()
@@ -167,7 +180,7 @@ const SURNAMES: [&str; 15] = ["陈", "李", "黄", "张", "梁", "林", "刘", "
 pub const SAMPLE_NOTE: &str = "示例数据：本文件由 selfeval-gen 根据《2024年城镇老旧小区改造专项资金绩效自评报告》的数据生成；报告给出的数字与原文一致，填报人、联系电话、填报日期和自评评分明细为示例。";
 
 /// Input values of one city's workbook, by field id.
-pub fn city_values(form: &FormSpec, data: &ReportData, i: usize) -> HashMap<String, Input> {
+pub fn city_values(form: &FormSpec, bands: &Bands, data: &ReportData, i: usize) -> HashMap<String, Input> {
     let mut v: HashMap<String, Input> = HashMap::new();
     let Some(c) = data.cities.get(i) else {
         return v;
@@ -190,16 +203,15 @@ pub fn city_values(form: &FormSpec, data: &ReportData, i: usize) -> HashMap<Stri
     v.insert("exec.spent".into(), num(c.spent));
     v.insert("exec.rate".into(), frac(c.spend_rate));
 
-    for (k, key) in MEASURES.iter().enumerate() {
-        v.insert(format!("plan.{key}"), num(c.plan[k]));
-        v.insert(format!("actual.{key}"), num(c.actual[k]));
-        let rate = calc::percent2(c.actual[k], c.plan[k]).unwrap_or_default();
-        v.insert(format!("rate.{key}"), frac(rate));
+    let fig = |a: &[Decimal], k: usize| a.get(k).copied().unwrap_or_default();
+    for (k, m) in form.measures.iter().enumerate() {
+        let (plan, actual) = (fig(&c.plan, k), fig(&c.actual, k));
+        v.insert(m.plan.clone(), num(plan));
+        v.insert(m.actual.clone(), num(actual));
+        v.insert(m.rate.clone(), frac(calc::percent2(actual, plan).unwrap_or_default()));
     }
-
-    let ids = crate::spec::BENEFIT_COUNTS;
-    for (k, id) in ids.iter().enumerate() {
-        v.insert(id.to_string(), num(c.benefits[k].into()));
+    for (f, n) in form.benefit_counts().iter().zip(&c.benefits) {
+        v.insert(f.id.clone(), num((*n).into()));
     }
     match c.acceptance.parse::<Decimal>() {
         Ok(p) => v.insert("benefit.acceptance".into(), frac(p)),
@@ -208,7 +220,7 @@ pub fn city_values(form: &FormSpec, data: &ReportData, i: usize) -> HashMap<Stri
     v.insert("benefit.satisfaction".into(), frac(c.satisfaction));
 
     // 自评评分 (示例): funding line and indicators scored by the standard rules.
-    let fund_weight = Decimal::TEN;
+    let fund_weight = form.scoring.fund_weight;
     v.insert("fund.initial".into(), num(c.budget));
     v.insert("fund.annual".into(), num(c.budget));
     v.insert("fund.executed".into(), num(c.spent));
@@ -218,9 +230,12 @@ pub fn city_values(form: &FormSpec, data: &ReportData, i: usize) -> HashMap<Stri
     v.insert("fund.score".into(), num(total));
     let satisfaction_target = data.target_number("satisfaction").unwrap_or(Decimal::from(80));
     for ind in &form.scoring.indicators {
-        let idx = MEASURES.iter().position(|m| *m == ind.key);
+        let idx = form.measures.iter().position(|m| m.indicator.as_deref() == Some(ind.key.as_str()));
         let (target, actual, score) = match (ind.key.as_str(), idx) {
-            (_, Some(k)) => (num(c.plan[k]), num(c.actual[k]), calc::higher_score(ind.weight, c.plan[k], c.actual[k])),
+            (_, Some(k)) => {
+                let (p, a) = (fig(&c.plan, k), fig(&c.actual, k));
+                (num(p), num(a), calc::higher_score(ind.weight, p, a))
+            }
             ("started", _) => (frac(Decimal::ONE_HUNDRED), frac(Decimal::ONE_HUNDRED), ind.weight),
             ("living", _) => (text("是"), text("是"), ind.weight),
             ("satisfaction", _) => (
@@ -231,13 +246,13 @@ pub fn city_values(form: &FormSpec, data: &ReportData, i: usize) -> HashMap<Stri
             _ => continue,
         };
         total += score;
-        v.insert(format!("ind.{}.target", ind.key), target);
-        v.insert(format!("ind.{}.actual", ind.key), actual);
-        v.insert(format!("ind.{}.weight", ind.key), num(ind.weight));
-        v.insert(format!("ind.{}.score", ind.key), num(score));
+        v.insert(ind.ids.target.clone(), target);
+        v.insert(ind.ids.actual.clone(), actual);
+        v.insert(ind.ids.weight.clone(), num(ind.weight));
+        v.insert(ind.ids.score.clone(), num(score));
     }
     v.insert("score.total".into(), num(total));
-    v.insert("score.grade".into(), text(calc::grade(total)));
+    v.insert("score.grade".into(), text(bands.grade(total)));
     v
 }
 
@@ -248,7 +263,14 @@ pub fn sample_file_name(i: usize, city: &str, year: i64) -> String {
 
 /// Writes the whole sample set under `root` (templates/<year>/ and
 /// samples/<year>/), creating folders as needed.
-pub fn generate(root: &Path, data: &ReportData, form: &FormSpec, summary: &SummarySpec) -> Result<Vec<String>, String> {
+pub fn generate(
+    root: &Path,
+    data: &ReportData,
+    form: &FormSpec,
+    summary: &SummarySpec,
+    bands: &Bands,
+) -> Result<Vec<String>, String> {
+    data.check_against(form)?;
     let tdir = root.join("templates").join(data.year.to_string());
     let sdir = root.join("samples").join(data.year.to_string());
     for d in [&tdir, &sdir] {
@@ -260,17 +282,17 @@ pub fn generate(root: &Path, data: &ReportData, form: &FormSpec, summary: &Summa
         written.push(path.display().to_string());
         Ok(())
     };
-    let params = data.params();
+    let params = data.params_for(form);
     put(
         tdir.join(crate::spec::PARAMS_FILE),
-        crate::write::params::workbook(&params, true).map_err(|e| e.to_string())?,
+        crate::write::params::workbook(&params, form, true).map_err(|e| e.to_string())?,
     )?;
     put(
         tdir.join(crate::spec::SUMMARY_TEMPLATE_FILE),
         crate::write::template::workbook(summary).map_err(|e| e.to_string())?,
     )?;
     for (i, c) in data.cities.iter().enumerate() {
-        let bytes = city_form(form, &city_values(form, data, i)).map_err(|e| e.to_string())?;
+        let bytes = city_form(form, &city_values(form, bands, data, i)).map_err(|e| e.to_string())?;
         put(sdir.join(sample_file_name(i, &c.name, data.year)), bytes)?;
     }
     Ok(written)

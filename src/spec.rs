@@ -86,6 +86,12 @@ pub struct FieldSpec {
     /// Closed choices (是/否).
     #[serde(default)]
     pub options: Vec<String>,
+    /// A 附件1 count: the word of 省级参数表 绩效目标's 汇总口径 column
+    /// ("附件1-基础类短板") whose target this count is compared with. Every
+    /// field with `feeds` gets its 附件1 column, 合计, report.json total,
+    /// 表1-1 share and the ≤ 改造小区数 check.
+    #[serde(default)]
+    pub feeds: Option<String>,
     /// Filled in on load: the sheet this field is on.
     #[serde(skip)]
     pub sheet: String,
@@ -130,6 +136,50 @@ pub struct IndicatorSpec {
     pub max_percent: Option<Decimal>,
     #[serde(default)]
     pub options: Vec<String>,
+    /// Filled in on load: the field ids of the indicator's five cells.
+    #[serde(skip)]
+    pub ids: IndicatorIds,
+}
+
+/// The field ids of one 自评评分 row, made once on load.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorIds {
+    pub target: String,
+    pub actual: String,
+    pub weight: String,
+    pub score: String,
+    pub reason: String,
+}
+
+/// A task measure (改造建筑面积…): its plan, actual and completion-rate
+/// fields on the form, and where the province's workbook states its
+/// issued plan, factor weight and 表1-1 target.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MeasureSpec {
+    /// Key of the measure ("area"); its fields are plan.<key>,
+    /// actual.<key> and rate.<key>, checked on load.
+    pub key: String,
+    /// Header of 省级参数表 地市下达's column with the issued plan.
+    pub plan_header: String,
+    /// Row label of 省级参数表 因素权重.
+    pub weight_label: String,
+    /// 汇总口径 word of a 绩效目标 row judged against this measure.
+    pub target_word: String,
+    /// Two-character name for narrow table headers (面积).
+    pub short: String,
+    /// The 自评评分 indicator repeating this measure's plan and actual.
+    #[serde(default)]
+    pub indicator: Option<String>,
+    /// Filled in on load.
+    #[serde(skip)]
+    pub plan: String,
+    #[serde(skip)]
+    pub actual: String,
+    #[serde(skip)]
+    pub rate: String,
+    /// The measure as the form labels it ("改造建筑面积（万平方米）").
+    #[serde(skip)]
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -147,6 +197,8 @@ pub struct ScoringColumns {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ScoringSpec {
     pub sheet: String,
+    /// 分值 of the funding line (年度资金总额).
+    pub fund_weight: Decimal,
     pub columns: ScoringColumns,
     pub indicators: Vec<IndicatorSpec>,
 }
@@ -159,13 +211,21 @@ pub struct FormSpec {
     pub fund: String,
     pub unit: String,
     pub title: String,
+    /// The province's budget document, named where a clerk must copy the
+    /// issued budget ("粤财建〔2023〕77号").
+    #[serde(default)]
+    pub budget_document: String,
     pub sheets: Vec<SheetSpec>,
     pub scoring: ScoringSpec,
+    /// The task measures, in 表2-3's order.
+    pub measures: Vec<MeasureSpec>,
     #[serde(skip)]
     index: HashMap<String, (usize, usize)>,
 }
 
-/// Field ids the code relies on; a spec lacking one is rejected on load.
+/// Field ids the code itself relies on; a spec lacking one is rejected
+/// on load. Measures and 附件1 counts are declared in the spec itself
+/// (`[[measures]]`, `feeds`) and checked there.
 pub const REQUIRED_FIELD_IDS: &[&str] = &[
     "info.city",
     "info.year",
@@ -176,24 +236,6 @@ pub const REQUIRED_FIELD_IDS: &[&str] = &[
     "exec.arrived",
     "exec.spent",
     "exec.rate",
-    "plan.area",
-    "plan.households",
-    "plan.buildings",
-    "plan.communities",
-    "actual.area",
-    "actual.households",
-    "actual.buildings",
-    "actual.communities",
-    "rate.area",
-    "rate.households",
-    "rate.buildings",
-    "rate.communities",
-    "benefit.basic",
-    "benefit.complete",
-    "benefit.upgrade",
-    "benefit.linked",
-    "benefit.handover",
-    "benefit.maintfund",
     "benefit.acceptance",
     "benefit.satisfaction",
     "fund.annual",
@@ -201,14 +243,8 @@ pub const REQUIRED_FIELD_IDS: &[&str] = &[
     "fund.rate",
     "fund.score",
     "score.total",
+    "score.grade",
 ];
-
-/// The four task measures, as (plan id, actual id, rate id) by measure key.
-pub const MEASURES: [&str; 4] = ["area", "households", "buildings", "communities"];
-
-/// The six 附件1 counts, in the report's column order.
-pub const BENEFIT_COUNTS: [&str; 6] =
-    ["benefit.basic", "benefit.complete", "benefit.upgrade", "benefit.linked", "benefit.handover", "benefit.maintfund"];
 
 impl FormSpec {
     /// Parses and checks a form spec; `origin` names it in error messages.
@@ -222,7 +258,64 @@ impl FormSpec {
                 return Err(err(format!("缺少字段 {id}")));
             }
         }
+        spec.resolve_measures().map_err(err)?;
+        for f in spec.fields() {
+            if f.feeds.is_some() && f.kind != Kind::Count {
+                return Err(err(format!("字段 {} 有 feeds（附件1 小区个数），kind 应为 count", f.id)));
+            }
+        }
         Ok(spec)
+    }
+
+    /// Fills each measure's field ids and name, and checks they exist.
+    fn resolve_measures(&mut self) -> std::result::Result<(), String> {
+        if self.measures.is_empty() {
+            return Err("缺少 [[measures]]（改造任务指标）".into());
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut measures = std::mem::take(&mut self.measures);
+        for m in &mut measures {
+            if !seen.insert(m.key.clone()) {
+                return Err(format!("指标 {} 重复定义", m.key));
+            }
+            m.plan = format!("plan.{}", m.key);
+            m.actual = format!("actual.{}", m.key);
+            m.rate = format!("rate.{}", m.key);
+            for id in [&m.plan, &m.actual, &m.rate] {
+                if !self.index.contains_key(id) {
+                    return Err(format!("指标 {} 缺少字段 {id}", m.key));
+                }
+            }
+            m.name = self.field(&m.plan).map(|f| f.label.text.clone()).unwrap_or_default();
+            if let Some(ind) = &m.indicator {
+                if !self.scoring.indicators.iter().any(|i| &i.key == ind) {
+                    return Err(format!("指标 {} 的 indicator = \"{ind}\" 不在 [scoring] 中", m.key));
+                }
+            }
+        }
+        self.measures = measures;
+        Ok(())
+    }
+
+    /// The measure with this key.
+    pub fn measure(&self, key: &str) -> Option<&MeasureSpec> {
+        self.measures.iter().find(|m| m.key == key)
+    }
+
+    /// The 附件1 counts (fields with `feeds`), in form order.
+    pub fn benefit_counts(&self) -> Vec<&FieldSpec> {
+        self.fields().filter(|f| f.feeds.is_some()).collect()
+    }
+
+    /// The label a clerk sees for a field ("实际支出"); the id itself if
+    /// unknown.
+    pub fn label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.field(id).map(|f| f.label.text.as_str()).unwrap_or(id)
+    }
+
+    /// The indicator with this key.
+    pub fn indicator(&self, key: &str) -> Option<&IndicatorSpec> {
+        self.scoring.indicators.iter().find(|i| i.key == key)
     }
 
     /// Turns the indicator table into labels and fields of its sheet.
@@ -233,6 +326,16 @@ impl FormSpec {
         let (l1, l2, l3) = (col(&cols.level1)?, col(&cols.level2)?, col(&cols.level3)?);
         let (tc, ac, wc, sc_, rc) =
             (col(&cols.target)?, col(&cols.actual)?, col(&cols.weight)?, col(&cols.score)?, col(&cols.reason)?);
+        for ind in &mut self.scoring.indicators {
+            let id = |part: &str| format!("ind.{}.{part}", ind.key);
+            ind.ids = IndicatorIds {
+                target: id("target"),
+                actual: id("actual"),
+                weight: id("weight"),
+                score: id("score"),
+                reason: id("reason"),
+            };
+        }
         let sheet = self
             .sheets
             .iter_mut()
@@ -256,6 +359,7 @@ impl FormSpec {
                 max_percent: if kind == Kind::Percent { ind.max_percent } else { None },
                 allow_text: vec![],
                 options: if kind == Kind::Choice { ind.options.clone() } else { vec![] },
+                feeds: None,
                 sheet: String::new(),
             };
             sheet.fields.push(mk("target", tc, ind.kind, true));
@@ -426,36 +530,96 @@ pub struct SummarySpec {
     pub sheets: Vec<SummarySheet>,
 }
 
-/// Sheet keys and column keys the summary writer fills.
+/// Sheet keys and the column keys of each that do not come from the form:
+/// every other column must be a key the form declares (see
+/// [`SummarySpec::check_against`]).
 pub const SUMMARY_KEYS: &[(&str, &[&str])] = &[
     ("targets", &["level1", "level2", "level3", "target", "actual", "rate", "met", "note"]),
     ("budget", &["seq", "city", "budget", "arrived", "spent", "rate"]),
-    ("tasks", &["seq", "city", "plan.area", "actual.area", "rate.area"]),
+    ("tasks", &["seq", "city"]),
     ("benefits", &["seq", "city", "benefit.acceptance", "benefit.satisfaction"]),
-    ("allocation", &["seq", "city", "exact", "rounded", "issued", "diff"]),
+    (
+        "allocation",
+        &[
+            "seq",
+            "city",
+            "fiscal",
+            "performance",
+            "project",
+            "composite",
+            "share",
+            "exact",
+            "rounded",
+            "issued",
+            "diff",
+        ],
+    ),
     (
         "roster",
         &["seq", "city", "status", "in_totals", "file", "others", "date", "errors", "warnings", "reason", "change"],
     ),
-    ("findings", &["seq", "severity", "code", "message"]),
+    ("findings", &["seq", "severity", "code", "city", "file", "sheet", "cell", "message", "expected", "found", "fix"]),
 ];
+
+/// Sheets of which every fixed column above must be present (the
+/// findings and targets sheets may leave some out).
+const SUMMARY_ALL_REQUIRED: &[&str] = &["budget", "tasks", "benefits", "allocation", "roster"];
 
 impl SummarySpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
         let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
         let spec: SummarySpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
-        for (sheet, cols) in SUMMARY_KEYS {
+        for (sheet, _) in SUMMARY_KEYS {
             let s = spec.sheet(sheet).ok_or_else(|| err(format!("缺少汇总表 {sheet}")))?;
-            for c in *cols {
-                if s.col(c).is_none() {
-                    return Err(err(format!("汇总表 {} 缺少列 {c}", s.name)));
-                }
-            }
             if (s.first_row as usize) <= s.header.len() + 1 + s.block.len() {
                 return Err(err(format!("汇总表 {} 的 first_row 与表头重叠", s.name)));
             }
         }
         Ok(spec)
+    }
+
+    /// Checks the columns against the year's form, so a column the code
+    /// would never fill, or a form figure with no column, is a load error
+    /// naming it, and fills `{year}` in every title and header.
+    pub fn check_against(&mut self, form: &FormSpec, origin: &str) -> Result<()> {
+        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
+        let mut from_form: HashMap<&str, Vec<String>> = HashMap::new();
+        for m in &form.measures {
+            from_form.entry("tasks").or_default().extend([m.plan.clone(), m.actual.clone(), m.rate.clone()]);
+            from_form.entry("allocation").or_default().extend([m.key.clone(), format!("share.{}", m.key)]);
+        }
+        from_form.entry("benefits").or_default().extend(form.benefit_counts().iter().map(|f| f.id.clone()));
+        for (key, fixed) in SUMMARY_KEYS {
+            let Some(s) = self.sheet(key) else { continue };
+            let wanted = from_form.get(key).cloned().unwrap_or_default();
+            for c in &s.columns {
+                if !fixed.contains(&c.key.as_str()) && !wanted.contains(&c.key) {
+                    return Err(err(format!(
+                        "汇总表 {} 的列 {} 无法识别（不是 form.toml 中的指标或字段）",
+                        s.name, c.key
+                    )));
+                }
+            }
+            let must: Vec<&str> = match SUMMARY_ALL_REQUIRED.contains(key) {
+                true => fixed.iter().copied().chain(wanted.iter().map(String::as_str)).collect(),
+                false => vec![],
+            };
+            for c in must {
+                if s.col(c).is_none() {
+                    return Err(err(format!("汇总表 {} 缺少列 {c}", s.name)));
+                }
+            }
+        }
+        let year = form.year.to_string();
+        let fill = |t: &mut String| *t = t.replace("{year}", &year);
+        for s in &mut self.sheets {
+            fill(&mut s.title);
+            s.note.iter_mut().for_each(fill);
+            s.footnote.iter_mut().for_each(fill);
+            s.header.iter_mut().flatten().for_each(fill);
+            s.block.iter_mut().for_each(|b| fill(&mut b.sub));
+        }
+        Ok(())
     }
 
     pub fn sheet(&self, key: &str) -> Option<&SummarySheet> {
@@ -495,11 +659,31 @@ pub struct Bands {
     pub completion_spread: Spread,
     pub score: ScoreRule,
     pub units: UnitRule,
+    /// 自评等级 bands, highest first.
+    pub grades: Vec<GradeBand>,
+}
+
+/// A 自评等级 and the lowest total score that earns it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GradeBand {
+    pub min: Decimal,
+    pub name: String,
 }
 
 impl Bands {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        toml::from_str(text).map_err(|e| Error::Spec { path: origin.to_string(), detail: e.message().to_string() })
+        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
+        let b: Bands = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        if b.grades.is_empty() || b.grades.windows(2).any(|w| w[0].min <= w[1].min) {
+            return Err(err("[[grades]] 应从高到低列出，且至少一档".into()));
+        }
+        Ok(b)
+    }
+
+    /// The 自评等级 of a total score: the first band it reaches, else the
+    /// lowest.
+    pub fn grade(&self, total: Decimal) -> &str {
+        self.grades.iter().find(|g| total >= g.min).or(self.grades.last()).map(|g| g.name.as_str()).unwrap_or("")
     }
 }
 
@@ -539,9 +723,10 @@ pub struct Templates {
 impl Templates {
     /// The 2024 set built into the binary.
     pub fn embedded() -> Result<Self> {
+        let (form, summary) = embedded_specs()?;
         Ok(Templates {
-            form: FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?,
-            summary: SummarySpec::from_toml(embedded::SUMMARY, "内置 templates/2024/summary.toml")?,
+            form,
+            summary,
             bands: embedded_bands()?,
             report: ReportSpec::from_toml(embedded::REPORT, "内置 templates/2024/report.toml")?,
             summary_template: embedded::SUMMARY_TEMPLATE.to_vec(),
@@ -567,10 +752,11 @@ impl Templates {
             true => ReportSpec::from_toml(&text(REPORT_FILE)?, &dir.join(REPORT_FILE).display().to_string())?,
             false => ReportSpec::from_toml(embedded::REPORT, "内置 report.toml")?,
         };
+        let (form, summary) = specs_from_dir(dir)?;
         Ok(Templates {
             report,
-            form: FormSpec::from_toml(&text(FORM_FILE)?, &dir.join(FORM_FILE).display().to_string())?,
-            summary: SummarySpec::from_toml(&text(SUMMARY_FILE)?, &dir.join(SUMMARY_FILE).display().to_string())?,
+            form,
+            summary,
             bands: Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string())?,
             summary_template: read(SUMMARY_TEMPLATE_FILE)?,
             params_default: read(PARAMS_FILE)?,
@@ -587,10 +773,28 @@ pub fn embedded_bands() -> Result<Bands> {
 /// The spec sources alone, for tools that build the template files
 /// (they cannot use [`Templates::embedded`] before the files exist).
 pub fn embedded_specs() -> Result<(FormSpec, SummarySpec)> {
-    Ok((
-        FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?,
-        SummarySpec::from_toml(embedded::SUMMARY, "内置 templates/2024/summary.toml")?,
-    ))
+    let form = FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?;
+    let origin = "内置 templates/2024/summary.toml";
+    let mut summary = SummarySpec::from_toml(embedded::SUMMARY, origin)?;
+    summary.check_against(&form, origin)?;
+    Ok((form, summary))
+}
+
+/// The form and summary specs of a templates folder, checked against
+/// each other: what `selfeval template --templates DIR` builds from
+/// before the folder's workbooks exist.
+pub fn specs_from_dir(dir: &Path) -> Result<(FormSpec, SummarySpec)> {
+    let text = |name: &str| -> Result<(String, String)> {
+        let p: PathBuf = dir.join(name);
+        let t = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+        Ok((t, p.display().to_string()))
+    };
+    let (ft, fo) = text(FORM_FILE)?;
+    let form = FormSpec::from_toml(&ft, &fo)?;
+    let (st, so) = text(SUMMARY_FILE)?;
+    let mut summary = SummarySpec::from_toml(&st, &so)?;
+    summary.check_against(&form, &so)?;
+    Ok((form, summary))
 }
 
 #[cfg(test)]
@@ -613,6 +817,37 @@ mod tests {
         let missing = embedded::FORM.replace("id = \"exec.spent\"", "id = \"exec.other\"");
         let e = FormSpec::from_toml(&missing, "t").unwrap_err().to_string();
         assert!(e.contains("exec.spent"), "{e}");
+    }
+
+    #[test]
+    fn grades_come_from_checks_toml() {
+        let b = embedded_bands().unwrap();
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(b.grade(d("90")), "优");
+        assert_eq!(b.grade(d("89.99")), "良");
+        assert_eq!(b.grade(d("60")), "中");
+        assert_eq!(b.grade(d("59.99")), "差");
+        let unordered = embedded::CHECKS.replace("min = \"80\"", "min = \"95\"");
+        assert!(Bands::from_toml(&unordered, "t").is_err());
+    }
+
+    #[test]
+    fn unknown_summary_column_and_missing_measure_field_are_load_errors() {
+        let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
+        let bad = embedded::SUMMARY.replace("key = \"benefit.linked\"", "key = \"benefit.linkd\"");
+        let mut s = SummarySpec::from_toml(&bad, "t").unwrap();
+        let e = s.check_against(&form, "t").unwrap_err().to_string();
+        assert!(e.contains("benefit.linkd"), "{e}");
+        let no_rate = embedded::FORM.replace("id = \"rate.buildings\"", "id = \"rate.building\"");
+        let e = FormSpec::from_toml(&no_rate, "t").unwrap_err().to_string();
+        assert!(e.contains("rate.buildings"), "{e}");
+    }
+
+    #[test]
+    fn summary_titles_carry_the_form_year() {
+        let (_, summary) = embedded_specs().unwrap();
+        assert!(summary.sheet("targets").unwrap().title.contains("2024年"));
+        assert!(summary.sheets.iter().all(|s| !s.title.contains("{year}")));
     }
 
     #[test]

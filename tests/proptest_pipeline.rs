@@ -31,7 +31,7 @@ fn world() -> &'static World {
         // the binary does.
         selfeval::isolate::install_panic_hook();
         let t = selfeval::spec::Templates::embedded().expect("templates");
-        let params = selfeval::params::from_bytes(t.params_default.clone(), "内置").expect("params");
+        let params = selfeval::params::from_bytes(t.params_default.clone(), "内置", &t).expect("params");
         let mut files: Vec<_> = std::fs::read_dir(samples()).expect("samples").map(|e| e.expect("e").path()).collect();
         files.sort();
         let bytes: Vec<Vec<u8>> = files.iter().map(|p| std::fs::read(p).expect("read")).collect();
@@ -173,7 +173,7 @@ proptest! {
                     .collect();
                 let roster = selfeval::roster::build(&facts, &w.params, &selfeval::findings::Loc::file());
                 let used: Vec<Option<&Submission>> = roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| all[i])).collect();
-                let s = selfeval::consolidate::consolidate(&used, &roster, &w.params).expect("clean params allocate");
+                let s = selfeval::consolidate::consolidate(&used, &roster, &w.params, &w.form).expect("clean params allocate");
                 // A file with an error never stands for a counted city, and
                 // the totals count exactly the cities the roster counts.
                 let has_error = findings.iter().any(|f| f.severity == selfeval::findings::Severity::Error);

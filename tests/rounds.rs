@@ -87,7 +87,10 @@ fn round_two_says_what_was_fixed_what_persists_and_what_is_new() {
     let cz_sheet = sheet_text(&fb.join("潮州市_校验报告.xlsx"), "与上次报送相比");
     assert!(cz_sheet.contains("已修正（1 个）") && cz_sheet.contains("SE302"), "{cz_sheet}");
     assert!(cz_sheet.contains("0.1682"), "the changed figure: {cz_sheet}");
-    assert!(cz_sheet.contains("潮州市 与上次报送相比") && cz_sheet.contains("文件：13_潮州市"), "title rows: {cz_sheet}");
+    assert!(
+        cz_sheet.contains("潮州市 与上次报送相比") && cz_sheet.contains("文件：13_潮州市"),
+        "title rows: {cz_sheet}"
+    );
     let sg_sheet = sheet_text(&fb.join("韶关市_校验报告.xlsx"), "与上次报送相比");
     assert!(sg_sheet.contains("未重新报送") && sg_sheet.contains("仍存在 1 个"), "{sg_sheet}");
     let hy_list = sheet_text(&fb.join("河源市_校验报告.xlsx"), "问题清单");

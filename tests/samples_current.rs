@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use selfeval::samplegen::{generate, ReportData};
-use selfeval::spec::embedded_specs;
+use selfeval::spec::{embedded_bands, embedded_specs};
 
 #[test]
 fn committed_samples_equal_a_fresh_generation() {
@@ -12,7 +12,8 @@ fn committed_samples_equal_a_fresh_generation() {
     let text = std::fs::read_to_string(root().join("samples/source/report-2024.toml")).expect("data");
     let data = ReportData::from_toml(&text).expect("parse");
     let (form, summary) = embedded_specs().expect("specs");
-    let written = generate(tmp.path(), &data, &form, &summary).expect("generate");
+    let bands = embedded_bands().expect("bands");
+    let written = generate(tmp.path(), &data, &form, &summary, &bands).expect("generate");
     assert_eq!(written.len(), 17, "params, template and 15 cities");
     let mut compared = 0;
     for sub in ["templates/2024", "samples/2024"] {
@@ -24,7 +25,7 @@ fn committed_samples_equal_a_fresh_generation() {
             let b = std::fs::read(&committed).unwrap_or_default();
             assert!(
                 a == b,
-                "{} is out of date: run `cargo run --bin selfeval-gen` and commit the result",
+                "{} is out of date: run `cargo run --features dev --bin selfeval-gen` and commit the result",
                 committed.display()
             );
             compared += 1;

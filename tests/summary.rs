@@ -270,7 +270,7 @@ fn allocate_writes_the_allocation_sheet_alone_from_a_params_workbook() {
         selfeval(&["allocate".as_ref(), "--params".as_ref(), params.as_os_str(), "--out".as_ref(), out3.as_os_str()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&o.stderr).contains("四项权重之和应为 100"),
+        String::from_utf8_lossy(&o.stderr).contains("各项权重之和应为 100"),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );

@@ -1,22 +1,55 @@
-//! Rebuilds the 2024 sample set and template workbooks from
-//! `samples/source/report-2024.toml`.
+//! Development tool: builds a year's template workbooks and sample city
+//! forms from a report's figures and that year's form/summary spec.
 //!
-//! Usage: `cargo run --bin selfeval-gen -- [ROOT]` (ROOT defaults to the
-//! current folder, the repository root). Writes ROOT/templates/2024/ and
-//! ROOT/samples/2024/.
+//! ```text
+//! cargo run --features dev --bin selfeval-gen                      # 2024, into ./
+//! cargo run --features dev --bin selfeval-gen -- --templates DIR --data FILE --out ROOT
+//! ```
+//! Writes ROOT/templates/<year>/ (省级参数表.xlsx, 省级汇总表模板.xlsx) and
+//! ROOT/samples/<year>/ (one form per city). Not part of selfeval.exe.
 
+use clap::Parser;
 use selfeval::samplegen::{generate, ReportData};
-use selfeval::spec::embedded_specs;
 use std::path::PathBuf;
 
+#[derive(Parser)]
+#[command(about = "生成某年度的模板工作簿和示例地市表（开发工具）")]
+struct Args {
+    /// 模板文件夹（form.toml、summary.toml、checks.toml）；默认内置 2024 年
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    /// 报告数字（TOML），默认 samples/source/report-2024.toml
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// 输出根目录（写入其下 templates/<年度>/ 与 samples/<年度>/），默认当前目录
+    #[arg(long, default_value = ".")]
+    out: PathBuf,
+}
+
 fn main() {
-    let root = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
-    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/source/report-2024.toml");
+    let args = Args::parse();
+    let src =
+        args.data.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/source/report-2024.toml"));
     let run = || -> Result<Vec<String>, String> {
         let text = std::fs::read_to_string(&src).map_err(|e| format!("{}: {e}", src.display()))?;
         let data = ReportData::from_toml(&text)?;
-        let (form, summary) = embedded_specs().map_err(|e| e.to_string())?;
-        generate(&root, &data, &form, &summary)
+        let (form, summary, bands) = match &args.templates {
+            Some(dir) => {
+                let (f, s) = selfeval::spec::specs_from_dir(dir).map_err(|e| e.to_string())?;
+                let p = dir.join(selfeval::spec::CHECKS_FILE);
+                let t = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+                let b = selfeval::spec::Bands::from_toml(&t, &p.display().to_string()).map_err(|e| e.to_string())?;
+                (f, s, b)
+            }
+            None => {
+                let (f, s) = selfeval::spec::embedded_specs().map_err(|e| e.to_string())?;
+                (f, s, selfeval::spec::embedded_bands().map_err(|e| e.to_string())?)
+            }
+        };
+        if data.year != form.year {
+            return Err(format!("数据是 {} 年的，模板是 {} 年的", data.year, form.year));
+        }
+        generate(&args.out, &data, &form, &summary, &bands)
     };
     match run() {
         Ok(files) => {

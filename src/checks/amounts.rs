@@ -4,6 +4,7 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding};
 use crate::model::Submission;
+use rust_decimal::Decimal;
 
 /// SE301: 实际支出 ≤ 到位资金 ≤ 预算指标. Money cannot be spent before it
 /// arrives, and more cannot arrive than was issued.
@@ -13,32 +14,25 @@ pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     else {
         return vec![];
     };
-    let mut out = Vec::new();
-    if spent > arrived {
-        out.push(
+    // `small` ≤ `big`, or one finding on the `small` cell.
+    let order = |small: (&str, Decimal), big: (&str, Decimal)| {
+        (small.1 > big.1).then(|| {
+            let (l, r) = (ctx.form.label(small.0), ctx.form.label(big.0));
+            let (a, b) = (calc::fmt_num(small.1), calc::fmt_num(big.1));
             Finding::at(
                 Code::SpendOrder,
-                &ctx.loc("exec.spent"),
-                Some(format!("≤ {}", calc::fmt_num(arrived))),
-                Some(calc::fmt_num(spent)),
-                &format!("实际支出 {} 大于到位资金 {}", calc::fmt_num(spent), calc::fmt_num(arrived)),
+                &ctx.loc(small.0),
+                Some(format!("≤ {b}")),
+                Some(a.clone()),
+                &format!("{l} {a} 大于{r} {b}"),
             )
-            .from_fields(&["exec.spent", "exec.arrived"]),
-        );
-    }
-    if arrived > budget {
-        out.push(
-            Finding::at(
-                Code::SpendOrder,
-                &ctx.loc("exec.arrived"),
-                Some(format!("≤ {}", calc::fmt_num(budget))),
-                Some(calc::fmt_num(arrived)),
-                &format!("到位资金 {} 大于预算指标 {}", calc::fmt_num(arrived), calc::fmt_num(budget)),
-            )
-            .from_fields(&["exec.arrived", "exec.budget"]),
-        );
-    }
-    out
+            .from_fields(&[small.0, big.0])
+        })
+    };
+    order(("exec.spent", spent), ("exec.arrived", arrived))
+        .into_iter()
+        .chain(order(("exec.arrived", arrived), ("exec.budget", budget)))
+        .collect()
 }
 
 /// SE305: 总分 = 资金执行得分 + Σ 指标得分 (compared at 2 places).
@@ -103,15 +97,16 @@ pub fn looks_like_yuan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     ids.iter()
         .filter_map(|id| {
             let v = sub.num(id)?;
-            (v > limit && limit > rust_decimal::Decimal::ZERO).then(|| {
-                let wan = v / rust_decimal::Decimal::from(10_000);
+            (v > limit && limit > Decimal::ZERO).then(|| {
+                let wan = v / Decimal::from(10_000);
                 Finding::at(
                     Code::LooksLikeYuan,
                     &ctx.loc(id),
                     Some(format!("{} 万元", calc::fmt2(wan))),
                     Some(calc::fmt_num(v)),
                     &format!(
-                        "本市预算指标 {} 万元；如以元计，折合 {} 万元",
+                        "本市{} {} 万元；如以元计，折合 {} 万元",
+                        ctx.form.label("exec.budget"),
                         calc::fmt_num(city.budget),
                         calc::fmt2(wan)
                     ),

@@ -5,7 +5,7 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding};
 use crate::model::{Submission, TargetValue};
-use crate::spec::{Kind, BENEFIT_COUNTS, MEASURES};
+use crate::spec::Kind;
 use rust_decimal::Decimal;
 
 /// SE311: each 附件1 count is a number of communities, so at most the
@@ -14,8 +14,10 @@ pub fn benefits_within_communities(sub: &Submission, ctx: &Ctx) -> Vec<Finding> 
     let Some(total) = sub.num("actual.communities") else {
         return vec![];
     };
-    BENEFIT_COUNTS
-        .iter()
+    ctx.form
+        .benefit_counts()
+        .into_iter()
+        .map(|f| f.id.as_str())
         .filter_map(|id| {
             let v = sub.num(id)?;
             (v > total).then(|| {
@@ -62,9 +64,10 @@ pub fn pairs(ctx: &Ctx) -> Vec<SameFigure> {
         ("fund.executed".to_string(), "exec.spent".to_string(), rate("exec.rate", "exec.budget")),
         ("ind.satisfaction.actual".to_string(), "benefit.satisfaction".to_string(), Witness::None),
     ];
-    for m in MEASURES {
-        v.push((format!("ind.{m}.target"), format!("plan.{m}"), Witness::Issued));
-        v.push((format!("ind.{m}.actual"), format!("actual.{m}"), rate(&format!("rate.{m}"), &format!("plan.{m}"))));
+    for m in &ctx.form.measures {
+        let Some(ind) = m.indicator.as_deref().and_then(|k| ctx.form.indicator(k)) else { continue };
+        v.push((ind.ids.target.clone(), m.plan.clone(), Witness::Issued));
+        v.push((ind.ids.actual.clone(), m.actual.clone(), rate(&m.rate, &m.plan)));
     }
     v.into_iter()
         .filter(|(a, b, _)| ctx.form.field(a).is_some() && ctx.form.field(b).is_some())

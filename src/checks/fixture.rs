@@ -13,15 +13,24 @@ pub fn data() -> ReportData {
     ReportData::from_toml(REPORT).expect("report data parses")
 }
 
+/// The embedded 2024 form spec.
+pub fn form() -> FormSpec {
+    embedded_specs().expect("specs load").0
+}
+
+/// The issued figures of the sample data for the 2024 form.
+pub fn params() -> Params {
+    data().params_for(&form())
+}
+
 pub fn ctx_parts() -> (FormSpec, Params) {
-    let (form, _) = embedded_specs().expect("specs load");
-    (form, data().params())
+    (form(), params())
 }
 
 /// The clean workbook of city `i` (0 = 汕头市), as read.
 pub fn raw(i: usize) -> RawWorkbook {
     let (form, _) = ctx_parts();
-    let values = city_values(&form, &data(), i);
+    let values = city_values(&form, &bands(), &data(), i);
     let mut sheets = Vec::new();
     for s in &form.sheets {
         let mut sheet = RawSheet { name: s.name.clone(), ..Default::default() };

@@ -43,13 +43,13 @@ fn direct_sources(id: &str, ctx: &Ctx) -> Vec<String> {
         "fund.score" => v(&["fund.executed", "fund.annual", "fund.rate"]),
         "score.grade" => v(&["score.total"]),
         "score.total" => std::iter::once("fund.score".to_string())
-            .chain(ctx.form.scoring.indicators.iter().map(|i| format!("ind.{}.score", i.key)))
+            .chain(ctx.form.scoring.indicators.iter().map(|i| i.ids.score.clone()))
             .collect(),
         _ => {
-            if let Some(m) = id.strip_prefix("rate.") {
-                vec![format!("actual.{m}"), format!("plan.{m}")]
-            } else if let Some(k) = id.strip_prefix("ind.").and_then(|r| r.strip_suffix(".score")) {
-                vec![format!("ind.{k}.actual"), format!("ind.{k}.target")]
+            if let Some(m) = ctx.form.measures.iter().find(|m| m.rate == id) {
+                vec![m.actual.clone(), m.plan.clone()]
+            } else if let Some(i) = ctx.form.scoring.indicators.iter().find(|i| i.ids.score == id) {
+                vec![i.ids.actual.clone(), i.ids.target.clone()]
             } else {
                 Vec::new()
             }

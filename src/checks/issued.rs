@@ -4,7 +4,6 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding, Loc};
 use crate::model::{CityParams, Submission};
-use crate::spec::MEASURES;
 
 fn issued<'a>(sub: &Submission, ctx: &'a Ctx) -> Option<&'a CityParams> {
     ctx.params.resolve_city(&sub.city_text()?)
@@ -50,19 +49,19 @@ pub fn budget_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         .collect()
 }
 
-/// SE402: the four plan figures equal the issued 改造计划.
+/// SE402: every measure's plan equals the issued 改造计划.
 pub fn plan_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let Some(city) = issued(sub, ctx) else {
         return vec![];
     };
-    MEASURES
+    ctx.form
+        .measures
         .iter()
         .filter_map(|m| {
-            let id = format!("plan.{m}");
-            let v = sub.num(&id)?;
-            let want = city.plan.get(m)?;
+            let v = sub.num(&m.plan)?;
+            let want = city.plan.get(&m.key)?;
             (v != want).then(|| {
-                let mut loc: Loc = ctx.loc(&id);
+                let mut loc: Loc = ctx.loc(&m.plan);
                 loc.label = format!("改造计划·{}", loc.label);
                 Finding::at(Code::PlanMismatch, &loc, Some(calc::fmt_num(want)), Some(calc::fmt_num(v)), "")
             })

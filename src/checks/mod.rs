@@ -158,7 +158,11 @@ pub fn run_file(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             break;
         }
     }
-    fold::fold(out, ctx)
+    let mut out = fold::fold(out, ctx);
+    for f in &mut out {
+        f.relabel(ctx.form);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -200,7 +204,7 @@ mod tests {
             }
         }
         // One list of the justified warnings, shared with the integration tests.
-        let cities: Vec<String> = fixture::data().params().cities.iter().map(|c| c.name.clone()).collect();
+        let cities: Vec<String> = fixture::params().cities.iter().map(|c| c.name.clone()).collect();
         let want: Vec<(usize, &str)> = include_str!("../../tests/fixtures/clean-warnings.txt")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())

@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding};
 use crate::model::Submission;
-use crate::spec::{Band, MEASURES};
+use crate::spec::Band;
 use rust_decimal::Decimal;
 
 fn band_text(b: &Band) -> String {
@@ -79,13 +79,13 @@ pub fn households_per_community(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     )
 }
 
-/// SE504: the four completion rates (actual ÷ plan) should tell one
+/// SE504: the completion rates (actual ÷ plan) should tell one
 /// story; the largest more than `max_ratio` times the smallest suggests
 /// the measures were counted differently.
 pub fn completion_spread(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let mut rates = Vec::new();
-    for m in MEASURES {
-        let (Some(a), Some(p)) = (sub.num(&format!("actual.{m}")), sub.num(&format!("plan.{m}"))) else {
+    for m in &ctx.form.measures {
+        let (Some(a), Some(p)) = (sub.num(&m.actual), sub.num(&m.plan)) else {
             return vec![];
         };
         let Some(r) = calc::percent(a, p) else {
@@ -106,37 +106,28 @@ pub fn completion_spread(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     if ratio <= ctx.bands.completion_spread.max_ratio {
         return vec![];
     }
-    let names = ["建筑面积", "户数", "楼栋数", "小区数"];
-    let detail: Vec<String> = rates.iter().zip(names).map(|((_, r), n)| format!("{n} {}", calc::fmt_pct(*r))).collect();
+    let detail: Vec<String> = rates.iter().map(|(m, r)| format!("{} {}", m.target_word, calc::fmt_pct(*r))).collect();
     vec![Finding::at(
         Code::CompletionRatesDisagree,
-        &ctx.loc(&format!("rate.{max_m}")),
+        &ctx.loc(&max_m.rate),
         Some(calc::fmt_num(ctx.bands.completion_spread.max_ratio)),
         Some(calc::fmt2(ratio)),
         &detail.join("、"),
     )
-    .from_fields(&measures_fields())]
+    .from_fields(&measures_fields(ctx))]
 }
 
 /// Every actual and plan field: what the measure-wide warnings read.
-fn measures_fields() -> Vec<&'static str> {
-    vec![
-        "actual.area",
-        "actual.households",
-        "actual.buildings",
-        "actual.communities",
-        "plan.area",
-        "plan.households",
-        "plan.buildings",
-        "plan.communities",
-    ]
+fn measures_fields<'a>(ctx: &'a Ctx) -> Vec<&'a str> {
+    let m = &ctx.form.measures;
+    m.iter().map(|m| m.actual.as_str()).chain(m.iter().map(|m| m.plan.as_str())).collect()
 }
 
 /// SE505: actuals equal to the plan in every measure look copied.
 pub fn copied_plan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let mut parts = Vec::new();
-    for m in MEASURES {
-        let (Some(a), Some(p)) = (sub.num(&format!("actual.{m}")), sub.num(&format!("plan.{m}"))) else {
+    for m in &ctx.form.measures {
+        let (Some(a), Some(p)) = (sub.num(&m.actual), sub.num(&m.plan)) else {
             return vec![];
         };
         if a != p {
@@ -144,8 +135,9 @@ pub fn copied_plan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         }
         parts.push(calc::fmt_num(a));
     }
-    vec![Finding::at(Code::CopiedPlan, &ctx.loc("actual.area"), None, None, &parts.join(" / "))
-        .from_fields(&measures_fields())]
+    let Some(first) = ctx.form.measures.first() else { return vec![] };
+    vec![Finding::at(Code::CopiedPlan, &ctx.loc(&first.actual), None, None, &parts.join(" / "))
+        .from_fields(&measures_fields(ctx))]
 }
 
 #[cfg(test)]

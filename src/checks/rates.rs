@@ -5,7 +5,6 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding};
 use crate::model::Submission;
-use crate::spec::MEASURES;
 
 /// A reported rate (percent) against `part ÷ whole × 100`, both rounded
 /// to 2 places; `None` when they agree or a figure is missing.
@@ -23,20 +22,12 @@ pub fn spend_rate(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     rate_finding(sub, ctx, Code::SpendRateMismatch, "exec.rate", "exec.spent", "exec.budget").into_iter().collect()
 }
 
-/// SE303: 完成率 = 实际完成 ÷ 改造计划, for each of the four measures.
+/// SE303: 完成率 = 实际完成 ÷ 改造计划, for each measure of the form.
 pub fn completion_rates(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    MEASURES
+    ctx.form
+        .measures
         .iter()
-        .filter_map(|m| {
-            rate_finding(
-                sub,
-                ctx,
-                Code::CompletionRateMismatch,
-                &format!("rate.{m}"),
-                &format!("actual.{m}"),
-                &format!("plan.{m}"),
-            )
-        })
+        .filter_map(|m| rate_finding(sub, ctx, Code::CompletionRateMismatch, &m.rate, &m.actual, &m.plan))
         .collect()
 }
 

@@ -8,26 +8,24 @@ use crate::model::{Parsed, Submission};
 use crate::spec::{Direction, IndicatorSpec, Kind};
 use rust_decimal::Decimal;
 
-/// The 分值 of the funding line (年度资金总额) in the standard form.
-pub const FUND_WEIGHT: Decimal = Decimal::TEN;
-
 fn differs(a: Decimal, b: Decimal, ctx: &Ctx) -> bool {
     (a - b).abs() > ctx.bands.score.tolerance
 }
 
 /// The funding line's score: 分值 × 执行率 (percent, 2 places), capped.
-pub fn expected_fund_score(sub: &Submission) -> Option<(Decimal, Decimal)> {
+/// `weight` is the form's `[scoring] fund_weight`.
+pub fn expected_fund_score(sub: &Submission, weight: Decimal) -> Option<(Decimal, Decimal)> {
     let rate = calc::percent(sub.num("fund.executed")?, sub.num("fund.annual")?)?;
-    Some((calc::budget_score(FUND_WEIGHT, rate), calc::round2(rate)))
+    Some((calc::budget_score(weight, rate), calc::round2(rate)))
 }
 
 /// Whether an indicator fell short of its target, and its score by the
 /// standard rules. `None` when its values are not readable.
 pub fn expected_indicator(sub: &Submission, ind: &IndicatorSpec) -> Option<(Decimal, bool)> {
-    let key = |p: &str| format!("ind.{}.{p}", ind.key);
+    let (target, actual) = (ind.ids.target.as_str(), ind.ids.actual.as_str());
     match ind.direction {
         Direction::YesNo => {
-            let (t, a) = (sub.parsed(&key("target")), sub.parsed(&key("actual")));
+            let (t, a) = (sub.parsed(target), sub.parsed(actual));
             match (t, a) {
                 (Parsed::Text(t), Parsed::Text(a)) => {
                     let met = t == a;
@@ -37,11 +35,11 @@ pub fn expected_indicator(sub: &Submission, ind: &IndicatorSpec) -> Option<(Deci
             }
         }
         Direction::Higher => {
-            let (t, a) = (sub.num(&key("target"))?, sub.num(&key("actual"))?);
+            let (t, a) = (sub.num(target)?, sub.num(actual)?);
             Some((calc::higher_score(ind.weight, t, a), a < t))
         }
         Direction::Lower => {
-            let (t, a) = (sub.num(&key("target"))?, sub.num(&key("actual"))?);
+            let (t, a) = (sub.num(target)?, sub.num(actual)?);
             Some((calc::lower_score(ind.weight, t, a), a > t))
         }
     }
@@ -49,7 +47,7 @@ pub fn expected_indicator(sub: &Submission, ind: &IndicatorSpec) -> Option<(Deci
 
 /// The total a city should have given itself.
 pub fn expected_total(sub: &Submission, ctx: &Ctx) -> Option<Decimal> {
-    let mut total = expected_fund_score(sub)?.0;
+    let mut total = expected_fund_score(sub, ctx.form.scoring.fund_weight)?.0;
     for ind in &ctx.form.scoring.indicators {
         total += expected_indicator(sub, ind)?.0;
     }
@@ -68,7 +66,9 @@ fn shown(sub: &Submission, id: &str, kind: Kind) -> String {
 /// SE306: 资金执行得分 = 分值 × 执行率 (执行率 = 全年执行数 ÷ 全年预算数),
 /// at most 分值. Full marks at a 4% spend rate are caught here.
 pub fn fund_score(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let (Some(found), Some((want, rate))) = (sub.num("fund.score"), expected_fund_score(sub)) else {
+    let (Some(found), Some((want, rate))) =
+        (sub.num("fund.score"), expected_fund_score(sub, ctx.form.scoring.fund_weight))
+    else {
         return vec![];
     };
     if !differs(found, want, ctx) {
@@ -79,7 +79,7 @@ pub fn fund_score(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         &ctx.loc("fund.score"),
         Some(calc::fmt2(want)),
         Some(calc::fmt2(found)),
-        &format!("分值 {} × 执行率 {}", calc::fmt_num(FUND_WEIGHT), calc::fmt_pct(rate)),
+        &format!("分值 {} × 执行率 {}", calc::fmt_num(ctx.form.scoring.fund_weight), calc::fmt_pct(rate)),
     )]
 }
 
@@ -92,21 +92,21 @@ pub fn indicator_scores(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         .indicators
         .iter()
         .filter_map(|ind| {
-            let id = format!("ind.{}.score", ind.key);
-            let found = sub.num(&id)?;
+            let id = &ind.ids.score;
+            let found = sub.num(id)?;
             let (want, _) = expected_indicator(sub, ind)?;
             if !differs(found, want, ctx) {
                 return None;
             }
             let detail = format!(
                 "年度指标值 {}，实际完成值 {}，分值 {}",
-                shown(sub, &format!("ind.{}.target", ind.key), ind.kind),
-                shown(sub, &format!("ind.{}.actual", ind.key), ind.kind),
+                shown(sub, &ind.ids.target, ind.kind),
+                shown(sub, &ind.ids.actual, ind.kind),
                 calc::fmt_num(ind.weight)
             );
             Some(Finding::at(
                 Code::IndicatorScoreMismatch,
-                &ctx.loc(&id),
+                &ctx.loc(id),
                 Some(calc::fmt2(want)),
                 Some(calc::fmt2(found)),
                 &detail,
@@ -121,7 +121,7 @@ pub fn grade(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let (Some(found), Some(total)) = (sub.text("score.grade"), expected_total(sub, ctx)) else {
         return vec![];
     };
-    let want = calc::grade(total);
+    let want = ctx.bands.grade(total);
     if found == want {
         return vec![];
     }
@@ -142,15 +142,15 @@ pub fn reasons(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         .iter()
         .filter_map(|ind| {
             let (_, short) = expected_indicator(sub, ind)?;
-            let id = format!("ind.{}.reason", ind.key);
-            let given = sub.text(&id).is_some_and(|t| !t.trim().is_empty());
+            let id = &ind.ids.reason;
+            let given = sub.text(id).is_some_and(|t| !t.trim().is_empty());
             (short && !given).then(|| {
                 let detail = format!(
                     "年度指标值 {}，实际完成值 {}",
-                    shown(sub, &format!("ind.{}.target", ind.key), ind.kind),
-                    shown(sub, &format!("ind.{}.actual", ind.key), ind.kind)
+                    shown(sub, &ind.ids.target, ind.kind),
+                    shown(sub, &ind.ids.actual, ind.kind)
                 );
-                Finding::at(Code::ReasonMissing, &ctx.loc(&id), Some("偏差原因分析及改进措施".into()), None, &detail)
+                Finding::at(Code::ReasonMissing, &ctx.loc(id), Some("偏差原因分析及改进措施".into()), None, &detail)
             })
         })
         .collect()
@@ -158,8 +158,8 @@ pub fn reasons(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 
 /// SE310: 分值 are the standard's (资金 10, indicators as the template).
 pub fn weights(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let mut want: Vec<(String, Decimal)> = vec![("fund.weight".into(), FUND_WEIGHT)];
-    want.extend(ctx.form.scoring.indicators.iter().map(|i| (format!("ind.{}.weight", i.key), i.weight)));
+    let mut want: Vec<(String, Decimal)> = vec![("fund.weight".into(), ctx.form.scoring.fund_weight)];
+    want.extend(ctx.form.scoring.indicators.iter().map(|i| (i.ids.weight.clone(), i.weight)));
     want.into_iter()
         .filter_map(|(id, w)| {
             let v = sub.num(&id)?;

@@ -260,7 +260,7 @@ impl Code {
                 "SE208",
                 Error,
                 "金额疑似按元填写",
-                "“{label}”为 {found}，远大于本市预算指标，疑似按“元”填写（{detail}）",
+                "“{label}”为 {found}，远大于本市{f:exec.budget}，疑似按“元”填写（{detail}）",
                 "本表金额单位为万元：请把以元计的金额除以 10000 后填写。",
             ),
             Code::ValueNormalised => (
@@ -330,15 +330,15 @@ impl Code {
                 "SE301",
                 Error,
                 "支出、到位、预算大小关系不对",
-                "应满足 实际支出 ≤ 到位资金 ≤ 预算指标，{detail}",
-                "请核对三项金额：实际支出不能超过到位资金，到位资金不能超过省级下达的预算指标。",
+                "应满足 {f:exec.spent} ≤ {f:exec.arrived} ≤ {f:exec.budget}，{detail}",
+                "请核对三项金额：{f:exec.spent}不能超过{f:exec.arrived}，{f:exec.arrived}不能超过省级下达的{f:exec.budget}。",
             ),
             Code::SpendRateMismatch => (
                 "SE302",
                 Error,
                 "支出率计算有误",
-                "支出率应为 实际支出 ÷ 预算指标 = {expected}，实为 {found}",
-                "请按 实际支出 ÷ 预算指标 重新计算支出率（四舍五入保留 2 位小数的百分比）。",
+                "{f:exec.rate}应为 {f:exec.spent} ÷ {f:exec.budget} = {expected}，实为 {found}",
+                "请按 {f:exec.spent} ÷ {f:exec.budget} 重新计算{f:exec.rate}（四舍五入保留 2 位小数的百分比）。",
             ),
             Code::CompletionRateMismatch => (
                 "SE303",
@@ -351,8 +351,8 @@ impl Code {
                 "SE304",
                 Error,
                 "预算执行率计算有误",
-                "执行率应为 全年执行数 ÷ 全年预算数 = {expected}，实为 {found}",
-                "请按 全年执行数 ÷ 全年预算数 重新计算执行率（百分比，保留 2 位小数）。",
+                "{f:fund.rate}应为 {f:fund.executed} ÷ {f:fund.annual} = {expected}，实为 {found}",
+                "请按 {f:fund.executed} ÷ {f:fund.annual} 重新计算{f:fund.rate}（百分比，保留 2 位小数）。",
             ),
             Code::ScoreTotalMismatch => (
                 "SE305",
@@ -366,7 +366,7 @@ impl Code {
                 Error,
                 "预算指标与省级下达数不符",
                 "“{label}”应为省级下达数 {expected} 万元，实为 {found}",
-                "请按省财政厅下达文件（粤财建〔2023〕77号）填写本市预算指标，单位万元。",
+                "请按省财政厅下达文件（{budget_document}）填写本市{f:exec.budget}，单位万元。",
             ),
             Code::PlanMismatch => (
                 "SE402",
@@ -460,7 +460,10 @@ pub fn catalog(markdown: bool) -> String {
     }
     for c in Code::ALL {
         let i = c.info();
-        let fix = i.fix.replace("{expected}", "相应内容");
+        // Year-dependent words as the built-in form has them.
+        let form = crate::spec::embedded_specs().ok().map(|(f, _)| f);
+        let word = |k: &str| form.as_ref().map(|f| crate::findings::form_word(f, k)).unwrap_or_else(|| k.to_string());
+        let fix = crate::findings::fill_words(&i.fix.replace("{expected}", "相应内容"), true, &word);
         if markdown {
             s.push_str(&format!("| {} | {} | {} | {} |\n", i.id, i.severity.zh(), i.title, fix));
         } else {

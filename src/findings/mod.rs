@@ -111,17 +111,87 @@ pub fn render(template: &str, slots: &[(&str, &str)]) -> String {
     out
 }
 
+/// Marks a year-dependent word in a rendered message until
+/// [`Finding::relabel`] puts the year's wording in: a template's
+/// `{f:exec.spent}` (a field's label) or `{budget_document}`. Private-use
+/// characters, so no text from a workbook can look like one.
+const WORD_OPEN: char = '\u{E000}';
+const WORD_CLOSE: char = '\u{E001}';
+
+/// Keeps the year-dependent slots of `template` as markers.
+fn word_slots(template: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let key = &after[..close];
+        if key.starts_with("f:") || key == "budget_document" {
+            out.push((key.to_string(), format!("{WORD_OPEN}{key}{WORD_CLOSE}")));
+        }
+        rest = &after[close + 1..];
+    }
+    out
+}
+
+/// Replaces the year-dependent markers (or a template's `{…}` slots when
+/// `braces`) with the words `word` gives.
+pub fn fill_words(text: &str, braces: bool, word: &dyn Fn(&str) -> String) -> String {
+    let (open, close) = if braces { ('{', '}') } else { (WORD_OPEN, WORD_CLOSE) };
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(open) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + open.len_utf8()..];
+        match after.find(close) {
+            Some(j) if !braces || after[..j].starts_with("f:") || &after[..j] == "budget_document" => {
+                out.push_str(&word(&after[..j]));
+                rest = &after[j + close.len_utf8()..];
+            }
+            _ => {
+                out.push(open);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The word for a year-dependent slot key in `form`.
+pub fn form_word(form: &crate::spec::FormSpec, key: &str) -> String {
+    match key.strip_prefix("f:") {
+        Some(id) => form.label(id).to_string(),
+        None if key == "budget_document" && !form.budget_document.is_empty() => form.budget_document.clone(),
+        None => "省级下达文件".to_string(),
+    }
+}
+
 impl Finding {
+    /// Puts the year's wording (field labels, document names) into the
+    /// message and the fix: "实际支出数" in 2025 where 2024 said "实际支出".
+    pub fn relabel(&mut self, form: &crate::spec::FormSpec) {
+        let word = |k: &str| form_word(form, k);
+        if self.message.contains(WORD_OPEN) {
+            self.message = fill_words(&self.message, false, &word);
+        }
+        if self.fix.contains(WORD_OPEN) {
+            self.fix = fill_words(&self.fix, false, &word);
+        }
+    }
+
     /// The one way to build a finding: code, place, expected and found.
     /// `detail` fills the `{detail}` slot of templates that have one.
     pub fn at(code: Code, loc: &Loc, expected: Option<String>, found: Option<String>, detail: &str) -> Self {
         let info = code.info();
-        let slots = [
+        let words: Vec<(String, String)> = word_slots(info.template).into_iter().chain(word_slots(info.fix)).collect();
+        let mut slots = vec![
             ("label", loc.label.as_str()),
             ("expected", expected.as_deref().unwrap_or("（无）")),
             ("found", found.as_deref().unwrap_or("（空）")),
             ("detail", detail),
         ];
+        slots.extend(words.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let fill = |t: &str| render(t, &slots);
         let (message, fix) = (fill(info.template), fill(info.fix));
         Finding {
@@ -198,9 +268,32 @@ mod tests {
             Some("46.00%".into()),
             "",
         );
+        let mut f = f;
+        f.relabel(&crate::checks::fixture::form());
         assert_eq!(f.message, "支出率应为 实际支出 ÷ 预算指标 = 45.64%，实为 46.00%");
         assert_eq!(f.place(), "资金执行!B7");
         assert_eq!(f.severity, Severity::Error);
         assert!(!f.message.contains('{'));
+    }
+
+    #[test]
+    fn the_year_s_labels_fill_the_message_and_workbook_text_stays_text() {
+        let form = crate::checks::fixture::form();
+        let renamed = crate::spec::FormSpec::from_toml(
+            &include_str!("../../templates/2024/form.toml").replace("text = \"实际支出\"", "text = \"实际支出数\""),
+            "t",
+        )
+        .unwrap();
+        let loc = Loc::cell("资金执行", "B7", "支出率");
+        let mut f = Finding::at(Code::SpendRateMismatch, &loc, Some("1%".into()), Some("{f:exec.spent}".into()), "");
+        let mut g = f.clone();
+        f.relabel(&renamed);
+        assert_eq!(f.message, "支出率应为 实际支出数 ÷ 预算指标 = 1%，实为 {f:exec.spent}");
+        assert!(f.fix.contains("实际支出数 ÷ 预算指标"), "{}", f.fix);
+        g.relabel(&form);
+        assert!(g.message.starts_with("支出率应为 实际支出 ÷"), "{}", g.message);
+        let mut h = Finding::at(Code::BudgetMismatch, &loc, None, None, "");
+        h.relabel(&form);
+        assert!(h.fix.contains("粤财建〔2023〕77号"), "{}", h.fix);
     }
 }

@@ -181,14 +181,13 @@ fn slots(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding], generated
     x.set("own_budget", num(s.own.budget));
     x.set("own_spent", num(s.own.spent));
     x.set("own_rate", opt_pct(calc::percent(s.own.spent, s.own.budget)));
-    for m in crate::spec::MEASURES {
+    for (i, m) in s.measures.iter().map(|m| m.key.as_str()).enumerate() {
         let issued: Decimal = s.rows.iter().filter_map(|r| r.issued.plan.get(m)).sum();
         // The targets state the plan as issued, for every city; the
         // output sentences the plan of the cities counted.
         x.set(&format!("plan_all_{m}"), num(issued));
         x.set(&format!("plan_{m}"), num(t.plan.get(m).unwrap_or_default()));
         x.set(&format!("actual_{m}"), num(t.actual.get(m).unwrap_or_default()));
-        let i = crate::spec::MEASURES.iter().position(|k| *k == m).unwrap_or(0);
         x.set(&format!("rate_{m}"), opt_pct(t.completion.get(i).copied().flatten()));
     }
     x.set("spent", num(t.spent));
@@ -307,13 +306,14 @@ struct Share {
 /// judged against their 表1-1 standards.
 fn shares(spec: &ReportSpec, s: &ProvinceSummary) -> Vec<Share> {
     let t = &s.totals;
-    crate::spec::BENEFIT_COUNTS
+    s.benefit_fields
         .iter()
+        .map(|f| &f.id)
         .enumerate()
         .filter_map(|(i, id)| {
             let count = *t.benefits.get(i)?;
-            let share = calc::percent(count, t.plan.communities)?.min(Decimal::ONE_HUNDRED);
-            let share_actual = calc::percent(count, t.actual.communities);
+            let share = calc::percent(count, t.plan.get("communities")?)?.min(Decimal::ONE_HUNDRED);
+            let share_actual = calc::percent(count, t.actual.get("communities")?);
             let target = s.params_targets.iter().find(|x| x.key == *id);
             let want = match target.map(|x| &x.value) {
                 Some(TargetValue::Number(d)) => Some(*d),
@@ -326,7 +326,7 @@ fn shares(spec: &ReportSpec, s: &ProvinceSummary) -> Vec<Share> {
                 None => ("对照", false),
             };
             Some(Share {
-                label: spec.benefit_labels.get(*id).cloned().unwrap_or_else(|| id.to_string()),
+                label: spec.benefit_labels.get(id).cloned().unwrap_or_else(|| id.to_string()),
                 share,
                 share_actual,
                 verdict,
@@ -415,24 +415,25 @@ fn budget_table(s: &ProvinceSummary) -> Vec<Vec<String>> {
 
 fn tasks_table(s: &ProvinceSummary) -> Vec<Vec<String>> {
     let t = &s.totals;
-    let ms = crate::spec::MEASURES;
+    let ms: Vec<&str> = s.measures.iter().map(|m| m.key.as_str()).collect();
+    let n = 2 + 3 * ms.len();
     let mut head = vec!["序号".to_string(), "地市".to_string()];
     for prefix in ["计划", "完成"] {
-        for m in ["面积", "户数", "楼栋", "小区"] {
-            head.push(format!("{prefix}{m}"));
+        for m in &s.measures {
+            head.push(format!("{prefix}{}", m.short));
         }
     }
     // Rates in percent, the % in the header: the figures fit at 8 pt.
-    for m in ["面积", "户数", "楼栋", "小区"] {
-        head.push(format!("完成率{m}(%)"));
+    for m in &s.measures {
+        head.push(format!("完成率{}(%)", m.short));
     }
-    head.truncate(14);
+    head.truncate(n);
     let mut rows = vec![head];
     let mut total = vec![String::new(), t.coverage.total_label()];
     total.extend(ms.iter().map(|m| num(t.plan.get(m).unwrap_or_default())));
     total.extend(ms.iter().map(|m| num(t.actual.get(m).unwrap_or_default())));
-    total.extend((0..4).map(|i| rate_num(t.completion.get(i).copied().flatten())));
-    total.truncate(14);
+    total.extend(t.completion.iter().map(|c| rate_num(*c)));
+    total.truncate(n);
     rows.push(total);
     for (i, r) in s.rows.iter().enumerate() {
         let mut row = vec![(i + 1).to_string(), r.issued.name.clone()];
@@ -447,30 +448,27 @@ fn tasks_table(s: &ProvinceSummary) -> Vec<Vec<String>> {
                     ))
                 }));
             }
-            None => row.extend((0..8).map(|k| if k == 0 { r.status.zh().to_string() } else { "—".into() })),
+            None => row.extend((0..2 * ms.len()).map(|k| if k == 0 { r.status.zh().to_string() } else { "—".into() })),
         }
-        row.truncate(14);
+        row.truncate(n);
         rows.push(row);
     }
     rows
 }
 
+/// A 附件1 count's short name for a table header: its 汇总口径 word
+/// without the "附件1-" prefix (基础类短板).
+fn benefit_short(f: &crate::spec::FieldSpec) -> String {
+    let word = f.feeds.as_deref().unwrap_or(&f.id);
+    word.strip_prefix("附件1-").unwrap_or(word).to_string()
+}
+
 fn benefits_table(s: &ProvinceSummary) -> Vec<Vec<String>> {
     let t = &s.totals;
-    let mut rows = vec![[
-        "序号",
-        "地市",
-        "基础类",
-        "完善类",
-        "提升类",
-        "连片改造",
-        "产权移交",
-        "维修资金",
-        "验收合格率",
-        "满意度",
-    ]
-    .map(String::from)
-    .to_vec()];
+    let mut head = vec!["序号".to_string(), "地市".to_string()];
+    head.extend(s.benefit_fields.iter().map(benefit_short));
+    head.extend(["验收合格率".to_string(), "满意度".to_string()]);
+    let mut rows = vec![head];
     let mut total = vec![String::new(), t.coverage.total_label()];
     total.extend(t.benefits.iter().map(|b| num(*b)));
     total.push(opt_pct(t.acceptance));
@@ -484,7 +482,13 @@ fn benefits_table(s: &ProvinceSummary) -> Vec<Vec<String>> {
                 row.push(f.acceptance.map(pct).unwrap_or_else(|| "未验收".into()));
                 row.push(pct(f.satisfaction));
             }
-            None => row.extend((0..8).map(|k| if k == 0 { r.status.zh().to_string() } else { "—".into() })),
+            None => row.extend((0..s.benefit_fields.len() + 2).map(|k| {
+                if k == 0 {
+                    r.status.zh().to_string()
+                } else {
+                    "—".into()
+                }
+            })),
         }
         rows.push(row);
     }

@@ -35,10 +35,12 @@ pub struct JsonTotals {
     pub cities_budget: String,
     pub cities_spent: String,
     pub cities_spend_rate: String,
-    pub plan: [String; 4],
-    pub actual: [String; 4],
-    pub completion: [String; 4],
-    pub benefits: [String; 6],
+    /// By measure, in the form's order.
+    pub plan: Vec<String>,
+    pub actual: Vec<String>,
+    pub completion: Vec<String>,
+    /// 附件1 counts, in the form's order.
+    pub benefits: Vec<String>,
     pub acceptance: String,
     pub satisfaction: String,
     pub cities_counted: usize,
@@ -76,8 +78,8 @@ fn p2(x: Option<Decimal>) -> String {
     x.map(calc::fmt_pct).unwrap_or_default()
 }
 
-fn m4(m: &crate::model::Measures, f: impl Fn(Decimal) -> String) -> [String; 4] {
-    crate::spec::MEASURES.map(|k| f(m.get(k).unwrap_or_default()))
+fn by_measure(s: &ProvinceSummary, m: &crate::model::Measures, f: impl Fn(Decimal) -> String) -> Vec<String> {
+    s.measures.iter().map(|k| f(m.get(&k.key).unwrap_or_default())).collect()
 }
 
 /// The totals block of report.json.
@@ -93,10 +95,10 @@ pub fn totals(s: &ProvinceSummary) -> JsonTotals {
         cities_budget: d2(t.cities_budget),
         cities_spent: d2(t.cities_spent),
         cities_spend_rate: p2(t.cities_spend_rate),
-        plan: m4(&t.plan, measure),
-        actual: m4(&t.actual, measure),
-        completion: [0, 1, 2, 3].map(|i| p2(t.completion.get(i).copied().flatten())),
-        benefits: [0, 1, 2, 3, 4, 5].map(|i| t.benefits.get(i).map(|x| count(*x)).unwrap_or_default()),
+        plan: by_measure(s, &t.plan, measure),
+        actual: by_measure(s, &t.actual, measure),
+        completion: t.completion.iter().map(|c| p2(*c)).collect(),
+        benefits: t.benefits.iter().map(|x| count(*x)).collect(),
         acceptance: p2(t.acceptance),
         satisfaction: p2(t.satisfaction),
         cities_counted: t.cities_counted,

@@ -5,11 +5,13 @@
 use crate::calc;
 use crate::model::{Params, TargetValue};
 use crate::params as p;
+use crate::spec::FormSpec;
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, XlsxError};
 
 /// `sample_coefficients`: mark the coefficient columns 示例 (the report
 /// does not publish them).
-pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, XlsxError> {
+/// `form` names the measures and 附件1 counts (their headers and words).
+pub fn workbook(params: &Params, form: &FormSpec, sample_coefficients: bool) -> Result<Vec<u8>, XlsxError> {
     let mut wb = super::new_workbook();
     let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
     wb.set_properties(&DocProperties::new().set_title("省级参数表").set_author("selfeval").set_creation_datetime(&t));
@@ -92,7 +94,7 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
     let ws = wb.add_worksheet();
     ws.set_name(p::SHEET_CITIES)?;
     let mut headers = vec!["序号", p::H_CITY, p::H_BUDGET];
-    headers.extend(p::H_PLAN.iter().map(|(_, h)| *h));
+    headers.extend(form.measures.iter().map(|m| m.plan_header.as_str()));
     headers.extend([p::H_FISCAL, p::H_PERF, p::H_PROJECT, "说明"]);
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)?;
@@ -113,15 +115,18 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
         ws.write_number_with_format(r, 0, (i + 1) as f64, &text)?;
         ws.write_string_with_format(r, 1, &city.name, &text)?;
         ws.write_number_with_format(r, 2, calc::to_f64(city.budget), &num("0.00"))?;
-        for (j, (key, _)) in p::H_PLAN.iter().enumerate() {
-            let fmt = if *key == "area" { num("0.00") } else { num("0") };
-            ws.write_number_with_format(r, 3 + j as u16, calc::to_f64(city.plan.get(key).unwrap_or_default()), &fmt)?;
+        for (j, m) in form.measures.iter().enumerate() {
+            let whole = form.field(&m.plan).is_some_and(|f| f.kind == crate::spec::Kind::Count);
+            let fmt = if whole { num("0") } else { num("0.00") };
+            let v = calc::to_f64(city.plan.get(&m.key).unwrap_or_default());
+            ws.write_number_with_format(r, 3 + j as u16, v, &fmt)?;
         }
-        ws.write_number_with_format(r, 7, calc::to_f64(city.coef.fiscal), &num("0"))?;
-        ws.write_number_with_format(r, 8, calc::to_f64(city.coef.performance), &num("0.00"))?;
-        ws.write_number_with_format(r, 9, calc::to_f64(city.coef.project), &num("0.00"))?;
+        let k = 3 + form.measures.len() as u16;
+        ws.write_number_with_format(r, k, calc::to_f64(city.coef.fiscal), &num("0"))?;
+        ws.write_number_with_format(r, k + 1, calc::to_f64(city.coef.performance), &num("0.00"))?;
+        ws.write_number_with_format(r, k + 2, calc::to_f64(city.coef.project), &num("0.00"))?;
         let remark = if sample_coefficients { "三项系数为示例数据" } else { "" };
-        ws.write_string_with_format(r, 10, remark, &text)?;
+        ws.write_string_with_format(r, k + 3, remark, &text)?;
     }
     ws.set_freeze_panes(1, 2)?;
 
@@ -132,12 +137,12 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
     ws.set_column_width(1, 12)?;
     ws.write_string_with_format(0, 0, "因素", &head)?;
     ws.write_string_with_format(0, 1, "权重（%）", &head)?;
-    for (i, (key, label)) in p::WEIGHT_ROWS.iter().enumerate() {
-        ws.write_string_with_format(1 + i as u32, 0, *label, &text)?;
+    for (i, m) in form.measures.iter().enumerate() {
+        ws.write_string_with_format(1 + i as u32, 0, &m.weight_label, &text)?;
         ws.write_number_with_format(
             1 + i as u32,
             1,
-            calc::to_f64(params.weights.get(key).unwrap_or_default()),
+            calc::to_f64(params.weights.get(&m.key).unwrap_or_default()),
             &num("0"),
         )?;
     }
@@ -149,6 +154,7 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
         ws.write_string_with_format(0, c as u16, *h, &head)?;
         ws.set_column_width(c as u16, w)?;
     }
+    let keys = p::target_keys(form);
     for (i, t) in params.targets.iter().enumerate() {
         let r = 1 + i as u32;
         ws.write_string_with_format(r, 0, &t.level1, &text)?;
@@ -159,7 +165,7 @@ pub fn workbook(params: &Params, sample_coefficients: bool) -> Result<Vec<u8>, X
             TargetValue::Number(d) => ws.write_number_with_format(r, 4, calc::to_f64(*d), &num("General"))?,
             TargetValue::Text(s) => ws.write_string_with_format(r, 4, s, &num("@"))?,
         };
-        let word = p::TARGET_KEYS.iter().find(|(_, k)| *k == t.key).map(|(w, _)| *w).unwrap_or("");
+        let word = keys.iter().find(|(_, k)| *k == t.key).map(|(w, _)| w.as_str()).unwrap_or("");
         ws.write_string_with_format(r, 5, word, &text)?;
     }
     wb.save_to_buffer()

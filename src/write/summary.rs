@@ -10,7 +10,7 @@ use crate::consolidate::{ProvinceSummary, TargetActual};
 use crate::findings::Finding;
 use crate::roster::Roster;
 use crate::rounds::Comparison;
-use crate::spec::{SummarySheet, SummarySpec, BENEFIT_COUNTS, MEASURES};
+use crate::spec::{SummarySheet, SummarySpec};
 use crate::write::template::has_total_row;
 use rust_decimal::Decimal;
 use umya_spreadsheet::{Style, Workbook, Worksheet};
@@ -424,38 +424,35 @@ impl<'a> Table<'a> {
         for (i, row) in s.rows.iter().enumerate() {
             let r = first + i as u32;
             self.city_head(r, i, &row.issued.name);
-            for m in MEASURES {
-                let plan = row.issued.plan.get(m).unwrap_or_default();
-                self.put(r, &format!("plan.{m}"), V::Num(plan), false);
+            for m in &s.measures {
+                let plan = row.issued.plan.get(&m.key).unwrap_or_default();
+                self.put(r, &m.plan, V::Num(plan), false);
                 if let Some(f) = &row.figures {
-                    let a = f.actual.get(m).unwrap_or_default();
-                    self.put(r, &format!("actual.{m}"), V::Num(a), false);
+                    let a = f.actual.get(&m.key).unwrap_or_default();
+                    self.put(r, &m.actual, V::Num(a), false);
                     let rate = calc::percent(a, plan).map(|p| p / Decimal::ONE_HUNDRED);
-                    let fml = self.ratio(&format!("actual.{m}"), &format!("plan.{m}"), r);
-                    self.put(r, &format!("rate.{m}"), V::Formula(fml, rate), false);
+                    let fml = self.ratio(&m.actual, &m.plan, r);
+                    self.put(r, &m.rate, V::Formula(fml, rate), false);
                 }
             }
             match &row.figures {
                 Some(_) => counted.push(r),
                 None => {
-                    let keys: Vec<String> = MEASURES
-                        .iter()
-                        .map(|m| format!("actual.{m}"))
-                        .chain(MEASURES.iter().map(|m| format!("rate.{m}")))
-                        .collect();
-                    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+                    let ms = &s.measures;
+                    let keys: Vec<&str> =
+                        ms.iter().map(|m| m.actual.as_str()).chain(ms.iter().map(|m| m.rate.as_str())).collect();
                     self.left_out(r, row, &keys);
                 }
             }
         }
         let t = &s.totals;
         self.total_head(total, &t.coverage.total_label());
-        for (k, m) in MEASURES.iter().enumerate() {
-            let (pk, ak, rk) = (format!("plan.{m}"), format!("actual.{m}"), format!("rate.{m}"));
-            self.put(total, &pk, V::Formula(self.sum_rows(&pk, &counted), t.plan.get(m)), true);
-            self.put(total, &ak, V::Formula(self.sum_rows(&ak, &counted), t.actual.get(m)), true);
+        for (k, m) in s.measures.iter().enumerate() {
+            let (pk, ak, rk) = (&m.plan, &m.actual, &m.rate);
+            self.put(total, pk, V::Formula(self.sum_rows(pk, &counted), t.plan.get(&m.key)), true);
+            self.put(total, ak, V::Formula(self.sum_rows(ak, &counted), t.actual.get(&m.key)), true);
             let rate = t.completion.get(k).copied().flatten().map(|p| p / Decimal::ONE_HUNDRED);
-            self.put(total, &rk, V::Formula(self.ratio(&ak, &pk, total), rate), true);
+            self.put(total, rk, V::Formula(self.ratio(ak, pk, total), rate), true);
         }
     }
 
@@ -467,15 +464,16 @@ impl<'a> Table<'a> {
         for (i, row) in s.rows.iter().enumerate() {
             let r = first + i as u32;
             self.city_head(r, i, &row.issued.name);
+            let ids: Vec<&str> = s.benefit_fields.iter().map(|f| f.id.as_str()).collect();
             let Some(f) = &row.figures else {
                 let keys: Vec<&str> =
-                    BENEFIT_COUNTS.iter().copied().chain(["benefit.acceptance", "benefit.satisfaction"]).collect();
+                    ids.iter().copied().chain(["benefit.acceptance", "benefit.satisfaction"]).collect();
                 self.left_out(r, row, &keys);
                 continue;
             };
             counted.push(r);
-            for (id, v) in BENEFIT_COUNTS.iter().zip(f.benefits) {
-                self.put(r, id, V::Num(v), false);
+            for (id, v) in ids.iter().zip(&f.benefits) {
+                self.put(r, id, V::Num(*v), false);
             }
             match f.acceptance {
                 Some(p) => self.put(r, "benefit.acceptance", V::Pct(p), false),
@@ -485,8 +483,8 @@ impl<'a> Table<'a> {
         }
         let t = &s.totals;
         self.total_head(total, &t.coverage.total_label());
-        for (id, v) in BENEFIT_COUNTS.iter().zip(&t.benefits) {
-            self.put(total, id, V::Formula(self.sum_rows(id, &counted), Some(*v)), true);
+        for (f, v) in s.benefit_fields.iter().zip(&t.benefits) {
+            self.put(total, &f.id, V::Formula(self.sum_rows(&f.id, &counted), Some(*v)), true);
         }
         // AVERAGE skips 未验收 (text), as the report's 100.00% does.
         for (id, v) in [("benefit.acceptance", t.acceptance), ("benefit.satisfaction", t.satisfaction)] {
@@ -502,7 +500,7 @@ impl<'a> Table<'a> {
         for (i, row) in a.rows.iter().enumerate() {
             let r = first + i as u32;
             self.city_head(r, i, &row.city);
-            for m in MEASURES {
+            for m in &a.measures {
                 self.put(r, m, V::Num(row.factors.get(m).unwrap_or_default()), false);
             }
             self.put(r, "fiscal", V::Num(row.coef.fiscal), false);
@@ -520,7 +518,7 @@ impl<'a> Table<'a> {
                 format!("${col}${}", row + 1)
             };
             let mut combined = Vec::new();
-            for m in MEASURES {
+            for m in &a.measures {
                 let share = row.factor_shares.get(m).unwrap_or_default();
                 let range = |s: &Self, key: &str| format!("{}:{}", abs(s, key, first), abs(s, key, last));
                 let f = format!(
@@ -543,18 +541,19 @@ impl<'a> Table<'a> {
         }
         self.total_head(total, "合计");
         let col_sum = |f: &dyn Fn(&crate::allocate::AllocationRow) -> Decimal| a.rows.iter().map(f).sum::<Decimal>();
-        let mut sums: Vec<(String, Decimal)> = vec![
-            ("area".into(), col_sum(&|r| r.factors.area)),
-            ("households".into(), col_sum(&|r| r.factors.households)),
-            ("buildings".into(), col_sum(&|r| r.factors.buildings)),
-            ("communities".into(), col_sum(&|r| r.factors.communities)),
+        let mut sums: Vec<(String, Decimal)> = a
+            .measures
+            .iter()
+            .map(|m| (m.clone(), a.rows.iter().map(|r| r.factors.get(m).unwrap_or_default()).sum()))
+            .collect();
+        sums.extend([
             ("share".into(), col_sum(&|r| r.share)),
             ("exact".into(), col_sum(&|r| r.exact)),
             ("rounded".into(), col_sum(&|r| r.rounded)),
             ("issued".into(), col_sum(&|r| r.issued)),
             ("diff".into(), col_sum(&|r| r.diff)),
-        ];
-        for m in MEASURES {
+        ]);
+        for m in &a.measures {
             sums.push((format!("share.{m}"), a.rows.iter().map(|r| r.factor_shares.get(m).unwrap_or_default()).sum()));
         }
         for (k, v) in sums {
@@ -567,7 +566,7 @@ impl<'a> Table<'a> {
         // The weights and the amount the formulas use, on the sheet.
         let w = last + 2;
         self.put(w, "city", V::Text("因素权重"), false);
-        for m in MEASURES {
+        for m in &a.measures {
             self.put(w, m, V::Pct(a.weights.get(m).unwrap_or_default()), false);
             self.format(w, m, "0%");
         }
@@ -583,9 +582,6 @@ impl<'a> Table<'a> {
             at.style_mut().alignment_mut().set_horizontal(umya_spreadsheet::HorizontalAlignmentValues::Left);
             self.ws.add_merge_cells(format!("{}:{}", CellRef::new(r, 0), CellRef::new(r, n - 1)));
         }
-        // The year in the title.
-        let title = format!("{}年{}", a.year, self.spec.title);
-        self.ws.cell_mut((1, 1)).set_value_string(title);
     }
 
     /// 报送情况: one row per expected city, as the console prints it,
