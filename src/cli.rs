@@ -94,8 +94,12 @@ pub enum Command {
     /// 只校验并生成反馈，不生成汇总表（地市报送前自查）
     #[command(help_template = TEMPLATE, override_usage = "selfeval check [选项] <文件夹或文件>...")]
     Check(InputArgs),
-    /// 生成空白的地市自评表模板
-    #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "selfeval template --out <文件> [--city <地市>]")]
+    /// 生成空白的地市自评表模板；加 --summary 同时生成省级汇总表模板（用于制作新年度模板）
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "selfeval template --out <文件> [--city <地市>] [--templates <文件夹>] [--summary <文件>]"
+    )]
     Template {
         /// 输出文件
         #[arg(long, value_name = "文件")]
@@ -103,9 +107,12 @@ pub enum Command {
         /// 预先填好“地市”
         #[arg(long, value_name = "地市")]
         city: Option<String>,
-        /// 模板文件夹（默认使用内置的 2024 年模板）
+        /// 模板文件夹（默认使用内置的 2024 年模板）；只需 form.toml 和 summary.toml
         #[arg(long, value_name = "文件夹")]
         templates: Option<PathBuf>,
+        /// 同时按 summary.toml 生成省级汇总表模板，写到此文件（如 templates/2025/省级汇总表模板.xlsx）
+        #[arg(long, value_name = "文件")]
+        summary: Option<PathBuf>,
     },
     /// 按因素法测算各市资金分配，单独输出“资金分配测算”表（用于编制下一年度分配方案）
     #[command(
@@ -214,26 +221,35 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
     match command {
         Command::Run(a) => run_inputs(a, true),
         Command::Check(a) => run_inputs(a, false),
-        Command::Template { out, city, templates } => {
-            let t = match templates {
-                Some(d) => selfeval::spec::Templates::from_dir(&d)?,
-                None => selfeval::spec::Templates::embedded()?,
+        Command::Template { out, city, templates, summary } => {
+            // Only the two specs: a new year's folder has no workbooks yet.
+            let (form, summary_spec) = match &templates {
+                Some(d) => selfeval::spec::specs_from_dir(d)?,
+                None => selfeval::spec::embedded_specs()?,
             };
-            if out.exists() {
-                return Err(Error::OutputExists(out));
+            for p in std::iter::once(&out).chain(summary.as_ref()) {
+                if p.exists() {
+                    return Err(Error::OutputExists(p.clone()));
+                }
             }
             let mut values = std::collections::HashMap::new();
-            values.insert("info.version".to_string(), Input::Text(t.form.version.clone()));
-            values.insert("info.year".to_string(), Input::Number(t.form.year.into()));
-            values.insert("info.fund".to_string(), Input::Text(t.form.fund.clone()));
-            values.insert("info.unit".to_string(), Input::Text(t.form.unit.clone()));
+            values.insert("info.version".to_string(), Input::Text(form.version.clone()));
+            values.insert("info.year".to_string(), Input::Number(form.year.into()));
+            values.insert("info.fund".to_string(), Input::Text(form.fund.clone()));
+            values.insert("info.unit".to_string(), Input::Text(form.unit.clone()));
             if let Some(c) = city {
                 values.insert("info.city".to_string(), Input::Text(c));
             }
-            let bytes = selfeval::write::form::city_form(&t.form, &values)
+            let bytes = selfeval::write::form::city_form(&form, &values)
                 .map_err(|_| Error::Write { path: out.clone(), detail: "生成模板时出错".into() })?;
             selfeval::write::atomic_write(&out, &bytes)?;
-            println!("已生成空白自评表：{}", out.display());
+            println!("已生成 {} 年空白自评表：{}", form.year, out.display());
+            if let Some(p) = summary {
+                let bytes = selfeval::write::template::workbook(&summary_spec)
+                    .map_err(|_| Error::Write { path: p.clone(), detail: "生成汇总表模板时出错".into() })?;
+                selfeval::write::atomic_write(&p, &bytes)?;
+                println!("已生成 {} 年省级汇总表模板：{}", form.year, p.display());
+            }
             Ok(false)
         }
         Command::Allocate { out, params, templates } => {

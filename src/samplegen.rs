@@ -75,6 +75,10 @@ pub struct CityData {
     pub acceptance: String,
     pub satisfaction: Decimal,
     pub coef: CoefData,
+    /// Values of fields this generator does not otherwise know (a new
+    /// year's 地方配套资金), by field id: a number, or else text.
+    #[serde(default)]
+    pub extra: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -252,6 +256,10 @@ pub fn city_values(form: &FormSpec, bands: &Bands, data: &ReportData, i: usize) 
         v.insert(ind.ids.score.clone(), num(score));
     }
     v.insert("score.total".into(), num(total));
+    for (id, value) in &c.extra {
+        let input = value.parse::<Decimal>().map(num).unwrap_or_else(|_| text(value));
+        v.insert(id.clone(), input);
+    }
     v.insert("score.grade".into(), text(bands.grade(total)));
     v
 }
