@@ -38,6 +38,8 @@ fn generate(n: usize) -> PathBuf {
     let base = ReportData::from_toml(&text).expect("parse");
     let (form, _) = selfeval::spec::embedded_specs().expect("spec");
     let bands = selfeval::spec::embedded_bands().expect("bands");
+    let cities: Vec<String> = base.cities.iter().map(|c| c.name.clone()).collect();
+    let book = selfeval::write::form::FormBook { form: &form, bands: &bands, cities: &cities };
     (0..n).into_par_iter().for_each(|i| {
         let mut data = base.clone();
         let k = i % 15;
@@ -49,7 +51,7 @@ fn generate(n: usize) -> PathBuf {
                 *a = if a.fract().is_zero() { (*a * vary).round() } else { (*a * vary).round_dp(2) };
             }
         }
-        let bytes = selfeval::write::form::city_form(&form, &city_values(&form, &bands, &data, k)).expect("form");
+        let bytes = selfeval::write::form::city_form(&book, &city_values(&form, &bands, &data, k)).expect("form");
         std::fs::write(dir.join(format!("{i:05}_{}.xlsx", base.cities[k].name)), bytes).expect("write");
     });
     std::fs::write(dir.join(".complete"), b"").expect("mark");

@@ -232,15 +232,27 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
                     return Err(Error::OutputExists(p.clone()));
                 }
             }
+            let bands = match &templates {
+                Some(d) => {
+                    let p = d.join(selfeval::spec::CHECKS_FILE);
+                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                    selfeval::spec::Bands::from_toml(&text, &p.display().to_string())?
+                }
+                None => selfeval::spec::embedded_bands()?,
+            };
+            // The 地市 dropdown lists the issued cities when that year's
+            // params workbook is already in place; a new year's set may not
+            // have it yet, and the form is still complete without.
+            let setup = selfeval::RunOptions { templates: templates.clone(), ..Default::default() };
+            let cities: Vec<String> = selfeval::load_setup(&setup)
+                .map(|(_, p)| p.cities.iter().map(|c| c.name.clone()).collect())
+                .unwrap_or_default();
             let mut values = std::collections::HashMap::new();
-            values.insert("info.version".to_string(), Input::Text(form.version.clone()));
-            values.insert("info.year".to_string(), Input::Number(form.year.into()));
-            values.insert("info.fund".to_string(), Input::Text(form.fund.clone()));
-            values.insert("info.unit".to_string(), Input::Text(form.unit.clone()));
             if let Some(c) = city {
                 values.insert("info.city".to_string(), Input::Text(c));
             }
-            let bytes = selfeval::write::form::city_form(&form, &values)
+            let book = selfeval::write::form::FormBook { form: &form, bands: &bands, cities: &cities };
+            let bytes = selfeval::write::form::city_form(&book, &values)
                 .map_err(|_| Error::Write { path: out.clone(), detail: "生成模板时出错".into() })?;
             selfeval::write::atomic_write(&out, &bytes)?;
             println!("已生成 {} 年空白自评表：{}", form.year, out.display());

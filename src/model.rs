@@ -3,6 +3,7 @@
 //! summary is built from ([`CityFigures`]).
 
 use crate::calc;
+use crate::cellref::CellRef;
 use crate::read::{RawWorkbook, Value};
 use crate::spec::{FieldSpec, FormSpec, Kind};
 use rust_decimal::Decimal;
@@ -35,6 +36,10 @@ pub struct Submission {
     pub values: HashMap<String, Parsed>,
     /// Fields whose value was normalised: id → (as typed, how read).
     pub notes: HashMap<String, (String, Note)>,
+    /// Fields read from another cell than the template's, because the
+    /// form's defined name for them points there (a clerk inserted rows):
+    /// id → the cell read.
+    pub moved: std::collections::BTreeMap<String, CellRef>,
 }
 
 impl Submission {
@@ -44,9 +49,18 @@ impl Submission {
         raw.align_sheet_names(&wanted);
         let mut values = HashMap::new();
         let mut notes = HashMap::new();
+        let mut moved = std::collections::BTreeMap::new();
         for f in form.fields() {
+            // The name, where the file has one, says where the field is now.
+            let cell = match raw.named_cell(&FormSpec::defined_name(&f.id), &f.sheet) {
+                Some(c) if c != f.cell => {
+                    moved.insert(f.id.clone(), c);
+                    c
+                }
+                _ => f.cell,
+            };
             let parsed = match raw.sheet(&f.sheet) {
-                Some(sheet) => match (sheet.get(f.cell), sheet.formulas.get(&f.cell)) {
+                Some(sheet) => match (sheet.get(cell), sheet.formulas.get(&cell)) {
                     (Value::Empty, Some(formula)) => Parsed::NoCache { formula: formula.clone() },
                     (v, _) => {
                         let (p, note) = parse(v, f);
@@ -60,7 +74,28 @@ impl Submission {
             };
             values.insert(f.id.clone(), parsed);
         }
-        Submission { path, name, raw, values, notes }
+        Submission { path, name, raw, values, notes, moved }
+    }
+
+    /// Where field `f` was read: its named cell if that moved, else the
+    /// template's.
+    pub fn cell_of(&self, f: &FieldSpec) -> CellRef {
+        self.moved.get(&f.id).copied().unwrap_or(f.cell)
+    }
+
+    /// The distinct (rows, columns) shifts of the named fields on
+    /// `sheet` that moved: where its labels may have gone with them.
+    pub fn shifts(&self, form: &FormSpec, sheet: &str) -> Vec<(i64, i64)> {
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        for f in form.sheet(sheet).map(|s| s.fields.as_slice()).unwrap_or(&[]) {
+            if let Some(to) = self.moved.get(&f.id) {
+                let d = (to.row as i64 - f.cell.row as i64, to.col as i64 - f.cell.col as i64);
+                if !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+        }
+        out
     }
 
     /// Drops the raw cells once the per-file checks have run: the batch

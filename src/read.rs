@@ -99,9 +99,32 @@ pub enum Format {
 pub struct RawWorkbook {
     pub format: Format,
     pub sheets: Vec<RawSheet>,
+    /// Defined names as (name, reference) pairs ("f_exec_spent",
+    /// "'资金执行'!$B$6"): the generated form names every input cell, and
+    /// Excel moves a name with its cell when a row is inserted.
+    pub names: Vec<(String, String)>,
 }
 
 impl RawWorkbook {
+    /// The single cell a defined name refers to, on `sheet`; `None` when
+    /// there is no such name or it refers to a range, another sheet or
+    /// nothing (#REF!).
+    pub fn named_cell(&self, name: &str, sheet: &str) -> Option<CellRef> {
+        let (_, target) = self.names.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        let target = target.trim_start_matches('=');
+        let (s, cell) = target.rsplit_once('!')?;
+        let s = s
+            .strip_prefix('\'')
+            .and_then(|x| x.strip_suffix('\''))
+            .map(|x| x.replace("''", "'"))
+            .unwrap_or(s.to_string());
+        let on_sheet = s == sheet || self.sheet(sheet).and_then(|r| r.renamed_from.as_deref()) == Some(s.as_str());
+        if !on_sheet || cell.contains(':') {
+            return None;
+        }
+        CellRef::parse(&cell.replace('$', "")).ok()
+    }
+
     pub fn sheet(&self, name: &str) -> Option<&RawSheet> {
         self.sheets.iter().find(|s| s.name == name)
     }
@@ -315,6 +338,7 @@ fn read_xlsx(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
         other => ReadError::Corrupt(zh_calamine(&other.to_string())),
     })?;
     let mut book = read_sheets(&mut wb, Format::Xlsx, load);
+    book.names = wb.defined_names().to_vec();
     for sheet in book.sheets.iter_mut().filter(|s| !s.skipped && s.problem.is_none()) {
         if let Ok(dims) = wb.merge_cells_by_sheet_name(&sheet.name) {
             sheet.merges = dims
@@ -378,7 +402,7 @@ where
         }
         sheets.push(sheet);
     }
-    RawWorkbook { format, sheets }
+    RawWorkbook { format, sheets, names: Vec::new() }
 }
 
 fn contains_utf16(hay: &[u8], needle: &str) -> bool {

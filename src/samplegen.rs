@@ -13,7 +13,7 @@
 use crate::calc;
 use crate::model::{CityParams, Coefficients, Measures, Params, ProvinceOwn, Target, TargetValue};
 use crate::spec::{Bands, FormSpec, SummarySpec};
-use crate::write::form::{city_form, Input};
+use crate::write::form::{city_form, FormBook, Input};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -299,8 +299,10 @@ pub fn generate(
         tdir.join(crate::spec::SUMMARY_TEMPLATE_FILE),
         crate::write::template::workbook(summary).map_err(|e| e.to_string())?,
     )?;
+    let cities: Vec<String> = data.cities.iter().map(|c| c.name.clone()).collect();
     for (i, c) in data.cities.iter().enumerate() {
-        let bytes = city_form(form, &city_values(form, bands, data, i)).map_err(|e| e.to_string())?;
+        let book = FormBook { form, bands, cities: &cities };
+        let bytes = city_form(&book, &city_values(form, bands, data, i)).map_err(|e| e.to_string())?;
         put(sdir.join(sample_file_name(i, &c.name, data.year)), bytes)?;
     }
     Ok(written)

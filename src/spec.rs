@@ -110,6 +110,9 @@ pub struct SheetSpec {
     pub labels: Vec<LabelSpec>,
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
+    /// A line written below the form and not checked (填报单位（盖章）…).
+    #[serde(default)]
+    pub footer: Option<TextCell>,
 }
 
 /// Scoring direction of an indicator in the 自评评分 table.
@@ -382,6 +385,13 @@ impl FormSpec {
             }
         }
         Ok(())
+    }
+
+    /// The defined name the generated form gives field `id`'s cell
+    /// ("exec.spent" → "f_exec_spent"): letters, digits and underscores,
+    /// valid in Excel, WPS and LibreOffice.
+    pub fn defined_name(id: &str) -> String {
+        format!("f_{}", id.replace('.', "_"))
     }
 
     /// The field with this id. Ids used by the code are checked on load.

@@ -270,6 +270,12 @@ fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
     let o = selfeval(&[s("template"), s("--out"), blank.as_os_str(), s("--city"), s("汕头市")]);
     assert_eq!(o.status.code(), Some(0));
     let (form, _) = selfeval::spec::embedded_specs().expect("spec");
+    let bands = selfeval::spec::embedded_bands().expect("bands");
+    let derived: Vec<String> =
+        selfeval::write::form::derived_formulas(&form, &bands).into_iter().map(|(id, _)| id).collect();
+    // What the clerk types: neither a formula nor the template's own value.
+    let is_input =
+        |id: &str| !derived.iter().any(|d| d == id) && selfeval::write::form::fixed_value(&form, id).is_none();
 
     let book = umya_spreadsheet::reader::xlsx::read(&blank).expect("umya");
     for sheet in &form.sheets {
@@ -278,7 +284,11 @@ fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
         for f in &sheet.fields {
             let st = ws.style(f.cell.to_string().as_str());
             let locked = st.protection().is_none_or(|p| p.locked());
-            assert!(!locked, "{} {} is unlocked", sheet.name, f.cell);
+            assert_eq!(!locked, is_input(&f.id), "{} {} is unlocked exactly when an input", sheet.name, f.cell);
+            if derived.contains(&f.id) {
+                let c = ws.cell(f.cell.to_string().as_str()).expect("cell");
+                assert!(c.is_formula(), "{} {} is a formula", sheet.name, f.cell);
+            }
             assert!(st.background_color().is_some(), "{} {} is shaded", sheet.name, f.cell);
             let want = selfeval::write::form::kind_format(f.kind);
             let got = st.number_format().map(|n| n.format_code().to_string()).unwrap_or_default();
@@ -304,12 +314,17 @@ fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
     };
     assert!(xml.contains("\"是,否\""), "是/否 dropdown");
     assert!(xml.contains("\"未验收\""), "未验收 dropdown");
-    assert!(xml.contains("\"优,良,中,差\""), "grade dropdown");
+    // Typed validation with a Chinese alert on every other input.
+    assert!(xml.contains("type=\"whole\"") && xml.contains("type=\"decimal\"") && xml.contains("type=\"date\""));
+    assert!(xml.contains("应填写不小于 0 的整数") && xml.contains("输入有误"));
+    assert!(xml.contains("\"汕头市,韶关市,"), "地市 dropdown of the issued cities");
+    assert!(xml.contains("<conditionalFormatting"), "red rules");
+    assert!(xml.contains("formatRows=\"0\""), "row heights stay changeable");
 
     // Fill it with 汕头市's figures, the way a clerk would type them, and it validates clean.
     let sample = samples().join("01_汕头市_2024年绩效自评表.xlsx");
     let mut book = book;
-    for f in form.fields() {
+    for f in form.fields().filter(|f| is_input(&f.id)) {
         let v = at(&sheet(&sample, &f.sheet), &f.cell.to_string()).clone();
         let cell = book.sheet_by_name_mut(&f.sheet).expect("s").cell_mut(f.cell.to_string().as_str());
         match v {
@@ -330,6 +345,8 @@ fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
     }
     let filled = tmp.path().join("已填.xlsx");
     umya_spreadsheet::writer::xlsx::write(&book, &filled).expect("write");
+    // The clerk's spreadsheet program computes the derived cells.
+    libreoffice_resave(&filled);
     let out = tmp.path().join("check");
     let o = selfeval(&[s("check"), filled.as_os_str(), s("--out"), out.as_os_str(), s("-q")]);
     let report = std::fs::read_to_string(out.join("report.json")).expect("report");

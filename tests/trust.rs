@@ -287,7 +287,18 @@ fn look_alike_structure_is_named_precisely() {
         .replace(r#"<sheet name="资金执行" "#, r#"<sheet name="资金执行" state="hidden" "#);
     assert!(xml.contains("state=\"hidden\""));
     replace_zip_member(&sg, "xl/workbook.xml", xml.as_bytes());
+    // A row inserted in the generated form: its defined names move with
+    // the cells (umya does as Excel does), so the figures are read right.
     edit(&file_of(&dir, "河源市"), |b| {
+        b.sheet_by_name_mut("资金执行").expect("sheet").insert_new_row(5, 1);
+    });
+    // The same in an older form without names: the shift stops the file.
+    let mz = file_of(&dir, "梅州市");
+    let xml = zip_member(&mz, "xl/workbook.xml");
+    let (start, end) = (xml.find("<definedNames>").expect("names"), xml.find("</definedNames>").expect("end"));
+    let unnamed = format!("{}{}", &xml[..start], &xml[end + "</definedNames>".len()..]);
+    replace_zip_member(&mz, "xl/workbook.xml", unnamed.as_bytes());
+    edit(&mz, |b| {
         b.sheet_by_name_mut("资金执行").expect("sheet").insert_new_row(5, 1);
     });
     let (_, report, _) = run_dir(&dir, "alike");
@@ -303,7 +314,11 @@ fn look_alike_structure_is_named_precisely() {
     };
     assert_eq!(of("汕头市"), vec![("SE104".to_string(), "info".to_string())]);
     assert_eq!(of("韶关市"), vec![("SE105".to_string(), "warning".to_string())]);
-    assert_eq!(of("河源市"), vec![("SE106".to_string(), "error".to_string())], "one finding, not one per label");
+    assert_eq!(of("河源市"), vec![("SE107".to_string(), "info".to_string())], "read by name, said once");
+    assert_eq!(city(&report, "河源市")["in_totals"], true, "河源市's figures are read from the moved cells");
+    let hy = report["inputs"].as_array().expect("inputs").iter().find(|i| i["city"] == "河源市").expect("河源市");
+    assert_eq!(hy["figures"]["exec.spent"], "48", "实际支出 read from B7, where the name moved it");
+    assert_eq!(of("梅州市"), vec![("SE106".to_string(), "error".to_string())], "one finding, not one per label");
     assert_eq!(city(&report, "汕头市")["in_totals"], true, "its figures are read");
 }
 

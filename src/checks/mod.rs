@@ -72,6 +72,7 @@ pub const CHECKS: &[Check] = &[
         gate: true,
         run: structure::sheets_present,
     },
+    Check { id: "read_by_name", codes: &[Code::ReadByName], gate: false, run: structure::read_by_name },
     Check {
         id: "labels_in_place",
         codes: &[Code::LabelMismatch, Code::RowsShifted],
@@ -161,6 +162,10 @@ pub fn run_file(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let mut out = fold::fold(out, ctx);
     for f in &mut out {
         f.relabel(ctx.form);
+        // A field read from its named cell is marked where it is now.
+        if let Some(to) = f.field.as_ref().and_then(|id| sub.moved.get(id)) {
+            f.cell = Some(to.to_string());
+        }
     }
     out
 }

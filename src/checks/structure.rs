@@ -147,8 +147,19 @@ pub fn labels_in_place(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         let mut seen = std::collections::HashSet::new();
         let labels: Vec<&crate::spec::LabelSpec> =
             s.labels.iter().chain(field_labels).filter(|l| seen.insert(l.cell)).collect();
-        let moved: Vec<&crate::spec::LabelSpec> =
-            labels.iter().copied().filter(|l| !label_at(raw, l, l.cell)).collect();
+        // Labels go with the named cells beside them when rows were
+        // inserted: found at a shift the names show, they are in place.
+        let shifts = sub.shifts(ctx.form, &s.name);
+        let shifted_to = |c: crate::cellref::CellRef, (dr, dc): (i64, i64)| {
+            let (r, col) = (c.row as i64 + dr, c.col as i64 + dc);
+            (r >= 0 && col >= 0).then(|| crate::cellref::CellRef::new(r as u32, col as u32))
+        };
+        let moved: Vec<&crate::spec::LabelSpec> = labels
+            .iter()
+            .copied()
+            .filter(|l| !label_at(raw, l, l.cell))
+            .filter(|l| !shifts.iter().any(|d| shifted_to(l.cell, *d).is_some_and(|to| label_at(raw, l, to))))
+            .collect();
         // Several labels moved the same way: rows or columns were inserted
         // (or deleted). One finding says so, not one per label.
         if moved.len() >= 2 {
@@ -219,6 +230,33 @@ fn shifted(sheet: &str, raw: &crate::read::RawSheet, moved: &[&crate::spec::Labe
     None
 }
 
+/// SE107: fields found by the form's defined names away from their
+/// template cells (rows inserted in Excel, which moves the names): read
+/// right, said once per file so the province knows the layout changed.
+pub fn read_by_name(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    let Some((id, to)) = sub.moved.iter().next() else {
+        return vec![];
+    };
+    let Some(f) = ctx.form.field(id) else { return vec![] };
+    let sheets: Vec<&str> = ctx
+        .form
+        .sheets
+        .iter()
+        .filter(|s| s.fields.iter().any(|f| sub.moved.contains_key(&f.id)))
+        .map(|s| s.name.as_str())
+        .collect();
+    let what = format!("“{}”表中插入或删除了行列，{} 个栏目随之移位", sheets.join("”“"), sub.moved.len());
+    let mut loc = ctx.loc(id);
+    loc.cell = Some(to.to_string());
+    vec![Finding::at(
+        Code::ReadByName,
+        &loc,
+        Some(format!("“{}”在 {}", f.label.text, f.cell)),
+        Some(format!("如“{}”在 {to}", f.label.text)),
+        &what,
+    )]
+}
+
 /// SE103: an input cell merged with others. Excel keeps only the
 /// top-left value of a merge, so a figure typed there may be gone.
 pub fn inputs_not_merged(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
@@ -226,7 +264,7 @@ pub fn inputs_not_merged(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     for s in &ctx.form.sheets {
         let Some(raw) = sub.raw.sheet(&s.name) else { continue };
         for f in &s.fields {
-            if let Some(m) = raw.merges.iter().find(|m| m.contains(f.cell) && m.first != m.last) {
+            if let Some(m) = raw.merges.iter().find(|m| m.contains(sub.cell_of(f)) && m.first != m.last) {
                 out.push(Finding::at(Code::MergedInput, &ctx.loc(&f.id), None, None, &m.to_string()));
             }
         }
@@ -301,11 +339,12 @@ mod tests {
         assert_eq!(run(labels_in_place, &sub), vec![(Code::LabelMismatch, "资金执行!A6".into())]);
     }
 
-    #[test]
-    fn an_inserted_row_is_one_finding() {
-        let mut sub = fixture::clean(3);
-        let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == "资金执行").unwrap();
-        // Everything from row 5 down moves one row down, as Excel does.
+    /// City 3's form with a row inserted above 资金执行 row 5, as Excel
+    /// does it; with `names`, the defined names moved along.
+    fn row_inserted(names: bool) -> Submission {
+        let (form, _) = fixture::ctx_parts();
+        let mut raw = fixture::raw(3);
+        let sheet = raw.sheets.iter_mut().find(|s| s.name == "资金执行").unwrap();
         let moved: Vec<(crate::cellref::CellRef, Value)> =
             sheet.cells.iter().filter(|(c, _)| c.row >= 4).map(|(c, v)| (*c, v.clone())).collect();
         for (c, _) in &moved {
@@ -314,11 +353,39 @@ mod tests {
         for (c, v) in moved {
             sheet.cells.insert(c.down(1), v);
         }
-        let got = run(labels_in_place, &sub);
-        assert_eq!(got, vec![(Code::RowsShifted, "资金执行!A5".into())]);
-        // One label moved alone is not a shift: named as itself.
-        let sub = fixture::clean(3);
-        assert!(run(labels_in_place, &sub).is_empty());
+        if names {
+            for f in form.fields() {
+                let at = if f.sheet == "资金执行" && f.cell.row >= 4 { f.cell.down(1) } else { f.cell };
+                let r = format!("'{}'!${}${}", f.sheet, crate::cellref::CellRef::col_letters(at.col), at.row + 1);
+                raw.names.push((crate::spec::FormSpec::defined_name(&f.id), r));
+            }
+        }
+        crate::model::Submission::build("a.xlsx".into(), "a.xlsx".into(), raw, &form)
+    }
+
+    #[test]
+    fn named_cells_are_read_where_they_moved_and_said_once() {
+        let sub = row_inserted(true);
+        assert_eq!(sub.num("exec.spent"), fixture::clean(3).num("exec.spent"), "read at B7, not B6");
+        assert!(run(labels_in_place, &sub).is_empty(), "labels moved with the names");
+        assert_eq!(run(read_by_name, &sub), vec![(Code::ReadByName, "资金执行!B6".into())]);
+        // Names where the template has them: nothing to say.
+        let mut raw = fixture::raw(3);
+        let (form, _) = fixture::ctx_parts();
+        for f in form.fields() {
+            let r = format!("'{}'!${}${}", f.sheet, crate::cellref::CellRef::col_letters(f.cell.col), f.cell.row + 1);
+            raw.names.push((crate::spec::FormSpec::defined_name(&f.id), r));
+        }
+        let same = crate::model::Submission::build("a.xlsx".into(), "a.xlsx".into(), raw, &form);
+        assert!(run(read_by_name, &same).is_empty());
+        assert!(run(labels_in_place, &same).is_empty());
+    }
+
+    #[test]
+    fn without_names_an_inserted_row_is_one_finding_that_stops_the_file() {
+        let sub = row_inserted(false);
+        assert!(run(read_by_name, &sub).is_empty());
+        assert_eq!(run(labels_in_place, &sub), vec![(Code::RowsShifted, "资金执行!A5".into())]);
     }
 
     #[test]

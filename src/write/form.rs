@@ -1,12 +1,21 @@
 //! Writes the city form from its spec with rust_xlsxwriter: blank (for
-//! `selfeval template`) or filled (for the samples). Labels are locked,
-//! input cells shaded and unlocked, closed choices get dropdowns.
+//! `selfeval template`) or filled (for the samples).
+//!
+//! The form computes and checks itself, as the Federal Audit
+//! Clearinghouse's generated workbooks do: every field's cell has a
+//! defined name (so Excel moves it with an inserted row and the reader
+//! still finds it); derived cells (支出率, 完成率, 执行率, 得分, 总分,
+//! 自评等级) are locked formulas over those names; every input has a typed
+//! data validation with a Chinese input message and error alert; broken
+//! relations turn red as the clerk types (conditional formatting); the
+//! template's own values (模板版本, 年度, 资金名称, 金额单位, 分值) are locked.
 
 use crate::calc;
-use crate::spec::{FieldSpec, FormSpec, Kind};
+use crate::spec::{Bands, Direction, FieldSpec, FormSpec, Kind};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
+    Color, ConditionalFormatFormula, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
+    ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, ProtectionOptions, Worksheet, XlsxError,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -37,11 +46,113 @@ fn fixed_properties(title: &str) -> DocProperties {
     DocProperties::new().set_title(title).set_author("selfeval").set_creation_datetime(&t)
 }
 
+/// What a form is built from: the year's spec, its grade bands (for the
+/// 自评等级 formula) and the cities the province issues to (the 地市
+/// dropdown; empty for none).
+pub struct FormBook<'a> {
+    pub form: &'a FormSpec,
+    pub bands: &'a Bands,
+    pub cities: &'a [String],
+}
+
+/// The name of a field in formulas.
+fn n(id: &str) -> String {
+    FormSpec::defined_name(id)
+}
+
+/// Formulas of the derived cells, by field id, over the fields' defined
+/// names. Each mirrors the check that recomputes it (checks/rates.rs,
+/// checks/scores.rs, calc.rs), rounding included, so a form Excel or
+/// LibreOffice calculated passes them.
+pub fn derived_formulas(form: &FormSpec, bands: &Bands) -> Vec<(String, String)> {
+    let ratio = |part: &str, whole: &str| format!("IF(N({w})=0,\"\",ROUND({p}/{w},4))", p = n(part), w = n(whole));
+    let mut v = vec![("exec.rate".to_string(), ratio("exec.spent", "exec.budget"))];
+    for m in &form.measures {
+        v.push((m.rate.clone(), ratio(&m.actual, &m.plan)));
+    }
+    v.push(("fund.rate".to_string(), ratio("fund.executed", "fund.annual")));
+    v.push((
+        "fund.score".to_string(),
+        format!(
+            "IF({r}=\"\",\"\",ROUND({w}*MAX(0,MIN(100,ROUND({r}*100,2)))/100,2))",
+            r = n("fund.rate"),
+            w = n("fund.weight")
+        ),
+    ));
+    let mut scores = vec![n("fund.score")];
+    for ind in &form.scoring.indicators {
+        let (t, a, w) = (n(&ind.ids.target), n(&ind.ids.actual), n(&ind.ids.weight));
+        let f = match ind.direction {
+            Direction::Higher => {
+                format!("IF(OR({t}=\"\",{a}=\"\"),\"\",IF(OR({a}>={t},{t}<=0),{w},ROUND(MAX(0,{a}/{t}*{w}),2)))")
+            }
+            Direction::Lower => format!(
+                "IF(OR({t}=\"\",{a}=\"\"),\"\",IF({a}<={t},{w},IF(OR({t}<=0,{a}>=2*{t}),0,ROUND((2*{t}-{a})/{t}*{w},2))))"
+            ),
+            Direction::YesNo => format!("IF({a}=\"\",\"\",IF({a}={t},{w},0))"),
+        };
+        v.push((ind.ids.score.clone(), f));
+        scores.push(n(&ind.ids.score));
+    }
+    let list = scores.join(",");
+    v.push(("score.total".to_string(), format!("IF(COUNT({list})<{},\"\",SUM({list}))", scores.len())));
+    let total = n("score.total");
+    let mut grade = String::from("\"\"");
+    for g in bands.grades.iter().rev() {
+        grade = format!("IF({total}>={},\"{}\",{grade})", g.min, g.name);
+    }
+    v.push(("score.grade".to_string(), format!("IF({total}=\"\",\"\",{grade})")));
+    v.retain(|(id, _)| form.field(id).is_some());
+    v
+}
+
+/// Fields the clerk must not change: the template's own values.
+pub fn fixed_value(form: &FormSpec, id: &str) -> Option<Input> {
+    let ind_weight = form.scoring.indicators.iter().find(|i| i.ids.weight == id).map(|i| i.weight);
+    match id {
+        "info.version" => Some(Input::Text(form.version.clone())),
+        "info.year" => Some(Input::Number(form.year.into())),
+        "info.fund" => Some(Input::Text(form.fund.clone())),
+        "info.unit" => Some(Input::Text(form.unit.clone())),
+        "fund.weight" => Some(Input::Number(form.scoring.fund_weight)),
+        _ => ind_weight.map(Input::Number),
+    }
+}
+
+/// Relations that turn a cell red as the clerk types: (field whose cell
+/// is marked, condition over the names).
+fn red_rules(form: &FormSpec) -> Vec<(String, String)> {
+    let mut v = vec![
+        ("exec.spent".to_string(), format!("N({})>N({})", n("exec.spent"), n("exec.arrived"))),
+        ("exec.arrived".to_string(), format!("N({})>N({})", n("exec.arrived"), n("exec.budget"))),
+        ("fund.executed".to_string(), format!("N({})>N({})", n("fund.executed"), n("fund.annual"))),
+    ];
+    for m in &form.measures {
+        v.push((m.rate.clone(), format!("N({})>2", n(&m.rate))));
+    }
+    if let Some(c) = form.measures.iter().find(|m| m.key == "communities") {
+        for f in form.benefit_counts() {
+            v.push((f.id.clone(), format!("N({})>N({})", n(&f.id), n(&c.actual))));
+        }
+    }
+    v.retain(|(id, _)| form.field(id).is_some());
+    v
+}
+
 /// Writes the form; `values` fills input cells by field id (an empty map
-/// gives the blank form).
-pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec<u8>, XlsxError> {
+/// gives the blank form). Derived cells get their formula, with the
+/// value in `values` as its cached result.
+pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec<u8>, XlsxError> {
+    let form = book.form;
+    let formulas: HashMap<String, String> = derived_formulas(form, book.bands).into_iter().collect();
+    let reds = red_rules(form);
     let mut wb = super::new_workbook();
     wb.set_properties(&fixed_properties(&form.title));
+    for f in form.fields() {
+        let quoted = f.sheet.replace('\'', "''");
+        let (col, row) = (crate::cellref::CellRef::col_letters(f.cell.col), f.cell.row + 1);
+        wb.define_name(n(&f.id), &format!("='{quoted}'!${col}${row}"))?;
+    }
     let border = |f: Format| f.set_border(FormatBorder::Thin).set_font_name("宋体").set_font_size(11);
     let title_f = Format::new().set_bold().set_font_size(14).set_font_name("宋体").set_align(FormatAlign::Center);
     let note_f = Format::new().set_font_name("宋体").set_font_size(10).set_font_color(Color::RGB(0x595959));
@@ -54,10 +165,17 @@ pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec
             .set_text_wrap(),
     );
     let input_base = || border(Format::new().set_unlocked().set_background_color(Color::RGB(0xFFF2CC)));
+    // Computed and fixed cells: locked, grey, so the clerk sees at once
+    // what not to type in.
+    let computed_base = || border(Format::new().set_background_color(Color::RGB(0xEDEDED)));
+    let red = Format::new().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006));
 
     for sheet in &form.sheets {
         let ws: &mut Worksheet = wb.add_worksheet();
         ws.set_name(&sheet.name)?;
+        // A formula with nothing to compute yet (a blank form) caches
+        // nothing, not a 0 a reader would take for a figure.
+        ws.set_formula_result_default("");
         for (i, w) in sheet.widths.iter().enumerate() {
             ws.set_column_width(i as u16, *w)?;
         }
@@ -95,16 +213,50 @@ pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec
                 ws.write_string_with_format(f.label.cell.row, f.label.cell.col as u16, &f.label.text, &label_f)?;
                 fit(f.label.cell, &f.label.text);
             }
-            let mut fmt = input_base().set_num_format(kind_format(f.kind));
+            let fixed = fixed_value(form, &f.id);
+            let formula = formulas.get(&f.id);
+            let base = if fixed.is_some() || formula.is_some() { computed_base() } else { input_base() };
+            let mut fmt = base.set_num_format(kind_format(f.kind));
             if f.kind == Kind::Text {
                 fmt = fmt.set_text_wrap();
             }
-            let value = values.get(&f.id);
+            let value = values.get(&f.id).or(fixed.as_ref());
             if let Some(Input::Text(t)) = value {
                 fit(f.cell, t);
             }
-            write_input(ws, f, value, &fmt)?;
-            add_validation(ws, f)?;
+            match formula {
+                Some(text) => {
+                    let result = match value {
+                        Some(Input::Number(d)) => d.normalize().to_string(),
+                        Some(Input::Text(t)) => t.clone(),
+                        _ => String::new(),
+                    };
+                    let fml = Formula::new(format!("={text}")).set_result(result);
+                    ws.write_formula_with_format(f.cell.row, f.cell.col as u16, fml, &fmt)?;
+                }
+                None => {
+                    write_input(ws, f, value, &fmt)?;
+                    if fixed.is_none() {
+                        add_validation(ws, f, book.cities)?;
+                    }
+                }
+            }
+            for (_, rule) in reds.iter().filter(|(id, _)| *id == f.id) {
+                let cf = ConditionalFormatFormula::new().set_rule(Formula::new(format!("={rule}"))).set_format(&red);
+                ws.add_conditional_format(f.cell.row, f.cell.col as u16, f.cell.row, f.cell.col as u16, &cf)?;
+            }
+        }
+        if let Some(tc) = &sheet.footer {
+            let f = Format::new().set_font_name("宋体").set_font_size(11).set_align(FormatAlign::VerticalCenter);
+            match tc.merge {
+                Some(m) => {
+                    ws.merge_range(m.first.row, m.first.col as u16, m.last.row, m.last.col as u16, &tc.text, &f)?;
+                }
+                None => {
+                    ws.write_string_with_format(tc.cell.row, tc.cell.col as u16, &tc.text, &f)?;
+                }
+            }
+            ws.set_row_height(tc.cell.row, 30)?;
         }
         for (row, n) in lines {
             if n > 1 {
@@ -116,7 +268,13 @@ pub fn city_form(form: &FormSpec, values: &HashMap<String, Input>) -> Result<Vec
         if sheet.widths.iter().sum::<f64>() > 110.0 {
             ws.set_landscape();
         }
-        ws.protect();
+        // Locked cells stay locked; the clerk may still make a row taller
+        // for a long 偏差原因 or widen a column.
+        ws.protect_with_options(&ProtectionOptions {
+            format_rows: true,
+            format_columns: true,
+            ..ProtectionOptions::default()
+        });
     }
     wb.save_to_buffer()
 }
@@ -148,21 +306,68 @@ fn write_input(ws: &mut Worksheet, f: &FieldSpec, v: Option<&Input>, fmt: &Forma
     Ok(())
 }
 
-fn add_validation(ws: &mut Worksheet, f: &FieldSpec) -> Result<(), XlsxError> {
+/// A typed data validation for an input: whole numbers ≥ 0 for counts,
+/// decimals ≥ 0 for money and measures, 0–100% (or the field's maximum)
+/// for rates, a date for dates, the issued cities for 地市, lists for
+/// closed choices; each with a Chinese input message and error alert.
+fn add_validation(ws: &mut Worksheet, f: &FieldSpec, cities: &[String]) -> Result<(), XlsxError> {
     let (r, c) = (f.cell.row, f.cell.col as u16);
-    if !f.options.is_empty() {
-        let dv = DataValidation::new()
-            .allow_list_strings(&f.options)?
-            .set_input_message(format!("请从下拉列表选择：{}", f.options.join("、")))?;
-        ws.add_data_validation(r, c, r, c, &dv)?;
+    let title: String = f.label.text.chars().take(30).collect();
+    let typed = |dv: DataValidation, what: &str| -> Result<DataValidation, XlsxError> {
+        dv.set_input_title(title.clone())?
+            .set_input_message(what)?
+            .set_error_title("输入有误")?
+            .set_error_message(format!("“{}”{what}", f.label.text.chars().take(60).collect::<String>()))
+    };
+    let dv = if !f.options.is_empty() {
+        typed(
+            DataValidation::new().allow_list_strings(&f.options)?,
+            &format!("请从下拉列表选择：{}", f.options.join("、")),
+        )?
     } else if !f.allow_text.is_empty() {
         // A dropdown offering the words (未验收) that still accepts a
         // number: the error alert is off, so typing 100% is allowed.
-        let dv = DataValidation::new()
+        DataValidation::new()
             .allow_list_strings(&f.allow_text)?
             .show_error_message(false)
-            .set_input_message(format!("填写百分比（如 100.00%），或从下拉列表选“{}”", f.allow_text.join("、")))?;
-        ws.add_data_validation(r, c, r, c, &dv)?;
-    }
+            .set_input_message(format!("填写百分比（如 100.00%），或从下拉列表选“{}”", f.allow_text.join("、")))?
+    } else if f.id == "info.city" && !cities.is_empty() && cities.join(",").len() < 250 {
+        typed(DataValidation::new().allow_list_strings(cities)?, "请从下拉列表选择本市名称")?
+    } else {
+        match f.kind {
+            Kind::Count => typed(
+                DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
+                "应填写不小于 0 的整数",
+            )?,
+            Kind::Amount => typed(
+                DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
+                "应填写不小于 0 的金额（万元）",
+            )?,
+            Kind::Decimal | Kind::Score => typed(
+                DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
+                "应填写不小于 0 的数字",
+            )?,
+            Kind::Percent => {
+                let max = f.max_percent.map(|m| calc::to_f64(m) / 100.0).unwrap_or(1.0);
+                typed(
+                    DataValidation::new().allow_decimal_number(DataValidationRule::Between(0.0, max)),
+                    &format!("应填写 0%～{}% 之间的百分比，如 45.64%", (max * 100.0).round()),
+                )?
+            }
+            Kind::Date => {
+                let from = ExcelDateTime::from_ymd(2000, 1, 1)?;
+                typed(
+                    DataValidation::new().allow_date(DataValidationRule::GreaterThanOrEqualTo(from)),
+                    "应填写日期，如 2025-03-10",
+                )?
+            }
+            Kind::Year => typed(
+                DataValidation::new().allow_whole_number(DataValidationRule::Between(2000, 2100)),
+                "应填写四位年份",
+            )?,
+            Kind::Text | Kind::Choice => return Ok(()),
+        }
+    };
+    ws.add_data_validation(r, c, r, c, &dv.set_error_style(DataValidationErrorStyle::Stop))?;
     Ok(())
 }

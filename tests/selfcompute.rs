@@ -1,0 +1,119 @@
+//! The city form computes and checks itself (issue 13), proven in a real
+//! spreadsheet program: LibreOffice recalculates a sample whose cached
+//! formula results were stripped, and selfeval then finds nothing wrong;
+//! an input that breaks a relation shows the red rule in LibreOffice's
+//! render.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// Every worksheet part of an xlsx.
+fn sheet_parts(path: &Path) -> Vec<String> {
+    let bytes = std::fs::read(path).expect("read");
+    let z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    z.file_names().filter(|n| n.starts_with("xl/worksheets/sheet")).map(String::from).collect()
+}
+
+/// Removes the cached result of every formula cell, as a program that
+/// writes formulas without calculating them would leave the file.
+fn strip_cached_results(path: &Path) -> usize {
+    let mut stripped = 0;
+    for part in sheet_parts(path) {
+        let xml = zip_member(path, &part);
+        let mut out = String::with_capacity(xml.len());
+        let mut rest = xml.as_str();
+        while let Some(i) = rest.find("</f><v>") {
+            let (head, tail) = rest.split_at(i + "</f>".len());
+            out.push_str(head);
+            let end = tail.find("</v>").expect("closing v") + "</v>".len();
+            rest = &tail[end..];
+            stripped += 1;
+        }
+        out.push_str(rest);
+        // A string result's type would now describe nothing.
+        let out = out.replace(" t=\"str\"><f>", "><f>");
+        replace_zip_member(path, &part, out.as_bytes());
+    }
+    stripped
+}
+
+/// (code, severity) of every finding of `selfeval check FILE`.
+fn check(file: &Path, out: &Path) -> Vec<(String, String)> {
+    let o = selfeval(&["check".as_ref(), file.as_os_str(), "--out".as_ref(), out.as_os_str(), "-q".as_ref()]);
+    let text = std::fs::read_to_string(out.join("report.json"))
+        .unwrap_or_else(|_| panic!("no report.json: {}", String::from_utf8_lossy(&o.stderr)));
+    let r: serde_json::Value = serde_json::from_str(&text).expect("json");
+    r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap_or("").to_string(), f["severity"].as_str().unwrap_or("").to_string()))
+        .collect()
+}
+
+#[test]
+fn libreoffice_recalculates_a_stripped_sample_and_it_passes() {
+    let (tmp, dir) = sample_copy();
+    let file = file_of(&dir, "韶关市");
+    let n = strip_cached_results(&file);
+    assert!(n >= 15, "the form's derived cells are formulas: {n}");
+    let before = check(&file, &tmp.path().join("before"));
+    assert!(before.iter().any(|(c, _)| c == "SE207"), "stripped results are missing: {before:?}");
+
+    libreoffice_resave(&file);
+    let after = check(&file, &tmp.path().join("after"));
+    assert!(!after.iter().any(|(c, _)| c == "SE207"), "{after:?}");
+    let errors: Vec<_> = after.iter().filter(|(_, s)| s == "error").collect();
+    assert!(errors.is_empty(), "LibreOffice's results pass every check: {errors:?}");
+    // The recalculated values are the right ones, not just present.
+    let s = sheet(&file, "资金执行");
+    assert_eq!(pct2(at(&s, "B7")), "45.64%", "韶关 658.54 ÷ 1443");
+    let g = sheet(&file, "自评评分");
+    assert!(["优", "良", "中", "差"].contains(&at(&g, "G16").to_string().as_str()), "{}", at(&g, "G16"));
+}
+
+/// Pixels of the red rule's fill (FFC7CE) in a page rendered at 50 dpi.
+fn red_pixels(pdf: &Path) -> usize {
+    let o = std::process::Command::new("pdftoppm").args(["-r", "50"]).arg(pdf).output().expect("pdftoppm");
+    // Concatenated binary PPMs (P6): header, then RGB bytes.
+    let b = o.stdout;
+    let mut count = 0;
+    let mut i = 0;
+    while i + 2 < b.len() && &b[i..i + 2] == b"P6" {
+        let mut fields = Vec::new();
+        let mut j = i + 2;
+        while fields.len() < 3 {
+            while b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let start = j;
+            while !b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            fields.push(String::from_utf8_lossy(&b[start..j]).parse::<usize>().expect("ppm header"));
+        }
+        j += 1;
+        let len = fields[0] * fields[1] * 3;
+        let px = &b[j..j + len];
+        count +=
+            px.chunks(3).filter(|p| p[0] > 245 && (190..=210).contains(&p[1]) && (195..=215).contains(&p[2])).count();
+        i = j + len;
+    }
+    count
+}
+
+#[test]
+fn a_broken_relation_shows_red_in_libreoffice() {
+    let (tmp, dir) = sample_copy();
+    let good = file_of(&dir, "韶关市");
+    let bad = tmp.path().join("bad.xlsx");
+    std::fs::copy(&good, &bad).expect("copy");
+    // 实际支出 above 到位资金 (1443): the red rule on 资金执行!B6.
+    set_num(&bad, "资金执行", "B6", 2000.0);
+    let work = tmp.path().join("render");
+    std::fs::create_dir_all(&work).expect("mkdir");
+    let pdfs = to_pdf(&[good.clone(), bad.clone()], &work);
+    let (g, b) = (red_pixels(&pdfs[0]), red_pixels(&pdfs[1]));
+    assert!(b > g + 50, "the broken relation is red: {b} red pixels against {g}");
+}
