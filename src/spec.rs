@@ -734,11 +734,14 @@ impl Templates {
     /// The 2024 set built into the binary.
     pub fn embedded() -> Result<Self> {
         let (form, summary) = embedded_specs()?;
+        let origin = "内置 templates/2024/report.toml";
+        let report = ReportSpec::from_toml(embedded::REPORT, origin)?;
+        report.check_against(&form, origin)?;
         Ok(Templates {
             form,
             summary,
             bands: embedded_bands()?,
-            report: ReportSpec::from_toml(embedded::REPORT, "内置 templates/2024/report.toml")?,
+            report,
             summary_template: embedded::SUMMARY_TEMPLATE.to_vec(),
             params_default: embedded::PARAMS.to_vec(),
             origin: "内置 2024 年模板".to_string(),
@@ -763,6 +766,7 @@ impl Templates {
             false => ReportSpec::from_toml(embedded::REPORT, "内置 report.toml")?,
         };
         let (form, summary) = specs_from_dir(dir)?;
+        report.check_against(&form, &dir.join(REPORT_FILE).display().to_string())?;
         Ok(Templates {
             report,
             form,
@@ -854,6 +858,16 @@ mod tests {
     }
 
     #[test]
+    fn report_words_must_match_the_form_s_counts() {
+        let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
+        let r = ReportSpec::from_toml(embedded::REPORT, "t").unwrap();
+        assert!(r.check_against(&form, "t").is_ok());
+        let renamed = embedded::REPORT.replace("\"benefit.linked\" =", "\"benefit.linkd\" =");
+        let e = ReportSpec::from_toml(&renamed, "t").unwrap().check_against(&form, "t").unwrap_err().to_string();
+        assert!(e.contains("benefit.linked"), "{e}");
+    }
+
+    #[test]
     fn summary_titles_carry_the_form_year() {
         let (_, summary) = embedded_specs().unwrap();
         assert!(summary.sheet("targets").unwrap().title.contains("2024年"));
@@ -928,6 +942,24 @@ impl ReportSpec {
             }
         }
         Ok(spec)
+    }
+
+    /// Every 附件1 count of the form has its words, and every word is for
+    /// one of them.
+    pub fn check_against(&self, form: &FormSpec, origin: &str) -> Result<()> {
+        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
+        let counts: Vec<&str> = form.benefit_counts().iter().map(|f| f.id.as_str()).collect();
+        for id in &counts {
+            if !self.benefit_labels.contains_key(*id) {
+                return Err(err(format!("[benefit_labels] 缺少 {id}（form.toml 中的附件1 指标）")));
+            }
+        }
+        for k in self.benefit_labels.keys() {
+            if !counts.contains(&k.as_str()) {
+                return Err(err(format!("[benefit_labels] 的 {k} 不是 form.toml 中带 feeds 的附件1 指标")));
+            }
+        }
+        Ok(())
     }
 
     pub fn sentence(&self, key: &str) -> &str {

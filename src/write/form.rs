@@ -358,7 +358,7 @@ fn add_validation(ws: &mut Worksheet, f: &FieldSpec, cities: &[String]) -> Resul
                 let from = ExcelDateTime::from_ymd(2000, 1, 1)?;
                 typed(
                     DataValidation::new().allow_date(DataValidationRule::GreaterThanOrEqualTo(from)),
-                    "应填写日期，如 2025-03-10",
+                    "应填写日期（年-月-日）",
                 )?
             }
             Kind::Year => typed(

@@ -35,20 +35,23 @@ pub fn workbook(params: &Params, form: &FormSpec, sample_coefficients: bool) -> 
     ws.set_column_width(0, 100)?;
     ws.write_string_with_format(0, 0, format!("{}年{} 省级参数表", params.year, params.fund), &title)?;
     let lines = [
-        "本表由省级业务主管部门维护，是 selfeval 校验各地市自评表、汇总和测算资金分配的依据。",
-        "“基本参数”：资金总额、省本级预算与支出。“地市下达”：各地市预算指标、改造计划（粤财建〔2023〕77号）和三项分配系数。",
-        "“因素权重”：因素法四项因素的权重（%），之和为 100。“绩效目标”：表1-1 的年度目标值。",
-        "底纹单元格可修改；请勿修改表头文字和工作表名称（程序按表头文字查找各列）。",
-        "使用方法：selfeval run 材料文件夹 --params 本表路径。不指定时使用程序内置的 2024 年参数。",
+        "本表由省级业务主管部门维护，是 selfeval 校验各地市自评表、汇总和测算资金分配的依据。".to_string(),
+        format!(
+            "“基本参数”：资金总额、省本级预算与支出。“地市下达”：各地市预算指标、改造计划（{}）和三项分配系数。",
+            form.budget_document
+        ),
+        "“因素权重”：因素法各项因素的权重（%），之和为 100。“绩效目标”：表1-1 的年度目标值。".to_string(),
+        "底纹单元格可修改；请勿修改表头文字和工作表名称（程序按表头文字查找各列）。".to_string(),
+        format!("使用方法：selfeval run 材料文件夹 --params 本表路径（本表为 {} 年，须与模板年度一致）。", params.year),
     ];
     for (i, l) in lines.iter().enumerate() {
-        ws.write_string_with_format(2 + i as u32, 0, *l, &note)?;
+        ws.write_string_with_format(2 + i as u32, 0, l, &note)?;
     }
     if sample_coefficients {
         ws.write_string_with_format(
             3 + lines.len() as u32,
             0,
-            "示例数据：2024 年自评报告未公布各地市的财力补助系数、绩效评价调节系数和项目库系数，“地市下达”中这三列为示例值（各取报告公布的档次之一），正式测算前请按实际核定值修改。",
+            format!("示例数据：{} 年自评报告未公布各地市的财力补助系数、绩效评价调节系数和项目库系数，“地市下达”中这三列为示例值（各取报告公布的档次之一），正式测算前请按实际核定值修改。", params.year),
             &note,
         )?;
     }
