@@ -365,7 +365,11 @@ fn add_validation(ws: &mut Worksheet, f: &FieldSpec, cities: &[String]) -> Resul
                 DataValidation::new().allow_whole_number(DataValidationRule::Between(2000, 2100)),
                 "应填写四位年份",
             )?,
-            Kind::Text | Kind::Choice => return Ok(()),
+            Kind::Text => typed(
+                DataValidation::new().allow_text_length(DataValidationRule::LessThanOrEqualTo(500)),
+                "请填写文字，500 字以内",
+            )?,
+            Kind::Choice => return Ok(()),
         }
     };
     ws.add_data_validation(r, c, r, c, &dv.set_error_style(DataValidationErrorStyle::Stop))?;
