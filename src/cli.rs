@@ -243,9 +243,13 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             // The 地市 dropdown lists the issued cities when that year's
             // params workbook is already in place; a new year's set may not
             // have it yet, and the form is still complete without.
-            let setup = selfeval::RunOptions { templates: templates.clone(), ..Default::default() };
-            let cities: Vec<String> = selfeval::load_setup(&setup)
-                .map(|(_, p)| p.cities.iter().map(|c| c.name.clone()).collect())
+            let params_bytes = match &templates {
+                Some(d) => std::fs::read(d.join(selfeval::spec::PARAMS_FILE)).ok(),
+                None => selfeval::spec::Templates::embedded().ok().map(|t| t.params_default),
+            };
+            let cities: Vec<String> = params_bytes
+                .and_then(|b| selfeval::params::from_bytes(b, "省级参数表", &form, "模板").ok())
+                .map(|p| p.cities.iter().map(|c| c.name.clone()).collect())
                 .unwrap_or_default();
             let mut values = std::collections::HashMap::new();
             if let Some(c) = city {

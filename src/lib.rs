@@ -96,14 +96,14 @@ pub fn load_setup(opts: &RunOptions) -> Result<(Templates, Params)> {
     let params = match &opts.params {
         Some(p) => {
             let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
-            params::from_bytes(bytes, &p.display().to_string(), &templates)?
+            params::from_bytes(bytes, &p.display().to_string(), &templates.form, &templates.origin)?
         }
         None => {
             let origin = match &opts.templates {
                 Some(dir) => dir.join(spec::PARAMS_FILE).display().to_string(),
                 None => "内置 2024 年省级参数表".to_string(),
             };
-            params::from_bytes(templates.params_default.clone(), &origin, &templates)?
+            params::from_bytes(templates.params_default.clone(), &origin, &templates.form, &templates.origin)?
         }
     };
     // A year's forms judged against another year's issued figures would

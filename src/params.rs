@@ -9,7 +9,7 @@ use crate::cellref::CellRef;
 use crate::error::{Error, Result};
 use crate::model::{CityParams, Coefficients, Measures, Params, ProvinceOwn, Target, TargetValue};
 use crate::read::{self, RawSheet, RawWorkbook, Value};
-use crate::spec::{FormSpec, Templates};
+use crate::spec::FormSpec;
 use rust_decimal::Decimal;
 
 pub const SHEET_BASIC: &str = "基本参数";
@@ -54,19 +54,21 @@ pub fn target_keys(form: &FormSpec) -> Vec<(String, String)> {
 /// The year is checked against the templates' first: another year's
 /// workbook is a setup error naming both years, not a list of column
 /// headers it lacks.
-pub fn from_bytes(bytes: Vec<u8>, origin: &str, templates: &Templates) -> Result<Params> {
+/// `form` and `templates_origin` are the year's form and where it came
+/// from (named in the year error).
+pub fn from_bytes(bytes: Vec<u8>, origin: &str, form: &FormSpec, templates_origin: &str) -> Result<Params> {
     let err = |detail: String| Error::Params { path: origin.to_string(), detail };
     let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.to_string()))?;
     let year = year_of(&wb).map_err(err)?;
-    if year != templates.form.year {
+    if year != form.year {
         return Err(Error::YearMismatch {
-            templates: templates.form.year,
-            templates_origin: templates.origin.clone(),
+            templates: form.year,
+            templates_origin: templates_origin.to_string(),
             params: year,
             params_origin: origin.to_string(),
         });
     }
-    let mut p = parse(&wb, &templates.form).map_err(err)?;
+    let mut p = parse(&wb, form).map_err(err)?;
     p.origin = origin.to_string();
     Ok(p)
 }

@@ -31,7 +31,8 @@ fn world() -> &'static World {
         // the binary does.
         selfeval::isolate::install_panic_hook();
         let t = selfeval::spec::Templates::embedded().expect("templates");
-        let params = selfeval::params::from_bytes(t.params_default.clone(), "内置", &t).expect("params");
+        let params =
+            selfeval::params::from_bytes(t.params_default.clone(), "内置", &t.form, &t.origin).expect("params");
         let mut files: Vec<_> = std::fs::read_dir(samples()).expect("samples").map(|e| e.expect("e").path()).collect();
         files.sort();
         let bytes: Vec<Vec<u8>> = files.iter().map(|p| std::fs::read(p).expect("read")).collect();

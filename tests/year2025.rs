@@ -73,7 +73,25 @@ fn run_2025(tdir: &Path, dir: &Path, name: &str) -> (i32, serde_json::Value, Pat
 
 #[test]
 fn a_2025_template_set_runs_end_to_end_with_its_new_indicator() {
-    let (_tmp, tdir, samples) = year_2025();
+    let (tmp, tdir, samples) = year_2025();
+    // With the year's params in place, the blank form's 地市 offers the
+    // issued cities (the summary template need not exist for that).
+    std::fs::remove_file(tdir.join("省级汇总表模板.xlsx")).expect("rm");
+    let blank = tmp.path().join("第二份空白表.xlsx");
+    let o =
+        selfeval(&["template".as_ref(), "--templates".as_ref(), tdir.as_os_str(), "--out".as_ref(), blank.as_os_str()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(zip_member(&blank, "xl/worksheets/sheet1.xml").contains("\"汕头市,韶关市,"), "地市 dropdown");
+    let o = selfeval(&[
+        "template".as_ref(),
+        "--templates".as_ref(),
+        tdir.as_os_str(),
+        "--out".as_ref(),
+        tmp.path().join("第三份.xlsx").as_os_str(),
+        "--summary".as_ref(),
+        tdir.join("省级汇总表模板.xlsx").as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (code, report, out) = run_2025(&tdir, &samples, "out-clean");
     let errors: Vec<_> = report["findings"]
         .as_array()
