@@ -328,8 +328,11 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params, form: &FormSpec) 
                         row.note = format!("{counted}个地市服务对象满意度的简单平均（附件1）");
                     }
                 }
-                _ if count_at.is_some() => benefit_share(&mut row, t, count_at.unwrap_or_default(), totals),
-                _ => {}
+                _ => {
+                    if let Some(i) = count_at {
+                        benefit_share(&mut row, t, i, totals);
+                    }
+                }
             }
             if counted < n {
                 // Never judge a target on an incomplete batch.
