@@ -13,46 +13,13 @@
 //!    planted error): `selfeval check FILE --out OUT`, wall time and peak
 //!    RSS.
 
+mod common;
+use common::{best_of, root, timed, Run};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs a command, returning wall time and peak RSS (KiB).
-fn timed(cmd: &mut std::process::Command) -> (Duration, u64, bool) {
-    let t = Instant::now();
-    let mut child = cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).spawn().expect("spawn");
-    let status = format!("/proc/{}/status", child.id());
-    let mut peak = 0u64;
-    loop {
-        if let Ok(s) = std::fs::read_to_string(&status) {
-            if let Some(kib) = s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)) {
-                peak = peak.max(kib.parse().unwrap_or(0));
-            }
-        }
-        if let Ok(Some(st)) = child.try_wait() {
-            return (t.elapsed(), peak, st.code().is_some_and(|c| c <= 1));
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-fn best_of(n: usize, mut f: impl FnMut() -> (Duration, u64, bool)) -> (Duration, u64, bool) {
-    let mut best: Option<(Duration, u64, bool)> = None;
-    for _ in 0..n {
-        let r = f();
-        assert!(r.2, "command failed");
-        if best.as_ref().is_none_or(|b| r.0 < b.0) {
-            best = Some(r);
-        }
-    }
-    best.expect("a run")
-}
-
-fn selfeval(args: &[&std::ffi::OsStr], out: &Path) -> (Duration, u64, bool) {
+fn selfeval(args: &[&std::ffi::OsStr], out: &Path) -> Run {
     let _ = std::fs::remove_dir_all(out);
     timed(std::process::Command::new(env!("CARGO_BIN_EXE_selfeval")).args(args).arg("--out").arg(out).arg("-q"))
 }
@@ -156,18 +123,16 @@ fn main() {
             )
         })
     });
-    let row = |name: &str, r: &(Duration, u64, bool), vs_peer: String, vs_bare: String| {
+    let row = |name: &str, r: &Run, vs_peer: String, vs_bare: String| {
         println!(
             "| 300 files | {name} | {:.3} s | {:.0} MB | {vs_peer} | {vs_bare} |",
-            r.0.as_secs_f64(),
-            r.1 as f64 / 1024.0
+            r.wall.as_secs_f64(),
+            r.peak_kib as f64 / 1024.0
         )
     };
     let ratio = |a: Duration, b: Duration| format!("{:.1}×", a.as_secs_f64() / b.as_secs_f64());
-    let vs_peer = |r: &(Duration, u64, bool)| {
-        peer_time.as_ref().map(|p| ratio(p.0, r.0) + " faster").unwrap_or("(no peer)".into())
-    };
-    row("`selfeval check DIR --out OUT`", &full, vs_peer(&full), ratio(full.0, bare.0));
+    let vs_peer = |r: &Run| peer_time.as_ref().map(|p| ratio(p.wall, r.wall) + " faster").unwrap_or("(no peer)".into());
+    row("`selfeval check DIR --out OUT`", &full, vs_peer(&full), ratio(full.wall, bare.wall));
     row("`selfeval check DIR --no-feedback`", &bare, vs_peer(&bare), "1.0×".into());
     if let Some(p) = &peer_time {
         row("peer: `python3 benches/peer_openpyxl.py DIR OUT`", p, "1.0×".into(), String::new());
@@ -181,7 +146,7 @@ fn main() {
     let copies = std::fs::read_dir(big_out.join("反馈")).map(|d| d.count()).unwrap_or(0);
     println!(
         "| one {mb:.1} MB workbook (200,000-row extra sheet) | `selfeval check FILE --out OUT` ({copies} feedback files) | {:.3} s | {:.0} MB | | |",
-        r.0.as_secs_f64(),
-        r.1 as f64 / 1024.0
+        r.wall.as_secs_f64(),
+        r.peak_kib as f64 / 1024.0
     );
 }

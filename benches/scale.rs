@@ -1,8 +1,9 @@
 //! Scale benchmark: how fast selfeval checks N city workbooks, against the
 //! floor of a bare calamine read of the same files.
 //!
-//! Run: `cargo bench --bench scale` (all sizes) or
-//!      `cargo bench --bench scale -- 15 150` (some).
+//! Run: `cargo bench --features dev --bench scale` (all sizes) or
+//!      `cargo bench --features dev --bench scale -- 15 150` (some; it
+//!      generates its forms with the dev sample generator).
 //! It generates N workbooks with varied figures under
 //! target/bench-data/ (kept between runs), then times, for each N:
 //!
@@ -19,11 +20,10 @@ use selfeval::samplegen::{city_values, ReportData};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-const SIZES: [usize; 4] = [15, 150, 1500, 3000];
+mod common;
+use common::{best_of, root, timed, Run};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+const SIZES: [usize; 4] = [15, 150, 1500, 3000];
 
 /// N workbooks: the 15 cities in turn, actual figures and spending
 /// varied deterministically so no two files are alike.
@@ -87,43 +87,10 @@ fn bare_read(files: &[PathBuf]) -> Duration {
     t.elapsed()
 }
 
-/// Runs the release binary, returning wall time and peak RSS (KiB).
-fn run_selfeval(args: &[&str], out: &Path) -> (Duration, u64) {
+/// Runs the release binary (exit 0 or 1), timing it.
+fn run_selfeval(args: &[&str], out: &Path) -> Run {
     let _ = std::fs::remove_dir_all(out);
-    let t = Instant::now();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_selfeval"))
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .arg("-q")
-        .stdin(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn selfeval");
-    let status = format!("/proc/{}/status", child.id());
-    let mut peak = 0u64;
-    loop {
-        if let Ok(s) = std::fs::read_to_string(&status) {
-            if let Some(kib) = s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)) {
-                peak = peak.max(kib.parse().unwrap_or(0));
-            }
-        }
-        if let Ok(Some(_)) = child.try_wait() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    (t.elapsed(), peak)
-}
-
-fn best_of<T>(n: usize, mut f: impl FnMut() -> (Duration, T)) -> (Duration, T) {
-    let mut best: Option<(Duration, T)> = None;
-    for _ in 0..n {
-        let r = f();
-        if best.as_ref().is_none_or(|b| r.0 < b.0) {
-            best = Some(r);
-        }
-    }
-    best.expect("at least one run")
+    timed(std::process::Command::new(env!("CARGO_BIN_EXE_selfeval")).args(args).arg("--out").arg(out).arg("-q"))
 }
 
 fn main() {
@@ -138,13 +105,13 @@ fn main() {
         let dir = generate(n);
         let files = files_in(&dir);
         let mb = files.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum::<u64>() as f64 / 1e6;
-        let floor = best_of(3, || (bare_read(&files), ())).0;
+        let floor = (0..3).map(|_| bare_read(&files)).min().unwrap_or_default();
         let out = root().join(format!("target/bench-data/out{n}"));
         let cmd = if n == 15 { "run" } else { "check" };
         let dir_s = dir.to_string_lossy().to_string();
         let runs: Vec<Vec<&str>> = vec![vec![cmd, &dir_s], vec![cmd, &dir_s, "--no-feedback"]];
         for a in runs {
-            let (wall, peak) = best_of(if n >= 1500 { 1 } else { 3 }, || run_selfeval(&a, &out));
+            let Run { wall, peak_kib: peak, .. } = best_of(if n >= 1500 { 1 } else { 3 }, || run_selfeval(&a, &out));
             let secs = wall.as_secs_f64();
             let shown = a.iter().filter(|x| !x.contains('/')).copied().collect::<Vec<_>>().join(" ");
             println!(

@@ -1,0 +1,50 @@
+//! What both benches need: the repository root and one way to time a
+//! child process with its peak resident memory.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One run of a command: wall time, peak RSS (KiB, from /proc's VmHWM,
+/// sampled every 2 ms) and whether it exited 0 or 1 (1 = findings).
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    pub wall: Duration,
+    pub peak_kib: u64,
+    pub ok: bool,
+}
+
+/// Runs `cmd` with no stdin or stdout and measures it.
+pub fn timed(cmd: &mut std::process::Command) -> Run {
+    let t = Instant::now();
+    let mut child = cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::null()).spawn().expect("spawn");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            if let Some(kib) = s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)) {
+                peak = peak.max(kib.parse().unwrap_or(0));
+            }
+        }
+        if let Ok(Some(st)) = child.try_wait() {
+            return Run { wall: t.elapsed(), peak_kib: peak, ok: st.code().is_some_and(|c| c <= 1) };
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// The fastest of `n` runs; every run must succeed.
+pub fn best_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
+    let mut best: Option<Run> = None;
+    for _ in 0..n {
+        let r = f();
+        assert!(r.ok, "command failed");
+        if best.as_ref().is_none_or(|b| r.wall < b.wall) {
+            best = Some(r);
+        }
+    }
+    best.expect("a run")
+}
