@@ -45,7 +45,8 @@ with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
     for item in src.infolist():
         data = src.read(item.filename)
         if item.filename == "xl/worksheets/sheet2.xml":  # 资金执行
-            new = re.sub(rb'(<c r="B7"[^>]*><v>)0\.1582(</v>)', rb"\g<1>0.1682\g<2>", data)
+            # B7 (支出率) is a formula: the cached result is what a reader sees.
+            new = re.sub(rb'(<c r="B7"[^>]*>(?:<f>[^<]*</f>)?<v>)0\.1582(</v>)', rb"\g<1>0.1682\g<2>", data)
             assert new != data, "planted error"
             data = new
         out.writestr(item, data)

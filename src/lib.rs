@@ -202,7 +202,12 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
                 s.release_cells();
             }
             let modified = std::fs::metadata(&found.path).and_then(|m| m.modified()).ok();
-            let sha256 = read::sha256_of(&found.path);
+            // The reader hashed the bytes it parsed; only a file it could
+            // not parse is read again for its hash.
+            let sha256 = match sub.as_ref().and_then(|s| s.raw.sha256.clone()) {
+                Some(h) => Some(h),
+                None => read::sha256_of(&found.path),
+            };
             FileResult { found: found.clone(), sub, findings: fs, modified, sha256 }
         })
         .collect();

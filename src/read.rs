@@ -103,6 +103,9 @@ pub struct RawWorkbook {
     /// "'资金执行'!$B$6"): the generated form names every input cell, and
     /// Excel moves a name with its cell when a row is inserted.
     pub names: Vec<(String, String)>,
+    /// SHA-256 of the file's bytes (hex), taken from the bytes this read
+    /// parsed, so a run reads each file from disk once for both.
+    pub sha256: Option<String>,
 }
 
 impl RawWorkbook {
@@ -226,9 +229,12 @@ impl Load<'_> {
 
 /// SHA-256 of a file's bytes in hex, to know the same file sent again.
 pub fn sha256_of(path: &Path) -> Option<String> {
+    Some(sha256_hex(&std::fs::read(path).ok()?))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    let bytes = std::fs::read(path).ok()?;
-    Some(sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads a workbook file from disk, every sheet. Opens it read-only.
@@ -244,7 +250,10 @@ pub fn read_path_with(path: &Path, load: Load) -> Result<RawWorkbook, ReadError>
     }
     let bytes = std::fs::read(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e)))?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    read_bytes_with(bytes, &ext, load)
+    let sha = sha256_hex(&bytes);
+    let mut book = read_bytes_with(bytes, &ext, load)?;
+    book.sha256 = Some(sha);
+    Ok(book)
 }
 
 /// Reads a workbook from its bytes; `ext` (lower case) only breaks ties
@@ -402,7 +411,7 @@ where
         }
         sheets.push(sheet);
     }
-    RawWorkbook { format, sheets, names: Vec::new() }
+    RawWorkbook { format, sheets, names: Vec::new(), sha256: None }
 }
 
 fn contains_utf16(hay: &[u8], needle: &str) -> bool {

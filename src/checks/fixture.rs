@@ -51,7 +51,7 @@ pub fn raw(i: usize) -> RawWorkbook {
         }
         sheets.push(sheet);
     }
-    RawWorkbook { format: crate::read::Format::Xlsx, sheets, names: Vec::new() }
+    RawWorkbook { format: crate::read::Format::Xlsx, sheets, names: Vec::new(), sha256: None }
 }
 
 pub fn clean(i: usize) -> Submission {
