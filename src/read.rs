@@ -114,18 +114,9 @@ impl RawWorkbook {
     /// nothing (#REF!).
     pub fn named_cell(&self, name: &str, sheet: &str) -> Option<CellRef> {
         let (_, target) = self.names.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
-        let target = target.trim_start_matches('=');
-        let (s, cell) = target.rsplit_once('!')?;
-        let s = s
-            .strip_prefix('\'')
-            .and_then(|x| x.strip_suffix('\''))
-            .map(|x| x.replace("''", "'"))
-            .unwrap_or(s.to_string());
+        let (s, cell) = name_target(target)?;
         let on_sheet = s == sheet || self.sheet(sheet).and_then(|r| r.renamed_from.as_deref()) == Some(s.as_str());
-        if !on_sheet || cell.contains(':') {
-            return None;
-        }
-        CellRef::parse(&cell.replace('$', "")).ok()
+        on_sheet.then_some(cell)
     }
 
     pub fn sheet(&self, name: &str) -> Option<&RawSheet> {
@@ -181,6 +172,33 @@ pub enum ReadError {
     NotSpreadsheet(&'static str),
     #[error("文件已损坏或不完整（{0}）")]
     Corrupt(String),
+}
+
+/// The sheet and single cell a defined name's reference points to
+/// ("'资金执行'!$B$7"); `None` for a range, #REF! or anything else.
+fn name_target(target: &str) -> Option<(String, CellRef)> {
+    let (s, cell) = target.trim_start_matches('=').rsplit_once('!')?;
+    let s =
+        s.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')).map(|x| x.replace("''", "'")).unwrap_or(s.to_string());
+    if cell.contains(':') {
+        return None;
+    }
+    Some((s, CellRef::parse(&cell.replace('$', "")).ok()?))
+}
+
+/// `needs` with the cells the workbook's defined names point to added to
+/// their sheets: a field moved by an inserted row is a cell that matters
+/// too (an uncalculated formula there must be told from an empty cell).
+fn with_named_cells(needs: &[SheetNeed], names: &[(String, String)]) -> Vec<SheetNeed> {
+    let mut out = needs.to_vec();
+    for (s, cell) in names.iter().filter_map(|(_, t)| name_target(t)) {
+        if let Some(n) = out.iter_mut().find(|n| n.name == s || sheet_key(&n.name) == sheet_key(&s)) {
+            if !n.cells.contains(&cell) {
+                n.cells.push(cell);
+            }
+        }
+    }
+    out
 }
 
 /// Which sheets to load: all, or only these names (others are listed
@@ -346,8 +364,17 @@ fn read_xlsx(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
         calamine::XlsxError::Password => ReadError::Encrypted,
         other => ReadError::Corrupt(zh_calamine(&other.to_string())),
     })?;
+    let names = wb.defined_names().to_vec();
+    let named_needs;
+    let load = match load {
+        Load::Only(needs) if !names.is_empty() => {
+            named_needs = with_named_cells(needs, &names);
+            Load::Only(&named_needs)
+        }
+        other => other,
+    };
     let mut book = read_sheets(&mut wb, Format::Xlsx, load);
-    book.names = wb.defined_names().to_vec();
+    book.names = names;
     for sheet in book.sheets.iter_mut().filter(|s| !s.skipped && s.problem.is_none()) {
         if let Ok(dims) = wb.merge_cells_by_sheet_name(&sheet.name) {
             sheet.merges = dims

@@ -117,3 +117,33 @@ fn a_broken_relation_shows_red_in_libreoffice() {
     let (g, b) = (red_pixels(&pdfs[0]), red_pixels(&pdfs[1]));
     assert!(b > g + 50, "the broken relation is red: {b} red pixels against {g}");
 }
+
+/// A row inserted above the table moves 支出率's formula with its name; with the
+/// result not calculated, the moved cell is said to lack its result
+/// (SE207 where it is now), not to be empty.
+#[test]
+fn an_uncalculated_formula_moved_by_an_inserted_row_is_told_from_an_empty_cell() {
+    let (tmp, dir) = sample_copy();
+    let file = file_of(&dir, "韶关市");
+    edit(&file, |b| {
+        // Above the table: every template input cell still holds something.
+        b.sheet_by_name_mut("资金执行").expect("sheet").insert_new_row(2, 1);
+    });
+    strip_cached_results(&file);
+    let o = selfeval(&[
+        "check".as_ref(),
+        file.as_os_str(),
+        "--out".as_ref(),
+        tmp.path().join("r").as_os_str(),
+        "-q".as_ref(),
+    ]);
+    let r: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("r/report.json"))
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&o.stderr))),
+    )
+    .expect("json");
+    let at = codes_at(&r);
+    assert!(at.contains(&("SE207".to_string(), "资金执行!B8".to_string())), "{at:?}");
+    assert!(at.iter().any(|(c, _)| c == "SE107"), "read by name: {at:?}");
+    assert!(!at.iter().any(|(c, p)| c == "SE201" && p.starts_with("资金执行")), "not 'empty': {at:?}");
+}
