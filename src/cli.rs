@@ -245,7 +245,7 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             // have it yet, and the form is still complete without.
             let params_bytes = match &templates {
                 Some(d) => std::fs::read(d.join(selfeval::spec::PARAMS_FILE)).ok(),
-                None => selfeval::spec::Templates::embedded().ok().map(|t| t.params_default),
+                None => Some(selfeval::spec::embedded_params().to_vec()),
             };
             let cities: Vec<String> = params_bytes
                 .and_then(|b| selfeval::params::from_bytes(b, "省级参数表", &form, "模板").ok())

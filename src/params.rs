@@ -218,7 +218,8 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> std::result::Result<Params, Strin
         targets.push(Target { level1: t(0), level2: t(1), level3: t(2), key, op, value });
     }
 
-    let year_i = year_of(wb)?;
+    // from_bytes has checked 基本参数's 年度 equals the form's.
+    let year_i = form.year;
     // Every other labelled row of 基本参数 describes the fund (表1-1's
     // header block); an older params workbook simply has none.
     let known = [BASIC_YEAR, BASIC_FUND, BASIC_TOTAL, BASIC_OWN_BUDGET, BASIC_OWN_ARRIVED, BASIC_OWN_SPENT, "项目"];

@@ -779,6 +779,11 @@ impl Templates {
     }
 }
 
+/// The embedded 2024 params workbook's bytes.
+pub fn embedded_params() -> &'static [u8] {
+    embedded::PARAMS
+}
+
 /// The embedded 2024 bands.
 pub fn embedded_bands() -> Result<Bands> {
     Bands::from_toml(embedded::CHECKS, "内置 templates/2024/checks.toml")

@@ -467,11 +467,11 @@ pub fn catalog(markdown: bool) -> String {
     if markdown {
         s.push_str("| 代码 | 严重程度 | 问题 | 如何修改 |\n| --- | --- | --- | --- |\n");
     }
+    // Year-dependent words as the built-in form has them.
+    let form = crate::spec::embedded_specs().ok().map(|(f, _)| f);
+    let word = |k: &str| form.as_ref().map(|f| crate::findings::form_word(f, k)).unwrap_or_else(|| k.to_string());
     for c in Code::ALL {
         let i = c.info();
-        // Year-dependent words as the built-in form has them.
-        let form = crate::spec::embedded_specs().ok().map(|(f, _)| f);
-        let word = |k: &str| form.as_ref().map(|f| crate::findings::form_word(f, k)).unwrap_or_else(|| k.to_string());
         let fix = crate::findings::fill_words(&i.fix.replace("{expected}", "相应内容"), true, &word);
         if markdown {
             s.push_str(&format!("| {} | {} | {} | {} |\n", i.id, i.severity.zh(), i.title, fix));

@@ -181,14 +181,7 @@ pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec
         }
         for tc in [&sheet.title, &sheet.note].into_iter().flatten() {
             let f = if sheet.title.as_ref().is_some_and(|t| t.cell == tc.cell) { &title_f } else { &note_f };
-            match tc.merge {
-                Some(m) => {
-                    ws.merge_range(m.first.row, m.first.col as u16, m.last.row, m.last.col as u16, &tc.text, f)?;
-                }
-                None => {
-                    ws.write_string_with_format(tc.cell.row, tc.cell.col as u16, &tc.text, f)?;
-                }
-            }
+            write_text_cell(ws, tc, f)?;
         }
         // A label on a row with input cells names that row; any other
         // label is a column header.
@@ -248,14 +241,7 @@ pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec
         }
         if let Some(tc) = &sheet.footer {
             let f = Format::new().set_font_name("宋体").set_font_size(11).set_align(FormatAlign::VerticalCenter);
-            match tc.merge {
-                Some(m) => {
-                    ws.merge_range(m.first.row, m.first.col as u16, m.last.row, m.last.col as u16, &tc.text, &f)?;
-                }
-                None => {
-                    ws.write_string_with_format(tc.cell.row, tc.cell.col as u16, &tc.text, &f)?;
-                }
-            }
+            write_text_cell(ws, tc, &f)?;
             ws.set_row_height(tc.cell.row, 30)?;
         }
         for (row, n) in lines {
@@ -277,6 +263,15 @@ pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec
         });
     }
     wb.save_to_buffer()
+}
+
+/// A fixed text of the spec (title, note, footer), merged where it says.
+fn write_text_cell(ws: &mut Worksheet, tc: &crate::spec::TextCell, f: &Format) -> Result<(), XlsxError> {
+    match tc.merge {
+        Some(m) => ws.merge_range(m.first.row, m.first.col as u16, m.last.row, m.last.col as u16, &tc.text, f)?,
+        None => ws.write_string_with_format(tc.cell.row, tc.cell.col as u16, &tc.text, f)?,
+    };
+    Ok(())
 }
 
 fn write_input(ws: &mut Worksheet, f: &FieldSpec, v: Option<&Input>, fmt: &Format) -> Result<(), XlsxError> {
