@@ -115,6 +115,20 @@ pub struct SheetSpec {
     pub footer: Option<TextCell>,
 }
 
+impl SheetSpec {
+    /// The farthest row and column any of the sheet's texts, labels or
+    /// fields uses (not necessarily one cell): what a reader must reach.
+    pub fn last_cell(&self) -> CellRef {
+        let texts = [&self.title, &self.note, &self.footer].into_iter().flatten();
+        let cells = texts
+            .flat_map(|t| [Some(t.cell), t.merge.map(|m| m.last)])
+            .flatten()
+            .chain(self.labels.iter().map(|l| l.cell))
+            .chain(self.fields.iter().flat_map(|f| [f.cell, f.label.cell]));
+        cells.fold(CellRef::new(0, 0), |a, c| CellRef::new(a.row.max(c.row), a.col.max(c.col)))
+    }
+}
+
 /// Scoring direction of an indicator in the 自评评分 table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -409,7 +423,11 @@ impl FormSpec {
     pub fn sheet_needs(&self) -> Vec<crate::read::SheetNeed> {
         self.sheets
             .iter()
-            .map(|s| crate::read::SheetNeed { name: s.name.clone(), cells: s.fields.iter().map(|f| f.cell).collect() })
+            .map(|s| crate::read::SheetNeed {
+                name: s.name.clone(),
+                cells: s.fields.iter().map(|f| f.cell).collect(),
+                reach: crate::read::Reach::around(s.last_cell()),
+            })
             .collect()
     }
 

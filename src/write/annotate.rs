@@ -1505,26 +1505,10 @@ fn same_values(original: &[u8], copy: &[u8], flagged: &[String]) -> Res<()> {
     Ok(())
 }
 
-/// A sheet's values and formulas at absolute positions.
-type Values = (Vec<(u32, u32, calamine::Data)>, Vec<(u32, u32, String)>);
-
-fn values_of(x: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Option<Values> {
-    use calamine::Reader as _;
-    let values = x.worksheet_range(name).ok()?;
-    let (r0, c0) = values.start().unwrap_or((0, 0));
-    let v = values
-        .used_cells()
-        .filter(|(_, _, d)| !matches!(d, calamine::Data::Empty))
-        .map(|(r, c, d)| (r0 + r as u32, c0 + c as u32, d.clone()))
-        .collect();
-    let formulas = x.worksheet_formula(name).ok()?;
-    let (f0, g0) = formulas.start().unwrap_or((0, 0));
-    let f = formulas
-        .used_cells()
-        .filter(|(_, _, t)| !t.is_empty())
-        .map(|(r, c, t)| (f0 + r as u32, g0 + c as u32, t.clone()))
-        .collect();
-    Some((v, f))
+/// A sheet's values and formulas at absolute positions, read cell by
+/// cell (a far stray cell must not make the proof build a dense grid).
+fn values_of(x: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Option<crate::read::xlsx::Cells> {
+    crate::read::xlsx::cells(x, name, &crate::read::xlsx::Keep::All).ok()
 }
 
 #[cfg(test)]

@@ -4,8 +4,12 @@
 //! writing) and its format is sniffed from its first bytes, not its name:
 //! cities rename .xls files to .xlsx, and an encrypted .xlsx is an OLE file.
 
+mod ods;
+mod xls;
+pub mod xlsx;
+
 use crate::cellref::CellRef;
-use calamine::{Data, Ods, Reader, Xls, Xlsx};
+use calamine::{Data, Reader};
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
@@ -211,11 +215,50 @@ pub enum Load<'a> {
     Named(&'a [String]),
 }
 
-/// A sheet to load and the cells that matter on it.
+/// A sheet to load, the cells that matter on it, and how far it is read.
 #[derive(Debug, Clone)]
 pub struct SheetNeed {
     pub name: String,
     pub cells: Vec<CellRef>,
+    pub reach: Reach,
+}
+
+/// The part of a sheet that is read: rows above `rows` and columns left of
+/// `cols` (0-based, exclusive). A sheet's declared or used extent is never
+/// trusted: one stray value at XFD1048576 would otherwise make a reader
+/// materialise seventeen billion cells. A form's reach is its last label
+/// or field plus room for rows and columns a clerk inserted
+/// ([`Reach::around`]), so the work per file is bounded by the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    pub rows: u32,
+    pub cols: u32,
+}
+
+impl Reach {
+    /// Rows read below a form's last row: inserted rows, notes under the
+    /// table. The label checks look at most a few rows away.
+    pub const LOOK_ROWS: u32 = 200;
+    /// Columns read right of a form's last column.
+    pub const LOOK_COLS: u32 = 26;
+    /// Where no form says what matters (the params workbook, a whole-book
+    /// read) and the format builds a dense grid (.xls, .ods): generous, and
+    /// still bounded (5,000 × 256 cells).
+    pub const WHOLE: Reach = Reach { rows: 5_000, cols: 256 };
+
+    /// The reach of a form whose last used cell is `last`.
+    pub fn around(last: CellRef) -> Reach {
+        Reach { rows: last.row.saturating_add(1 + Self::LOOK_ROWS), cols: last.col.saturating_add(1 + Self::LOOK_COLS) }
+    }
+
+    pub fn holds(&self, c: CellRef) -> bool {
+        c.row < self.rows && c.col < self.cols
+    }
+
+    /// The smallest reach holding both.
+    pub fn union(self, o: Reach) -> Reach {
+        Reach { rows: self.rows.max(o.rows), cols: self.cols.max(o.cols) }
+    }
 }
 
 impl Load<'_> {
@@ -225,6 +268,35 @@ impl Load<'_> {
             // A look-alike name is loaded too: it may be the form's sheet.
             Load::Only(needs) => needs.iter().any(|n| n.name == name || sheet_key(&n.name) == sheet_key(name)),
             Load::Named(names) => names.iter().any(|n| n == name),
+        }
+    }
+
+    /// The one reach for formats read whole at open (.xls, .ods): every
+    /// sheet the form reads fits in it.
+    fn dense_reach(&self) -> Reach {
+        match self {
+            Load::Only(needs) => {
+                needs.iter().map(|n| n.reach).reduce(Reach::union).unwrap_or(Reach { rows: 0, cols: 0 })
+            }
+            Load::All | Load::Named(_) => Reach::WHOLE,
+        }
+    }
+
+    /// Which cells of sheet `name` a sparse reader (xlsx) keeps: within the
+    /// form's reach or at a cell that matters (a defined name may point
+    /// far away); everything for a whole-sheet read.
+    fn keeper(&self, name: &str) -> xlsx::Keep {
+        match self {
+            Load::All | Load::Named(_) => xlsx::Keep::All,
+            Load::Only(needs) => {
+                let key = sheet_key(name);
+                let need =
+                    needs.iter().find(|n| n.name == name).or_else(|| needs.iter().find(|n| sheet_key(&n.name) == key));
+                match need {
+                    Some(n) => xlsx::Keep::within(n.reach, n.cells.clone()),
+                    None => xlsx::Keep::within(Reach { rows: 0, cols: 0 }, Vec::new()),
+                }
+            }
         }
     }
 
@@ -296,12 +368,12 @@ pub fn read_bytes_with(bytes: Vec<u8>, ext: &str, load: Load) -> Result<RawWorkb
         Sniffed::Zip => {
             check_unpacked_size(&bytes)?;
             if ext == "ods" || is_ods(&bytes) {
-                read_ods(bytes, load)
+                ods::read(bytes, load)
             } else {
-                read_xlsx(bytes, load)
+                xlsx::read(bytes, load)
             }
         }
-        Sniffed::Ole => read_ole(bytes, load),
+        Sniffed::Ole => xls::read(bytes, load),
         Sniffed::Other(what) => Err(ReadError::NotSpreadsheet(what)),
     })
     .unwrap_or_else(|_| Err(ReadError::Corrupt("文件内部结构异常".into())))
@@ -359,56 +431,15 @@ fn check_unpacked_size(bytes: &[u8]) -> Result<(), ReadError> {
     Ok(())
 }
 
-fn read_xlsx(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
-    let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
-        calamine::XlsxError::Password => ReadError::Encrypted,
-        other => ReadError::Corrupt(zh_calamine(&other.to_string())),
-    })?;
-    let names = wb.defined_names().to_vec();
-    let named_needs;
-    let load = match load {
-        Load::Only(needs) if !names.is_empty() => {
-            named_needs = with_named_cells(needs, &names);
-            Load::Only(&named_needs)
-        }
-        other => other,
-    };
-    let mut book = read_sheets(&mut wb, Format::Xlsx, load);
-    book.names = names;
-    for sheet in book.sheets.iter_mut().filter(|s| !s.skipped && s.problem.is_none()) {
-        if let Ok(dims) = wb.merge_cells_by_sheet_name(&sheet.name) {
-            sheet.merges = dims
-                .iter()
-                .map(|d| crate::cellref::CellRange {
-                    first: CellRef::new(d.start.0, d.start.1),
-                    last: CellRef::new(d.end.0, d.end.1),
-                })
-                .collect();
-        }
-    }
-    Ok(book)
-}
+/// What a broken container or sheet XML is called, whichever format.
+const ZIP_BROKEN: &str = "压缩包结构损坏，可能是下载或拷贝不完整";
+const XML_BROKEN: &str = "工作表内部格式错误";
 
-fn read_ods(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
-    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(zh_calamine(&e.to_string())))?;
-    Ok(read_sheets(&mut wb, Format::Ods, load))
-}
-
-fn read_ole(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
-    let encrypted = contains_utf16(&bytes, "EncryptedPackage");
-    let mut wb: Xls<_> = match Xls::new(Cursor::new(bytes)) {
-        Ok(wb) => wb,
-        Err(_) if encrypted => return Err(ReadError::Encrypted),
-        // calamine's own variant says a password protects the file.
-        Err(calamine::XlsError::Password) => return Err(ReadError::Encrypted),
-        Err(e) => return Err(ReadError::Corrupt(zh_calamine(&e.to_string()))),
-    };
-    Ok(read_sheets(&mut wb, Format::Xls, load))
-}
-
-/// Every sheet's values and formulas; a sheet that fails to read keeps
-/// its name and says why, so the others are still checked.
-fn read_sheets<R>(wb: &mut R, format: Format, load: Load) -> RawWorkbook
+/// Every wanted sheet's values and formulas from a reader that parsed the
+/// whole file at open (xls, ods: already cut to the reach); a sheet that
+/// fails to read keeps its name and says why, so the others are still
+/// checked.
+fn convert_book<R>(wb: &mut R, format: Format, load: Load) -> RawWorkbook
 where
     R: Reader<Cursor<Vec<u8>>>,
     R::Error: std::fmt::Display,
@@ -429,7 +460,7 @@ where
         }
         match wb.worksheet_range(&name) {
             Ok(range) => fill_cells(&mut sheet, &range),
-            Err(e) => sheet.problem = Some(zh_calamine(&e.to_string())),
+            Err(e) => sheet.problem = Some(format!("读取库报告：{e}")),
         }
         if sheet.problem.is_none() && load.wants_formulas(&sheet) {
             if let Ok(f) = wb.worksheet_formula(&name) {
@@ -480,18 +511,6 @@ fn convert(d: &Data) -> Value {
         Data::DateTimeIso(s) => Value::Date(s.chars().take(10).collect()),
         Data::DurationIso(s) => Value::Text(s.clone()),
         Data::Error(e) => Value::Error(format!("{e}")),
-    }
-}
-
-/// calamine's English error texts, said in Chinese where we know them.
-fn zh_calamine(text: &str) -> String {
-    let t = text.to_lowercase();
-    if t.contains("eocd") || t.contains("invalid zip") || t.contains("zip") {
-        "压缩包结构损坏，可能是下载或拷贝不完整".into()
-    } else if t.contains("xml") {
-        "工作表内部格式错误".into()
-    } else {
-        "读取库报告：".to_string() + text
     }
 }
 

@@ -1,0 +1,190 @@
+//! .ods through calamine, with the sheet cut to the form's reach first.
+//!
+//! ODF stores runs of equal rows and cells as one element with a repeat
+//! count (`table:number-rows-repeated="1048570"`), and calamine expands
+//! every run into a dense grid when it opens the file: a value typed at
+//! AZ1048576 costs gigabytes. Before calamine sees `content.xml`, rows and
+//! cells past the reach are cut out and repeat counts that cross it are
+//! shortened; everything else is copied byte for byte.
+
+use super::{convert_book, Format, Load, RawWorkbook, Reach, ReadError};
+use calamine::{Ods, OdsError, Reader};
+use quick_xml::events::{BytesStart, Event};
+use std::io::{Cursor, Read, Write};
+
+pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
+    let bytes = within(bytes, load.dense_reach());
+    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(zh(&e)))?;
+    Ok(convert_book(&mut wb, Format::Ods, load))
+}
+
+fn zh(e: &OdsError) -> String {
+    match e {
+        OdsError::Zip(_) | OdsError::Io(_) | OdsError::FileNotFound(_) | OdsError::InvalidMime(_) => {
+            super::ZIP_BROKEN.into()
+        }
+        OdsError::Xml(_) | OdsError::XmlAttr(_) | OdsError::Eof(_) | OdsError::Mismatch { .. } => {
+            super::XML_BROKEN.into()
+        }
+        other => format!("读取库报告：{other}"),
+    }
+}
+
+/// The package with `content.xml` cut to `reach`; the bytes unchanged
+/// when nothing lies beyond it or the package cannot be read (calamine
+/// then says why).
+fn within(bytes: Vec<u8>, reach: Reach) -> Vec<u8> {
+    cut_package(&bytes, reach).unwrap_or(bytes)
+}
+
+fn cut_package(bytes: &[u8], reach: Reach) -> Option<Vec<u8>> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut content = Vec::new();
+    zin.by_name("content.xml").ok()?.read_to_end(&mut content).ok()?;
+    let cut = cut_content(&content, reach)?;
+    repack(&mut zin, &cut)
+}
+
+/// The same package with `content.xml` replaced (stored, not deflated:
+/// it is read once, in memory); every other member copied raw.
+fn repack(zin: &mut zip::ZipArchive<Cursor<&[u8]>>, content: &[u8]) -> Option<Vec<u8>> {
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let f = zin.by_index_raw(i).ok()?;
+        if f.name() == "content.xml" {
+            drop(f);
+            let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+            out.start_file("content.xml", opts).ok()?;
+            out.write_all(content).ok()?;
+        } else {
+            out.raw_copy_file(f).ok()?;
+        }
+    }
+    Some(out.finish().ok()?.into_inner())
+}
+
+const ROW: &str = "table:table-row";
+const CELLS: [&str; 2] = ["table:table-cell", "table:covered-table-cell"];
+const ROWS_REPEATED: &str = "table:number-rows-repeated";
+const COLS_REPEATED: &str = "table:number-columns-repeated";
+
+/// `content.xml` with every row at or past `reach.rows` and every cell at
+/// or past `reach.cols` removed, and runs crossing the edge shortened;
+/// `None` when nothing needed cutting or the XML is broken.
+fn cut_content(xml: &[u8], reach: Reach) -> Option<Vec<u8>> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut out = Vec::with_capacity(xml.len());
+    let (mut copied, mut changed) = (0usize, false);
+    let (mut row, mut col) = (0u64, 0u64);
+    loop {
+        let start = reader.buffer_position() as usize;
+        let ev = reader.read_event().ok()?;
+        let (e, empty) = match &ev {
+            Event::Eof => break,
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            _ => continue,
+        };
+        let name = e.name().as_ref().to_string();
+        let (at, limit, attr) = if name == "table:table" {
+            row = 0;
+            continue;
+        } else if name == ROW {
+            col = 0;
+            (&mut row, reach.rows, ROWS_REPEATED)
+        } else if CELLS.contains(&name.as_str()) {
+            (&mut col, reach.cols, COLS_REPEATED)
+        } else {
+            continue;
+        };
+        let repeats = repeat_count(e, attr)?;
+        let here = *at;
+        *at = at.saturating_add(repeats);
+        if here >= u64::from(limit) {
+            // Cut the element and its content.
+            if !empty {
+                reader.read_to_end(e.name()).ok()?;
+            }
+            let end = reader.buffer_position() as usize;
+            out.extend_from_slice(xml.get(copied..start)?);
+            copied = end;
+            changed = true;
+        } else if here + repeats > u64::from(limit) {
+            // Shorten the run to end at the edge.
+            let end = reader.buffer_position() as usize;
+            out.extend_from_slice(xml.get(copied..start)?);
+            out.extend(tag_with(e, attr, u64::from(limit) - here, empty));
+            copied = end;
+            changed = true;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    out.extend_from_slice(xml.get(copied..)?);
+    Some(out)
+}
+
+fn repeat_count(e: &BytesStart, attr: &str) -> Option<u64> {
+    match e.try_get_attribute(attr).ok()? {
+        None => Some(1),
+        Some(a) => a.value.trim().parse::<u64>().ok().map(|n| n.max(1)),
+    }
+}
+
+/// The start tag `e` with attribute `attr` set to `n`, other attributes
+/// as they were written.
+fn tag_with(e: &BytesStart, attr: &str, n: u64, empty: bool) -> Vec<u8> {
+    let mut t = b"<".to_vec();
+    t.extend_from_slice(e.name().as_ref().as_bytes());
+    for a in e.attributes().flatten() {
+        if a.key.as_ref() == attr {
+            continue;
+        }
+        t.push(b' ');
+        t.extend_from_slice(a.key.as_ref().as_bytes());
+        t.extend_from_slice(b"=\"");
+        t.extend_from_slice(a.value.as_bytes());
+        t.push(b'"');
+    }
+    t.push(b' ');
+    t.extend_from_slice(attr.as_bytes());
+    t.extend_from_slice(format!("=\"{n}\"").as_bytes());
+    t.extend_from_slice(if empty { b"/>" } else { b">" });
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REACH: Reach = Reach { rows: 3, cols: 2 };
+
+    fn cut(xml: &str) -> Option<String> {
+        cut_content(xml.as_bytes(), REACH).map(|b| String::from_utf8(b).expect("utf8"))
+    }
+
+    #[test]
+    fn a_run_of_rows_crossing_the_edge_is_shortened_and_rows_past_it_cut() {
+        let xml = r#"<table:table><table:table-row><table:table-cell><text:p>a</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell/></table:table-row><table:table-row><table:table-cell office:value="1"/></table:table-row></table:table>"#;
+        let out = cut(xml).expect("cut");
+        assert!(out.contains(r#"<table:table-row table:number-rows-repeated="2">"#), "{out}");
+        assert!(!out.contains("office:value=\"1\""), "{out}");
+        assert!(out.contains("<text:p>a</text:p>"), "{out}");
+    }
+
+    #[test]
+    fn cells_past_the_last_column_are_cut_and_each_table_counts_from_its_top() {
+        let xml = r#"<table:table><table:table-row><table:table-cell/><table:table-cell table:number-columns-repeated="16000" table:style-name="x"/><table:table-cell><text:p>far</text:p></table:table-cell></table:table-row></table:table><table:table><table:table-row><table:table-cell><text:p>b</text:p></table:table-cell></table:table-row></table:table>"#;
+        let out = cut(xml).expect("cut");
+        assert!(out.contains(r#"<table:table-cell table:style-name="x" table:number-columns-repeated="1"/>"#), "{out}");
+        assert!(!out.contains("far"), "{out}");
+        assert!(out.contains("<text:p>b</text:p>"), "{out}");
+    }
+
+    #[test]
+    fn a_table_within_reach_is_not_rewritten() {
+        let xml = r#"<table:table><table:table-row table:number-rows-repeated="3"><table:table-cell table:number-columns-repeated="2"/></table:table-row></table:table>"#;
+        assert_eq!(cut(xml), None);
+    }
+}
