@@ -323,7 +323,7 @@ pub fn build(files: &[FileFacts], params: &Params, city_loc: &Loc) -> Roster {
                 let detail = format!(
                     "本市共收到 {} 份：{}；按规则使用 {}（{why}）。{role}",
                     mine.len(),
-                    list.join("、"),
+                    crate::findings::file_list(&list),
                     uf.name
                 );
                 let mut x = Finding::at(Code::DuplicateCity, city_loc, Some(uf.name.to_string()), None, &detail);

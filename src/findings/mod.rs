@@ -183,6 +183,12 @@ impl Finding {
     /// The one way to build a finding: code, place, expected and found.
     /// `detail` fills the `{detail}` slot of templates that have one.
     pub fn at(code: Code, loc: &Loc, expected: Option<String>, found: Option<String>, detail: &str) -> Self {
+        // A city can type 32,767 characters into a cell and a message can
+        // quote it: every text a finding carries is cut to fit any cell.
+        let expected = expected.map(|t| brief(&t, MAX_TEXT).into_owned());
+        let found = found.map(|t| brief(&t, MAX_TEXT).into_owned());
+        let detail = brief(detail, MAX_TEXT);
+        let detail = detail.as_ref();
         let info = code.info();
         let words: Vec<(String, String)> = word_slots(info.template).into_iter().chain(word_slots(info.fix)).collect();
         let mut slots = vec![
@@ -194,6 +200,7 @@ impl Finding {
         slots.extend(words.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         let fill = |t: &str| render(t, &slots);
         let (message, fix) = (fill(info.template), fill(info.fix));
+        let (message, fix) = (brief(&message, MAX_MESSAGE).into_owned(), brief(&fix, MAX_MESSAGE).into_owned());
         Finding {
             severity: info.severity,
             code,
@@ -243,8 +250,65 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
     (n(Severity::Error), n(Severity::Warning), n(Severity::Info))
 }
 
+/// The longest value (应为 / 实为, or a detail) a finding quotes, in
+/// characters: enough for any real figure or sentence.
+pub const MAX_TEXT: usize = 1_000;
+/// The longest message or fix: its template's words plus quoted values.
+pub const MAX_MESSAGE: usize = 4_000;
+
+/// `text` cut to `max` characters, saying how long it was; unchanged when
+/// it fits.
+pub fn brief(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let n = text.chars().count();
+    if n <= max {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let head: String = text.chars().take(max).collect();
+    std::borrow::Cow::Owned(format!("{head}…（共 {n} 字，已截断）"))
+}
+
+/// A few file names and how many there are in all: a message that lists
+/// files must fit in a cell however many arrive (1,200 copies of one
+/// city's form are not unheard of).
+pub fn file_list(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    if names.len() <= SHOWN {
+        return names.join("、");
+    }
+    format!("{} 等（共 {} 个文件，详见 report.json）", names[..SHOWN].join("、"), names.len())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_texts_are_cut_and_say_their_length_short_ones_kept() {
+        let at_limit = "数".repeat(MAX_TEXT);
+        assert_eq!(brief(&at_limit, MAX_TEXT), at_limit.as_str());
+        let over = "数".repeat(MAX_TEXT + 1);
+        let cut = brief(&over, MAX_TEXT);
+        assert!(cut.ends_with(&format!("…（共 {} 字，已截断）", MAX_TEXT + 1)), "{cut}");
+        assert_eq!(cut.chars().filter(|c| *c == '数').count(), MAX_TEXT);
+    }
+
+    #[test]
+    fn a_file_list_names_five_then_counts() {
+        let five = ["a", "b", "c", "d", "e"];
+        assert_eq!(file_list(&five), "a、b、c、d、e");
+        let names: Vec<String> = (0..1200).map(|i| format!("f{i}.xlsx")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let l = file_list(&refs);
+        assert!(l.starts_with("f0.xlsx、f1.xlsx") && l.ends_with("等（共 1200 个文件，详见 report.json）"), "{l}");
+        assert!(!l.contains("f5.xlsx"), "{l}");
+    }
+
+    #[test]
+    fn a_finding_never_quotes_more_than_fits() {
+        let huge = "长".repeat(40_000);
+        let f = Finding::at(Code::FileUnreadable, &Loc::file(), None, Some(huge.clone()), &huge);
+        assert!(f.found.as_deref().is_some_and(|t| t.chars().count() < MAX_TEXT + 30));
+        assert!(f.message.chars().count() <= MAX_MESSAGE + 30, "{}", f.message.chars().count());
+    }
+
     use super::*;
 
     #[test]

@@ -58,7 +58,8 @@ pub fn default_out_dir(input: &Path, now: chrono::NaiveDateTime) -> PathBuf {
     if !first.exists() {
         return first;
     }
-    (2..).map(|i| parent.join(format!("{base}_校验结果_{stamp}-{i}"))).find(|p| !p.exists()).unwrap_or(first)
+    // Bounded: a second later the stamp itself differs.
+    (2..10_000).map(|i| parent.join(format!("{base}_校验结果_{stamp}-{i}"))).find(|p| !p.exists()).unwrap_or(first)
 }
 
 /// A new workbook whose default (empty-cell) font is 宋体 11 with the

@@ -606,7 +606,7 @@ impl<'a> Table<'a> {
             self.put(r, "status", V::Text(c.status.zh()), false);
             self.put(r, "in_totals", V::Text(if c.in_totals { "是" } else { "否" }), false);
             self.put(r, "file", V::Text(c.file.as_deref().unwrap_or("")), false);
-            let others = c.other_files.join("\n");
+            let others = other_files_cell(&c.other_files);
             self.put(r, "others", V::Text(&others), false);
             self.put(r, "date", V::Text(c.date.as_deref().unwrap_or("")), false);
             let received = c.status != crate::roster::CityStatus::NotReceived;
@@ -644,4 +644,17 @@ impl<'a> Table<'a> {
             self.put(r, "fix", V::Text(&f.fix), false);
         }
     }
+}
+
+/// The 其他文件 cell of 报送情况: one name a line, at most a few, then the
+/// count (a cell holds 32,767 characters; report.json lists them all).
+fn other_files_cell(files: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut lines: Vec<&str> = files.iter().take(SHOWN).map(String::as_str).collect();
+    let more;
+    if files.len() > SHOWN {
+        more = format!("…（共 {} 个文件，详见 report.json）", files.len());
+        lines.push(&more);
+    }
+    lines.join("\n")
 }
