@@ -84,6 +84,17 @@ pub struct InputArgs {
     /// 不生成《自评报告（初稿）》Word 文档
     #[arg(long)]
     pub no_report: bool,
+    /// 单个文件最长处理时间（秒，默认 30）；超时的文件记为 SE009，其他文件照常汇总
+    #[arg(long, value_name = "秒", value_parser = parse_seconds)]
+    pub file_timeout: Option<std::time::Duration>,
+}
+
+/// A positive number of seconds ("30", "0.5").
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s < 86_400.0 => Ok(std::time::Duration::from_secs_f64(s)),
+        _ => Err(format!("“{text}”不是有效的秒数（应为大于 0 的数字，如 30）")),
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -310,6 +321,7 @@ fn run_inputs(a: InputArgs, summary: bool) -> Result<bool, Error> {
         previous: a.previous,
         no_previous: a.no_previous,
         no_report: a.no_report,
+        file_timeout: a.file_timeout,
     };
     let bar = crate::console::Bar::new(!a.quiet && !a.json);
     let outcome = selfeval::run_with(&opts, &bar)?;

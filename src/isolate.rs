@@ -28,6 +28,40 @@ pub fn isolate<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
+/// How a call given a deadline ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Deadline<T> {
+    Done(T),
+    /// It panicked; the panic's message.
+    Panicked(String),
+    /// Still running when the deadline passed: given up on.
+    TimedOut,
+}
+
+/// Runs `f` isolated on a thread of its own and waits at most `limit`.
+/// A call still running then is given up on: its thread is left to end in
+/// the background (a thread cannot be stopped from outside; the process
+/// ending stops it) and its result is dropped, so one pathological file
+/// costs the batch `limit`, never the whole run.
+pub fn with_deadline<T: Send + 'static>(
+    limit: std::time::Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Deadline<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new().name("selfeval-file".into()).spawn(move || {
+        // The receiver may be gone (timed out): nothing to tell then.
+        let _ = tx.send(isolate(f));
+    });
+    if spawned.is_err() {
+        return Deadline::Panicked("无法创建工作线程（系统资源不足）".into());
+    }
+    match rx.recv_timeout(limit) {
+        Ok(Ok(v)) => Deadline::Done(v),
+        Ok(Err(msg)) => Deadline::Panicked(msg),
+        Err(_) => Deadline::TimedOut,
+    }
+}
+
 /// Installs the process panic hook: silent inside [`isolate`], a Chinese
 /// message otherwise.
 pub fn install_panic_hook() {
@@ -49,5 +83,15 @@ mod tests {
         let e = isolate(|| -> i32 { panic!("boom") }).unwrap_err();
         assert_eq!(e, "boom");
         assert!(!in_isolation());
+    }
+
+    #[test]
+    fn a_call_past_its_deadline_is_given_up_on_one_within_it_is_kept() {
+        use std::time::Duration;
+        assert_eq!(with_deadline(Duration::from_secs(10), || 7), Deadline::Done(7));
+        let slow = with_deadline(Duration::from_millis(20), || std::thread::sleep(Duration::from_secs(5)));
+        assert_eq!(slow, Deadline::TimedOut);
+        let boom = with_deadline(Duration::from_secs(10), || -> u8 { panic!("坏") });
+        assert_eq!(boom, Deadline::Panicked("坏".into()));
     }
 }

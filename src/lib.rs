@@ -57,7 +57,14 @@ pub struct RunOptions {
     pub no_previous: bool,
     /// Skip the 自评报告 draft.
     pub no_report: bool,
+    /// How long one file may take to read and check before the run goes
+    /// on without it (SE009); `None`: [`FILE_TIMEOUT`].
+    pub file_timeout: Option<std::time::Duration>,
 }
+
+/// How long one file may take to read and check: a city form takes
+/// milliseconds, the largest real workbooks well under a second.
+pub const FILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// What a run produced.
 #[derive(Debug)]
@@ -146,6 +153,44 @@ pub fn check_one(
     }
 }
 
+/// The templates, params and the form's sheet needs, shared by the
+/// watched per-file threads.
+type Setup = (Templates, Params, Vec<read::SheetNeed>);
+
+/// [`check_one`] on a thread of its own, given up on after `limit` (SE009)
+/// so one pathological file never holds up the batch; a panic anywhere in
+/// the check is that file's SE001.
+fn check_watched(
+    found: &scan::Found,
+    setup: &std::sync::Arc<Setup>,
+    limit: std::time::Duration,
+) -> (Option<Submission>, Vec<Finding>) {
+    let job = {
+        let (setup, found) = (setup.clone(), found.clone());
+        move || {
+            let (t, p, needs) = &*setup;
+            let ctx = checks::Ctx { form: &t.form, params: p, bands: &t.bands };
+            let (mut sub, fs) = check_one(&found, needs, &ctx);
+            if let Some(s) = sub.as_mut() {
+                s.release_cells();
+            }
+            (sub, fs)
+        }
+    };
+    let failed = |code, expected: Option<String>, detail: &str| {
+        let mut f = Finding::at(code, &findings::Loc::file(), expected, None, detail);
+        f.file = found.name.clone();
+        (None, vec![f])
+    };
+    match isolate::with_deadline(limit, job) {
+        isolate::Deadline::Done(r) => r,
+        isolate::Deadline::Panicked(_) => failed(findings::Code::FileUnreadable, None, "程序读取时遇到内部错误"),
+        isolate::Deadline::TimedOut => {
+            failed(findings::Code::FileTimedOut, Some(format!("{} 秒", limit.as_secs_f64())), "")
+        }
+    }
+}
+
 /// One workbook's way through the run.
 struct FileResult {
     found: scan::Found,
@@ -179,7 +224,11 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         }
     }
     let (templates, params) = load_setup(opts)?;
-    let ctx = checks::Ctx { form: &templates.form, params: &params, bands: &templates.bands };
+    // Shared with each file's watched thread (see `check_watched`).
+    let needs = templates.form.sheet_needs();
+    let setup: std::sync::Arc<Setup> = std::sync::Arc::new((templates, params, needs));
+    let (templates, params) = (&setup.0, &setup.1);
+    let ctx = checks::Ctx { form: &templates.form, params, bands: &templates.bands };
     let now = chrono::Local::now();
     let first = opts.inputs.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let out_dir = match &opts.out {
@@ -190,17 +239,14 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
 
     // Read and check each file, in parallel; `collect` keeps the scan's
     // order, so output is the same whatever the thread count.
-    let needs = templates.form.sheet_needs();
+    let limit = opts.file_timeout.unwrap_or(FILE_TIMEOUT);
     progress.start(scanned.workbooks.len());
     let mut files: Vec<FileResult> = scanned
         .workbooks
         .par_iter()
         .map(|found| {
             progress.file(&found.name);
-            let (mut sub, fs) = check_one(found, &needs, &ctx);
-            if let Some(s) = sub.as_mut() {
-                s.release_cells();
-            }
+            let (sub, fs) = check_watched(found, &setup, limit);
             let modified = std::fs::metadata(&found.path).and_then(|m| m.modified()).ok();
             // The reader hashed the bytes it parsed; only a file it could
             // not parse is read again for its hash.
@@ -223,7 +269,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
             modified: f.modified,
         })
         .collect();
-    let roster = roster::build(&facts, &params, &ctx.loc("info.city"));
+    let roster = roster::build(&facts, params, &ctx.loc("info.city"));
     drop(facts);
     let mut run_findings = scanned.findings.clone();
     if opts.summary {
@@ -245,7 +291,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
             .iter()
             .map(|c| c.used.filter(|_| c.in_totals).and_then(|i| files.get(i)).and_then(|f| f.sub.as_ref()))
             .collect();
-        Some(consolidate::consolidate(&used, &roster, &params, &templates.form)?)
+        Some(consolidate::consolidate(&used, &roster, params, &templates.form)?)
     } else {
         None
     };
@@ -301,10 +347,11 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         std::fs::create_dir_all(&fb_dir).map_err(|e| Error::io(&fb_dir, e))?;
     }
     let mut taken = std::collections::HashSet::new();
+    let room = write::feedback::NameRoom::in_dir(&fb_dir);
     let bases: Vec<String> = files
         .iter()
         .zip(&roster.city_of_file)
-        .map(|(f, city)| write::feedback::feedback_base(&f.found.name, city.as_deref(), &mut taken))
+        .map(|(f, city)| write::feedback::feedback_base(&f.found.name, city.as_deref(), room, &mut taken))
         .collect();
     let version = &templates.form.version;
     let sheet_order: Vec<String> = templates.form.sheets.iter().map(|s| s.name.clone()).collect();
@@ -345,8 +392,19 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
             None => write_all(),
         }
     };
-    for r in results {
-        written.extend(r?);
+    // One file's feedback that cannot be written is that file's finding;
+    // the summary and report.json are still written.
+    for (file, r) in files.iter_mut().zip(results) {
+        match r {
+            Ok(paths) => written.extend(paths),
+            Err(e) => {
+                let mut f =
+                    Finding::at(findings::Code::FeedbackNotWritten, &findings::Loc::file(), None, None, &e.to_string());
+                f.file = file.found.name.clone();
+                f.city = file.findings.first().and_then(|x| x.city.clone());
+                file.findings.push(f);
+            }
+        }
     }
 
     let mut all_findings = run_findings;

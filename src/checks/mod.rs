@@ -179,13 +179,16 @@ mod tests {
     fn every_code_but_file_level_ones_has_a_check() {
         let covered: HashSet<Code> = CHECKS.iter().flat_map(|c| c.codes.iter().copied()).collect();
         for c in Code::ALL {
-            // Raised by the scan, the reader, the roster or the feedback writer.
+            // Raised by the scan, the reader, the watchdog, the roster or the
+            // feedback writer.
             let file_level = matches!(
                 c,
                 Code::FileUnreadable
                     | Code::ForeignFile
                     | Code::AnnotationSkipped
                     | Code::OwnOutputSkipped
+                    | Code::FeedbackNotWritten
+                    | Code::FileTimedOut
                     | Code::DuplicateCity
                     | Code::MissingCity
                     | Code::FileNameCityMismatch
