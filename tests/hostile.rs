@@ -162,39 +162,13 @@ fn build_corpus(dir: &Path) -> Vec<String> {
     bad
 }
 
-/// Runs the binary, watching its peak memory (VmHWM) while it runs.
-fn run_watched(args: &[&std::ffi::OsStr]) -> (i32, u64, std::time::Duration) {
-    let start = std::time::Instant::now();
-    let mut child = std::process::Command::new(bin())
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .spawn()
-        .expect("spawn");
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kib = 0u64;
-    loop {
-        if let Ok(text) = std::fs::read_to_string(&status_file) {
-            if let Some(l) = text.lines().find(|l| l.starts_with("VmHWM:")) {
-                let kib: u64 = l.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
-                peak_kib = peak_kib.max(kib);
-            }
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            return (status.code().unwrap_or(-1), peak_kib, start.elapsed());
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-}
-
 #[test]
 fn the_whole_corpus_in_a_copy_of_the_samples() {
     let (tmp, dir) = sample_copy();
     let bad = build_corpus(&dir);
     let before = snapshot(&dir);
     let out = tmp.path().join("结果");
-    let (code, peak_kib, took) = run_watched(&["run".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str()]);
+    let (code, peak_kib, took) = run_measured(&["run".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str()]);
     assert!(code == 0 || code == 1, "exit {code}");
     assert!(peak_kib < 1024 * 1024, "peak memory {peak_kib} KiB");
     assert!(took < std::time::Duration::from_secs(120), "took {took:?}");

@@ -3,8 +3,13 @@
 //!
 //! The samples are mutated two ways: cell values and types (after
 //! reading, so every kind of value reaches the checks) and raw zip bytes
-//! (flipped, truncated), which go through calamine and umya. At least
-//! 10,000 cases run in CI.
+//! (flipped, truncated), which go through calamine and umya. `.ci/run`
+//! runs 10,000 cases (PROPTEST_CASES); a plain `cargo test` runs 1,000.
+//!
+//! Two more generators: a stray cell anywhere on a form sheet, up to
+//! XFD1048576 (the read must stay within the form's reach and change no
+//! figure), and long file names that collide once shortened (feedback
+//! names must stay distinct, short enough, and the search must end).
 
 mod common;
 use common::*;
@@ -116,6 +121,11 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
+/// PROPTEST_CASES if set (`.ci/run` sets 10,000), else `local`.
+fn cases(local: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(local)
+}
+
 fn run_checks(sub: &Submission) -> Vec<selfeval::findings::Finding> {
     let w = world();
     let ctx = Ctx { form: &w.form, params: &w.params, bands: &w.bands };
@@ -123,7 +133,7 @@ fn run_checks(sub: &Submission) -> Vec<selfeval::findings::Finding> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(1_000), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn no_panic_and_every_unusable_value_is_reported(city in 0usize..15, m in mutation()) {
@@ -213,6 +223,98 @@ proptest! {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// A position biased to the far edges: the last row, the last column, or
+/// anywhere.
+fn far_position() -> impl Strategy<Value = (u32, u32)> {
+    let row = prop_oneof![Just(1_048_575u32), 0u32..1_048_576, 0u32..400];
+    let col = prop_oneof![Just(16_383u32), 0u32..16_384, 0u32..60];
+    (row, col)
+}
+
+fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", CellRef::col_letters(col), row + 1)
+}
+
+/// The sample's bytes with one inline-text cell added to sheet `si`.
+fn with_stray_cell(bytes: &[u8], si: usize, row: u32, col: u32) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let member = format!("xl/worksheets/sheet{}.xml", si + 1);
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).expect("member");
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("inflate");
+        if name == member {
+            let xml = String::from_utf8(data).expect("utf8");
+            let cell = format!(
+                r#"<row r="{}"><c r="{}" t="inlineStr"><is><t>多余</t></is></c></row></sheetData>"#,
+                row + 1,
+                a1(row, col)
+            );
+            data = xml.replacen("</sheetData>", &cell, 1).into_bytes();
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).expect("start");
+        out.write_all(&data).expect("write");
+    }
+    out.finish().expect("finish").into_inner()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(1_000) / 10, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_stray_cell_anywhere_is_read_within_reach_and_changes_no_figure(city in 0usize..15, si in 0usize..5, (row, col) in far_position()) {
+        let w = world();
+        let si = si % w.form.sheets.len();
+        let reach = w.sheets[si].reach;
+        prop_assume!(!reach.holds(CellRef::new(row, col)));
+        let bytes = with_stray_cell(&w.bytes[city], si, row, col);
+        let raw = read::read_bytes_with(bytes, "xlsx", Load::Only(&w.sheets)).expect("reads");
+        for (sheet, need) in raw.sheets.iter().zip(&w.sheets) {
+            for c in sheet.cells.keys() {
+                prop_assert!(need.reach.holds(*c) || need.cells.contains(c), "{} kept {c} outside its reach", sheet.name);
+            }
+        }
+        let a = Submission::build("a.xlsx".into(), "a.xlsx".into(), raw, &w.form);
+        let b = Submission::build("b.xlsx".into(), "b.xlsx".into(), w.raws[city].clone(), &w.form);
+        for f in w.form.fields() {
+            prop_assert_eq!(a.parsed(&f.id), b.parsed(&f.id), "{}", f.id);
+        }
+    }
+
+    #[test]
+    fn long_names_that_collide_once_cut_get_distinct_short_feedback_names(
+        stem in "[汕头市甲乙丙a-z_（）第稿]{0,8}",
+        tails in prop::collection::vec("[0-9a-z甲乙丙]{1,4}", 1..40),
+        long in 30usize..120,
+        city in prop::option::of(Just("汕头市")),
+        depth in 0usize..200,
+    ) {
+        use selfeval::write::feedback::{feedback_base, NameRoom};
+        let prefix = format!("{stem}{}", "城".repeat(long));
+        let dir = std::path::PathBuf::from(format!("/{}", "d".repeat(depth)));
+        let room = NameRoom::in_dir(&dir);
+        let mut taken = std::collections::HashSet::new();
+        let mut bases = Vec::new();
+        for t in &tails {
+            bases.push(feedback_base(&format!("{prefix}{t}.xlsx"), city, room, &mut taken));
+        }
+        let distinct: std::collections::HashSet<&String> = bases.iter().collect();
+        prop_assert_eq!(distinct.len(), bases.len(), "{:?}", bases);
+        for b in &bases {
+            prop_assert!(b.len() <= 125, "{} bytes: {}", b.len(), b);
+            prop_assert!(!b.contains(['/', '\\', ':']), "{}", b);
+            // Within Windows' MAX_PATH wherever the folder leaves room.
+            let path = format!("{}\\.{b}_校验报告.xlsx.4294967295.tmp", dir.display());
+            if depth + 1 + 40 < 259 {
+                prop_assert!(path.encode_utf16().count() <= 259, "{} units: {}", path.encode_utf16().count(), path);
             }
         }
     }

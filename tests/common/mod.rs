@@ -189,6 +189,30 @@ pub fn libreoffice_resave(path: &Path) {
     std::fs::copy(&saved, path).expect("copy back");
 }
 
+/// Converts `path` with LibreOffice to `ext` (xls, ods, xlsx) in `dir`,
+/// as a clerk's "另存为" would; returns the new file (named like `path`).
+pub fn libreoffice_convert(path: &Path, ext: &str, dir: &Path) -> PathBuf {
+    let work = tempfile::tempdir().expect("tempdir");
+    let profile = recalculating_profile(&work.path().join("profile"));
+    let src_ext = path.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default();
+    let plain = work.path().join(format!("in.{src_ext}"));
+    std::fs::copy(path, &plain).expect("copy in");
+    let outdir = work.path().join("out");
+    let o = Command::new(soffice())
+        .arg(&profile)
+        .args(["--headless", "--convert-to", ext, "--outdir"])
+        .arg(&outdir)
+        .arg(&plain)
+        .output()
+        .expect("soffice runs");
+    let saved = outdir.join(format!("in.{ext}"));
+    assert!(saved.exists(), "LibreOffice did not convert to {ext}: {}", String::from_utf8_lossy(&o.stderr));
+    let stem = path.file_stem().expect("stem").to_string_lossy().to_string();
+    let dest = dir.join(format!("{stem}.{ext}"));
+    std::fs::copy(&saved, &dest).expect("copy out");
+    dest
+}
+
 /// A formula with a cached result, as Excel saves it (no '=').
 pub fn set_formula(path: &Path, sheet: &str, cell: &str, formula: &str, cached: f64) {
     edit(path, |b| {
@@ -261,4 +285,31 @@ pub fn to_pdf(files: &[PathBuf], work: &Path) -> Vec<PathBuf> {
             pdf
         })
         .collect()
+}
+
+/// Runs the binary, watching its peak memory (VmHWM, KiB) while it runs;
+/// returns (exit code, peak KiB, wall time).
+pub fn run_measured(args: &[&std::ffi::OsStr]) -> (i32, u64, std::time::Duration) {
+    let start = std::time::Instant::now();
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("spawn");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            if let Some(l) = text.lines().find(|l| l.starts_with("VmHWM:")) {
+                let kib: u64 = l.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
+                peak_kib = peak_kib.max(kib);
+            }
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return (status.code().unwrap_or(-1), peak_kib, start.elapsed());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
