@@ -394,14 +394,14 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
     };
     // One file's feedback that cannot be written is that file's finding;
     // the summary and report.json are still written.
-    for (file, r) in files.iter_mut().zip(results) {
+    for ((file, r), city) in files.iter_mut().zip(results).zip(&roster.city_of_file) {
         match r {
             Ok(paths) => written.extend(paths),
             Err(e) => {
                 let mut f =
                     Finding::at(findings::Code::FeedbackNotWritten, &findings::Loc::file(), None, None, &e.to_string());
                 f.file = file.found.name.clone();
-                f.city = file.findings.first().and_then(|x| x.city.clone());
+                f.city = city.clone();
                 file.findings.push(f);
             }
         }

@@ -242,3 +242,27 @@ fn a_file_that_takes_too_long_is_reported_and_the_batch_completes() {
     assert_eq!(counted(&report), 15, "every city form was checked within the limit");
     assert!(took < Duration::from_secs(20), "{took:?}");
 }
+
+#[test]
+fn one_city_feedback_that_cannot_be_written_is_its_finding_not_the_end_of_the_run() {
+    let (_tmp, dir) = sample_copy();
+    let name = file_of(&dir, "潮州市").file_name().expect("n").to_string_lossy().to_string();
+    let out = dir.parent().expect("p").join("结果");
+    let o = std::process::Command::new(bin())
+        .args(["run".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str(), "-q".as_ref()])
+        .env("SELFEVAL_FAULT_FEEDBACK", &name)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(0), "a warning, not a failure: {}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report.json")).expect("json");
+    let f = report["findings"].as_array().expect("f").iter().find(|f| f["code"] == "SE008").expect("SE008").clone();
+    assert_eq!(f["file"], name.as_str());
+    assert_eq!(f["city"], "潮州市");
+    assert!(f["message"].as_str().is_some_and(|m| m.contains("磁盘已满")), "{f}");
+    assert_eq!(counted(&report), 15);
+    assert!(out.join("省级汇总表.xlsx").is_file());
+    assert!(!out.join("反馈/潮州市_校验报告.xlsx").exists());
+    assert!(out.join("反馈/汕头市_校验报告.xlsx").is_file(), "the other cities' feedback is written");
+}

@@ -443,6 +443,14 @@ impl CityFeedback<'_> {
     /// can be made. Returns the paths written.
     pub fn write(&self, findings: &mut Vec<Finding>) -> crate::error::Result<Vec<std::path::PathBuf>> {
         use crate::error::Error;
+        // Fault injection for the tests (dev builds only): a disk that
+        // refuses this one file's feedback.
+        #[cfg(feature = "dev")]
+        if std::env::var_os("SELFEVAL_FAULT_FEEDBACK").is_some_and(|v| v.to_string_lossy() == self.name) {
+            return Err(Error::Write {
+                path: self.dir.join(self.base), detail: "磁盘已满（测试注入）".into()
+            });
+        }
         let mut out = Vec::new();
         // A macro workbook stays one: Excel refuses a .xlsx holding macros.
         let ext = match self.path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
