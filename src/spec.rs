@@ -849,8 +849,10 @@ mod tests {
 
     #[test]
     fn rejects_duplicate_and_missing_ids() {
-        let dup = embedded::FORM.replace("id = \"info.fund\"", "id = \"info.city\"");
-        assert!(FormSpec::from_toml(&dup, "t").is_err());
+        // The optional 备注 takes 填报人's id: a duplicate, no field lost.
+        let dup = embedded::FORM.replace("id = \"info.remark\"", "id = \"info.preparer\"");
+        let e = FormSpec::from_toml(&dup, "t").unwrap_err().to_string();
+        assert!(e.contains("字段 info.preparer 重复定义"), "{e}");
         let missing = embedded::FORM.replace("id = \"exec.spent\"", "id = \"exec.other\"");
         let e = FormSpec::from_toml(&missing, "t").unwrap_err().to_string();
         assert!(e.contains("exec.spent"), "{e}");

@@ -111,6 +111,9 @@ const PNG: &[u8] = &[
 
 #[test]
 fn real_world_files_get_faithful_annotated_copies() {
+    if !tools_or_skip("real_world_files_get_faithful_annotated_copies", &["soffice"]) {
+        return;
+    }
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path().join("材料");
     std::fs::create_dir(&dir).expect("mkdir");

@@ -209,3 +209,18 @@ fn templates_and_params_can_be_replaced_and_the_run_says_which() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("省级参数表") && err.contains("与资金总额 18860 不符"), "{err}");
 }
+
+#[test]
+fn a_missing_outside_tool_skips_a_test_unless_ci_requires_it() {
+    assert!(!tools_or_skip("t", &["selfeval-no-such-tool"]), "missing: skipped");
+    assert!(tools_or_skip("t", &["sh"]), "present: runs");
+    // Only this test reads or sets the variable in this binary.
+    let was = std::env::var_os("SELFEVAL_REQUIRE_TOOLS");
+    std::env::set_var("SELFEVAL_REQUIRE_TOOLS", "1");
+    let required = std::panic::catch_unwind(|| tools_or_skip("t", &["selfeval-no-such-tool"]));
+    match was {
+        Some(v) => std::env::set_var("SELFEVAL_REQUIRE_TOOLS", v),
+        None => std::env::remove_var("SELFEVAL_REQUIRE_TOOLS"),
+    }
+    assert!(required.is_err(), "with SELFEVAL_REQUIRE_TOOLS a missing tool fails the test");
+}

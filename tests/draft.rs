@@ -18,6 +18,9 @@ fn draft_text(out: &Path) -> String {
 
 #[test]
 fn the_draft_carries_every_figure_of_the_report() {
+    if !tools_or_skip("the_draft_carries_every_figure_of_the_report", &["soffice", "pdftotext"]) {
+        return;
+    }
     let (_tmp, dir) = sample_copy();
     let (code, report, out) = run_dir(&dir, "draft");
     assert_eq!(code, 0);
@@ -60,6 +63,9 @@ fn the_draft_carries_every_figure_of_the_report() {
 
 #[test]
 fn on_a_batch_missing_a_city_the_draft_follows_the_data() {
+    if !tools_or_skip("on_a_batch_missing_a_city_the_draft_follows_the_data", &["soffice", "pdftotext"]) {
+        return;
+    }
     let (_tmp, dir) = sample_copy();
     std::fs::remove_file(file_of(&dir, "潮州市")).expect("rm");
     let (_, report, out) = run_dir(&dir, "draft-missing");

@@ -281,6 +281,8 @@ fn a_kill_mid_run_leaves_no_partial_final_file() {
     while finals(&fb) < 20 && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
+    // Still writing when killed, or the test proves nothing.
+    assert!(matches!(child.try_wait(), Ok(None)), "the run ended before it could be killed");
     child.kill().expect("kill -9");
     let _ = child.wait();
     let mut complete = 0;

@@ -30,6 +30,9 @@ fn measure(pdf: &Path) -> (f64, usize) {
 
 #[test]
 fn every_output_workbook_prints_at_8_pt_or_more() {
+    if !tools_or_skip("every_output_workbook_prints_at_8_pt_or_more", &["soffice", "pdftotext"]) {
+        return;
+    }
     let (tmp, dir) = sample_copy();
     let (_, _, out) = run_dir(&dir, "print");
     let work = tmp.path().join("print");

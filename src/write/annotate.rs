@@ -1084,7 +1084,11 @@ fn unique_sheet_name(sheets: &[SheetEntry]) -> String {
     if !taken(LEGEND_SHEET) {
         return LEGEND_SHEET.to_string();
     }
-    (2..).map(|i| format!("{LEGEND_SHEET}({i})")).find(|n| !taken(n)).unwrap_or_else(|| LEGEND_SHEET.to_string())
+    // Among len + 1 numbers one is free.
+    (2..=sheets.len() + 2)
+        .map(|i| format!("{LEGEND_SHEET}({i})"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| LEGEND_SHEET.to_string())
 }
 
 /// workbook.xml with the legend sheet appended to `<sheets>` and our

@@ -140,15 +140,42 @@ pub fn replace_zip_member(path: &Path, member: &str, content: &[u8]) {
     std::fs::write(path, cursor.into_inner()).expect("write xlsx");
 }
 
-/// LibreOffice's soffice, which the tests use as the real spreadsheet
-/// program (`.ci/run` installs it).
-pub fn soffice() -> PathBuf {
-    for p in ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice", "/usr/bin/libreoffice"] {
-        if Path::new(p).exists() {
-            return PathBuf::from(p);
-        }
+/// Whether the outside programs a test needs are here. A missing one
+/// skips the test with a line saying so, except where
+/// `SELFEVAL_REQUIRE_TOOLS` is set (`.ci/run` sets it), where it fails:
+/// CI can never pass by skipping.
+pub fn tools_or_skip(test: &str, tools: &[&str]) -> bool {
+    let missing: Vec<&str> = tools.iter().copied().filter(|t| find_tool(t).is_none()).collect();
+    if missing.is_empty() {
+        return true;
     }
-    panic!("需要 LibreOffice 才能运行本测试：请运行 .ci/run（会自动安装），或 apt-get install libreoffice-calc-nogui fonts-noto-cjk");
+    let what = format!(
+        "{test}: 缺少 {}（apt-get install libreoffice-calc-nogui libreoffice-writer-nogui poppler-utils fonts-noto-cjk，或运行 .ci/run）",
+        missing.join("、")
+    );
+    if std::env::var_os("SELFEVAL_REQUIRE_TOOLS").is_some() {
+        panic!("{what}；SELFEVAL_REQUIRE_TOOLS 已设置，不允许跳过");
+    }
+    eprintln!("已跳过 {what}");
+    false
+}
+
+/// An outside program by name: `soffice` where LibreOffice puts it, others on PATH.
+fn find_tool(name: &str) -> Option<PathBuf> {
+    if name == "soffice" {
+        return ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice", "/usr/bin/libreoffice"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists() && Path::new("/usr/lib/libreoffice/program/oosplash").exists());
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// LibreOffice's soffice, which the tests use as the real spreadsheet
+/// program (`.ci/run` installs it). Tests call [`tools_or_skip`] first.
+pub fn soffice() -> PathBuf {
+    find_tool("soffice").expect("LibreOffice (call tools_or_skip first)")
 }
 
 /// A LibreOffice profile that recalculates xlsx formulas on load.
