@@ -47,13 +47,7 @@ pub struct Allocation {
     pub rows: Vec<AllocationRow>,
 }
 
-/// Why the allocation cannot be computed from a params workbook: a
-/// setup error, said before any city is judged.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AllocError {
-    #[error("{city} 的因素值与系数相乘超出可精确计算的范围（综合系数 {fiscal} × {performance} × {project}），请核对省级参数表中该市的系数和改造计划")]
-    Overflow { city: String, fiscal: Decimal, performance: Decimal, project: Decimal },
-}
+pub use crate::error::AllocError;
 
 /// Computes the allocation from the params' plan, coefficients and
 /// weights. Every product is checked: coefficients come from a workbook a

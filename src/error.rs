@@ -38,7 +38,7 @@ pub enum Error {
 
     /// The params' coefficients cannot be computed with.
     #[error("省级参数表有误：{0}")]
-    Allocation(#[from] crate::allocate::AllocError),
+    Allocation(#[from] AllocError),
 }
 
 impl Error {
@@ -104,4 +104,17 @@ mod tests {
         assert!(io_zh(&Error::from_raw_os_error(13)).contains("没有访问权限"));
         assert!(io_zh(&Error::from_raw_os_error(2)).contains("不存在"));
     }
+}
+
+/// Why the allocation cannot be computed from a params workbook: a
+/// setup error, said before any city is judged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AllocError {
+    #[error("{city} 的因素值与系数相乘超出可精确计算的范围（综合系数 {fiscal} × {performance} × {project}），请核对省级参数表中该市的系数和改造计划")]
+    Overflow {
+        city: String,
+        fiscal: rust_decimal::Decimal,
+        performance: rust_decimal::Decimal,
+        project: rust_decimal::Decimal,
+    },
 }

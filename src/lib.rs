@@ -13,6 +13,7 @@ pub mod consolidate;
 pub mod error;
 pub mod findings;
 pub mod isolate;
+pub mod marker;
 pub mod model;
 pub mod params;
 pub mod read;

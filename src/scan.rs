@@ -163,7 +163,7 @@ fn consider(out: &mut Scan, path: &Path, name: &str) {
     }
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     if WORKBOOK_EXTS.contains(&ext.as_str()) {
-        if let Some(kind) = crate::write::marker::file_mark(path) {
+        if let Some(kind) = crate::marker::file_mark(path) {
             let detail = format!("“{name}”是本程序生成的{kind}，不作为报送材料读取；如需报送，请报送地市的原文件");
             out.findings.push(finding(Code::OwnOutputSkipped, name, &detail));
             return;

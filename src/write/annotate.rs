@@ -34,8 +34,7 @@ pub const WARNING_PATTERN: &str = "lightUp";
 pub const LEGEND_SHEET: &str = "标注说明";
 /// Author of our comments.
 pub const AUTHOR: &str = "selfeval";
-/// The hidden defined name that marks a workbook as our annotated copy.
-pub const MARK_NAME: &str = "selfeval_output";
+use crate::marker::MARK_NAME;
 
 const REL_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const MAIN_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
@@ -981,7 +980,7 @@ fn place_boxes(texts: &[&(CellRef, String)], max_col: u32) -> Vec<CommentBox> {
         .map(|(c, t)| {
             let lines: usize = t
                 .split('\n')
-                .map(|l| (crate::write::feedback::est_lines(l, (BOX_CHARS_PER_LINE * 2) as f64 + 1.0)).max(1))
+                .map(|l| (super::est_lines(l, (BOX_CHARS_PER_LINE * 2) as f64 + 1.0)).max(1))
                 .sum::<usize>()
                 + 1;
             // A 9 pt line is about three quarters of a 15 pt row.
@@ -1128,7 +1127,7 @@ fn add_legend_to_workbook(xml: &str, name: &str, rid: &str, sheets: &[SheetEntry
     let sheet = format!("<{p}sheet xmlns:r=\"{REL_NS}\" name=\"{}\" sheetId=\"{id}\" r:id=\"{rid}\"/>", esc(name));
     let mark = format!(
         "<{p}definedName name=\"{MARK_NAME}\" hidden=\"1\">\"{}\"</{p}definedName>",
-        crate::write::marker::Kind::Annotated.zh()
+        crate::marker::Kind::Annotated.zh()
     );
     let mut edits = vec![(sheets_end, sheets_end, sheet)];
     match names_end {
@@ -1174,8 +1173,7 @@ fn legend_sheet(rows: &[(String, CellRef, &Finding)], wrap: u32, bold: u32) -> S
     data.push_str(&format!("<row r=\"3\">{head}</row>"));
     for (i, (sheet, at, f)) in rows.iter().enumerate() {
         let r = 3 + i as u32;
-        let lines =
-            crate::write::feedback::est_lines(&f.message, 52.0).max(crate::write::feedback::est_lines(&f.fix, 44.0));
+        let lines = super::est_lines(&f.message, 52.0).max(super::est_lines(&f.fix, 44.0));
         let ht = (lines.max(1) as f64 * 14.5).max(15.0);
         data.push_str(&format!(
             "<row r=\"{}\" ht=\"{ht}\" customHeight=\"1\">{}{}{}{}{}{}{}</row>",

@@ -525,7 +525,7 @@ impl Doc {
             .default_fonts(fonts(BODY_FONT))
             .default_size(SIZE_BODY)
             .footer(footer)
-            .custom_property(super::marker::PROPERTY, "自评报告初稿");
+            .custom_property(crate::marker::PROPERTY, "自评报告初稿");
         Doc { docx }
     }
 

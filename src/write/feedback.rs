@@ -2,13 +2,14 @@
 //! (`<城市>_校验报告.xlsx`) and a copy of its own workbook with every
 //! finding's cell coloured and commented (`<城市>_标注.xlsx`).
 //!
-//! The copy is made with umya-spreadsheet from the file's bytes (the
-//! original is only ever read) and then proved: calamine re-reads the copy
-//! and every cell value, formula and style (but the marked cells' fill)
-//! must equal the original's. umya is
-//! known to drop data silently on unusual files; a copy that fails the
-//! proof is not written, and an info finding says so.
+//! The copy is an edit of the city's own package ([`super::annotate`]):
+//! untouched parts are copied byte for byte, the touched sheet, styles and
+//! comments are edited as spans, and the result is proved (parts, XML
+//! tokens, and calamine's reading of the flagged sheets) before it is
+//! written. The original is only ever read; a copy that fails the proof is
+//! not written, and an info finding (SE006) says so.
 
+use super::est_lines;
 use crate::findings::{self, Finding, Severity};
 use crate::read::{self, RawWorkbook};
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
@@ -39,9 +40,9 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     let mut wb = super::new_workbook();
     // A small workbook: the fastest deflate level costs a few bytes.
     wb.set_zip_compression_level(1);
-    wb.set_properties(&super::marker::mark_props(
+    wb.set_properties(&crate::marker::mark_props(
         DocProperties::new().set_title(format!("{} 绩效自评表校验报告", head.city)).set_author("selfeval"),
-        super::marker::Kind::Report,
+        crate::marker::Kind::Report,
     ));
     let base = || Format::new().set_font_name("宋体").set_font_charset(134).set_font_size(11);
     let title = base().set_bold().set_font_size(16);
@@ -274,18 +275,6 @@ pub fn expected_shown(f: &Finding) -> String {
     } else {
         e
     }
-}
-
-/// Lines a wrapped text takes in a column `width` characters wide (a
-/// Chinese character is two widths): spreadsheet programs do not grow
-/// row heights of generated files by themselves.
-pub fn est_lines(text: &str, width: f64) -> usize {
-    text.split('\n')
-        .map(|l| {
-            let w: usize = l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-            (w as f64 / (width - 1.0).max(1.0)).ceil().max(1.0) as usize
-        })
-        .sum()
 }
 
 /// A copy of `original` (xlsx bytes) with each finding's cell filled and

@@ -191,7 +191,7 @@ pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec
         let mut lines: std::collections::BTreeMap<u32, usize> = Default::default();
         let mut fit = |cell: crate::cellref::CellRef, text: &str| {
             let width = sheet.widths.get(cell.col as usize).copied().unwrap_or(8.43);
-            let n = crate::write::feedback::est_lines(text, width * 1.1);
+            let n = super::est_lines(text, width * 1.1);
             let e = lines.entry(cell.row).or_insert(1);
             *e = (*e).max(n);
         };

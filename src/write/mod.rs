@@ -7,7 +7,6 @@ pub mod draft;
 pub mod feedback;
 pub mod form;
 pub mod json;
-pub mod marker;
 pub mod params;
 pub mod summary;
 pub mod template;
@@ -73,6 +72,18 @@ pub fn new_workbook() -> rust_xlsxwriter::Workbook {
     // neither happens here, and Calibri is a harmless fallback.
     let _ = wb.set_default_format(&body, 18, 72);
     wb
+}
+
+/// Lines a wrapped text takes in a column `width` characters wide (a
+/// Chinese character is two widths): spreadsheet programs do not grow
+/// row heights of generated files by themselves.
+pub fn est_lines(text: &str, width: f64) -> usize {
+    text.split('\n')
+        .map(|l| {
+            let w: usize = l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+            (w as f64 / (width - 1.0).max(1.0)).ceil().max(1.0) as usize
+        })
+        .sum()
 }
 
 #[cfg(test)]

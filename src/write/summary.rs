@@ -62,7 +62,7 @@ fn fill(
     let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     props.set_created(now.clone());
     props.set_modified(now);
-    super::marker::mark_umya(&mut book, super::marker::Kind::Summary);
+    crate::marker::mark_umya(&mut book, crate::marker::Kind::Summary);
     let mut out = Vec::new();
     umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|e| format!("汇总表写出失败：{e}"))?;
     Ok(out)
@@ -89,7 +89,7 @@ pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &All
         }
         Table::new(ws, sheet).allocation(allocation);
         book.set_active_sheet(0);
-        super::marker::mark_umya(&mut book, super::marker::Kind::Allocation);
+        crate::marker::mark_umya(&mut book, crate::marker::Kind::Allocation);
         let mut out = Vec::new();
         umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
             .map_err(|_| "写出资金分配测算表时出错".to_string())?;
@@ -161,7 +161,7 @@ impl<'a> Table<'a> {
                 cell.set_value_string(t);
                 let width = self.spec.columns.get(c as usize).map(|c| c.width).unwrap_or(10.0);
                 // The summary's 10 pt font fits about 1.3 characters a width unit.
-                let n = crate::write::feedback::est_lines(t, width * 1.3);
+                let n = super::est_lines(t, width * 1.3);
                 let e = self.lines.entry(at.excel_row()).or_insert(1);
                 *e = (*e).max(n);
             }
@@ -295,7 +295,7 @@ impl<'a> Table<'a> {
         let Some(c) = self.spec.col(key) else { return };
         let at = CellRef::new(r, c);
         self.ws.cell_mut((at.excel_col(), at.excel_row())).set_value_string(text);
-        let n = crate::write::feedback::est_lines(text, width * 1.3);
+        let n = super::est_lines(text, width * 1.3);
         let e = self.lines.entry(at.excel_row()).or_insert(1);
         *e = (*e).max(n);
     }
@@ -321,7 +321,7 @@ impl<'a> Table<'a> {
             }
             self.ws.cell_mut((3, r)).set_value_string(&value);
             let width: f64 = self.spec.columns.iter().skip(2).map(|c| c.width).sum();
-            let n = crate::write::feedback::est_lines(&value, width * 1.3);
+            let n = super::est_lines(&value, width * 1.3);
             let e = self.lines.entry(r).or_insert(1);
             *e = (*e).max(n);
         }

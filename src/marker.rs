@@ -3,6 +3,10 @@
 //! folder, renamed or not, is never read as a city's submission. The
 //! blank city form is not marked: it is meant to be filled and sent.
 
+/// The hidden defined name that marks an annotated copy (the city's own
+/// package, edited: its document properties stay the city's).
+pub const MARK_NAME: &str = "selfeval_output";
+
 /// Name of the custom document property.
 pub const PROPERTY: &str = "selfeval-output";
 
@@ -70,7 +74,7 @@ fn mark_of<R: std::io::Read + std::io::Seek>(mut zip: zip::ZipArchive<R>) -> Opt
     // The annotated copy is the city's package, edited: it carries the
     // mark as a hidden defined name in the workbook part instead.
     let xml = small(&mut zip, "xl/workbook.xml")?;
-    let at = xml.find(&format!("name=\"{}\"", super::annotate::MARK_NAME))?;
+    let at = xml.find(&format!("name=\"{}\"", MARK_NAME))?;
     let rest = &xml[at..];
     let start = rest.find(">\"")? + 2;
     let end = rest[start..].find('"')?;
