@@ -16,8 +16,8 @@ pub const ROOT_CODES: &[Code] = &[Code::LooksLikeYuan, Code::NegativeAmount, Cod
 /// Findings computed from other figures: rates and their range, totals,
 /// scores, cross-sheet agreement, plausibility.
 fn derived(code: Code) -> bool {
-    let id = code.id();
-    code == Code::RateOutOfRange || id.starts_with("SE3") || id.starts_with("SE5")
+    use crate::findings::codes::Group;
+    code == Code::RateOutOfRange || matches!(code.group(), Group::Recomputed | Group::Plausibility)
 }
 
 /// The fields a derived field is computed from, transitively: the form's

@@ -63,6 +63,23 @@ pub enum Code {
     CopiedPlan,
 }
 
+/// The stage of checking a code belongs to (see the module header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    /// SE0xx: reading the file.
+    File,
+    /// SE1xx: the form's structure (a gate: values are not judged after).
+    Structure,
+    /// SE2xx: single values.
+    Value,
+    /// SE3xx: totals and rates recomputed.
+    Recomputed,
+    /// SE4xx: against the province's figures or other files.
+    Province,
+    /// SE5xx: plausibility warnings a person confirms.
+    Plausibility,
+}
+
 /// What the catalog knows of a code.
 pub struct CodeInfo {
     /// Stable id, e.g. "SE302".
@@ -473,6 +490,19 @@ impl Code {
         self.info().id
     }
 
+    /// The stage a code belongs to, from its id's hundreds (SE0xx …
+    /// SE5xx): the one place that reads meaning into an id.
+    pub fn group(self) -> Group {
+        match self.id().as_bytes().get(2) {
+            Some(b'0') => Group::File,
+            Some(b'1') => Group::Structure,
+            Some(b'2') => Group::Value,
+            Some(b'3') => Group::Recomputed,
+            Some(b'4') => Group::Province,
+            _ => Group::Plausibility,
+        }
+    }
+
     pub fn severity(self) -> Severity {
         self.info().severity
     }
@@ -502,6 +532,18 @@ pub fn catalog(markdown: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_code_is_in_the_group_its_id_says() {
+        use Group::*;
+        let groups = [File, Structure, Value, Recomputed, Province, Plausibility];
+        for c in Code::ALL {
+            let hundreds = c.id()[2..3].parse::<usize>().expect("digit");
+            assert_eq!(c.group(), groups[hundreds], "{}", c.id());
+        }
+        assert_eq!(Code::FileTimedOut.group(), File);
+        assert_eq!(Code::CopiedPlan.group(), Plausibility);
+    }
+
     use super::*;
     use std::collections::HashSet;
 

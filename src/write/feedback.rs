@@ -270,7 +270,7 @@ pub fn sort_in_form_order(fs: &mut [Finding], sheets: &[String]) {
 /// the figure must be.
 pub fn expected_shown(f: &Finding) -> String {
     let e = f.expected.clone().unwrap_or_default();
-    if f.code.id().starts_with("SE5") && !e.is_empty() {
+    if f.code.group() == crate::findings::codes::Group::Plausibility && !e.is_empty() {
         format!("参考范围 {e}")
     } else {
         e
