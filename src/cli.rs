@@ -89,11 +89,16 @@ pub struct InputArgs {
     pub file_timeout: Option<std::time::Duration>,
 }
 
+/// A `--file-timeout` that is not a positive number of seconds.
+#[derive(Debug, thiserror::Error)]
+#[error("“{0}”不是有效的秒数（应为大于 0 的数字，如 30）")]
+struct BadSeconds(String);
+
 /// A positive number of seconds ("30", "0.5").
-fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+fn parse_seconds(text: &str) -> Result<std::time::Duration, BadSeconds> {
     match text.trim().parse::<f64>() {
         Ok(s) if s.is_finite() && s > 0.0 && s < 86_400.0 => Ok(std::time::Duration::from_secs_f64(s)),
-        _ => Err(format!("“{text}”不是有效的秒数（应为大于 0 的数字，如 30）")),
+        _ => Err(BadSeconds(text.to_string())),
     }
 }
 
@@ -287,7 +292,7 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             }
             let a = selfeval::allocate::allocate(&p)?;
             let bytes = selfeval::write::summary::allocation_workbook(&t.summary_template, &t.summary, &a)
-                .map_err(|detail| Error::Write { path: out.clone(), detail })?;
+                .map_err(|e| Error::Write { path: out.clone(), detail: e.to_string() })?;
             selfeval::write::atomic_write(&out, &bytes)?;
             println!("参数：{}", p.origin);
             println!("可分配给各市的资金 {} 万元，按因素法测算（取整到万元）：", selfeval::calc::fmt_num(a.available));

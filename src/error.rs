@@ -12,6 +12,8 @@ pub enum Error {
 
     /// The province's parameter workbook cannot be used.
     #[error("省级参数表 {path} 有误：{detail}。请用 Excel 打开该表核对后重试。")]
+    /// (`detail` is a `params::ParamsError`, said: error.rs depends on
+    /// nothing in the crate.)
     Params { path: String, detail: String },
 
     /// A file or folder could not be read or written.

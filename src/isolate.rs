@@ -15,16 +15,23 @@ pub fn in_isolation() -> bool {
     QUIET.with(|q| q.get())
 }
 
+/// A panic caught by [`isolate`], with its message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Panicked(pub String);
+
 /// Calls `f`, turning a panic into `Err` with its message.
-pub fn isolate<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub fn isolate<T>(f: impl FnOnce() -> T) -> Result<T, Panicked> {
     let was = QUIET.with(|q| q.replace(true));
     let r = catch_unwind(AssertUnwindSafe(f));
     QUIET.with(|q| q.set(was));
     r.map_err(|p| {
-        p.downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "未知内部错误".into())
+        Panicked(
+            p.downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "未知内部错误".into()),
+        )
     })
 }
 
@@ -57,7 +64,7 @@ pub fn with_deadline<T: Send + 'static>(
     }
     match rx.recv_timeout(limit) {
         Ok(Ok(v)) => Deadline::Done(v),
-        Ok(Err(msg)) => Deadline::Panicked(msg),
+        Ok(Err(Panicked(msg))) => Deadline::Panicked(msg),
         Err(_) => Deadline::TimedOut,
     }
 }
@@ -81,7 +88,7 @@ mod tests {
     fn panics_become_errors() {
         assert_eq!(isolate(|| 2 + 2), Ok(4));
         let e = isolate(|| -> i32 { panic!("boom") }).unwrap_err();
-        assert_eq!(e, "boom");
+        assert_eq!(e, Panicked("boom".into()));
         assert!(!in_isolation());
     }
 

@@ -428,7 +428,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
             comparison.as_ref(),
             &all_findings,
         )
-        .map_err(|detail| Error::Write { path: path.clone(), detail })?;
+        .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
         write::atomic_write(&path, &bytes)?;
         written.insert(0, path);
         if !opts.no_report {

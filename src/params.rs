@@ -57,8 +57,8 @@ pub fn target_keys(form: &FormSpec) -> Vec<(String, String)> {
 /// `form` and `templates_origin` are the year's form and where it came
 /// from (named in the year error).
 pub fn from_bytes(bytes: Vec<u8>, origin: &str, form: &FormSpec, templates_origin: &str) -> Result<Params> {
-    let err = |detail: String| Error::Params { path: origin.to_string(), detail };
-    let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.to_string()))?;
+    let err = |detail: ParamsError| Error::Params { path: origin.to_string(), detail: detail.to_string() };
+    let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.into()))?;
     let year = year_of(&wb).map_err(err)?;
     if year != form.year {
         return Err(Error::YearMismatch {
@@ -73,28 +73,71 @@ pub fn from_bytes(bytes: Vec<u8>, origin: &str, form: &FormSpec, templates_origi
     Ok(p)
 }
 
-fn sheet<'a>(wb: &'a RawWorkbook, name: &str) -> std::result::Result<&'a RawSheet, String> {
-    let s = wb.sheet(name).ok_or_else(|| format!("缺少工作表“{name}”"))?;
+/// What is wrong in a params workbook, said so the clerk finds the cell.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParamsError {
+    #[error("{0}")]
+    Unreadable(#[from] read::ReadError),
+    #[error("缺少工作表“{0}”")]
+    MissingSheet(String),
+    #[error("工作表“{sheet}”无法读取：{why}")]
+    SheetUnreadable { sheet: String, why: String },
+    #[error("{sheet}!{at} 的数值 {value} 过大")]
+    TooLarge { sheet: String, at: CellRef, value: Decimal },
+    #[error("{sheet}!{at} 的数值无法使用")]
+    Unusable { sheet: String, at: CellRef },
+    #[error("{sheet}!{at} 应为数字，实为“{found}”")]
+    NotNumber { sheet: String, at: CellRef, found: String },
+    #[error("{sheet}!{at} 为空，应填写数字")]
+    Empty { sheet: String, at: CellRef },
+    #[error("工作表“{sheet}”的 A 列找不到“{label}”")]
+    NoLabel { sheet: String, label: String },
+    #[error("工作表“{sheet}”找不到表头：{headers}")]
+    NoHeader { sheet: String, headers: String },
+    #[error("年度“{0}”无效")]
+    BadYear(Decimal),
+    #[error("{SHEET_CITIES}!{at} 地市“{city}”重复")]
+    DuplicateCity { at: CellRef, city: String },
+    #[error("工作表“{SHEET_CITIES}”没有地市数据")]
+    NoCities,
+    #[error("“{SHEET_WEIGHTS}”的各项权重之和应为 100")]
+    WeightsNot100,
+    #[error("{SHEET_TARGETS}!{at} 的汇总口径“{word}”无法识别")]
+    UnknownTargetWord { at: CellRef, word: String },
+    #[error("{SHEET_TARGETS}!{at} 的比较应为 ≥、≤ 或 =")]
+    BadComparison { at: CellRef },
+    #[error("{SHEET_TARGETS}!{at} 的目标值“{found}”无法读取，应为数字（如 80）或“是”")]
+    BadTarget { at: CellRef, found: String },
+    #[error("各地市预算指标之和加省本级为 {sum}，与资金总额 {total} 不符")]
+    TotalMismatch { sum: String, total: String },
+}
+
+type Res<T> = std::result::Result<T, ParamsError>;
+
+fn sheet<'a>(wb: &'a RawWorkbook, name: &str) -> Res<&'a RawSheet> {
+    let s = wb.sheet(name).ok_or_else(|| ParamsError::MissingSheet(name.to_string()))?;
     match &s.problem {
-        Some(p) => Err(format!("工作表“{name}”无法读取：{p}")),
+        Some(p) => Err(ParamsError::SheetUnreadable { sheet: name.to_string(), why: p.clone() }),
         None => Ok(s),
     }
 }
 
-fn num_at(s: &RawSheet, c: CellRef) -> std::result::Result<Decimal, String> {
+fn num_at(s: &RawSheet, c: CellRef) -> Res<Decimal> {
     let n = num_at_unbounded(s, c)?;
     if n.abs() > calc::MAX_MAGNITUDE {
-        return Err(format!("{}!{c} 的数值 {n} 过大", s.name));
+        return Err(ParamsError::TooLarge { sheet: s.name.clone(), at: c, value: n });
     }
     Ok(n)
 }
 
-fn num_at_unbounded(s: &RawSheet, c: CellRef) -> std::result::Result<Decimal, String> {
+fn num_at_unbounded(s: &RawSheet, c: CellRef) -> Res<Decimal> {
+    let sheet = || s.name.clone();
+    let not_number = |found: String| ParamsError::NotNumber { sheet: sheet(), at: c, found };
     match s.get(c) {
-        Value::Number(x) => calc::decimal_from_f64(*x).ok_or_else(|| format!("{}!{c} 的数值无法使用", s.name)),
-        Value::Text(t) => t.trim().parse().map_err(|_| format!("{}!{c} 应为数字，实为“{t}”", s.name)),
-        Value::Empty => Err(format!("{}!{c} 为空，应填写数字", s.name)),
-        other => Err(format!("{}!{c} 应为数字，实为“{}”", s.name, other.shown())),
+        Value::Number(x) => calc::decimal_from_f64(*x).ok_or_else(|| ParamsError::Unusable { sheet: sheet(), at: c }),
+        Value::Text(t) => t.trim().parse().map_err(|_| not_number(t.clone())),
+        Value::Empty => Err(ParamsError::Empty { sheet: sheet(), at: c }),
+        other => Err(not_number(other.shown())),
     }
 }
 
@@ -106,15 +149,15 @@ fn text_at(s: &RawSheet, c: CellRef) -> String {
 }
 
 /// Finds the row holding `label` in column A, for key–value sheets.
-fn row_of(s: &RawSheet, label: &str) -> std::result::Result<u32, String> {
+fn row_of(s: &RawSheet, label: &str) -> Res<u32> {
     (0..200)
         .find(|r| text_at(s, CellRef::new(*r, 0)) == label)
-        .ok_or_else(|| format!("工作表“{}”的 A 列找不到“{label}”", s.name))
+        .ok_or_else(|| ParamsError::NoLabel { sheet: s.name.clone(), label: label.to_string() })
 }
 
 /// Finds a header row containing all `headers` and returns it with the
 /// column of each header.
-fn header_cols(s: &RawSheet, headers: &[&str]) -> std::result::Result<(u32, Vec<u32>), String> {
+fn header_cols(s: &RawSheet, headers: &[&str]) -> Res<(u32, Vec<u32>)> {
     for r in 0..20 {
         let cols: Vec<Option<u32>> =
             headers.iter().map(|h| (0..60).find(|c| text_at(s, CellRef::new(r, *c)) == *h)).collect();
@@ -122,20 +165,19 @@ fn header_cols(s: &RawSheet, headers: &[&str]) -> std::result::Result<(u32, Vec<
             return Ok((r, cols.into_iter().flatten().collect()));
         }
     }
-    Err(format!("工作表“{}”找不到表头：{}", s.name, headers.join("、")))
+    Err(ParamsError::NoHeader { sheet: s.name.clone(), headers: headers.join("、") })
 }
 
 /// 基本参数's 年度.
-fn year_of(wb: &RawWorkbook) -> std::result::Result<i64, String> {
+fn year_of(wb: &RawWorkbook) -> Res<i64> {
     let basic = sheet(wb, SHEET_BASIC)?;
     let year = num_at(basic, CellRef::new(row_of(basic, BASIC_YEAR)?, 1))?;
-    year.trunc().to_string().parse::<i64>().map_err(|_| format!("年度“{year}”无效"))
+    year.trunc().to_string().parse::<i64>().map_err(|_| ParamsError::BadYear(year))
 }
 
-fn parse(wb: &RawWorkbook, form: &FormSpec) -> std::result::Result<Params, String> {
+fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
     let basic = sheet(wb, SHEET_BASIC)?;
-    let val =
-        |label: &str| -> std::result::Result<Decimal, String> { num_at(basic, CellRef::new(row_of(basic, label)?, 1)) };
+    let val = |label: &str| -> Res<Decimal> { num_at(basic, CellRef::new(row_of(basic, label)?, 1)) };
     let fund = text_at(basic, CellRef::new(row_of(basic, BASIC_FUND)?, 1));
     let total = val(BASIC_TOTAL)?;
     let province_own =
@@ -158,7 +200,7 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> std::result::Result<Params, Strin
             plan.set(&m.key, n(2 + i)?);
         }
         if cities.iter().any(|c: &CityParams| c.name == name) {
-            return Err(format!("{SHEET_CITIES}!{} 地市“{name}”重复", CellRef::new(r, cols[0])));
+            return Err(ParamsError::DuplicateCity { at: CellRef::new(r, cols[0]), city: name });
         }
         cities.push(CityParams {
             name,
@@ -171,7 +213,7 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> std::result::Result<Params, Strin
         });
     }
     if cities.is_empty() {
-        return Err(format!("工作表“{SHEET_CITIES}”没有地市数据"));
+        return Err(ParamsError::NoCities);
     }
 
     let ws = sheet(wb, SHEET_WEIGHTS)?;
@@ -180,7 +222,7 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> std::result::Result<Params, Strin
         weights.set(&m.key, num_at(ws, CellRef::new(row_of(ws, &m.weight_label)?, 1))?);
     }
     if weights.0.values().sum::<Decimal>() != Decimal::ONE_HUNDRED {
-        return Err(format!("“{SHEET_WEIGHTS}”的各项权重之和应为 100"));
+        return Err(ParamsError::WeightsNot100);
     }
     let keys = target_keys(form);
 
@@ -197,13 +239,13 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> std::result::Result<Params, Strin
             .iter()
             .find(|(w, _)| *w == kw)
             .map(|(_, k)| k.clone())
-            .ok_or_else(|| format!("{SHEET_TARGETS}!{} 的汇总口径“{kw}”无法识别", CellRef::new(r, tc[5])))?;
+            .ok_or_else(|| ParamsError::UnknownTargetWord { at: CellRef::new(r, tc[5]), word: kw.clone() })?;
         let op = t(3);
         if !["≥", "≤", "="].contains(&op.as_str()) {
-            return Err(format!("{SHEET_TARGETS}!{} 的比较应为 ≥、≤ 或 =", CellRef::new(r, tc[3])));
+            return Err(ParamsError::BadComparison { at: CellRef::new(r, tc[3]) });
         }
         let at = CellRef::new(r, tc[4]);
-        let unreadable = |v: &str| format!("{SHEET_TARGETS}!{at} 的目标值“{v}”无法读取，应为数字（如 80）或“是”");
+        let unreadable = |v: &str| ParamsError::BadTarget { at, found: v.to_string() };
         let value = match ts.get(at) {
             Value::Number(x) => {
                 TargetValue::Number(calc::decimal_from_f64(*x).ok_or_else(|| unreadable(&x.to_string()))?)
@@ -244,11 +286,7 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> std::result::Result<Params, Strin
     };
     let sum = calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
     if sum != p.total {
-        return Err(format!(
-            "各地市预算指标之和加省本级为 {}，与资金总额 {} 不符",
-            calc::fmt_num(sum),
-            calc::fmt_num(p.total)
-        ));
+        return Err(ParamsError::TotalMismatch { sum: calc::fmt_num(sum), total: calc::fmt_num(p.total) });
     }
     Ok(p)
 }

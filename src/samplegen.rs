@@ -97,18 +97,33 @@ pub struct TotalsData {
     pub satisfaction: Decimal,
 }
 
+/// Why samples could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum GenError {
+    #[error("数据文件有误：{0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("{city}：plan/actual 应有 {measures} 项、benefits 应有 {benefits} 项（与 form.toml 一致）")]
+    Shape { city: String, measures: usize, benefits: usize },
+    #[error("数据是 {data} 年的，模板是 {form} 年的")]
+    Year { data: i64, form: i64 },
+    #[error("{0}")]
+    Setup(#[from] crate::error::Error),
+    #[error("生成工作簿失败：{0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
 impl ReportData {
-    pub fn from_toml(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+    pub fn from_toml(text: &str) -> Result<Self, GenError> {
+        Ok(toml::from_str(text)?)
     }
 
     /// Checks that every city gives one figure per measure and 附件1
     /// count of `form`.
-    pub fn check_against(&self, form: &FormSpec) -> Result<(), String> {
+    pub fn check_against(&self, form: &FormSpec) -> Result<(), GenError> {
         let (m, b) = (form.measures.len(), form.benefit_counts().len());
         for c in &self.cities {
             if c.plan.len() != m || c.actual.len() != m || c.benefits.len() != b {
-                return Err(format!("{}：plan/actual 应有 {m} 项、benefits 应有 {b} 项（与 form.toml 一致）", c.name));
+                return Err(GenError::Shape { city: c.name.clone(), measures: m, benefits: b });
             }
         }
         Ok(())
@@ -277,32 +292,26 @@ pub fn generate(
     form: &FormSpec,
     summary: &SummarySpec,
     bands: &Bands,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<std::path::PathBuf>, GenError> {
     data.check_against(form)?;
     let tdir = root.join("templates").join(data.year.to_string());
     let sdir = root.join("samples").join(data.year.to_string());
     for d in [&tdir, &sdir] {
-        std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+        std::fs::create_dir_all(d).map_err(|e| crate::error::Error::io(d, e))?;
     }
     let mut written = Vec::new();
-    let mut put = |path: std::path::PathBuf, bytes: Vec<u8>| -> Result<(), String> {
-        crate::write::atomic_write(&path, &bytes).map_err(|e| e.to_string())?;
-        written.push(path.display().to_string());
+    let mut put = |path: std::path::PathBuf, bytes: Vec<u8>| -> Result<(), GenError> {
+        crate::write::atomic_write(&path, &bytes)?;
+        written.push(path);
         Ok(())
     };
     let params = data.params_for(form);
-    put(
-        tdir.join(crate::spec::PARAMS_FILE),
-        crate::write::params::workbook(&params, form, true).map_err(|e| e.to_string())?,
-    )?;
-    put(
-        tdir.join(crate::spec::SUMMARY_TEMPLATE_FILE),
-        crate::write::template::workbook(summary).map_err(|e| e.to_string())?,
-    )?;
+    put(tdir.join(crate::spec::PARAMS_FILE), crate::write::params::workbook(&params, form, true)?)?;
+    put(tdir.join(crate::spec::SUMMARY_TEMPLATE_FILE), crate::write::template::workbook(summary)?)?;
     let cities: Vec<String> = data.cities.iter().map(|c| c.name.clone()).collect();
     for (i, c) in data.cities.iter().enumerate() {
         let book = FormBook { form, bands, cities: &cities };
-        let bytes = city_form(&book, &city_values(form, bands, data, i)).map_err(|e| e.to_string())?;
+        let bytes = city_form(&book, &city_values(form, bands, data, i))?;
         put(sdir.join(sample_file_name(i, &c.name, data.year)), bytes)?;
     }
     Ok(written)

@@ -129,6 +129,27 @@ impl SheetSpec {
     }
 }
 
+/// What is inconsistent in form.toml's measures, scoring table or ids.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum FormError {
+    #[error("缺少 [[measures]]（改造任务指标）")]
+    NoMeasures,
+    #[error("指标 {0} 重复定义")]
+    DuplicateMeasure(String),
+    #[error("指标 {measure} 缺少字段 {field}")]
+    MeasureField { measure: String, field: String },
+    #[error("指标 {measure} 的 indicator = \"{indicator}\" 不在 [scoring] 中")]
+    MeasureIndicator { measure: String, indicator: String },
+    #[error("{0}")]
+    Column(#[from] crate::cellref::BadCellRef),
+    #[error("评分表 {0} 不在 sheets 中")]
+    ScoringSheet(String),
+    #[error("指标 {0} 的行号不能为 0")]
+    RowZero(String),
+    #[error("字段 {0} 重复定义")]
+    DuplicateField(String),
+}
+
 /// Scoring direction of an indicator in the 自评评分 table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -268,14 +289,14 @@ impl FormSpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
         let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
         let mut spec: FormSpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
-        spec.expand_scoring().map_err(err)?;
-        spec.build_index().map_err(err)?;
+        spec.expand_scoring().map_err(|e| err(e.to_string()))?;
+        spec.build_index().map_err(|e| err(e.to_string()))?;
         for id in REQUIRED_FIELD_IDS {
             if !spec.index.contains_key(*id) {
                 return Err(err(format!("缺少字段 {id}")));
             }
         }
-        spec.resolve_measures().map_err(err)?;
+        spec.resolve_measures().map_err(|e| err(e.to_string()))?;
         for f in spec.fields() {
             if f.feeds.is_some() && f.kind != Kind::Count {
                 return Err(err(format!("字段 {} 有 feeds（附件1 小区个数），kind 应为 count", f.id)));
@@ -285,28 +306,28 @@ impl FormSpec {
     }
 
     /// Fills each measure's field ids and name, and checks they exist.
-    fn resolve_measures(&mut self) -> std::result::Result<(), String> {
+    fn resolve_measures(&mut self) -> std::result::Result<(), FormError> {
         if self.measures.is_empty() {
-            return Err("缺少 [[measures]]（改造任务指标）".into());
+            return Err(FormError::NoMeasures);
         }
         let mut seen = std::collections::HashSet::new();
         let mut measures = std::mem::take(&mut self.measures);
         for m in &mut measures {
             if !seen.insert(m.key.clone()) {
-                return Err(format!("指标 {} 重复定义", m.key));
+                return Err(FormError::DuplicateMeasure(m.key.clone()));
             }
             m.plan = format!("plan.{}", m.key);
             m.actual = format!("actual.{}", m.key);
             m.rate = format!("rate.{}", m.key);
             for id in [&m.plan, &m.actual, &m.rate] {
                 if !self.index.contains_key(id) {
-                    return Err(format!("指标 {} 缺少字段 {id}", m.key));
+                    return Err(FormError::MeasureField { measure: m.key.clone(), field: id.clone() });
                 }
             }
             m.name = self.field(&m.plan).map(|f| f.label.text.clone()).unwrap_or_default();
             if let Some(ind) = &m.indicator {
                 if !self.scoring.indicators.iter().any(|i| &i.key == ind) {
-                    return Err(format!("指标 {} 的 indicator = \"{ind}\" 不在 [scoring] 中", m.key));
+                    return Err(FormError::MeasureIndicator { measure: m.key.clone(), indicator: ind.clone() });
                 }
             }
         }
@@ -336,9 +357,9 @@ impl FormSpec {
     }
 
     /// Turns the indicator table into labels and fields of its sheet.
-    fn expand_scoring(&mut self) -> std::result::Result<(), String> {
+    fn expand_scoring(&mut self) -> std::result::Result<(), FormError> {
         let sc = self.scoring.clone();
-        let col = |c: &str| CellRef::parse_col(c).map_err(|e| e.to_string());
+        let col = |c: &str| CellRef::parse_col(c).map_err(FormError::from);
         let cols = &sc.columns;
         let (l1, l2, l3) = (col(&cols.level1)?, col(&cols.level2)?, col(&cols.level3)?);
         let (tc, ac, wc, sc_, rc) =
@@ -357,10 +378,10 @@ impl FormSpec {
             .sheets
             .iter_mut()
             .find(|s| s.name == sc.sheet)
-            .ok_or_else(|| format!("评分表 {} 不在 sheets 中", sc.sheet))?;
+            .ok_or_else(|| FormError::ScoringSheet(sc.sheet.clone()))?;
         for ind in &sc.indicators {
             if ind.row == 0 {
-                return Err(format!("指标 {} 的行号不能为 0", ind.key));
+                return Err(FormError::RowZero(ind.key.clone()));
             }
             let r = ind.row - 1;
             let name = LabelSpec { cell: CellRef::new(r, l3), text: ind.level3.clone() };
@@ -388,13 +409,13 @@ impl FormSpec {
         Ok(())
     }
 
-    fn build_index(&mut self) -> std::result::Result<(), String> {
+    fn build_index(&mut self) -> std::result::Result<(), FormError> {
         self.index.clear();
         for (si, sheet) in self.sheets.iter_mut().enumerate() {
             for (fi, f) in sheet.fields.iter_mut().enumerate() {
                 f.sheet = sheet.name.clone();
                 if self.index.insert(f.id.clone(), (si, fi)).is_some() {
-                    return Err(format!("字段 {} 重复定义", f.id));
+                    return Err(FormError::DuplicateField(f.id.clone()));
                 }
             }
         }
@@ -772,10 +793,12 @@ impl Templates {
             let p: PathBuf = dir.join(name);
             std::fs::read(&p).map_err(|e| Error::io(&p, e))
         };
-        let text = |name: &str| -> Result<String> {
-            String::from_utf8(read(name)?).map_err(|_| Error::Spec {
-                path: dir.join(name).display().to_string(),
-                detail: "不是 UTF-8 编码的文本".into(),
+        let text = |name: &str| {
+            read(name).and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| Error::Spec {
+                    path: dir.join(name).display().to_string(),
+                    detail: "不是 UTF-8 编码的文本".into(),
+                })
             })
         };
         // A set made before the report draft existed: the built-in wording.

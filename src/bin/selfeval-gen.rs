@@ -9,7 +9,8 @@
 //! ROOT/samples/<year>/ (one form per city). Not part of selfeval.exe.
 
 use clap::Parser;
-use selfeval::samplegen::{generate, ReportData};
+use selfeval::error::Error;
+use selfeval::samplegen::{generate, GenError, ReportData};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -30,31 +31,31 @@ fn main() {
     let args = Args::parse();
     let src =
         args.data.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/source/report-2024.toml"));
-    let run = || -> Result<Vec<String>, String> {
-        let text = std::fs::read_to_string(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+    let run = || -> Result<Vec<PathBuf>, GenError> {
+        let text = std::fs::read_to_string(&src).map_err(|e| Error::io(&src, e))?;
         let data = ReportData::from_toml(&text)?;
         let (form, summary, bands) = match &args.templates {
             Some(dir) => {
-                let (f, s) = selfeval::spec::specs_from_dir(dir).map_err(|e| e.to_string())?;
+                let (f, s) = selfeval::spec::specs_from_dir(dir)?;
                 let p = dir.join(selfeval::spec::CHECKS_FILE);
-                let t = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-                let b = selfeval::spec::Bands::from_toml(&t, &p.display().to_string()).map_err(|e| e.to_string())?;
+                let t = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                let b = selfeval::spec::Bands::from_toml(&t, &p.display().to_string())?;
                 (f, s, b)
             }
             None => {
-                let (f, s) = selfeval::spec::embedded_specs().map_err(|e| e.to_string())?;
-                (f, s, selfeval::spec::embedded_bands().map_err(|e| e.to_string())?)
+                let (f, s) = selfeval::spec::embedded_specs()?;
+                (f, s, selfeval::spec::embedded_bands()?)
             }
         };
         if data.year != form.year {
-            return Err(format!("数据是 {} 年的，模板是 {} 年的", data.year, form.year));
+            return Err(GenError::Year { data: data.year, form: form.year });
         }
         generate(&args.out, &data, &form, &summary, &bands)
     };
     match run() {
         Ok(files) => {
             for f in files {
-                println!("已生成 {f}");
+                println!("已生成 {}", f.display());
             }
         }
         Err(e) => {

@@ -1277,7 +1277,7 @@ struct Tok {
 }
 
 /// The tokens of a part; an empty element is an opening and a closing.
-fn tokens(xml: &str) -> Result<Vec<Tok>, String> {
+fn tokens(xml: &str) -> Result<Vec<Tok>, Mismatch> {
     let mut r = Reader::from_str(xml);
     let mut out = Vec::new();
     let mut cur = Cursor0 { row: 0, col: 0 };
@@ -1285,7 +1285,7 @@ fn tokens(xml: &str) -> Result<Vec<Tok>, String> {
     let leaf = |text: String| Tok { open: None, text, s: None, cell: None, row: None, rid: None };
     loop {
         let start = r.buffer_position() as usize;
-        let ev = r.read_event().map_err(|_| "无法解析".to_string())?;
+        let ev = r.read_event().map_err(|_| Mismatch::Unparsable)?;
         let end = r.buffer_position() as usize;
         match &ev {
             Event::Start(e) | Event::Empty(e) => {
@@ -1362,6 +1362,30 @@ fn skip_element(toks: &[Tok], i: usize) -> usize {
     j
 }
 
+/// Where a copy's part differs from the original's, said after the part's
+/// name in the proof's message ("工作表“资金执行”B7 处").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum Mismatch {
+    #[error("无法解析")]
+    Unparsable,
+    #[error("插入了多余的单元格")]
+    ExtraCell,
+    #[error("的结构")]
+    Structure,
+    #[error("{} 处", .0.map(|c| c.to_string()).unwrap_or_else(|| "某".into()))]
+    Content(Option<CellRef>),
+    #[error("{} 的格式", .0.map(|c| c.to_string()).unwrap_or_default())]
+    Style(Option<CellRef>),
+    #[error("原有格式被改动")]
+    StylesChanged,
+    #[error("原有内容被改动")]
+    ContentChanged,
+    #[error("标注格式缺失")]
+    MarkStyleMissing,
+    #[error("标注格式除底纹外与原格式不同")]
+    MarkStyleDiffers,
+}
+
 /// A flagged sheet's XML against its original: equal token for token but
 /// the marked cells' `s`, the empty marked cells and rows we inserted,
 /// and our `<legacyDrawing>`.
@@ -1370,7 +1394,7 @@ fn same_sheet_xml(
     copy: &str,
     marks: &BTreeMap<CellRef, u32>,
     legacy: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), Mismatch> {
     let a = tokens(original)?;
     let b_all = tokens(copy)?;
     let cells: BTreeSet<CellRef> = a.iter().filter_map(|t| t.cell).collect();
@@ -1393,7 +1417,7 @@ fn same_sheet_xml(
                 .iter()
                 .any(|x| x.cell.is_some_and(|c| !marks.contains_key(&c) || cells.contains(&c)))
             {
-                return Err("插入了多余的单元格".into());
+                return Err(Mismatch::ExtraCell);
             }
             i = end;
             continue;
@@ -1402,15 +1426,15 @@ fn same_sheet_xml(
         i += 1;
     }
     if a.len() != b.len() {
-        return Err("的结构".into());
+        return Err(Mismatch::Structure);
     }
     for (x, y) in a.iter().zip(&b) {
         if x.open != y.open || x.text != y.text {
-            return Err(format!("{} 处", x.cell.map(|c| c.to_string()).unwrap_or_else(|| "某".into())));
+            return Err(Mismatch::Content(x.cell));
         }
         let marked = x.cell.is_some_and(|c| marks.contains_key(&c));
         if !marked && x.s != y.s {
-            return Err(format!("{} 的格式", x.cell.map(|c| c.to_string()).unwrap_or_default()));
+            return Err(Mismatch::Style(x.cell));
         }
     }
     Ok(())
@@ -1419,11 +1443,11 @@ fn same_sheet_xml(
 /// styles.xml against its original: equal but the fills, fonts and
 /// formats appended and their counts; and each marked cell's new format
 /// is its old one with only the fill changed.
-fn same_styles_xml(original: &str, copy: &str, used: &[(u32, u32)]) -> Result<(), String> {
-    let so = Styles::parse(original.to_string()).map_err(|_| "无法解析".to_string())?;
-    let sc = Styles::parse(copy.to_string()).map_err(|_| "无法解析".to_string())?;
+fn same_styles_xml(original: &str, copy: &str, used: &[(u32, u32)]) -> Result<(), Mismatch> {
+    let so = Styles::parse(original.to_string()).map_err(|_| Mismatch::Unparsable)?;
+    let sc = Styles::parse(copy.to_string()).map_err(|_| Mismatch::Unparsable)?;
     if sc.xfs.len() < so.xfs.len() || sc.xfs[..so.xfs.len()] != so.xfs[..] {
-        return Err("原有格式被改动".into());
+        return Err(Mismatch::StylesChanged);
     }
     let (a, b) = (tokens(original)?, tokens(copy)?);
     // Drop from the copy the list items beyond the original's counts.
@@ -1467,15 +1491,15 @@ fn same_styles_xml(original: &str, copy: &str, used: &[(u32, u32)]) -> Result<()
     }
     let a: Vec<Tok> = a.iter().map(strip_count).collect();
     if a != kept {
-        return Err("原有内容被改动".into());
+        return Err(Mismatch::ContentChanged);
     }
     let plain = |xf: &str| set_attrs(xf, &[("fillId", String::new()), ("applyFill", String::new())]).ok();
     for (old, new) in used {
         let (Some(x), Some(y)) = (so.xfs.get(*old as usize).or(so.xfs.first()), sc.xfs.get(*new as usize)) else {
-            return Err("标注格式缺失".into());
+            return Err(Mismatch::MarkStyleMissing);
         };
         if plain(x) != plain(y) {
-            return Err("标注格式除底纹外与原格式不同".into());
+            return Err(Mismatch::MarkStyleDiffers);
         }
     }
     Ok(())

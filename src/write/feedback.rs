@@ -280,20 +280,31 @@ pub fn expected_shown(f: &Finding) -> String {
 /// A copy of `original` (xlsx bytes) with each finding's cell filled and
 /// commented, proved faithful; see [`super::annotate`]. `Err` says in
 /// Chinese why no faithful copy could be made.
-pub fn annotated_copy(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, String> {
-    super::annotate::annotated_copy(original, findings).map_err(|e| e.to_string())
+pub fn annotated_copy(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, super::annotate::AnnotateError> {
+    super::annotate::annotated_copy(original, findings)
 }
 
 /// Every sheet, value and formula of `a` is in `b` unchanged, and `b`
 /// has nothing more.
-pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), String> {
+/// Where a copy read back differs from its original.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContentDiff {
+    #[error("副本的工作表与原文件不一致")]
+    Sheets,
+    #[error("副本中工作表“{sheet}”的 {cell} 与原文件不一致")]
+    Cell { sheet: String, cell: String },
+    #[error("副本中工作表“{0}”的公式与原文件不一致")]
+    Formulas(String),
+}
+
+pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), ContentDiff> {
     let names = |w: &RawWorkbook| w.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
     // The copy may add one sheet at the end: 标注说明.
     let (na, nb) = (names(a), names(b));
     let legend_only =
         nb.len() == na.len() + 1 && nb.last().is_some_and(|n| n.starts_with(super::annotate::LEGEND_SHEET));
     if nb[..na.len().min(nb.len())] != na[..] || !(nb.len() == na.len() || legend_only) {
-        return Err("副本的工作表与原文件不一致".into());
+        return Err(ContentDiff::Sheets);
     }
     for (sa, sb) in a.sheets.iter().zip(&b.sheets) {
         if sa.cells != sb.cells {
@@ -304,10 +315,10 @@ pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), String> {
                 .map(|(k, _)| k.to_string())
                 .or_else(|| sb.cells.keys().find(|k| !sa.cells.contains_key(k)).map(|k| k.to_string()))
                 .unwrap_or_default();
-            return Err(format!("副本中工作表“{}”的 {diff} 与原文件不一致", sa.name));
+            return Err(ContentDiff::Cell { sheet: sa.name.clone(), cell: diff });
         }
         if sa.formulas != sb.formulas {
-            return Err(format!("副本中工作表“{}”的公式与原文件不一致", sa.name));
+            return Err(ContentDiff::Formulas(sa.name.clone()));
         }
     }
     Ok(())
@@ -472,7 +483,7 @@ impl CityFeedback<'_> {
                         out.push(p);
                         annotated = Some(annotated_name.as_str());
                     }
-                    Err(why) => findings.push(skip(&why)),
+                    Err(why) => findings.push(skip(&why.to_string())),
                 }
             }
             _ => {}

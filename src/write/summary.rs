@@ -15,6 +15,23 @@ use crate::write::template::has_total_row;
 use rust_decimal::Decimal;
 use umya_spreadsheet::{Style, Workbook, Worksheet};
 
+/// Why a summary workbook could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SummaryError {
+    #[error("汇总表模板无法打开，请检查模板文件是否完好")]
+    Template,
+    #[error("汇总表模板缺少工作表“{0}”")]
+    MissingSheet(String),
+    #[error("汇总表配置缺少资金分配测算表")]
+    NoAllocationSheet,
+    #[error("汇总表写出失败：{0}")]
+    Write(String),
+    #[error("生成汇总表时程序内部出错（{0}）")]
+    Panicked(#[from] crate::isolate::Panicked),
+}
+
+type Res<T> = Result<T, SummaryError>;
+
 /// Fills the template and returns the xlsx bytes. umya runs isolated: a
 /// panic inside it becomes `Err`.
 pub fn summary_workbook(
@@ -24,8 +41,8 @@ pub fn summary_workbook(
     roster: &Roster,
     comparison: Option<&Comparison>,
     findings: &[Finding],
-) -> Result<Vec<u8>, String> {
-    crate::isolate::isolate(|| fill(template, spec, summary, roster, comparison, findings)).and_then(|r| r)
+) -> Res<Vec<u8>> {
+    crate::isolate::isolate(|| fill(template, spec, summary, roster, comparison, findings))?
 }
 
 fn fill(
@@ -35,11 +52,11 @@ fn fill(
     roster: &Roster,
     comparison: Option<&Comparison>,
     findings: &[Finding],
-) -> Result<Vec<u8>, String> {
+) -> Res<Vec<u8>> {
     let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
-        .map_err(|_| "汇总表模板无法打开，请检查模板文件是否完好".to_string())?;
+        .map_err(|_| SummaryError::Template)?;
     for sheet in &spec.sheets {
-        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| format!("汇总表模板缺少工作表“{}”", sheet.name))?;
+        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| SummaryError::MissingSheet(sheet.name.clone()))?;
         let mut t = Table::new(ws, sheet);
         match sheet.key.as_str() {
             "targets" => t.targets(s),
@@ -64,23 +81,23 @@ fn fill(
     props.set_modified(now);
     crate::marker::mark_umya(&mut book, crate::marker::Kind::Summary);
     let mut out = Vec::new();
-    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|e| format!("汇总表写出失败：{e}"))?;
+    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|e| SummaryError::Write(e.to_string()))?;
     Ok(out)
 }
 
 /// The allocation sheet alone (`selfeval allocate`): the template with
 /// every other sheet removed, for planning next year's allocation.
-pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &Allocation) -> Result<Vec<u8>, String> {
+pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &Allocation) -> Res<Vec<u8>> {
     crate::isolate::isolate(|| {
         let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
-            .map_err(|_| "汇总表模板无法打开".to_string())?;
-        let sheet = spec.sheet("allocation").ok_or("汇总表配置缺少资金分配测算表")?;
+            .map_err(|_| SummaryError::Template)?;
+        let sheet = spec.sheet("allocation").ok_or(SummaryError::NoAllocationSheet)?;
         let others: Vec<String> =
             spec.sheets.iter().filter(|s| s.key != "allocation").map(|s| s.name.clone()).collect();
         for name in others {
             let _ = book.remove_sheet_by_name(&name);
         }
-        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| format!("汇总表模板缺少工作表“{}”", sheet.name))?;
+        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| SummaryError::MissingSheet(sheet.name.clone()))?;
         // Sheet-local names (print titles) keep the index the sheet had in
         // the full template; it is now the only sheet. A stale index makes
         // the file unreadable to LibreOffice and repaired by Excel.
@@ -92,11 +109,9 @@ pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &All
         crate::marker::mark_umya(&mut book, crate::marker::Kind::Allocation);
         let mut out = Vec::new();
         umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
-            .map_err(|_| "写出资金分配测算表时出错".to_string())?;
+            .map_err(|e| SummaryError::Write(e.to_string()))?;
         Ok(out)
-    })
-    .map_err(|_| "生成资金分配测算表时出错".to_string())
-    .and_then(|r| r)
+    })?
 }
 
 /// A value for one cell.
