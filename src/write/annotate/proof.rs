@@ -1,0 +1,346 @@
+//! The proof: untouched parts byte-equal, touched ones equal token for token but for our marks, and calamine's reading of the flagged sheets equal.
+
+use super::*;
+
+/// What the proof needs to know of one flagged sheet's edit.
+pub(super) struct SheetProof {
+    pub(super) name: String,
+    pub(super) part: String,
+    pub(super) original: String,
+    /// Marked cell → its new style index.
+    pub(super) marks: BTreeMap<CellRef, u32>,
+    /// The `<legacyDrawing>` relationship id we added, if any.
+    pub(super) legacy: Option<String>,
+    /// (old style index, new style index) of each marked cell.
+    pub(super) styles_used: Vec<(u32, u32)>,
+}
+
+/// The copy against the original: untouched parts byte-equal; each
+/// flagged sheet's XML equal token for token but the marked cells' style
+/// index and the elements we inserted; styles.xml equal but what we
+/// appended, every marked cell's new format its old one with only the
+/// fill changed; and a real reader (calamine) sees every value and formula
+/// of the flagged sheets unchanged.
+pub(super) fn prove(
+    original: &[u8],
+    copy: &[u8],
+    changed: &BTreeSet<String>,
+    sheets: &[SheetProof],
+    (styles_path, original_styles): (&str, &str),
+) -> Res<()> {
+    let proof = |s: &str| AnnotateError::Proof(s.to_string());
+    let mut a = zip::ZipArchive::new(Cursor::new(original)).map_err(|_| AnnotateError::Zip)?;
+    let mut b = zip::ZipArchive::new(Cursor::new(copy)).map_err(|_| proof("副本无法打开"))?;
+    for i in 0..a.len() {
+        let fa = a.by_index_raw(i).map_err(|_| AnnotateError::Zip)?;
+        let name = fa.name().to_string();
+        if changed.contains(&name) {
+            continue;
+        }
+        let (crc, size, method) = (fa.crc32(), fa.size(), fa.compression());
+        let mut raw_a = Vec::new();
+        let mut fa = fa;
+        fa.read_to_end(&mut raw_a).map_err(|_| AnnotateError::Zip)?;
+        drop(fa);
+        let j = b.index_for_name(&name).ok_or_else(|| proof(&format!("缺少部分 {name}")))?;
+        let mut fb = b.by_index_raw(j).map_err(|_| proof("副本无法读取"))?;
+        if fb.crc32() != crc || fb.size() != size || fb.compression() != method {
+            return Err(proof(&format!("部分 {name} 被改动")));
+        }
+        let mut raw_b = Vec::new();
+        fb.read_to_end(&mut raw_b).map_err(|_| proof("副本无法读取"))?;
+        if raw_a != raw_b {
+            return Err(proof(&format!("部分 {name} 被改动")));
+        }
+    }
+    let text_of = |b: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Res<String> {
+        let mut f = b.by_name(name).map_err(|_| proof(&format!("缺少部分 {name}")))?;
+        let mut t = String::new();
+        f.read_to_string(&mut t).map_err(|_| proof("副本无法读取"))?;
+        Ok(t)
+    };
+    for sp in sheets {
+        let copy_xml = text_of(&mut b, &sp.part)?;
+        same_sheet_xml(&sp.original, &copy_xml, &sp.marks, sp.legacy.as_deref())
+            .map_err(|why| proof(&format!("工作表“{}”{why}", sp.name)))?;
+    }
+    let copy_styles = text_of(&mut b, styles_path)?;
+    let used: Vec<(u32, u32)> = sheets.iter().flat_map(|s| s.styles_used.iter().copied()).collect();
+    same_styles_xml(original_styles, &copy_styles, &used).map_err(|why| proof(&format!("格式表{why}")))?;
+    let names: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
+    same_values(original, copy, &names)
+}
+
+/// One token of an XML part, as the proof compares it: an element's
+/// opening (name and attributes, `s` apart), its closing, or any other
+/// markup as written.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Tok {
+    pub(super) open: Option<bool>,
+    pub(super) text: String,
+    pub(super) s: Option<String>,
+    pub(super) cell: Option<CellRef>,
+    pub(super) row: Option<u32>,
+    pub(super) rid: Option<String>,
+}
+
+/// The tokens of a part; an empty element is an opening and a closing.
+pub(super) fn tokens(xml: &str) -> Result<Vec<Tok>, Mismatch> {
+    let mut r = Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut cur = Cursor0 { row: 0, col: 0 };
+    let mut first_row = true;
+    let leaf = |text: String| Tok { open: None, text, s: None, cell: None, row: None, rid: None };
+    loop {
+        let start = r.buffer_position() as usize;
+        let ev = r.read_event().map_err(|_| Mismatch::Unparsable)?;
+        let end = r.buffer_position() as usize;
+        match &ev {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = local(e);
+                let (mut cell, mut row) = (None, None);
+                if name == "row" {
+                    if !first_row {
+                        cur.row += 1;
+                    }
+                    first_row = false;
+                    row = Some(row_of(e, &mut cur));
+                } else if name == "c" {
+                    let c = cell_ref_of(e, &mut cur);
+                    cur.col += 1;
+                    cell = Some(c);
+                }
+                let mut s = None;
+                let mut rid = None;
+                // Most tags compare as written; a cell's without its `s`.
+                let text = if name == "c" {
+                    let mut text = e.name().as_ref().to_string();
+                    for a in e.attributes().with_checks(false).flatten() {
+                        if a.key.as_ref() == "s" {
+                            s = Some(a.value.to_string());
+                        } else {
+                            text.push(' ');
+                            text.push_str(a.key.as_ref());
+                            text.push('=');
+                            text.push_str(&a.value);
+                        }
+                    }
+                    text
+                } else {
+                    if name == "legacyDrawing" {
+                        rid = e
+                            .attributes()
+                            .with_checks(false)
+                            .flatten()
+                            .find(|a| a.key.local_name().as_ref() == "id")
+                            .map(|a| a.value.to_string());
+                    }
+                    xml[start..end].trim_end_matches('>').trim_end_matches('/').trim_end().to_string()
+                };
+                out.push(Tok { open: Some(true), text, s, cell, row, rid });
+                if matches!(ev, Event::Empty(_)) {
+                    out.push(Tok { open: Some(false), ..leaf(e.name().as_ref().to_string()) });
+                }
+            }
+            Event::End(e) => out.push(Tok { open: Some(false), ..leaf(e.name().as_ref().to_string()) }),
+            Event::Eof => break,
+            _ => out.push(leaf(xml[start..end].to_string())),
+        }
+    }
+    Ok(out)
+}
+
+/// The copy's tokens without one element (opening to closing) at `i`.
+pub(super) fn skip_element(toks: &[Tok], i: usize) -> usize {
+    let mut depth = 0usize;
+    let mut j = i;
+    while j < toks.len() {
+        match toks[j].open {
+            Some(true) => depth += 1,
+            Some(false) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j + 1;
+                }
+            }
+            None => {}
+        }
+        j += 1;
+    }
+    j
+}
+
+/// Where a copy's part differs from the original's, said after the part's
+/// name in the proof's message ("工作表“资金执行”B7 处").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum Mismatch {
+    #[error("无法解析")]
+    Unparsable,
+    #[error("插入了多余的单元格")]
+    ExtraCell,
+    #[error("的结构")]
+    Structure,
+    #[error("{} 处", .0.map(|c| c.to_string()).unwrap_or_else(|| "某".into()))]
+    Content(Option<CellRef>),
+    #[error("{} 的格式", .0.map(|c| c.to_string()).unwrap_or_default())]
+    Style(Option<CellRef>),
+    #[error("原有格式被改动")]
+    StylesChanged,
+    #[error("原有内容被改动")]
+    ContentChanged,
+    #[error("标注格式缺失")]
+    MarkStyleMissing,
+    #[error("标注格式除底纹外与原格式不同")]
+    MarkStyleDiffers,
+}
+
+/// A flagged sheet's XML against its original: equal token for token but
+/// the marked cells' `s`, the empty marked cells and rows we inserted,
+/// and our `<legacyDrawing>`.
+pub(super) fn same_sheet_xml(
+    original: &str,
+    copy: &str,
+    marks: &BTreeMap<CellRef, u32>,
+    legacy: Option<&str>,
+) -> Result<(), Mismatch> {
+    let a = tokens(original)?;
+    let b_all = tokens(copy)?;
+    let cells: BTreeSet<CellRef> = a.iter().filter_map(|t| t.cell).collect();
+    let rows: BTreeSet<u32> = a.iter().filter_map(|t| t.row).collect();
+    let mut b = Vec::with_capacity(b_all.len());
+    let mut i = 0;
+    while i < b_all.len() {
+        let t = &b_all[i];
+        let ours_cell = t.cell.is_some_and(|c| marks.contains_key(&c) && !cells.contains(&c));
+        let ours_row = t.row.is_some_and(|r| !rows.contains(&r));
+        let ours_legacy = t.open == Some(true) && legacy.is_some() && t.rid.as_deref() == legacy;
+        if ours_cell || ours_legacy {
+            i = skip_element(&b_all, i);
+            continue;
+        }
+        if ours_row {
+            // Only inserted marked cells may be inside a row we inserted.
+            let end = skip_element(&b_all, i);
+            if b_all[i + 1..end.saturating_sub(1)]
+                .iter()
+                .any(|x| x.cell.is_some_and(|c| !marks.contains_key(&c) || cells.contains(&c)))
+            {
+                return Err(Mismatch::ExtraCell);
+            }
+            i = end;
+            continue;
+        }
+        b.push(t.clone());
+        i += 1;
+    }
+    if a.len() != b.len() {
+        return Err(Mismatch::Structure);
+    }
+    for (x, y) in a.iter().zip(&b) {
+        if x.open != y.open || x.text != y.text {
+            return Err(Mismatch::Content(x.cell));
+        }
+        let marked = x.cell.is_some_and(|c| marks.contains_key(&c));
+        if !marked && x.s != y.s {
+            return Err(Mismatch::Style(x.cell));
+        }
+    }
+    Ok(())
+}
+
+/// styles.xml against its original: equal but the fills, fonts and
+/// formats appended and their counts; and each marked cell's new format
+/// is its old one with only the fill changed.
+pub(super) fn same_styles_xml(original: &str, copy: &str, used: &[(u32, u32)]) -> Result<(), Mismatch> {
+    let so = Styles::parse(original.to_string()).map_err(|_| Mismatch::Unparsable)?;
+    let sc = Styles::parse(copy.to_string()).map_err(|_| Mismatch::Unparsable)?;
+    if sc.xfs.len() < so.xfs.len() || sc.xfs[..so.xfs.len()] != so.xfs[..] {
+        return Err(Mismatch::StylesChanged);
+    }
+    let (a, b) = (tokens(original)?, tokens(copy)?);
+    // Drop from the copy the list items beyond the original's counts.
+    let limits =
+        [("fills", "fill", so.fills_count), ("fonts", "font", so.fonts_count), ("cellXfs", "xf", so.xfs.len())];
+    let strip_count = |t: &Tok| {
+        let mut t = t.clone();
+        if limits.iter().any(|(list, _, _)| t.open == Some(true) && local_of(&t.text) == *list) {
+            t.text = t
+                .text
+                .split(|c: char| c.is_whitespace())
+                .filter(|p| !p.starts_with("count="))
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+        t
+    };
+    let mut kept = Vec::new();
+    let mut stack: Vec<String> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut i = 0;
+    while i < b.len() {
+        let t = &b[i];
+        if t.open == Some(true) {
+            let name = local_of(&t.text);
+            let parent = stack.last().cloned().unwrap_or_default();
+            if let Some((_, _, limit)) = limits.iter().find(|(list, item, _)| *list == parent && *item == name) {
+                let n = seen.entry(parent.clone()).or_insert(0);
+                *n += 1;
+                if *n > *limit {
+                    i = skip_element(&b, i);
+                    continue;
+                }
+            }
+            stack.push(name);
+        } else if t.open == Some(false) {
+            stack.pop();
+        }
+        kept.push(strip_count(t));
+        i += 1;
+    }
+    let a: Vec<Tok> = a.iter().map(strip_count).collect();
+    if a != kept {
+        return Err(Mismatch::ContentChanged);
+    }
+    let plain = |xf: &str| set_attrs(xf, &[("fillId", String::new()), ("applyFill", String::new())]).ok();
+    for (old, new) in used {
+        let (Some(x), Some(y)) = (so.xfs.get(*old as usize).or(so.xfs.first()), sc.xfs.get(*new as usize)) else {
+            return Err(Mismatch::MarkStyleMissing);
+        };
+        if plain(x) != plain(y) {
+            return Err(Mismatch::MarkStyleDiffers);
+        }
+    }
+    Ok(())
+}
+
+/// The local name of a token's element ("x:fills a=b" → "fills").
+pub(super) fn local_of(text: &str) -> String {
+    let name = text.trim_start_matches('<').split(|c: char| c.is_whitespace()).next().unwrap_or("");
+    name.rsplit(':').next().unwrap_or(name).to_string()
+}
+
+/// A real reader's view: the copy has the original's sheets first, in
+/// order, plus one (the legend), and the flagged sheets' values and
+/// formulas are equal.
+pub(super) fn same_values(original: &[u8], copy: &[u8], flagged: &[String]) -> Res<()> {
+    use calamine::Reader as _;
+    let proof = |s: String| AnnotateError::Proof(s);
+    let open = |b| calamine::Xlsx::new(Cursor::new(b)).map_err(|_| proof("无法读回".into()));
+    let (mut a, mut b) = (open(original)?, open(copy)?);
+    let (oa, ob) = (a.sheet_names(), b.sheet_names());
+    if ob.len() != oa.len() + 1 || ob[..oa.len()] != oa[..] {
+        return Err(proof("工作表的顺序或名称".into()));
+    }
+    for name in flagged {
+        if values_of(&mut a, name) != values_of(&mut b, name) {
+            return Err(proof(format!("工作表“{name}”的内容")));
+        }
+    }
+    Ok(())
+}
+
+/// A sheet's values and formulas at absolute positions, read cell by
+/// cell (a far stray cell must not make the proof build a dense grid).
+pub(super) fn values_of(x: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Option<crate::read::xlsx::Cells> {
+    crate::read::xlsx::cells(x, name, &crate::read::xlsx::Keep::All).ok()
+}
