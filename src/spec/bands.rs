@@ -1,0 +1,63 @@
+//! Plausibility bands, score tolerance, unit rule and grades (checks.toml).
+
+use super::*;
+
+/// A range of plausible values; outside it is a warning.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Band {
+    pub min: Decimal,
+    pub max: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Spread {
+    pub max_ratio: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ScoreRule {
+    pub tolerance: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct UnitRule {
+    pub yuan_factor: Decimal,
+}
+
+/// Bands and tolerances of the plausibility and scoring checks
+/// (templates/<year>/checks.toml).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Bands {
+    pub area_per_household: Band,
+    pub households_per_building: Band,
+    pub households_per_community: Band,
+    pub completion_spread: Spread,
+    pub score: ScoreRule,
+    pub units: UnitRule,
+    /// 自评等级 bands, highest first.
+    pub grades: Vec<GradeBand>,
+}
+
+/// A 自评等级 and the lowest total score that earns it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GradeBand {
+    pub min: Decimal,
+    pub name: String,
+}
+
+impl Bands {
+    pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
+        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
+        let b: Bands = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        if b.grades.is_empty() || b.grades.windows(2).any(|w| w[0].min <= w[1].min) {
+            return Err(err("[[grades]] 应从高到低列出，且至少一档".into()));
+        }
+        Ok(b)
+    }
+
+    /// The 自评等级 of a total score: the first band it reaches, else the
+    /// lowest.
+    pub fn grade(&self, total: Decimal) -> &str {
+        self.grades.iter().find(|g| total >= g.min).or(self.grades.last()).map(|g| g.name.as_str()).unwrap_or("")
+    }
+}

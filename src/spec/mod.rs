@@ -1,0 +1,145 @@
+//! The year's form and summary layouts, loaded from `templates/<year>/`.
+//!
+//! Every sheet name and cell address selfeval uses comes from here; the
+//! code refers to fields by id ("exec.spent"). The 2024 set is embedded in
+//! the binary; `--templates DIR` loads another year's.
+
+use crate::cellref::{CellRange, CellRef};
+use crate::error::{Error, Result};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+mod bands;
+mod form;
+mod report;
+mod summary;
+#[cfg(test)]
+mod tests;
+
+pub use bands::*;
+pub use form::*;
+pub use report::*;
+pub use summary::*;
+
+/// File names inside a templates folder.
+pub const FORM_FILE: &str = "form.toml";
+pub const SUMMARY_FILE: &str = "summary.toml";
+pub const SUMMARY_TEMPLATE_FILE: &str = "省级汇总表模板.xlsx";
+pub const PARAMS_FILE: &str = "省级参数表.xlsx";
+pub const CHECKS_FILE: &str = "checks.toml";
+pub const REPORT_FILE: &str = "report.toml";
+
+mod embedded {
+    pub const FORM: &str = include_str!("../../templates/2024/form.toml");
+    pub const SUMMARY: &str = include_str!("../../templates/2024/summary.toml");
+    pub const CHECKS: &str = include_str!("../../templates/2024/checks.toml");
+    pub const REPORT: &str = include_str!("../../templates/2024/report.toml");
+    pub const SUMMARY_TEMPLATE: &[u8] = include_bytes!("../../templates/2024/省级汇总表模板.xlsx");
+    pub const PARAMS: &[u8] = include_bytes!("../../templates/2024/省级参数表.xlsx");
+}
+
+/// A year's complete template set.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    pub form: FormSpec,
+    pub summary: SummarySpec,
+    pub bands: Bands,
+    /// Wording of the 自评报告 draft.
+    pub report: ReportSpec,
+    pub summary_template: Vec<u8>,
+    /// The params workbook that ships with the templates (the default
+    /// for `--params`).
+    pub params_default: Vec<u8>,
+    /// Where they came from, for the run's "which templates" line.
+    pub origin: String,
+}
+
+impl Templates {
+    /// The 2024 set built into the binary.
+    pub fn embedded() -> Result<Self> {
+        let (form, summary) = embedded_specs()?;
+        let origin = "内置 templates/2024/report.toml";
+        let report = ReportSpec::from_toml(embedded::REPORT, origin)?;
+        report.check_against(&form, origin)?;
+        Ok(Templates {
+            form,
+            summary,
+            bands: embedded_bands()?,
+            report,
+            summary_template: embedded::SUMMARY_TEMPLATE.to_vec(),
+            params_default: embedded::PARAMS.to_vec(),
+            origin: "内置 2024 年模板".to_string(),
+        })
+    }
+
+    /// A templates folder (`templates/2025/`), holding the four files.
+    pub fn from_dir(dir: &Path) -> Result<Self> {
+        let read = |name: &str| -> Result<Vec<u8>> {
+            let p: PathBuf = dir.join(name);
+            std::fs::read(&p).map_err(|e| Error::io(&p, e))
+        };
+        let text = |name: &str| {
+            read(name).and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|_| Error::Spec {
+                    path: dir.join(name).display().to_string(),
+                    detail: "不是 UTF-8 编码的文本".into(),
+                })
+            })
+        };
+        // A set made before the report draft existed: the built-in wording.
+        let report = match dir.join(REPORT_FILE).exists() {
+            true => ReportSpec::from_toml(&text(REPORT_FILE)?, &dir.join(REPORT_FILE).display().to_string())?,
+            false => ReportSpec::from_toml(embedded::REPORT, "内置 report.toml")?,
+        };
+        let (form, summary) = specs_from_dir(dir)?;
+        report.check_against(&form, &dir.join(REPORT_FILE).display().to_string())?;
+        Ok(Templates {
+            report,
+            form,
+            summary,
+            bands: Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string())?,
+            summary_template: read(SUMMARY_TEMPLATE_FILE)?,
+            params_default: read(PARAMS_FILE)?,
+            origin: format!("模板文件夹 {}", dir.display()),
+        })
+    }
+}
+
+/// The embedded 2024 params workbook's bytes.
+pub fn embedded_params() -> &'static [u8] {
+    embedded::PARAMS
+}
+
+/// The embedded 2024 bands.
+pub fn embedded_bands() -> Result<Bands> {
+    Bands::from_toml(embedded::CHECKS, "内置 templates/2024/checks.toml")
+}
+
+/// The spec sources alone, for tools that build the template files
+/// (they cannot use [`Templates::embedded`] before the files exist).
+pub fn embedded_specs() -> Result<(FormSpec, SummarySpec)> {
+    let form = FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?;
+    let origin = "内置 templates/2024/summary.toml";
+    let mut summary = SummarySpec::from_toml(embedded::SUMMARY, origin)?;
+    summary.check_against(&form, origin)?;
+    Ok((form, summary))
+}
+
+/// The form and summary specs of a templates folder, checked against
+/// each other: what `selfeval template --templates DIR` builds from
+/// before the folder's workbooks exist.
+pub fn specs_from_dir(dir: &Path) -> Result<(FormSpec, SummarySpec)> {
+    let text = |name: &str| -> Result<(String, String)> {
+        let p: PathBuf = dir.join(name);
+        let t = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+        Ok((t, p.display().to_string()))
+    };
+    let (ft, fo) = text(FORM_FILE)?;
+    let form = FormSpec::from_toml(&ft, &fo)?;
+    let (st, so) = text(SUMMARY_FILE)?;
+    let mut summary = SummarySpec::from_toml(&st, &so)?;
+    summary.check_against(&form, &so)?;
+    Ok((form, summary))
+}

@@ -1,0 +1,70 @@
+//! Loading the template set: what is refused and what is read.
+
+use super::*;
+
+#[test]
+fn embedded_specs_load() {
+    let (form, summary) = embedded_specs().unwrap();
+    assert_eq!(form.field("exec.spent").unwrap().cell.to_string(), "B6");
+    assert_eq!(form.field("exec.spent").unwrap().sheet, "资金执行");
+    assert_eq!(form.field("ind.area.actual").unwrap().cell.to_string(), "E10");
+    assert!(summary.sheet("budget").is_some());
+}
+
+#[test]
+fn rejects_duplicate_and_missing_ids() {
+    // The optional 备注 takes 填报人's id: a duplicate, no field lost.
+    let dup = embedded::FORM.replace("id = \"info.remark\"", "id = \"info.preparer\"");
+    let e = FormSpec::from_toml(&dup, "t").unwrap_err().to_string();
+    assert!(e.contains("字段 info.preparer 重复定义"), "{e}");
+    let missing = embedded::FORM.replace("id = \"exec.spent\"", "id = \"exec.other\"");
+    let e = FormSpec::from_toml(&missing, "t").unwrap_err().to_string();
+    assert!(e.contains("exec.spent"), "{e}");
+}
+
+#[test]
+fn grades_come_from_checks_toml() {
+    let b = embedded_bands().unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    assert_eq!(b.grade(d("90")), "优");
+    assert_eq!(b.grade(d("89.99")), "良");
+    assert_eq!(b.grade(d("60")), "中");
+    assert_eq!(b.grade(d("59.99")), "差");
+    let unordered = embedded::CHECKS.replace("min = \"80\"", "min = \"95\"");
+    assert!(Bands::from_toml(&unordered, "t").is_err());
+}
+
+#[test]
+fn unknown_summary_column_and_missing_measure_field_are_load_errors() {
+    let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
+    let bad = embedded::SUMMARY.replace("key = \"benefit.linked\"", "key = \"benefit.linkd\"");
+    let mut s = SummarySpec::from_toml(&bad, "t").unwrap();
+    let e = s.check_against(&form, "t").unwrap_err().to_string();
+    assert!(e.contains("benefit.linkd"), "{e}");
+    let no_rate = embedded::FORM.replace("id = \"rate.buildings\"", "id = \"rate.building\"");
+    let e = FormSpec::from_toml(&no_rate, "t").unwrap_err().to_string();
+    assert!(e.contains("rate.buildings"), "{e}");
+}
+
+#[test]
+fn report_words_must_match_the_form_s_counts() {
+    let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
+    let r = ReportSpec::from_toml(embedded::REPORT, "t").unwrap();
+    assert!(r.check_against(&form, "t").is_ok());
+    let renamed = embedded::REPORT.replace("\"benefit.linked\" =", "\"benefit.linkd\" =");
+    let e = ReportSpec::from_toml(&renamed, "t").unwrap().check_against(&form, "t").unwrap_err().to_string();
+    assert!(e.contains("benefit.linked"), "{e}");
+}
+
+#[test]
+fn summary_titles_carry_the_form_year() {
+    let (_, summary) = embedded_specs().unwrap();
+    assert!(summary.sheet("targets").unwrap().title.contains("2024年"));
+    assert!(summary.sheets.iter().all(|s| !s.title.contains("{year}")));
+}
+
+#[test]
+fn bad_cell_is_a_spec_error() {
+    let bad = embedded::FORM.replace("cell = \"B6\"", "cell = \"6B\"");
+    assert!(FormSpec::from_toml(&bad, "t").is_err());
+}
