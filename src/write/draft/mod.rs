@@ -1,0 +1,178 @@
+//! The 自评报告（初稿）: a Word document following the 2024 report's
+//! structure, every figure taken from the consolidated summary (the same
+//! numbers as 省级汇总表 and report.json), the wording from
+//! `templates/<year>/report.toml`, and every judgement a person must make
+//! left as a marked 【待填写：…】.
+//!
+//! docx-rs writes the document: pure Rust, maintained, and it sets East
+//! Asian fonts, tables, sections and page-number fields. It cannot mark a
+//! table row as a repeated header, so header rows are flagged `cantSplit`
+//! while building and given `<w:tblHeader/>` in the package afterwards.
+
+use crate::calc;
+use crate::consolidate::{ProvinceSummary, TargetActual};
+use crate::findings::{render, Finding, Severity};
+use crate::model::TargetValue;
+use crate::spec::ReportSpec;
+use docx_rs::{
+    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run, RunFonts, Table,
+    TableCell, TableRow, WidthType,
+};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+mod doc;
+mod slots;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+use doc::*;
+use slots::*;
+use tables::*;
+
+/// Title font: 方正小标宋简体, or 宋体 where it is not installed.
+const TITLE_FONT: &str = "方正小标宋简体";
+/// Body font: 仿宋_GB2312 (the official font), 仿宋 as its fallback name.
+const BODY_FONT: &str = "仿宋_GB2312";
+const HEADING_FONT: &str = "黑体";
+const KAITI: &str = "楷体_GB2312";
+/// 二号 and 三号 in half-points.
+const SIZE_TITLE: usize = 44;
+const SIZE_BODY: usize = 32;
+const SIZE_TABLE: usize = 21;
+/// Wide tables (14 columns on A4 portrait): 8 pt, the smallest for print.
+const SIZE_WIDE: usize = 16;
+
+/// Why the draft could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error("生成 Word 文档时出错")]
+    Pack,
+}
+
+/// The figures the sentences use, by slot name.
+pub(super) struct Slots(BTreeMap<String, String>);
+
+impl Slots {
+    fn fill(&self, pattern: &str) -> String {
+        let pairs: Vec<(&str, &str)> = self.0.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        render(pattern, &pairs)
+    }
+
+    fn set(&mut self, k: &str, v: impl Into<String>) {
+        self.0.insert(k.to_string(), v.into());
+    }
+}
+
+/// A percent the way the report prints it: "19.21%", "18.40%", "100%".
+pub fn pct(x: Decimal) -> String {
+    let r = calc::round2(x);
+    if r.fract().is_zero() {
+        format!("{}%", r.trunc())
+    } else {
+        calc::fmt_pct(r)
+    }
+}
+
+/// A percent without its sign, 2 places ("166.62"), for a column headed (%).
+fn rate_num(x: Option<Decimal>) -> String {
+    x.map(calc::fmt2).unwrap_or_else(|| "—".into())
+}
+
+fn opt_pct(x: Option<Decimal>) -> String {
+    x.map(pct).unwrap_or_else(|| "—".into())
+}
+
+/// An amount or a measure as the report prints it ("3623.35", "18672").
+fn num(x: Decimal) -> String {
+    calc::fmt_num(calc::round2(x))
+}
+
+fn join_cities(v: &[String]) -> String {
+    if v.is_empty() {
+        "无".to_string()
+    } else {
+        v.join("、")
+    }
+}
+
+/// Builds the draft's bytes. `generated` is the run's time, said in the
+/// basis line.
+pub fn draft(
+    spec: &ReportSpec,
+    s: &ProvinceSummary,
+    findings: &[Finding],
+    generated: &str,
+) -> Result<Vec<u8>, DraftError> {
+    let slots = slots(spec, s, findings, generated);
+    let mut doc = Doc::new();
+    doc.title(&slots.fill(&spec.title));
+    doc.body(&slots.fill(&spec.basis));
+    let incomplete = !s.totals.coverage.complete();
+    let note = |doc: &mut Doc| {
+        if incomplete {
+            doc.body(&slots.fill(spec.sentence("incomplete")));
+        }
+    };
+
+    doc.h1(spec.section("basic"));
+    doc.h2(spec.section("funding"));
+    doc.body(&slots.fill(spec.sentence("funding")));
+    doc.h2(spec.section("allocation"));
+    doc.body(&slots.fill(spec.sentence("allocation")));
+    doc.h2(spec.section("targets"));
+    doc.body(&slots.fill(spec.sentence("targets")));
+    doc.caption(&format!("表1-1 {}年城镇老旧小区改造资金绩效目标表", s.year));
+    doc.table(&targets_table(s), &[1200, 1500, 2545, 1300, 1300, 1000], SIZE_TABLE);
+    note(&mut doc);
+
+    doc.h1(spec.section("self_eval"));
+    doc.h2(spec.section("process"));
+    doc.h3("1.资金管理（资金支出率）。");
+    doc.body(&slots.fill(spec.sentence("spending")));
+    doc.body(&slots.fill(spec.sentence("spending_spread")));
+    note(&mut doc);
+    doc.placeholder(&slots.fill(spec.sentence("spending_reason")));
+    doc.caption("表2-2 专项资金预算执行情况表（单位：万元）");
+    doc.table(&budget_table(s), &[700, 2745, 1400, 1400, 1400, 1200], SIZE_TABLE);
+    doc.h2(spec.section("output"));
+    doc.h3("1.数量指标。");
+    doc.body(&slots.fill(spec.sentence("output")));
+    doc.body(&slots.fill(spec.sentence("output_total")));
+    note(&mut doc);
+    doc.caption(&format!("表2-3 {}个地级市老旧小区改造任务完成情况表", s.rows.len()));
+    doc.table(&tasks_table(s), &[300, 700, 700, 640, 600, 520, 800, 720, 660, 560, 660, 660, 660, 660], SIZE_WIDE);
+    doc.h2(spec.section("benefit"));
+    doc.h3("1.社会效益和可持续影响指标。");
+    doc.body(&slots.fill(spec.sentence("benefit_intro")));
+    for line in benefit_lines(spec, s, &slots) {
+        doc.body(&line);
+    }
+    doc.h3("2.工程质量和满意度指标。");
+    doc.body(&slots.fill(spec.sentence("acceptance")));
+    doc.body(&slots.fill(spec.sentence("satisfaction")));
+    note(&mut doc);
+    doc.caption(&format!("附件1 {}年城镇老旧小区改造项目绩效自评效益指标信息汇总表", s.year));
+    doc.table(&benefits_table(s), &[450, 900, 930, 930, 930, 930, 930, 930, 940, 900], SIZE_WIDE);
+
+    doc.h1(spec.section("problems"));
+    for (i, p) in problems(spec, s, findings, &slots).iter().enumerate() {
+        doc.body(&format!("（{}）{p}", zh_number(i + 1)));
+    }
+    doc.placeholder(&slots.fill(spec.sentence("problem_reason")));
+    doc.h1(spec.section("next"));
+    doc.placeholder(&slots.fill(spec.sentence("next")));
+    doc.pack()
+}
+
+/// 1 → 一, … for list ordinals.
+fn zh_number(n: usize) -> String {
+    const D: [&str; 11] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    match n {
+        0..=10 => D[n].to_string(),
+        11..=19 => format!("十{}", D[n - 10]),
+        _ => n.to_string(),
+    }
+}

@@ -1,0 +1,123 @@
+//! Fills the styled summary template (省级汇总表模板.xlsx) with
+//! umya-spreadsheet: one sheet per table of the report, city rows in the
+//! report's order, 合计 rows as live formulas whose cached results every
+//! reader sees without recalculating.
+
+use crate::allocate::Allocation;
+use crate::calc;
+use crate::cellref::CellRef;
+use crate::consolidate::{ProvinceSummary, TargetActual};
+use crate::findings::Finding;
+use crate::roster::Roster;
+use crate::rounds::Comparison;
+use crate::spec::{SummarySheet, SummarySpec};
+use crate::write::template::has_total_row;
+use rust_decimal::Decimal;
+use umya_spreadsheet::{Style, Workbook, Worksheet};
+
+mod allocation;
+mod sheets;
+mod table;
+#[cfg(test)]
+mod tests;
+
+use table::*;
+
+/// Why a summary workbook could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SummaryError {
+    #[error("汇总表模板无法打开，请检查模板文件是否完好")]
+    Template,
+    #[error("汇总表模板缺少工作表“{0}”")]
+    MissingSheet(String),
+    #[error("汇总表配置缺少资金分配测算表")]
+    NoAllocationSheet,
+    #[error("汇总表写出失败：{0}")]
+    Write(String),
+    #[error("生成汇总表时程序内部出错（{0}）")]
+    Panicked(#[from] crate::isolate::Panicked),
+}
+
+type Res<T> = Result<T, SummaryError>;
+
+/// Fills the template and returns the xlsx bytes. umya runs isolated: a
+/// panic inside it becomes `Err`.
+pub fn summary_workbook(
+    template: &[u8],
+    spec: &SummarySpec,
+    summary: &ProvinceSummary,
+    roster: &Roster,
+    comparison: Option<&Comparison>,
+    findings: &[Finding],
+) -> Res<Vec<u8>> {
+    crate::isolate::isolate(|| fill(template, spec, summary, roster, comparison, findings))?
+}
+
+fn fill(
+    template: &[u8],
+    spec: &SummarySpec,
+    s: &ProvinceSummary,
+    roster: &Roster,
+    comparison: Option<&Comparison>,
+    findings: &[Finding],
+) -> Res<Vec<u8>> {
+    let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
+        .map_err(|_| SummaryError::Template)?;
+    for sheet in &spec.sheets {
+        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| SummaryError::MissingSheet(sheet.name.clone()))?;
+        let mut t = Table::new(ws, sheet);
+        match sheet.key.as_str() {
+            "targets" => t.targets(s),
+            "budget" => t.budget(s),
+            "tasks" => t.tasks(s),
+            "benefits" => t.benefits(s),
+            "allocation" => t.allocation(&s.allocation),
+            "roster" => t.roster(roster, comparison),
+            "findings" => t.findings(findings),
+            _ => {}
+        }
+        t.fit_rows();
+    }
+    book.set_active_sheet(0);
+    let props = book.properties_mut();
+    props.set_title(format!("{}年{}绩效自评汇总表", s.year, s.fund));
+    props.set_subject(format!("{}年{}绩效自评", s.year, s.fund));
+    props.set_company(spec.department.clone());
+    props.set_creator("selfeval");
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    props.set_created(now.clone());
+    props.set_modified(now);
+    crate::marker::mark_umya(&mut book, crate::marker::Kind::Summary);
+    let mut out = Vec::new();
+    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|e| SummaryError::Write(e.to_string()))?;
+    Ok(out)
+}
+
+/// The allocation sheet alone (`selfeval allocate`): the template with
+/// every other sheet removed, for planning next year's allocation.
+pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &Allocation) -> Res<Vec<u8>> {
+    crate::isolate::isolate(|| {
+        let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
+            .map_err(|_| SummaryError::Template)?;
+        let sheet = spec.sheet("allocation").ok_or(SummaryError::NoAllocationSheet)?;
+        let others: Vec<String> =
+            spec.sheets.iter().filter(|s| s.key != "allocation").map(|s| s.name.clone()).collect();
+        for name in others {
+            let _ = book.remove_sheet_by_name(&name);
+        }
+        let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| SummaryError::MissingSheet(sheet.name.clone()))?;
+        // Sheet-local names (print titles) keep the index the sheet had in
+        // the full template; it is now the only sheet. A stale index makes
+        // the file unreadable to LibreOffice and repaired by Excel.
+        for name in ws.defined_names_mut().iter_mut().filter(|n| n.has_local_sheet_id()) {
+            name.set_local_sheet_id(0);
+        }
+        Table::new(ws, sheet).allocation(allocation);
+        book.set_active_sheet(0);
+        crate::marker::mark_umya(&mut book, crate::marker::Kind::Allocation);
+        let mut out = Vec::new();
+        umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
+            .map_err(|e| SummaryError::Write(e.to_string()))?;
+        Ok(out)
+    })?
+}

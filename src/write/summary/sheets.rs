@@ -1,0 +1,268 @@
+//! The figure sheets (表1-1, 表2-2, 表2-3, 附件1), 报送情况 and 问题清单, each a method on the table.
+
+use super::*;
+
+impl Table<'_> {
+    /// The 绩效目标表 block above 表1-1: labels, and each value from the
+    /// params (资金总额 from the fund's total).
+    pub(super) fn block(&mut self, s: &ProvinceSummary) {
+        let rows = self.spec.block.clone();
+        for (i, b) in rows.iter().enumerate() {
+            let r = 3 + i as u32; // 1-based: title, note, then the block
+            let value = if b.param.starts_with("资金总额") {
+                calc::fmt_num(s.total)
+            } else {
+                s.profile.iter().find(|(k, _)| *k == b.param).map(|(_, v)| v.clone()).unwrap_or_default()
+            };
+            self.ws.cell_mut((1, r)).set_value_string(&b.label);
+            if !b.sub.is_empty() {
+                self.ws.cell_mut((2, r)).set_value_string(b.sub.replace("{year}", &s.year.to_string()));
+            }
+            self.ws.cell_mut((3, r)).set_value_string(&value);
+            let width: f64 = self.spec.columns.iter().skip(2).map(|c| c.width).sum();
+            let n = crate::write::est_lines(&value, width * 1.3);
+            let e = self.lines.entry(r).or_insert(1);
+            *e = (*e).max(n);
+        }
+    }
+
+    pub(super) fn targets(&mut self, s: &ProvinceSummary) {
+        self.block(s);
+        self.merge_runs(s.targets.iter().map(|t| t.level1.as_str()).collect(), "level1");
+        let pairs: Vec<String> = s.targets.iter().map(|t| format!("{}\u{1f}{}", t.level1, t.level2)).collect();
+        self.merge_runs(pairs.iter().map(String::as_str).collect(), "level2");
+        for (i, t) in s.targets.iter().enumerate() {
+            let r = self.row(i);
+            self.put(r, "level1", V::Text(&t.level1), false);
+            self.put(r, "level2", V::Text(&t.level2), false);
+            self.put(r, "level3", V::Text(&t.level3), false);
+            self.put(r, "target", V::Text(&t.target), false);
+            match &t.actual {
+                Some(TargetActual::Number(d)) => {
+                    self.put(r, "actual", V::Num(*d), false);
+                    if d.fract().is_zero() {
+                        self.format(r, "actual", "0");
+                    }
+                }
+                Some(TargetActual::Percent(p)) => {
+                    self.put(r, "actual", V::Pct(*p), false);
+                    self.format(r, "actual", "0.00%");
+                }
+                Some(TargetActual::Text(x)) => self.put(r, "actual", V::Text(x), false),
+                None => self.put(r, "actual", V::Blank, false),
+            }
+            match t.rate {
+                Some(p) => self.put(r, "rate", V::Pct(p), false),
+                None => self.put(r, "rate", V::Blank, false),
+            }
+            let met = match t.met {
+                Some(true) => "达成",
+                Some(false) => "未达成",
+                None => "无法判断",
+            };
+            self.put(r, "met", V::Text(met), false);
+            self.put(r, "note", V::Text(&t.note), false);
+        }
+    }
+
+    pub(super) fn budget(&mut self, s: &ProvinceSummary) {
+        let total = self.row(0);
+        let first = self.row(1);
+        let n = s.rows.len();
+        let own = self.row(1 + n);
+        let sub = own + 1;
+        let mut counted = Vec::new();
+        for (i, row) in s.rows.iter().enumerate() {
+            let r = first + i as u32;
+            self.city_head(r, i, &row.issued.name);
+            self.put(r, "budget", V::Num(row.issued.budget), false);
+            match &row.figures {
+                Some(f) => {
+                    counted.push(r);
+                    self.put(r, "arrived", V::Num(f.arrived), false);
+                    self.put(r, "spent", V::Num(f.spent), false);
+                    let rate = calc::percent(f.spent, row.issued.budget).map(|p| p / Decimal::ONE_HUNDRED);
+                    self.put(r, "rate", V::Formula(self.ratio("spent", "budget", r), rate), false);
+                }
+                None => self.left_out(r, row, &["arrived", "spent", "rate"]),
+            }
+        }
+        self.put(own, "seq", V::Num(Decimal::from(n + 1)), false);
+        self.format(own, "seq", "0");
+        self.center(own, "seq");
+        self.put(own, "city", V::Text("省本级"), false);
+        self.put(own, "budget", V::Num(s.own.budget), false);
+        self.put(own, "arrived", V::Num(s.own.arrived), false);
+        self.put(own, "spent", V::Num(s.own.spent), false);
+        let own_rate = calc::percent(s.own.spent, s.own.budget).map(|p| p / Decimal::ONE_HUNDRED);
+        self.put(own, "rate", V::Formula(self.ratio("spent", "budget", own), own_rate), false);
+
+        let t = &s.totals;
+        self.total_head(total, &t.coverage.total_label());
+        let mut with_own = counted.clone();
+        with_own.push(own);
+        for (k, v) in [("budget", t.budget), ("arrived", t.arrived), ("spent", t.spent)] {
+            self.put(total, k, V::Formula(self.sum_rows(k, &with_own), Some(v)), true);
+        }
+        let rate = t.spend_rate.map(|p| p / Decimal::ONE_HUNDRED);
+        self.put(total, "rate", V::Formula(self.ratio("spent", "budget", total), rate), true);
+
+        self.put(sub, "seq", V::Text(""), false);
+        self.put(sub, "city", V::Text(&t.coverage.cities_label()), false);
+        for (k, v) in [("budget", t.cities_budget), ("arrived", t.cities_arrived), ("spent", t.cities_spent)] {
+            self.put(sub, k, V::Formula(self.sum_rows(k, &counted), Some(v)), false);
+        }
+        let rate = t.cities_spend_rate.map(|p| p / Decimal::ONE_HUNDRED);
+        self.put(sub, "rate", V::Formula(self.ratio("spent", "budget", sub), rate), false);
+    }
+
+    pub(super) fn tasks(&mut self, s: &ProvinceSummary) {
+        let total = self.row(0);
+        let first = self.row(1);
+        let mut counted = Vec::new();
+        for (i, row) in s.rows.iter().enumerate() {
+            let r = first + i as u32;
+            self.city_head(r, i, &row.issued.name);
+            for m in &s.measures {
+                let plan = row.issued.plan.get(&m.key).unwrap_or_default();
+                self.put(r, &m.plan, V::Num(plan), false);
+                if let Some(f) = &row.figures {
+                    let a = f.actual.get(&m.key).unwrap_or_default();
+                    self.put(r, &m.actual, V::Num(a), false);
+                    let rate = calc::percent(a, plan).map(|p| p / Decimal::ONE_HUNDRED);
+                    let fml = self.ratio(&m.actual, &m.plan, r);
+                    self.put(r, &m.rate, V::Formula(fml, rate), false);
+                }
+            }
+            match &row.figures {
+                Some(_) => counted.push(r),
+                None => {
+                    let ms = &s.measures;
+                    let keys: Vec<&str> =
+                        ms.iter().map(|m| m.actual.as_str()).chain(ms.iter().map(|m| m.rate.as_str())).collect();
+                    self.left_out(r, row, &keys);
+                }
+            }
+        }
+        let t = &s.totals;
+        self.total_head(total, &t.coverage.total_label());
+        for (k, m) in s.measures.iter().enumerate() {
+            let (pk, ak, rk) = (&m.plan, &m.actual, &m.rate);
+            self.put(total, pk, V::Formula(self.sum_rows(pk, &counted), t.plan.get(&m.key)), true);
+            self.put(total, ak, V::Formula(self.sum_rows(ak, &counted), t.actual.get(&m.key)), true);
+            let rate = t.completion.get(k).copied().flatten().map(|p| p / Decimal::ONE_HUNDRED);
+            self.put(total, rk, V::Formula(self.ratio(ak, pk, total), rate), true);
+        }
+    }
+
+    pub(super) fn benefits(&mut self, s: &ProvinceSummary) {
+        let total = self.row(0);
+        let first = self.row(1);
+        let last = first + s.rows.len() as u32 - 1;
+        let mut counted = Vec::new();
+        for (i, row) in s.rows.iter().enumerate() {
+            let r = first + i as u32;
+            self.city_head(r, i, &row.issued.name);
+            let ids: Vec<&str> = s.benefit_fields.iter().map(|f| f.id.as_str()).collect();
+            let Some(f) = &row.figures else {
+                let keys: Vec<&str> =
+                    ids.iter().copied().chain(["benefit.acceptance", "benefit.satisfaction"]).collect();
+                self.left_out(r, row, &keys);
+                continue;
+            };
+            counted.push(r);
+            for (id, v) in ids.iter().zip(&f.benefits) {
+                self.put(r, id, V::Num(*v), false);
+            }
+            match f.acceptance {
+                Some(p) => self.put(r, "benefit.acceptance", V::Pct(p), false),
+                None => self.put(r, "benefit.acceptance", V::Text("未验收"), false),
+            }
+            self.put(r, "benefit.satisfaction", V::Pct(f.satisfaction), false);
+        }
+        let t = &s.totals;
+        self.total_head(total, &t.coverage.total_label());
+        for (f, v) in s.benefit_fields.iter().zip(&t.benefits) {
+            self.put(total, &f.id, V::Formula(self.sum_rows(&f.id, &counted), Some(*v)), true);
+        }
+        // AVERAGE skips 未验收 (text), as the report's 100.00% does.
+        for (id, v) in [("benefit.acceptance", t.acceptance), ("benefit.satisfaction", t.satisfaction)] {
+            let f = format!("IFERROR(AVERAGE({}:{}),\"\")", self.addr(id, first), self.addr(id, last));
+            self.put(total, id, V::Formula(f, v.map(|p| p / Decimal::ONE_HUNDRED)), true);
+        }
+    }
+
+    /// 报送情况: one row per expected city, as the console prints it,
+    /// with the batch's one-line state in the note row.
+    pub(super) fn roster(&mut self, roster: &Roster, comparison: Option<&Comparison>) {
+        if self.spec.note.is_some() {
+            let round = match comparison {
+                Some(c) => format!(
+                    "第 {} 轮（与 {} 的第 {} 轮结果比较）。{}。",
+                    c.round, c.generated_at, c.previous_round, c.batch_line
+                ),
+                None => "第 1 轮。".to_string(),
+            };
+            let note = format!("{round}{}。{}", roster.batch_line(), self.spec.note.as_deref().unwrap_or(""));
+            self.ws.cell_mut((1, 2)).set_value_string(note);
+            self.ws.row_dimension_mut(2).set_height(30.0).set_custom_height(true);
+        }
+        for (i, c) in roster.cities.iter().enumerate() {
+            let r = self.row(i);
+            self.put(r, "seq", V::Num(Decimal::from(i + 1)), false);
+            self.put(r, "city", V::Text(&c.city), false);
+            self.put(r, "status", V::Text(c.status.zh()), false);
+            self.put(r, "in_totals", V::Text(if c.in_totals { "是" } else { "否" }), false);
+            self.put(r, "file", V::Text(c.file.as_deref().unwrap_or("")), false);
+            let others = other_files_cell(&c.other_files);
+            self.put(r, "others", V::Text(&others), false);
+            self.put(r, "date", V::Text(c.date.as_deref().unwrap_or("")), false);
+            let received = c.status != crate::roster::CityStatus::NotReceived;
+            for (k, n) in [("errors", c.errors), ("warnings", c.warnings)] {
+                self.put(r, k, if received { V::Num(Decimal::from(n)) } else { V::Blank }, false);
+            }
+            self.put(r, "reason", V::Text(&c.reason), false);
+            let change = comparison.and_then(|x| x.of(&c.city)).map(|x| x.line.as_str()).unwrap_or("");
+            self.put(r, "change", V::Text(change), false);
+        }
+    }
+
+    pub(super) fn findings(&mut self, findings: &[Finding]) {
+        if findings.is_empty() {
+            let r = self.row(0);
+            self.put(r, "seq", V::Text(""), false);
+            self.put(r, "message", V::Text("未发现问题：全部地市自评表通过校验。"), false);
+            return;
+        }
+        for (i, f) in findings.iter().enumerate() {
+            let r = self.row(i);
+            self.put(r, "seq", V::Num(Decimal::from(i + 1)), false);
+            self.format(r, "seq", "0");
+            self.center(r, "seq");
+            self.put(r, "severity", V::Text(f.severity.zh()), false);
+            self.put(r, "code", V::Text(f.code.id()), false);
+            self.put(r, "city", V::Text(f.city.as_deref().unwrap_or("")), false);
+            self.put(r, "file", V::Text(&f.file), false);
+            self.put(r, "sheet", V::Text(f.sheet.as_deref().unwrap_or("")), false);
+            self.put(r, "cell", V::Text(f.cell.as_deref().unwrap_or("")), false);
+            self.put(r, "message", V::Text(&f.message), false);
+            let expected = crate::write::feedback::expected_shown(f);
+            self.put(r, "expected", V::Text(&expected), false);
+            self.put(r, "found", V::Text(f.found.as_deref().unwrap_or("")), false);
+            self.put(r, "fix", V::Text(&f.fix), false);
+        }
+    }
+}
+
+/// The 其他文件 cell of 报送情况: one name a line, at most a few, then the
+/// count (a cell holds 32,767 characters; report.json lists them all).
+pub(super) fn other_files_cell(files: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut lines: Vec<&str> = files.iter().take(SHOWN).map(String::as_str).collect();
+    let more;
+    if files.len() > SHOWN {
+        more = format!("…（共 {} 个文件，详见 report.json）", files.len());
+        lines.push(&more);
+    }
+    lines.join("\n")
+}
