@@ -1,6 +1,7 @@
 //! Findings: what selfeval reports about a workbook, with a stable code,
 //! a severity and a location a city clerk can go to.
 
+pub mod catalog;
 pub mod codes;
 
 pub use codes::Code;

@@ -7,6 +7,7 @@ pub mod draft;
 pub mod feedback;
 pub mod form;
 pub mod json;
+pub mod names;
 pub mod params;
 pub mod summary;
 pub mod template;
