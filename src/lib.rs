@@ -2,7 +2,9 @@
 //! 城镇老旧小区改造专项资金 and builds the provincial summary.
 //!
 //! The data's path, one module per stage:
-//! scan → read → model (typed submission) → checks → consolidate → write.
+//! scan → read → model (typed submission) → checks → roster →
+//! consolidate → rounds → write. `run_with` calls the stages in that
+//! order (see `stages`); this file only orchestrates.
 #![warn(clippy::unwrap_used)]
 
 pub mod allocate;
@@ -23,12 +25,14 @@ pub mod rounds;
 pub mod samplegen;
 pub mod scan;
 pub mod spec;
+pub mod stages;
 pub mod write;
+
+pub use stages::check::check_one;
 
 use error::{Error, Result};
 use findings::{Finding, Severity};
-use model::{Params, Submission};
-use rayon::prelude::*;
+use model::Params;
 use spec::Templates;
 use std::path::PathBuf;
 use write::json::InputReport;
@@ -129,78 +133,6 @@ pub fn load_setup(opts: &RunOptions) -> Result<(Templates, Params)> {
     Ok((templates, params))
 }
 
-/// Reads and checks one workbook; `None` when it cannot be read at all.
-/// `needs` is the form's sheets and input cells ([`spec::FormSpec::sheet_needs`]),
-/// computed once per run.
-pub fn check_one(
-    found: &scan::Found,
-    needs: &[read::SheetNeed],
-    ctx: &checks::Ctx,
-) -> (Option<Submission>, Vec<Finding>) {
-    match read::read_path_with(&found.path, read::Load::Only(needs)) {
-        Err(e) => {
-            let mut f = Finding::at(findings::Code::FileUnreadable, &findings::Loc::file(), None, None, &e.to_string());
-            f.file = found.name.clone();
-            (None, vec![f])
-        }
-        Ok(raw) => {
-            let sub = Submission::build(found.path.clone(), found.name.clone(), raw, ctx.form);
-            let mut fs = checks::run_file(&sub, ctx);
-            for f in &mut fs {
-                f.file = found.name.clone();
-            }
-            (Some(sub), fs)
-        }
-    }
-}
-
-/// The templates, params and the form's sheet needs, shared by the
-/// watched per-file threads.
-type Setup = (Templates, Params, Vec<read::SheetNeed>);
-
-/// [`check_one`] on a thread of its own, given up on after `limit` (SE009)
-/// so one pathological file never holds up the batch; a panic anywhere in
-/// the check is that file's SE001.
-fn check_watched(
-    found: &scan::Found,
-    setup: &std::sync::Arc<Setup>,
-    limit: std::time::Duration,
-) -> (Option<Submission>, Vec<Finding>) {
-    let job = {
-        let (setup, found) = (setup.clone(), found.clone());
-        move || {
-            let (t, p, needs) = &*setup;
-            let ctx = checks::Ctx { form: &t.form, params: p, bands: &t.bands };
-            let (mut sub, fs) = check_one(&found, needs, &ctx);
-            if let Some(s) = sub.as_mut() {
-                s.release_cells();
-            }
-            (sub, fs)
-        }
-    };
-    let failed = |code, expected: Option<String>, detail: &str| {
-        let mut f = Finding::at(code, &findings::Loc::file(), expected, None, detail);
-        f.file = found.name.clone();
-        (None, vec![f])
-    };
-    match isolate::with_deadline(limit, job) {
-        isolate::Deadline::Done(r) => r,
-        isolate::Deadline::Panicked(_) => failed(findings::Code::FileUnreadable, None, "程序读取时遇到内部错误"),
-        isolate::Deadline::TimedOut => {
-            failed(findings::Code::FileTimedOut, Some(format!("{} 秒", limit.as_secs_f64())), "")
-        }
-    }
-}
-
-/// One workbook's way through the run.
-struct FileResult {
-    found: scan::Found,
-    sub: Option<Submission>,
-    findings: Vec<Finding>,
-    modified: Option<std::time::SystemTime>,
-    sha256: Option<String>,
-}
-
 /// Told of each file as the run checks it (the CLI draws a progress bar).
 pub trait Progress: Sync {
     fn start(&self, _files: usize) {}
@@ -217,19 +149,17 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     run_with(opts, &Silent)
 }
 
-/// The whole job: scan → read → check → roster → consolidate → write.
+/// The whole job, one stage after another: scan → read and check each
+/// file → which file stands for which city (roster) → consolidate →
+/// compare with the previous round → write feedback, summary, draft and
+/// report.json. Each stage is a function of the stage before.
 pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome> {
     for i in &opts.inputs {
         if !i.exists() {
             return Err(Error::InputMissing(i.clone()));
         }
     }
-    let (templates, params) = load_setup(opts)?;
-    // Shared with each file's watched thread (see `check_watched`).
-    let needs = templates.form.sheet_needs();
-    let setup: std::sync::Arc<Setup> = std::sync::Arc::new((templates, params, needs));
-    let (templates, params) = (&setup.0, &setup.1);
-    let ctx = checks::Ctx { form: &templates.form, params, bands: &templates.bands };
+    let setup = std::sync::Arc::new(stages::Setup::load(opts)?);
     let now = chrono::Local::now();
     let first = opts.inputs.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let out_dir = match &opts.out {
@@ -237,228 +167,56 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         None => write::default_out_dir(&first, now.naive_local()),
     };
     let scanned = scan::scan(&opts.inputs, Some(&out_dir));
-
-    // Read and check each file, in parallel; `collect` keeps the scan's
-    // order, so output is the same whatever the thread count.
-    let limit = opts.file_timeout.unwrap_or(FILE_TIMEOUT);
-    progress.start(scanned.workbooks.len());
-    let mut files: Vec<FileResult> = scanned
-        .workbooks
-        .par_iter()
-        .map(|found| {
-            progress.file(&found.name);
-            let (sub, fs) = check_watched(found, &setup, limit);
-            let modified = std::fs::metadata(&found.path).and_then(|m| m.modified()).ok();
-            // The reader hashed the bytes it parsed; only a file it could
-            // not parse is read again for its hash.
-            let sha256 = match sub.as_ref().and_then(|s| s.raw.sha256.clone()) {
-                Some(h) => Some(h),
-                None => read::sha256_of(&found.path),
-            };
-            FileResult { found: found.clone(), sub, findings: fs, modified, sha256 }
-        })
-        .collect();
-    progress.finish();
-
-    // Which file stands for which city, and each city's status.
-    let facts: Vec<roster::FileFacts> = files
-        .iter()
-        .map(|f| roster::FileFacts {
-            name: &f.found.name,
-            sub: f.sub.as_ref(),
-            findings: &f.findings,
-            modified: f.modified,
-        })
-        .collect();
-    let roster = roster::build(&facts, params, &ctx.loc("info.city"));
-    drop(facts);
-    let mut run_findings = scanned.findings.clone();
+    let mut files = stages::check::all(&scanned.workbooks, &setup, opts.file_timeout.unwrap_or(FILE_TIMEOUT), progress);
+    let roster = stages::assign::cities(&mut files, &setup);
+    let mut run_findings = scanned.findings;
     if opts.summary {
         run_findings.extend(roster.run_findings.iter().cloned());
     }
-    for (i, f) in &roster.file_findings {
-        if let Some(file) = files.get_mut(*i) {
-            file.findings.push(f.clone());
-        }
-    }
-    for (file, city) in files.iter_mut().zip(&roster.city_of_file) {
-        for f in &mut file.findings {
-            f.city = city.clone();
-        }
-    }
-    let summary = if opts.summary {
-        let used: Vec<Option<&Submission>> = roster
-            .cities
-            .iter()
-            .map(|c| c.used.filter(|_| c.in_totals).and_then(|i| files.get(i)).and_then(|f| f.sub.as_ref()))
-            .collect();
-        Some(consolidate::consolidate(&used, &roster, params, &templates.form)?)
-    } else {
-        None
+    let summary = match opts.summary {
+        true => Some(stages::assign::consolidate(&files, &roster, &setup)?),
+        false => None,
     };
-    let missing_cities: Vec<String> = if opts.summary {
-        roster.cities.iter().filter(|c| c.status == roster::CityStatus::NotReceived).map(|c| c.city.clone()).collect()
-    } else {
-        Vec::new()
-    };
-
-    // Against the previous round, if there is one.
-    let lookup = rounds::find(&first, &out_dir, opts.previous.as_deref(), opts.no_previous);
-    let (previous, previous_unusable) = match lookup {
-        rounds::Lookup::Found(p) => (Some(p), None),
-        rounds::Lookup::Unusable { folder, why } => (None, Some((folder, why))),
-        rounds::Lookup::None => (None, None),
-    };
-    let figures: Vec<std::collections::BTreeMap<String, String>> =
-        files.iter().map(|f| figures_of(f, &templates.form)).collect();
-    let comparison = previous.as_ref().map(|prev| {
-        let subject = |i: usize| roster.city_of_file[i].clone().unwrap_or_else(|| files[i].found.name.clone());
-        let used: std::collections::BTreeSet<usize> = roster.cities.iter().filter_map(|c| c.used).collect();
-        let cur: Vec<rounds::CurInput> = files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| rounds::CurInput {
-                file: &f.found.name,
-                subject: subject(i),
-                sha256: f.sha256.as_deref(),
-                figures: &figures[i],
-                used: used.contains(&i) || roster.city_of_file[i].is_none(),
-            })
-            .collect();
-        let all: Vec<&Finding> = run_findings.iter().chain(files.iter().flat_map(|f| f.findings.iter())).collect();
-        let statuses: Vec<(String, bool)> =
-            roster.cities.iter().map(|c| (c.city.clone(), c.status != roster::CityStatus::NotReceived)).collect();
-        let label = |id: &str| templates.form.field(id).map(|f| f.label.text.clone()).unwrap_or_else(|| id.to_string());
-        rounds::compare(prev, &cur, &all, opts.summary.then_some(statuses.as_slice()), &label)
-    });
-    if let Some(c) = &comparison {
-        for f in run_findings.iter_mut().chain(files.iter_mut().flat_map(|f| f.findings.iter_mut())) {
-            c.mark(f);
-        }
-    }
+    let figures = stages::check::figures(&files, &setup.templates.form);
+    let (comparison, previous_unusable) = stages::compare::with_previous(
+        opts,
+        &first,
+        &out_dir,
+        &mut files,
+        &mut run_findings,
+        &roster,
+        &figures,
+        &setup,
+    );
     let round = comparison.as_ref().map(|c| c.round).unwrap_or(1);
 
     write::fresh_dir(&out_dir)?;
-    let mut written = Vec::new();
-
-    // Feedback to each city; may add an info finding per file.
-    let time = now.format("%Y-%m-%d %H:%M:%S").to_string();
-    let fb_dir = out_dir.join("反馈");
-    if !files.is_empty() && !opts.no_feedback {
-        std::fs::create_dir_all(&fb_dir).map_err(|e| Error::io(&fb_dir, e))?;
-    }
-    let mut taken = std::collections::HashSet::new();
-    let room = write::feedback::NameRoom::in_dir(&fb_dir);
-    let bases: Vec<String> = files
-        .iter()
-        .zip(&roster.city_of_file)
-        .map(|(f, city)| write::feedback::feedback_base(&f.found.name, city.as_deref(), room, &mut taken))
-        .collect();
-    let version = &templates.form.version;
-    let sheet_order: Vec<String> = templates.form.sheets.iter().map(|s| s.name.clone()).collect();
-    let results: Vec<Result<Vec<PathBuf>>> = if opts.no_feedback {
-        Vec::new()
-    } else {
-        // Each feedback file is flushed to disk before its rename, so this
-        // stage waits on the disk as much as it computes: more threads than
-        // cores keep both busy.
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 4;
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
-        let mut write_all = || -> Vec<Result<Vec<PathBuf>>> {
-            files
-                .par_iter_mut()
-                .zip(bases.par_iter())
-                .zip(roster.city_of_file.par_iter())
-                .map(|((file, base), city)| {
-                    let subject = city.clone().unwrap_or_else(|| file.found.name.clone());
-                    let job = write::feedback::CityFeedback {
-                        path: &file.found.path,
-                        name: &file.found.name,
-                        format: file.sub.as_ref().map(|s| s.raw.format),
-                        city: city.as_deref(),
-                        base,
-                        dir: &fb_dir,
-                        time: &time,
-                        version,
-                        change: comparison.as_ref().and_then(|c| c.of(&subject)),
-                        round,
-                        sheets: &sheet_order,
-                    };
-                    job.write(&mut file.findings)
-                })
-                .collect()
-        };
-        match &pool {
-            Some(p) => p.install(write_all),
-            None => write_all(),
-        }
-    };
-    // One file's feedback that cannot be written is that file's finding;
-    // the summary and report.json are still written.
-    for ((file, r), city) in files.iter_mut().zip(results).zip(&roster.city_of_file) {
-        match r {
-            Ok(paths) => written.extend(paths),
-            Err(e) => {
-                let mut f =
-                    Finding::at(findings::Code::FeedbackNotWritten, &findings::Loc::file(), None, None, &e.to_string());
-                f.file = file.found.name.clone();
-                f.city = city.clone();
-                file.findings.push(f);
-            }
-        }
-    }
+    let fb = stages::outputs::Feedback { out_dir: &out_dir, now, round, comparison: comparison.as_ref() };
+    let mut written = if opts.no_feedback { Vec::new() } else { fb.write(&mut files, &roster, &setup)? };
 
     let mut all_findings = run_findings;
     all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
     findings::sort(&mut all_findings);
-    let inputs: Vec<InputReport> = files
-        .iter()
-        .zip(&roster.city_of_file)
-        .zip(figures)
-        .map(|((f, c), figures)| input_report(f, c.as_deref(), figures))
-        .collect();
-
-    if let Some(s) = &summary {
-        let path = out_dir.join("省级汇总表.xlsx");
-        let bytes = write::summary::summary_workbook(
-            &templates.summary_template,
-            &templates.summary,
-            s,
-            &roster,
-            comparison.as_ref(),
-            &all_findings,
-        )
-        .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
-        write::atomic_write(&path, &bytes)?;
-        written.insert(0, path);
-        if !opts.no_report {
-            let path = out_dir.join(DRAFT_FILE);
-            let generated = now.format("%Y-%m-%d %H:%M").to_string();
-            let bytes = write::draft::draft(&templates.report, s, &all_findings, &generated)
-                .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
-            write::atomic_write(&path, &bytes)?;
-            written.insert(1, path);
-        }
-    }
-    let roster_json = if opts.summary { Some(roster.cities.as_slice()) } else { None };
-    let report = write::json::Report {
-        tool: "selfeval",
-        version: env!("CARGO_PKG_VERSION"),
-        generated_at: now.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-        round,
-        previous: comparison.as_ref(),
-        templates: &templates.origin,
-        params: &params.origin,
-        inputs: &inputs,
-        missing_cities: missing_cities.clone(),
-        cities: roster_json,
-        findings: &all_findings,
-        totals: summary.as_ref().map(write::json::totals),
+    let inputs = stages::check::input_reports(&files, &roster, figures);
+    let missing_cities = match opts.summary {
+        true => roster.missing(),
+        false => Vec::new(),
     };
-    let path = out_dir.join("report.json");
-    write::atomic_write(&path, &write::json::to_bytes(&report))?;
+    let outputs = stages::outputs::Outputs {
+        out_dir: &out_dir,
+        now,
+        round,
+        comparison: comparison.as_ref(),
+        setup: &setup,
+        findings: &all_findings,
+    };
+    if let Some(s) = &summary {
+        let books = outputs.summary_and_draft(s, &roster, !opts.no_report)?;
+        written.splice(0..0, books);
+    }
+    let json = outputs.report_json(&inputs, &missing_cities, opts.summary.then_some(&roster), summary.as_ref())?;
     let after = written.iter().take_while(|p| p.parent() == Some(out_dir.as_path())).count();
-    written.insert(after, path);
+    written.insert(after, json);
 
     Ok(RunOutcome {
         out_dir,
@@ -470,48 +228,8 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         round,
         comparison,
         previous_unusable,
-        templates_origin: templates.origin.clone(),
-        params_origin: params.origin.clone(),
+        templates_origin: setup.templates.origin.clone(),
+        params_origin: setup.params.origin.clone(),
         missing_cities,
     })
-}
-
-/// The form's fields of a file as read: field id → value as text.
-fn figures_of(file: &FileResult, form: &spec::FormSpec) -> std::collections::BTreeMap<String, String> {
-    let Some(sub) = &file.sub else { return Default::default() };
-    form.fields()
-        .filter_map(|f| {
-            let v = match sub.parsed(&f.id) {
-                model::Parsed::Number(d) => calc::fmt_num(*d),
-                model::Parsed::Text(t) => t.clone(),
-                model::Parsed::Bad { found } => found.clone(),
-                _ => return None,
-            };
-            Some((f.id.clone(), v))
-        })
-        .collect()
-}
-
-fn input_report(
-    file: &FileResult,
-    city: Option<&str>,
-    figures: std::collections::BTreeMap<String, String>,
-) -> InputReport {
-    let (e, w, i) = findings::counts(&file.findings);
-    InputReport {
-        file: file.found.name.clone(),
-        city: city.map(str::to_string),
-        status: if file.sub.is_none() {
-            "unreadable"
-        } else if e > 0 {
-            "error"
-        } else {
-            "ok"
-        },
-        errors: e,
-        warnings: w,
-        infos: i,
-        sha256: file.sha256.clone(),
-        figures,
-    }
 }

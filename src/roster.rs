@@ -97,6 +97,11 @@ pub struct Roster {
 }
 
 impl Roster {
+    /// The cities nothing arrived from.
+    pub fn missing(&self) -> Vec<String> {
+        self.cities.iter().filter(|c| c.status == CityStatus::NotReceived).map(|c| c.city.clone()).collect()
+    }
+
     /// Cities whose figures are in the totals.
     pub fn counted(&self) -> impl Iterator<Item = &CityEntry> {
         self.cities.iter().filter(|c| c.in_totals)

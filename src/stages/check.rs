@@ -1,0 +1,162 @@
+//! Reading and checking each file: in parallel, each on a watched thread
+//! of its own (SE009 when it takes too long), with its hash and the
+//! figures the rounds compare.
+
+use super::Setup;
+use crate::findings::{self, Finding};
+use crate::model::{self, Submission};
+use crate::write::json::InputReport;
+use crate::{calc, checks, isolate, read, scan, spec, Progress};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Every workbook read and checked, in the scan's order (`collect` keeps
+/// it, whatever the thread count).
+pub fn all(
+    found: &[scan::Found],
+    setup: &Arc<Setup>,
+    limit: std::time::Duration,
+    progress: &dyn Progress,
+) -> Vec<FileResult> {
+    progress.start(found.len());
+    let files = found
+        .par_iter()
+        .map(|found| {
+            progress.file(&found.name);
+            let (sub, fs) = check_watched(found, setup, limit);
+            let modified = std::fs::metadata(&found.path).and_then(|m| m.modified()).ok();
+            // The reader hashed the bytes it parsed; only a file it could
+            // not parse is read again for its hash.
+            let sha256 = match sub.as_ref().and_then(|s| s.raw.sha256.clone()) {
+                Some(h) => Some(h),
+                None => read::sha256_of(&found.path),
+            };
+            FileResult { found: found.clone(), sub, findings: fs, modified, sha256 }
+        })
+        .collect();
+    progress.finish();
+    files
+}
+
+/// Each file's fields as read, for the rounds' comparison and report.json.
+pub fn figures(files: &[FileResult], form: &spec::FormSpec) -> Vec<BTreeMap<String, String>> {
+    files.iter().map(|f| figures_of(f, form)).collect()
+}
+
+/// report.json's `inputs`.
+pub fn input_reports(
+    files: &[FileResult],
+    roster: &crate::roster::Roster,
+    figures: Vec<BTreeMap<String, String>>,
+) -> Vec<InputReport> {
+    files
+        .iter()
+        .zip(&roster.city_of_file)
+        .zip(figures)
+        .map(|((f, c), figures)| input_report(f, c.as_deref(), figures))
+        .collect()
+}
+
+/// Reads and checks one workbook; `None` when it cannot be read at all.
+/// `needs` is the form's sheets and input cells ([`spec::FormSpec::sheet_needs`]),
+/// computed once per run.
+pub fn check_one(
+    found: &scan::Found,
+    needs: &[read::SheetNeed],
+    ctx: &checks::Ctx,
+) -> (Option<Submission>, Vec<Finding>) {
+    match read::read_path_with(&found.path, read::Load::Only(needs)) {
+        Err(e) => {
+            let mut f = Finding::at(findings::Code::FileUnreadable, &findings::Loc::file(), None, None, &e.to_string());
+            f.file = found.name.clone();
+            (None, vec![f])
+        }
+        Ok(raw) => {
+            let sub = Submission::build(found.path.clone(), found.name.clone(), raw, ctx.form);
+            let mut fs = checks::run_file(&sub, ctx);
+            for f in &mut fs {
+                f.file = found.name.clone();
+            }
+            (Some(sub), fs)
+        }
+    }
+}
+
+/// [`check_one`] on a thread of its own, given up on after `limit` (SE009)
+/// so one pathological file never holds up the batch; a panic anywhere in
+/// the check is that file's SE001.
+fn check_watched(
+    found: &scan::Found,
+    setup: &Arc<Setup>,
+    limit: std::time::Duration,
+) -> (Option<Submission>, Vec<Finding>) {
+    let job = {
+        let (setup, found) = (setup.clone(), found.clone());
+        move || {
+            let ctx = setup.ctx();
+            let (mut sub, fs) = check_one(&found, &setup.needs, &ctx);
+            if let Some(s) = sub.as_mut() {
+                s.release_cells();
+            }
+            (sub, fs)
+        }
+    };
+    let failed = |code, expected: Option<String>, detail: &str| {
+        let mut f = Finding::at(code, &findings::Loc::file(), expected, None, detail);
+        f.file = found.name.clone();
+        (None, vec![f])
+    };
+    match isolate::with_deadline(limit, job) {
+        isolate::Deadline::Done(r) => r,
+        isolate::Deadline::Panicked(_) => failed(findings::Code::FileUnreadable, None, "程序读取时遇到内部错误"),
+        isolate::Deadline::TimedOut => {
+            failed(findings::Code::FileTimedOut, Some(format!("{} 秒", limit.as_secs_f64())), "")
+        }
+    }
+}
+
+/// One workbook's way through the run.
+pub struct FileResult {
+    pub found: scan::Found,
+    pub sub: Option<Submission>,
+    pub findings: Vec<Finding>,
+    pub modified: Option<std::time::SystemTime>,
+    pub sha256: Option<String>,
+}
+
+/// The form's fields of a file as read: field id → value as text.
+fn figures_of(file: &FileResult, form: &spec::FormSpec) -> BTreeMap<String, String> {
+    let Some(sub) = &file.sub else { return Default::default() };
+    form.fields()
+        .filter_map(|f| {
+            let v = match sub.parsed(&f.id) {
+                model::Parsed::Number(d) => calc::fmt_num(*d),
+                model::Parsed::Text(t) => t.clone(),
+                model::Parsed::Bad { found } => found.clone(),
+                _ => return None,
+            };
+            Some((f.id.clone(), v))
+        })
+        .collect()
+}
+
+fn input_report(file: &FileResult, city: Option<&str>, figures: BTreeMap<String, String>) -> InputReport {
+    let (e, w, i) = findings::counts(&file.findings);
+    InputReport {
+        file: file.found.name.clone(),
+        city: city.map(str::to_string),
+        status: if file.sub.is_none() {
+            "unreadable"
+        } else if e > 0 {
+            "error"
+        } else {
+            "ok"
+        },
+        errors: e,
+        warnings: w,
+        infos: i,
+        sha256: file.sha256.clone(),
+        figures,
+    }
+}

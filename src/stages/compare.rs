@@ -1,0 +1,59 @@
+//! This round against the previous one: found beside the inputs (or
+//! named), compared by file, city, finding and figure; every finding is
+//! marked 新出现 / 仍存在.
+
+use super::check::FileResult;
+use super::Setup;
+use crate::findings::Finding;
+use crate::roster::{self, Roster};
+use crate::{rounds, RunOptions};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The comparison, if a previous round was found and usable, and the
+/// previous result that could not be used, with why.
+#[allow(clippy::too_many_arguments)]
+pub fn with_previous(
+    opts: &RunOptions,
+    first: &Path,
+    out_dir: &Path,
+    files: &mut [FileResult],
+    run_findings: &mut [Finding],
+    roster: &Roster,
+    figures: &[BTreeMap<String, String>],
+    setup: &Setup,
+) -> (Option<rounds::Comparison>, Option<(PathBuf, String)>) {
+    let lookup = rounds::find(first, out_dir, opts.previous.as_deref(), opts.no_previous);
+    let (previous, unusable) = match lookup {
+        rounds::Lookup::Found(p) => (Some(p), None),
+        rounds::Lookup::Unusable { folder, why } => (None, Some((folder, why))),
+        rounds::Lookup::None => (None, None),
+    };
+    let form = &setup.templates.form;
+    let comparison = previous.as_ref().map(|prev| {
+        let subject = |i: usize| roster.city_of_file[i].clone().unwrap_or_else(|| files[i].found.name.clone());
+        let used: BTreeSet<usize> = roster.cities.iter().filter_map(|c| c.used).collect();
+        let cur: Vec<rounds::CurInput> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| rounds::CurInput {
+                file: &f.found.name,
+                subject: subject(i),
+                sha256: f.sha256.as_deref(),
+                figures: &figures[i],
+                used: used.contains(&i) || roster.city_of_file[i].is_none(),
+            })
+            .collect();
+        let all: Vec<&Finding> = run_findings.iter().chain(files.iter().flat_map(|f| f.findings.iter())).collect();
+        let statuses: Vec<(String, bool)> =
+            roster.cities.iter().map(|c| (c.city.clone(), c.status != roster::CityStatus::NotReceived)).collect();
+        let label = |id: &str| form.field(id).map(|f| f.label.text.clone()).unwrap_or_else(|| id.to_string());
+        rounds::compare(prev, &cur, &all, opts.summary.then_some(statuses.as_slice()), &label)
+    });
+    if let Some(c) = &comparison {
+        for f in run_findings.iter_mut().chain(files.iter_mut().flat_map(|f| f.findings.iter_mut())) {
+            c.mark(f);
+        }
+    }
+    (comparison, unusable)
+}

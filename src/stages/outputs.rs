@@ -1,0 +1,159 @@
+//! What a run writes: each file's feedback (a failure there is that
+//! file's SE008, never the end of the run), then the summary, the draft
+//! and report.json (a failure there is fatal).
+
+use super::check::FileResult;
+use super::Setup;
+use crate::error::{Error, Result};
+use crate::findings::{self, Finding};
+use crate::roster::Roster;
+use crate::write::json::InputReport;
+use crate::{consolidate, rounds, write, DRAFT_FILE};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// The feedback stage's inputs.
+pub struct Feedback<'a> {
+    pub out_dir: &'a Path,
+    pub now: chrono::DateTime<chrono::Local>,
+    pub round: u32,
+    pub comparison: Option<&'a rounds::Comparison>,
+}
+
+impl Feedback<'_> {
+    /// Writes each file's 校验报告 (and 标注副本); a file whose feedback
+    /// cannot be written gets SE008. Returns the paths written.
+    pub fn write(&self, files: &mut [FileResult], roster: &Roster, setup: &Setup) -> Result<Vec<PathBuf>> {
+        let form = &setup.templates.form;
+        let time = self.now.format("%Y-%m-%d %H:%M:%S").to_string();
+        let fb_dir = self.out_dir.join("反馈");
+        if !files.is_empty() {
+            std::fs::create_dir_all(&fb_dir).map_err(|e| Error::io(&fb_dir, e))?;
+        }
+        let mut taken = std::collections::HashSet::new();
+        let room = write::names::NameRoom::in_dir(&fb_dir);
+        let bases: Vec<String> = files
+            .iter()
+            .zip(&roster.city_of_file)
+            .map(|(f, city)| write::names::feedback_base(&f.found.name, city.as_deref(), room, &mut taken))
+            .collect();
+        let sheet_order: Vec<String> = form.sheets.iter().map(|s| s.name.clone()).collect();
+        // Each feedback file is flushed to disk before its rename, so this
+        // stage waits on the disk as much as it computes: more threads than
+        // cores keep both busy.
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 4;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
+        let mut write_all = || -> Vec<Result<Vec<PathBuf>>> {
+            files
+                .par_iter_mut()
+                .zip(bases.par_iter())
+                .zip(roster.city_of_file.par_iter())
+                .map(|((file, base), city)| {
+                    let subject = city.clone().unwrap_or_else(|| file.found.name.clone());
+                    let job = write::feedback::CityFeedback {
+                        path: &file.found.path,
+                        name: &file.found.name,
+                        format: file.sub.as_ref().map(|s| s.raw.format),
+                        city: city.as_deref(),
+                        base,
+                        dir: &fb_dir,
+                        time: &time,
+                        version: &form.version,
+                        change: self.comparison.and_then(|c| c.of(&subject)),
+                        round: self.round,
+                        sheets: &sheet_order,
+                    };
+                    job.write(&mut file.findings)
+                })
+                .collect()
+        };
+        let results = match &pool {
+            Some(p) => p.install(write_all),
+            None => write_all(),
+        };
+        let mut written = Vec::new();
+        for ((file, r), city) in files.iter_mut().zip(results).zip(&roster.city_of_file) {
+            match r {
+                Ok(paths) => written.extend(paths),
+                Err(e) => {
+                    let loc = findings::Loc::file();
+                    let mut f = Finding::at(findings::Code::FeedbackNotWritten, &loc, None, None, &e.to_string());
+                    f.file = file.found.name.clone();
+                    f.city = city.clone();
+                    file.findings.push(f);
+                }
+            }
+        }
+        Ok(written)
+    }
+}
+
+/// The run-wide outputs' inputs.
+pub struct Outputs<'a> {
+    pub out_dir: &'a Path,
+    pub now: chrono::DateTime<chrono::Local>,
+    pub round: u32,
+    pub comparison: Option<&'a rounds::Comparison>,
+    pub setup: &'a Setup,
+    pub findings: &'a [Finding],
+}
+
+impl Outputs<'_> {
+    /// 省级汇总表.xlsx and, unless skipped, the 自评报告 draft.
+    pub fn summary_and_draft(
+        &self,
+        s: &consolidate::ProvinceSummary,
+        roster: &Roster,
+        draft: bool,
+    ) -> Result<Vec<PathBuf>> {
+        let t = &self.setup.templates;
+        let path = self.out_dir.join("省级汇总表.xlsx");
+        let bytes = write::summary::summary_workbook(
+            &t.summary_template,
+            &t.summary,
+            s,
+            roster,
+            self.comparison,
+            self.findings,
+        )
+        .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
+        write::atomic_write(&path, &bytes)?;
+        let mut written = vec![path];
+        if draft {
+            let path = self.out_dir.join(DRAFT_FILE);
+            let generated = self.now.format("%Y-%m-%d %H:%M").to_string();
+            let bytes = write::draft::draft(&t.report, s, self.findings, &generated)
+                .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
+            write::atomic_write(&path, &bytes)?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+
+    /// report.json; returns its path.
+    pub fn report_json(
+        &self,
+        inputs: &[InputReport],
+        missing_cities: &[String],
+        roster: Option<&Roster>,
+        summary: Option<&consolidate::ProvinceSummary>,
+    ) -> Result<PathBuf> {
+        let report = write::json::Report {
+            tool: "selfeval",
+            version: env!("CARGO_PKG_VERSION"),
+            generated_at: self.now.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            round: self.round,
+            previous: self.comparison,
+            templates: &self.setup.templates.origin,
+            params: &self.setup.params.origin,
+            inputs,
+            missing_cities: missing_cities.to_vec(),
+            cities: roster.map(|r| r.cities.as_slice()),
+            findings: self.findings,
+            totals: summary.map(write::json::totals),
+        };
+        let path = self.out_dir.join("report.json");
+        write::atomic_write(&path, &write::json::to_bytes(&report))?;
+        Ok(path)
+    }
+}
