@@ -298,12 +298,7 @@ where
     R::Error: std::fmt::Display,
 {
     let mut sheets = Vec::new();
-    let hidden: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|m| m.visible != calamine::SheetVisible::Visible)
-        .map(|m| m.name.clone())
-        .collect();
+    let hidden = hidden_sheets(wb.sheets_metadata());
     for name in wb.sheet_names() {
         let mut sheet = RawSheet { name: name.clone(), hidden: hidden.contains(&name), ..Default::default() };
         if !load.wants(&name) {
@@ -323,6 +318,11 @@ where
         sheets.push(sheet);
     }
     RawWorkbook { format, sheets, names: Vec::new(), sha256: None }
+}
+
+/// The names of the sheets hidden (or very hidden) in the workbook.
+fn hidden_sheets(meta: &[calamine::Sheet]) -> Vec<String> {
+    meta.iter().filter(|m| m.visible != calamine::SheetVisible::Visible).map(|m| m.name.clone()).collect()
 }
 
 fn contains_utf16(hay: &[u8], needle: &str) -> bool {

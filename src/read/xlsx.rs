@@ -26,12 +26,7 @@ pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError>
         }
         other => other,
     };
-    let hidden: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|m| m.visible != calamine::SheetVisible::Visible)
-        .map(|m| m.name.clone())
-        .collect();
+    let hidden = super::hidden_sheets(wb.sheets_metadata());
     let mut sheets = Vec::new();
     for name in wb.sheet_names() {
         let mut sheet = RawSheet { name: name.clone(), hidden: hidden.contains(&name), ..Default::default() };

@@ -199,26 +199,15 @@ pub fn recalculating_profile(dir: &Path) -> String {
 /// as xlsx in place, the way a city clerk using LibreOffice would.
 pub fn libreoffice_resave(path: &Path) {
     let work = tempfile::tempdir().expect("tempdir");
-    let profile = recalculating_profile(&work.path().join("profile"));
-    let ext = path.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default();
-    let plain = work.path().join(format!("in.{ext}"));
-    std::fs::copy(path, &plain).expect("copy in");
-    let outdir = work.path().join("out");
-    let o = Command::new(soffice())
-        .arg(&profile)
-        .args(["--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir"])
-        .arg(&outdir)
-        .arg(&plain)
-        .output()
-        .expect("soffice runs");
-    let saved = outdir.join("in.xlsx");
-    assert!(saved.exists(), "LibreOffice did not save: {}", String::from_utf8_lossy(&o.stderr));
+    let saved = libreoffice_convert(path, "xlsx:Calc MS Excel 2007 XML", work.path());
     std::fs::copy(&saved, path).expect("copy back");
 }
 
-/// Converts `path` with LibreOffice to `ext` (xls, ods, xlsx) in `dir`,
-/// as a clerk's "另存为" would; returns the new file (named like `path`).
-pub fn libreoffice_convert(path: &Path, ext: &str, dir: &Path) -> PathBuf {
+/// Converts `path` with LibreOffice to `target` (xls, ods, or an
+/// extension with a filter: "xlsx:Calc MS Excel 2007 XML") in `dir`, as a
+/// clerk's "另存为" would; returns the new file (named like `path`).
+pub fn libreoffice_convert(path: &Path, target: &str, dir: &Path) -> PathBuf {
+    let ext = target.split(':').next().unwrap_or(target);
     let work = tempfile::tempdir().expect("tempdir");
     let profile = recalculating_profile(&work.path().join("profile"));
     let src_ext = path.extension().map(|e| e.to_string_lossy().to_string()).unwrap_or_default();
@@ -227,7 +216,7 @@ pub fn libreoffice_convert(path: &Path, ext: &str, dir: &Path) -> PathBuf {
     let outdir = work.path().join("out");
     let o = Command::new(soffice())
         .arg(&profile)
-        .args(["--headless", "--convert-to", ext, "--outdir"])
+        .args(["--headless", "--convert-to", target, "--outdir"])
         .arg(&outdir)
         .arg(&plain)
         .output()
