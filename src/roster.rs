@@ -411,7 +411,7 @@ mod tests {
     }
 
     fn loc() -> Loc {
-        Loc::cell("基本信息", "B4", "地市")
+        Loc::cell("基本信息", crate::cellref::CellRef::parse("B4").unwrap(), "地市")
     }
 
     #[test]

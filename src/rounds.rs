@@ -176,7 +176,7 @@ pub fn key_of(f: &Finding) -> Key {
     Key {
         subject: f.city.clone().unwrap_or_else(|| f.file.clone()),
         code: f.code.id().to_string(),
-        spot: spot(&f.field, &f.sheet, &f.cell),
+        spot: spot(&f.field, &f.sheet, &f.cell.map(|c| c.to_string())),
     }
 }
 

@@ -157,7 +157,7 @@ proptest! {
                 let gate_failed = findings.iter().any(|f| f.code.group() <= selfeval::findings::codes::Group::Structure && f.severity == selfeval::findings::Severity::Error);
                 if !gate_failed {
                     for field in w.form.fields() {
-                        let at = |code: &str| findings.iter().any(|f| f.code.id() == code && f.sheet.as_deref() == Some(field.sheet.as_str()) && f.cell.as_deref() == Some(field.cell.to_string().as_str()));
+                        let at = |code: &str| findings.iter().any(|f| f.code.id() == code && f.sheet.as_deref() == Some(field.sheet.as_str()) && f.cell == Some(field.cell));
                         match sub.parsed(&field.id) {
                             Parsed::Bad { .. } => prop_assert!(at("SE202"), "{} unreported: {:?}", field.id, sub.parsed(&field.id)),
                             Parsed::Missing if field.required => prop_assert!(at("SE201"), "{} empty, unreported", field.id),

@@ -90,7 +90,7 @@ pub fn fold(findings: Vec<Finding>, ctx: &Ctx) -> Vec<Finding> {
                 m.message.push_str(&format!(
                     "；“{}”表 {}（{}）同样如此",
                     r.sheet.clone().unwrap_or_default(),
-                    r.cell.clone().unwrap_or_default(),
+                    r.cell.map(|c| c.to_string()).unwrap_or_default(),
                     label(&field, ctx)
                 ));
             }

@@ -164,7 +164,7 @@ pub fn run_file(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         f.relabel(ctx.form);
         // A field read from its named cell is marked where it is now.
         if let Some(to) = f.field.as_ref().and_then(|id| sub.moved.get(id)) {
-            f.cell = Some(to.to_string());
+            f.cell = Some(*to);
         }
     }
     out

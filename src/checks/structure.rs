@@ -247,7 +247,7 @@ pub fn read_by_name(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         .collect();
     let what = format!("“{}”表中插入或删除了行列，{} 个栏目随之移位", sheets.join("”“"), sub.moved.len());
     let mut loc = ctx.loc(id);
-    loc.cell = Some(to.to_string());
+    loc.cell = Some(*to);
     vec![Finding::at(
         Code::ReadByName,
         &loc,

@@ -30,7 +30,7 @@ impl Severity {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Loc {
     pub sheet: Option<String>,
-    pub cell: Option<String>,
+    pub cell: Option<crate::cellref::CellRef>,
     /// The field's label as the form shows it, e.g. "实际支出".
     pub label: String,
     /// The form field id ("exec.spent"), when the spot is an input cell.
@@ -38,8 +38,8 @@ pub struct Loc {
 }
 
 impl Loc {
-    pub fn cell(sheet: &str, cell: impl ToString, label: &str) -> Self {
-        Loc { sheet: Some(sheet.to_string()), cell: Some(cell.to_string()), label: label.to_string(), field: None }
+    pub fn cell(sheet: &str, cell: crate::cellref::CellRef, label: &str) -> Self {
+        Loc { sheet: Some(sheet.to_string()), cell: Some(cell), label: label.to_string(), field: None }
     }
 
     pub fn sheet(sheet: &str) -> Self {
@@ -61,7 +61,8 @@ pub struct Finding {
     pub file: String,
     pub city: Option<String>,
     pub sheet: Option<String>,
-    pub cell: Option<String>,
+    /// Serialised as A1 text ("B7").
+    pub cell: Option<crate::cellref::CellRef>,
     pub message: String,
     pub expected: Option<String>,
     pub found: Option<String>,
@@ -208,7 +209,7 @@ impl Finding {
             file: String::new(),
             city: None,
             sheet: loc.sheet.clone(),
-            cell: loc.cell.clone(),
+            cell: loc.cell,
             message,
             expected,
             found,
@@ -239,10 +240,7 @@ impl Finding {
 /// Findings sorted for display: errors first, then by file, sheet, and
 /// cell in reading order (B7 before B10).
 pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by_cached_key(|f| {
-        let cell = f.cell.as_deref().and_then(|c| crate::cellref::CellRef::parse(c).ok());
-        (f.severity, f.file.clone(), f.sheet.clone(), cell, f.code)
-    });
+    findings.sort_by_cached_key(|f| (f.severity, f.file.clone(), f.sheet.clone(), f.cell, f.code));
 }
 
 /// Counts of (errors, warnings, infos).
@@ -316,7 +314,7 @@ mod tests {
     fn text_from_a_workbook_is_never_a_template() {
         let f = Finding::at(
             Code::WrongType,
-            &Loc::cell("任务完成", "C5", "改造户数（户）"),
+            &Loc::cell("任务完成", crate::cellref::CellRef::parse("C5").unwrap(), "改造户数（户）"),
             Some("整数".into()),
             Some("{detail}{label}".into()),
             "X",
@@ -328,7 +326,7 @@ mod tests {
     fn template_is_filled() {
         let f = Finding::at(
             Code::SpendRateMismatch,
-            &Loc::cell("资金执行", "B7", "支出率"),
+            &Loc::cell("资金执行", crate::cellref::CellRef::parse("B7").unwrap(), "支出率"),
             Some("45.64%".into()),
             Some("46.00%".into()),
             "",
@@ -349,7 +347,7 @@ mod tests {
             "t",
         )
         .unwrap();
-        let loc = Loc::cell("资金执行", "B7", "支出率");
+        let loc = Loc::cell("资金执行", crate::cellref::CellRef::parse("B7").unwrap(), "支出率");
         let mut f = Finding::at(Code::SpendRateMismatch, &loc, Some("1%".into()), Some("{f:exec.spent}".into()), "");
         let mut g = f.clone();
         f.relabel(&renamed);

@@ -163,7 +163,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
             f.severity.zh().to_string(),
             f.code.id().to_string(),
             f.sheet.clone().unwrap_or_default(),
-            f.cell.clone().unwrap_or_default(),
+            f.cell.map(|c| c.to_string()).unwrap_or_default(),
             f.message.clone(),
             expected_shown(f),
             f.found.clone().unwrap_or_default(),
@@ -262,7 +262,7 @@ fn changes_sheet(
 pub fn sort_in_form_order(fs: &mut [Finding], sheets: &[String]) {
     fs.sort_by_cached_key(|f| {
         let sheet = f.sheet.as_ref().map(|s| sheets.iter().position(|x| x == s).unwrap_or(sheets.len()));
-        let cell = f.cell.as_deref().and_then(|c| crate::cellref::CellRef::parse(c).ok()).map(|c| (c.row, c.col));
+        let cell = f.cell.map(|c| (c.row, c.col));
         (sheet, cell, f.severity, f.code)
     });
 }
@@ -428,7 +428,7 @@ mod tests {
         let original = sample();
         let mut f = crate::findings::Finding::at(
             crate::findings::Code::SpendRateMismatch,
-            &crate::findings::Loc::cell("资金执行", "B7", "支出率"),
+            &crate::findings::Loc::cell("资金执行", crate::cellref::CellRef::parse("B7").unwrap(), "支出率"),
             Some("15.82%".into()),
             Some("16.82%".into()),
             "",

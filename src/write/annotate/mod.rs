@@ -219,7 +219,7 @@ fn build(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
 
 /// Every (sheet, cell) a finding marks: its own and its related cells.
 pub fn places(f: &Finding) -> Vec<(String, String)> {
-    let own = f.sheet.clone().zip(f.cell.clone());
+    let own = f.sheet.clone().zip(f.cell.map(|c| c.to_string()));
     let related = f.related.iter().filter_map(|p| p.split_once('!')).map(|(s, c)| (s.to_string(), c.to_string()));
     own.into_iter().chain(related).collect()
 }

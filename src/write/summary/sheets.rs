@@ -244,7 +244,8 @@ impl Table<'_> {
             self.put(r, "city", V::Text(f.city.as_deref().unwrap_or("")), false);
             self.put(r, "file", V::Text(&f.file), false);
             self.put(r, "sheet", V::Text(f.sheet.as_deref().unwrap_or("")), false);
-            self.put(r, "cell", V::Text(f.cell.as_deref().unwrap_or("")), false);
+            let cell = f.cell.map(|c| c.to_string()).unwrap_or_default();
+            self.put(r, "cell", V::Text(&cell), false);
             self.put(r, "message", V::Text(&f.message), false);
             let expected = crate::write::feedback::expected_shown(f);
             self.put(r, "expected", V::Text(&expected), false);
