@@ -134,7 +134,7 @@ pub fn sheets_agree(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             };
             let place = |id: &str| {
                 let f = ctx.form.field(id)?;
-                Some(format!("{}!{}", f.sheet, f.cell))
+                Some(crate::findings::Place { sheet: f.sheet.clone(), cell: f.cell })
             };
             let (sa, sb) = (show(&p.a, va), show(&p.b, vb));
             let (wrong, right, found, expected, why) = match decide(sub, ctx, &p, va, vb) {
@@ -235,12 +235,12 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].place(), "资金执行!B6", "{f:#?}");
         assert_eq!(f[0].expected.as_deref(), Some("658.54"));
-        assert_eq!(f[0].related, vec!["自评评分!D4".to_string()]);
+        assert_eq!(f[0].related.iter().map(ToString::to_string).collect::<Vec<_>>(), vec!["自评评分!D4"]);
         // The other way round: 自评评分!D4 wrong.
         let sub = with(1, "fund.executed", Value::Number(685.54));
         let f = sheets_agree(&sub, &ctx);
         assert_eq!(f[0].place(), "自评评分!D4");
-        assert_eq!(f[0].related, vec!["资金执行!B6".to_string()]);
+        assert_eq!(f[0].related.iter().map(ToString::to_string).collect::<Vec<_>>(), vec!["资金执行!B6"]);
         // No witness (满意度): neither is called right, both are marked.
         let sub = with(1, "ind.satisfaction.actual", Value::Number(0.5));
         let f = sheets_agree(&sub, &ctx);

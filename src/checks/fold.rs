@@ -86,7 +86,7 @@ pub fn fold(findings: Vec<Finding>, ctx: &Ctx) -> Vec<Finding> {
         });
         match twin {
             Some(m) => {
-                m.related.push(r.place());
+                m.related.extend(r.spot());
                 m.message.push_str(&format!(
                     "；“{}”表 {}（{}）同样如此",
                     r.sheet.clone().unwrap_or_default(),
@@ -147,9 +147,8 @@ pub fn fold(findings: Vec<Finding>, ctx: &Ctx) -> Vec<Finding> {
 }
 
 /// The field at "sheet!cell", if it is one of the form's.
-fn field_at(place: &str, ctx: &Ctx) -> Option<String> {
-    let (sheet, cell) = place.split_once('!')?;
-    ctx.form.fields().find(|f| f.sheet == sheet && f.cell.to_string() == cell).map(|f| f.id.clone())
+fn field_at(place: &crate::findings::Place, ctx: &Ctx) -> Option<String> {
+    ctx.form.fields().find(|f| f.sheet == place.sheet && f.cell == place.cell).map(|f| f.id.clone())
 }
 
 #[cfg(test)]
@@ -176,7 +175,7 @@ mod tests {
         let f = errors[0];
         assert_eq!(f.code, Code::LooksLikeYuan);
         assert_eq!(f.place(), "资金执行!B6");
-        assert_eq!(f.related, vec!["自评评分!D4".to_string()]);
+        assert_eq!(f.related.iter().map(ToString::to_string).collect::<Vec<_>>(), vec!["自评评分!D4"]);
         assert!(f.message.contains("因此") && f.message.contains("支出率"), "{}", f.message);
     }
 

@@ -51,6 +51,25 @@ impl Loc {
     }
 }
 
+/// A cell on a named sheet, written "资金执行!B7" (in report.json too).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Place {
+    pub sheet: String,
+    pub cell: crate::cellref::CellRef,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}!{}", self.sheet, self.cell)
+    }
+}
+
+impl Serialize for Place {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// One reported problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -74,7 +93,7 @@ pub struct Finding {
     /// Other cells the same finding marks ("自评评分!D4"): the second of
     /// two cells that disagree, or a repeat of the same mistake.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<String>,
+    pub related: Vec<Place>,
     /// Fields a derived finding was computed from: when one of them is
     /// wrong at its source, this finding is folded into that one.
     #[serde(skip)]
@@ -225,6 +244,11 @@ impl Finding {
     pub fn from_fields(mut self, ids: &[&str]) -> Self {
         self.inputs = ids.iter().map(|s| s.to_string()).collect();
         self
+    }
+
+    /// The sheet and cell the finding is at, when it is at one.
+    pub fn spot(&self) -> Option<Place> {
+        Some(Place { sheet: self.sheet.clone()?, cell: self.cell? })
     }
 
     /// "汕头市.xlsx 资金执行!B7" style location for terminal and tables.

@@ -97,10 +97,12 @@ pub fn annotated_copy(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
 fn build(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
     let mut notes: BTreeMap<String, BTreeMap<CellRef, Note>> = BTreeMap::new();
     for f in findings.iter().filter(|f| f.severity != Severity::Info) {
-        for (sheet, cell) in places(f) {
-            let Ok(c) = CellRef::parse(&cell) else { continue };
-            let n =
-                notes.entry(sheet).or_default().entry(c).or_insert(Note { severity: f.severity, findings: Vec::new() });
+        for p in places(f) {
+            let n = notes
+                .entry(p.sheet)
+                .or_default()
+                .entry(p.cell)
+                .or_insert(Note { severity: f.severity, findings: Vec::new() });
             n.severity = n.severity.min(f.severity);
             n.findings.push(f);
         }
@@ -218,10 +220,8 @@ fn build(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
 }
 
 /// Every (sheet, cell) a finding marks: its own and its related cells.
-pub fn places(f: &Finding) -> Vec<(String, String)> {
-    let own = f.sheet.clone().zip(f.cell.map(|c| c.to_string()));
-    let related = f.related.iter().filter_map(|p| p.split_once('!')).map(|(s, c)| (s.to_string(), c.to_string()));
-    own.into_iter().chain(related).collect()
+pub fn places(f: &Finding) -> Vec<crate::findings::Place> {
+    f.spot().into_iter().chain(f.related.iter().cloned()).collect()
 }
 
 /// The text of our comment on one cell.
