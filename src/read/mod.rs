@@ -300,12 +300,7 @@ where
     let mut sheets = Vec::new();
     let hidden = hidden_sheets(wb.sheets_metadata());
     for name in wb.sheet_names() {
-        let mut sheet = RawSheet { name: name.clone(), hidden: hidden.contains(&name), ..Default::default() };
-        if !load.wants(&name) {
-            sheet.skipped = true;
-            sheets.push(sheet);
-            continue;
-        }
+        let Some(mut sheet) = listed(&name, &hidden, &load, &mut sheets) else { continue };
         match wb.worksheet_range(&name) {
             Ok(range) => fill_cells(&mut sheet, &range),
             Err(e) => sheet.problem = Some(format!("读取库报告：{e}")),
@@ -318,6 +313,17 @@ where
         sheets.push(sheet);
     }
     RawWorkbook { format, sheets, names: Vec::new(), sha256: None }
+}
+
+/// Sheet `name` as listed, to be read; `None` when `load` does not want it
+/// read, and then it is added to `sheets` as skipped (listed, not loaded).
+fn listed(name: &str, hidden: &[String], load: &Load, sheets: &mut Vec<RawSheet>) -> Option<RawSheet> {
+    let sheet = RawSheet { name: name.to_string(), hidden: hidden.iter().any(|h| h == name), ..Default::default() };
+    if load.wants(name) {
+        return Some(sheet);
+    }
+    sheets.push(RawSheet { skipped: true, ..sheet });
+    None
 }
 
 /// The names of the sheets hidden (or very hidden) in the workbook.

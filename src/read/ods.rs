@@ -85,14 +85,15 @@ fn cut_content(xml: &[u8], reach: Reach) -> Option<Vec<u8>> {
             Event::Empty(e) => (e, true),
             _ => continue,
         };
-        let name = e.name().as_ref().to_string();
+        let qname = e.name();
+        let name = qname.as_ref();
         let (at, limit, attr) = if name == "table:table" {
             row = 0;
             continue;
         } else if name == ROW {
             col = 0;
             (&mut row, reach.rows, ROWS_REPEATED)
-        } else if CELLS.contains(&name.as_str()) {
+        } else if CELLS.contains(&name) {
             (&mut col, reach.cols, COLS_REPEATED)
         } else {
             continue;

@@ -6,13 +6,13 @@
 //! sheet is streamed cell by cell and only the cells the form can use are
 //! kept, in a sparse map, so memory follows the form, not the file's claims.
 
-use super::{convert, with_named_cells, Format, Load, RawSheet, RawWorkbook, Reach, ReadError};
+use super::{convert, with_named_cells, Format, Load, RawWorkbook, Reach, ReadError};
 use crate::cellref::CellRef;
 use calamine::{Data, Reader, Xlsx, XlsxError};
 use std::io::{Read, Seek};
 
 pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
-    let parts = SheetParts::of(&bytes);
+    let mut parts = SheetParts::of(&bytes);
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.as_slice())).map_err(|e| match e {
         XlsxError::Password => ReadError::Encrypted,
         other => ReadError::Corrupt(zh(&other)),
@@ -29,12 +29,7 @@ pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError>
     let hidden = super::hidden_sheets(wb.sheets_metadata());
     let mut sheets = Vec::new();
     for name in wb.sheet_names() {
-        let mut sheet = RawSheet { name: name.clone(), hidden: hidden.contains(&name), ..Default::default() };
-        if !load.wants(&name) {
-            sheet.skipped = true;
-            sheets.push(sheet);
-            continue;
-        }
+        let Some(mut sheet) = super::listed(&name, &hidden, &load, &mut sheets) else { continue };
         match cells(&mut wb, &name, &load.keeper(&name)) {
             Ok(c) => {
                 sheet.cells = c
@@ -48,7 +43,7 @@ pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError>
             Err(e) => sheet.problem = Some(zh(&e)),
         }
         if sheet.problem.is_none() {
-            sheet.merges = match parts.as_ref().and_then(|p| p.merges(&name)) {
+            sheet.merges = match parts.as_mut().and_then(|p| p.merges(&name)) {
                 Some(m) => m,
                 // Parts not found our way: calamine's (a second full XML pass).
                 None => wb
@@ -130,7 +125,8 @@ pub struct Cells {
 /// for 3 million cells); inflating the part and looking past the last
 /// `</sheetData>` costs a fraction of that.
 struct SheetParts<'a> {
-    bytes: &'a [u8],
+    /// The package, its directory read once for every sheet.
+    zip: zip::ZipArchive<std::io::Cursor<&'a [u8]>>,
     /// Sheet name → part name in the zip ("xl/worksheets/sheet1.xml").
     parts: Vec<(String, String)>,
 }
@@ -160,15 +156,14 @@ impl<'a> SheetParts<'a> {
                 Some((quick_xml::escape::unescape(&v[0]).ok()?.into_owned(), part))
             })
             .collect();
-        Some(SheetParts { bytes, parts })
+        Some(SheetParts { zip, parts })
     }
 
     /// The merged ranges of sheet `name`; `None` when its part cannot be
     /// read this way (calamine's reader is used then).
-    fn merges(&self, name: &str) -> Option<Vec<crate::cellref::CellRange>> {
+    fn merges(&mut self, name: &str) -> Option<Vec<crate::cellref::CellRange>> {
         let part = &self.parts.iter().find(|(n, _)| n == name)?.1;
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(self.bytes)).ok()?;
-        let tail = after_sheet_data(&mut zip.by_name(part).ok()?)?;
+        let tail = after_sheet_data(&mut self.zip.by_name(part).ok()?)?;
         let tail = std::str::from_utf8(&tail).ok()?;
         let mut out = Vec::new();
         for v in elements(tail, "mergeCell", &["ref"]) {
