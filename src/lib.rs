@@ -167,8 +167,8 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         None => write::default_out_dir(&first, now.naive_local()),
     };
     let scanned = scan::scan(&opts.inputs, Some(&out_dir));
-    let mut files = stages::check::all(&scanned.workbooks, &setup, opts.file_timeout.unwrap_or(FILE_TIMEOUT), progress);
-    let roster = stages::assign::cities(&mut files, &setup);
+    let checked = stages::check::all(&scanned.workbooks, &setup, opts.file_timeout.unwrap_or(FILE_TIMEOUT), progress);
+    let stages::assign::Assigned { files, roster } = stages::assign::cities(checked, &setup);
     let mut run_findings = scanned.findings;
     if opts.summary {
         run_findings.extend(roster.run_findings.iter().cloned());
@@ -178,21 +178,16 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         false => None,
     };
     let figures = stages::check::figures(&files, &setup.templates.form);
-    let (comparison, previous_unusable) = stages::compare::with_previous(
-        opts,
-        &first,
-        &out_dir,
-        &mut files,
-        &mut run_findings,
-        &roster,
-        &figures,
-        &setup,
-    );
+    let stages::compare::Compared { files, run_findings, comparison, unusable: previous_unusable } =
+        stages::compare::with_previous(opts, &first, &out_dir, files, run_findings, &roster, &figures, &setup);
     let round = comparison.as_ref().map(|c| c.round).unwrap_or(1);
 
     write::fresh_dir(&out_dir)?;
     let fb = stages::outputs::Feedback { out_dir: &out_dir, now, round, comparison: comparison.as_ref() };
-    let mut written = if opts.no_feedback { Vec::new() } else { fb.write(&mut files, &roster, &setup)? };
+    let (files, mut written) = match opts.no_feedback {
+        true => (files, Vec::new()),
+        false => fb.write(files, &roster, &setup)?,
+    };
 
     let mut all_findings = run_findings;
     all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));

@@ -366,11 +366,12 @@ pub fn compare(
 
 impl Comparison {
     /// Marks a finding of this run "new" or "persisting".
-    pub fn mark(&self, f: &mut Finding) {
-        if f.severity != Severity::Info {
-            let persisting = self.prev_keys.contains(&key_of(f));
-            f.change = Some(if persisting { "persisting" } else { "new" }.to_string());
+    pub fn marked(&self, f: Finding) -> Finding {
+        if f.severity == Severity::Info {
+            return f;
         }
+        let persisting = self.prev_keys.contains(&key_of(&f));
+        Finding { change: Some(if persisting { "persisting" } else { "new" }.to_string()), ..f }
     }
 
     /// The change of one city (or unfiled file).

@@ -5,12 +5,19 @@ use super::check::FileResult;
 use super::Setup;
 use crate::consolidate::{self, ProvinceSummary};
 use crate::error::Result;
+use crate::findings::Finding;
 use crate::model::Submission;
 use crate::roster::{self, Roster};
 
-/// The roster of `files`; its per-file findings (SE404, SE406) are added
-/// to their files and every file's findings get its city.
-pub fn cities(files: &mut [FileResult], setup: &Setup) -> Roster {
+/// The files with their cities, and the roster that decided them.
+pub struct Assigned {
+    pub files: Vec<FileResult>,
+    pub roster: Roster,
+}
+
+/// The roster of `files`: each file comes out with its city on every
+/// finding and the roster's findings about it (SE404, SE406) added.
+pub fn cities(files: Vec<FileResult>, setup: &Setup) -> Assigned {
     let facts: Vec<roster::FileFacts> = files
         .iter()
         .map(|f| roster::FileFacts {
@@ -22,17 +29,21 @@ pub fn cities(files: &mut [FileResult], setup: &Setup) -> Roster {
         .collect();
     let roster = roster::build(&facts, &setup.params, &setup.ctx().loc("info.city"));
     drop(facts);
+    let mut about: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
     for (i, f) in &roster.file_findings {
-        if let Some(file) = files.get_mut(*i) {
-            file.findings.push(f.clone());
+        if let Some(list) = about.get_mut(*i) {
+            list.push(f.clone());
         }
     }
-    for (file, city) in files.iter_mut().zip(&roster.city_of_file) {
-        for f in &mut file.findings {
-            f.city = city.clone();
-        }
-    }
-    roster
+    let files = files
+        .into_iter()
+        .zip(about)
+        .zip(&roster.city_of_file)
+        .map(|((file, about), city)| {
+            file.with_findings(|fs| fs.into_iter().chain(about).map(|f| Finding { city: city.clone(), ..f }).collect())
+        })
+        .collect();
+    Assigned { files, roster }
 }
 
 /// The province's figures over the cities the roster counts.

@@ -125,6 +125,15 @@ pub struct FileResult {
     pub sha256: Option<String>,
 }
 
+impl FileResult {
+    /// The same file with its findings passed through `f`: how a later
+    /// stage adds to or marks a file's findings, taking the file and
+    /// giving it back rather than editing it where it lies.
+    pub fn with_findings(self, f: impl FnOnce(Vec<Finding>) -> Vec<Finding>) -> FileResult {
+        FileResult { findings: f(self.findings), ..self }
+    }
+}
+
 /// The form's fields of a file as read: field id → value as text.
 fn figures_of(file: &FileResult, form: &spec::FormSpec) -> BTreeMap<String, String> {
     let Some(sub) = &file.sub else { return Default::default() };

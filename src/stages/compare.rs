@@ -10,19 +10,28 @@ use crate::{rounds, RunOptions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The comparison, if a previous round was found and usable, and the
-/// previous result that could not be used, with why.
+/// The files and run findings marked 新出现 / 仍存在 against the previous
+/// round, with the comparison (if a previous round was found and usable)
+/// and the previous result that could not be used, with why.
+pub struct Compared {
+    pub files: Vec<FileResult>,
+    pub run_findings: Vec<Finding>,
+    pub comparison: Option<rounds::Comparison>,
+    pub unusable: Option<(PathBuf, String)>,
+}
+
+/// This round against the previous one.
 #[allow(clippy::too_many_arguments)]
 pub fn with_previous(
     opts: &RunOptions,
     first: &Path,
     out_dir: &Path,
-    files: &mut [FileResult],
-    run_findings: &mut [Finding],
+    files: Vec<FileResult>,
+    run_findings: Vec<Finding>,
     roster: &Roster,
     figures: &[BTreeMap<String, String>],
     setup: &Setup,
-) -> (Option<rounds::Comparison>, Option<(PathBuf, String)>) {
+) -> Compared {
     let lookup = rounds::find(first, out_dir, opts.previous.as_deref(), opts.no_previous);
     let (previous, unusable) = match lookup {
         rounds::Lookup::Found(p) => (Some(p), None),
@@ -50,10 +59,11 @@ pub fn with_previous(
         let label = |id: &str| form.field(id).map(|f| f.label.text.clone()).unwrap_or_else(|| id.to_string());
         rounds::compare(prev, &cur, &all, opts.summary.then_some(statuses.as_slice()), &label)
     });
-    if let Some(c) = &comparison {
-        for f in run_findings.iter_mut().chain(files.iter_mut().flat_map(|f| f.findings.iter_mut())) {
-            c.mark(f);
-        }
-    }
-    (comparison, unusable)
+    let Some(c) = &comparison else {
+        return Compared { files, run_findings, comparison, unusable };
+    };
+    let marked = |fs: Vec<Finding>| fs.into_iter().map(|f| c.marked(f)).collect::<Vec<_>>();
+    let run_findings = marked(run_findings);
+    let files = files.into_iter().map(|f| f.with_findings(marked)).collect();
+    Compared { files, run_findings, comparison, unusable }
 }

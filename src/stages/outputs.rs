@@ -21,9 +21,16 @@ pub struct Feedback<'a> {
 }
 
 impl Feedback<'_> {
-    /// Writes each file's 校验报告 (and 标注副本); a file whose feedback
-    /// cannot be written gets SE008. Returns the paths written.
-    pub fn write(&self, files: &mut [FileResult], roster: &Roster, setup: &Setup) -> Result<Vec<PathBuf>> {
+    /// Writes each file's 校验报告 (and 标注副本). Returns the files with
+    /// what writing their feedback found added (SE006 for a copy that
+    /// could not be made, SE008 for feedback that could not be written),
+    /// and the paths written.
+    pub fn write(
+        &self,
+        files: Vec<FileResult>,
+        roster: &Roster,
+        setup: &Setup,
+    ) -> Result<(Vec<FileResult>, Vec<PathBuf>)> {
         let form = &setup.templates.form;
         let time = self.now.format("%Y-%m-%d %H:%M:%S").to_string();
         let fb_dir = self.out_dir.join("反馈");
@@ -43,9 +50,9 @@ impl Feedback<'_> {
         // cores keep both busy.
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 4;
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
-        let mut write_all = || -> Vec<Result<Vec<PathBuf>>> {
+        let write_all = || -> Vec<Result<write::feedback::Written>> {
             files
-                .par_iter_mut()
+                .par_iter()
                 .zip(bases.par_iter())
                 .zip(roster.city_of_file.par_iter())
                 .map(|((file, base), city)| {
@@ -63,7 +70,7 @@ impl Feedback<'_> {
                         round: self.round,
                         sheets: &sheet_order,
                     };
-                    job.write(&mut file.findings)
+                    job.write(&file.findings)
                 })
                 .collect()
         };
@@ -72,19 +79,25 @@ impl Feedback<'_> {
             None => write_all(),
         };
         let mut written = Vec::new();
-        for ((file, r), city) in files.iter_mut().zip(results).zip(&roster.city_of_file) {
-            match r {
-                Ok(paths) => written.extend(paths),
+        let mut out = Vec::with_capacity(files.len());
+        for ((file, r), city) in files.into_iter().zip(results).zip(&roster.city_of_file) {
+            let added = match r {
+                Ok(w) => {
+                    written.extend(w.paths);
+                    w.added
+                }
                 Err(e) => {
                     let loc = findings::Loc::file();
-                    let mut f = Finding::at(findings::Code::FeedbackNotWritten, &loc, None, None, &e.to_string());
-                    f.file = file.found.name.clone();
-                    f.city = city.clone();
-                    file.findings.push(f);
+                    let f = Finding::at(findings::Code::FeedbackNotWritten, &loc, None, None, &e.to_string());
+                    vec![Finding { file: file.found.name.clone(), city: city.clone(), ..f }]
                 }
-            }
+            };
+            out.push(file.with_findings(|mut fs| {
+                fs.extend(added);
+                fs
+            }));
         }
-        Ok(written)
+        Ok((out, written))
     }
 }
 

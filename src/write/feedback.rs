@@ -347,7 +347,7 @@ pub struct CityFeedback<'a> {
 impl CityFeedback<'_> {
     /// Writes the files; may add an SE006 finding when no annotated copy
     /// can be made. Returns the paths written.
-    pub fn write(&self, findings: &mut Vec<Finding>) -> crate::error::Result<Vec<std::path::PathBuf>> {
+    pub fn write(&self, findings: &[Finding]) -> crate::error::Result<Written> {
         use crate::error::Error;
         // Fault injection for the tests (dev builds only): a disk that
         // refuses this one file's feedback.
@@ -372,13 +372,14 @@ impl CityFeedback<'_> {
             f
         };
         let has_cells = findings.iter().any(|f| f.cell.is_some());
+        let mut added = Vec::new();
         match self.format {
             Some(fmt) if has_cells && fmt != read::Format::Xlsx => {
-                findings.push(skip("原文件是 .xls 或 .ods 格式，无法保证副本与原文件完全一致"));
+                added.push(skip("原文件是 .xls 或 .ods 格式，无法保证副本与原文件完全一致"));
             }
             // A copy of a damaged sheet would be as damaged: say so instead.
             Some(_) if has_cells && findings.iter().any(|f| f.code == findings::Code::SheetUnreadable) => {
-                findings.push(skip("原文件中有工作表已损坏，副本同样无法正常打开"));
+                added.push(skip("原文件中有工作表已损坏，副本同样无法正常打开"));
             }
             Some(_) if has_cells => {
                 let original = std::fs::read(self.path).map_err(|e| Error::io(self.path, e))?;
@@ -389,7 +390,7 @@ impl CityFeedback<'_> {
                         out.push(p);
                         annotated = Some(annotated_name.as_str());
                     }
-                    Err(why) => findings.push(skip(&why.to_string())),
+                    Err(why) => added.push(skip(&why.to_string())),
                 }
             }
             _ => {}
@@ -406,12 +407,23 @@ impl CityFeedback<'_> {
             sheets: self.sheets,
         };
         let p = self.dir.join(format!("{}_校验报告.xlsx", self.base));
-        let bytes = report_workbook(&head, findings)
+        // The report tells the city of the copy that could not be made.
+        let mut all = findings.to_vec();
+        all.extend(added.iter().cloned());
+        let bytes = report_workbook(&head, &all)
             .map_err(|_| Error::Write { path: p.clone(), detail: "生成校验报告时出错".into() })?;
         crate::write::atomic_write(&p, &bytes)?;
         out.push(p);
-        Ok(out)
+        Ok(Written { paths: out, added })
     }
+}
+
+/// What one file's feedback wrote, and the findings writing it produced
+/// (SE006 when the annotated copy could not be made): the caller adds them
+/// to the file's own.
+pub struct Written {
+    pub paths: Vec<std::path::PathBuf>,
+    pub added: Vec<Finding>,
 }
 
 #[cfg(test)]
