@@ -84,6 +84,12 @@ pub struct InputArgs {
     /// 不生成《自评报告（初稿）》Word 文档
     #[arg(long)]
     pub no_report: bool,
+    /// 采用指定的“核实与更正.xlsx”（默认采用上次结果文件夹中的登记表）
+    #[arg(long, value_name = "文件")]
+    pub decisions: Option<PathBuf>,
+    /// 只在定稿时输出：尚有未处理的问题或未计入合计的地市时，不写任何文件，列出未完成事项并返回 1
+    #[arg(long = "final")]
+    pub final_only: bool,
     /// 单个文件最长处理时间（秒，默认 30）；超时的文件记为 SE009，其他文件照常汇总
     #[arg(long, value_name = "秒", value_parser = parse_seconds)]
     pub file_timeout: Option<std::time::Duration>,
@@ -327,9 +333,15 @@ fn run_inputs(a: InputArgs, summary: bool) -> Result<bool, Error> {
         no_previous: a.no_previous,
         no_report: a.no_report,
         file_timeout: a.file_timeout,
+        decisions: a.decisions,
+        final_only: a.final_only,
     };
     let bar = crate::console::Bar::new(!a.quiet && !a.json);
     let outcome = selfeval::run_with(&opts, &bar)?;
+    if outcome.held {
+        print!("{}", crate::console::not_final(&outcome));
+        return Ok(true);
+    }
     if a.json {
         let report = std::fs::read_to_string(outcome.out_dir.join("report.json"))
             .map_err(|e| Error::io(outcome.out_dir.join("report.json"), e))?;

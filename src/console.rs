@@ -65,6 +65,13 @@ pub fn summary(o: &RunOutcome) -> String {
             let _ = writeln!(s, "第 1 轮校验（未找到上次的校验结果）");
         }
     }
+    let _ = writeln!(s, "{}", register_line(o));
+    for p in o.decisions.problems.iter().take(10) {
+        let _ = writeln!(s, "  {}", p.message);
+    }
+    if o.decisions.problems.len() > 10 {
+        let _ = writeln!(s, "  ……共 {} 行未采用，见 核实与更正.xlsx 的“状态”栏", o.decisions.problems.len());
+    }
     let _ = writeln!(s, "使用：{}；参数：{}", o.templates_origin, o.params_origin);
     let readable = o.inputs.iter().filter(|r| r.status != "unreadable").count();
     let _ = writeln!(s, "读取工作簿 {} 个（可读 {readable} 个）", o.inputs.len());
@@ -141,7 +148,19 @@ pub fn summary(o: &RunOutcome) -> String {
             }
         }
     }
-    let _ = writeln!(s, "\n错误 {e} 个，警告 {w} 个，提示 {i} 个");
+    let d = &o.decisions;
+    let verified = d.verified();
+    let corrected = d.corrections.iter().filter(|c| c.follows.is_none()).count();
+    let decided = match (verified, corrected) {
+        (0, 0) => String::new(),
+        (v, 0) => format!("已核实 {v} 个，"),
+        (0, k) => format!("省级更正 {k} 处，"),
+        (v, k) => format!("已核实 {v} 个，省级更正 {k} 处，"),
+    };
+    let _ = writeln!(s, "\n错误 {e} 个，警告 {w} 个，{decided}提示 {i} 个");
+    if o.roster.is_some() {
+        let _ = writeln!(s, "汇总表状态：{}", d.state);
+    }
     if e > 0 {
         let _ = writeln!(s, "前几个错误：");
         for f in o.findings.iter().filter(|f| f.severity == Severity::Error).take(5) {
@@ -162,5 +181,36 @@ pub fn summary(o: &RunOutcome) -> String {
     if feedback > 0 {
         let _ = writeln!(s, "  反馈/（{feedback} 个文件：各地市的校验报告，以及有问题的工作簿的标注副本）");
     }
+    s
+}
+
+/// The run's line about the 核实与更正 register: which one, and how many
+/// decisions it applied.
+fn register_line(o: &RunOutcome) -> String {
+    let d = &o.decisions;
+    match (&d.register, &d.register_unusable) {
+        (Some(path), _) => {
+            let refused = d.problems.len()
+                + d.outcomes.iter().filter(|x| matches!(x.status, selfeval::decisions::Status::Refused(_))).count();
+            let more = if refused > 0 { format!("，{refused} 项未采用") } else { String::new() };
+            format!("核实与更正：采用 {path}，执行 {} 项处理{more}", d.applied)
+        }
+        (None, Some(why)) => format!("核实与更正：登记表 {why}，本次未采用任何处理"),
+        (None, None) => "核实与更正：尚无登记表（本次结果中的 核实与更正.xlsx 填写后，再运行一次即采用）".to_string(),
+    }
+}
+
+/// `run --final` when the result would not be 定稿: nothing was written.
+pub fn not_final(o: &RunOutcome) -> String {
+    use std::fmt::Write as _;
+    let d = &o.decisions;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", register_line(o));
+    let _ = writeln!(s, "未定稿：{}。按 --final 的要求，本次没有写出任何文件。", d.state);
+    let _ = writeln!(s, "尚未完成的事项（{} 项）：", d.open.len());
+    for line in &d.open {
+        let _ = writeln!(s, "  {line}");
+    }
+    let _ = writeln!(s, "请在 核实与更正.xlsx 中逐项处理（或请地市改正后重新报送），再运行 selfeval run --final。");
     s
 }

@@ -12,6 +12,7 @@ pub mod calc;
 pub mod cellref;
 pub mod checks;
 pub mod consolidate;
+pub mod decisions;
 pub mod error;
 pub mod findings;
 pub mod isolate;
@@ -60,6 +61,12 @@ pub struct RunOptions {
     pub previous: Option<PathBuf>,
     /// Compare with no previous round.
     pub no_previous: bool,
+    /// The filled 核实与更正 register to apply; default: the one in the
+    /// previous round's results folder.
+    pub decisions: Option<PathBuf>,
+    /// Write only a 定稿: when anything is still open, write nothing and
+    /// say what (`selfeval run --final`).
+    pub final_only: bool,
     /// Skip the 自评报告 draft.
     pub no_report: bool,
     /// How long one file may take to read and check before the run goes
@@ -91,6 +98,11 @@ pub struct RunOutcome {
     pub templates_origin: String,
     pub params_origin: String,
     pub missing_cities: Vec<String>,
+    /// The 核实与更正 record: the register used, what became of each
+    /// decision, and 草稿 / 定稿.
+    pub decisions: decisions::Record,
+    /// `--final` and not 定稿: nothing was written.
+    pub held: bool,
 }
 
 impl RunOutcome {
@@ -168,7 +180,15 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
     };
     let scanned = scan::scan(&opts.inputs, Some(&out_dir));
     let checked = stages::check::all(&scanned.workbooks, &setup, opts.file_timeout.unwrap_or(FILE_TIMEOUT), progress);
-    let stages::assign::Assigned { files, roster } = stages::assign::cities(checked, &setup);
+    // The figures as the cities typed them, before any correction: what
+    // the next round compares with.
+    let figures = stages::check::figures(&checked, &setup.templates.form);
+    let register = stages::decide::load(stages::decide::locate(opts, &first, &out_dir), &setup);
+    let stages::decide::Decided { files, mut outcomes } = stages::decide::apply(checked, register.register(), &setup);
+    let stages::assign::Assigned { files, roster, outcomes: roster_outcomes } =
+        stages::assign::cities(files, &setup, register.register());
+    outcomes.extend(roster_outcomes);
+    outcomes.sort_by_key(|o| o.decision.row);
     let mut run_findings = scanned.findings;
     if opts.summary {
         run_findings.extend(roster.run_findings.iter().cloned());
@@ -177,14 +197,18 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         true => Some(stages::assign::consolidate(&files, &roster, &setup)?),
         false => None,
     };
-    let figures = stages::check::figures(&files, &setup.templates.form);
     let stages::compare::Compared { files, run_findings, comparison, unusable: previous_unusable } =
         stages::compare::with_previous(opts, &first, &out_dir, files, run_findings, &roster, &figures, &setup);
     let round = comparison.as_ref().map(|c| c.round).unwrap_or(1);
+    let record = stages::decide::record(&register, outcomes, &files, &run_findings, &roster, opts.summary);
 
-    write::fresh_dir(&out_dir)?;
+    // `--final` and not 定稿: nothing is written, the outcome says what is open.
+    let held = opts.final_only && !record.finality.is_final();
+    if !held {
+        write::fresh_dir(&out_dir)?;
+    }
     let fb = stages::outputs::Feedback { out_dir: &out_dir, now, round, comparison: comparison.as_ref() };
-    let (files, mut written) = match opts.no_feedback {
+    let (files, mut written) = match opts.no_feedback || held {
         true => (files, Vec::new()),
         false => fb.write(files, &roster, &setup)?,
     };
@@ -197,21 +221,27 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         true => roster.missing(),
         false => Vec::new(),
     };
-    let outputs = stages::outputs::Outputs {
-        out_dir: &out_dir,
-        now,
-        round,
-        comparison: comparison.as_ref(),
-        setup: &setup,
-        findings: &all_findings,
-    };
-    if let Some(s) = &summary {
-        let books = outputs.summary_and_draft(s, &roster, !opts.no_report)?;
-        written.splice(0..0, books);
+    if !held {
+        let outputs = stages::outputs::Outputs {
+            out_dir: &out_dir,
+            now,
+            round,
+            comparison: comparison.as_ref(),
+            setup: &setup,
+            findings: &all_findings,
+            decisions: &record,
+        };
+        if let Some(s) = &summary {
+            let books = outputs.summary_and_draft(s, &roster, !opts.no_report)?;
+            written.splice(0..0, books);
+        }
+        let json = outputs.report_json(&inputs, &missing_cities, opts.summary.then_some(&roster), summary.as_ref())?;
+        let after = written.iter().take_while(|p| p.parent() == Some(out_dir.as_path())).count();
+        written.insert(after, json);
+        if opts.summary {
+            written.insert(after + 1, outputs.register(&files, &roster)?);
+        }
     }
-    let json = outputs.report_json(&inputs, &missing_cities, opts.summary.then_some(&roster), summary.as_ref())?;
-    let after = written.iter().take_while(|p| p.parent() == Some(out_dir.as_path())).count();
-    written.insert(after, json);
 
     Ok(RunOutcome {
         out_dir,
@@ -226,5 +256,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         templates_origin: setup.templates.origin.clone(),
         params_origin: setup.params.origin.clone(),
         missing_cities,
+        decisions: record,
+        held,
     })
 }

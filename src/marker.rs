@@ -17,6 +17,7 @@ pub enum Kind {
     Report,
     Annotated,
     Allocation,
+    Register,
 }
 
 impl Kind {
@@ -27,6 +28,7 @@ impl Kind {
             Kind::Report => "校验报告",
             Kind::Annotated => "标注副本",
             Kind::Allocation => "资金分配测算",
+            Kind::Register => "核实与更正登记表",
         }
     }
 }

@@ -222,6 +222,9 @@ pub struct SubjectChange {
     pub persisting_errors: usize,
     pub new_errors: usize,
     pub figures: Vec<FigureChange>,
+    /// Findings the province closed this round (核实与更正): not fixed by
+    /// the city, and not open either.
+    pub decided: usize,
     /// A short line for tables: "已修正 2 个，新出现 1 个；改动 3 个数字".
     pub line: String,
 }
@@ -259,6 +262,7 @@ pub fn compare(
     prev: &Previous,
     inputs: &[CurInput],
     findings: &[&Finding],
+    decided: &[&Finding],
     statuses: Option<&[(String, bool)]>,
     label_of: &dyn Fn(&str) -> String,
 ) -> Comparison {
@@ -280,9 +284,13 @@ pub fn compare(
             s.new_errors += usize::from(error);
         }
     }
+    let decided_keys: BTreeSet<Key> = decided.iter().map(|f| key_of(f)).collect();
+    for k in &decided_keys {
+        subjects.entry(k.subject.clone()).or_default().decided += 1;
+    }
     let mut fixed = Vec::new();
     for (k, f) in &prev_keys {
-        if !cur_keys.contains(k) {
+        if !cur_keys.contains(k) && !decided_keys.contains(k) {
             let x = Fixed {
                 city: f.city.clone(),
                 file: f.file.clone(),
@@ -401,6 +409,9 @@ fn line(s: &SubjectChange) -> String {
     }
     if !s.figures.is_empty() {
         parts.push(format!("改动了 {} 个数字", s.figures.len()));
+    }
+    if s.decided > 0 {
+        parts.push(format!("省级核实或更正 {} 个", s.decided));
     }
     if parts.is_empty() {
         "无变化".to_string()

@@ -63,7 +63,7 @@ impl Code {
 pub fn catalog(markdown: bool) -> String {
     let mut s = String::new();
     if markdown {
-        s.push_str("| 代码 | 严重程度 | 问题 | 如何修改 |\n| --- | --- | --- | --- |\n");
+        s.push_str("| 代码 | 严重程度 | 问题 | 如何修改 | 省级可用的处理 |\n| --- | --- | --- | --- | --- |\n");
     }
     // Year-dependent words as the built-in form has them.
     let form = crate::spec::embedded_specs().ok().map(|(f, _)| f);
@@ -72,9 +72,16 @@ pub fn catalog(markdown: bool) -> String {
         let i = c.info();
         let fix = crate::findings::fill_words(&i.fix.replace("{expected}", "相应内容"), true, &word);
         if markdown {
-            s.push_str(&format!("| {} | {} | {} | {} |\n", i.id, i.severity.zh(), i.title, fix));
+            s.push_str(&format!("| {} | {} | {} | {} | {} |\n", i.id, i.severity.zh(), i.title, fix, c.decisions_zh()));
         } else {
-            s.push_str(&format!("{}  {}  {}\n      {}\n", i.id, i.severity.zh(), i.title, fix));
+            s.push_str(&format!(
+                "{}  {}  {}\n      {}\n      省级可用的处理：{}\n",
+                i.id,
+                i.severity.zh(),
+                i.title,
+                fix,
+                c.decisions_zh()
+            ));
         }
     }
     s

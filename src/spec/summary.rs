@@ -30,6 +30,10 @@ pub struct SummaryColumn {
     pub key: String,
     pub width: f64,
     pub format: ColFormat,
+    /// The form field a city's cell in this column shows, when the key is
+    /// not that field's id: a figure the province corrected is noted there.
+    #[serde(default)]
+    pub field: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -32,7 +32,15 @@ pub fn all(
                 Some(h) => Some(h),
                 None => read::sha256_of(&found.path),
             };
-            FileResult { found: found.clone(), sub, findings: fs, modified, sha256 }
+            FileResult {
+                found: found.clone(),
+                sub,
+                findings: fs,
+                modified,
+                sha256,
+                closed: Vec::new(),
+                corrections: Vec::new(),
+            }
         })
         .collect();
     progress.finish();
@@ -123,6 +131,24 @@ pub struct FileResult {
     pub findings: Vec<Finding>,
     pub modified: Option<std::time::SystemTime>,
     pub sha256: Option<String>,
+    /// Findings the province closed (核实与更正), kept so nothing a
+    /// decision changed goes unmarked.
+    pub closed: Vec<crate::decisions::Closed>,
+    /// Figures the province corrected; `sub` holds the corrected values.
+    pub corrections: Vec<crate::decisions::Correction>,
+}
+
+/// The roster's view of each file.
+pub fn facts(files: &[FileResult]) -> Vec<crate::roster::FileFacts<'_>> {
+    files
+        .iter()
+        .map(|f| crate::roster::FileFacts {
+            name: &f.found.name,
+            sub: f.sub.as_ref(),
+            findings: &f.findings,
+            modified: f.modified,
+        })
+        .collect()
 }
 
 impl FileResult {

@@ -57,7 +57,8 @@ pub fn with_previous(
         let statuses: Vec<(String, bool)> =
             roster.cities.iter().map(|c| (c.city.clone(), c.status != roster::CityStatus::NotReceived)).collect();
         let label = |id: &str| form.field(id).map(|f| f.label.text.clone()).unwrap_or_else(|| id.to_string());
-        rounds::compare(prev, &cur, &all, opts.summary.then_some(statuses.as_slice()), &label)
+        let decided: Vec<&Finding> = files.iter().flat_map(|f| f.closed.iter().map(|c| &c.finding)).collect();
+        rounds::compare(prev, &cur, &all, &decided, opts.summary.then_some(statuses.as_slice()), &label)
     });
     let Some(c) = &comparison else {
         return Compared { files, run_findings, comparison, unusable };

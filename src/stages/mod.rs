@@ -1,11 +1,13 @@
 //! The run's stages, in the order `run_with` calls them: `check` (each
-//! file read and checked), `assign` (which file stands for which city, and
-//! the consolidated figures), `compare` (against the previous round),
-//! `outputs` (feedback, summary, draft, report.json).
+//! file read and checked), `decide` (the province's 核实与更正 applied),
+//! `assign` (which file stands for which city, and the consolidated
+//! figures), `compare` (against the previous round), `outputs` (feedback,
+//! register, summary, draft, report.json).
 
 pub mod assign;
 pub mod check;
 pub mod compare;
+pub mod decide;
 pub mod outputs;
 
 use crate::error::Result;

@@ -69,6 +69,8 @@ impl Feedback<'_> {
                         change: self.comparison.and_then(|c| c.of(&subject)),
                         round: self.round,
                         sheets: &sheet_order,
+                        closed: &file.closed,
+                        corrections: &file.corrections,
                     };
                     job.write(&file.findings)
                 })
@@ -109,9 +111,23 @@ pub struct Outputs<'a> {
     pub comparison: Option<&'a rounds::Comparison>,
     pub setup: &'a Setup,
     pub findings: &'a [Finding],
+    pub decisions: &'a crate::decisions::Record,
 }
 
 impl Outputs<'_> {
+    /// 核实与更正.xlsx: this run's open questions and the decisions so far.
+    pub fn register(&self, files: &[FileResult], roster: &Roster) -> Result<PathBuf> {
+        let form = &self.setup.templates.form;
+        let rows =
+            crate::decisions::sheet::rows(files_findings(files, roster), self.decisions, form, &self.setup.params);
+        let title = crate::decisions::sheet::title(form.year, &form.fund);
+        let path = self.out_dir.join(crate::decisions::REGISTER_FILE);
+        let bytes = crate::decisions::sheet::workbook(&title, &self.decisions.state, &rows)
+            .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
+        write::atomic_write(&path, &bytes)?;
+        Ok(path)
+    }
+
     /// 省级汇总表.xlsx and, unless skipped, the 自评报告 draft.
     pub fn summary_and_draft(
         &self,
@@ -128,6 +144,7 @@ impl Outputs<'_> {
             roster,
             self.comparison,
             self.findings,
+            self.decisions,
         )
         .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
         write::atomic_write(&path, &bytes)?;
@@ -135,7 +152,7 @@ impl Outputs<'_> {
         if draft {
             let path = self.out_dir.join(DRAFT_FILE);
             let generated = self.now.format("%Y-%m-%d %H:%M").to_string();
-            let bytes = write::draft::draft(&t.report, s, self.findings, &generated)
+            let bytes = write::draft::draft(&t.report, s, self.findings, self.decisions, &generated)
                 .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
             write::atomic_write(&path, &bytes)?;
             written.push(path);
@@ -164,9 +181,23 @@ impl Outputs<'_> {
             cities: roster.map(|r| r.cities.as_slice()),
             findings: self.findings,
             totals: summary.map(write::json::totals),
+            decisions: self.decisions,
         };
         let path = self.out_dir.join("report.json");
         write::atomic_write(&path, &write::json::to_bytes(&report))?;
         Ok(path)
     }
+}
+
+/// The open findings a register asks about: those of the files that stand
+/// for a city, and of files filed under none.
+fn files_findings<'a>(files: &'a [FileResult], roster: &'a Roster) -> Vec<&'a Finding> {
+    let used: std::collections::HashSet<usize> = roster.cities.iter().filter_map(|c| c.used).collect();
+    files
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| used.contains(i) || roster.city_of_file.get(*i).is_none_or(|c| c.is_none()))
+        .flat_map(|(_, f)| f.findings.iter())
+        .filter(|f| f.severity != findings::Severity::Info)
+        .collect()
 }

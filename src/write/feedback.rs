@@ -31,6 +31,9 @@ pub struct ReportHead<'a> {
     /// The form's sheets in order: problems are listed as the clerk meets
     /// them, sheet by sheet, top to bottom.
     pub sheets: &'a [String],
+    /// What the province decided about this file (核实与更正).
+    pub closed: &'a [crate::decisions::Closed],
+    pub corrections: &'a [crate::decisions::Correction],
 }
 
 /// The validation report workbook of one file.
@@ -110,6 +113,10 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         ws.set_row_height(12, 30)?;
         changes_sheet(&mut wb, head, ch, &base)?;
     }
+    if let Some(line) = super::decided::summary_line(head.closed, head.corrections) {
+        ws_line(&mut wb, 13, "省级核实与更正", &line, &label, &value)?;
+        super::decided::sheet(&mut wb, head, &base)?;
+    }
 
     let ws = wb.add_worksheet();
     ws.set_name("问题清单")?;
@@ -184,6 +191,15 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     }
     ws.autofilter(HEAD, 0, HEAD + sorted.len().max(1) as u32, 9)?;
     wb.save_to_buffer()
+}
+
+/// One more labelled line on the first sheet.
+fn ws_line(wb: &mut Workbook, r: u32, l: &str, v: &str, label: &Format, value: &Format) -> Result<(), XlsxError> {
+    let ws = wb.worksheet_from_index(0)?;
+    ws.write_string_with_format(r, 0, l, label)?;
+    ws.write_string_with_format(r, 1, v, value)?;
+    ws.set_row_height(r, 20.0 * est_lines(v, 66.0) as f64)?;
+    Ok(())
 }
 
 /// The sheet 与上次报送相比: what the city fixed since the previous
@@ -342,6 +358,8 @@ pub struct CityFeedback<'a> {
     pub round: u32,
     /// The form's sheet names, in order.
     pub sheets: &'a [String],
+    pub closed: &'a [crate::decisions::Closed],
+    pub corrections: &'a [crate::decisions::Correction],
 }
 
 impl CityFeedback<'_> {
@@ -405,6 +423,8 @@ impl CityFeedback<'_> {
             round: self.round,
             change: self.change,
             sheets: self.sheets,
+            closed: self.closed,
+            corrections: self.corrections,
         };
         let p = self.dir.join(format!("{}_校验报告.xlsx", self.base));
         // The report tells the city of the copy that could not be made.

@@ -68,6 +68,9 @@ pub struct Report<'a> {
     pub cities: Option<&'a [crate::roster::CityEntry]>,
     pub findings: &'a [Finding],
     pub totals: Option<JsonTotals>,
+    /// 核实与更正: the register used, each decision and what became of
+    /// it, what was closed and corrected, and 草稿 / 定稿.
+    pub decisions: &'a crate::decisions::Record,
 }
 
 fn d2(x: Decimal) -> String {

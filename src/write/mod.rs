@@ -3,6 +3,7 @@
 //! killed run never leaves a half-written final file.
 
 pub mod annotate;
+pub mod decided;
 pub mod draft;
 pub mod feedback;
 pub mod form;

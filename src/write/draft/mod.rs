@@ -104,12 +104,17 @@ pub fn draft(
     spec: &ReportSpec,
     s: &ProvinceSummary,
     findings: &[Finding],
+    decisions: &crate::decisions::Record,
     generated: &str,
 ) -> Result<Vec<u8>, DraftError> {
-    let slots = slots(spec, s, findings, generated);
+    let mut slots = slots(spec, s, findings, generated);
+    decision_slots(&mut slots, decisions);
     let mut doc = Doc::new();
     doc.title(&slots.fill(&spec.title));
     doc.body(&slots.fill(&spec.basis));
+    if !spec.sentence("state").is_empty() {
+        doc.body(&slots.fill(spec.sentence("state")));
+    }
     let incomplete = !s.totals.coverage.complete();
     let note = |doc: &mut Doc| {
         if incomplete {
@@ -158,7 +163,7 @@ pub fn draft(
     doc.table(&benefits_table(s), &[450, 900, 930, 930, 930, 930, 930, 930, 940, 900], SIZE_WIDE);
 
     doc.h1(spec.section("problems"));
-    for (i, p) in problems(spec, s, findings, &slots).iter().enumerate() {
+    for (i, p) in problems(spec, s, findings, decisions, &slots).iter().enumerate() {
         doc.body(&format!("（{}）{p}", zh_number(i + 1)));
     }
     doc.placeholder(&slots.fill(spec.sentence("problem_reason")));

@@ -172,7 +172,37 @@ pub(super) fn shares(spec: &ReportSpec, s: &ProvinceSummary) -> Vec<Share> {
         .collect()
 }
 
-pub(super) fn problems(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding], slots: &Slots) -> Vec<String> {
+/// The 核实与更正 words: 草稿 / 定稿, what was confirmed and on what
+/// basis, what the province corrected.
+pub(super) fn decision_slots(x: &mut Slots, d: &crate::decisions::Record) {
+    x.set("state", d.state.clone());
+    x.set("n_verified", d.verified().to_string());
+    let mut bases: Vec<&str> = Vec::new();
+    for c in d.closed.iter().filter(|c| c.closure == crate::decisions::Closure::Verified) {
+        if !bases.contains(&c.basis.as_str()) {
+            bases.push(&c.basis);
+        }
+    }
+    let more = if bases.len() > 3 { format!("等 {} 项依据", bases.len()) } else { String::new() };
+    x.set("verified_basis", format!("{}{more}", bases.iter().take(3).copied().collect::<Vec<_>>().join("；")));
+    let own: Vec<&crate::decisions::Correction> = d.corrections.iter().filter(|c| c.follows.is_none()).collect();
+    x.set("n_corrected", own.len().to_string());
+    x.set(
+        "corrections_list",
+        own.iter()
+            .map(|c| format!("{}{}原填 {}，更正为 {}，依据：{}", c.city, c.label, c.original, c.value, c.basis))
+            .collect::<Vec<_>>()
+            .join("；"),
+    );
+}
+
+pub(super) fn problems(
+    spec: &ReportSpec,
+    s: &ProvinceSummary,
+    findings: &[Finding],
+    decisions: &crate::decisions::Record,
+    slots: &Slots,
+) -> Vec<String> {
     let mut out = Vec::new();
     let t = &s.totals;
     if t.cities_spend_rate.is_some_and(|r| r < Decimal::from(50)) {
@@ -191,6 +221,13 @@ pub(super) fn problems(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Findi
     }
     if findings.iter().any(|f| f.severity == Severity::Warning) {
         out.push(slots.fill(spec.sentence("problem_warnings")));
+    }
+    let said = |key: &str| !spec.sentence(key).is_empty();
+    if decisions.verified() > 0 && said("problem_verified") {
+        out.push(slots.fill(spec.sentence("problem_verified")));
+    }
+    if decisions.corrections.iter().any(|c| c.follows.is_none()) && said("problem_corrected") {
+        out.push(slots.fill(spec.sentence("problem_corrected")));
     }
     if !t.coverage.complete() {
         out.push(slots.fill(spec.sentence("problem_incomplete")));

@@ -7,6 +7,7 @@ use crate::allocate::Allocation;
 use crate::calc;
 use crate::cellref::CellRef;
 use crate::consolidate::{ProvinceSummary, TargetActual};
+use crate::decisions::Record;
 use crate::findings::Finding;
 use crate::roster::Roster;
 use crate::rounds::Comparison;
@@ -49,8 +50,9 @@ pub fn summary_workbook(
     roster: &Roster,
     comparison: Option<&Comparison>,
     findings: &[Finding],
+    decisions: &Record,
 ) -> Res<Vec<u8>> {
-    crate::isolate::isolate(|| fill(template, spec, summary, roster, comparison, findings))?
+    crate::isolate::isolate(|| fill(template, spec, summary, roster, comparison, findings, decisions))?
 }
 
 fn fill(
@@ -60,6 +62,7 @@ fn fill(
     roster: &Roster,
     comparison: Option<&Comparison>,
     findings: &[Finding],
+    decisions: &Record,
 ) -> Res<Vec<u8>> {
     let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
         .map_err(|_| SummaryError::Template)?;
@@ -72,11 +75,16 @@ fn fill(
             "tasks" => t.tasks(s),
             "benefits" => t.benefits(s),
             "allocation" => t.allocation(&s.allocation),
-            "roster" => t.roster(roster, comparison),
+            "roster" => t.roster(roster, comparison, &decisions.state),
             "findings" => t.findings(findings),
+            "decisions" => t.decisions(decisions),
             _ => {}
         }
+        if matches!(sheet.key.as_str(), "budget" | "tasks" | "benefits") {
+            t.note_corrections(s, &decisions.corrections);
+        }
         t.fit_rows();
+        stamp_state(ws_of(&mut book, &sheet.name)?, &sheet.name, &decisions.state);
     }
     book.set_active_sheet(0);
     let props = book.properties_mut();
@@ -91,6 +99,23 @@ fn fill(
     let mut out = Vec::new();
     umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|e| SummaryError::Write(e.to_string()))?;
     Ok(out)
+}
+
+fn ws_of<'b>(book: &'b mut Workbook, name: &str) -> Res<&'b mut Worksheet> {
+    book.sheet_by_name_mut(name).map_err(|_| SummaryError::MissingSheet(name.to_string()))
+}
+
+/// 草稿（…）or 定稿 in the printed page header, beside the table's name.
+fn stamp_state(ws: &mut Worksheet, name: &str, state: &str) {
+    let header = ws.header_footer_mut().odd_header_mut();
+    let old = header.value().to_string();
+    let centre = format!("&C&\"黑体\"&10{name}");
+    let new = if old.contains(&centre) {
+        old.replacen(&centre, &format!("{centre}（{state}）"), 1)
+    } else {
+        format!("{old}&C&\"黑体\"&10{name}（{state}）")
+    };
+    header.set_value(new);
 }
 
 /// The allocation sheet alone (`selfeval allocate`): the template with

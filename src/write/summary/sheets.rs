@@ -194,7 +194,7 @@ impl Table<'_> {
 
     /// 报送情况: one row per expected city, as the console prints it,
     /// with the batch's one-line state in the note row.
-    pub(super) fn roster(&mut self, roster: &Roster, comparison: Option<&Comparison>) {
+    pub(super) fn roster(&mut self, roster: &Roster, comparison: Option<&Comparison>, state: &str) {
         if self.spec.note.is_some() {
             let round = match comparison {
                 Some(c) => format!(
@@ -203,7 +203,7 @@ impl Table<'_> {
                 ),
                 None => "第 1 轮。".to_string(),
             };
-            let note = format!("{round}{}。{}", roster.batch_line(), self.spec.note.as_deref().unwrap_or(""));
+            let note = format!("{state}。{round}{}。{}", roster.batch_line(), self.spec.note.as_deref().unwrap_or(""));
             self.ws.cell_mut((1, 2)).set_value_string(note);
             self.ws.row_dimension_mut(2).set_height(30.0).set_custom_height(true);
         }
@@ -251,6 +251,91 @@ impl Table<'_> {
             self.put(r, "expected", V::Text(&expected), false);
             self.put(r, "found", V::Text(f.found.as_deref().unwrap_or("")), false);
             self.put(r, "fix", V::Text(&f.fix), false);
+        }
+    }
+}
+
+impl Table<'_> {
+    /// 核实与更正记录: every applied decision, corrections first.
+    pub(super) fn decisions(&mut self, d: &crate::decisions::Record) {
+        use crate::decisions::Closure;
+        let mut rows: Vec<[String; 8]> = d
+            .corrections
+            .iter()
+            .map(|c| {
+                let status = match &c.follows {
+                    Some(f) => format!(
+                        "已更正（随“{}”重算）",
+                        d.corrections.iter().find(|x| &x.field == f).map(|x| x.label.as_str()).unwrap_or(f)
+                    ),
+                    None => "已更正，计入合计".to_string(),
+                };
+                let label = format!("{}（{}）", c.label, c.place);
+                [
+                    c.city.clone(),
+                    label,
+                    c.original.clone(),
+                    c.value.clone(),
+                    c.basis.clone(),
+                    c.clerk.clone(),
+                    c.date.clone(),
+                    status,
+                ]
+            })
+            .collect();
+        rows.extend(d.closed.iter().filter(|c| c.closure == Closure::Verified).map(|c| {
+            let f = &c.finding;
+            let label = format!("[{}] {}", f.code.id(), f.message);
+            [
+                f.city.clone().unwrap_or_default(),
+                label,
+                f.found.clone().unwrap_or_default(),
+                String::new(),
+                c.basis.clone(),
+                c.clerk.clone(),
+                c.date.clone(),
+                "已核实无误".to_string(),
+            ]
+        }));
+        if rows.is_empty() {
+            let r = self.row(0);
+            self.put(r, "seq", V::Text(""), false);
+            self.put(
+                r,
+                "label",
+                V::Text("尚无核实与更正：在本次结果的 核实与更正.xlsx 中填写处理后再运行一次。"),
+                false,
+            );
+            return;
+        }
+        let keys = ["city", "label", "original", "value", "basis", "clerk", "date", "status"];
+        for (i, row) in rows.iter().enumerate() {
+            let r = self.row(i);
+            self.put(r, "seq", V::Num(Decimal::from(i + 1)), false);
+            self.format(r, "seq", "0");
+            self.center(r, "seq");
+            for (k, t) in keys.iter().zip(row) {
+                self.put(r, k, V::Text(t), false);
+            }
+        }
+    }
+
+    /// A note on each city cell whose figure the province corrected:
+    /// 原填 1606700，省级更正为 160.67，依据….
+    pub(super) fn note_corrections(&mut self, s: &ProvinceSummary, corrections: &[crate::decisions::Correction]) {
+        for c in corrections {
+            let Some(i) = s.rows.iter().position(|r| r.issued.name == c.city) else { continue };
+            let Some(col) = self.spec.columns.iter().position(|k| k.field.as_deref().unwrap_or(&k.key) == c.field)
+            else {
+                continue;
+            };
+            let r = self.row(1) + i as u32;
+            let at = CellRef::new(r, col as u32);
+            let mut note = umya_spreadsheet::Comment::default();
+            note.new_comment(at.to_string());
+            note.set_author("selfeval");
+            note.set_text_string(c.note());
+            self.ws.add_comments(note);
         }
     }
 }

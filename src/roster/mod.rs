@@ -79,6 +79,9 @@ pub struct CityEntry {
     pub warnings: usize,
     /// Its figures are in the totals.
     pub in_totals: bool,
+    /// Findings the province confirmed (已核实) and figures it corrected.
+    pub verified: usize,
+    pub corrected: usize,
     /// Why it is 待修正, or which of several files was used and why.
     pub reason: String,
 }
@@ -94,9 +97,36 @@ pub struct Roster {
     pub run_findings: Vec<Finding>,
     /// The city each file is filed under (None: under no city).
     pub city_of_file: Vec<Option<String>>,
+    /// Roster findings the province confirmed (核实与更正), by file index:
+    /// not counted, kept to be shown as 已核实.
+    pub closed: Vec<(usize, Finding)>,
 }
 
 impl Roster {
+    /// Records on each city what the province decided about its file:
+    /// 报送情况 then says 计入合计（含省级更正 1 处） and 已核实 2 处.
+    pub fn with_decisions(mut self, decided: &[(usize, usize)]) -> Roster {
+        for c in &mut self.cities {
+            let Some((v, k)) = c.used.and_then(|i| decided.get(i)) else { continue };
+            c.verified = *v;
+            c.corrected = *k;
+            let mut said = Vec::new();
+            if *k > 0 && c.in_totals {
+                said.push(format!("计入合计（含省级更正 {k} 处）"));
+            } else if *k > 0 {
+                said.push(format!("省级已更正 {k} 处"));
+            }
+            if *v > 0 {
+                said.push(format!("已核实 {v} 处"));
+            }
+            if !said.is_empty() {
+                let head = said.join("，");
+                c.reason = if c.reason.is_empty() { head } else { format!("{head}；{}", c.reason) };
+            }
+        }
+        self
+    }
+
     /// The cities nothing arrived from.
     pub fn missing(&self) -> Vec<String> {
         self.cities.iter().filter(|c| c.status == CityStatus::NotReceived).map(|c| c.city.clone()).collect()
@@ -236,7 +266,21 @@ fn why_unusable(f: &FileFacts) -> String {
 /// Decides, for every expected city, the file used and its status.
 /// `city_loc` is where the form keeps 地市 (for SE404/SE406).
 pub fn build(files: &[FileFacts], params: &Params, city_loc: &Loc) -> Roster {
+    build_with(files, params, city_loc, &|_| false)
+}
+
+/// [`build`], with the roster findings the province confirmed: a
+/// `confirmed` SE406 files the file under the city its 地市 cell names, a
+/// confirmed SE404 is not counted against the city. Both are kept in
+/// [`Roster::closed`].
+pub fn build_with(
+    files: &[FileFacts],
+    params: &Params,
+    city_loc: &Loc,
+    confirmed: &dyn Fn(&crate::decisions::Key) -> bool,
+) -> Roster {
     let mut roster = Roster::default();
+    let dkey = |city: &str, f: &Finding| crate::decisions::Key::new(city, f);
     // File each file under a city: its 地市 cell, or, for a file too broken
     // to say, the city its name names. A name and a cell that disagree put
     // it under neither.
@@ -253,8 +297,13 @@ pub fn build(files: &[FileFacts], params: &Params, city_loc: &Loc) -> Roster {
                     &format!("文件名指向{n}，而“地市”栏填的是{c}"),
                 );
                 x.file = f.name.to_string();
-                roster.file_findings.push((i, x));
-                None
+                if confirmed(&dkey(c, &x)) {
+                    roster.closed.push((i, x));
+                    Some(c.clone())
+                } else {
+                    roster.file_findings.push((i, x));
+                    None
+                }
             }
             (Some(c), _) => Some(c.clone()),
             (None, n) => n.clone(),
@@ -284,6 +333,8 @@ pub fn build(files: &[FileFacts], params: &Params, city_loc: &Loc) -> Roster {
             errors: 0,
             warnings: 0,
             in_totals: false,
+            verified: 0,
+            corrected: 0,
             reason: String::new(),
         };
         if mine.is_empty() {
@@ -334,7 +385,11 @@ pub fn build(files: &[FileFacts], params: &Params, city_loc: &Loc) -> Roster {
                 let mut x = Finding::at(Code::DuplicateCity, city_loc, Some(uf.name.to_string()), None, &detail);
                 x.file = files[*i].name.to_string();
                 x.city = Some(c.name.clone());
-                roster.file_findings.push((*i, x));
+                if confirmed(&dkey(&c.name, &x)) {
+                    roster.closed.push((*i, x));
+                } else {
+                    roster.file_findings.push((*i, x));
+                }
             }
             entry.reason = format!("收到 {} 份，使用 {}（{why}）", mine.len(), uf.name);
         }
@@ -397,101 +452,4 @@ fn choice_reason(files: &[FileFacts], mine: &[usize], used: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::checks::fixture::{clean, with};
-    use crate::read::Value;
-
-    fn facts<'a>(names: &'a [String], subs: &'a [Submission], none: &'a [Finding]) -> Vec<FileFacts<'a>> {
-        names
-            .iter()
-            .zip(subs)
-            .map(|(n, s)| FileFacts { name: n, sub: Some(s), findings: none, modified: None })
-            .collect()
-    }
-
-    fn loc() -> Loc {
-        Loc::cell("基本信息", crate::cellref::CellRef::parse("B4").unwrap(), "地市")
-    }
-
-    #[test]
-    fn a_full_clean_batch_counts_every_city() {
-        let subs: Vec<Submission> = (0..15).map(clean).collect();
-        let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-        let r = build(&facts(&names, &subs, &[]), &crate::checks::fixture::params(), &loc());
-        assert_eq!(r.counted().count(), 15);
-        assert!(r.coverage().complete());
-        assert_eq!(r.coverage().total_label(), "合计");
-        assert!(r.run_findings.is_empty() && r.file_findings.is_empty());
-    }
-
-    #[test]
-    fn a_missing_city_is_not_received_and_labelled() {
-        let subs: Vec<Submission> = (1..15).map(clean).collect();
-        let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-        let r = build(&facts(&names, &subs, &[]), &crate::checks::fixture::params(), &loc());
-        let first = &r.cities[0];
-        assert_eq!(first.status, CityStatus::NotReceived);
-        assert_eq!(r.run_findings.len(), 1);
-        assert_eq!(r.coverage().total_label(), format!("合计（14个地市，不含未报送的{}）", first.city));
-    }
-
-    #[test]
-    fn the_later_date_wins_among_duplicates() {
-        let mut subs: Vec<Submission> = (0..15).map(clean).collect();
-        let mut later = with(0, "info.date", Value::Date("2099-01-02".into()));
-        later.name = "汕头市_修改版.xlsx".into();
-        subs.insert(0, later);
-        let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-        let r = build(&facts(&names, &subs, &[]), &crate::checks::fixture::params(), &loc());
-        let e = r.entry("汕头市").unwrap();
-        assert_eq!(e.file.as_deref(), Some("汕头市_修改版.xlsx"));
-        assert!(e.reason.contains("填报日期 2099-01-02 最晚"), "{}", e.reason);
-        assert_eq!(r.file_findings.len(), 2);
-        assert!(r.file_findings.iter().all(|(_, f)| f.code == Code::DuplicateCity));
-    }
-
-    #[test]
-    fn a_file_named_for_another_city_goes_under_neither() {
-        let subs: Vec<Submission> = (0..15).map(clean).collect();
-        let mut names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-        // The file of city 1 renamed after city 2.
-        let other = crate::checks::fixture::params().cities[2].name.clone();
-        names[1] = format!("{other}_自评表.xlsx");
-        let r = build(&facts(&names, &subs, &[]), &crate::checks::fixture::params(), &loc());
-        assert_eq!(r.city_of_file[1], None);
-        assert_eq!(r.file_findings.len(), 1);
-        assert_eq!(r.file_findings[0].1.code, Code::FileNameCityMismatch);
-        let own = &r.cities[1];
-        assert_eq!(own.status, CityStatus::NeedsFix, "its 地市 cell arrived, under another name");
-        assert!(own.reason.starts_with("已收到，无法使用"), "{}", own.reason);
-        assert!(!own.in_totals);
-        // The city the name names received it, and cannot use it; its own file stands.
-        let named = r.entry(&other).unwrap();
-        assert_eq!(named.status, CityStatus::Passed);
-        assert_eq!(named.other_files, vec![names[1].clone()]);
-    }
-
-    #[test]
-    fn a_file_with_an_error_is_needs_fix_and_not_counted() {
-        let subs: Vec<Submission> = (0..15).map(clean).collect();
-        let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-        let err = vec![Finding::at(Code::NegativeAmount, &loc(), None, None, "")];
-        let mut fs = facts(&names, &subs, &[]);
-        fs[3].findings = &err;
-        let r = build(&fs, &crate::checks::fixture::params(), &loc());
-        assert_eq!(r.cities[3].status, CityStatus::NeedsFix);
-        assert!(!r.cities[3].in_totals);
-        assert!(r.cities[3].reason.starts_with("有错误"), "{}", r.cities[3].reason);
-        assert_eq!(r.counted().count(), 14);
-    }
-
-    #[test]
-    fn file_names_name_cities() {
-        let p = crate::checks::fixture::params();
-        assert_eq!(city_in_file_name("03_汕头市_自评表.xlsx", &p).as_deref(), Some("汕头市"));
-        assert_eq!(city_in_file_name("汕头_修改版.xlsx", &p).as_deref(), Some("汕头市"));
-        assert_eq!(city_in_file_name("自评表.xlsx", &p), None);
-        assert_eq!(normalise_date("2025年1月5日"), "2025-01-05");
-    }
-}
+mod tests;

@@ -1,0 +1,468 @@
+//! 核实与更正: the province's decisions on findings.
+//!
+//! A finding could once be closed only by the city sending a new file. In
+//! practice the provincial clerk phones the city, confirms, and writes down
+//! what was decided and on what basis; this module carries that record.
+//! Every run writes a register (`核实与更正.xlsx`, see [`sheet`]) with one
+//! row per open error and warning; the clerk fills in 处理 / 更正值 / 依据 /
+//! 经办人 / 日期, and the next run reads it back ([`register`]) and the
+//! decide stage (`stages::decide`) applies it.
+//!
+//! A decision is keyed by a [`Key`] (city + code + field id): not message
+//! text, row number or cell address, which change when a city inserts rows
+//! or resends. The 填报值 the clerk saw is kept with it, so a decision on a
+//! figure the city has since changed is never applied to the new figure.
+
+pub mod register;
+pub mod sheet;
+
+use crate::findings::{Code, Finding, Severity};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The register's file name in a results folder.
+pub const REGISTER_FILE: &str = "核实与更正.xlsx";
+
+/// What the clerk decided about a finding (the 处理 column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// 已核实无误: the figure is right as it stands.
+    Verified,
+    /// 按程序计算值更正: use the value selfeval computed.
+    UseComputed,
+    /// 更正为: use the value in 更正值.
+    SetTo,
+    /// 退回地市: the city must correct and resend; nothing changes.
+    Returned,
+}
+
+impl Action {
+    pub const ALL: [Action; 4] = [Action::Verified, Action::UseComputed, Action::SetTo, Action::Returned];
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Action::Verified => "已核实无误",
+            Action::UseComputed => "按程序计算值更正",
+            Action::SetTo => "更正为",
+            Action::Returned => "退回地市",
+        }
+    }
+
+    /// The action a 处理 cell names; spaces and full-width blanks ignored.
+    pub fn from_zh(text: &str) -> Option<Action> {
+        let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        Action::ALL.into_iter().find(|a| a.zh() == t)
+    }
+
+    /// Whether the action changes a figure.
+    pub fn corrects(self) -> bool {
+        matches!(self, Action::UseComputed | Action::SetTo)
+    }
+}
+
+impl Code {
+    /// The decisions that may close a finding of this code, as the codes
+    /// catalog states them. A warning is closed by 已核实无误; an error only
+    /// by a correction after which no error is left on that figure, except
+    /// the roster's question of which city a file belongs to (SE406), which
+    /// only the province can settle. Errors about the file as a whole (it
+    /// cannot be read, it is not the form, a sheet is missing) can only be
+    /// returned: no single figure would put them right.
+    pub fn decisions(self) -> &'static [Action] {
+        use crate::findings::codes::Group;
+        const WARNING: &[Action] = &[Action::Verified, Action::UseComputed, Action::SetTo, Action::Returned];
+        // A plausibility warning's 应为 is a band, not a value to take.
+        const PLAUSIBLE: &[Action] = &[Action::Verified, Action::SetTo, Action::Returned];
+        const FIGURE: &[Action] = &[Action::UseComputed, Action::SetTo, Action::Returned];
+        const CONFIRM: &[Action] = &[Action::Verified, Action::Returned];
+        const RETURN: &[Action] = &[Action::Returned];
+        if self == Code::FileNameCityMismatch {
+            return CONFIRM;
+        }
+        if self.severity() != Severity::Error {
+            return if self.group() == Group::Plausibility { PLAUSIBLE } else { WARNING };
+        }
+        match (self.group(), self) {
+            (_, Code::MissingCity | Code::UnknownCity) => RETURN,
+            (Group::File | Group::Structure, _) => RETURN,
+            _ => FIGURE,
+        }
+    }
+
+    /// The catalog's words for [`Code::decisions`].
+    pub fn decisions_zh(self) -> String {
+        self.decisions().iter().map(|a| a.zh()).collect::<Vec<_>>().join("、")
+    }
+}
+
+/// What identifies a finding from one run to the next: the city, the code
+/// and the form field it is about ("" for findings about a whole file).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Key {
+    pub city: String,
+    #[serde(serialize_with = "ser_code")]
+    pub code: Code,
+    pub field: String,
+}
+
+fn ser_code<S: serde::Serializer>(c: &Code, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(c.id())
+}
+
+impl Key {
+    pub fn new(city: &str, f: &Finding) -> Key {
+        Key { city: city.to_string(), code: f.code, field: f.field.clone().unwrap_or_default() }
+    }
+}
+
+/// One filled row of the register: a decision as the clerk wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// The register row, as Excel numbers it.
+    pub row: u32,
+    pub key: Key,
+    pub action: Action,
+    /// The row's cells as read (identity and clerk's columns), carried into
+    /// the next register unchanged.
+    pub cells: sheet::RowCells,
+    /// 更正为's value, parsed as the field's input would be.
+    #[serde(skip)]
+    pub value: Option<Decimal>,
+}
+
+impl Decision {
+    pub fn basis(&self) -> &str {
+        &self.cells.basis
+    }
+    pub fn clerk(&self) -> &str {
+        &self.cells.clerk
+    }
+    pub fn date(&self) -> &str {
+        &self.cells.date
+    }
+}
+
+/// A register row that could not be used, and why (in the clerk's words).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowProblem {
+    pub row: u32,
+    /// "核实与更正.xlsx 第 7 行：更正值“abc”不是数字，未采用".
+    pub message: String,
+    #[serde(skip)]
+    pub cells: sheet::RowCells,
+}
+
+/// A register as read: the decisions to apply and the rows refused.
+#[derive(Debug, Clone, Default)]
+pub struct Register {
+    /// Where it was read, as shown to users.
+    pub origin: String,
+    pub decisions: Vec<Decision>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// What became of a decision in this run (the register's 状态).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
+pub enum Status {
+    /// Applied: the finding is 已核实 or the figure corrected.
+    Applied,
+    /// 退回地市: shown, nothing changed.
+    Returned,
+    /// Not applied, and why.
+    Refused(String),
+    /// The city's new file already holds the corrected value.
+    CityFixed,
+    /// The city's figure changed since the decision: not applied.
+    CityChanged,
+    /// Its finding is gone.
+    NotApplicable,
+}
+
+impl Status {
+    pub fn zh(&self) -> String {
+        match self {
+            Status::Applied => "已采用".to_string(),
+            Status::Returned => "已退回地市".to_string(),
+            Status::Refused(why) => format!("未采用：{why}"),
+            Status::CityFixed => "地市已改正".to_string(),
+            Status::CityChanged => "地市数据已变化，请重新核实".to_string(),
+            Status::NotApplicable => "已不适用".to_string(),
+        }
+    }
+}
+
+/// A decision and what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outcome {
+    #[serde(flatten)]
+    pub decision: Decision,
+    pub status: Status,
+}
+
+/// How a finding was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Closure {
+    /// 已核实: confirmed right as it stands.
+    Verified,
+    /// Gone once the province's correction was applied.
+    Corrected,
+}
+
+impl Closure {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Closure::Verified => "已核实",
+            Closure::Corrected => "已更正",
+        }
+    }
+}
+
+/// A finding closed by a decision: kept, with the decision's row, so
+/// nothing it changed is unmarked anywhere.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Closed {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub closure: Closure,
+    /// The register row of the decision that closed it.
+    pub row: u32,
+    pub basis: String,
+    pub clerk: String,
+    pub date: String,
+}
+
+/// A figure the province corrected.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correction {
+    pub city: String,
+    pub file: String,
+    pub field: String,
+    pub label: String,
+    /// Where the figure is in the city's file ("资金执行!B6").
+    pub place: String,
+    /// As the city typed it.
+    pub original: String,
+    /// The corrected value, as the field shows it.
+    pub value: String,
+    /// The register row; for a figure recomputed from a corrected one,
+    /// the row of that correction.
+    pub row: u32,
+    /// The field a recomputed figure follows ("exec.spent"), if it was not
+    /// corrected itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follows: Option<String>,
+    pub basis: String,
+    pub clerk: String,
+    pub date: String,
+}
+
+impl Correction {
+    /// The summary's cell note: 原填 1606700，省级更正为 160.67，依据….
+    pub fn note(&self) -> String {
+        let by = if self.clerk.is_empty() { String::new() } else { format!("（经办人：{}）", self.clerk) };
+        format!("原填 {}，省级更正为 {}，依据：{}{by}", self.original, self.value, self.basis)
+    }
+}
+
+/// Whether two shown figures are the same: numerically when both read as
+/// numbers ("160.670" = "160.67"), else as trimmed text.
+pub fn same_figure(a: &str, b: &str) -> bool {
+    let num = |s: &str| crate::model::number_text(s).map(|(d, pct, _)| if pct { d / Decimal::ONE_HUNDRED } else { d });
+    match (num(a), num(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.trim() == b.trim(),
+    }
+}
+
+/// The number at the start of a finding's 应为 ("160.67 万元" → "160.67",
+/// "4.39%" → "4.39%"), the value 按程序计算值更正 takes.
+pub fn computed_value(expected: &str) -> Option<&str> {
+    let t = expected.trim();
+    let end = t
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '%' | ',')))
+        .map(|(i, _)| i)
+        .unwrap_or(t.len());
+    let head = t[..end].trim_end_matches(',');
+    head.chars().any(|c| c.is_ascii_digit()).then_some(head)
+}
+
+/// Which register the run used, as its first lines say.
+#[derive(Debug, Clone, Default)]
+pub enum RegisterUse {
+    /// None given and none in the previous results folder.
+    #[default]
+    None,
+    Used(Register),
+    /// Given or found, but unusable as a whole: the run goes on without it.
+    Unusable {
+        origin: String,
+        why: String,
+    },
+}
+
+impl RegisterUse {
+    pub fn register(&self) -> Option<&Register> {
+        match self {
+            RegisterUse::Used(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// The run's 核实与更正 record (report.json `decisions`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Record {
+    /// The register read, if one was.
+    pub register: Option<String>,
+    /// A register given or found that could not be used, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub register_unusable: Option<String>,
+    /// Decisions applied in this run.
+    pub applied: usize,
+    /// Every decision of the register, with what became of it.
+    pub outcomes: Vec<Outcome>,
+    /// Register rows that could not be used.
+    pub problems: Vec<RowProblem>,
+    /// Findings closed: 已核实, or gone with a correction.
+    pub closed: Vec<Closed>,
+    /// Figures the province corrected.
+    pub corrections: Vec<Correction>,
+    pub finality: Finality,
+    /// "定稿" or "草稿（…）".
+    pub state: String,
+    /// What is still open, one line each (the `--final` refusal's list).
+    pub open: Vec<String>,
+}
+
+impl Record {
+    pub fn new(
+        register: &RegisterUse,
+        outcomes: Vec<Outcome>,
+        closed: Vec<Closed>,
+        corrections: Vec<Correction>,
+        open: &[&Finding],
+        uncounted: &[(String, String)],
+    ) -> Record {
+        let finality = Finality { open: open.len(), uncounted: uncounted.len() };
+        let mut lines: Vec<String> = open
+            .iter()
+            .map(|f| {
+                let place = f.place();
+                let at = if place.is_empty() { String::new() } else { format!(" {place}") };
+                let who = f.city.clone().unwrap_or_else(|| f.file.clone());
+                format!("{}：[{}] {}{at} {}", who, f.code.id(), f.severity.zh(), f.message)
+            })
+            .collect();
+        lines.extend(uncounted.iter().map(|(c, s)| format!("{c}：{s}，未计入合计")));
+        let (reg, unusable, problems) = match register {
+            RegisterUse::None => (None, None, Vec::new()),
+            RegisterUse::Used(r) => (Some(r.origin.clone()), None, r.problems.clone()),
+            RegisterUse::Unusable { origin, why } => (None, Some(format!("{origin}：{why}")), Vec::new()),
+        };
+        Record {
+            register: reg,
+            register_unusable: unusable,
+            applied: outcomes.iter().filter(|o| o.status == Status::Applied).count(),
+            outcomes,
+            problems,
+            closed,
+            corrections,
+            state: finality.zh(),
+            finality,
+            open: lines,
+        }
+    }
+
+    /// How many findings are 已核实.
+    pub fn verified(&self) -> usize {
+        self.closed.iter().filter(|c| c.closure == Closure::Verified).count()
+    }
+
+    /// The corrections of one city's file.
+    pub fn corrections_of<'a>(&'a self, city: &'a str) -> impl Iterator<Item = &'a Correction> + 'a {
+        self.corrections.iter().filter(move |c| c.city == city)
+    }
+}
+
+/// 草稿 or 定稿, and what is still open.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Finality {
+    /// Open errors and warnings.
+    pub open: usize,
+    /// Expected cities not counted in the totals.
+    pub uncounted: usize,
+}
+
+impl Finality {
+    pub fn is_final(&self) -> bool {
+        self.open == 0 && self.uncounted == 0
+    }
+
+    /// "定稿" or "草稿（尚有 N 个问题未处理，M 个地市未计入合计）".
+    pub fn zh(&self) -> String {
+        if self.is_final() {
+            return "定稿".to_string();
+        }
+        let mut parts = Vec::new();
+        if self.open > 0 {
+            parts.push(format!("尚有 {} 个问题未处理", self.open));
+        }
+        if self.uncounted > 0 {
+            parts.push(format!("{} 个地市未计入合计", self.uncounted));
+        }
+        format!("草稿（{}）", parts.join("，"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_read_as_the_dropdown_says_them() {
+        for a in Action::ALL {
+            assert_eq!(Action::from_zh(a.zh()), Some(a));
+        }
+        assert_eq!(Action::from_zh(" 已核实\u{3000}无误 "), Some(Action::Verified));
+        assert_eq!(Action::from_zh("核实"), None);
+    }
+
+    #[test]
+    fn errors_are_closed_by_corrections_warnings_by_verification() {
+        assert!(Code::AreaPerHousehold.decisions().contains(&Action::Verified));
+        assert!(!Code::AreaPerHousehold.decisions().contains(&Action::UseComputed));
+        assert!(!Code::LooksLikeYuan.decisions().contains(&Action::Verified));
+        assert!(Code::LooksLikeYuan.decisions().contains(&Action::SetTo));
+        assert_eq!(Code::MissingSheet.decisions(), &[Action::Returned]);
+        assert!(Code::FileNameCityMismatch.decisions().contains(&Action::Verified));
+    }
+
+    #[test]
+    fn the_computed_value_is_the_number_an_expected_starts_with() {
+        assert_eq!(computed_value("160.67 万元"), Some("160.67"));
+        assert_eq!(computed_value("4.39%"), Some("4.39%"));
+        assert_eq!(computed_value("10–80"), Some("10"));
+        assert_eq!(computed_value("优"), None);
+        assert_eq!(computed_value(""), None);
+    }
+
+    #[test]
+    fn figures_compare_as_numbers_when_they_are_numbers() {
+        assert!(same_figure("160.670", "160.67"));
+        assert!(same_figure("45.64%", "0.4564"));
+        assert!(!same_figure("1606700", "160.67"));
+        assert!(same_figure(" 优 ", "优"));
+        assert!(!same_figure("优", "良"));
+    }
+
+    #[test]
+    fn finality_says_what_is_open() {
+        assert_eq!(Finality { open: 0, uncounted: 0 }.zh(), "定稿");
+        assert_eq!(Finality { open: 3, uncounted: 1 }.zh(), "草稿（尚有 3 个问题未处理，1 个地市未计入合计）");
+        assert_eq!(Finality { open: 0, uncounted: 2 }.zh(), "草稿（2 个地市未计入合计）");
+    }
+}
