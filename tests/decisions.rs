@@ -426,3 +426,54 @@ fn final_refuses_a_draft_and_writes_a_final() {
     assert!(stdout.contains("汇总表状态：定稿"), "{stdout}");
     assert!(out.join("省级汇总表.xlsx").exists());
 }
+
+/// The clerk's path: fill the register in the last results folder and run
+/// again on the same folder; the register is found there, and the round's
+/// comparison tells confirmed from fixed.
+#[test]
+fn the_register_in_the_previous_results_folder_is_found_and_compared() {
+    let (tmp, dir) = sample_copy();
+    let run = || {
+        let o = selfeval(&[dir.as_os_str(), "--no-pause".as_ref()]);
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    run();
+    let first = std::fs::read_dir(tmp.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("材料_校验结果_")))
+        .expect("first results folder");
+    let register = first.join("核实与更正.xlsx");
+    let filled = tmp.path().join("填好.xlsx");
+    fill(&register, &filled, TITLE, |r| (r["地市"] == "阳江市").then_some(("已核实无误", "", BASIS, "张三", "")), &[]);
+    std::fs::copy(&filled, &register).expect("the clerk saves it in place");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let text = run();
+    assert!(text.contains(&format!("核实与更正：采用 {}，执行 2 项处理", register.display())), "{text}");
+    let line = text.lines().find(|l| l.starts_with("阳江市")).expect("阳江 line").to_string();
+    assert!(line.contains("省级核实或更正 2 个") && !line.contains("已修正"), "{line}");
+    assert!(text.contains("错误 0 个，警告 9 个，已核实 2 个"), "{text}");
+}
+
+/// SE406 is the one error only the province can settle: a file whose name
+/// names 汕头 while its 地市 cell says 韶关. Confirmed, it counts for 韶关.
+#[test]
+fn a_confirmed_city_puts_a_misnamed_file_under_it() {
+    let (tmp, dir) = sample_copy();
+    let sg = file_of(&dir, "韶关市");
+    std::fs::rename(&sg, dir.join("汕头市补报.xlsx")).expect("rename");
+    let (code, report, out) = run_with(&dir, "r1", None);
+    assert_eq!(code, 1);
+    assert_eq!(city(&report, "韶关市")["in_totals"], false);
+    let rows = register_rows(&out.join("核实与更正.xlsx"));
+    assert!(rows.iter().any(|r| r["代码"] == "SE406" && r["地市"] == "韶关市"), "{rows:?}");
+    let filled = tmp.path().join("核实与更正.xlsx");
+    let answer =
+        |r: &Row| (r["代码"] == "SE406").then_some(("已核实无误", "", "电话核实：该文件是韶关市的", "张三", ""));
+    fill(&out.join("核实与更正.xlsx"), &filled, TITLE, answer, &[]);
+    let (code, report, _) = run_with(&dir, "r2", Some(&filled));
+    assert_eq!(code, 0, "{:#?}", report["decisions"]);
+    assert_eq!(city(&report, "韶关市")["in_totals"], true);
+    assert_eq!(city(&report, "韶关市")["file"], "汕头市补报.xlsx");
+    assert_eq!(statuses(&report), vec!["applied"]);
+}
