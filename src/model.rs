@@ -40,6 +40,9 @@ pub struct Submission {
     /// form's defined name for them points there (a clerk inserted rows):
     /// id → the cell read.
     pub moved: std::collections::BTreeMap<String, CellRef>,
+    /// Derived fields whose formula left no readable result, filled in by
+    /// selfeval from the form's relations: id → the cell's formula.
+    pub computed: std::collections::BTreeMap<String, String>,
 }
 
 impl Submission {
@@ -62,8 +65,17 @@ impl Submission {
             let parsed = match raw.sheet(&f.sheet) {
                 Some(sheet) => match (sheet.get(cell), sheet.formulas.get(&cell)) {
                     (Value::Empty, Some(formula)) => Parsed::NoCache { formula: formula.clone() },
-                    (v, _) => {
+                    (v, formula) => {
                         let (p, note) = parse(v, f);
+                        // A derived formula's result that does not fit its
+                        // kind was not kept readably (LibreOffice's .xls
+                        // stores a text result as 0): selfeval computes it.
+                        if let (Parsed::Bad { .. }, Some(formula)) = (&p, formula) {
+                            if form.derived(&f.id).is_some() {
+                                values.insert(f.id.clone(), Parsed::NoCache { formula: formula.clone() });
+                                continue;
+                            }
+                        }
                         if let Some(n) = note {
                             notes.insert(f.id.clone(), (v.shown(), n));
                         }
@@ -74,7 +86,7 @@ impl Submission {
             };
             values.insert(f.id.clone(), parsed);
         }
-        Submission { path, name, raw, values, notes, moved }
+        Submission { path, name, raw, values, notes, moved, computed: Default::default() }
     }
 
     /// Where field `f` was read: its named cell if that moved, else the

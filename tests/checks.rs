@@ -177,6 +177,23 @@ fn se206_wrong_year() {
 
 #[test]
 fn se207_formula_without_cached_value() {
+    // An input typed as a formula and never calculated: unknown, an error.
+    expect(
+        |d| {
+            edit(&file_of(d, "肇庆市"), |b| {
+                let c = b.sheet_by_name_mut("资金执行").expect("s").cell_mut("B6");
+                c.set_formula("B5*1");
+                c.set_formula_result_default("");
+            })
+        },
+        &[("SE207", "资金执行!B6")],
+    );
+}
+
+#[test]
+fn se210_derived_formula_without_cached_value_is_computed() {
+    // The derived 支出率 never calculated: selfeval computes it from the
+    // relation; an info, and no error (exit 0).
     expect(
         |d| {
             edit(&file_of(d, "肇庆市"), |b| {
@@ -185,7 +202,7 @@ fn se207_formula_without_cached_value() {
                 c.set_formula_result_default("");
             })
         },
-        &[("SE207", "资金执行!B7")],
+        &[("SE210", "资金执行!B7")],
     );
 }
 

@@ -150,10 +150,17 @@ fn build_corpus(dir: &Path) -> Vec<String> {
     // Lock and hidden files: passed over silently.
     std::fs::write(dir.join("~$01_汕头市_2024年绩效自评表.xlsx"), b"lock").expect("write");
     std::fs::write(dir.join(".隐藏.xlsx"), b"hidden").expect("write");
-    // Formulas without cached values and a merged input cell, in real cities.
+    // Formulas without cached values and a merged input cell, in real
+    // cities: 汕头市's is an input (unknown: an error), 江门市's the derived
+    // 支出率 (selfeval computes it: an info, and 江门市 still counts).
     edit(&file_of(dir, "汕头市"), |b| {
+        let c = b.sheet_by_name_mut("资金执行").expect("s").cell_mut("B6");
+        c.set_formula("B5*1");
+        c.set_formula_result_default("");
+    });
+    edit(&file_of(dir, "江门市"), |b| {
         let c = b.sheet_by_name_mut("资金执行").expect("s").cell_mut("B7");
-        c.set_formula("B6/B4");
+        c.set_formula("ROUND(B6/B4,4)");
         c.set_formula_result_default("");
     });
     edit(&file_of(dir, "韶关市"), |b| {
@@ -203,11 +210,13 @@ fn the_whole_corpus_in_a_copy_of_the_samples() {
     assert!(code_of("重复_潮州市.xlsx").contains(&"SE404".to_string()));
     assert!(code_of("说明.docx").contains(&"SE005".to_string()));
     assert!(code_of("百万单元格.xlsx").contains(&"SE101".to_string()));
-    assert!(findings.iter().any(|f| f["code"] == "SE207" && f["city"] == "汕头市"));
+    assert!(findings.iter().any(|f| f["code"] == "SE207" && f["city"] == "汕头市" && f["cell"] == "B6"));
+    assert!(findings.iter().any(|f| f["code"] == "SE210" && f["city"] == "江门市" && f["severity"] == "info"));
+    assert!(!findings.iter().any(|f| f["code"] == "SE207" && f["city"] == "江门市"));
     assert!(findings.iter().any(|f| f["code"] == "SE103" && f["city"] == "韶关市" && f["cell"] == "B8"));
 
     // The other 13 cities are summarised exactly (惠州市 found 10 folders
-    // down); 汕头市 (a formula never calculated) and 韶关市 (a merged
+    // down); 汕头市 (an input formula never calculated) and 韶关市 (a merged
     // input, and a broken later copy) have errors and stay out, said so.
     let t = &report["totals"];
     assert_eq!(t["cities_counted"], 13);

@@ -129,7 +129,7 @@ fn cases(local: u32) -> u32 {
 fn run_checks(sub: &Submission) -> Vec<selfeval::findings::Finding> {
     let w = world();
     let ctx = Ctx { form: &w.form, params: &w.params, bands: &w.bands };
-    checks::run_file(sub, &ctx)
+    checks::run_file(&mut sub.clone(), &ctx)
 }
 
 proptest! {

@@ -59,10 +59,15 @@ fn libreoffice_recalculates_a_stripped_sample_and_it_passes() {
     }
     let (tmp, dir) = sample_copy();
     let file = file_of(&dir, "韶关市");
+    let original = check(&file, &tmp.path().join("original"));
     let n = strip_cached_results(&file);
     assert!(n >= 15, "the form's derived cells are formulas: {n}");
+    // Stripped results of derived cells are selfeval's to compute: the
+    // same findings as the original, plus one info per computed cell.
     let before = check(&file, &tmp.path().join("before"));
-    assert!(before.iter().any(|(c, _)| c == "SE207"), "stripped results are missing: {before:?}");
+    assert!(before.iter().filter(|(c, _)| c == "SE210").count() >= 15, "stripped results are computed: {before:?}");
+    let besides: Vec<_> = before.iter().filter(|(c, _)| c != "SE210").cloned().collect();
+    assert_eq!(besides, original, "a form without cached results checks like the original");
 
     libreoffice_resave(&file);
     let after = check(&file, &tmp.path().join("after"));
@@ -125,8 +130,8 @@ fn a_broken_relation_shows_red_in_libreoffice() {
 }
 
 /// A row inserted above the table moves 支出率's formula with its name; with the
-/// result not calculated, the moved cell is said to lack its result
-/// (SE207 where it is now), not to be empty.
+/// result not calculated, the moved cell is computed by selfeval (SE210
+/// where it is now), not said to be empty.
 #[test]
 fn an_uncalculated_formula_moved_by_an_inserted_row_is_told_from_an_empty_cell() {
     let (tmp, dir) = sample_copy();
@@ -149,7 +154,38 @@ fn an_uncalculated_formula_moved_by_an_inserted_row_is_told_from_an_empty_cell()
     )
     .expect("json");
     let at = codes_at(&r);
-    assert!(at.contains(&("SE207".to_string(), "资金执行!B8".to_string())), "{at:?}");
+    // Derived: computed, and said where the cell is now.
+    assert!(at.contains(&("SE210".to_string(), "资金执行!B8".to_string())), "{at:?}");
+    assert!(!at.iter().any(|(c, _)| c == "SE207"), "{at:?}");
     assert!(at.iter().any(|(c, _)| c == "SE107"), "read by name: {at:?}");
     assert!(!at.iter().any(|(c, p)| c == "SE201" && p.starts_with("资金执行")), "not 'empty': {at:?}");
+}
+
+/// An .xls saved by LibreOffice keeps the 自评等级 formula's text result
+/// as 0; the grade is selfeval's to compute from the relations, so the
+/// file checks like the original (an info where the result was lost, no
+/// SE202 blaming the city) and the city counts in the totals.
+#[test]
+fn an_xls_saved_by_libreoffice_checks_like_the_original() {
+    if !tools_or_skip("an_xls_saved_by_libreoffice_checks_like_the_original", &["soffice"]) {
+        return;
+    }
+    let (tmp, dir) = sample_copy();
+    let file = file_of(&dir, "韶关市");
+    let original = check(&file, &tmp.path().join("original"));
+    let xls = libreoffice_convert(&file, "xls", tmp.path());
+    let got = check(&xls, &tmp.path().join("xls"));
+    assert!(!got.iter().any(|(c, _)| c == "SE202"), "{got:?}");
+    // Only infos besides the original's findings: the computed grade, and
+    // that .xls gets no annotated copy.
+    let besides: Vec<_> = got.iter().filter(|(_, s)| s != "info").cloned().collect();
+    assert_eq!(besides, original, "{got:?}");
+    assert!(got.contains(&("SE210".to_string(), "info".to_string())), "{got:?}");
+
+    // In a run, the .xls counts like the form it replaces.
+    std::fs::remove_file(&file).expect("remove xlsx");
+    std::fs::copy(&xls, dir.join(xls.file_name().expect("name"))).expect("copy xls in");
+    let (_, report, _) = run_dir(&dir, "run");
+    assert_eq!(report["totals"]["cities_counted"], 15, "{}", report["totals"]);
+    assert_eq!(report["totals"]["spent"], "3623.35", "the report's 表2-2 合计");
 }

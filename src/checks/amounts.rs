@@ -35,32 +35,6 @@ pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         .collect()
 }
 
-/// SE305: 总分 = 资金执行得分 + Σ 指标得分 (compared at 2 places).
-pub fn score_total(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let Some(total) = sub.num("score.total") else {
-        return vec![];
-    };
-    let mut parts = vec![sub.num("fund.score")];
-    parts.extend(ctx.form.scoring.indicators.iter().map(|i| sub.num(&format!("ind.{}.score", i.key))));
-    // Any part unreadable is reported by the value checks already.
-    let Some(parts) = parts.into_iter().collect::<Option<Vec<_>>>() else {
-        return vec![];
-    };
-    let Some(sum) = calc::sum(&parts) else {
-        return vec![];
-    };
-    if calc::round2(sum) == calc::round2(total) {
-        return vec![];
-    }
-    vec![Finding::at(
-        Code::ScoreTotalMismatch,
-        &ctx.loc("score.total"),
-        Some(calc::fmt2(sum)),
-        Some(calc::fmt2(total)),
-        "",
-    )]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,13 +48,6 @@ mod tests {
         assert_eq!(run(spend_order, &sub), vec![(Code::SpendOrder, "资金执行!B6".into())]);
         let sub = with(0, "exec.arrived", Value::Number(3400.0));
         assert_eq!(run(spend_order, &sub), vec![(Code::SpendOrder, "资金执行!B5".into())]);
-    }
-
-    #[test]
-    fn score_total_fires_and_stays_quiet() {
-        assert!(run(score_total, &clean(1)).is_empty());
-        let sub = with(1, "score.total", Value::Number(100.0));
-        assert_eq!(run(score_total, &sub), vec![(Code::ScoreTotalMismatch, "自评评分!G15".into())]);
     }
 }
 

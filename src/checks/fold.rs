@@ -20,8 +20,8 @@ fn derived(code: Code) -> bool {
     code == Code::RateOutOfRange || matches!(code.group(), Group::Recomputed | Group::Plausibility)
 }
 
-/// The fields a derived field is computed from, transitively: the form's
-/// rates and scores are functions of the figures beside them.
+/// The fields a derived field is computed from, transitively, as the
+/// form's relations (`[[derived]]`) declare them.
 pub fn sources(id: &str, ctx: &Ctx) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut todo = vec![id.to_string()];
@@ -35,26 +35,9 @@ pub fn sources(id: &str, ctx: &Ctx) -> BTreeSet<String> {
     out
 }
 
+/// The figures a derived field's `[[derived]]` relation reads.
 fn direct_sources(id: &str, ctx: &Ctx) -> Vec<String> {
-    let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    match id {
-        "exec.rate" => v(&["exec.spent", "exec.budget"]),
-        "fund.rate" => v(&["fund.executed", "fund.annual"]),
-        "fund.score" => v(&["fund.executed", "fund.annual", "fund.rate"]),
-        "score.grade" => v(&["score.total"]),
-        "score.total" => std::iter::once("fund.score".to_string())
-            .chain(ctx.form.scoring.indicators.iter().map(|i| i.ids.score.clone()))
-            .collect(),
-        _ => {
-            if let Some(m) = ctx.form.measures.iter().find(|m| m.rate == id) {
-                vec![m.actual.clone(), m.plan.clone()]
-            } else if let Some(i) = ctx.form.scoring.indicators.iter().find(|i| i.ids.score == id) {
-                vec![i.ids.actual.clone(), i.ids.target.clone()]
-            } else {
-                Vec::new()
-            }
-        }
-    }
+    ctx.form.derived(id).map(|d| d.expr.fields()).unwrap_or_default()
 }
 
 fn label(id: &str, ctx: &Ctx) -> String {
@@ -169,7 +152,7 @@ mod tests {
         let ctx = Ctx { form: &form, params: &params, bands: &b };
         let mut sub = with(9, "exec.spent", Value::Number(1_606_700.0));
         crate::checks::fixture::set(&mut sub, &form, "fund.executed", Value::Number(1_606_700.0));
-        let got = crate::checks::run_file(&sub, &ctx);
+        let got = crate::checks::run_file(&mut sub.clone(), &ctx);
         let errors: Vec<&Finding> = got.iter().filter(|f| f.severity == Severity::Error).collect();
         assert_eq!(errors.len(), 1, "{:#?}", codes_of(&got));
         let f = errors[0];
@@ -187,11 +170,11 @@ mod tests {
         let ctx = Ctx { form: &form, params: &params, bands: &b };
         // A wrong 支出率 alone stays an SE302 of its own.
         let sub = with(1, "exec.rate", Value::Number(0.4664));
-        let got = crate::checks::run_file(&sub, &ctx);
+        let got = crate::checks::run_file(&mut sub.clone(), &ctx);
         assert_eq!(codes_of(&got), vec![(Code::SpendRateMismatch, "资金执行!B7".to_string())]);
         // A negative 户数 folds the plausibility warnings it causes.
         let sub = with(9, "actual.households", Value::Number(-28757.0));
-        let got = crate::checks::run_file(&sub, &ctx);
+        let got = crate::checks::run_file(&mut sub.clone(), &ctx);
         assert!(
             got.iter().all(|f| !matches!(f.code, Code::HouseholdsPerBuilding | Code::HouseholdsPerCommunity)),
             "{:#?}",

@@ -8,10 +8,10 @@
 
 pub mod amounts;
 pub mod cross_sheet;
+pub mod derived;
 pub mod fold;
 pub mod issued;
 pub mod plausibility;
-pub mod rates;
 pub mod scores;
 pub mod structure;
 pub mod values;
@@ -84,24 +84,14 @@ pub const CHECKS: &[Check] = &[
     Check { id: "types_valid", codes: &[Code::WrongType], gate: false, run: values::types_valid },
     Check { id: "normalised", codes: &[Code::ValueNormalised], gate: false, run: values::normalised },
     Check { id: "formulas_cached", codes: &[Code::FormulaNoCache], gate: false, run: values::formulas_cached },
+    Check { id: "computed_cells", codes: &[Code::DerivedComputed], gate: false, run: derived::computed_cells },
     Check { id: "no_negative", codes: &[Code::NegativeAmount], gate: false, run: values::no_negative },
     Check { id: "rates_in_range", codes: &[Code::RateOutOfRange], gate: false, run: values::rates_in_range },
     Check { id: "unit_is_wan", codes: &[Code::WrongUnit], gate: false, run: values::unit_is_wan },
     Check { id: "looks_like_yuan", codes: &[Code::LooksLikeYuan], gate: false, run: amounts::looks_like_yuan },
     Check { id: "year_matches", codes: &[Code::WrongYear], gate: false, run: values::year_matches },
     Check { id: "spend_order", codes: &[Code::SpendOrder], gate: false, run: amounts::spend_order },
-    Check { id: "spend_rate", codes: &[Code::SpendRateMismatch], gate: false, run: rates::spend_rate },
-    Check { id: "completion_rates", codes: &[Code::CompletionRateMismatch], gate: false, run: rates::completion_rates },
-    Check { id: "exec_rate", codes: &[Code::ExecRateMismatch], gate: false, run: rates::exec_rate },
-    Check { id: "score_total", codes: &[Code::ScoreTotalMismatch], gate: false, run: amounts::score_total },
-    Check { id: "fund_score", codes: &[Code::FundScoreMismatch], gate: false, run: scores::fund_score },
-    Check {
-        id: "indicator_scores",
-        codes: &[Code::IndicatorScoreMismatch],
-        gate: false,
-        run: scores::indicator_scores,
-    },
-    Check { id: "grade", codes: &[Code::GradeMismatch], gate: false, run: scores::grade },
+    Check { id: "relations", codes: Code::RELATIONS, gate: false, run: derived::relations },
     Check { id: "reasons", codes: &[Code::ReasonMissing], gate: false, run: scores::reasons },
     Check { id: "weights", codes: &[Code::WeightNotStandard], gate: false, run: scores::weights },
     Check {
@@ -147,8 +137,12 @@ pub const CHECKS: &[Check] = &[
     Check { id: "copied_plan", codes: &[Code::CopiedPlan], gate: false, run: plausibility::copied_plan },
 ];
 
-/// Runs the per-file checks in order, stopping after a failed gate.
-pub fn run_file(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+/// Fills in the derived cells the file left without a result
+/// ([`derived::complete`]), then runs the per-file checks in order,
+/// stopping after a failed gate.
+pub fn run_file(sub: &mut Submission, ctx: &Ctx) -> Vec<Finding> {
+    derived::complete(sub, ctx);
+    let sub = &*sub;
     let mut out = Vec::new();
     for check in CHECKS {
         let found = (check.run)(sub, ctx);
@@ -206,7 +200,7 @@ mod tests {
         let ctx = Ctx { form: &form, params: &params, bands: &bands };
         let mut got = Vec::new();
         for i in 0..15 {
-            for f in run_file(&fixture::clean(i), &ctx) {
+            for f in run_file(&mut fixture::clean(i), &ctx) {
                 assert_eq!(f.severity, Severity::Warning, "city {i}: {f:#?}");
                 got.push((i, f.code.id()));
             }
@@ -234,7 +228,7 @@ mod tests {
         let mut sub = fixture::clean(0);
         fixture::set(&mut sub, &form, "info.version", crate::read::Value::Text("2023.1".into()));
         fixture::set(&mut sub, &form, "exec.spent", crate::read::Value::Number(-1.0));
-        let f = run_file(&sub, &ctx);
+        let f = run_file(&mut sub, &ctx);
         assert_eq!(f.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::TemplateVersion]);
     }
 }

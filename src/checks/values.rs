@@ -38,9 +38,11 @@ pub fn types_valid(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 }
 
 /// SE207: a formula whose result was never saved is unknown, not 0.
+/// Derived figures are not asked for: selfeval computes them (SE210).
 pub fn formulas_cached(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     ctx.form
         .fields()
+        .filter(|f| ctx.form.derived(&f.id).is_none())
         .filter_map(|f| match sub.parsed(&f.id) {
             Parsed::NoCache { formula } => Some(Finding::at(
                 Code::FormulaNoCache,
@@ -146,16 +148,22 @@ mod tests {
     #[test]
     fn formula_without_cache_fires_and_stays_quiet() {
         let (form, _) = crate::checks::fixture::ctx_parts();
-        let mut sub = clean(5);
-        assert!(run(formulas_cached, &sub).is_empty());
-        let f = form.field("exec.rate").unwrap();
-        let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == f.sheet).unwrap();
-        sheet.cells.remove(&f.cell);
-        sheet.formulas.insert(f.cell, "B6/B4".into());
-        let sub = crate::model::Submission::build(sub.path.clone(), sub.name.clone(), sub.raw.clone(), &form);
-        assert_eq!(run(formulas_cached, &sub), vec![(Code::FormulaNoCache, "资金执行!B7".into())]);
+        let uncached = |id: &str, formula: &str| {
+            let mut sub = clean(5);
+            let f = form.field(id).unwrap();
+            let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == f.sheet).unwrap();
+            sheet.cells.remove(&f.cell);
+            sheet.formulas.insert(f.cell, formula.into());
+            crate::model::Submission::build(sub.path.clone(), sub.name.clone(), sub.raw.clone(), &form)
+        };
+        assert!(run(formulas_cached, &clean(5)).is_empty());
+        // An input typed as a formula and never calculated: unknown.
+        let sub = uncached("exec.spent", "B5*0.9");
+        assert_eq!(run(formulas_cached, &sub), vec![(Code::FormulaNoCache, "资金执行!B6".into())]);
         // Unknown is not empty: the required check leaves it to SE207.
         assert!(run(required_filled, &sub).is_empty());
+        // A derived figure is selfeval's to compute: not asked for.
+        assert!(run(formulas_cached, &uncached("exec.rate", "B6/B4")).is_empty());
     }
 
     #[test]

@@ -36,6 +36,18 @@ pub struct CodeInfo {
 }
 
 impl Code {
+    /// The codes a `[[derived]]` relation of form.toml may report: a
+    /// filed figure that does not follow from the others.
+    pub const RELATIONS: &'static [Code] = &[
+        Code::SpendRateMismatch,
+        Code::CompletionRateMismatch,
+        Code::ExecRateMismatch,
+        Code::ScoreTotalMismatch,
+        Code::FundScoreMismatch,
+        Code::IndicatorScoreMismatch,
+        Code::GradeMismatch,
+    ];
+
     pub fn id(self) -> &'static str {
         self.info().id
     }

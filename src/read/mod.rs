@@ -73,6 +73,10 @@ pub enum Load<'a> {
 pub struct SheetNeed {
     pub name: String,
     pub cells: Vec<CellRef>,
+    /// Cells of derived figures: their formulas are read even when the
+    /// cell holds a value, since a cached result may be unreadable (an
+    /// .xls saved by LibreOffice keeps a formula's text result as 0).
+    pub derived: Vec<CellRef>,
     pub reach: Reach,
 }
 
@@ -164,7 +168,7 @@ impl Load<'_> {
                 needs
                     .iter()
                     .filter(|n| n.name == sheet.name || sheet_key(&n.name) == key)
-                    .any(|n| n.cells.iter().any(|c| sheet.get(*c).is_empty()))
+                    .any(|n| !n.derived.is_empty() || n.cells.iter().any(|c| sheet.get(*c).is_empty()))
             }
         }
     }

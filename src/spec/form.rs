@@ -248,6 +248,12 @@ pub struct FormSpec {
     pub scoring: ScoringSpec,
     /// The task measures, in 表2-3's order.
     pub measures: Vec<MeasureSpec>,
+    /// The derived figures as written (`[[derived]]`); see [`FormSpec::derived`].
+    #[serde(default, rename = "derived")]
+    pub(super) raw_derived: Vec<super::derived::RawDerived>,
+    /// The derived figures, their relations parsed and checked on load.
+    #[serde(skip)]
+    pub derived: Vec<super::derived::DerivedSpec>,
     #[serde(skip)]
     pub(super) index: HashMap<String, (usize, usize)>,
 }
@@ -288,6 +294,7 @@ impl FormSpec {
             }
         }
         spec.resolve_measures().map_err(|e| err(e.to_string()))?;
+        spec.resolve_derived().map_err(|e| err(e.to_string()))?;
         for f in spec.fields() {
             if f.feeds.is_some() && f.kind != Kind::Count {
                 return Err(err(format!("字段 {} 有 feeds（附件1 小区个数），kind 应为 count", f.id)));
@@ -438,6 +445,7 @@ impl FormSpec {
             .map(|s| crate::read::SheetNeed {
                 name: s.name.clone(),
                 cells: s.fields.iter().map(|f| f.cell).collect(),
+                derived: s.fields.iter().filter(|f| self.derived(&f.id).is_some()).map(|f| f.cell).collect(),
                 reach: crate::read::Reach::around(s.last_cell()),
             })
             .collect()

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 mod bands;
+pub mod derived;
 mod form;
+pub mod relation;
 mod report;
 mod summary;
 #[cfg(test)]

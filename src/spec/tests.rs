@@ -68,3 +68,28 @@ fn bad_cell_is_a_spec_error() {
     let bad = embedded::FORM.replace("cell = \"B6\"", "cell = \"6B\"");
     assert!(FormSpec::from_toml(&bad, "t").is_err());
 }
+
+#[test]
+fn derived_relations_load_and_bad_ones_are_refused_with_reasons() {
+    let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
+    assert_eq!(form.derived.len(), 16, "支出率, 4 完成率, 执行率, 总分, 资金得分, 7 指标得分, 等级");
+    let total = form.derived("score.total").unwrap();
+    assert_eq!(total.expr.fields().len(), 8, "fund.score and the 7 indicators' scores");
+    let refused = |from: &str, to: &str, want: &str| {
+        assert!(embedded::FORM.contains(from), "{from}");
+        let e = FormSpec::from_toml(&embedded::FORM.replacen(from, to, 1), "t").unwrap_err().to_string();
+        assert!(e.contains(want), "{from} → {to}: {e}");
+    };
+    refused("expr = \"exec.spent / exec.budget\"", "expr = \"exec.spent / exec.budgt\"", "字段 exec.budgt 不在表中");
+    refused("expr = \"exec.spent / exec.budget\"", "expr = \"exec.spent /\"", "无法识别");
+    refused("field = \"exec.rate\"", "field = \"exec.rat\"", "exec.rat");
+    refused("code = \"SE302\"", "code = \"SE201\"", "不是重新计算类的代码");
+    refused("field = \"rate.area\"", "field = \"exec.rate\"", "重复定义");
+    refused("expr = \"actual.area / plan.area\"", "expr = \"recomputed(rate.area)\"", "循环引用");
+    refused(
+        "expr = \"higher(ind.area.weight, ind.area.target, ind.area.actual)\"",
+        "expr = \"lower(ind.area.weight, ind.area.target, ind.area.actual)\"",
+        "direction",
+    );
+    refused("detail = \"{recomputed(score.total):2}\"", "detail = \"{recomputed(score.total)\"", "没有闭合");
+}

@@ -81,8 +81,8 @@ pub fn check_one(
             (None, vec![f])
         }
         Ok(raw) => {
-            let sub = Submission::build(found.path.clone(), found.name.clone(), raw, ctx.form);
-            let mut fs = checks::run_file(&sub, ctx);
+            let mut sub = Submission::build(found.path.clone(), found.name.clone(), raw, ctx.form);
+            let mut fs = checks::run_file(&mut sub, ctx);
             for f in &mut fs {
                 f.file = found.name.clone();
             }

@@ -367,7 +367,7 @@ fn corrected(file: &FileResult, fixes: &[Fix], setup: &Setup) -> Option<(Submiss
             sub.values.insert(x.field.clone(), Parsed::Number(x.value));
             sub.notes.remove(&x.field);
         }
-        let mut findings = checks::run_file(&sub, &setup.ctx());
+        let mut findings = checks::run_file(&mut sub, &setup.ctx());
         for f in &mut findings {
             f.file = file.found.name.clone();
         }

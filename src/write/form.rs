@@ -11,7 +11,7 @@
 //! template's own values (模板版本, 年度, 资金名称, 金额单位, 分值) are locked.
 
 use crate::calc;
-use crate::spec::{Bands, Direction, FieldSpec, FormSpec, Kind};
+use crate::spec::{Bands, FieldSpec, FormSpec, Kind};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Color, ConditionalFormatFormula, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
@@ -61,49 +61,12 @@ fn n(id: &str) -> String {
 }
 
 /// Formulas of the derived cells, by field id, over the fields' defined
-/// names. Each mirrors the check that recomputes it (checks/rates.rs,
-/// checks/scores.rs, calc.rs), rounding included, so a form Excel or
-/// LibreOffice calculated passes them.
+/// names: each written from the same `[[derived]]` relation the check
+/// computes, rounding included, so a form Excel or LibreOffice
+/// calculated passes the checks.
 pub fn derived_formulas(form: &FormSpec, bands: &Bands) -> Vec<(String, String)> {
-    let ratio = |part: &str, whole: &str| format!("IF(N({w})=0,\"\",ROUND({p}/{w},4))", p = n(part), w = n(whole));
-    let mut v = vec![("exec.rate".to_string(), ratio("exec.spent", "exec.budget"))];
-    for m in &form.measures {
-        v.push((m.rate.clone(), ratio(&m.actual, &m.plan)));
-    }
-    v.push(("fund.rate".to_string(), ratio("fund.executed", "fund.annual")));
-    v.push((
-        "fund.score".to_string(),
-        format!(
-            "IF({r}=\"\",\"\",ROUND({w}*MAX(0,MIN(100,ROUND({r}*100,2)))/100,2))",
-            r = n("fund.rate"),
-            w = n("fund.weight")
-        ),
-    ));
-    let mut scores = vec![n("fund.score")];
-    for ind in &form.scoring.indicators {
-        let (t, a, w) = (n(&ind.ids.target), n(&ind.ids.actual), n(&ind.ids.weight));
-        let f = match ind.direction {
-            Direction::Higher => {
-                format!("IF(OR({t}=\"\",{a}=\"\"),\"\",IF(OR({a}>={t},{t}<=0),{w},ROUND(MAX(0,{a}/{t}*{w}),2)))")
-            }
-            Direction::Lower => format!(
-                "IF(OR({t}=\"\",{a}=\"\"),\"\",IF({a}<={t},{w},IF(OR({t}<=0,{a}>=2*{t}),0,ROUND((2*{t}-{a})/{t}*{w},2))))"
-            ),
-            Direction::YesNo => format!("IF({a}=\"\",\"\",IF({a}={t},{w},0))"),
-        };
-        v.push((ind.ids.score.clone(), f));
-        scores.push(n(&ind.ids.score));
-    }
-    let list = scores.join(",");
-    v.push(("score.total".to_string(), format!("IF(COUNT({list})<{},\"\",SUM({list}))", scores.len())));
-    let total = n("score.total");
-    let mut grade = String::from("\"\"");
-    for g in bands.grades.iter().rev() {
-        grade = format!("IF({total}>={},\"{}\",{grade})", g.min, g.name);
-    }
-    v.push(("score.grade".to_string(), format!("IF({total}=\"\",\"\",{grade})")));
-    v.retain(|(id, _)| form.field(id).is_some());
-    v
+    let grades: Vec<(rust_decimal::Decimal, String)> = bands.grades.iter().map(|g| (g.min, g.name.clone())).collect();
+    form.derived.iter().map(|d| (d.field.clone(), d.expr.excel(d.round, &|id: &str| n(id), &grades))).collect()
 }
 
 /// Fields the clerk must not change: the template's own values.
