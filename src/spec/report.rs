@@ -16,6 +16,9 @@ pub struct ReportSpec {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReportThresholds {
+    /// The cities' overall spend rate (percent) below which spending is
+    /// named slow under 存在问题.
+    pub slow_spending: Decimal,
     pub low_spending: Decimal,
     pub slightly_below: Decimal,
 }

@@ -205,7 +205,7 @@ pub(super) fn problems(
 ) -> Vec<String> {
     let mut out = Vec::new();
     let t = &s.totals;
-    if t.cities_spend_rate.is_some_and(|r| r < Decimal::from(50)) {
+    if t.cities_spend_rate.is_some_and(|r| r < spec.thresholds.slow_spending) {
         out.push(slots.fill(spec.sentence("problem_spending")));
     }
     if s.rows.iter().any(|r| r.figures.as_ref().is_some_and(|f| f.acceptance.is_none())) {
