@@ -157,18 +157,20 @@ impl Load<'_> {
         }
     }
 
-    /// Formulas take another pass over the sheet's XML; they matter only
-    /// to tell an empty cell from a formula never calculated, so they are
-    /// read only when a cell that matters came back empty.
+    /// Formulas take another pass over the sheet; they matter only to
+    /// tell an empty cell from a formula never calculated, and a derived
+    /// cell's unreadable result from a value typed in, so they are read
+    /// only when a cell that matters came back empty or a derived cell
+    /// holds something.
     fn wants_formulas(&self, sheet: &RawSheet) -> bool {
         match self {
             Load::All | Load::Named(_) => true,
             Load::Only(needs) => {
                 let key = sheet_key(&sheet.name);
-                needs
-                    .iter()
-                    .filter(|n| n.name == sheet.name || sheet_key(&n.name) == key)
-                    .any(|n| !n.derived.is_empty() || n.cells.iter().any(|c| sheet.get(*c).is_empty()))
+                needs.iter().filter(|n| n.name == sheet.name || sheet_key(&n.name) == key).any(|n| {
+                    n.cells.iter().any(|c| sheet.get(*c).is_empty())
+                        || n.derived.iter().any(|c| !sheet.get(*c).is_empty())
+                })
             }
         }
     }
