@@ -274,8 +274,8 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
                 .map(|p| p.cities.iter().map(|c| c.name.clone()).collect())
                 .unwrap_or_default();
             let mut values = std::collections::HashMap::new();
-            if let Some(c) = city {
-                values.insert("info.city".to_string(), Input::Text(c));
+            if let (Some(c), Some(id)) = (city, form.role(selfeval::spec::Role::City)) {
+                values.insert(id.to_string(), Input::Text(c));
             }
             let book = selfeval::write::form::FormBook { form: &form, bands: &bands, cities: &cities };
             let bytes = selfeval::write::form::city_form(&book, &values)

@@ -5,7 +5,7 @@ use crate::allocate::{allocate, AllocError, Allocation};
 use crate::calc;
 use crate::model::{CityFigures, CityParams, Measures, Params, ProvinceOwn, Submission, TargetValue};
 use crate::roster::{CityStatus, Coverage, Roster};
-use crate::spec::FormSpec;
+use crate::spec::{FormSpec, Role};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -103,19 +103,21 @@ pub fn figures(sub: &Submission, issued: &CityParams, form: &FormSpec) -> Option
         actual.set(&m.key, sub.num(&m.actual)?);
     }
     let benefits = form.benefit_counts().iter().map(|f| sub.num(&f.id)).collect::<Option<Vec<_>>>()?;
+    let num = |role: Role| sub.num(form.role(role)?);
+    let pct = |role: Role| sub.pct(form.role(role)?);
     Some(CityFigures {
         city: issued.name.clone(),
         file: sub.name.clone(),
-        budget: sub.num("exec.budget")?,
-        arrived: sub.num("exec.arrived")?,
-        spent: sub.num("exec.spent")?,
+        budget: num(Role::Budget)?,
+        arrived: num(Role::Arrived)?,
+        spent: num(Role::Spent)?,
         plan: issued.plan.clone(),
         actual,
         benefits,
-        acceptance: sub.pct("benefit.acceptance"),
-        satisfaction: sub.pct("benefit.satisfaction")?,
-        started: sub.pct("ind.started.actual"),
-        living: sub.text("ind.living.actual").map(str::to_string),
+        acceptance: pct(Role::Acceptance),
+        satisfaction: pct(Role::Satisfaction)?,
+        started: pct(Role::Started),
+        living: sub.text_of(Role::Living).map(str::to_string),
     })
 }
 

@@ -5,7 +5,7 @@
 use crate::calc;
 use crate::cellref::CellRef;
 use crate::read::{RawWorkbook, Value};
-use crate::spec::{FieldSpec, FormSpec, Kind};
+use crate::spec::{FieldSpec, FormSpec, Kind, Role, Roles};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -43,6 +43,9 @@ pub struct Submission {
     /// Derived fields whose formula left no readable result, filled in by
     /// selfeval from the form's relations: id → the cell's formula.
     pub computed: std::collections::BTreeMap<String, String>,
+    /// The form's roles, kept so the city and date are found without the
+    /// form at hand.
+    pub roles: Roles,
 }
 
 impl Submission {
@@ -86,7 +89,8 @@ impl Submission {
             };
             values.insert(f.id.clone(), parsed);
         }
-        Submission { path, name, raw, values, notes, moved, computed: Default::default() }
+        let roles = form.roles.clone();
+        Submission { path, name, raw, values, notes, moved, computed: Default::default(), roles }
     }
 
     /// Where field `f` was read: its named cell if that moved, else the
@@ -145,9 +149,14 @@ impl Submission {
         }
     }
 
+    /// The text in the field playing `role`.
+    pub fn text_of(&self, role: Role) -> Option<&str> {
+        self.text(self.roles.get(role)?)
+    }
+
     /// The city as typed in 基本信息 (trimmed, inner spaces removed).
     pub fn city_text(&self) -> Option<String> {
-        self.text("info.city").map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
+        self.text_of(Role::City).map(|s| s.chars().filter(|c| !c.is_whitespace()).collect())
     }
 }
 

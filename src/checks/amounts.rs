@@ -4,14 +4,18 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding};
 use crate::model::Submission;
+use crate::spec::{Kind, Role};
 use rust_decimal::Decimal;
+
+/// The amounts that bound each other, smallest first: what was spent,
+/// what arrived, what was issued. A form without 到位资金 skips it.
+pub const SPEND_ORDER: &[Role] = &[Role::Spent, Role::Arrived, Role::Budget];
 
 /// SE301: 实际支出 ≤ 到位资金 ≤ 预算指标. Money cannot be spent before it
 /// arrives, and more cannot arrive than was issued.
 pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let (Some(budget), Some(arrived), Some(spent)) =
-        (sub.num("exec.budget"), sub.num("exec.arrived"), sub.num("exec.spent"))
-    else {
+    let ids: Vec<&str> = SPEND_ORDER.iter().filter_map(|r| ctx.id(*r)).collect();
+    let Some(values) = ids.iter().map(|id| sub.num(id)).collect::<Option<Vec<Decimal>>>() else {
         return vec![];
     };
     // `small` ≤ `big`, or one finding on the `small` cell.
@@ -29,16 +33,14 @@ pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             .from_fields(&[small.0, big.0])
         })
     };
-    order(("exec.spent", spent), ("exec.arrived", arrived))
-        .into_iter()
-        .chain(order(("exec.arrived", arrived), ("exec.budget", budget)))
-        .collect()
+    let pairs = ids.iter().copied().zip(values);
+    pairs.clone().zip(pairs.skip(1)).filter_map(|(small, big)| order(small, big)).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{clean, run, with};
+    use crate::checks::fixture::{clean, run, run_with, with};
     use crate::read::Value;
 
     #[test]
@@ -48,6 +50,17 @@ mod tests {
         assert_eq!(run(spend_order, &sub), vec![(Code::SpendOrder, "资金执行!B6".into())]);
         let sub = with(0, "exec.arrived", Value::Number(3400.0));
         assert_eq!(run(spend_order, &sub), vec![(Code::SpendOrder, "资金执行!B5".into())]);
+    }
+
+    #[test]
+    fn a_form_without_arrived_bounds_spent_by_the_budget() {
+        let text = crate::spec::embedded_form_text().replacen("arrived = \"exec.arrived\"\n", "", 1);
+        let form = crate::spec::FormSpec::from_toml(&text, "t").expect("loads without arrived");
+        // 到位资金 above the budget is not this form's business any more.
+        assert!(run_with(spend_order, &with(0, "exec.arrived", Value::Number(3400.0)), &form).is_empty());
+        let sub = with(0, "exec.spent", Value::Number(3378.01));
+        assert_eq!(run_with(spend_order, &sub, &form), vec![(Code::SpendOrder, "资金执行!B6".into())]);
+        assert!(run_with(spend_order, &with(0, "exec.spent", Value::Number(3378.0)), &form).is_empty(), "= budget");
     }
 }
 
@@ -60,9 +73,12 @@ pub fn looks_like_yuan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let Some(limit) = city.budget.checked_mul(ctx.bands.units.yuan_factor) else {
         return vec![];
     };
-    let ids = ["exec.budget", "exec.arrived", "exec.spent", "fund.initial", "fund.annual", "fund.executed"];
-    ids.iter()
-        .filter_map(|id| {
+    let budget_label = ctx.id(Role::Budget).map(|id| ctx.form.label(id)).unwrap_or("预算");
+    ctx.form
+        .fields()
+        .filter(|f| f.kind == Kind::Amount)
+        .filter_map(|f| {
+            let id = f.id.as_str();
             let v = sub.num(id)?;
             (v > limit && limit > Decimal::ZERO).then(|| {
                 let wan = v / Decimal::from(10_000);
@@ -73,7 +89,7 @@ pub fn looks_like_yuan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
                     Some(calc::fmt_num(v)),
                     &format!(
                         "本市{} {} 万元；如以元计，折合 {} 万元",
-                        ctx.form.label("exec.budget"),
+                        budget_label,
                         calc::fmt_num(city.budget),
                         calc::fmt2(wan)
                     ),

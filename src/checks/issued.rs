@@ -4,6 +4,7 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding, Loc};
 use crate::model::{CityParams, Submission};
+use crate::spec::Role;
 
 fn issued<'a>(sub: &Submission, ctx: &'a Ctx) -> Option<&'a CityParams> {
     ctx.params.resolve_city(&sub.city_text()?)
@@ -20,7 +21,7 @@ pub fn city_known(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let names: Vec<&str> = ctx.params.cities.iter().map(|c| c.name.as_str()).collect();
     vec![Finding::at(
         Code::UnknownCity,
-        &ctx.loc("info.city"),
+        &ctx.loc_of(Role::City),
         None,
         Some(typed),
         &format!("本年度补助的地市为：{}", names.join("、")),

@@ -21,7 +21,8 @@ pub mod fixture;
 
 use crate::findings::{Code, Finding, Loc, Severity};
 use crate::model::{Params, Submission};
-use crate::spec::{Bands, FormSpec};
+use crate::spec::{Bands, FormSpec, Role};
+use rust_decimal::Decimal;
 
 /// What a check may consult besides the submission.
 pub struct Ctx<'a> {
@@ -37,6 +38,22 @@ impl Ctx<'_> {
             Some(f) => Loc { field: Some(f.id.clone()), ..Loc::cell(&f.sheet, f.cell, &f.label.text) },
             None => Loc::file(),
         }
+    }
+
+    /// Location of the field playing `role` (the whole file if the form
+    /// gives none).
+    pub fn loc_of(&self, role: Role) -> Loc {
+        self.form.role(role).map(|id| self.loc(id)).unwrap_or_else(Loc::file)
+    }
+
+    /// The number the submission holds in the field playing `role`.
+    pub fn num(&self, sub: &Submission, role: Role) -> Option<Decimal> {
+        sub.num(self.form.role(role)?)
+    }
+
+    /// The field id playing `role`, where a check needs the id itself.
+    pub fn id(&self, role: Role) -> Option<&str> {
+        self.form.role(role)
     }
 }
 

@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding};
 use crate::model::{Parsed, Submission};
-use crate::spec::{Direction, IndicatorSpec, Kind};
+use crate::spec::{Direction, IndicatorSpec, Kind, Role};
 use rust_decimal::Decimal;
 
 /// Whether an indicator fell short of its target, by its direction;
@@ -57,7 +57,8 @@ pub fn reasons(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 
 /// SE310: 分值 are the standard's (资金 10, indicators as the template).
 pub fn weights(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let mut want: Vec<(String, Decimal)> = vec![("fund.weight".into(), ctx.form.scoring.fund_weight)];
+    let fund = ctx.id(Role::FundWeight).map(|id| (id.to_string(), ctx.form.scoring.fund_weight));
+    let mut want: Vec<(String, Decimal)> = fund.into_iter().collect();
     want.extend(ctx.form.scoring.indicators.iter().map(|i| (i.ids.weight.clone(), i.weight)));
     want.into_iter()
         .filter_map(|(id, w)| {

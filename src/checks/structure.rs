@@ -5,6 +5,7 @@ use super::Ctx;
 use crate::findings::{Code, Finding, Loc};
 use crate::model::Submission;
 use crate::read::Value;
+use crate::spec::Role;
 
 /// SE002: at least one of the form's sheets must be there; otherwise the
 /// file is something else (a Word table pasted into Excel, last year's
@@ -30,7 +31,7 @@ pub fn is_city_form(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 
 /// SE003: 模板版本 must be this year's. An old form has other cells.
 pub fn template_version(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let Some(field) = ctx.form.field("info.version") else {
+    let Some(field) = ctx.id(Role::Version).and_then(|id| ctx.form.field(id)) else {
         return vec![];
     };
     let Some(sheet) = sub.raw.sheet(&field.sheet) else {
@@ -40,7 +41,13 @@ pub fn template_version(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     if found.trim() == ctx.form.version {
         return vec![];
     }
-    vec![Finding::at(Code::TemplateVersion, &ctx.loc("info.version"), Some(ctx.form.version.clone()), Some(found), "")]
+    vec![Finding::at(
+        Code::TemplateVersion,
+        &ctx.loc_of(Role::Version),
+        Some(ctx.form.version.clone()),
+        Some(found),
+        "",
+    )]
 }
 
 /// SE101 / SE004: every sheet of the form is present and readable.

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding};
 use crate::model::{Parsed, Submission};
-use crate::spec::Kind;
+use crate::spec::{Kind, Role};
 use rust_decimal::Decimal;
 
 /// SE201: a required input cell is empty.
@@ -93,11 +93,11 @@ pub fn rates_in_range(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 
 /// SE205: amounts are reported in the form's unit (万元).
 pub fn unit_is_wan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    match sub.text("info.unit") {
+    match ctx.id(Role::Unit).and_then(|id| sub.text(id)) {
         Some(u) if u.trim() != ctx.form.unit => {
             vec![Finding::at(
                 Code::WrongUnit,
-                &ctx.loc("info.unit"),
+                &ctx.loc_of(Role::Unit),
                 Some(ctx.form.unit.clone()),
                 Some(u.to_string()),
                 "",
@@ -109,10 +109,10 @@ pub fn unit_is_wan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 
 /// SE206: the form is for the year being evaluated.
 pub fn year_matches(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    match sub.num("info.year") {
+    match ctx.num(sub, Role::Year) {
         Some(y) if y != Decimal::from(ctx.params.year) => vec![Finding::at(
             Code::WrongYear,
-            &ctx.loc("info.year"),
+            &ctx.loc_of(Role::Year),
             Some(ctx.params.year.to_string()),
             Some(calc::fmt_num(y)),
             "",

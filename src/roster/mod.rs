@@ -17,6 +17,7 @@
 
 use crate::findings::{Code, Finding, Loc, Severity};
 use crate::model::{Params, Submission};
+use crate::spec::Role;
 use std::time::SystemTime;
 
 /// What became of a city in this run.
@@ -361,7 +362,7 @@ pub fn build_with(
         // later name: a 修改版 sent after the original wins.
         let key = |i: &usize| {
             let f = &files[*i];
-            let date = f.sub.and_then(|s| s.text("info.date")).map(normalise_date).unwrap_or_default();
+            let date = f.sub.and_then(|s| s.text_of(Role::Date)).map(normalise_date).unwrap_or_default();
             (date, f.modified, f.name.to_string())
         };
         let used = mine.iter().copied().max_by_key(key).unwrap_or(mine[0]);
@@ -370,7 +371,7 @@ pub fn build_with(
         entry.file = Some(uf.name.to_string());
         entry.other_files =
             mine.iter().chain(&conflicted).filter(|i| **i != used).map(|i| files[*i].name.to_string()).collect();
-        entry.date = uf.sub.and_then(|s| s.text("info.date")).map(str::to_string);
+        entry.date = uf.sub.and_then(|s| s.text_of(Role::Date)).map(str::to_string);
         if mine.len() > 1 {
             let why = choice_reason(files, &mine, used);
             let list: Vec<&str> = mine.iter().map(|i| files[*i].name).collect();
@@ -437,7 +438,7 @@ fn normalise_date(s: &str) -> String {
 
 /// Why `used` won among `mine`, in words.
 fn choice_reason(files: &[FileFacts], mine: &[usize], used: usize) -> String {
-    let date = |i: usize| files[i].sub.and_then(|s| s.text("info.date")).map(normalise_date).unwrap_or_default();
+    let date = |i: usize| files[i].sub.and_then(|s| s.text_of(Role::Date)).map(normalise_date).unwrap_or_default();
     let d = date(used);
     let same_date = mine.iter().filter(|i| **i != used).all(|i| date(*i) == d);
     if !same_date {

@@ -230,6 +230,6 @@ impl FormSpec {
             return Some(i.weight);
         }
         // The funding line's 分值 cell; `[scoring] fund_weight` is its value.
-        (id == "fund.weight").then_some(self.scoring.fund_weight)
+        (self.role(super::Role::FundWeight) == Some(id)).then_some(self.scoring.fund_weight)
     }
 }

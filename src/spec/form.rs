@@ -139,6 +139,10 @@ pub(super) enum FormError {
     RowZero(String),
     #[error("字段 {0} 重复定义")]
     DuplicateField(String),
+    #[error("[roles] 缺少 {0}（每个表都必须指明该字段）")]
+    MissingRole(&'static str),
+    #[error("[roles] 的 {role} = \"{field}\" 不是本表的字段")]
+    RoleField { role: &'static str, field: String },
 }
 
 /// Scoring direction of an indicator in the 自评评分 table.
@@ -248,6 +252,9 @@ pub struct FormSpec {
     pub scoring: ScoringSpec,
     /// The task measures, in 表2-3's order.
     pub measures: Vec<MeasureSpec>,
+    /// Which field plays each role the program knows ([`Role`]).
+    #[serde(default)]
+    pub roles: Roles,
     /// The derived figures as written (`[[derived]]`); see [`FormSpec::derived`].
     #[serde(default, rename = "derived")]
     pub(super) raw_derived: Vec<super::derived::RawDerived>,
@@ -258,29 +265,6 @@ pub struct FormSpec {
     pub(super) index: HashMap<String, (usize, usize)>,
 }
 
-/// Field ids the code itself relies on; a spec lacking one is rejected
-/// on load. Measures and 附件1 counts are declared in the spec itself
-/// (`[[measures]]`, `feeds`) and checked there.
-pub const REQUIRED_FIELD_IDS: &[&str] = &[
-    "info.city",
-    "info.year",
-    "info.fund",
-    "info.unit",
-    "info.version",
-    "exec.budget",
-    "exec.arrived",
-    "exec.spent",
-    "exec.rate",
-    "benefit.acceptance",
-    "benefit.satisfaction",
-    "fund.annual",
-    "fund.executed",
-    "fund.rate",
-    "fund.score",
-    "score.total",
-    "score.grade",
-];
-
 impl FormSpec {
     /// Parses and checks a form spec; `origin` names it in error messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
@@ -288,11 +272,7 @@ impl FormSpec {
         let mut spec: FormSpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
         spec.expand_scoring().map_err(|e| err(e.to_string()))?;
         spec.build_index().map_err(|e| err(e.to_string()))?;
-        for id in REQUIRED_FIELD_IDS {
-            if !spec.index.contains_key(*id) {
-                return Err(err(format!("缺少字段 {id}")));
-            }
-        }
+        spec.check_roles().map_err(|e| err(e.to_string()))?;
         spec.resolve_measures().map_err(|e| err(e.to_string()))?;
         spec.resolve_derived().map_err(|e| err(e.to_string()))?;
         for f in spec.fields() {
@@ -331,6 +311,22 @@ impl FormSpec {
         }
         self.measures = measures;
         Ok(())
+    }
+
+    /// Every required role names a field of the form.
+    pub(super) fn check_roles(&self) -> std::result::Result<(), FormError> {
+        if let Some(r) = Role::REQUIRED.iter().find(|r| self.roles.get(**r).is_none()) {
+            return Err(FormError::MissingRole(r.key()));
+        }
+        match self.roles.iter().find(|(_, id)| !self.index.contains_key(*id)) {
+            Some((role, id)) => Err(FormError::RoleField { role: role.key(), field: id.to_string() }),
+            None => Ok(()),
+        }
+    }
+
+    /// The field id playing `role`, if the form gives one.
+    pub fn role(&self, role: Role) -> Option<&str> {
+        self.roles.get(role)
     }
 
     /// The measure with this key.

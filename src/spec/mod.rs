@@ -1,7 +1,8 @@
 //! The year's form and summary layouts, loaded from `templates/<year>/`.
 //!
 //! Every sheet name and cell address selfeval uses comes from here; the
-//! code refers to fields by id ("exec.spent"). The 2024 set is embedded in
+//! code refers to fields by role (form.toml `[roles]`, see [`Role`]) or
+//! through the form's own declarations. The 2024 set is embedded in
 //! the binary; `--templates DIR` loads another year's.
 
 use crate::cellref::{CellRange, CellRef};
@@ -16,6 +17,7 @@ pub mod derived;
 mod form;
 pub mod relation;
 mod report;
+mod roles;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -23,6 +25,7 @@ mod tests;
 pub use bands::*;
 pub use form::*;
 pub use report::*;
+pub use roles::*;
 pub use summary::*;
 
 /// File names inside a templates folder.
@@ -112,6 +115,13 @@ impl Templates {
 /// The embedded 2024 params workbook's bytes.
 pub fn embedded_params() -> &'static [u8] {
     embedded::PARAMS
+}
+
+/// The embedded 2024 form.toml as text, for tests that load an edited
+/// copy.
+#[cfg(test)]
+pub fn embedded_form_text() -> &'static str {
+    embedded::FORM
 }
 
 /// The embedded 2024 bands.

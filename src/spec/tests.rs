@@ -93,3 +93,22 @@ fn derived_relations_load_and_bad_ones_are_refused_with_reasons() {
     );
     refused("detail = \"{recomputed(score.total):2}\"", "detail = \"{recomputed(score.total)\"", "没有闭合");
 }
+
+#[test]
+fn roles_name_fields_of_the_form_and_the_required_ones_must_be_given() {
+    let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
+    assert_eq!(form.role(Role::Spent), Some("exec.spent"));
+    assert_eq!(form.roles.of("info.city"), Some(Role::City));
+    let refused = |from: &str, to: &str, want: &str| {
+        assert!(embedded::FORM.contains(from), "{from}");
+        let e = FormSpec::from_toml(&embedded::FORM.replacen(from, to, 1), "t").unwrap_err().to_string();
+        assert!(e.contains(want), "{from} → {to}: {e}");
+    };
+    refused("city = \"info.city\"\n", "", "[roles] 缺少 city");
+    refused("version = \"info.version\"\n", "", "[roles] 缺少 version");
+    refused("spent = \"exec.spent\"", "spent = \"exec.spend\"", "spent = \"exec.spend\" 不是本表的字段");
+    refused("spent = \"exec.spent\"", "spending = \"exec.spent\"", "spending");
+    // An optional role left out loads: what needs it is off.
+    let without = FormSpec::from_toml(&embedded::FORM.replacen("arrived = \"exec.arrived\"\n", "", 1), "t").unwrap();
+    assert_eq!(without.role(Role::Arrived), None);
+}

@@ -19,7 +19,7 @@ use crate::decisions::{
 };
 use crate::findings::{Code, Finding, Severity};
 use crate::model::{Parsed, Submission};
-use crate::spec::{FieldSpec, Kind};
+use crate::spec::{FieldSpec, Kind, Role};
 use crate::{checks, isolate, read, roster, rounds, RunOptions};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
@@ -102,7 +102,7 @@ pub fn apply(files: Vec<FileResult>, reg: Option<&Register>, setup: &Setup) -> D
 /// For each file, its city if it is the file the roster uses for it.
 fn used_cities(files: &[FileResult], reg: &Register, setup: &Setup) -> Vec<Option<String>> {
     let facts = super::check::facts(files);
-    let r = roster::build_with(&facts, &setup.params, &setup.ctx().loc("info.city"), &confirms(Some(reg)));
+    let r = roster::build_with(&facts, &setup.params, &setup.ctx().loc_of(Role::City), &confirms(Some(reg)));
     let mut used = vec![None; files.len()];
     for c in &r.cities {
         if let Some(slot) = c.used.and_then(|i| used.get_mut(i)) {

@@ -11,7 +11,8 @@
 //! template's own values (模板版本, 年度, 资金名称, 金额单位, 分值) are locked.
 
 use crate::calc;
-use crate::spec::{Bands, FieldSpec, FormSpec, Kind};
+use crate::checks::amounts::SPEND_ORDER;
+use crate::spec::{Bands, FieldSpec, FormSpec, Kind, Role};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Color, ConditionalFormatFormula, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
@@ -72,12 +73,12 @@ pub fn derived_formulas(form: &FormSpec, bands: &Bands) -> Vec<(String, String)>
 /// Fields the clerk must not change: the template's own values.
 pub fn fixed_value(form: &FormSpec, id: &str) -> Option<Input> {
     let ind_weight = form.scoring.indicators.iter().find(|i| i.ids.weight == id).map(|i| i.weight);
-    match id {
-        "info.version" => Some(Input::Text(form.version.clone())),
-        "info.year" => Some(Input::Number(form.year.into())),
-        "info.fund" => Some(Input::Text(form.fund.clone())),
-        "info.unit" => Some(Input::Text(form.unit.clone())),
-        "fund.weight" => Some(Input::Number(form.scoring.fund_weight)),
+    match form.roles.of(id) {
+        Some(Role::Version) => Some(Input::Text(form.version.clone())),
+        Some(Role::Year) => Some(Input::Number(form.year.into())),
+        Some(Role::Fund) => Some(Input::Text(form.fund.clone())),
+        Some(Role::Unit) => Some(Input::Text(form.unit.clone())),
+        Some(Role::FundWeight) => Some(Input::Number(form.scoring.fund_weight)),
         _ => ind_weight.map(Input::Number),
     }
 }
@@ -85,11 +86,12 @@ pub fn fixed_value(form: &FormSpec, id: &str) -> Option<Input> {
 /// Relations that turn a cell red as the clerk types: (field whose cell
 /// is marked, condition over the names).
 fn red_rules(form: &FormSpec) -> Vec<(String, String)> {
-    let mut v = vec![
-        ("exec.spent".to_string(), format!("N({})>N({})", n("exec.spent"), n("exec.arrived"))),
-        ("exec.arrived".to_string(), format!("N({})>N({})", n("exec.arrived"), n("exec.budget"))),
-        ("fund.executed".to_string(), format!("N({})>N({})", n("fund.executed"), n("fund.annual"))),
-    ];
+    let above = |small: &str, big: &str| (small.to_string(), format!("N({})>N({})", n(small), n(big)));
+    let order: Vec<&str> = SPEND_ORDER.iter().filter_map(|r| form.role(*r)).collect();
+    let mut v: Vec<(String, String)> = order.windows(2).map(|w| above(w[0], w[1])).collect();
+    if let (Some(e), Some(a)) = (form.role(Role::Executed), form.role(Role::Annual)) {
+        v.push(above(e, a));
+    }
     for m in &form.measures {
         v.push((m.rate.clone(), format!("N({})>2", n(&m.rate))));
     }
@@ -193,7 +195,9 @@ pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec
                 None => {
                     write_input(ws, f, value, &fmt)?;
                     if fixed.is_none() {
-                        add_validation(ws, f, book.cities)?;
+                        // Only the city cell offers the cities.
+                        let is_city = form.roles.of(&f.id) == Some(Role::City);
+                        add_validation(ws, f, if is_city { book.cities } else { &[] })?;
                     }
                 }
             }
@@ -289,7 +293,7 @@ fn add_validation(ws: &mut Worksheet, f: &FieldSpec, cities: &[String]) -> Resul
             .allow_list_strings(&f.allow_text)?
             .show_error_message(false)
             .set_input_message(format!("填写百分比（如 100.00%），或从下拉列表选“{}”", f.allow_text.join("、")))?
-    } else if f.id == "info.city" && !cities.is_empty() && cities.join(",").len() < 250 {
+    } else if !cities.is_empty() && cities.join(",").len() < 250 {
         typed(DataValidation::new().allow_list_strings(cities)?, "请从下拉列表选择本市名称")?
     } else {
         match f.kind {

@@ -1,0 +1,106 @@
+//! The one place that maps a form's fields to what the program does with
+//! them.
+//!
+//! Checks, the roster and the summary must know which field is the city,
+//! which the amount spent, which the template version. A form names those
+//! fields in its `[roles]` table (form.toml); Rust names only the role, so
+//! a fund whose form calls its spent amount `fund.executed`, or has no
+//! 到位资金 at all, is an edit of data. A role the form does not give turns
+//! off what needs it (a form without `arrived` gets no 到位资金 order
+//! check), except the roles every form must have ([`Role::required`]).
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// What a field is for, as far as the program's own logic goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 地市: whose form it is, matched against the params' cities.
+    City,
+    /// 年度: must be the template set's year.
+    Year,
+    /// 资金名称: pre-filled from the form's `fund`.
+    Fund,
+    /// 金额单位: must be the form's `unit`.
+    Unit,
+    /// 模板版本: must be the form's `version`, or every cell may be misread.
+    Version,
+    /// 填报日期: which of two copies of a city's form is the later one.
+    Date,
+    /// The issued budget as the city copies it (预算指标).
+    Budget,
+    /// Money that reached the city (到位资金).
+    Arrived,
+    /// Money the city spent (实际支出).
+    Spent,
+    /// 全年预算数 of the standard table's funding line.
+    Annual,
+    /// 全年执行数 of the standard table's funding line: at most [`Role::Annual`].
+    Executed,
+    /// 分值 of the funding line, fixed by the template.
+    FundWeight,
+    /// 验收合格率: averaged over cities that have accepted works.
+    Acceptance,
+    /// 服务对象满意度: averaged in the summary, judged against its target.
+    Satisfaction,
+    /// The started-works indicator the report draft quotes (开工率).
+    Started,
+    /// The yes/no living-conditions indicator the report draft quotes.
+    Living,
+}
+
+impl Role {
+    /// Roles a form must give: without the city no file can be matched to
+    /// a city; without the version no reading can be trusted.
+    pub const REQUIRED: &'static [Role] = &[Role::City, Role::Version];
+
+    pub fn required(self) -> bool {
+        Self::REQUIRED.contains(&self)
+    }
+
+    /// The role's key in `[roles]`, for load errors.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::City => "city",
+            Role::Year => "year",
+            Role::Fund => "fund",
+            Role::Unit => "unit",
+            Role::Version => "version",
+            Role::Date => "date",
+            Role::Budget => "budget",
+            Role::Arrived => "arrived",
+            Role::Spent => "spent",
+            Role::Annual => "annual",
+            Role::Executed => "executed",
+            Role::FundWeight => "fund_weight",
+            Role::Acceptance => "acceptance",
+            Role::Satisfaction => "satisfaction",
+            Role::Started => "started",
+            Role::Living => "living",
+        }
+    }
+}
+
+/// The `[roles]` table: role → field id, checked against the form's
+/// fields on load.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Roles(BTreeMap<Role, String>);
+
+impl Roles {
+    /// The field id playing `role`, if the form gives one.
+    pub fn get(&self, role: Role) -> Option<&str> {
+        self.0.get(&role).map(String::as_str)
+    }
+
+    /// Every (role, field id) the form gives.
+    pub fn iter(&self) -> impl Iterator<Item = (Role, &str)> {
+        self.0.iter().map(|(r, id)| (*r, id.as_str()))
+    }
+
+    /// The role a field plays, if any.
+    pub fn of(&self, id: &str) -> Option<Role> {
+        self.0.iter().find(|(_, f)| f.as_str() == id).map(|(r, _)| *r)
+    }
+}
