@@ -5,73 +5,28 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding};
 use crate::model::{Submission, TargetValue};
-use crate::spec::Kind;
+use crate::spec::{IssuedFigure, Kind, SameFigure, Witness};
 use rust_decimal::Decimal;
 
-/// SE311: each 附件1 count is a number of communities, so at most the
-/// city's actual 改造小区数.
+/// SE311: a field declared `at_most` another (each 附件1 count is a
+/// number of communities, so at most the communities renovated).
 pub fn benefits_within_communities(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let Some(total) = sub.num("actual.communities") else {
-        return vec![];
-    };
     ctx.form
-        .benefit_counts()
-        .into_iter()
-        .map(|f| f.id.as_str())
-        .filter_map(|id| {
-            let v = sub.num(id)?;
+        .fields()
+        .filter_map(|f| {
+            let bound = f.at_most.as_deref()?;
+            let (v, total) = (sub.num(&f.id)?, sub.num(bound)?);
             (v > total).then(|| {
                 Finding::at(
                     Code::BenefitExceedsCommunities,
-                    &ctx.loc(id),
+                    &ctx.loc(&f.id),
                     Some(calc::fmt_num(total)),
                     Some(calc::fmt_num(v)),
                     "",
                 )
-                .from_fields(&[id, "actual.communities"])
+                .from_fields(&[f.id.as_str(), bound])
             })
         })
-        .collect()
-}
-
-/// What decides which of two disagreeing cells is right.
-#[derive(Debug, Clone)]
-pub enum Witness {
-    /// The province's issued figure for the field (预算指标, 改造计划).
-    Issued,
-    /// A rate cell the clerk filled: `rate` = the figure ÷ `whole`.
-    Rate { rate: String, whole: String },
-    /// Nothing: only the clerk knows.
-    None,
-}
-
-/// A pair of fields that must hold the same figure.
-#[derive(Debug, Clone)]
-pub struct SameFigure {
-    /// On 自评评分, repeating `b`.
-    pub a: String,
-    /// On the sheet the figure belongs to.
-    pub b: String,
-    pub witness: Witness,
-}
-
-/// Pairs of fields that must hold the same figure, and the third figure
-/// that decides between them when they disagree.
-pub fn pairs(ctx: &Ctx) -> Vec<SameFigure> {
-    let rate = |r: &str, w: &str| Witness::Rate { rate: r.to_string(), whole: w.to_string() };
-    let mut v = vec![
-        ("fund.annual".to_string(), "exec.budget".to_string(), Witness::Issued),
-        ("fund.executed".to_string(), "exec.spent".to_string(), rate("exec.rate", "exec.budget")),
-        ("ind.satisfaction.actual".to_string(), "benefit.satisfaction".to_string(), Witness::None),
-    ];
-    for m in &ctx.form.measures {
-        let Some(ind) = m.indicator.as_deref().and_then(|k| ctx.form.indicator(k)) else { continue };
-        v.push((ind.ids.target.clone(), m.plan.clone(), Witness::Issued));
-        v.push((ind.ids.actual.clone(), m.actual.clone(), rate(&m.rate, &m.plan)));
-    }
-    v.into_iter()
-        .filter(|(a, b, _)| ctx.form.field(a).is_some() && ctx.form.field(b).is_some())
-        .map(|(a, b, witness)| SameFigure { a, b, witness })
         .collect()
 }
 
@@ -87,10 +42,9 @@ fn decide(sub: &Submission, ctx: &Ctx, p: &SameFigure, va: Decimal, vb: Decimal)
         match &p.witness {
             Witness::Issued => {
                 let city = ctx.params.resolve_city(&sub.city_text()?)?;
-                let key = p.b.strip_prefix("plan.");
-                let issued = match key {
-                    Some(m) => city.plan.get(m)?,
-                    None => city.budget,
+                let issued = match ctx.form.issued_kind(&p.b)? {
+                    IssuedFigure::Plan(m) => city.plan.get(m)?,
+                    IssuedFigure::Budget => city.budget,
                 };
                 Some(v == issued)
             }
@@ -108,13 +62,14 @@ fn decide(sub: &Submission, ctx: &Ctx, p: &SameFigure, va: Decimal, vb: Decimal)
     }
 }
 
-/// SE312: 自评评分 repeats figures of the other sheets; they must agree
-/// (全年预算数 = 预算指标, 全年执行数 = 实际支出, indicator targets = plan,
+/// SE312: 自评评分 repeats figures of the other sheets (form.toml
+/// `[[same]]` and the measures); they must agree (全年预算数 = 预算指标, 全年执行数 = 实际支出, indicator targets = plan,
 /// actuals = actuals, 满意度 = 效益指标 满意度). Both cells are marked; one
 /// is called wrong only when a third figure decides (the issued figure, or
 /// the rate the clerk computed from one of them).
 pub fn sheets_agree(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    pairs(ctx)
+    ctx.form
+        .same_figures()
         .into_iter()
         .filter_map(|p| {
             let (va, vb) = (sub.num(&p.a)?, sub.num(&p.b)?);
@@ -167,27 +122,27 @@ fn sb_or(p: &SameFigure, sub: &Submission, vb: Decimal, percent: bool) -> String
     }
 }
 
-/// SE313: 服务对象满意度 against the 表1-1 target (≥80%).
+/// SE313: a percent field declared `target` (服务对象满意度) against the
+/// 表1-1 target of that key (≥80%).
 pub fn satisfaction_target(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let Some(sat) = sub.pct("benefit.satisfaction") else {
-        return vec![];
-    };
-    let Some(target) = ctx.params.targets.iter().find(|t| t.key == "satisfaction") else {
-        return vec![];
-    };
-    let TargetValue::Number(want) = target.value else {
-        return vec![];
-    };
-    if sat >= want {
-        return vec![];
-    }
-    vec![Finding::at(
-        Code::SatisfactionBelowTarget,
-        &ctx.loc("benefit.satisfaction"),
-        Some(format!("{}{}%", target.op, calc::fmt_num(want))),
-        Some(calc::fmt_pct(sat)),
-        "",
-    )]
+    ctx.form
+        .fields()
+        .filter_map(|f| {
+            let key = f.target.as_deref()?;
+            let sat = sub.pct(&f.id)?;
+            let target = ctx.params.targets.iter().find(|t| t.key == key)?;
+            let TargetValue::Number(want) = target.value else { return None };
+            (sat < want).then(|| {
+                Finding::at(
+                    Code::SatisfactionBelowTarget,
+                    &ctx.loc(&f.id),
+                    Some(format!("{}{}%", target.op, calc::fmt_num(want))),
+                    Some(calc::fmt_pct(sat)),
+                    "",
+                )
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

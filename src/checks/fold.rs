@@ -53,7 +53,7 @@ pub fn fold(findings: Vec<Finding>, ctx: &Ctx) -> Vec<Finding> {
     }
     // The same mistake in both cells of a pair that must hold one figure:
     // one finding, both cells marked.
-    let pairs = super::cross_sheet::pairs(ctx);
+    let pairs = ctx.form.same_figures();
     let mut merged: Vec<Finding> = Vec::new();
     for r in roots.drain(..) {
         let field = r.field.clone().unwrap_or_default();

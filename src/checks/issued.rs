@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding, Loc};
 use crate::model::{CityParams, Submission};
-use crate::spec::Role;
+use crate::spec::{Issued, Role};
 
 fn issued<'a>(sub: &Submission, ctx: &'a Ctx) -> Option<&'a CityParams> {
     ctx.params.resolve_city(&sub.city_text()?)
@@ -28,14 +28,17 @@ pub fn city_known(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     )]
 }
 
-/// SE401: 预算指标 (资金执行) and 全年预算数 (自评评分) equal the issued budget.
+/// SE401: fields declared `issued = "budget"` (预算指标 on 资金执行,
+/// 全年预算数 on 自评评分) equal the issued budget.
 pub fn budget_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let Some(city) = issued(sub, ctx) else {
         return vec![];
     };
-    ["exec.budget", "fund.annual"]
-        .iter()
-        .filter_map(|id| {
+    ctx.form
+        .fields()
+        .filter(|f| f.issued == Some(Issued::Budget))
+        .filter_map(|f| {
+            let id = f.id.as_str();
             let v = sub.num(id)?;
             (v != city.budget).then(|| {
                 Finding::at(

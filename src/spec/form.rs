@@ -80,9 +80,19 @@ pub struct FieldSpec {
     /// A 附件1 count: the word of 省级参数表 绩效目标's 汇总口径 column
     /// ("附件1-基础类短板") whose target this count is compared with. Every
     /// field with `feeds` gets its 附件1 column, 合计, report.json total,
-    /// 表1-1 share and the ≤ 改造小区数 check.
+    /// 表1-1 share (its bound is `at_most`).
     #[serde(default)]
     pub feeds: Option<String>,
+    /// The province figure this field must equal (SE401).
+    #[serde(default)]
+    pub issued: Option<super::links::Issued>,
+    /// A field this one cannot exceed (SE311: a 附件1 count of
+    /// communities ≤ the communities renovated).
+    #[serde(default)]
+    pub at_most: Option<String>,
+    /// The 省级参数表 绩效目标 key this field is judged against (SE313).
+    #[serde(default)]
+    pub target: Option<String>,
     /// Filled in on load: the sheet this field is on.
     #[serde(skip)]
     pub sheet: String,
@@ -255,6 +265,11 @@ pub struct FormSpec {
     /// Which field plays each role the program knows ([`Role`]).
     #[serde(default)]
     pub roles: Roles,
+    /// `[[same]]` as written; see [`FormSpec::same_figures`].
+    #[serde(default, rename = "same")]
+    pub(super) raw_same: Vec<super::links::RawSame>,
+    #[serde(skip)]
+    pub(super) same: Vec<super::links::SameFigure>,
     /// The derived figures as written (`[[derived]]`); see [`FormSpec::derived`].
     #[serde(default, rename = "derived")]
     pub(super) raw_derived: Vec<super::derived::RawDerived>,
@@ -274,6 +289,7 @@ impl FormSpec {
         spec.build_index().map_err(|e| err(e.to_string()))?;
         spec.check_roles().map_err(|e| err(e.to_string()))?;
         spec.resolve_measures().map_err(|e| err(e.to_string()))?;
+        spec.resolve_links().map_err(|e| err(e.to_string()))?;
         spec.resolve_derived().map_err(|e| err(e.to_string()))?;
         for f in spec.fields() {
             if f.feeds.is_some() && f.kind != Kind::Count {
@@ -392,6 +408,9 @@ impl FormSpec {
                 allow_text: vec![],
                 options: if kind == Kind::Choice { ind.options.clone() } else { vec![] },
                 feeds: None,
+                issued: None,
+                at_most: None,
+                target: None,
                 sheet: String::new(),
             };
             sheet.fields.push(mk("target", tc, ind.kind, true));

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 mod bands;
 pub mod derived;
 mod form;
+mod links;
 pub mod relation;
 mod report;
 mod roles;
@@ -24,6 +25,7 @@ mod tests;
 
 pub use bands::*;
 pub use form::*;
+pub use links::*;
 pub use report::*;
 pub use roles::*;
 pub use summary::*;

@@ -112,3 +112,28 @@ fn roles_name_fields_of_the_form_and_the_required_ones_must_be_given() {
     let without = FormSpec::from_toml(&embedded::FORM.replacen("arrived = \"exec.arrived\"\n", "", 1), "t").unwrap();
     assert_eq!(without.role(Role::Arrived), None);
 }
+
+#[test]
+fn same_figures_and_bounds_are_declared_and_bad_ones_refused() {
+    let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
+    let same = form.same_figures();
+    assert_eq!(same.len(), 3 + 2 * 4, "3 declared, plan and actual of 4 measures");
+    assert_eq!(
+        (same[0].a.as_str(), same[0].b.as_str(), &same[0].witness),
+        ("fund.annual", "exec.budget", &Witness::Issued)
+    );
+    assert_eq!(form.issued_kind("plan.area"), Some(IssuedFigure::Plan("area")));
+    assert_eq!(form.issued_kind("fund.annual"), Some(IssuedFigure::Budget));
+    assert_eq!(form.issued_kind("exec.spent"), None);
+    let refused = |from: &str, to: &str, want: &str| {
+        assert!(embedded::FORM.contains(from), "{from}");
+        let e = FormSpec::from_toml(&embedded::FORM.replacen(from, to, 1), "t").unwrap_err().to_string();
+        assert!(e.contains(want), "{from} → {to}: {e}");
+    };
+    refused("a = \"fund.annual\"", "a = \"fund.anual\"", "[[same]] 的 fund.anual 不是本表的字段");
+    refused("\nwitness = \"issued\"", "\nwitness = \"rate\"", "witness 只能是");
+    refused("b = \"exec.budget\"\nwitness", "b = \"exec.spent\"\nwitness", "要求 b 是省下达的数字");
+    refused("whole = \"exec.budget\"\n", "", "witness 只能是");
+    refused("at_most = \"actual.communities\"", "at_most = \"actual.community\"", "at_most = \"actual.community\"");
+    refused("required = true, issued = \"budget\"", "required = true, issued = \"plan\"", "plan");
+}
