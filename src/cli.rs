@@ -258,7 +258,7 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
                 Some(d) => {
                     let p = d.join(selfeval::spec::CHECKS_FILE);
                     let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-                    selfeval::spec::Bands::from_toml(&text, &p.display().to_string())?
+                    selfeval::spec::Bands::from_toml(&text, &p.display().to_string(), &form)?
                 }
                 None => selfeval::spec::embedded_bands()?,
             };

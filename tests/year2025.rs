@@ -49,7 +49,7 @@ fn year_2025() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let data = ReportData::from_toml(&text).expect("data parses");
     let (form, spec) = selfeval::spec::specs_from_dir(&tdir).expect("specs");
     let checks = std::fs::read_to_string(tdir.join("checks.toml")).expect("checks");
-    let bands = selfeval::spec::Bands::from_toml(&checks, "checks.toml").expect("bands");
+    let bands = selfeval::spec::Bands::from_toml(&checks, "checks.toml", &form).expect("bands");
     generate(tmp.path(), &data, &form, &spec, &bands).expect("generate");
     let samples = tmp.path().join("samples/2025");
     (tmp, tdir, samples)

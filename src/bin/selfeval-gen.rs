@@ -39,7 +39,7 @@ fn main() {
                 let (f, s) = selfeval::spec::specs_from_dir(dir)?;
                 let p = dir.join(selfeval::spec::CHECKS_FILE);
                 let t = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-                let b = selfeval::spec::Bands::from_toml(&t, &p.display().to_string())?;
+                let b = selfeval::spec::Bands::from_toml(&t, &p.display().to_string(), &f)?;
                 (f, s, b)
             }
             None => {

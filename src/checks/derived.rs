@@ -115,9 +115,9 @@ fn shown_field(e: &Expr) -> Option<&str> {
 }
 
 /// The finding's `{detail}` from the declaration's template.
-fn detail(d: &DerivedSpec, scope: &Filed) -> String {
+fn detail(pieces: &[Piece], scope: &Filed) -> String {
     let mut s = String::new();
-    for p in &d.detail {
+    for p in pieces {
         match p {
             Piece::Text(t) => s.push_str(t),
             Piece::Value { expr, two } => {
@@ -133,6 +133,13 @@ fn detail(d: &DerivedSpec, scope: &Filed) -> String {
         }
     }
     s
+}
+
+/// An expression over the figures as filed, and its words: what the
+/// plausibility ratios (checks.toml `[[ratios]]`) show.
+pub(super) fn as_filed(sub: &Submission, ctx: &Ctx, expr: &Expr, words: &[Piece]) -> (Option<Decimal>, String) {
+    let scope = Filed { sub, ctx };
+    (expr.eval(&scope).and_then(|v| v.num()), detail(words, &scope))
 }
 
 /// SE302–SE308: a filed derived figure that does not follow from the
@@ -160,7 +167,7 @@ fn mismatch(sub: &Submission, ctx: &Ctx, d: &DerivedSpec) -> Option<Finding> {
             &ctx.loc(&d.field),
             Some(shown_value(&want, kind)),
             Some(shown_value(&found, kind)),
-            &detail(d, &scope),
+            &detail(&d.detail, &scope),
         )
     })
 }

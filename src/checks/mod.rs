@@ -127,24 +127,7 @@ pub const CHECKS: &[Check] = &[
     Check { id: "city_known", codes: &[Code::UnknownCity], gate: false, run: issued::city_known },
     Check { id: "budget_issued", codes: &[Code::BudgetMismatch], gate: false, run: issued::budget_issued },
     Check { id: "plan_issued", codes: &[Code::PlanMismatch], gate: false, run: issued::plan_issued },
-    Check {
-        id: "area_per_household",
-        codes: &[Code::AreaPerHousehold],
-        gate: false,
-        run: plausibility::area_per_household,
-    },
-    Check {
-        id: "households_per_building",
-        codes: &[Code::HouseholdsPerBuilding],
-        gate: false,
-        run: plausibility::households_per_building,
-    },
-    Check {
-        id: "households_per_community",
-        codes: &[Code::HouseholdsPerCommunity],
-        gate: false,
-        run: plausibility::households_per_community,
-    },
+    Check { id: "ratios", codes: Code::RATIOS, gate: false, run: plausibility::ratios },
     Check {
         id: "completion_spread",
         codes: &[Code::CompletionRatesDisagree],

@@ -13,70 +13,25 @@ fn band_text(b: &Band) -> String {
     format!("{}–{}", calc::fmt_num(b.min), calc::fmt_num(b.max))
 }
 
-fn ratio_check(
-    ctx: &Ctx,
-    code: Code,
-    (at, other): (&str, &str),
-    value: Option<Decimal>,
-    band: &Band,
-    detail: String,
-) -> Vec<Finding> {
-    let Some(v) = value else { return vec![] };
-    if v >= band.min && v <= band.max {
-        return vec![];
-    }
-    vec![Finding::at(code, &ctx.loc(at), Some(band_text(band)), Some(calc::fmt2(v)), &detail).from_fields(&[at, other])]
-}
-
-/// SE501: 平均每户建筑面积 = 建筑面积（万平方米）× 10000 ÷ 户数.
-pub fn area_per_household(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let (Some(area), Some(hh)) = (sub.num("actual.area"), sub.num("actual.households")) else {
-        return vec![];
-    };
-    let v = if hh.is_zero() { None } else { Some(area * Decimal::from(10_000) / hh) };
-    let detail = format!("实际完成 {} 万平方米 ÷ {} 户", calc::fmt_num(area), calc::fmt_num(hh));
-    ratio_check(
-        ctx,
-        Code::AreaPerHousehold,
-        ("actual.area", "actual.households"),
-        v,
-        &ctx.bands.area_per_household,
-        detail,
-    )
-}
-
-/// SE502: 平均每栋户数 = 户数 ÷ 楼栋数.
-pub fn households_per_building(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let (Some(hh), Some(b)) = (sub.num("actual.households"), sub.num("actual.buildings")) else {
-        return vec![];
-    };
-    let v = if b.is_zero() { None } else { Some(hh / b) };
-    let detail = format!("实际完成 {} 户 ÷ {} 栋", calc::fmt_num(hh), calc::fmt_num(b));
-    ratio_check(
-        ctx,
-        Code::HouseholdsPerBuilding,
-        ("actual.buildings", "actual.households"),
-        v,
-        &ctx.bands.households_per_building,
-        detail,
-    )
-}
-
-/// SE503: 平均每个小区户数 = 户数 ÷ 小区数.
-pub fn households_per_community(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let (Some(hh), Some(c)) = (sub.num("actual.households"), sub.num("actual.communities")) else {
-        return vec![];
-    };
-    let v = if c.is_zero() { None } else { Some(hh / c) };
-    let detail = format!("实际完成 {} 户 ÷ {} 个小区", calc::fmt_num(hh), calc::fmt_num(c));
-    ratio_check(
-        ctx,
-        Code::HouseholdsPerCommunity,
-        ("actual.communities", "actual.households"),
-        v,
-        &ctx.bands.households_per_community,
-        detail,
-    )
+/// SE501–SE503: each ratio of checks.toml `[[ratios]]` (平均每户建筑面积,
+/// 平均每栋户数, 平均每个小区户数) within its band. Quiet when a figure it
+/// needs is missing or a divisor is 0: the value checks report those.
+pub fn ratios(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
+    ctx.bands
+        .ratios
+        .iter()
+        .filter_map(|r| {
+            let (v, detail) = super::derived::as_filed(sub, ctx, &r.expr, &r.detail);
+            let v = v?;
+            if v >= r.band.min && v <= r.band.max {
+                return None;
+            }
+            let fields = r.fields();
+            let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+            let f = Finding::at(r.code, &ctx.loc(&r.at), Some(band_text(&r.band)), Some(calc::fmt2(v)), &detail);
+            Some(f.from_fields(&fields))
+        })
+        .collect()
 }
 
 /// SE504: the completion rates (actual ÷ plan) should tell one
@@ -149,23 +104,36 @@ mod tests {
     #[test]
     fn area_per_household_fires_and_stays_quiet() {
         // 汕头市: 284.28 万㎡ / 32562 户 = 87.3 ㎡.
-        assert!(run(area_per_household, &clean(0)).is_empty());
+        assert!(run(ratios, &clean(0)).is_empty());
         // 阳江市 (report figures): 107.66 万㎡ / 7600 户 = 141.66 ㎡.
-        assert_eq!(run(area_per_household, &clean(7)), vec![(Code::AreaPerHousehold, "任务完成!C4".into())]);
+        // (and 7600 户 in 4470 栋, 1.70 per building: SE502 too.)
+        let got = run(ratios, &clean(7));
+        assert_eq!(got[0], (Code::AreaPerHousehold, "任务完成!C4".into()), "{got:?}");
     }
 
     #[test]
     fn households_per_building_fires_and_stays_quiet() {
-        assert!(run(households_per_building, &clean(0)).is_empty());
         // 云浮市: 2811 户 / 814 栋 = 3.45.
-        assert_eq!(run(households_per_building, &clean(14)), vec![(Code::HouseholdsPerBuilding, "任务完成!C6".into())]);
+        assert_eq!(run(ratios, &clean(14)), vec![(Code::HouseholdsPerBuilding, "任务完成!C6".into())]);
     }
 
     #[test]
     fn households_per_community_fires_and_stays_quiet() {
-        assert!(run(households_per_community, &clean(0)).is_empty());
         let sub = with(0, "actual.communities", Value::Number(3.0));
-        assert_eq!(run(households_per_community, &sub), vec![(Code::HouseholdsPerCommunity, "任务完成!C7".into())]);
+        assert_eq!(run(ratios, &sub), vec![(Code::HouseholdsPerCommunity, "任务完成!C7".into())]);
+    }
+
+    /// On the band's edge is inside it: 汕头市's 32562 户 at 130 ㎡ each.
+    #[test]
+    fn a_ratio_on_its_band_s_edge_is_quiet_and_the_words_show_the_figures() {
+        assert!(run(ratios, &with(0, "actual.area", Value::Number(423.306))).is_empty());
+        let (form, params) = crate::checks::fixture::ctx_parts();
+        let bands = crate::checks::fixture::bands();
+        let ctx = Ctx { form: &form, params: &params, bands: &bands };
+        let f = ratios(&with(0, "actual.area", Value::Number(423.31)), &ctx);
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].expected.as_deref(), f[0].found.as_deref()), (Some("50–130"), Some("130.00")));
+        assert!(f[0].message.contains("实际完成 423.31 万平方米 ÷ 32562 户"), "{}", f[0].message);
     }
 
     #[test]

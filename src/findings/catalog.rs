@@ -48,6 +48,11 @@ impl Code {
         Code::GradeMismatch,
     ];
 
+    /// The codes a checks.toml `[[ratios]]` entry may name: a
+    /// plausibility ratio outside its band.
+    pub const RATIOS: &'static [Code] =
+        &[Code::AreaPerHousehold, Code::HouseholdsPerBuilding, Code::HouseholdsPerCommunity];
+
     pub fn id(self) -> &'static str {
         self.info().id
     }

@@ -3,7 +3,7 @@
 use super::*;
 
 /// A range of plausible values; outside it is a warning.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Band {
     pub min: Decimal,
     pub max: Decimal,
@@ -28,9 +28,11 @@ pub struct UnitRule {
 /// (templates/<year>/checks.toml).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Bands {
-    pub area_per_household: Band,
-    pub households_per_building: Band,
-    pub households_per_community: Band,
+    /// The plausibility ratios, resolved against the form on load.
+    #[serde(skip)]
+    pub ratios: Vec<RatioSpec>,
+    #[serde(default, rename = "ratios")]
+    raw_ratios: Vec<super::ratios::RawRatio>,
     pub completion_spread: Spread,
     pub score: ScoreRule,
     pub units: UnitRule,
@@ -46,12 +48,19 @@ pub struct GradeBand {
 }
 
 impl Bands {
-    pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
+    /// Parses checks.toml; its ratios are relations over `form`'s fields.
+    pub fn from_toml(text: &str, origin: &str, form: &FormSpec) -> Result<Self> {
         let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
-        let b: Bands = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        let mut b: Bands = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
         if b.grades.is_empty() || b.grades.windows(2).any(|w| w[0].min <= w[1].min) {
             return Err(err("[[grades]] 应从高到低列出，且至少一档".into()));
         }
+        b.ratios = b
+            .raw_ratios
+            .iter()
+            .map(|r| r.build(form))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| err(e.to_string()))?;
         Ok(b)
     }
 

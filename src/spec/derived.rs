@@ -108,7 +108,11 @@ impl RawDerived {
 
 /// Splits "分值 {fund.weight} × 执行率 {recomputed(fund.rate)}" into
 /// pieces; `Err(None)` for an unclosed brace.
-fn pieces(text: &str, ids: &[&str], derived: &dyn Fn(&str) -> bool) -> Result<Vec<Piece>, Option<RelationError>> {
+pub(super) fn pieces(
+    text: &str,
+    ids: &[&str],
+    derived: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Piece>, Option<RelationError>> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find('{') {

@@ -16,6 +16,7 @@ mod bands;
 pub mod derived;
 mod form;
 mod links;
+mod ratios;
 pub mod relation;
 mod report;
 mod roles;
@@ -26,6 +27,7 @@ mod tests;
 pub use bands::*;
 pub use form::*;
 pub use links::*;
+pub use ratios::*;
 pub use report::*;
 pub use roles::*;
 pub use summary::*;
@@ -102,11 +104,12 @@ impl Templates {
         };
         let (form, summary) = specs_from_dir(dir)?;
         report.check_against(&form, &dir.join(REPORT_FILE).display().to_string())?;
+        let bands = Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string(), &form)?;
         Ok(Templates {
             report,
             form,
             summary,
-            bands: Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string())?,
+            bands,
             summary_template: read(SUMMARY_TEMPLATE_FILE)?,
             params_default: read(PARAMS_FILE)?,
             origin: format!("模板文件夹 {}", dir.display()),
@@ -128,7 +131,8 @@ pub fn embedded_form_text() -> &'static str {
 
 /// The embedded 2024 bands.
 pub fn embedded_bands() -> Result<Bands> {
-    Bands::from_toml(embedded::CHECKS, "内置 templates/2024/checks.toml")
+    let form = FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?;
+    Bands::from_toml(embedded::CHECKS, "内置 templates/2024/checks.toml", &form)
 }
 
 /// The spec sources alone, for tools that build the template files

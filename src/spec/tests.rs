@@ -30,8 +30,21 @@ fn grades_come_from_checks_toml() {
     assert_eq!(b.grade(d("89.99")), "良");
     assert_eq!(b.grade(d("60")), "中");
     assert_eq!(b.grade(d("59.99")), "差");
+    let form = embedded_specs().unwrap().0;
+    assert_eq!(b.ratios.len(), 3);
+    assert_eq!(b.ratios[1].fields(), vec!["actual.buildings", "actual.households"], "the marked cell first");
+    let refused = |from: &str, to: &str, want: &str| {
+        assert!(embedded::CHECKS.contains(from), "{from}");
+        let e = Bands::from_toml(&embedded::CHECKS.replacen(from, to, 1), "t", &form).unwrap_err().to_string();
+        assert!(e.contains(want), "{from} → {to}: {e}");
+    };
+    refused("code = \"SE501\"", "code = \"SE302\"", "不是比例类的代码");
+    refused("at = \"actual.area\"", "at = \"actual.aera\"", "at = \"actual.aera\" 不在表中");
+    refused("expr = \"actual.area * 10000", "expr = \"actual.aera * 10000", "字段 actual.aera 不在表中");
+    refused("max = \"130\"", "max = \"13\"", "min 大于 max");
+    refused("{actual.households} 户\"", "{actual.households 户\"", "没有闭合");
     let unordered = embedded::CHECKS.replace("min = \"80\"", "min = \"95\"");
-    assert!(Bands::from_toml(&unordered, "t").is_err());
+    assert!(Bands::from_toml(&unordered, "t", &embedded_specs().unwrap().0).is_err());
 }
 
 #[test]

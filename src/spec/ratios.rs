@@ -1,0 +1,84 @@
+//! `[[ratios]]` of checks.toml: ratios of a city's figures that are
+//! possible but unusual (平均每户建筑面积), each a relation over the form's
+//! fields in the `[[derived]]` grammar with its band and its words.
+
+use super::derived::{pieces, Piece};
+use super::relation::{Expr, RelationError};
+use super::{Band, FormSpec};
+use crate::findings::Code;
+use serde::Deserialize;
+
+/// One `[[ratios]]` entry as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRatio {
+    code: String,
+    /// The field whose cell is marked.
+    at: String,
+    expr: String,
+    #[serde(flatten)]
+    band: Band,
+    /// Words after the value, `{field}` showing its figure.
+    #[serde(default)]
+    detail: String,
+}
+
+/// A plausibility ratio, checked against the form on load.
+#[derive(Debug, Clone)]
+pub struct RatioSpec {
+    pub code: Code,
+    pub at: String,
+    pub expr: Expr,
+    pub band: Band,
+    pub detail: Vec<Piece>,
+}
+
+impl RatioSpec {
+    /// The fields the finding is about: the marked one first, then the
+    /// others the ratio reads.
+    pub fn fields(&self) -> Vec<String> {
+        let rest = self.expr.fields().into_iter().filter(|f| *f != self.at);
+        std::iter::once(self.at.clone()).chain(rest).collect()
+    }
+}
+
+/// What is wrong with one `[[ratios]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RatioError {
+    #[error("[[ratios]] {code}：{source}")]
+    Relation { code: String, source: RelationError },
+    #[error("[[ratios]] code = \"{code}\" 不是比例类的代码（可用：{allowed}）")]
+    Code { code: String, allowed: String },
+    #[error("[[ratios]] {code}：at = \"{at}\" 不在表中")]
+    At { code: String, at: String },
+    #[error("[[ratios]] {code}：min 大于 max")]
+    Band { code: String },
+    #[error("[[ratios]] {code}：detail 中的 {{…}} 没有闭合")]
+    Detail { code: String },
+}
+
+impl RawRatio {
+    /// Resolves the relation and words against `form`.
+    pub(super) fn build(&self, form: &FormSpec) -> Result<RatioSpec, RatioError> {
+        let name = self.code.clone();
+        let code = Code::RATIOS.iter().copied().find(|c| c.id() == self.code).ok_or_else(|| RatioError::Code {
+            code: name.clone(),
+            allowed: Code::RATIOS.iter().map(|c| c.id()).collect::<Vec<_>>().join(" "),
+        })?;
+        let ids: Vec<&str> = form.fields().map(|f| f.id.as_str()).collect();
+        if !ids.contains(&self.at.as_str()) {
+            return Err(RatioError::At { code: name, at: self.at.clone() });
+        }
+        if self.band.min > self.band.max {
+            return Err(RatioError::Band { code: name });
+        }
+        let derived = |id: &str| form.derived(id).is_some();
+        let rel = |e: RelationError| RatioError::Relation { code: name.clone(), source: e };
+        let expr = Expr::parse(&self.expr).and_then(|e| e.resolve(&ids, &derived)).map_err(rel)?;
+        let detail = pieces(&self.detail, &ids, &derived).map_err(|e| match e {
+            Some(e) => rel(e),
+            None => RatioError::Detail { code: name.clone() },
+        })?;
+        Ok(RatioSpec { code, at: self.at.clone(), expr, band: self.band.clone(), detail })
+    }
+}
