@@ -2,6 +2,19 @@
 
 use super::*;
 
+/// `text` with `from` replaced by `to` is refused by `load` with an
+/// error naming `want`.
+fn refused_by(text: &str, load: &dyn Fn(&str) -> Result<()>, from: &str, to: &str, want: &str) {
+    assert!(text.contains(from), "{from}");
+    let e = load(&text.replacen(from, to, 1)).unwrap_err().to_string();
+    assert!(e.contains(want), "{from} → {to}: {e}");
+}
+
+/// The embedded form.toml edited so: refused, naming `want`.
+fn refused(from: &str, to: &str, want: &str) {
+    refused_by(embedded::FORM, &|t| FormSpec::from_toml(t, "t").map(drop), from, to, want)
+}
+
 #[test]
 fn embedded_specs_load() {
     let (form, summary) = embedded_specs().unwrap();
@@ -34,9 +47,7 @@ fn grades_come_from_checks_toml() {
     assert_eq!(b.ratios.len(), 3);
     assert_eq!(b.ratios[1].fields(), vec!["actual.buildings", "actual.households"], "the marked cell first");
     let refused = |from: &str, to: &str, want: &str| {
-        assert!(embedded::CHECKS.contains(from), "{from}");
-        let e = Bands::from_toml(&embedded::CHECKS.replacen(from, to, 1), "t", &form).unwrap_err().to_string();
-        assert!(e.contains(want), "{from} → {to}: {e}");
+        refused_by(embedded::CHECKS, &|t| Bands::from_toml(t, "t", &form).map(drop), from, to, want)
     };
     refused("code = \"SE501\"", "code = \"SE302\"", "不是比例类的代码");
     refused("at = \"actual.area\"", "at = \"actual.aera\"", "at = \"actual.aera\" 不在表中");
@@ -88,11 +99,6 @@ fn derived_relations_load_and_bad_ones_are_refused_with_reasons() {
     assert_eq!(form.derived.len(), 16, "支出率, 4 完成率, 执行率, 总分, 资金得分, 7 指标得分, 等级");
     let total = form.derived("score.total").unwrap();
     assert_eq!(total.expr.fields().len(), 8, "fund.score and the 7 indicators' scores");
-    let refused = |from: &str, to: &str, want: &str| {
-        assert!(embedded::FORM.contains(from), "{from}");
-        let e = FormSpec::from_toml(&embedded::FORM.replacen(from, to, 1), "t").unwrap_err().to_string();
-        assert!(e.contains(want), "{from} → {to}: {e}");
-    };
     refused("expr = \"exec.spent / exec.budget\"", "expr = \"exec.spent / exec.budgt\"", "字段 exec.budgt 不在表中");
     refused("expr = \"exec.spent / exec.budget\"", "expr = \"exec.spent /\"", "无法识别");
     refused("field = \"exec.rate\"", "field = \"exec.rat\"", "exec.rat");
@@ -112,11 +118,6 @@ fn roles_name_fields_of_the_form_and_the_required_ones_must_be_given() {
     let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
     assert_eq!(form.role(Role::Spent), Some("exec.spent"));
     assert_eq!(form.roles.of("info.city"), Some(Role::City));
-    let refused = |from: &str, to: &str, want: &str| {
-        assert!(embedded::FORM.contains(from), "{from}");
-        let e = FormSpec::from_toml(&embedded::FORM.replacen(from, to, 1), "t").unwrap_err().to_string();
-        assert!(e.contains(want), "{from} → {to}: {e}");
-    };
     refused("city = \"info.city\"\n", "", "[roles] 缺少 city");
     refused("version = \"info.version\"\n", "", "[roles] 缺少 version");
     refused("spent = \"exec.spent\"", "spent = \"exec.spend\"", "spent = \"exec.spend\" 不是本表的字段");
@@ -138,11 +139,6 @@ fn same_figures_and_bounds_are_declared_and_bad_ones_refused() {
     assert_eq!(form.issued_kind("plan.area"), Some(IssuedFigure::Plan("area")));
     assert_eq!(form.issued_kind("fund.annual"), Some(IssuedFigure::Budget));
     assert_eq!(form.issued_kind("exec.spent"), None);
-    let refused = |from: &str, to: &str, want: &str| {
-        assert!(embedded::FORM.contains(from), "{from}");
-        let e = FormSpec::from_toml(&embedded::FORM.replacen(from, to, 1), "t").unwrap_err().to_string();
-        assert!(e.contains(want), "{from} → {to}: {e}");
-    };
     refused("a = \"fund.annual\"", "a = \"fund.anual\"", "[[same]] 的 fund.anual 不是本表的字段");
     refused("\nwitness = \"issued\"", "\nwitness = \"rate\"", "witness 只能是");
     refused("b = \"exec.budget\"\nwitness", "b = \"exec.spent\"\nwitness", "要求 b 是省下达的数字");
