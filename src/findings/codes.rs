@@ -276,7 +276,7 @@ impl Code {
                 "SE208",
                 Error,
                 "金额疑似按元填写",
-                "“{label}”为 {found}，远大于本市{f:exec.budget}，疑似按“元”填写（{detail}）",
+                "“{label}”为 {found}，远大于本市{r:budget}，疑似按“元”填写（{detail}）",
                 "本表金额单位为万元：请把以元计的金额除以 10000 后填写。",
             ),
             Code::ValueNormalised => (
@@ -353,15 +353,15 @@ impl Code {
                 "SE301",
                 Error,
                 "支出、到位、预算大小关系不对",
-                "应满足 {f:exec.spent} ≤ {f:exec.arrived} ≤ {f:exec.budget}，{detail}",
-                "请核对三项金额：{f:exec.spent}不能超过{f:exec.arrived}，{f:exec.arrived}不能超过省级下达的{f:exec.budget}。",
+                "应满足 {r:spent} ≤ {r:arrived} ≤ {r:budget}，{detail}",
+                "请核对三项金额：{r:spent}不能超过{r:arrived}，{r:arrived}不能超过省级下达的{r:budget}。",
             ),
             Code::SpendRateMismatch => (
                 "SE302",
                 Error,
                 "支出率计算有误",
-                "{f:exec.rate}应为 {f:exec.spent} ÷ {f:exec.budget} = {expected}，实为 {found}",
-                "请按 {f:exec.spent} ÷ {f:exec.budget} 重新计算{f:exec.rate}（四舍五入保留 2 位小数的百分比）。",
+                "{label}应为 {r:spent} ÷ {r:budget} = {expected}，实为 {found}",
+                "请按 {r:spent} ÷ {r:budget} 重新计算支出率（四舍五入保留 2 位小数的百分比）。",
             ),
             Code::CompletionRateMismatch => (
                 "SE303",
@@ -374,8 +374,8 @@ impl Code {
                 "SE304",
                 Error,
                 "预算执行率计算有误",
-                "{f:fund.rate}应为 {f:fund.executed} ÷ {f:fund.annual} = {expected}，实为 {found}",
-                "请按 {f:fund.executed} ÷ {f:fund.annual} 重新计算{f:fund.rate}（百分比，保留 2 位小数）。",
+                "{label}应为 {r:executed} ÷ {r:annual} = {expected}，实为 {found}",
+                "请按 {r:executed} ÷ {r:annual} 重新计算执行率（百分比，保留 2 位小数）。",
             ),
             Code::ScoreTotalMismatch => (
                 "SE305",
@@ -389,7 +389,7 @@ impl Code {
                 Error,
                 "预算指标与省级下达数不符",
                 "“{label}”应为省级下达数 {expected} 万元，实为 {found}",
-                "请按省财政厅下达文件（{budget_document}）填写本市{f:exec.budget}，单位万元。",
+                "请按省财政厅下达文件（{budget_document}）填写本市{r:budget}，单位万元。",
             ),
             Code::PlanMismatch => (
                 "SE402",

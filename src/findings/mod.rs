@@ -134,7 +134,8 @@ pub fn render(template: &str, slots: &[(&str, &str)]) -> String {
 
 /// Marks a year-dependent word in a rendered message until
 /// [`Finding::relabel`] puts the year's wording in: a template's
-/// `{f:exec.spent}` (a field's label) or `{budget_document}`. Private-use
+/// `{r:spent}` (the label of the field playing a role) or
+/// `{budget_document}`. Private-use
 /// characters, so no text from a workbook can look like one.
 const WORD_OPEN: char = '\u{E000}';
 const WORD_CLOSE: char = '\u{E001}';
@@ -147,7 +148,7 @@ fn word_slots(template: &str) -> Vec<(String, String)> {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else { break };
         let key = &after[..close];
-        if key.starts_with("f:") || key == "budget_document" {
+        if key.starts_with("r:") || key == "budget_document" {
             out.push((key.to_string(), format!("{WORD_OPEN}{key}{WORD_CLOSE}")));
         }
         rest = &after[close + 1..];
@@ -165,7 +166,7 @@ pub fn fill_words(text: &str, braces: bool, word: &dyn Fn(&str) -> String) -> St
         out.push_str(&rest[..i]);
         let after = &rest[i + open.len_utf8()..];
         match after.find(close) {
-            Some(j) if !braces || after[..j].starts_with("f:") || &after[..j] == "budget_document" => {
+            Some(j) if !braces || after[..j].starts_with("r:") || &after[..j] == "budget_document" => {
                 out.push_str(&word(&after[..j]));
                 rest = &after[j + close.len_utf8()..];
             }
@@ -181,8 +182,11 @@ pub fn fill_words(text: &str, braces: bool, word: &dyn Fn(&str) -> String) -> St
 
 /// The word for a year-dependent slot key in `form`.
 pub fn form_word(form: &crate::spec::FormSpec, key: &str) -> String {
-    match key.strip_prefix("f:") {
-        Some(id) => form.label(id).to_string(),
+    let role = key.strip_prefix("r:").map(|k| crate::spec::Role::from_key(k).and_then(|r| form.role(r)));
+    match role {
+        Some(Some(id)) => form.label(id).to_string(),
+        // A role this form does not have: the key, not a blank.
+        Some(None) => key.trim_start_matches("r:").to_string(),
         None if key == "budget_document" && !form.budget_document.is_empty() => form.budget_document.clone(),
         None => "省级下达文件".to_string(),
     }
@@ -372,10 +376,10 @@ mod tests {
         )
         .unwrap();
         let loc = Loc::cell("资金执行", crate::cellref::CellRef::parse("B7").unwrap(), "支出率");
-        let mut f = Finding::at(Code::SpendRateMismatch, &loc, Some("1%".into()), Some("{f:exec.spent}".into()), "");
+        let mut f = Finding::at(Code::SpendRateMismatch, &loc, Some("1%".into()), Some("{r:spent}".into()), "");
         let mut g = f.clone();
         f.relabel(&renamed);
-        assert_eq!(f.message, "支出率应为 实际支出数 ÷ 预算指标 = 1%，实为 {f:exec.spent}");
+        assert_eq!(f.message, "支出率应为 实际支出数 ÷ 预算指标 = 1%，实为 {r:spent}");
         assert!(f.fix.contains("实际支出数 ÷ 预算指标"), "{}", f.fix);
         g.relabel(&form);
         assert!(g.message.starts_with("支出率应为 实际支出 ÷"), "{}", g.message);

@@ -55,6 +55,31 @@ impl Role {
     /// a city; without the version no reading can be trusted.
     pub const REQUIRED: &'static [Role] = &[Role::City, Role::Version];
 
+    /// Every role, for lookups by key.
+    pub const ALL: &'static [Role] = &[
+        Role::City,
+        Role::Year,
+        Role::Fund,
+        Role::Unit,
+        Role::Version,
+        Role::Date,
+        Role::Budget,
+        Role::Arrived,
+        Role::Spent,
+        Role::Annual,
+        Role::Executed,
+        Role::FundWeight,
+        Role::Acceptance,
+        Role::Satisfaction,
+        Role::Started,
+        Role::Living,
+    ];
+
+    /// The role whose `[roles]` key is `key`.
+    pub fn from_key(key: &str) -> Option<Role> {
+        Self::ALL.iter().copied().find(|r| r.key() == key)
+    }
+
     pub fn required(self) -> bool {
         Self::REQUIRED.contains(&self)
     }

@@ -135,7 +135,7 @@ pub const SUMMARY_KEYS: &[(&str, &[&str])] = &[
     ("targets", &["level1", "level2", "level3", "target", "actual", "rate", "met", "note"]),
     ("budget", &["seq", "city", "budget", "arrived", "spent", "rate"]),
     ("tasks", &["seq", "city"]),
-    ("benefits", &["seq", "city", "benefit.acceptance", "benefit.satisfaction"]),
+    ("benefits", &["seq", "city", "acceptance", "satisfaction"]),
     (
         "allocation",
         &[

@@ -165,8 +165,7 @@ impl Table<'_> {
             self.city_head(r, i, &row.issued.name);
             let ids: Vec<&str> = s.benefit_fields.iter().map(|f| f.id.as_str()).collect();
             let Some(f) = &row.figures else {
-                let keys: Vec<&str> =
-                    ids.iter().copied().chain(["benefit.acceptance", "benefit.satisfaction"]).collect();
+                let keys: Vec<&str> = ids.iter().copied().chain(["acceptance", "satisfaction"]).collect();
                 self.left_out(r, row, &keys);
                 continue;
             };
@@ -175,10 +174,10 @@ impl Table<'_> {
                 self.put(r, id, V::Num(*v), false);
             }
             match f.acceptance {
-                Some(p) => self.put(r, "benefit.acceptance", V::Pct(p), false),
-                None => self.put(r, "benefit.acceptance", V::Text("未验收"), false),
+                Some(p) => self.put(r, "acceptance", V::Pct(p), false),
+                None => self.put(r, "acceptance", V::Text("未验收"), false),
             }
-            self.put(r, "benefit.satisfaction", V::Pct(f.satisfaction), false);
+            self.put(r, "satisfaction", V::Pct(f.satisfaction), false);
         }
         let t = &s.totals;
         self.total_head(total, &t.coverage.total_label());
@@ -186,7 +185,7 @@ impl Table<'_> {
             self.put(total, &f.id, V::Formula(self.sum_rows(&f.id, &counted), Some(*v)), true);
         }
         // AVERAGE skips 未验收 (text), as the report's 100.00% does.
-        for (id, v) in [("benefit.acceptance", t.acceptance), ("benefit.satisfaction", t.satisfaction)] {
+        for (id, v) in [("acceptance", t.acceptance), ("satisfaction", t.satisfaction)] {
             let f = format!("IFERROR(AVERAGE({}:{}),\"\")", self.addr(id, first), self.addr(id, last));
             self.put(total, id, V::Formula(f, v.map(|p| p / Decimal::ONE_HUNDRED)), true);
         }
