@@ -54,6 +54,17 @@ pub use crate::error::AllocError;
 /// clerk edits, and a typo must not abort the run.
 pub fn allocate(params: &Params) -> Result<Allocation, AllocError> {
     let available = params.cities_total();
+    if params.weights.0.is_empty() {
+        // A fund without factors (no [[measures]]) is not allocated by
+        // this formula: it simply has no allocation.
+        return Ok(Allocation {
+            year: params.year,
+            available,
+            weights: Measures::default(),
+            measures: Vec::new(),
+            rows: Vec::new(),
+        });
+    }
     let overflow = |c: &crate::model::CityParams| AllocError::Overflow {
         city: c.name.clone(),
         fiscal: c.coef.fiscal,

@@ -105,17 +105,22 @@ pub fn figures(sub: &Submission, issued: &CityParams, form: &FormSpec) -> Option
     let benefits = form.benefit_counts().iter().map(|f| sub.num(&f.id)).collect::<Option<Vec<_>>>()?;
     let num = |role: Role| sub.num(form.role(role)?);
     let pct = |role: Role| sub.pct(form.role(role)?);
+    // A role the form has must be readable; one it lacks is simply absent.
+    let optional = |role: Role, v: Option<Decimal>| match form.role(role) {
+        Some(_) => v.map(Some),
+        None => Some(None),
+    };
     Some(CityFigures {
         city: issued.name.clone(),
         file: sub.name.clone(),
         budget: num(Role::Budget)?,
-        arrived: num(Role::Arrived)?,
+        arrived: optional(Role::Arrived, num(Role::Arrived))?,
         spent: num(Role::Spent)?,
         plan: issued.plan.clone(),
         actual,
         benefits,
         acceptance: pct(Role::Acceptance),
-        satisfaction: pct(Role::Satisfaction)?,
+        satisfaction: optional(Role::Satisfaction, pct(Role::Satisfaction))?,
         started: pct(Role::Started),
         living: sub.text_of(Role::Living).map(str::to_string),
     })
@@ -183,7 +188,8 @@ fn totals(rows: &[CityRow], params: &Params, form: &FormSpec) -> Totals {
     // reported, so every rate divides like by like.
     let counted = || rows.iter().filter(|r| r.figures.is_some());
     let cities_budget: Decimal = counted().map(|r| r.issued.budget).sum();
-    let cities_arrived = sum(&|c| c.arrived);
+    // 0 for a form without 到位资金: nothing arrived that was reported.
+    let cities_arrived = sum(&|c| c.arrived.unwrap_or_default());
     let cities_spent = sum(&|c| c.spent);
     let own = &params.province_own;
     let mut plan = Measures::default();
@@ -196,7 +202,7 @@ fn totals(rows: &[CityRow], params: &Params, form: &FormSpec) -> Totals {
     let benefits =
         (0..form.benefit_counts().len()).map(|i| figs.iter().filter_map(|c| c.benefits.get(i)).sum()).collect();
     let acc: Vec<Decimal> = figs.iter().filter_map(|c| c.acceptance).collect();
-    let sat: Vec<Decimal> = figs.iter().map(|c| c.satisfaction).collect();
+    let sat: Vec<Decimal> = figs.iter().filter_map(|c| c.satisfaction).collect();
     let budget = cities_budget + own.budget;
     let spent = cities_spent + own.spent;
     Totals {

@@ -334,7 +334,7 @@ impl Measures {
 }
 
 /// The three tiered coefficients of the allocation formula.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Coefficients {
     /// 财力补助系数 (8 / 9 / 10).
     pub fiscal: Decimal,
@@ -426,7 +426,8 @@ pub struct CityFigures {
     pub city: String,
     pub file: String,
     pub budget: Decimal,
-    pub arrived: Decimal,
+    /// 到位资金; `None` for a form without one (no `arrived` role).
+    pub arrived: Option<Decimal>,
     pub spent: Decimal,
     pub plan: Measures,
     pub actual: Measures,
@@ -434,8 +435,8 @@ pub struct CityFigures {
     pub benefits: Vec<Decimal>,
     /// 验收合格率 in percent; `None` for 未验收.
     pub acceptance: Option<Decimal>,
-    /// 满意度 in percent.
-    pub satisfaction: Decimal,
+    /// 满意度 in percent; `None` for a form without one.
+    pub satisfaction: Option<Decimal>,
     /// 开工目标完成率 in percent, from 自评评分.
     pub started: Option<Decimal>,
     /// 群众居住条件是否改善, from 自评评分.

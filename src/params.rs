@@ -184,9 +184,14 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
         ProvinceOwn { budget: val(BASIC_OWN_BUDGET)?, arrived: val(BASIC_OWN_ARRIVED)?, spent: val(BASIC_OWN_SPENT)? };
 
     let cs = sheet(wb, SHEET_CITIES)?;
+    // The plan and the coefficients are the allocation's factors: a fund
+    // without measures issues a budget only.
+    let allocates = !form.measures.is_empty();
     let mut headers = vec![H_CITY, H_BUDGET];
     headers.extend(form.measures.iter().map(|m| m.plan_header.as_str()));
-    headers.extend([H_FISCAL, H_PERF, H_PROJECT]);
+    if allocates {
+        headers.extend([H_FISCAL, H_PERF, H_PROJECT]);
+    }
     let (hr, cols) = header_cols(cs, &headers)?;
     let mut cities = Vec::new();
     for r in hr + 1..hr + 1000 {
@@ -206,9 +211,12 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
             name,
             budget: n(1)?,
             plan,
-            coef: {
-                let k = 2 + form.measures.len();
-                Coefficients { fiscal: n(k)?, performance: n(k + 1)?, project: n(k + 2)? }
+            coef: match allocates {
+                true => {
+                    let k = 2 + form.measures.len();
+                    Coefficients { fiscal: n(k)?, performance: n(k + 1)?, project: n(k + 2)? }
+                }
+                false => Coefficients::default(),
             },
         });
     }
@@ -216,13 +224,15 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
         return Err(ParamsError::NoCities);
     }
 
-    let ws = sheet(wb, SHEET_WEIGHTS)?;
     let mut weights = Measures::default();
-    for m in &form.measures {
-        weights.set(&m.key, num_at(ws, CellRef::new(row_of(ws, &m.weight_label)?, 1))?);
-    }
-    if weights.0.values().sum::<Decimal>() != Decimal::ONE_HUNDRED {
-        return Err(ParamsError::WeightsNot100);
+    if allocates {
+        let ws = sheet(wb, SHEET_WEIGHTS)?;
+        for m in &form.measures {
+            weights.set(&m.key, num_at(ws, CellRef::new(row_of(ws, &m.weight_label)?, 1))?);
+        }
+        if weights.0.values().sum::<Decimal>() != Decimal::ONE_HUNDRED {
+            return Err(ParamsError::WeightsNot100);
+        }
     }
     let keys = target_keys(form);
 
@@ -289,4 +299,34 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
         return Err(ParamsError::TotalMismatch { sum: calc::fmt_num(sum), total: calc::fmt_num(p.total) });
     }
     Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fund without [[measures]] issues a budget only: its params
+    /// workbook needs no plan, coefficient or weight columns, and nothing
+    /// is allocated by the factor method.
+    #[test]
+    fn a_fund_without_measures_reads_budgets_and_allocates_nothing() {
+        let text = crate::spec::embedded_form_text();
+        let start = text.find("[[measures]]").expect("measures");
+        let end = text.find("# ───────────────────────── 基本信息").expect("first sheet");
+        let form = FormSpec::from_toml(&format!("{}{}", &text[..start], &text[end..]), "t").expect("loads");
+        assert!(form.measures.is_empty());
+        let mut params = crate::checks::fixture::params();
+        params.weights = Measures::default();
+        params.measure_keys.clear();
+        // Targets on the measures go with them.
+        let keys = target_keys(&form);
+        params.targets.retain(|t| keys.iter().any(|(_, k)| *k == t.key));
+        let bytes = crate::write::params::workbook(&params, &form, false).expect("writes");
+        let read = from_bytes(bytes, "t", &form, "t").expect("reads without plan, coefficients or weights");
+        assert_eq!(read.cities.len(), 15);
+        assert_eq!(read.cities[0].budget, params.cities[0].budget);
+        assert!(read.cities[0].plan.0.is_empty() && read.weights.0.is_empty());
+        let a = crate::allocate::allocate(&read).expect("allocates");
+        assert!(a.rows.is_empty(), "no factors, no allocation");
+    }
 }

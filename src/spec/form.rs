@@ -133,8 +133,6 @@ impl SheetSpec {
 /// What is inconsistent in form.toml's measures, scoring table or ids.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(super) enum FormError {
-    #[error("缺少 [[measures]]（改造任务指标）")]
-    NoMeasures,
     #[error("指标 {0} 重复定义")]
     DuplicateMeasure(String),
     #[error("指标 {measure} 缺少字段 {field}")]
@@ -260,7 +258,10 @@ pub struct FormSpec {
     pub budget_document: String,
     pub sheets: Vec<SheetSpec>,
     pub scoring: ScoringSpec,
-    /// The task measures, in 表2-3's order.
+    /// The task measures, in 表2-3's order: the issued plan, the
+    /// allocation's factors. A fund without them has none (no plan checks,
+    /// no 因素法 allocation).
+    #[serde(default)]
     pub measures: Vec<MeasureSpec>,
     /// Which field plays each role the program knows ([`Role`]).
     #[serde(default)]
@@ -301,9 +302,6 @@ impl FormSpec {
 
     /// Fills each measure's field ids and name, and checks they exist.
     pub(super) fn resolve_measures(&mut self) -> std::result::Result<(), FormError> {
-        if self.measures.is_empty() {
-            return Err(FormError::NoMeasures);
-        }
         let mut seen = std::collections::HashSet::new();
         let mut measures = std::mem::take(&mut self.measures);
         for m in &mut measures {

@@ -36,7 +36,9 @@ pub(super) fn budget_table(s: &ProvinceSummary) -> Vec<Vec<String>> {
     ]);
     for (i, r) in s.rows.iter().enumerate() {
         let (a, sp, rate) = match &r.figures {
-            Some(f) => (num(f.arrived), num(f.spent), opt_pct(calc::percent(f.spent, r.issued.budget))),
+            Some(f) => {
+                (f.arrived.map(num).unwrap_or_default(), num(f.spent), opt_pct(calc::percent(f.spent, r.issued.budget)))
+            }
             None => (r.status.zh().to_string(), "—".into(), "—".into()),
         };
         rows.push(vec![(i + 1).to_string(), r.issued.name.clone(), num(r.issued.budget), a, sp, rate]);
@@ -119,7 +121,7 @@ pub(super) fn benefits_table(s: &ProvinceSummary) -> Vec<Vec<String>> {
             Some(f) => {
                 row.extend(f.benefits.iter().map(|b| num(*b)));
                 row.push(f.acceptance.map(pct).unwrap_or_else(|| "未验收".into()));
-                row.push(pct(f.satisfaction));
+                row.push(opt_pct(f.satisfaction));
             }
             None => row.extend((0..s.benefit_fields.len() + 2).map(|k| {
                 if k == 0 {

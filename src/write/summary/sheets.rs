@@ -79,7 +79,9 @@ impl Table<'_> {
             match &row.figures {
                 Some(f) => {
                     counted.push(r);
-                    self.put(r, "arrived", V::Num(f.arrived), false);
+                    if let Some(a) = f.arrived {
+                        self.put(r, "arrived", V::Num(a), false);
+                    }
                     self.put(r, "spent", V::Num(f.spent), false);
                     let rate = calc::percent(f.spent, row.issued.budget).map(|p| p / Decimal::ONE_HUNDRED);
                     self.put(r, "rate", V::Formula(self.ratio("spent", "budget", r), rate), false);
@@ -177,7 +179,9 @@ impl Table<'_> {
                 Some(p) => self.put(r, "acceptance", V::Pct(p), false),
                 None => self.put(r, "acceptance", V::Text("未验收"), false),
             }
-            self.put(r, "satisfaction", V::Pct(f.satisfaction), false);
+            if let Some(s) = f.satisfaction {
+                self.put(r, "satisfaction", V::Pct(s), false);
+            }
         }
         let t = &s.totals;
         self.total_head(total, &t.coverage.total_label());
