@@ -3,8 +3,10 @@
 
 use crate::allocate::{allocate, AllocError, Allocation};
 use crate::calc;
+use crate::model::Parsed;
 use crate::model::{CityFigures, CityParams, Measures, Params, ProvinceOwn, Submission, TargetValue};
 use crate::roster::{CityStatus, Coverage, Roster};
+use crate::spec::relation::Val;
 use crate::spec::{FormSpec, Role};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -123,6 +125,14 @@ pub fn figures(sub: &Submission, issued: &CityParams, form: &FormSpec) -> Option
         satisfaction: optional(Role::Satisfaction, pct(Role::Satisfaction))?,
         started: pct(Role::Started),
         living: sub.text_of(Role::Living).map(str::to_string),
+        values: form
+            .fields()
+            .filter_map(|f| match sub.parsed(&f.id) {
+                Parsed::Number(d) => Some((f.id.clone(), Val::Num(*d))),
+                Parsed::Text(t) => Some((f.id.clone(), Val::Text(t.clone()))),
+                _ => None,
+            })
+            .collect(),
     })
 }
 

@@ -441,6 +441,10 @@ pub struct CityFigures {
     pub started: Option<Decimal>,
     /// 群众居住条件是否改善, from 自评评分.
     pub living: Option<String>,
+    /// Every field the workbook holds a figure or word in, by field id:
+    /// what summary.toml's city tables show (a percent as its fraction).
+    #[serde(skip)]
+    pub values: std::collections::BTreeMap<String, crate::spec::relation::Val>,
 }
 
 #[cfg(test)]

@@ -55,8 +55,9 @@ pub struct Templates {
     pub form: FormSpec,
     pub summary: SummarySpec,
     pub bands: Bands,
-    /// Wording of the 自评报告 draft.
-    pub report: ReportSpec,
+    /// Wording of the 自评报告 draft; a set without report.toml (a fund
+    /// whose report is not drafted by selfeval) has none, and no draft.
+    pub report: Option<ReportSpec>,
     pub summary_template: Vec<u8>,
     /// The params workbook that ships with the templates (the default
     /// for `--params`).
@@ -76,7 +77,7 @@ impl Templates {
             form,
             summary,
             bands: embedded_bands()?,
-            report,
+            report: Some(report),
             summary_template: embedded::SUMMARY_TEMPLATE.to_vec(),
             params_default: embedded::PARAMS.to_vec(),
             origin: "内置 2024 年模板".to_string(),
@@ -97,13 +98,14 @@ impl Templates {
                 })
             })
         };
-        // A set made before the report draft existed: the built-in wording.
         let report = match dir.join(REPORT_FILE).exists() {
-            true => ReportSpec::from_toml(&text(REPORT_FILE)?, &dir.join(REPORT_FILE).display().to_string())?,
-            false => ReportSpec::from_toml(embedded::REPORT, "内置 report.toml")?,
+            true => Some(ReportSpec::from_toml(&text(REPORT_FILE)?, &dir.join(REPORT_FILE).display().to_string())?),
+            false => None,
         };
         let (form, summary) = specs_from_dir(dir)?;
-        report.check_against(&form, &dir.join(REPORT_FILE).display().to_string())?;
+        if let Some(r) = &report {
+            r.check_against(&form, &dir.join(REPORT_FILE).display().to_string())?;
+        }
         let bands = Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string(), &form)?;
         Ok(Templates {
             report,

@@ -34,11 +34,43 @@ pub struct SummaryColumn {
     /// not that field's id: a figure the province corrected is noted there.
     #[serde(default)]
     pub field: Option<String>,
+    /// A city table's 合计: how the column's total is formed.
+    #[serde(default)]
+    pub total: Option<ColTotal>,
+    /// For `total = "ratio"`: the columns whose totals it divides.
+    #[serde(default)]
+    pub of: Vec<String>,
+}
+
+/// How a city table's 合计 row is formed from the counted cities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColTotal {
+    Sum,
+    /// The simple mean, as the report takes 满意度's.
+    Mean,
+    /// `of[0]`'s total ÷ `of[1]`'s (执行率 = 全年执行数 ÷ 全年预算数).
+    Ratio,
+}
+
+/// What a summary sheet is: one of the program's own tables (`key` says
+/// which), or a table of the counted cities' form figures declared
+/// entirely in summary.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SheetKind {
+    #[default]
+    Fixed,
+    /// One row per city, one column per form field (keys are field ids),
+    /// a 合计 row on top.
+    Cities,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummarySheet {
     pub key: String,
+    #[serde(default)]
+    pub kind: SheetKind,
     pub name: String,
     pub title: String,
     #[serde(default)]
@@ -116,6 +148,11 @@ impl SummarySheet {
     pub fn first_row0(&self) -> u32 {
         self.first_row.saturating_sub(1)
     }
+
+    /// Whether the first data row is a 合计 row.
+    pub fn has_total_row(&self) -> bool {
+        self.kind == SheetKind::Cities || matches!(self.key.as_str(), "budget" | "tasks" | "benefits" | "allocation")
+    }
 }
 
 /// Layout of the provincial summary workbook.
@@ -159,6 +196,9 @@ pub const SUMMARY_KEYS: &[(&str, &[&str])] = &[
     ("findings", &["seq", "severity", "code", "city", "file", "sheet", "cell", "message", "expected", "found", "fix"]),
 ];
 
+/// The program's own sheets, present in every summary.
+pub(super) const SUMMARY_REQUIRED: &[&str] = &["roster", "findings"];
+
 /// Sheets of which every fixed column above must be present (the
 /// findings and targets sheets may leave some out).
 pub(super) const SUMMARY_ALL_REQUIRED: &[&str] = &["budget", "tasks", "benefits", "allocation", "roster"];
@@ -167,11 +207,28 @@ impl SummarySpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
         let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
         let spec: SummarySpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
-        for (sheet, _) in SUMMARY_KEYS {
-            let s = spec.sheet(sheet).ok_or_else(|| err(format!("缺少汇总表 {sheet}")))?;
+        for sheet in SUMMARY_REQUIRED {
+            spec.sheet(sheet).ok_or_else(|| err(format!("缺少汇总表 {sheet}")))?;
+        }
+        for s in &spec.sheets {
             if (s.first_row as usize) <= s.header.len() + 1 + s.block.len() {
                 return Err(err(format!("汇总表 {} 的 first_row 与表头重叠", s.name)));
             }
+            // 核实与更正记录 has its own columns, checked by its writer.
+            let fixed = SUMMARY_KEYS.iter().any(|(k, _)| *k == s.key) || s.key == "decisions";
+            match s.kind {
+                SheetKind::Fixed if !fixed => {
+                    return Err(err(format!("汇总表 {} 的 key 无法识别（城市表请写 kind = \"cities\"）", s.key)))
+                }
+                SheetKind::Cities if fixed => {
+                    return Err(err(format!("汇总表 {} 的 key 是程序自有的表，城市表请另起 key", s.key)))
+                }
+                _ => {}
+            }
+        }
+        if let Some(d) = spec.sheets.iter().enumerate().find(|(i, s)| spec.sheets[..*i].iter().any(|t| t.key == s.key))
+        {
+            return Err(err(format!("汇总表 key {} 重复", d.1.key)));
         }
         Ok(spec)
     }
@@ -208,6 +265,9 @@ impl SummarySpec {
                 }
             }
         }
+        for s in self.sheets.iter().filter(|s| s.kind == SheetKind::Cities) {
+            check_city_table(s, form).map_err(err)?;
+        }
         let year = form.year.to_string();
         let fill = |t: &mut String| *t = t.replace("{year}", &year);
         for s in &mut self.sheets {
@@ -223,4 +283,22 @@ impl SummarySpec {
     pub fn sheet(&self, key: &str) -> Option<&SummarySheet> {
         self.sheets.iter().find(|s| s.key == key)
     }
+}
+
+/// A city table names form fields (and seq, city), and a ratio total
+/// divides two of its own columns.
+fn check_city_table(s: &SummarySheet, form: &FormSpec) -> std::result::Result<(), String> {
+    for c in &s.columns {
+        if !matches!(c.key.as_str(), "seq" | "city") && form.field(&c.key).is_none() {
+            return Err(format!("汇总表 {} 的列 {} 不是 form.toml 中的字段", s.name, c.key));
+        }
+        let ratio = c.total == Some(ColTotal::Ratio);
+        if ratio == c.of.is_empty() || (ratio && (c.of.len() != 2 || c.of.iter().any(|k| s.col(k).is_none()))) {
+            return Err(format!("汇总表 {} 的列 {}：total = \"ratio\" 需要 of = [本表两列]", s.name, c.key));
+        }
+    }
+    if s.col("city").is_none() {
+        return Err(format!("汇总表 {} 缺少列 city", s.name));
+    }
+    Ok(())
 }

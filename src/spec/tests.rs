@@ -146,3 +146,39 @@ fn same_figures_and_bounds_are_declared_and_bad_ones_refused() {
     refused("at_most = \"actual.communities\"", "at_most = \"actual.community\"", "at_most = \"actual.community\"");
     refused("required = true, issued = \"budget\"", "required = true, issued = \"plan\"", "plan");
 }
+
+#[test]
+fn city_tables_name_form_fields_and_their_totals_and_bad_ones_are_refused() {
+    let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
+    let table = r#"
+[[sheets]]
+key = "execution"
+kind = "cities"
+name = "预算执行情况"
+title = "{year}年预算执行情况"
+first_row = 4
+header = [["序号", "地市", "全年预算数", "全年执行数", "执行率"]]
+columns = [
+  { key = "seq", width = 6, format = "text" },
+  { key = "city", width = 10, format = "text" },
+  { key = "fund.annual", width = 12, format = "dec2", total = "sum" },
+  { key = "fund.executed", width = 12, format = "dec2", total = "sum" },
+  { key = "fund.rate", width = 10, format = "pct2", total = "ratio", of = ["fund.executed", "fund.annual"] },
+]
+"#;
+    let load = |extra: &str| -> Result<SummarySpec> {
+        let mut s = SummarySpec::from_toml(&format!("{}{extra}", embedded::SUMMARY), "t")?;
+        s.check_against(&form, "t")?;
+        Ok(s)
+    };
+    let s = load(table).expect("a city table loads");
+    let sheet = s.sheet("execution").unwrap();
+    assert!(sheet.has_total_row() && sheet.title == "2024年预算执行情况");
+    let refused = |from: &str, to: &str, want: &str| refused_by(table, &|t| load(t).map(drop), from, to, want);
+    refused("key = \"fund.annual\"", "key = \"fund.anual\"", "列 fund.anual 不是 form.toml 中的字段");
+    refused(", of = [\"fund.executed\", \"fund.annual\"]", "", "需要 of");
+    refused("of = [\"fund.executed\", \"fund.annual\"]", "of = [\"fund.executed\", \"fund.initial\"]", "需要 of");
+    refused("kind = \"cities\"\n", "", "key 无法识别");
+    refused("key = \"execution\"", "key = \"budget\"", "程序自有的表");
+    refused("key = \"execution\"", "key = \"roster\"", "程序自有的表");
+}

@@ -149,10 +149,10 @@ impl Outputs<'_> {
         .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
         write::atomic_write(&path, &bytes)?;
         let mut written = vec![path];
-        if draft {
+        if let (true, Some(report)) = (draft, &t.report) {
             let path = self.out_dir.join(DRAFT_FILE);
             let generated = self.now.format("%Y-%m-%d %H:%M").to_string();
-            let bytes = write::draft::draft(&t.report, s, self.findings, self.decisions, &generated)
+            let bytes = write::draft::draft(report, s, self.findings, self.decisions, &generated)
                 .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
             write::atomic_write(&path, &bytes)?;
             written.push(path);

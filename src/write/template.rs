@@ -6,11 +6,6 @@
 use crate::spec::{ColFormat, SummarySheet, SummarySpec};
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
-/// Sheets whose first data row is a 合计 row.
-pub fn has_total_row(key: &str) -> bool {
-    matches!(key, "budget" | "tasks" | "benefits" | "allocation")
-}
-
 pub fn workbook(spec: &SummarySpec) -> Result<Vec<u8>, XlsxError> {
     let mut wb = super::new_workbook();
     let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
@@ -104,11 +99,8 @@ fn write_sheet(wb: &mut Workbook, s: &SummarySheet, department: &str) -> Result<
     let fr = s.first_row0();
     for (c, col) in s.columns.iter().enumerate() {
         let f = cell_format(col.format, base());
-        let total = if has_total_row(&s.key) {
-            f.clone().set_bold().set_background_color(Color::RGB(0xF2F2F2))
-        } else {
-            f.clone()
-        };
+        let total =
+            if s.has_total_row() { f.clone().set_bold().set_background_color(Color::RGB(0xF2F2F2)) } else { f.clone() };
         ws.write_blank(fr, c as u16, &total)?;
         ws.write_blank(fr + 1, c as u16, &f)?;
     }

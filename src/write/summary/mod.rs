@@ -11,12 +11,12 @@ use crate::decisions::Record;
 use crate::findings::Finding;
 use crate::roster::Roster;
 use crate::rounds::Comparison;
-use crate::spec::{SummarySheet, SummarySpec};
-use crate::write::template::has_total_row;
+use crate::spec::{SheetKind, SummarySheet, SummarySpec};
 use rust_decimal::Decimal;
 use umya_spreadsheet::{Style, Workbook, Worksheet};
 
 mod allocation;
+mod cities;
 mod sheets;
 mod table;
 #[cfg(test)]
@@ -78,9 +78,10 @@ fn fill(
             "roster" => t.roster(roster, comparison, &decisions.state),
             "findings" => t.findings(findings),
             "decisions" => t.decisions(decisions),
+            _ if sheet.kind == SheetKind::Cities => t.cities(s),
             _ => {}
         }
-        if matches!(sheet.key.as_str(), "budget" | "tasks" | "benefits") {
+        if sheet.kind == SheetKind::Cities || matches!(sheet.key.as_str(), "budget" | "tasks" | "benefits") {
             t.note_corrections(s, &decisions.corrections);
         }
         t.fit_rows();

@@ -27,7 +27,7 @@ pub(super) struct Table<'a> {
 impl<'a> Table<'a> {
     pub(super) fn new(ws: &'a mut Worksheet, spec: &'a SummarySheet) -> Self {
         let fr = spec.first_row0() + 1;
-        let body_row = fr + u32::from(has_total_row(&spec.key));
+        let body_row = fr + u32::from(spec.has_total_row());
         let cols = 1..=spec.columns.len() as u32;
         let total_styles = cols.clone().map(|c| ws.style((c, fr)).clone()).collect();
         let body_styles = cols.map(|c| ws.style((c, body_row)).clone()).collect();
