@@ -316,3 +316,59 @@ pub fn generate(
     }
     Ok(written)
 }
+
+/// A fund's issued figures without measures: what a budget-only fund's
+/// 省级参数表 holds (samples/source/<fund>-<year>.toml).
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssuedData {
+    pub year: i64,
+    pub fund: String,
+    /// 资金总额, 万元.
+    pub total: Decimal,
+    pub own: IssuedOwn,
+    pub cities: Vec<IssuedCity>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssuedOwn {
+    pub budget: Decimal,
+    pub arrived: Decimal,
+    pub spent: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssuedCity {
+    pub name: String,
+    pub budget: Decimal,
+}
+
+impl IssuedData {
+    pub fn from_toml(text: &str) -> Result<Self, GenError> {
+        Ok(toml::from_str(text)?)
+    }
+
+    /// The params a budget-only fund issues: cities and budgets.
+    pub fn params(&self) -> Params {
+        Params {
+            year: self.year,
+            fund: self.fund.clone(),
+            profile: Vec::new(),
+            total: self.total,
+            province_own: ProvinceOwn { budget: self.own.budget, arrived: self.own.arrived, spent: self.own.spent },
+            cities: self
+                .cities
+                .iter()
+                .map(|c| CityParams {
+                    name: c.name.clone(),
+                    budget: c.budget,
+                    plan: Measures::default(),
+                    coef: Default::default(),
+                })
+                .collect(),
+            weights: Measures::default(),
+            measure_keys: Vec::new(),
+            targets: Vec::new(),
+            origin: String::new(),
+        }
+    }
+}

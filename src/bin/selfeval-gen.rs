@@ -7,6 +7,10 @@
 //! ```
 //! Writes ROOT/templates/<year>/ (省级参数表.xlsx, 省级汇总表模板.xlsx) and
 //! ROOT/samples/<year>/ (one form per city). Not part of selfeval.exe.
+//!
+//! A budget-only fund (no [[measures]]) has no report figures to sample:
+//! `--templates DIR --issued FILE` writes DIR/省级参数表.xlsx from its
+//! cities and budgets (samples/source/green-building-2024.toml).
 
 use clap::Parser;
 use selfeval::error::Error;
@@ -25,12 +29,29 @@ struct Args {
     /// 输出根目录（写入其下 templates/<年度>/ 与 samples/<年度>/），默认当前目录
     #[arg(long, default_value = ".")]
     out: PathBuf,
+    /// 只按此文件（年度、资金、各市预算）生成 --templates 文件夹中的省级参数表
+    #[arg(long)]
+    issued: Option<PathBuf>,
 }
 
 fn main() {
     let args = Args::parse();
     let src =
         args.data.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/source/report-2024.toml"));
+    if let Some(issued) = &args.issued {
+        let Some(dir) = &args.templates else {
+            eprintln!("生成失败：--issued 需要同时给出 --templates 文件夹");
+            std::process::exit(2);
+        };
+        match issued_params(issued, dir) {
+            Ok(p) => println!("已生成 {}", p.display()),
+            Err(e) => {
+                eprintln!("生成失败：{e}");
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
     let run = || -> Result<Vec<PathBuf>, GenError> {
         let text = std::fs::read_to_string(&src).map_err(|e| Error::io(&src, e))?;
         let data = ReportData::from_toml(&text)?;
@@ -63,4 +84,18 @@ fn main() {
             std::process::exit(2);
         }
     }
+}
+
+/// Writes DIR/省级参数表.xlsx for a budget-only fund.
+fn issued_params(src: &std::path::Path, dir: &std::path::Path) -> Result<PathBuf, GenError> {
+    let text = std::fs::read_to_string(src).map_err(|e| Error::io(src, e))?;
+    let data = selfeval::samplegen::IssuedData::from_toml(&text)?;
+    let (form, _) = selfeval::spec::specs_from_dir(dir)?;
+    if data.year != form.year {
+        return Err(GenError::Year { data: data.year, form: form.year });
+    }
+    let bytes = selfeval::write::params::workbook(&data.params(), &form, false)?;
+    let path = dir.join(selfeval::spec::PARAMS_FILE);
+    selfeval::write::atomic_write(&path, &bytes)?;
+    Ok(path)
 }

@@ -1,0 +1,213 @@
+//! A second fund from data alone: templates/green-building/2024 is the
+//! national 项目支出绩效自评表 for 建筑节能与绿色建筑发展专项资金, with no
+//! measures, no factor allocation and its own city tables. The real binary
+//! builds the blank form, checks generated city forms (three with the
+//! errors clerks make) and fills the summary from that set.
+
+mod common;
+
+use common::*;
+use rust_decimal::Decimal;
+use selfeval::checks::Ctx;
+use selfeval::model::Submission;
+use selfeval::spec::relation::Val;
+use selfeval::spec::Templates;
+use selfeval::write::form::{city_form, FormBook, Input};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+fn set() -> PathBuf {
+    root().join("templates/green-building/2024")
+}
+
+const SHEET: &str = "绩效自评表";
+
+fn d(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+/// The inputs of city `i`: budget as issued, 80 % + 2 % × i executed,
+/// every indicator met (东莞市's 按期完成率 is changed by the caller).
+fn inputs(name: &str, budget: Decimal, i: usize) -> HashMap<String, Input> {
+    let t = |s: &str| Input::Text(s.to_string());
+    let n = |s: &str| Input::Number(d(s));
+    let rate = d("0.80") + Decimal::from(2 * i as i64) / Decimal::from(100);
+    let mut v: HashMap<String, Input> = [
+        ("info.project", t(&format!("绿色建筑与建筑节能示范（{name}）"))),
+        ("info.department", t(&format!("{name}住房和城乡建设局"))),
+        ("info.agency", t(&format!("{name}建筑节能中心"))),
+        ("info.city", t(name)),
+        ("info.year", n("2024")),
+        ("info.version", t("2024.1")),
+        ("info.preparer", t("张工")),
+        ("info.phone", t("020-80000000")),
+        ("info.date", Input::Date("2025-03-10".into())),
+        ("goal.expected", t("完成绿色建筑示范项目，推广可复制的技术标准")),
+        ("goal.actual", t("示范项目均已完成并通过验收")),
+        ("fund.initial", Input::Number(budget)),
+        ("fund.annual", Input::Number(budget)),
+        ("fund.executed", Input::Number(budget * rate)),
+        ("ind.projects.target", n("5")),
+        ("ind.projects.actual", Input::Number(Decimal::from(5 + (i % 3) as i64))),
+        ("ind.accepted.target", n("1")),
+        ("ind.accepted.actual", n("1")),
+        ("ind.ontime.target", n("0.95")),
+        ("ind.ontime.actual", n("0.96")),
+        ("ind.coal.target", n("1000")),
+        ("ind.coal.actual", Input::Number(Decimal::from(1000 + 50 * i as i64))),
+        ("ind.standard.target", t("是")),
+        ("ind.standard.actual", t("是")),
+        ("ind.satisfaction.target", n("0.9")),
+        ("ind.satisfaction.actual", Input::Number(d("0.92") + Decimal::from(i as i64) / Decimal::from(200))),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    v.insert("fund.weight".into(), n("10"));
+    v
+}
+
+/// Writes a city form: the inputs, then every derived figure as the
+/// template's own relations compute it (the cached results a spreadsheet
+/// would store), then `wrong` over them.
+fn write_form(
+    t: &Templates,
+    params: &selfeval::model::Params,
+    path: &Path,
+    mut v: HashMap<String, Input>,
+    wrong: &[(&str, Input)],
+) {
+    let book = FormBook { form: &t.form, bands: &t.bands, cities: &[] };
+    let first = city_form(&book, &v).expect("form");
+    let raw = selfeval::read::read_bytes(first, "xlsx").expect("reads back");
+    let sub = Submission::build(path.into(), "f".into(), raw, &t.form);
+    let ctx = Ctx { form: &t.form, params, bands: &t.bands };
+    for der in &t.form.derived {
+        match selfeval::checks::derived::recomputed(&sub, &ctx, &der.field) {
+            Some(Val::Num(n)) => v.insert(der.field.clone(), Input::Number(n)),
+            Some(Val::Text(s)) => v.insert(der.field.clone(), Input::Text(s)),
+            None => panic!("{} not computable", der.field),
+        };
+    }
+    for (k, w) in wrong {
+        v.insert(k.to_string(), w.clone());
+    }
+    std::fs::write(path, city_form(&book, &v).expect("form")).expect("write");
+}
+
+#[test]
+fn a_second_fund_runs_end_to_end_from_its_template_set() {
+    let t = Templates::from_dir(&set()).expect("the set loads");
+    assert!(t.form.measures.is_empty() && t.report.is_none(), "no measures, no report draft");
+    let params = selfeval::params::from_bytes(t.params_default.clone(), "p", &t.form, "t").expect("params");
+    assert_eq!(params.cities.len(), 8);
+    // SELFEVAL_KEEP=1 keeps the folder to look at (its path is printed).
+    let keep = std::env::var_os("SELFEVAL_KEEP").is_some();
+    let tmp = tempfile::Builder::new().disable_cleanup(keep).tempdir().expect("tempdir");
+    if keep {
+        eprintln!("kept: {}", tmp.path().display());
+    }
+
+    // The blank form, built by the binary from the set.
+    let blank = tmp.path().join("空白表.xlsx");
+    let o = selfeval(&[
+        "template".as_ref(),
+        "--templates".as_ref(),
+        set().as_os_str(),
+        "--out".as_ref(),
+        blank.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let b = sheet(&blank, SHEET);
+    assert_eq!(at(&b, "A3").to_string(), "项目名称");
+    assert_eq!(at(&b, "H10").to_string(), "偏差原因分析及改进措施");
+    assert_eq!(at(&b, "C15").to_string(), "是否形成可推广的技术标准（是/否）");
+    assert_eq!(at(&b, "E7").to_string(), "10", "分值 fixed by the template");
+
+    // The cities' forms: 珠海市 a wrong 执行率, 佛山市 a 得分 above its 分值,
+    // 东莞市 a target not met without its 偏差原因.
+    let dir = tmp.path().join("材料");
+    std::fs::create_dir(&dir).expect("mkdir");
+    for (i, c) in params.cities.iter().enumerate() {
+        let mut v = inputs(&c.name, c.budget, i);
+        let wrong: Vec<(&str, Input)> = match c.name.as_str() {
+            "珠海市" => vec![("fund.rate", Input::Number(d("0.9")))],
+            "佛山市" => vec![("ind.projects.score", Input::Number(d("25")))],
+            _ => vec![],
+        };
+        if c.name == "东莞市" {
+            v.insert("ind.ontime.actual".into(), Input::Number(d("0.90")));
+        }
+        write_form(&t, &params, &dir.join(format!("{:02}_{}_自评表.xlsx", i + 1, c.name)), v, &wrong);
+    }
+
+    let out = tmp.path().join("结果");
+    let o = selfeval(&[
+        "run".as_ref(),
+        dir.as_os_str(),
+        "--templates".as_ref(),
+        set().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--quiet".as_ref(),
+    ]);
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("report.json"))
+            .unwrap_or_else(|_| panic!("no report.json: {}", String::from_utf8_lossy(&o.stderr))),
+    )
+    .expect("json");
+    let errors: Vec<(String, String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("code"), s("city"), format!("{}!{}", s("sheet"), s("cell")))
+        })
+        .collect();
+    let has =
+        |code: &str, city: &str, place: &str| errors.iter().any(|(c, ci, p)| c == code && ci == city && p == place);
+    assert!(
+        has("SE304", "珠海市", "绩效自评表!F7"),
+        "{errors:#?} {}",
+        serde_json::to_string_pretty(&report["findings"]).unwrap_or_default()
+    );
+    assert!(has("SE307", "佛山市", "绩效自评表!G11"), "{errors:#?}");
+    assert!(has("SE309", "东莞市", "绩效自评表!H13"), "{errors:#?}");
+    let bad = ["珠海市", "佛山市", "东莞市"];
+    assert!(errors.iter().all(|(_, city, _)| bad.contains(&city.as_str())), "the others are clean: {errors:#?}");
+    let f304 = report["findings"].as_array().expect("findings").iter().find(|f| f["code"] == "SE304").expect("SE304");
+    assert_eq!(f304["expected"], "82.00%", "执行率 = 246 ÷ 300");
+    assert!(f304["message"].as_str().unwrap_or("").contains("全年执行数 ÷ 全年预算数"), "{f304}");
+
+    // The summary: the set's own three tables, the 5 clean cities counted.
+    let summary = out.join("省级汇总表.xlsx");
+    assert!(!out.join(selfeval::DRAFT_FILE).exists(), "no report.toml, no draft");
+    let e = sheet(&summary, "表1 预算执行情况");
+    assert!(at(&e, "A4").to_string().starts_with("合计"), "{}", at(&e, "A4"));
+    // 广州 500×0.80 + 中山 250×0.88 + 江门 200×0.90 + 肇庆 150×0.92 + 惠州 400×0.94.
+    assert_eq!(num2(at(&e, "D4")), "1500.00");
+    assert_eq!(num2(at(&e, "E4")), "1314.00");
+    assert_eq!(pct2(at(&e, "F4")), "87.60%");
+    assert_eq!(at(&e, "B5").to_string(), "广州市");
+    assert_eq!(num2(at(&e, "E5")), "400.00");
+    assert!(at(&e, "C6").to_string().contains("未计入合计"), "珠海市 left out: {}", at(&e, "C6"));
+    let i = sheet(&summary, "表2 绩效指标完成情况");
+    assert_eq!(at(&i, "B6").to_string(), "广州市");
+    assert_eq!(at(&i, "G6").to_string(), "是");
+    // 示范项目数 5 + 6 + 7 + 5 + 6 over 广州, 中山 (i=4), 江门 (5), 肇庆 (6), 惠州 (7).
+    assert_eq!(num2(at(&i, "C5")), "29.00");
+    let s = sheet(&summary, "表3 自评得分与等级");
+    assert_eq!(num2(at(&s, "J5")), "98.00", "广州市: 资金 8 + 指标 90");
+    assert_eq!(at(&s, "K5").to_string(), "优");
+    for absent in ["表2-2 预算执行", "资金分配测算", "附件1 效益指标"] {
+        assert!(!sheet_names(&summary).iter().any(|n| n == absent), "{absent} is the other fund's");
+    }
+}
+
+fn sheet_names(path: &Path) -> Vec<String> {
+    use calamine::Reader;
+    let wb: calamine::Xlsx<_> = calamine::open_workbook(path).expect("opens");
+    wb.sheet_names().to_vec()
+}
