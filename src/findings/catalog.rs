@@ -87,15 +87,17 @@ pub fn catalog(markdown: bool) -> String {
     let word = |k: &str| form.as_ref().map(|f| crate::findings::form_word(f, k)).unwrap_or_else(|| k.to_string());
     for c in Code::ALL {
         let i = c.info();
-        let fix = crate::findings::fill_words(&i.fix.replace("{expected}", "相应内容"), true, &word);
+        let fix = form.as_ref().map(|f| f.fix_of(*c)).unwrap_or(i.fix);
+        let fix = crate::findings::fill_words(&fix.replace("{expected}", "相应内容"), true, &word);
+        let title = form.as_ref().map(|f| f.title_of(*c).to_string()).unwrap_or_else(|| i.title.to_string());
         if markdown {
-            s.push_str(&format!("| {} | {} | {} | {} | {} |\n", i.id, i.severity.zh(), i.title, fix, c.decisions_zh()));
+            s.push_str(&format!("| {} | {} | {} | {} | {} |\n", i.id, i.severity.zh(), title, fix, c.decisions_zh()));
         } else {
             s.push_str(&format!(
                 "{}  {}  {}\n      {}\n      省级可用的处理：{}\n",
                 i.id,
                 i.severity.zh(),
-                i.title,
+                title,
                 fix,
                 c.decisions_zh()
             ));

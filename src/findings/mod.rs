@@ -102,6 +102,13 @@ pub struct Finding {
     /// first round).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<String>,
+    /// The code's title as the template set words it.
+    #[serde(skip)]
+    pub title: String,
+    /// The label and detail the message was made from, so a template
+    /// set's own wording ([`Finding::relabel`]) can be filled in.
+    #[serde(skip)]
+    pub slots: (String, String),
 }
 
 fn ser_code<S: serde::Serializer>(c: &Code, s: S) -> Result<S::Ok, S::Error> {
@@ -197,6 +204,29 @@ impl Finding {
     /// message and the fix: "实际支出数" in 2025 where 2024 said "实际支出".
     pub fn relabel(&mut self, form: &crate::spec::FormSpec) {
         let word = |k: &str| form_word(form, k);
+        if let Some(w) = form.messages.get(self.code) {
+            let (label, detail) = &self.slots;
+            let (expected, found) = (self.expected.clone(), self.found.clone());
+            let slots = [
+                ("label", label.as_str()),
+                ("expected", expected.as_deref().unwrap_or("（无）")),
+                ("found", found.as_deref().unwrap_or("（空）")),
+                ("detail", detail.as_str()),
+            ];
+            let fill = |t: &str| {
+                let t = fill_words(t, true, &word);
+                brief(&render(&t, &slots), MAX_MESSAGE).into_owned()
+            };
+            if let Some(t) = &w.title {
+                self.title = t.clone();
+            }
+            if let Some(m) = &w.message {
+                self.message = fill(m);
+            }
+            if let Some(f) = &w.fix {
+                self.fix = fill(f);
+            }
+        }
         if self.message.contains(WORD_OPEN) {
             self.message = fill_words(&self.message, false, &word);
         }
@@ -241,6 +271,8 @@ impl Finding {
             related: Vec::new(),
             inputs: Vec::new(),
             change: None,
+            title: info.title.to_string(),
+            slots: (loc.label.clone(), detail.to_string()),
         }
     }
 
@@ -386,5 +418,35 @@ mod tests {
         let mut h = Finding::at(Code::BudgetMismatch, &loc, None, None, "");
         h.relabel(&form);
         assert!(h.fix.contains("粤财建〔2023〕77号"), "{}", h.fix);
+    }
+
+    /// The catalog names no fund and no measure; the 2024 set's
+    /// `[messages]` gives SE501 its words, and a set without them keeps the
+    /// generic ones.
+    #[test]
+    fn a_template_set_words_its_own_findings() {
+        let loc = Loc::cell("任务完成", crate::cellref::CellRef::parse("C4").unwrap(), "改造建筑面积（万平方米）");
+        let f = Finding::at(
+            Code::AreaPerHousehold,
+            &loc,
+            Some("50–130".into()),
+            Some("141.66".into()),
+            "实际完成 107.66 万平方米 ÷ 7600 户",
+        );
+        assert_eq!(f.message, "比例 141.66 超出常见范围 50–130（实际完成 107.66 万平方米 ÷ 7600 户）");
+        let mut g = f.clone();
+        g.relabel(&crate::checks::fixture::form());
+        assert_eq!(
+            g.message,
+            "平均每户建筑面积 141.66 平方米，超出常见范围 50–130 平方米（实际完成 107.66 万平方米 ÷ 7600 户）"
+        );
+        assert_eq!(g.title, "户均建筑面积异常");
+        assert!(g.fix.contains("建筑面积（万平方米）和户数"), "{}", g.fix);
+        let plain = crate::spec::FormSpec::from_toml(
+            &crate::spec::embedded_form_text().replace("[messages.SE501]", "[messages.SE501x]"),
+            "t",
+        );
+        let e = plain.unwrap_err().to_string();
+        assert!(e.contains("[messages] 的 SE501x 不是问题代码"), "{e}");
     }
 }

@@ -266,6 +266,9 @@ pub struct FormSpec {
     /// Which field plays each role the program knows ([`Role`]).
     #[serde(default)]
     pub roles: Roles,
+    /// The fund's own words for findings (`[messages]`).
+    #[serde(default)]
+    pub messages: super::wording::Messages,
     /// `[[same]]` as written; see [`FormSpec::same_figures`].
     #[serde(default, rename = "same")]
     pub(super) raw_same: Vec<super::links::RawSame>,
@@ -289,6 +292,9 @@ impl FormSpec {
         spec.expand_scoring().map_err(|e| err(e.to_string()))?;
         spec.build_index().map_err(|e| err(e.to_string()))?;
         spec.check_roles().map_err(|e| err(e.to_string()))?;
+        if let Some(k) = spec.messages.unknown_code() {
+            return Err(err(format!("[messages] 的 {k} 不是问题代码")));
+        }
         spec.resolve_measures().map_err(|e| err(e.to_string()))?;
         spec.resolve_links().map_err(|e| err(e.to_string()))?;
         spec.resolve_derived().map_err(|e| err(e.to_string()))?;

@@ -23,6 +23,7 @@ mod roles;
 mod summary;
 #[cfg(test)]
 mod tests;
+mod wording;
 
 pub use bands::*;
 pub use form::*;
@@ -31,6 +32,7 @@ pub use ratios::*;
 pub use report::*;
 pub use roles::*;
 pub use summary::*;
+pub use wording::*;
 
 /// File names inside a templates folder.
 pub const FORM_FILE: &str = "form.toml";

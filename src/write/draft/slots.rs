@@ -99,7 +99,7 @@ pub(super) fn slots(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding]
     x.set("n_warnings", warnings.len().to_string());
     let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
     for w in &warnings {
-        *codes.entry(w.code.info().title).or_default() += 1;
+        *codes.entry(w.title.as_str()).or_default() += 1;
     }
     x.set("warning_codes", codes.iter().map(|(t, n)| format!("{t} {n} 处")).collect::<Vec<_>>().join("、"));
     x

@@ -1,0 +1,51 @@
+//! `[messages]` of form.toml: a fund's own words for a finding's title,
+//! message and fix. The built-in catalog (findings/codes.rs) words every
+//! code without naming a fund or its measures; a template set says "户均
+//! 建筑面积" where the code only knows "a ratio out of its band".
+
+use super::*;
+use crate::findings::Code;
+use std::collections::BTreeMap;
+
+/// The words a template set gives one code; what it leaves out stays
+/// the catalog's.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wording {
+    #[serde(default)]
+    pub title: Option<String>,
+    /// With the catalog's slots: {label} {expected} {found} {detail},
+    /// {r:role} and {budget_document}.
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub fix: Option<String>,
+}
+
+/// `[messages]`: code id → its words, checked on load.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Messages(BTreeMap<String, Wording>);
+
+impl Messages {
+    /// The first key that is not a code.
+    pub(super) fn unknown_code(&self) -> Option<&str> {
+        self.0.keys().find(|k| !Code::ALL.iter().any(|c| c.id() == k.as_str())).map(String::as_str)
+    }
+
+    pub fn get(&self, code: Code) -> Option<&Wording> {
+        self.0.get(code.id())
+    }
+}
+
+impl FormSpec {
+    /// A code's title in this template set.
+    pub fn title_of(&self, code: Code) -> &str {
+        self.messages.get(code).and_then(|w| w.title.as_deref()).unwrap_or(code.info().title)
+    }
+
+    /// A code's fix template in this template set.
+    pub fn fix_of(&self, code: Code) -> &str {
+        self.messages.get(code).and_then(|w| w.fix.as_deref()).unwrap_or(code.info().fix)
+    }
+}
