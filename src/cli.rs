@@ -7,7 +7,9 @@ use selfeval::error::Error;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-const ABOUT: &str = "城镇老旧小区改造专项资金 绩效自评表校验与汇总工具";
+/// Names no fund: the fund is the template set's (the built-in one by
+/// default, another with --templates).
+const ABOUT: &str = "专项资金绩效自评表校验与汇总工具（默认使用内置模板；其他资金或年度用 --templates 选择模板文件夹）";
 const TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
 const AFTER_HELP: &str = "示例：
   selfeval 城市自评材料                 把文件夹拖到程序图标上，效果相同：校验并生成汇总
@@ -15,6 +17,7 @@ const AFTER_HELP: &str = "示例：
   selfeval run 甲文件夹 乙文件夹 丙.xlsx  多个文件夹和文件一起处理
   selfeval check 汕头市自评表.xlsx       只校验一个文件（地市报送前自查）
   selfeval template --out 空白自评表.xlsx --city 汕头市
+  selfeval run 材料 --templates templates/green-building/2024   另一项资金（按其模板文件夹）
   selfeval allocate --params 2025年省级参数表.xlsx --out 分配测算.xlsx
   selfeval codes                         列出全部问题代码
 
@@ -195,7 +198,7 @@ pub fn usage_error_zh(e: &clap::Error) -> String {
 }
 
 /// Shown when started with nothing to do (a double-click on the exe).
-pub const NOTHING_TO_DO: &str = "selfeval：城镇老旧小区改造专项资金 绩效自评表校验与汇总工具
+pub const NOTHING_TO_DO: &str = "selfeval：专项资金绩效自评表校验与汇总工具
 
 用法：把装有各地市自评表的文件夹拖到 selfeval 程序图标上，松开即可。
       结果会放在该文件夹旁边新建的“<文件夹名>_校验结果_日期时间”文件夹里。

@@ -243,14 +243,19 @@ fn meets(op: &str, actual: Decimal, target: Decimal) -> bool {
     }
 }
 
-/// A 附件1 count as a share of the communities, the way section 二(一)3
-/// states it: of the planned communities (700), a share above 100% counted
-/// as 100%; the share of the actual communities (1161) beside it.
-fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, i: usize, totals: &Totals) {
+/// A 附件1 count as a share of the measure it is bounded by (`at_most`,
+/// the communities), the way section 二(一)3 states it: of the planned
+/// communities (700), a share above 100% counted as 100%; the share of the
+/// actual communities (1161) beside it.
+fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, i: usize, totals: &Totals, form: &FormSpec) {
     let Some(count) = totals.benefits.get(i).copied() else {
         return;
     };
-    let (Some(planned), Some(actual)) = (totals.plan.get("communities"), totals.actual.get("communities")) else {
+    let bound = form.benefit_counts().get(i).and_then(|f| f.at_most.clone());
+    let Some(m) = form.measures.iter().find(|m| Some(&m.actual) == bound.as_ref()) else {
+        return;
+    };
+    let (Some(planned), Some(actual)) = (totals.plan.get(&m.key), totals.actual.get(&m.key)) else {
         return;
     };
     let (Some(of_plan), Some(of_actual)) = (calc::percent(count, planned), calc::percent(count, actual)) else {
@@ -268,8 +273,9 @@ fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, i: usize, totals
     } else {
         String::new()
     };
+    let s = &m.short;
     row.note = format!(
-        "{} 个小区，占计划改造小区 {} 个的 {}{capped}；占实际改造小区 {} 个的 {}",
+        "{} 个{s}，占计划改造{s} {} 个的 {}{capped}；占实际改造{s} {} 个的 {}",
         calc::fmt_num(count),
         calc::fmt_num(planned),
         calc::fmt_pct(shown),
@@ -348,7 +354,7 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params, form: &FormSpec) 
                 }
                 _ => {
                     if let Some(i) = count_at {
-                        benefit_share(&mut row, t, i, totals);
+                        benefit_share(&mut row, t, i, totals, form);
                     }
                 }
             }

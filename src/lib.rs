@@ -1,5 +1,7 @@
-//! selfeval: checks a folder of city self-evaluation workbooks for the
-//! 城镇老旧小区改造专项资金 and builds the provincial summary.
+//! selfeval: checks a folder of city self-evaluation workbooks of a
+//! provincial 专项资金 and builds the provincial summary. The fund, its
+//! form and its tables are a template set (`spec`); the 2024 set of the
+//! default fund is built in.
 //!
 //! The data's path, one module per stage:
 //! scan → read → model (typed submission) → checks → roster →

@@ -13,8 +13,8 @@ fn band_text(b: &Band) -> String {
     format!("{}–{}", calc::fmt_num(b.min), calc::fmt_num(b.max))
 }
 
-/// SE501–SE503: each ratio of checks.toml `[[ratios]]` (平均每户建筑面积,
-/// 平均每栋户数, 平均每个小区户数) within its band. Quiet when a figure it
+/// SE501–SE503: each ratio of checks.toml `[[ratios]]` (averages per
+/// unit of the reported actuals) within its band. Quiet when a figure it
 /// needs is missing or a divisor is 0: the value checks report those.
 pub fn ratios(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     ctx.bands

@@ -250,7 +250,7 @@ pub struct Correction {
     /// The register row; for a figure recomputed from a corrected one,
     /// the row of that correction.
     pub row: u32,
-    /// The field a recomputed figure follows ("exec.spent"), if it was not
+    /// The field id a recomputed figure follows, if it was not
     /// corrected itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub follows: Option<String>,

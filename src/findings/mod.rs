@@ -33,7 +33,7 @@ pub struct Loc {
     pub cell: Option<crate::cellref::CellRef>,
     /// The field's label as the form shows it, e.g. "实际支出".
     pub label: String,
-    /// The form field id ("exec.spent"), when the spot is an input cell.
+    /// The form field id, when the spot is an input cell.
     pub field: Option<String>,
 }
 
@@ -87,7 +87,7 @@ pub struct Finding {
     pub found: Option<String>,
     /// How to fix it (如何修改).
     pub fix: String,
-    /// The form field the finding is about ("exec.spent"): with `code`,
+    /// The form field id the finding is about: with `code`,
     /// what identifies a finding from one run to the next.
     pub field: Option<String>,
     /// Other cells the same finding marks ("自评评分!D4"): the second of

@@ -106,7 +106,7 @@ impl RawDerived {
     }
 }
 
-/// Splits "分值 {fund.weight} × 执行率 {recomputed(fund.rate)}" into
+/// Splits "分值 {x.weight} × 执行率 {recomputed(x.rate)}" into
 /// pieces; `Err(None)` for an unclosed brace.
 pub(super) fn pieces(
     text: &str,

@@ -11,9 +11,9 @@ pub enum Kind {
     Date,
     /// Money in 万元, ≥ 0.
     Amount,
-    /// A non-negative decimal measure (建筑面积).
+    /// A non-negative decimal (an area, tonnes).
     Decimal,
-    /// A whole non-negative count (户数).
+    /// A whole non-negative count (households, projects).
     Count,
     /// A rate stored as a fraction (0.4564) and shown as 45.64%.
     Percent,
@@ -192,7 +192,7 @@ pub struct IndicatorIds {
     pub reason: String,
 }
 
-/// A task measure (改造建筑面积…): its plan, actual and completion-rate
+/// A task measure (an issued plan the city reports against): its plan, actual and completion-rate
 /// fields on the form, and where the province's workbook states its
 /// issued plan, factor weight and 表1-1 target.
 #[derive(Debug, Clone, Deserialize)]
@@ -218,7 +218,7 @@ pub struct MeasureSpec {
     pub actual: String,
     #[serde(skip)]
     pub rate: String,
-    /// The measure as the form labels it ("改造建筑面积（万平方米）").
+    /// The measure as the form labels its row.
     #[serde(skip)]
     pub name: String,
 }
@@ -300,7 +300,7 @@ impl FormSpec {
         spec.resolve_derived().map_err(|e| err(e.to_string()))?;
         for f in spec.fields() {
             if f.feeds.is_some() && f.kind != Kind::Count {
-                return Err(err(format!("字段 {} 有 feeds（附件1 小区个数），kind 应为 count", f.id)));
+                return Err(err(format!("字段 {} 有 feeds（附件1 计数），kind 应为 count", f.id)));
             }
         }
         Ok(spec)
@@ -440,7 +440,7 @@ impl FormSpec {
     }
 
     /// The defined name the generated form gives field `id`'s cell
-    /// ("exec.spent" → "f_exec_spent"): letters, digits and underscores,
+    /// ("a.b" → "f_a_b"): letters, digits and underscores,
     /// valid in Excel, WPS and LibreOffice.
     pub fn defined_name(id: &str) -> String {
         format!("f_{}", id.replace('.', "_"))

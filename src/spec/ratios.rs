@@ -1,5 +1,5 @@
 //! `[[ratios]]` of checks.toml: ratios of a city's figures that are
-//! possible but unusual (平均每户建筑面积), each a relation over the form's
+//! possible but unusual (an average per unit), each a relation over the form's
 //! fields in the `[[derived]]` grammar with its band and its words.
 
 use super::derived::{pieces, Piece};

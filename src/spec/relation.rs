@@ -11,7 +11,7 @@
 //! term  := unary (("*" | "/") unary)*
 //! unary := "-" unary | atom
 //! atom  := number | field | name "(" expr ("," expr)* ")" | "(" expr ")"
-//! field := a field id (`exec.spent`); `*` matches one part (`ind.*.score`, in sum only)
+//! field := a field id (`sheet.name`); `*` matches one part (`ind.*.score`, in sum only)
 //! ```
 //!
 //! Functions: `round(x, n)`, `min(…)`, `max(…)`, `sum(…)`; the standard

@@ -11,6 +11,8 @@ pub struct ReportSpec {
     pub sections: std::collections::BTreeMap<String, String>,
     pub sentences: std::collections::BTreeMap<String, String>,
     pub benefit_labels: std::collections::BTreeMap<String, String>,
+    /// The tables' captions, with the same slots as the sentences.
+    pub captions: std::collections::BTreeMap<String, String>,
     pub thresholds: ReportThresholds,
 }
 
@@ -47,6 +49,9 @@ pub const REPORT_SENTENCES: &[&str] = &[
     "next",
 ];
 
+/// Caption keys of the draft's tables (表1-1, 表2-2, 表2-3, 附件1).
+pub const REPORT_CAPTIONS: &[&str] = &["targets", "budget", "tasks", "benefits"];
+
 /// Section keys the draft writer uses.
 pub const REPORT_SECTIONS: &[&str] =
     &["basic", "funding", "allocation", "targets", "self_eval", "process", "output", "benefit", "problems", "next"];
@@ -63,6 +68,11 @@ impl ReportSpec {
         for k in REPORT_SECTIONS {
             if !spec.sections.contains_key(*k) {
                 return Err(err(format!("[sections] 缺少 {k}")));
+            }
+        }
+        for k in REPORT_CAPTIONS {
+            if !spec.captions.contains_key(*k) {
+                return Err(err(format!("[captions] 缺少 {k}")));
             }
         }
         Ok(spec)
@@ -88,6 +98,10 @@ impl ReportSpec {
 
     pub fn sentence(&self, key: &str) -> &str {
         self.sentences.get(key).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn caption(&self, key: &str) -> &str {
+        self.captions.get(key).map(String::as_str).unwrap_or("")
     }
 
     pub fn section(&self, key: &str) -> &str {

@@ -4,7 +4,7 @@
 //! Checks, the roster and the summary must know which field is the city,
 //! which the amount spent, which the template version. A form names those
 //! fields in its `[roles]` table (form.toml); Rust names only the role, so
-//! a fund whose form calls its spent amount `fund.executed`, or has no
+//! a fund whose form names its spent amount another way, or has no
 //! 到位资金 at all, is an edit of data. A role the form does not give turns
 //! off what needs it (a form without `arrived` gets no 到位资金 order
 //! check), except the roles every form must have ([`Role::required`]).

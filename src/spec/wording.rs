@@ -1,7 +1,7 @@
 //! `[messages]` of form.toml: a fund's own words for a finding's title,
 //! message and fix. The built-in catalog (findings/codes.rs) words every
-//! code without naming a fund or its measures; a template set says "户均
-//! 建筑面积" where the code only knows "a ratio out of its band".
+//! code without naming a fund or its measures; a template set names the
+//! ratio or the bound that the code only knows as "a ratio out of its band".
 
 use super::*;
 use crate::findings::Code;

@@ -90,14 +90,17 @@ fn red_rules(form: &FormSpec) -> Vec<(String, String)> {
     let order: Vec<&str> = SPEND_ORDER.iter().filter_map(|r| form.role(*r)).collect();
     let mut v: Vec<(String, String)> = order.windows(2).map(|w| above(w[0], w[1])).collect();
     if let (Some(e), Some(a)) = (form.role(Role::Executed), form.role(Role::Annual)) {
-        v.push(above(e, a));
+        // A fund whose budget is its 全年预算数 has this pair in the order already.
+        if !v.contains(&above(e, a)) {
+            v.push(above(e, a));
+        }
     }
     for m in &form.measures {
         v.push((m.rate.clone(), format!("N({})>2", n(&m.rate))));
     }
-    if let Some(c) = form.measures.iter().find(|m| m.key == "communities") {
-        for f in form.benefit_counts() {
-            v.push((f.id.clone(), format!("N({})>N({})", n(&f.id), n(&c.actual))));
+    for f in form.fields() {
+        if let Some(bound) = &f.at_most {
+            v.push(above(&f.id, bound));
         }
     }
     v.retain(|(id, _)| form.field(id).is_some());

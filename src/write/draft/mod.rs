@@ -129,7 +129,7 @@ pub fn draft(
     doc.body(&slots.fill(spec.sentence("allocation")));
     doc.h2(spec.section("targets"));
     doc.body(&slots.fill(spec.sentence("targets")));
-    doc.caption(&format!("表1-1 {}年城镇老旧小区改造资金绩效目标表", s.year));
+    doc.caption(&slots.fill(spec.caption("targets")));
     doc.table(&targets_table(s), &[1200, 1500, 2545, 1300, 1300, 1000], SIZE_TABLE);
     note(&mut doc);
 
@@ -140,14 +140,14 @@ pub fn draft(
     doc.body(&slots.fill(spec.sentence("spending_spread")));
     note(&mut doc);
     doc.placeholder(&slots.fill(spec.sentence("spending_reason")));
-    doc.caption("表2-2 专项资金预算执行情况表（单位：万元）");
+    doc.caption(&slots.fill(spec.caption("budget")));
     doc.table(&budget_table(s), &[700, 2745, 1400, 1400, 1400, 1200], SIZE_TABLE);
     doc.h2(spec.section("output"));
     doc.h3("1.数量指标。");
     doc.body(&slots.fill(spec.sentence("output")));
     doc.body(&slots.fill(spec.sentence("output_total")));
     note(&mut doc);
-    doc.caption(&format!("表2-3 {}个地级市老旧小区改造任务完成情况表", s.rows.len()));
+    doc.caption(&slots.fill(spec.caption("tasks")));
     doc.table(&tasks_table(s), &[300, 700, 700, 640, 600, 520, 800, 720, 660, 560, 660, 660, 660, 660], SIZE_WIDE);
     doc.h2(spec.section("benefit"));
     doc.h3("1.社会效益和可持续影响指标。");
@@ -159,7 +159,7 @@ pub fn draft(
     doc.body(&slots.fill(spec.sentence("acceptance")));
     doc.body(&slots.fill(spec.sentence("satisfaction")));
     note(&mut doc);
-    doc.caption(&format!("附件1 {}年城镇老旧小区改造项目绩效自评效益指标信息汇总表", s.year));
+    doc.caption(&slots.fill(spec.caption("benefits")));
     doc.table(&benefits_table(s), &[450, 900, 930, 930, 930, 930, 930, 930, 940, 900], SIZE_WIDE);
 
     doc.h1(spec.section("problems"));
