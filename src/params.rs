@@ -9,31 +9,11 @@ use crate::cellref::CellRef;
 use crate::error::{Error, Result};
 use crate::model::{CityParams, Coefficients, Measures, Params, ProvinceOwn, Target, TargetValue};
 use crate::read::{self, RawSheet, RawWorkbook, Value};
-use crate::spec::FormSpec;
+use crate::spec::{FormSpec, ParamsLayout};
 use rust_decimal::Decimal;
 
-pub const SHEET_BASIC: &str = "基本参数";
-pub const SHEET_CITIES: &str = "地市下达";
-pub const SHEET_WEIGHTS: &str = "因素权重";
-pub const SHEET_TARGETS: &str = "绩效目标";
-
-/// Labels of 基本参数 (column A), values in column B.
-pub const BASIC_YEAR: &str = "年度";
-pub const BASIC_FUND: &str = "资金名称";
-pub const BASIC_TOTAL: &str = "资金总额（万元）";
-pub const BASIC_OWN_BUDGET: &str = "省本级预算指标（万元）";
-pub const BASIC_OWN_ARRIVED: &str = "省本级到位资金（万元）";
-pub const BASIC_OWN_SPENT: &str = "省本级实际支出（万元）";
-
-/// Headers of 地市下达.
-pub const H_CITY: &str = "地市";
-pub const H_BUDGET: &str = "预算指标（万元）";
-pub const H_FISCAL: &str = "财力补助系数";
-pub const H_PERF: &str = "绩效评价调节系数";
-pub const H_PROJECT: &str = "项目库系数";
-
-/// Headers of 绩效目标.
-pub const T_HEADERS: [&str; 6] = ["一级指标", "二级指标", "三级指标", "比较", "目标值", "汇总口径"];
+// The workbook's sheet names, labels and headers are the template set's
+// (form.toml [params_layout], see `ParamsLayout`).
 
 /// 汇总口径 words of the targets whose meaning is the code's own (a 自评评分
 /// indicator or the mean 满意度); measures and 附件1 counts bring their
@@ -59,7 +39,7 @@ pub fn target_keys(form: &FormSpec) -> Vec<(String, String)> {
 pub fn from_bytes(bytes: Vec<u8>, origin: &str, form: &FormSpec, templates_origin: &str) -> Result<Params> {
     let err = |detail: ParamsError| Error::Params { path: origin.to_string(), detail: detail.to_string() };
     let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.into()))?;
-    let year = year_of(&wb).map_err(err)?;
+    let year = year_of(&wb, &form.params_layout).map_err(err)?;
     if year != form.year {
         return Err(Error::YearMismatch {
             templates: form.year,
@@ -96,18 +76,18 @@ pub enum ParamsError {
     NoHeader { sheet: String, headers: String },
     #[error("年度“{0}”无效")]
     BadYear(Decimal),
-    #[error("{SHEET_CITIES}!{at} 地市“{city}”重复")]
-    DuplicateCity { at: CellRef, city: String },
-    #[error("工作表“{SHEET_CITIES}”没有地市数据")]
-    NoCities,
-    #[error("“{SHEET_WEIGHTS}”的各项权重之和应为 100")]
-    WeightsNot100,
-    #[error("{SHEET_TARGETS}!{at} 的汇总口径“{word}”无法识别")]
-    UnknownTargetWord { at: CellRef, word: String },
-    #[error("{SHEET_TARGETS}!{at} 的比较应为 ≥、≤ 或 =")]
-    BadComparison { at: CellRef },
-    #[error("{SHEET_TARGETS}!{at} 的目标值“{found}”无法读取，应为数字（如 80）或“是”")]
-    BadTarget { at: CellRef, found: String },
+    #[error("{sheet}!{at} 地市“{city}”重复")]
+    DuplicateCity { sheet: String, at: CellRef, city: String },
+    #[error("工作表“{0}”没有地市数据")]
+    NoCities(String),
+    #[error("“{0}”的各项权重之和应为 100")]
+    WeightsNot100(String),
+    #[error("{sheet}!{at} 的汇总口径“{word}”无法识别")]
+    UnknownTargetWord { sheet: String, at: CellRef, word: String },
+    #[error("{sheet}!{at} 的比较应为 ≥、≤ 或 =")]
+    BadComparison { sheet: String, at: CellRef },
+    #[error("{sheet}!{at} 的目标值“{found}”无法读取，应为数字（如 80）或“是”")]
+    BadTarget { sheet: String, at: CellRef, found: String },
     #[error("各地市预算指标之和加省本级为 {sum}，与资金总额 {total} 不符")]
     TotalMismatch { sum: String, total: String },
 }
@@ -169,28 +149,29 @@ fn header_cols(s: &RawSheet, headers: &[&str]) -> Res<(u32, Vec<u32>)> {
 }
 
 /// 基本参数's 年度.
-fn year_of(wb: &RawWorkbook) -> Res<i64> {
-    let basic = sheet(wb, SHEET_BASIC)?;
-    let year = num_at(basic, CellRef::new(row_of(basic, BASIC_YEAR)?, 1))?;
+fn year_of(wb: &RawWorkbook, l: &ParamsLayout) -> Res<i64> {
+    let basic = sheet(wb, &l.sheet_basic)?;
+    let year = num_at(basic, CellRef::new(row_of(basic, &l.year)?, 1))?;
     year.trunc().to_string().parse::<i64>().map_err(|_| ParamsError::BadYear(year))
 }
 
 fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
-    let basic = sheet(wb, SHEET_BASIC)?;
+    let l = &form.params_layout;
+    let basic = sheet(wb, &l.sheet_basic)?;
     let val = |label: &str| -> Res<Decimal> { num_at(basic, CellRef::new(row_of(basic, label)?, 1)) };
-    let fund = text_at(basic, CellRef::new(row_of(basic, BASIC_FUND)?, 1));
-    let total = val(BASIC_TOTAL)?;
+    let fund = text_at(basic, CellRef::new(row_of(basic, &l.fund)?, 1));
+    let total = val(&l.total)?;
     let province_own =
-        ProvinceOwn { budget: val(BASIC_OWN_BUDGET)?, arrived: val(BASIC_OWN_ARRIVED)?, spent: val(BASIC_OWN_SPENT)? };
+        ProvinceOwn { budget: val(&l.own_budget)?, arrived: val(&l.own_arrived)?, spent: val(&l.own_spent)? };
 
-    let cs = sheet(wb, SHEET_CITIES)?;
+    let cs = sheet(wb, &l.sheet_cities)?;
     // The plan and the coefficients are the allocation's factors: a fund
     // without measures issues a budget only.
     let allocates = !form.measures.is_empty();
-    let mut headers = vec![H_CITY, H_BUDGET];
+    let mut headers = vec![l.city.as_str(), l.budget.as_str()];
     headers.extend(form.measures.iter().map(|m| m.plan_header.as_str()));
     if allocates {
-        headers.extend([H_FISCAL, H_PERF, H_PROJECT]);
+        headers.extend([l.fiscal.as_str(), l.performance.as_str(), l.project.as_str()]);
     }
     let (hr, cols) = header_cols(cs, &headers)?;
     let mut cities = Vec::new();
@@ -205,7 +186,11 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
             plan.set(&m.key, n(2 + i)?);
         }
         if cities.iter().any(|c: &CityParams| c.name == name) {
-            return Err(ParamsError::DuplicateCity { at: CellRef::new(r, cols[0]), city: name });
+            return Err(ParamsError::DuplicateCity {
+                sheet: l.sheet_cities.clone(),
+                at: CellRef::new(r, cols[0]),
+                city: name,
+            });
         }
         cities.push(CityParams {
             name,
@@ -221,23 +206,23 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
         });
     }
     if cities.is_empty() {
-        return Err(ParamsError::NoCities);
+        return Err(ParamsError::NoCities(l.sheet_cities.clone()));
     }
 
     let mut weights = Measures::default();
     if allocates {
-        let ws = sheet(wb, SHEET_WEIGHTS)?;
+        let ws = sheet(wb, &l.sheet_weights)?;
         for m in &form.measures {
             weights.set(&m.key, num_at(ws, CellRef::new(row_of(ws, &m.weight_label)?, 1))?);
         }
         if weights.0.values().sum::<Decimal>() != Decimal::ONE_HUNDRED {
-            return Err(ParamsError::WeightsNot100);
+            return Err(ParamsError::WeightsNot100(l.sheet_weights.clone()));
         }
     }
     let keys = target_keys(form);
 
-    let ts = sheet(wb, SHEET_TARGETS)?;
-    let (hr, tc) = header_cols(ts, &T_HEADERS)?;
+    let ts = sheet(wb, &l.sheet_targets)?;
+    let (hr, tc) = header_cols(ts, &l.target_headers.each_ref().map(String::as_str))?;
     let mut targets = Vec::new();
     for r in hr + 1..hr + 100 {
         let t = |i: usize| text_at(ts, CellRef::new(r, tc[i]));
@@ -245,17 +230,19 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
             break;
         }
         let kw = t(5);
-        let key = keys
-            .iter()
-            .find(|(w, _)| *w == kw)
-            .map(|(_, k)| k.clone())
-            .ok_or_else(|| ParamsError::UnknownTargetWord { at: CellRef::new(r, tc[5]), word: kw.clone() })?;
+        let key = keys.iter().find(|(w, _)| *w == kw).map(|(_, k)| k.clone()).ok_or_else(|| {
+            ParamsError::UnknownTargetWord {
+                sheet: l.sheet_targets.clone(),
+                at: CellRef::new(r, tc[5]),
+                word: kw.clone(),
+            }
+        })?;
         let op = t(3);
         if !["≥", "≤", "="].contains(&op.as_str()) {
-            return Err(ParamsError::BadComparison { at: CellRef::new(r, tc[3]) });
+            return Err(ParamsError::BadComparison { sheet: l.sheet_targets.clone(), at: CellRef::new(r, tc[3]) });
         }
         let at = CellRef::new(r, tc[4]);
-        let unreadable = |v: &str| ParamsError::BadTarget { at, found: v.to_string() };
+        let unreadable = |v: &str| ParamsError::BadTarget { sheet: l.sheet_targets.clone(), at, found: v.to_string() };
         let value = match ts.get(at) {
             Value::Number(x) => {
                 TargetValue::Number(calc::decimal_from_f64(*x).ok_or_else(|| unreadable(&x.to_string()))?)
@@ -274,7 +261,8 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
     let year_i = form.year;
     // Every other labelled row of 基本参数 describes the fund (表1-1's
     // header block); an older params workbook simply has none.
-    let known = [BASIC_YEAR, BASIC_FUND, BASIC_TOTAL, BASIC_OWN_BUDGET, BASIC_OWN_ARRIVED, BASIC_OWN_SPENT, "项目"];
+    // "项目" heads the label column itself.
+    let known: Vec<&str> = l.basic_labels().into_iter().chain(["项目"]).collect();
     let profile: Vec<(String, String)> = (0..200u32)
         .filter_map(|r| {
             let label = text_at(basic, CellRef::new(r, 0));
@@ -328,5 +316,22 @@ mod tests {
         assert!(read.cities[0].plan.0.is_empty() && read.weights.0.is_empty());
         let a = crate::allocate::allocate(&read).expect("allocates");
         assert!(a.rows.is_empty(), "no factors, no allocation");
+    }
+
+    /// The workbook's words are the template set's: a department that
+    /// heads its column 下达资金 says so in [params_layout], and the reader
+    /// names that header when a workbook lacks it.
+    #[test]
+    fn the_params_layout_is_data() {
+        let text =
+            crate::spec::embedded_form_text().replace("budget = \"预算指标（万元）\"", "budget = \"下达资金（万元）\"");
+        let renamed = FormSpec::from_toml(&text, "t").expect("loads");
+        let params = crate::checks::fixture::params();
+        let bytes = crate::write::params::workbook(&params, &renamed, false).expect("writes");
+        let read = from_bytes(bytes, "t", &renamed, "t").expect("reads its own layout");
+        assert_eq!(read.cities[0].budget, params.cities[0].budget);
+        let old = crate::write::params::workbook(&params, &crate::checks::fixture::form(), false).expect("writes");
+        let e = from_bytes(old, "t", &renamed, "t").unwrap_err().to_string();
+        assert!(e.contains("下达资金（万元）"), "{e}");
     }
 }

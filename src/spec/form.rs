@@ -263,6 +263,8 @@ pub struct FormSpec {
     /// no 因素法 allocation).
     #[serde(default)]
     pub measures: Vec<MeasureSpec>,
+    /// Where 省级参数表 holds each issued figure.
+    pub params_layout: super::params_layout::ParamsLayout,
     /// Which field plays each role the program knows ([`Role`]).
     #[serde(default)]
     pub roles: Roles,

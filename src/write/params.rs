@@ -34,13 +34,18 @@ pub fn workbook(params: &Params, form: &FormSpec, sample_coefficients: bool) -> 
     ws.set_name("说明")?;
     ws.set_column_width(0, 100)?;
     ws.write_string_with_format(0, 0, format!("{}年{} 省级参数表", params.year, params.fund), &title)?;
+    let l = &form.params_layout;
+    let (cities_line, weights_line) = match form.measures.is_empty() {
+        true => (format!("“{}”：各地市预算指标（{}）。", l.sheet_cities, form.budget_document), String::new()),
+        false => (
+            format!("“{}”：各地市预算指标、改造计划（{}）和三项分配系数。", l.sheet_cities, form.budget_document),
+            format!("“{}”：因素法各项因素的权重（%），之和为 100。", l.sheet_weights),
+        ),
+    };
     let lines = [
         "本表由省级业务主管部门维护，是 selfeval 校验各地市自评表、汇总和测算资金分配的依据。".to_string(),
-        format!(
-            "“基本参数”：资金总额、省本级预算与支出。“地市下达”：各地市预算指标、改造计划（{}）和三项分配系数。",
-            form.budget_document
-        ),
-        "“因素权重”：因素法各项因素的权重（%），之和为 100。“绩效目标”：表1-1 的年度目标值。".to_string(),
+        format!("“{}”：资金总额、省本级预算与支出。{cities_line}", l.sheet_basic),
+        format!("{weights_line}“{}”：表1-1 的年度目标值。", l.sheet_targets),
         "底纹单元格可修改；请勿修改表头文字和工作表名称（程序按表头文字查找各列）。".to_string(),
         format!("使用方法：selfeval run 材料文件夹 --params 本表路径（本表为 {} 年，须与模板年度一致）。", params.year),
     ];
@@ -58,7 +63,7 @@ pub fn workbook(params: &Params, form: &FormSpec, sample_coefficients: bool) -> 
 
     // 基本参数
     let ws = wb.add_worksheet();
-    ws.set_name(p::SHEET_BASIC)?;
+    ws.set_name(&l.sheet_basic)?;
     ws.set_column_width(0, 28)?;
     ws.set_column_width(1, 30)?;
     ws.set_column_width(2, 40)?;
@@ -66,19 +71,19 @@ pub fn workbook(params: &Params, form: &FormSpec, sample_coefficients: bool) -> 
         ws.write_string_with_format(0, c as u16, *h, &head)?;
     }
     let rows: [(&str, Option<rust_decimal::Decimal>, &str); 5] = [
-        (p::BASIC_YEAR, Some(params.year.into()), "自评年度"),
-        (p::BASIC_TOTAL, Some(params.total), "省财政下达专项资金总额"),
-        (p::BASIC_OWN_BUDGET, Some(params.province_own.budget), "表2-2 省本级"),
-        (p::BASIC_OWN_ARRIVED, Some(params.province_own.arrived), "表2-2 省本级"),
-        (p::BASIC_OWN_SPENT, Some(params.province_own.spent), "截至评价基准日"),
+        (l.year.as_str(), Some(params.year.into()), "自评年度"),
+        (l.total.as_str(), Some(params.total), "省财政下达专项资金总额"),
+        (l.own_budget.as_str(), Some(params.province_own.budget), "表2-2 省本级"),
+        (l.own_arrived.as_str(), Some(params.province_own.arrived), "表2-2 省本级"),
+        (l.own_spent.as_str(), Some(params.province_own.spent), "截至评价基准日"),
     ];
-    ws.write_string_with_format(1, 0, p::BASIC_FUND, &text)?;
+    ws.write_string_with_format(1, 0, &l.fund, &text)?;
     ws.write_string_with_format(1, 1, &params.fund, &cell(Format::new().set_background_color(Color::RGB(0xFFF2CC))))?;
     ws.write_string_with_format(1, 2, "与各地市自评表一致", &text)?;
     for (i, (label, v, n)) in rows.iter().enumerate() {
         let r = 2 + i as u32;
         ws.write_string_with_format(r, 0, *label, &text)?;
-        let fmt = if *label == p::BASIC_YEAR { num("0") } else { num("0.00") };
+        let fmt = if *label == l.year { num("0") } else { num("0.00") };
         ws.write_number_with_format(r, 1, calc::to_f64(v.unwrap_or_default()), &fmt)?;
         ws.write_string_with_format(r, 2, *n, &text)?;
     }
@@ -95,10 +100,10 @@ pub fn workbook(params: &Params, form: &FormSpec, sample_coefficients: bool) -> 
 
     // 地市下达
     let ws = wb.add_worksheet();
-    ws.set_name(p::SHEET_CITIES)?;
-    let mut headers = vec!["序号", p::H_CITY, p::H_BUDGET];
+    ws.set_name(&l.sheet_cities)?;
+    let mut headers = vec!["序号", l.city.as_str(), l.budget.as_str()];
     headers.extend(form.measures.iter().map(|m| m.plan_header.as_str()));
-    headers.extend([p::H_FISCAL, p::H_PERF, p::H_PROJECT, "说明"]);
+    headers.extend([l.fiscal.as_str(), l.performance.as_str(), l.project.as_str(), "说明"]);
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &head)?;
         ws.set_column_width(
@@ -135,7 +140,7 @@ pub fn workbook(params: &Params, form: &FormSpec, sample_coefficients: bool) -> 
 
     // 因素权重
     let ws = wb.add_worksheet();
-    ws.set_name(p::SHEET_WEIGHTS)?;
+    ws.set_name(&l.sheet_weights)?;
     ws.set_column_width(0, 20)?;
     ws.set_column_width(1, 12)?;
     ws.write_string_with_format(0, 0, "因素", &head)?;
@@ -152,9 +157,9 @@ pub fn workbook(params: &Params, form: &FormSpec, sample_coefficients: bool) -> 
 
     // 绩效目标
     let ws = wb.add_worksheet();
-    ws.set_name(p::SHEET_TARGETS)?;
-    for (c, (h, w)) in p::T_HEADERS.iter().zip([12.0, 18.0, 32.0, 8.0, 12.0, 16.0]).enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &head)?;
+    ws.set_name(&l.sheet_targets)?;
+    for (c, (h, w)) in l.target_headers.iter().zip([12.0, 18.0, 32.0, 8.0, 12.0, 16.0]).enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &head)?;
         ws.set_column_width(c as u16, w)?;
     }
     let keys = p::target_keys(form);
