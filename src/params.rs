@@ -15,15 +15,9 @@ use rust_decimal::Decimal;
 // The workbook's sheet names, labels and headers are the template set's
 // (form.toml [params_layout], see `ParamsLayout`).
 
-/// 汇总口径 words of the targets whose meaning is the code's own (a 自评评分
-/// indicator or the mean 满意度); measures and 附件1 counts bring their
-/// words from the form (`target_word`, `feeds`).
-pub const FIXED_TARGET_KEYS: [(&str, &str); 3] =
-    [("开工目标完成率", "started"), ("居住条件改善", "living"), ("满意度", "satisfaction")];
-
 /// Every 汇总口径 word the year's form understands, with its key.
 pub fn target_keys(form: &FormSpec) -> Vec<(String, String)> {
-    let fixed = FIXED_TARGET_KEYS.iter().map(|(w, k)| (w.to_string(), k.to_string()));
+    let fixed = form.target_words.iter().map(|(k, w)| (w.clone(), k.clone()));
     let measures = form.measures.iter().map(|m| (m.target_word.clone(), m.key.clone()));
     let counts = form.benefit_counts().into_iter().filter_map(|f| Some((f.feeds.clone()?, f.id.clone())));
     measures.chain(fixed).chain(counts).collect()

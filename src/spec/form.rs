@@ -268,6 +268,11 @@ pub struct FormSpec {
     /// Which field plays each role the program knows ([`Role`]).
     #[serde(default)]
     pub roles: Roles,
+    /// 汇总口径 words of 省级参数表 绩效目标 for the targets judged on a
+    /// role's figure (`started`, `living`, `satisfaction`); measures and
+    /// 附件1 counts bring their own (`target_word`, `feeds`).
+    #[serde(default)]
+    pub target_words: std::collections::BTreeMap<String, String>,
     /// The fund's own words for findings (`[messages]`).
     #[serde(default)]
     pub messages: super::wording::Messages,
@@ -286,6 +291,10 @@ pub struct FormSpec {
     pub(super) index: HashMap<String, (usize, usize)>,
 }
 
+/// Roles whose figure 表1-1 judges against a 绩效目标 (consolidate's
+/// targets): the keys `[target_words]` may give words for.
+pub const TARGET_ROLES: &[&str] = &["started", "living", "satisfaction"];
+
 impl FormSpec {
     /// Parses and checks a form spec; `origin` names it in error messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
@@ -294,6 +303,9 @@ impl FormSpec {
         spec.expand_scoring().map_err(|e| err(e.to_string()))?;
         spec.build_index().map_err(|e| err(e.to_string()))?;
         spec.check_roles().map_err(|e| err(e.to_string()))?;
+        if let Some(k) = spec.target_words.keys().find(|k| !TARGET_ROLES.contains(&k.as_str())) {
+            return Err(err(format!("[target_words] 的 {k} 无法识别（可用：{}）", TARGET_ROLES.join("、"))));
+        }
         if let Some(k) = spec.messages.unknown_code() {
             return Err(err(format!("[messages] 的 {k} 不是问题代码")));
         }

@@ -122,6 +122,7 @@ fn roles_name_fields_of_the_form_and_the_required_ones_must_be_given() {
     refused("version = \"info.version\"\n", "", "[roles] 缺少 version");
     refused("spent = \"exec.spent\"", "spent = \"exec.spend\"", "spent = \"exec.spend\" 不是本表的字段");
     refused("spent = \"exec.spent\"", "spending = \"exec.spent\"", "spending");
+    refused("living = \"居住条件改善\"", "livin = \"居住条件改善\"", "[target_words] 的 livin 无法识别");
     // An optional role left out loads: what needs it is off.
     let without = FormSpec::from_toml(&embedded::FORM.replacen("arrived = \"exec.arrived\"\n", "", 1), "t").unwrap();
     assert_eq!(without.role(Role::Arrived), None);
