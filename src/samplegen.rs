@@ -11,8 +11,9 @@
 //! files cell by cell.
 
 use crate::calc;
+use crate::findings::Code;
 use crate::model::{CityParams, Coefficients, Measures, Params, ProvinceOwn, Target, TargetValue};
-use crate::spec::{Bands, FormSpec, SummarySpec};
+use crate::spec::{Bands, FormSpec, Role, SummarySpec};
 use crate::write::form::{city_form, FormBook, Input};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -196,7 +197,13 @@ const AREA_CODES: [&str; 15] = [
 const SURNAMES: [&str; 15] = ["陈", "李", "黄", "张", "梁", "林", "刘", "吴", "罗", "何", "郑", "谢", "杨", "许", "邓"];
 
 /// The note every sample carries in 基本信息!备注.
-pub const SAMPLE_NOTE: &str = "示例数据：本文件由 selfeval-gen 根据《2024年城镇老旧小区改造专项资金绩效自评报告》的数据生成；报告给出的数字与原文一致，填报人、联系电话、填报日期和自评评分明细为示例。";
+/// The 备注 of every sample: where its figures come from.
+fn sample_note(data: &ReportData) -> String {
+    format!(
+        "示例数据：本文件由 selfeval-gen 根据《{}年{}绩效自评报告》的数据生成；报告给出的数字与原文一致，填报人、联系电话、填报日期和自评评分明细为示例。",
+        data.year, data.fund
+    )
+}
 
 /// Input values of one city's workbook, by field id.
 pub fn city_values(form: &FormSpec, bands: &Bands, data: &ReportData, i: usize) -> HashMap<String, Input> {
@@ -207,75 +214,89 @@ pub fn city_values(form: &FormSpec, bands: &Bands, data: &ReportData, i: usize) 
     let num = |d: Decimal| Input::Number(d);
     let text = |s: &str| Input::Text(s.to_string());
     let frac = |pct: Decimal| Input::Number(pct / Decimal::ONE_HUNDRED);
-    v.insert("info.city".into(), text(&c.name));
-    v.insert("info.year".into(), num(data.year.into()));
-    v.insert("info.fund".into(), text(&data.fund));
-    v.insert("info.unit".into(), text(&form.unit));
-    v.insert("info.preparer".into(), text(&format!("{}工（示例）", SURNAMES[i % 15])));
-    v.insert("info.phone".into(), text(&format!("{}-8{:07}", AREA_CODES[i % 15], 1_000_000 + i * 137_911)));
-    v.insert("info.date".into(), Input::Date(format!("{}-03-{:02}", data.year + 1, 3 + (i * 7) % 25)));
-    v.insert("info.version".into(), text(&form.version));
-    v.insert("info.remark".into(), text(SAMPLE_NOTE));
+    // Fields by the role they play, derived figures by the code that
+    // checks them: the seed's figures know no field ids.
+    let mut put = |id: Option<&str>, x: Input| {
+        if let Some(id) = id {
+            v.insert(id.to_string(), x);
+        }
+    };
+    let role = |r: Role| form.role(r);
+    let derived = |code: Code| form.derived.iter().find(|d| d.code == code).map(|d| d.field.as_str());
+    put(role(Role::City), text(&c.name));
+    put(role(Role::Year), num(data.year.into()));
+    put(role(Role::Fund), text(&data.fund));
+    put(role(Role::Unit), text(&form.unit));
+    put(role(Role::Preparer), text(&format!("{}工（示例）", SURNAMES[i % 15])));
+    put(role(Role::Phone), text(&format!("{}-8{:07}", AREA_CODES[i % 15], 1_000_000 + i * 137_911)));
+    put(role(Role::Date), Input::Date(format!("{}-03-{:02}", data.year + 1, 3 + (i * 7) % 25)));
+    put(role(Role::Version), text(&form.version));
+    put(role(Role::Remark), text(&sample_note(data)));
 
-    v.insert("exec.budget".into(), num(c.budget));
-    v.insert("exec.arrived".into(), num(c.arrived));
-    v.insert("exec.spent".into(), num(c.spent));
-    v.insert("exec.rate".into(), frac(c.spend_rate));
+    put(role(Role::Budget), num(c.budget));
+    put(role(Role::Arrived), num(c.arrived));
+    put(role(Role::Spent), num(c.spent));
+    put(derived(Code::SpendRateMismatch), frac(c.spend_rate));
 
     let fig = |a: &[Decimal], k: usize| a.get(k).copied().unwrap_or_default();
     for (k, m) in form.measures.iter().enumerate() {
         let (plan, actual) = (fig(&c.plan, k), fig(&c.actual, k));
-        v.insert(m.plan.clone(), num(plan));
-        v.insert(m.actual.clone(), num(actual));
-        v.insert(m.rate.clone(), frac(calc::percent2(actual, plan).unwrap_or_default()));
+        put(Some(&m.plan), num(plan));
+        put(Some(&m.actual), num(actual));
+        put(Some(&m.rate), frac(calc::percent2(actual, plan).unwrap_or_default()));
     }
     for (f, n) in form.benefit_counts().iter().zip(&c.benefits) {
-        v.insert(f.id.clone(), num((*n).into()));
+        put(Some(&f.id), num((*n).into()));
     }
     match c.acceptance.parse::<Decimal>() {
-        Ok(p) => v.insert("benefit.acceptance".into(), frac(p)),
-        Err(_) => v.insert("benefit.acceptance".into(), text(&c.acceptance)),
+        Ok(p) => put(role(Role::Acceptance), frac(p)),
+        Err(_) => put(role(Role::Acceptance), text(&c.acceptance)),
     };
-    v.insert("benefit.satisfaction".into(), frac(c.satisfaction));
+    put(role(Role::Satisfaction), frac(c.satisfaction));
 
     // 自评评分 (示例): funding line and indicators scored by the standard rules.
     let fund_weight = form.scoring.fund_weight;
-    v.insert("fund.initial".into(), num(c.budget));
-    v.insert("fund.annual".into(), num(c.budget));
-    v.insert("fund.executed".into(), num(c.spent));
-    v.insert("fund.weight".into(), num(fund_weight));
-    v.insert("fund.rate".into(), frac(c.spend_rate));
+    put(role(Role::Initial), num(c.budget));
+    put(role(Role::Annual), num(c.budget));
+    put(role(Role::Executed), num(c.spent));
+    put(role(Role::FundWeight), num(fund_weight));
+    put(derived(Code::ExecRateMismatch), frac(c.spend_rate));
     let mut total = calc::budget_score(fund_weight, c.spend_rate);
-    v.insert("fund.score".into(), num(total));
+    put(derived(Code::FundScoreMismatch), num(total));
     let satisfaction_target = data.target_number("satisfaction").unwrap_or(Decimal::from(80));
+    let same = form.same_figures();
+    let repeats_satisfaction =
+        |id: &str| same.iter().any(|s| s.a == id && Some(s.b.as_str()) == role(Role::Satisfaction));
     for ind in &form.scoring.indicators {
         let idx = form.measures.iter().position(|m| m.indicator.as_deref() == Some(ind.key.as_str()));
-        let (target, actual, score) = match (ind.key.as_str(), idx) {
-            (_, Some(k)) => {
+        let plays = |r: Role| role(r) == Some(ind.ids.actual.as_str());
+        let (target, actual, score) = match idx {
+            Some(k) => {
                 let (p, a) = (fig(&c.plan, k), fig(&c.actual, k));
                 (num(p), num(a), calc::higher_score(ind.weight, p, a))
             }
-            ("started", _) => (frac(Decimal::ONE_HUNDRED), frac(Decimal::ONE_HUNDRED), ind.weight),
-            ("living", _) => (text("是"), text("是"), ind.weight),
-            ("satisfaction", _) => (
+            None if plays(Role::Started) => (frac(Decimal::ONE_HUNDRED), frac(Decimal::ONE_HUNDRED), ind.weight),
+            None if plays(Role::Living) => (text("是"), text("是"), ind.weight),
+            // The indicator repeating the 满意度 of 效益指标 ([[same]]).
+            None if repeats_satisfaction(&ind.ids.actual) => (
                 frac(satisfaction_target),
                 frac(c.satisfaction),
                 calc::higher_score(ind.weight, satisfaction_target, c.satisfaction),
             ),
-            _ => continue,
+            None => continue,
         };
         total += score;
-        v.insert(ind.ids.target.clone(), target);
-        v.insert(ind.ids.actual.clone(), actual);
-        v.insert(ind.ids.weight.clone(), num(ind.weight));
-        v.insert(ind.ids.score.clone(), num(score));
+        put(Some(&ind.ids.target), target);
+        put(Some(&ind.ids.actual), actual);
+        put(Some(&ind.ids.weight), num(ind.weight));
+        put(Some(&ind.ids.score), num(score));
     }
-    v.insert("score.total".into(), num(total));
+    put(derived(Code::ScoreTotalMismatch), num(total));
     for (id, value) in &c.extra {
         let input = value.parse::<Decimal>().map(num).unwrap_or_else(|_| text(value));
-        v.insert(id.clone(), input);
+        put(Some(id), input);
     }
-    v.insert("score.grade".into(), text(bands.grade(total)));
+    put(derived(Code::GradeMismatch), text(bands.grade(total)));
     v
 }
 

@@ -28,6 +28,13 @@ pub enum Role {
     Version,
     /// 填报日期: which of two copies of a city's form is the later one.
     Date,
+    /// 填报人 and 联系电话: who to call about the form.
+    Preparer,
+    Phone,
+    /// 备注: free words, never checked.
+    Remark,
+    /// 年初预算数 of the standard table's funding line.
+    Initial,
     /// The issued budget as the city copies it (预算指标).
     Budget,
     /// Money that reached the city (到位资金).
@@ -63,6 +70,10 @@ impl Role {
         Role::Unit,
         Role::Version,
         Role::Date,
+        Role::Preparer,
+        Role::Phone,
+        Role::Remark,
+        Role::Initial,
         Role::Budget,
         Role::Arrived,
         Role::Spent,
@@ -93,6 +104,10 @@ impl Role {
             Role::Unit => "unit",
             Role::Version => "version",
             Role::Date => "date",
+            Role::Preparer => "preparer",
+            Role::Phone => "phone",
+            Role::Remark => "remark",
+            Role::Initial => "initial",
             Role::Budget => "budget",
             Role::Arrived => "arrived",
             Role::Spent => "spent",
