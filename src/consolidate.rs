@@ -97,6 +97,25 @@ pub struct ProvinceSummary {
     pub benefit_fields: Vec<crate::spec::FieldSpec>,
 }
 
+/// A city table column's 合计 over the counted cities' figures, exact: a
+/// sum, a simple mean, or the ratio of two columns' sums; `None` for a
+/// column without one (or a ratio over 0).
+pub fn column_total(col: &crate::spec::SummaryColumn, counted: &[&CityFigures]) -> Option<Decimal> {
+    use crate::spec::ColTotal;
+    let nums =
+        |k: &str| -> Vec<Decimal> { counted.iter().filter_map(|f| f.values.get(k).and_then(Val::num)).collect() };
+    let sum = |k: &str| nums(k).iter().sum::<Decimal>();
+    match (col.total?, col.of.as_slice()) {
+        (ColTotal::Sum, _) => Some(sum(&col.key)),
+        (ColTotal::Mean, _) => {
+            let n = nums(&col.key);
+            (!n.is_empty()).then(|| n.iter().sum::<Decimal>() / Decimal::from(n.len()))
+        }
+        (ColTotal::Ratio, [a, b]) => sum(a).checked_div(sum(b)),
+        (ColTotal::Ratio, _) => None,
+    }
+}
+
 /// The figures the summary takes from a workbook; `None` if any is
 /// unreadable (the findings say which).
 pub fn figures(sub: &Submission, issued: &CityParams, form: &FormSpec) -> Option<CityFigures> {

@@ -98,7 +98,8 @@ fn write_form(
 #[test]
 fn a_second_fund_runs_end_to_end_from_its_template_set() {
     let t = Templates::from_dir(&set()).expect("the set loads");
-    assert!(t.form.measures.is_empty() && t.report.is_none(), "no measures, no report draft");
+    assert!(t.form.measures.is_empty(), "no measures, no allocation");
+    assert!(t.report.as_ref().is_some_and(|r| !r.outline.is_empty()), "its own report words, laid out by [[outline]]");
     let params = selfeval::params::from_bytes(t.params_default.clone(), "p", &t.form, "t").expect("params");
     assert_eq!(params.cities.len(), 8);
     // SELFEVAL_KEEP=1 keeps the folder to look at (its path is printed).
@@ -183,7 +184,18 @@ fn a_second_fund_runs_end_to_end_from_its_template_set() {
 
     // The summary: the set's own three tables, the 5 clean cities counted.
     let summary = out.join("省级汇总表.xlsx");
-    assert!(!out.join(selfeval::DRAFT_FILE).exists(), "no report.toml, no draft");
+    // The draft in the set's own words and tables.
+    let draft = zip_member(&out.join(selfeval::DRAFT_FILE), "word/document.xml");
+    for want in [
+        "2024年建筑节能与绿色建筑发展专项资金绩效自评报告（初稿）",
+        "执行1314万元，执行率为87.60%",
+        "（二）绩效指标完成情况",
+        "【待填写：存在的主要问题及原因】",
+        "表3 2024年各地市自评得分与等级",
+    ] {
+        assert!(draft.contains(want), "the draft says {want}");
+    }
+    assert!(!draft.contains("老旧小区"), "no word of the other fund");
     let e = sheet(&summary, "表1 预算执行情况");
     assert!(at(&e, "A4").to_string().starts_with("合计"), "{}", at(&e, "A4"));
     // 广州 500×0.80 + 中山 250×0.88 + 江门 200×0.90 + 肇庆 150×0.92 + 惠州 400×0.94.

@@ -108,7 +108,9 @@ impl Templates {
         };
         let (form, summary) = specs_from_dir(dir)?;
         if let Some(r) = &report {
-            r.check_against(&form, &dir.join(REPORT_FILE).display().to_string())?;
+            let origin = dir.join(REPORT_FILE).display().to_string();
+            r.check_against(&form, &origin)?;
+            r.check_tables(&summary, &origin)?;
         }
         let bands = Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string(), &form)?;
         Ok(Templates {

@@ -8,12 +8,53 @@ use super::*;
 pub struct ReportSpec {
     pub title: String,
     pub basis: String,
+    #[serde(default)]
     pub sections: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
     pub sentences: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
     pub benefit_labels: std::collections::BTreeMap<String, String>,
     /// The tables' captions, with the same slots as the sentences.
+    #[serde(default)]
     pub captions: std::collections::BTreeMap<String, String>,
     pub thresholds: ReportThresholds,
+    /// A draft laid out entirely here (`[[outline]]`): headings, sentences,
+    /// placeholders and summary.toml's city tables in order. Empty for
+    /// the default fund's draft, whose structure follows its 2024 report.
+    #[serde(default)]
+    pub outline: Vec<OutlineItem>,
+}
+
+/// One paragraph or table of an `[[outline]]` draft: exactly one of the
+/// keys (a table may carry its caption).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutlineItem {
+    #[serde(default)]
+    pub h1: Option<String>,
+    #[serde(default)]
+    pub h2: Option<String>,
+    #[serde(default)]
+    pub h3: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// 【待填写：…】 for a person to write.
+    #[serde(default)]
+    pub placeholder: Option<String>,
+    /// The key of a summary.toml `kind = "cities"` table.
+    #[serde(default)]
+    pub table: Option<String>,
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+impl OutlineItem {
+    fn kinds(&self) -> usize {
+        [&self.h1, &self.h2, &self.h3, &self.body, &self.placeholder, &self.table]
+            .iter()
+            .filter(|k| k.is_some())
+            .count()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -60,6 +101,17 @@ impl ReportSpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
         let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
         let spec: ReportSpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        if !spec.outline.is_empty() {
+            if let Some(i) =
+                spec.outline.iter().position(|o| o.kinds() != 1 || (o.caption.is_some() && o.table.is_none()))
+            {
+                return Err(err(format!(
+                    "[[outline]] 第 {} 项应恰有 h1、h2、h3、body、placeholder、table 之一（caption 只随 table）",
+                    i + 1
+                )));
+            }
+            return Ok(spec);
+        }
         for k in REPORT_SENTENCES {
             if !spec.sentences.contains_key(*k) {
                 return Err(err(format!("[sentences] 缺少 {k}")));
@@ -91,6 +143,19 @@ impl ReportSpec {
         for k in self.benefit_labels.keys() {
             if !counts.contains(&k.as_str()) {
                 return Err(err(format!("[benefit_labels] 的 {k} 不是 form.toml 中带 feeds 的附件1 指标")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every `table` of an outline is a city table of the summary.
+    pub fn check_tables(&self, summary: &SummarySpec, origin: &str) -> Result<()> {
+        for t in self.outline.iter().filter_map(|o| o.table.as_deref()) {
+            if !summary.sheet(t).is_some_and(|s| s.kind == SheetKind::Cities) {
+                return Err(Error::Spec {
+                    path: origin.to_string(),
+                    detail: format!("[[outline]] 的 table = \"{t}\" 不是 summary.toml 中 kind = \"cities\" 的表"),
+                });
             }
         }
         Ok(())

@@ -152,7 +152,7 @@ impl Outputs<'_> {
         if let (true, Some(report)) = (draft, &t.report) {
             let path = self.out_dir.join(DRAFT_FILE);
             let generated = self.now.format("%Y-%m-%d %H:%M").to_string();
-            let bytes = write::draft::draft(report, s, self.findings, self.decisions, &generated)
+            let bytes = write::draft::draft(report, &t.summary, s, self.findings, self.decisions, &generated)
                 .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
             write::atomic_write(&path, &bytes)?;
             written.push(path);

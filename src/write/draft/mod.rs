@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
 mod doc;
+mod outline;
 mod slots;
 mod tables;
 #[cfg(test)]
@@ -102,6 +103,7 @@ fn join_cities(v: &[String]) -> String {
 /// basis line.
 pub fn draft(
     spec: &ReportSpec,
+    summary: &crate::spec::SummarySpec,
     s: &ProvinceSummary,
     findings: &[Finding],
     decisions: &crate::decisions::Record,
@@ -114,6 +116,10 @@ pub fn draft(
     doc.body(&slots.fill(&spec.basis));
     if !spec.sentence("state").is_empty() {
         doc.body(&slots.fill(spec.sentence("state")));
+    }
+    if !spec.outline.is_empty() {
+        outline::write(&mut doc, spec, summary, s, &slots);
+        return doc.pack();
     }
     let incomplete = !s.totals.coverage.complete();
     let note = |doc: &mut Doc| {

@@ -34,10 +34,9 @@ pub(super) fn slots(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding]
     x.set("excluded", t.coverage.excluded_text());
     x.set("acceptance", opt_pct(t.acceptance));
     x.set("satisfaction", opt_pct(t.satisfaction));
-    x.set("w_area", weight(s, "area"));
-    x.set("w_households", weight(s, "households"));
-    x.set("w_buildings", weight(s, "buildings"));
-    x.set("w_communities", weight(s, "communities"));
+    for m in &s.measures {
+        x.set(&format!("w_{}", m.key), weight(s, &m.key));
+    }
     // Spend rates by city.
     let rates: Vec<(String, Decimal)> = s
         .rows

@@ -4,11 +4,10 @@
 //! 绩效指标完成情况 and 自评得分与等级 are such tables: no Rust per table.
 
 use super::table::{Table, V};
-use crate::consolidate::ProvinceSummary;
+use crate::consolidate::{column_total, ProvinceSummary};
 use crate::model::CityFigures;
 use crate::spec::relation::Val;
 use crate::spec::ColTotal;
-use rust_decimal::Decimal;
 
 impl Table<'_> {
     pub(super) fn cities(&mut self, s: &ProvinceSummary) {
@@ -37,23 +36,18 @@ impl Table<'_> {
         }
         self.total_head(total, &s.totals.coverage.total_label());
         let rows: Vec<u32> = counted.iter().map(|(r, _)| *r).collect();
-        let sum = |k: &str| counted.iter().filter_map(|(_, f)| f.values.get(k).and_then(Val::num)).sum::<Decimal>();
+        let figs: Vec<&CityFigures> = counted.iter().map(|(_, f)| *f).collect();
         let columns = self.spec.columns.clone();
         for c in &columns {
             let k = c.key.as_str();
+            let exact = column_total(c, &figs);
             let v = match (c.total, c.of.as_slice()) {
-                (Some(ColTotal::Sum), _) => V::Formula(self.sum_rows(k, &rows), Some(sum(k))),
+                (Some(ColTotal::Sum), _) => V::Formula(self.sum_rows(k, &rows), exact),
                 (Some(ColTotal::Mean), _) => {
-                    let n: Vec<Decimal> =
-                        counted.iter().filter_map(|(_, f)| f.values.get(k).and_then(Val::num)).collect();
-                    let mean = (!n.is_empty()).then(|| n.iter().sum::<Decimal>() / Decimal::from(n.len()));
                     let f = format!("IFERROR(AVERAGE({}:{}),\"\")", self.addr(k, first), self.addr(k, last));
-                    V::Formula(f, mean)
+                    V::Formula(f, exact)
                 }
-                (Some(ColTotal::Ratio), [a, b]) => {
-                    let exact = sum(a).checked_div(sum(b));
-                    V::Formula(self.ratio(a, b, total), exact)
-                }
+                (Some(ColTotal::Ratio), [a, b]) => V::Formula(self.ratio(a, b, total), exact),
                 _ => continue,
             };
             self.put(total, k, v, true);
