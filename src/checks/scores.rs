@@ -6,8 +6,7 @@ use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding};
 use crate::model::{Parsed, Submission};
-use crate::spec::{Direction, IndicatorSpec, Kind, Role};
-use rust_decimal::Decimal;
+use crate::spec::{Direction, IndicatorSpec, Kind};
 
 /// Whether an indicator fell short of its target, by its direction;
 /// `None` when its values are not readable. (Its 得分 is a `[[derived]]`
@@ -55,16 +54,18 @@ pub fn reasons(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         .collect()
 }
 
-/// SE310: 分值 are the standard's (资金 10, indicators as the template).
+/// SE310: 分值 are the standard's (资金 10, indicators as the template):
+/// every field the form fixes a weight for ([`FormSpec::standard_weight`]).
+///
+/// [`FormSpec::standard_weight`]: crate::spec::FormSpec::standard_weight
 pub fn weights(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let fund = ctx.id(Role::FundWeight).map(|id| (id.to_string(), ctx.form.scoring.fund_weight));
-    let mut want: Vec<(String, Decimal)> = fund.into_iter().collect();
-    want.extend(ctx.form.scoring.indicators.iter().map(|i| (i.ids.weight.clone(), i.weight)));
-    want.into_iter()
-        .filter_map(|(id, w)| {
-            let v = sub.num(&id)?;
+    ctx.form
+        .fields()
+        .filter_map(|f| {
+            let (id, w) = (f.id.as_str(), ctx.form.standard_weight(&f.id)?);
+            let v = sub.num(id)?;
             (v != w).then(|| {
-                Finding::at(Code::WeightNotStandard, &ctx.loc(&id), Some(calc::fmt_num(w)), Some(calc::fmt_num(v)), "")
+                Finding::at(Code::WeightNotStandard, &ctx.loc(id), Some(calc::fmt_num(w)), Some(calc::fmt_num(v)), "")
             })
         })
         .collect()

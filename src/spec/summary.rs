@@ -292,8 +292,12 @@ fn check_city_table(s: &SummarySheet, form: &FormSpec) -> std::result::Result<()
         if !matches!(c.key.as_str(), "seq" | "city") && form.field(&c.key).is_none() {
             return Err(format!("汇总表 {} 的列 {} 不是 form.toml 中的字段", s.name, c.key));
         }
-        let ratio = c.total == Some(ColTotal::Ratio);
-        if ratio == c.of.is_empty() || (ratio && (c.of.len() != 2 || c.of.iter().any(|k| s.col(k).is_none()))) {
+        // `of` names two of this table's columns for a ratio, and nothing else.
+        let of_fits = match c.total {
+            Some(ColTotal::Ratio) => c.of.len() == 2 && c.of.iter().all(|k| s.col(k).is_some()),
+            _ => c.of.is_empty(),
+        };
+        if !of_fits {
             return Err(format!("汇总表 {} 的列 {}：total = \"ratio\" 需要 of = [本表两列]", s.name, c.key));
         }
     }
