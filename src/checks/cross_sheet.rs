@@ -22,7 +22,7 @@ pub fn benefits_within_communities(sub: &Submission, ctx: &Ctx) -> Vec<Finding> 
                     &ctx.loc(&f.id),
                     Some(calc::fmt_num(total)),
                     Some(calc::fmt_num(v)),
-                    "",
+                    &where_is(ctx, bound),
                 )
                 .from_fields(&[f.id.as_str(), bound])
             })
@@ -160,6 +160,12 @@ mod tests {
             run(benefits_within_communities, &sub),
             vec![(Code::BenefitExceedsCommunities, "效益指标!C7".into())]
         );
+        // Worded by the catalog alone (no template set's [messages]), the
+        // finding names the cell that bounds it.
+        let (form, params) = crate::checks::fixture::ctx_parts();
+        let bands = crate::checks::fixture::bands();
+        let f = benefits_within_communities(&sub, &Ctx { form: &form, params: &params, bands: &bands });
+        assert!(f[0].message.contains("超过“任务完成”表C7（改造小区数（个））的 206"), "{}", f[0].message);
     }
 
     #[test]

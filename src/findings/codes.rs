@@ -332,8 +332,8 @@ impl Code {
                 "SE311",
                 Error,
                 "数字超过其上限",
-                "“{label}”为 {found}，超过上限 {expected}",
-                "该数字不能超过表中作为其上限的数字，请核对两处。",
+                "“{label}”为 {found}，超过{detail}的 {expected}",
+                "该数字不能超过它的上限（提示中所指的单元格），请核对两处。",
             ),
             Code::SheetsDisagree => (
                 "SE312",

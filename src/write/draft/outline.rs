@@ -59,18 +59,20 @@ fn city_table(sheet: &SummarySheet, s: &ProvinceSummary) -> Vec<Vec<String>> {
     });
     rows.push(totals.collect());
     for (i, r) in s.rows.iter().enumerate() {
-        rows.push(
-            sheet
-                .columns
-                .iter()
-                .map(|c| match (c.key.as_str(), &r.figures) {
-                    ("seq", _) => (i + 1).to_string(),
-                    ("city", _) => r.issued.name.clone(),
-                    (_, Some(f)) => shown(c, f.values.get(&c.key)),
-                    (_, None) => r.status.zh().to_string(),
-                })
-                .collect(),
-        );
+        // A city left out says why in its first figure column, the rest
+        // "—", as the default draft's tables print it.
+        let mut said = false;
+        let row = sheet.columns.iter().map(|c| match (c.key.as_str(), &r.figures) {
+            ("seq", _) => (i + 1).to_string(),
+            ("city", _) => r.issued.name.clone(),
+            (_, Some(f)) => shown(c, f.values.get(&c.key)),
+            (_, None) if !said => {
+                said = true;
+                r.status.zh().to_string()
+            }
+            (_, None) => "—".to_string(),
+        });
+        rows.push(row.collect());
     }
     rows
 }
