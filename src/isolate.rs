@@ -50,6 +50,7 @@ pub enum Deadline<T> {
 /// the background (a thread cannot be stopped from outside; the process
 /// ending stops it) and its result is dropped, so one pathological file
 /// costs the batch `limit`, never the whole run.
+#[cfg(not(target_family = "wasm"))]
 pub fn with_deadline<T: Send + 'static>(
     limit: std::time::Duration,
     f: impl FnOnce() -> T + Send + 'static,
@@ -66,6 +67,19 @@ pub fn with_deadline<T: Send + 'static>(
         Ok(Ok(v)) => Deadline::Done(v),
         Ok(Err(Panicked(msg))) => Deadline::Panicked(msg),
         Err(_) => Deadline::TimedOut,
+    }
+}
+
+/// In a browser there are no threads: `f` runs on the calling thread and
+/// the page watches the time (it runs the check in a worker it can stop).
+#[cfg(target_family = "wasm")]
+pub fn with_deadline<T: Send + 'static>(
+    _limit: std::time::Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Deadline<T> {
+    match isolate(f) {
+        Ok(v) => Deadline::Done(v),
+        Err(Panicked(msg)) => Deadline::Panicked(msg),
     }
 }
 

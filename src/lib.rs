@@ -174,23 +174,17 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         }
     }
     let setup = std::sync::Arc::new(stages::Setup::load(opts)?);
-    let now = chrono::Local::now();
+    let now = chrono::Local::now().fixed_offset();
     let first = opts.inputs.first().cloned().unwrap_or_else(|| PathBuf::from("."));
     let out_dir = match &opts.out {
         Some(o) => o.clone(),
         None => write::default_out_dir(&first, now.naive_local()),
     };
     let scanned = scan::scan(&opts.inputs, Some(&out_dir));
-    let checked = stages::check::all(&scanned.workbooks, &setup, opts.file_timeout.unwrap_or(FILE_TIMEOUT), progress);
-    // The figures as the cities typed them, before any correction: what
-    // the next round compares with.
-    let figures = stages::check::figures(&checked, &setup.templates.form);
     let register = stages::decide::load(stages::decide::locate(opts, &first, &out_dir), &setup);
-    let stages::decide::Decided { files, mut outcomes } = stages::decide::apply(checked, register.register(), &setup);
-    let stages::assign::Assigned { files, roster, outcomes: roster_outcomes } =
-        stages::assign::cities(files, &setup, register.register());
-    outcomes.extend(roster_outcomes);
-    outcomes.sort_by_key(|o| o.decision.row);
+    let limit = opts.file_timeout.unwrap_or(FILE_TIMEOUT);
+    let Judged { files, outcomes, roster, figures } =
+        judge(&scanned.workbooks, &setup, register.register(), limit, progress);
     let mut run_findings = scanned.findings;
     if opts.summary {
         run_findings.extend(roster.run_findings.iter().cloned());
@@ -209,7 +203,8 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
     if !held {
         write::fresh_dir(&out_dir)?;
     }
-    let fb = stages::outputs::Feedback { out_dir: &out_dir, now, round, comparison: comparison.as_ref() };
+    let time = now.format("%Y-%m-%d %H:%M:%S").to_string();
+    let fb = stages::outputs::Feedback { out_dir: &out_dir, time, round, comparison: comparison.as_ref() };
     let (files, mut written) = match opts.no_feedback || held {
         true => (files, Vec::new()),
         false => fb.write(files, &roster, &setup)?,
@@ -261,4 +256,100 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         decisions: record,
         held,
     })
+}
+
+/// Files read, checked, decided (核实与更正) and assigned to cities: what
+/// both the CLI's run and the browser page's check are made of.
+struct Judged {
+    files: Vec<stages::check::FileResult>,
+    /// What became of each decision, in the register's order.
+    outcomes: Vec<decisions::Outcome>,
+    roster: roster::Roster,
+    /// The figures as the cities typed them, before any correction: what
+    /// the next round compares with.
+    figures: Vec<std::collections::BTreeMap<String, String>>,
+}
+
+fn judge(
+    workbooks: &[scan::Found],
+    setup: &std::sync::Arc<stages::Setup>,
+    register: Option<&decisions::Register>,
+    limit: std::time::Duration,
+    progress: &dyn Progress,
+) -> Judged {
+    let checked = stages::check::all(workbooks, setup, limit, progress);
+    let figures = stages::check::figures(&checked, &setup.templates.form);
+    let stages::decide::Decided { files, mut outcomes } = stages::decide::apply(checked, register, setup);
+    let stages::assign::Assigned { files, roster, outcomes: roster_outcomes } =
+        stages::assign::cities(files, setup, register);
+    outcomes.extend(roster_outcomes);
+    outcomes.sort_by_key(|o| o.decision.row);
+    Judged { files, outcomes, roster, figures }
+}
+
+/// One workbook checked in memory (the browser page).
+pub struct MemoryFile {
+    pub name: String,
+    /// The city it stands for, when it names one the params list.
+    pub city: Option<String>,
+    /// Its findings, as report.json lists them.
+    pub findings: Vec<Finding>,
+    /// Its 校验报告 and 标注副本, byte for byte what `selfeval check`
+    /// writes; `None` when they could not be made (SE008 says why).
+    pub feedback: Option<write::feedback::Made>,
+}
+
+/// What [`check_memory`] gives the page.
+pub struct MemoryOutcome {
+    /// report.json as `selfeval check --json` prints it.
+    pub report_json: Vec<u8>,
+    /// The workbooks, in the order given.
+    pub files: Vec<MemoryFile>,
+    /// Every finding, sorted (errors first), files passed over included.
+    pub findings: Vec<Finding>,
+}
+
+/// `selfeval check` on files given as bytes, needing no file system,
+/// clock or threads: the browser page's job. The same stages as
+/// [`run_with`] with no 核实与更正 register and no previous round (a
+/// clerk's own check is round 1); `now` is the host's clock.
+pub fn check_memory(
+    inputs: Vec<(String, std::sync::Arc<[u8]>)>,
+    setup: &std::sync::Arc<stages::Setup>,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> MemoryOutcome {
+    let scanned = scan::scan_memory(inputs);
+    let Judged { files, outcomes, roster, figures } = judge(&scanned.workbooks, setup, None, FILE_TIMEOUT, &Silent);
+    let none = std::path::Path::new("");
+    let time = now.format("%Y-%m-%d %H:%M:%S").to_string();
+    let fb = stages::outputs::Feedback { out_dir: none, time, round: 1, comparison: None };
+    let (files, made) = fb.make(files, &roster, setup);
+    let run_findings = scanned.findings;
+    let record = stages::decide::record(&decisions::RegisterUse::None, outcomes, &files, &run_findings, &roster, false);
+    let mut all_findings = run_findings;
+    all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
+    findings::sort(&mut all_findings);
+    let inputs = stages::check::input_reports(&files, &roster, figures);
+    let outputs = stages::outputs::Outputs {
+        out_dir: none,
+        now,
+        round: 1,
+        comparison: None,
+        setup,
+        findings: &all_findings,
+        decisions: &record,
+    };
+    let report_json = outputs.report_bytes(&inputs, &[], None, None);
+    let files = files
+        .into_iter()
+        .zip(made)
+        .zip(&roster.city_of_file)
+        .map(|((f, feedback), city)| MemoryFile {
+            name: f.found.name,
+            city: city.clone(),
+            findings: f.findings,
+            feedback,
+        })
+        .collect();
+    MemoryOutcome { report_json, files, findings: all_findings }
 }

@@ -18,7 +18,7 @@ pub const MAX_DEPTH: usize = 32;
 /// A workbook to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
-    pub path: PathBuf,
+    pub source: crate::read::Source,
     /// Path as shown to users: relative to the dropped folder.
     pub name: String,
 }
@@ -161,25 +161,58 @@ fn consider(out: &mut Scan, path: &Path, name: &str) {
     if is_silent_skip(&file_name) || is_hidden(path) {
         return;
     }
-    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    if WORKBOOK_EXTS.contains(&ext.as_str()) {
-        if let Some(kind) = crate::marker::file_mark(path) {
-            let detail = format!("“{name}”是本程序生成的{kind}，不作为报送材料读取；如需报送，请报送地市的原文件");
-            out.findings.push(finding(Code::OwnOutputSkipped, name, &detail));
-            return;
-        }
-        out.workbooks.push(Found { path: path.to_path_buf(), name: name.to_string() });
+    let ext = crate::read::extension(&file_name);
+    let mark = || match WORKBOOK_EXTS.contains(&ext.as_str()) {
+        true => crate::marker::file_mark(path),
+        false => None,
+    };
+    if let Some(f) = classify(name, &ext, mark) {
+        out.findings.push(f);
     } else {
-        let what = match ext.as_str() {
-            "doc" | "docx" | "wps" => "Word 文档，不是自评表工作簿",
-            "pdf" => "PDF 文件，不是自评表工作簿",
-            "csv" => "CSV 文本文件；请在 Excel 中另存为 .xlsx",
-            "et" => "WPS 表格格式；请在 WPS 中另存为 .xlsx",
-            "zip" | "rar" | "7z" => "压缩包；请解压后再放入文件夹",
-            _ => "不是 Excel 工作簿",
-        };
-        out.findings.push(finding(Code::ForeignFile, name, &format!("{name}（{what}）")));
+        out.workbooks.push(Found { source: crate::read::Source::File(path.to_path_buf()), name: name.to_string() });
     }
+}
+
+/// Files given as bytes (the browser page's dropped files), judged as a
+/// folder's files are: by name, then by our own outputs' mark.
+pub fn scan_memory(files: Vec<(String, std::sync::Arc<[u8]>)>) -> Scan {
+    let mut out = Scan::default();
+    for (name, bytes) in files {
+        let file_name = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
+        if is_silent_skip(&file_name) {
+            continue;
+        }
+        let ext = crate::read::extension(&file_name);
+        let mark = || match WORKBOOK_EXTS.contains(&ext.as_str()) {
+            true => crate::marker::read_mark(&bytes),
+            false => None,
+        };
+        if let Some(f) = classify(&name, &ext, mark) {
+            out.findings.push(f);
+        } else {
+            out.workbooks.push(Found { source: crate::read::Source::Memory(bytes), name });
+        }
+    }
+    out
+}
+
+/// A file passed over and why (SE005, SE010), or `None`: a workbook to
+/// check. `mark` reads our own outputs' mark (only for workbook names).
+fn classify(name: &str, ext: &str, mark: impl FnOnce() -> Option<String>) -> Option<Finding> {
+    if WORKBOOK_EXTS.contains(&ext) {
+        let kind = mark()?;
+        let detail = format!("“{name}”是本程序生成的{kind}，不作为报送材料读取；如需报送，请报送地市的原文件");
+        return Some(finding(Code::OwnOutputSkipped, name, &detail));
+    }
+    let what = match ext {
+        "doc" | "docx" | "wps" => "Word 文档，不是自评表工作簿",
+        "pdf" => "PDF 文件，不是自评表工作簿",
+        "csv" => "CSV 文本文件；请在 Excel 中另存为 .xlsx",
+        "et" => "WPS 表格格式；请在 WPS 中另存为 .xlsx",
+        "zip" | "rar" | "7z" => "压缩包；请解压后再放入文件夹",
+        _ => "不是 Excel 工作簿",
+    };
+    Some(finding(Code::ForeignFile, name, &format!("{name}（{what}）")))
 }
 
 #[cfg(test)]

@@ -6,10 +6,12 @@
 
 mod ods;
 mod raw;
+mod source;
 mod xls;
 pub mod xlsx;
 
 pub use raw::*;
+pub use source::{extension, Source};
 
 use crate::cellref::CellRef;
 use calamine::{Data, Reader};
@@ -178,7 +180,7 @@ impl Load<'_> {
 
 /// SHA-256 of a file's bytes in hex, to know the same file sent again.
 pub fn sha256_of(path: &Path) -> Option<String> {
-    Some(sha256_hex(&std::fs::read(path).ok()?))
+    Source::File(path.to_path_buf()).sha256()
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -193,16 +195,7 @@ pub fn read_path(path: &Path) -> Result<RawWorkbook, ReadError> {
 
 /// Reads a workbook file from disk, the sheets `load` names. Read-only.
 pub fn read_path_with(path: &Path, load: Load) -> Result<RawWorkbook, ReadError> {
-    let meta = std::fs::metadata(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e)))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(meta.len()));
-    }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(crate::error::io_zh(&e)))?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let sha = sha256_hex(&bytes);
-    let mut book = read_bytes_with(bytes, &ext, load)?;
-    book.sha256 = Some(sha);
-    Ok(book)
+    Source::File(path.to_path_buf()).read_with(&path.to_string_lossy(), load)
 }
 
 /// Reads a workbook from its bytes; `ext` (lower case) only breaks ties

@@ -25,12 +25,12 @@ pub fn all(
         .map(|found| {
             progress.file(&found.name);
             let (sub, fs) = check_watched(found, setup, limit);
-            let modified = std::fs::metadata(&found.path).and_then(|m| m.modified()).ok();
+            let modified = found.source.modified();
             // The reader hashed the bytes it parsed; only a file it could
             // not parse is read again for its hash.
             let sha256 = match sub.as_ref().and_then(|s| s.raw.sha256.clone()) {
                 Some(h) => Some(h),
-                None => read::sha256_of(&found.path),
+                None => found.source.sha256(),
             };
             FileResult {
                 found: found.clone(),
@@ -74,14 +74,14 @@ pub fn check_one(
     needs: &[read::SheetNeed],
     ctx: &checks::Ctx,
 ) -> (Option<Submission>, Vec<Finding>) {
-    match read::read_path_with(&found.path, read::Load::Only(needs)) {
+    match found.source.read_with(&found.name, read::Load::Only(needs)) {
         Err(e) => {
             let mut f = Finding::at(findings::Code::FileUnreadable, &findings::Loc::file(), None, None, &e.to_string());
             f.file = found.name.clone();
             (None, vec![f])
         }
         Ok(raw) => {
-            let mut sub = Submission::build(found.path.clone(), found.name.clone(), raw, ctx.form);
+            let mut sub = Submission::build(found.source.path_or(&found.name), found.name.clone(), raw, ctx.form);
             let mut fs = checks::run_file(&mut sub, ctx);
             for f in &mut fs {
                 f.file = found.name.clone();

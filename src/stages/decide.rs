@@ -361,8 +361,13 @@ fn recheck(
 /// The file read again, `fixes` put in, and checked.
 fn corrected(file: &FileResult, fixes: &[Fix], setup: &Setup) -> Option<(Submission, Vec<Finding>)> {
     let job = || {
-        let raw = read::read_path_with(&file.found.path, read::Load::Only(&setup.needs)).ok()?;
-        let mut sub = Submission::build(file.found.path.clone(), file.found.name.clone(), raw, &setup.templates.form);
+        let raw = file.found.source.read_with(&file.found.name, read::Load::Only(&setup.needs)).ok()?;
+        let mut sub = Submission::build(
+            file.found.source.path_or(&file.found.name),
+            file.found.name.clone(),
+            raw,
+            &setup.templates.form,
+        );
         for x in fixes {
             sub.values.insert(x.field.clone(), Parsed::Number(x.value));
             sub.notes.remove(&x.field);

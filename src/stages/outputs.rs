@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 /// The feedback stage's inputs.
 pub struct Feedback<'a> {
     pub out_dir: &'a Path,
-    pub now: chrono::DateTime<chrono::Local>,
+    /// When the run started, as the reports print it (local time).
+    pub time: String,
     pub round: u32,
     pub comparison: Option<&'a rounds::Comparison>,
 }
@@ -31,14 +32,40 @@ impl Feedback<'_> {
         roster: &Roster,
         setup: &Setup,
     ) -> Result<(Vec<FileResult>, Vec<PathBuf>)> {
-        let form = &setup.templates.form;
-        let time = self.now.format("%Y-%m-%d %H:%M:%S").to_string();
         let fb_dir = self.out_dir.join("反馈");
         if !files.is_empty() {
             std::fs::create_dir_all(&fb_dir).map_err(|e| Error::io(&fb_dir, e))?;
         }
+        let results = self.each(&files, roster, setup, &fb_dir, |job, fs| job.write(fs));
+        let (files, written) = merge(files, results, roster, |w| w.added.clone());
+        Ok((files, written.into_iter().flatten().flat_map(|w| w.paths).collect()))
+    }
+
+    /// Each file's 校验报告 (and 标注副本) made in memory, for the browser
+    /// page: the files with what making them found added, and each file's
+    /// feedback (`None` where it could not be made: that file's SE008).
+    pub fn make(
+        &self,
+        files: Vec<FileResult>,
+        roster: &Roster,
+        setup: &Setup,
+    ) -> (Vec<FileResult>, Vec<Option<write::feedback::Made>>) {
+        let results = self.each(&files, roster, setup, &self.out_dir.join("反馈"), |job, fs| job.make(fs));
+        merge(files, results, roster, |m| m.added.clone())
+    }
+
+    /// `job` on each file's feedback, in parallel where threads exist.
+    fn each<R: Send>(
+        &self,
+        files: &[FileResult],
+        roster: &Roster,
+        setup: &Setup,
+        fb_dir: &Path,
+        job: impl Fn(&write::feedback::CityFeedback, &[Finding]) -> Result<R> + Sync,
+    ) -> Vec<Result<R>> {
+        let form = &setup.templates.form;
         let mut taken = std::collections::HashSet::new();
-        let room = write::names::NameRoom::in_dir(&fb_dir);
+        let room = write::names::NameRoom::in_dir(fb_dir);
         let bases: Vec<String> = files
             .iter()
             .zip(&roster.city_of_file)
@@ -50,21 +77,21 @@ impl Feedback<'_> {
         // cores keep both busy.
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 4;
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
-        let write_all = || -> Vec<Result<write::feedback::Written>> {
+        let all = || -> Vec<Result<R>> {
             files
                 .par_iter()
                 .zip(bases.par_iter())
                 .zip(roster.city_of_file.par_iter())
                 .map(|((file, base), city)| {
                     let subject = city.clone().unwrap_or_else(|| file.found.name.clone());
-                    let job = write::feedback::CityFeedback {
-                        path: &file.found.path,
+                    let feedback = write::feedback::CityFeedback {
+                        source: &file.found.source,
                         name: &file.found.name,
                         format: file.sub.as_ref().map(|s| s.raw.format),
                         city: city.as_deref(),
                         base,
-                        dir: &fb_dir,
-                        time: &time,
+                        dir: fb_dir,
+                        time: &self.time,
                         version: &form.version,
                         change: self.comparison.and_then(|c| c.of(&subject)),
                         round: self.round,
@@ -72,41 +99,49 @@ impl Feedback<'_> {
                         closed: &file.closed,
                         corrections: &file.corrections,
                     };
-                    job.write(&file.findings)
+                    job(&feedback, &file.findings)
                 })
                 .collect()
         };
-        let results = match &pool {
-            Some(p) => p.install(write_all),
-            None => write_all(),
-        };
-        let mut written = Vec::new();
-        let mut out = Vec::with_capacity(files.len());
-        for ((file, r), city) in files.into_iter().zip(results).zip(&roster.city_of_file) {
-            let added = match r {
-                Ok(w) => {
-                    written.extend(w.paths);
-                    w.added
-                }
-                Err(e) => {
-                    let loc = findings::Loc::file();
-                    let f = Finding::at(findings::Code::FeedbackNotWritten, &loc, None, None, &e.to_string());
-                    vec![Finding { file: file.found.name.clone(), city: city.clone(), ..f }]
-                }
-            };
-            out.push(file.with_findings(|mut fs| {
-                fs.extend(added);
-                fs
-            }));
+        match &pool {
+            Some(p) => p.install(all),
+            None => all(),
         }
-        Ok((out, written))
     }
+}
+
+/// Each file with what its feedback added (`added` of a success; SE008
+/// for a failure), and each success.
+fn merge<R>(
+    files: Vec<FileResult>,
+    results: Vec<Result<R>>,
+    roster: &Roster,
+    added: impl Fn(&R) -> Vec<Finding>,
+) -> (Vec<FileResult>, Vec<Option<R>>) {
+    let mut out = Vec::with_capacity(files.len());
+    let mut done = Vec::with_capacity(files.len());
+    for ((file, r), city) in files.into_iter().zip(results).zip(&roster.city_of_file) {
+        let extra = match &r {
+            Ok(w) => added(w),
+            Err(e) => {
+                let loc = findings::Loc::file();
+                let f = Finding::at(findings::Code::FeedbackNotWritten, &loc, None, None, &e.to_string());
+                vec![Finding { file: file.found.name.clone(), city: city.clone(), ..f }]
+            }
+        };
+        done.push(r.ok());
+        out.push(file.with_findings(|mut fs| {
+            fs.extend(extra);
+            fs
+        }));
+    }
+    (out, done)
 }
 
 /// The run-wide outputs' inputs.
 pub struct Outputs<'a> {
     pub out_dir: &'a Path,
-    pub now: chrono::DateTime<chrono::Local>,
+    pub now: chrono::DateTime<chrono::FixedOffset>,
     pub round: u32,
     pub comparison: Option<&'a rounds::Comparison>,
     pub setup: &'a Setup,
@@ -168,6 +203,19 @@ impl Outputs<'_> {
         roster: Option<&Roster>,
         summary: Option<&consolidate::ProvinceSummary>,
     ) -> Result<PathBuf> {
+        let path = self.out_dir.join("report.json");
+        write::atomic_write(&path, &self.report_bytes(inputs, missing_cities, roster, summary))?;
+        Ok(path)
+    }
+
+    /// report.json's bytes (the browser page keeps them in memory).
+    pub fn report_bytes(
+        &self,
+        inputs: &[InputReport],
+        missing_cities: &[String],
+        roster: Option<&Roster>,
+        summary: Option<&consolidate::ProvinceSummary>,
+    ) -> Vec<u8> {
         let report = write::json::Report {
             tool: "selfeval",
             version: env!("CARGO_PKG_VERSION"),
@@ -183,9 +231,7 @@ impl Outputs<'_> {
             totals: summary.map(write::json::totals),
             decisions: self.decisions,
         };
-        let path = self.out_dir.join("report.json");
-        write::atomic_write(&path, &write::json::to_bytes(&report))?;
-        Ok(path)
+        write::json::to_bytes(&report)
     }
 }
 

@@ -63,13 +63,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     ws.write_string_with_format(0, 0, format!("{} 绩效自评表校验报告", head.city), &title)?;
-    let verdict = if e == 0 && w > 0 {
-        format!("校验通过（有 {w} 个警告，请核实）")
-    } else if e == 0 {
-        "校验通过".to_string()
-    } else {
-        format!("未通过：有 {e} 个错误，请按“问题清单”逐项修改后重新报送")
-    };
+    let verdict = Verdict::of(e, w).long();
     let rows: [(&str, String); 8] = [
         ("地市", head.city.to_string()),
         ("文件", head.file.to_string()),
@@ -272,6 +266,43 @@ fn changes_sheet(
     Ok(())
 }
 
+/// A file's conclusion, from its error and warning counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    /// Passed, with this many warnings to verify.
+    Warnings(usize),
+    /// This many errors to fix before sending.
+    Errors(usize),
+}
+
+impl Verdict {
+    pub fn of(errors: usize, warnings: usize) -> Verdict {
+        match (errors, warnings) {
+            (0, 0) => Verdict::Pass,
+            (0, w) => Verdict::Warnings(w),
+            (e, _) => Verdict::Errors(e),
+        }
+    }
+
+    /// As the 校验报告 says it.
+    pub fn long(self) -> String {
+        match self {
+            Verdict::Errors(e) => format!("未通过：有 {e} 个错误，请按“问题清单”逐项修改后重新报送"),
+            _ => self.short(),
+        }
+    }
+
+    /// As a screen says it in one line (the browser page).
+    pub fn short(self) -> String {
+        match self {
+            Verdict::Pass => "校验通过".into(),
+            Verdict::Warnings(w) => format!("校验通过（有 {w} 个警告，请核实）"),
+            Verdict::Errors(e) => format!("有 {e} 个错误，请修改后再报送"),
+        }
+    }
+}
+
 /// Findings in the form's order: file-level first, then sheet by sheet
 /// as the form has them, top to bottom, left to right; errors before
 /// warnings on the same cell.
@@ -344,7 +375,8 @@ pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), ContentDiff>
 /// One file's feedback: `<base>_校验报告.xlsx` always, and for an xlsx
 /// input with findings on cells, `<base>_标注.xlsx`.
 pub struct CityFeedback<'a> {
-    pub path: &'a std::path::Path,
+    /// The original's bytes (the annotated copy is an edit of them).
+    pub source: &'a read::Source,
     pub name: &'a str,
     /// The file's format, `None` when it could not be read.
     pub format: Option<read::Format>,
@@ -362,23 +394,25 @@ pub struct CityFeedback<'a> {
     pub corrections: &'a [crate::decisions::Correction],
 }
 
+/// One file's feedback made in memory: what [`CityFeedback::write`] puts
+/// on disk, and what the browser page offers as downloads, byte for byte.
+pub struct Made {
+    /// `<base>_校验报告.xlsx` and its bytes.
+    pub report: (String, Vec<u8>),
+    /// `<base>_标注.xlsx` (or .xlsm) and its bytes, when one was made.
+    pub annotated: Option<(String, Vec<u8>)>,
+    /// SE006 when no annotated copy could be made.
+    pub added: Vec<Finding>,
+}
+
 impl CityFeedback<'_> {
-    /// Writes the files; may add an SE006 finding when no annotated copy
-    /// can be made. Returns the paths written.
-    pub fn write(&self, findings: &[Finding]) -> crate::error::Result<Written> {
+    /// Makes the files in memory; may add an SE006 finding when no
+    /// annotated copy can be made.
+    pub fn make(&self, findings: &[Finding]) -> crate::error::Result<Made> {
         use crate::error::Error;
-        // Fault injection for the tests (dev builds only): a disk that
-        // refuses this one file's feedback.
-        #[cfg(feature = "dev")]
-        if std::env::var_os("SELFEVAL_FAULT_FEEDBACK").is_some_and(|v| v.to_string_lossy() == self.name) {
-            return Err(Error::Write {
-                path: self.dir.join(self.base), detail: "磁盘已满（测试注入）".into()
-            });
-        }
-        let mut out = Vec::new();
         // A macro workbook stays one: Excel refuses a .xlsx holding macros.
-        let ext = match self.path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
-            Some(e) if e == "xlsm" => "xlsm",
+        let ext = match read::extension(self.name).as_str() {
+            "xlsm" => "xlsm",
             _ => "xlsx",
         };
         let annotated_name = format!("{}_标注.{ext}", self.base);
@@ -400,14 +434,12 @@ impl CityFeedback<'_> {
                 added.push(skip("原文件中有工作表已损坏，副本同样无法正常打开"));
             }
             Some(_) if has_cells => {
-                let original = std::fs::read(self.path).map_err(|e| Error::io(self.path, e))?;
+                let original = self
+                    .source
+                    .bytes()
+                    .map_err(|e| Error::Io { path: self.source.path_or(self.name), detail: e.to_string() })?;
                 match annotated_copy(&original, findings) {
-                    Ok(bytes) => {
-                        let p = self.dir.join(&annotated_name);
-                        crate::write::atomic_write(&p, &bytes)?;
-                        out.push(p);
-                        annotated = Some(annotated_name.as_str());
-                    }
+                    Ok(bytes) => annotated = Some((annotated_name, bytes)),
                     Err(why) => added.push(skip(&why.to_string())),
                 }
             }
@@ -419,22 +451,44 @@ impl CityFeedback<'_> {
             file: self.name,
             version: self.version,
             time: self.time,
-            annotated,
+            annotated: annotated.as_ref().map(|(n, _): &(String, Vec<u8>)| n.as_str()),
             round: self.round,
             change: self.change,
             sheets: self.sheets,
             closed: self.closed,
             corrections: self.corrections,
         };
-        let p = self.dir.join(format!("{}_校验报告.xlsx", self.base));
+        let report_name = format!("{}_校验报告.xlsx", self.base);
         // The report tells the city of the copy that could not be made.
         let mut all = findings.to_vec();
         all.extend(added.iter().cloned());
         let bytes = report_workbook(&head, &all)
-            .map_err(|_| Error::Write { path: p.clone(), detail: "生成校验报告时出错".into() })?;
-        crate::write::atomic_write(&p, &bytes)?;
-        out.push(p);
-        Ok(Written { paths: out, added })
+            .map_err(|_| Error::Write {
+                path: self.dir.join(&report_name), detail: "生成校验报告时出错".into()
+            })?;
+        Ok(Made { report: (report_name, bytes), annotated, added })
+    }
+
+    /// Makes the files and writes them (each atomically) into `dir`.
+    /// Returns the paths written.
+    pub fn write(&self, findings: &[Finding]) -> crate::error::Result<Written> {
+        // Fault injection for the tests (dev builds only): a disk that
+        // refuses this one file's feedback.
+        #[cfg(feature = "dev")]
+        if std::env::var_os("SELFEVAL_FAULT_FEEDBACK").is_some_and(|v| v.to_string_lossy() == self.name) {
+            return Err(crate::error::Error::Write {
+                path: self.dir.join(self.base),
+                detail: "磁盘已满（测试注入）".into(),
+            });
+        }
+        let made = self.make(findings)?;
+        let mut paths = Vec::new();
+        for (name, bytes) in made.annotated.iter().chain([&made.report]) {
+            let p = self.dir.join(name);
+            crate::write::atomic_write(&p, bytes)?;
+            paths.push(p);
+        }
+        Ok(Written { paths, added: made.added })
     }
 }
 
