@@ -1,0 +1,233 @@
+//! The browser page's core: `selfeval check` on one dropped workbook,
+//! compiled to WebAssembly. Everything here is the CLI's own code
+//! ([`selfeval::check_memory`]): reading, model, checks, the 校验报告 and
+//! the 标注副本. This crate only shapes what the page shows (all its words
+//! come from Rust, so the page's JavaScript holds no rule and no message)
+//! and hands bytes across.
+//!
+//! The host build (`cargo test -p selfeval-web`) tests the same functions
+//! without a browser.
+
+use selfeval::findings::{self, Finding, Severity};
+use selfeval::write::feedback::{self, Verdict};
+use serde::Serialize;
+use std::sync::{Arc, OnceLock};
+use wasm_bindgen::prelude::*;
+
+/// One finding as the page lists it.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub code: String,
+    /// "error" | "warning" | "info".
+    pub severity: &'static str,
+    /// 错误 / 警告 / 提示.
+    pub severity_zh: &'static str,
+    pub title: String,
+    /// 工作表!单元格 (or the sheet, or nothing for the whole file).
+    pub place: String,
+    pub message: String,
+    /// 应为.
+    pub expected: String,
+    /// 实为.
+    pub found: String,
+    pub fix: String,
+}
+
+/// What the page shows for one dropped file.
+#[derive(Debug, Serialize)]
+pub struct View {
+    pub file: String,
+    /// 地市, when the form names a city of the params.
+    pub city: Option<String>,
+    /// The one-line conclusion (校验通过 / 校验通过（有 N 个警告，请核实）/
+    /// 有 N 个错误，请修改后再报送), or why the file was not checked.
+    pub verdict: String,
+    /// "pass" | "warn" | "error" | "skipped": the conclusion's colour.
+    pub level: &'static str,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// In the form's sheet order, top to bottom, as the 校验报告 lists them.
+    pub findings: Vec<Row>,
+    /// Names of the files offered for download, in order.
+    pub downloads: Vec<String>,
+}
+
+/// One file checked: the view, report.json, and the downloads' bytes.
+pub struct Checked {
+    pub view: View,
+    pub report_json: Vec<u8>,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// The built-in year's templates and params, loaded once.
+fn setup() -> Result<&'static Arc<selfeval::stages::Setup>, String> {
+    static SETUP: OnceLock<Result<Arc<selfeval::stages::Setup>, String>> = OnceLock::new();
+    SETUP
+        .get_or_init(|| {
+            selfeval::stages::Setup::load(&selfeval::RunOptions::default()).map(Arc::new).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn row(f: &Finding) -> Row {
+    Row {
+        code: f.code.id().to_string(),
+        severity: match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        },
+        severity_zh: f.severity.zh(),
+        title: f.title.clone(),
+        place: f.place(),
+        message: f.message.clone(),
+        expected: feedback::expected_shown(f),
+        found: f.found.clone().unwrap_or_default(),
+        fix: f.fix.clone(),
+    }
+}
+
+/// Checks one workbook given as bytes. `now` is the page's local time in
+/// RFC 3339 ("2026-12-03T22:18:00+08:00"); the reports print it.
+pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, String> {
+    let setup = setup()?;
+    let now = chrono::DateTime::parse_from_rfc3339(now).map_err(|_| format!("页面时间格式有误：{now}"))?;
+    let out = selfeval::check_memory(vec![(name.to_string(), Arc::from(bytes))], setup, now);
+    let sheets: Vec<String> = setup.templates.form.sheets.iter().map(|s| s.name.clone()).collect();
+    let mut all = out.findings.clone();
+    feedback::sort_in_form_order(&mut all, &sheets);
+    let (errors, warnings, infos) = findings::counts(&all);
+    let file = out.files.into_iter().next();
+    let (verdict, level) = match &file {
+        // Passed over (not a workbook, or our own output): say why.
+        None => {
+            let why = all.first().map(|f| f.message.clone()).unwrap_or_default();
+            (format!("未校验：{why}"), "skipped")
+        }
+        Some(_) => {
+            let v = Verdict::of(errors, warnings);
+            let level = match v {
+                Verdict::Pass => "pass",
+                Verdict::Warnings(_) => "warn",
+                Verdict::Errors(_) => "error",
+            };
+            (v.short(), level)
+        }
+    };
+    let city = file.as_ref().and_then(|f| f.city.clone());
+    let mut files = Vec::new();
+    if let Some(made) = file.and_then(|f| f.feedback) {
+        files.push(made.report);
+        files.extend(made.annotated);
+    }
+    let view = View {
+        file: name.to_string(),
+        city,
+        verdict,
+        level,
+        errors,
+        warnings,
+        infos,
+        findings: all.iter().map(row).collect(),
+        downloads: files.iter().map(|(n, _)| n.clone()).collect(),
+    };
+    Ok(Checked { view, report_json: out.report_json, files })
+}
+
+/// The page's handle on one checked file.
+#[wasm_bindgen]
+pub struct Outcome(Checked);
+
+#[wasm_bindgen]
+impl Outcome {
+    /// The view, as JSON.
+    pub fn view(&self) -> String {
+        serde_json::to_string(&self.0.view).unwrap_or_default()
+    }
+
+    /// report.json, as `selfeval check --json` prints it.
+    pub fn report_json(&self) -> String {
+        String::from_utf8_lossy(&self.0.report_json).into_owned()
+    }
+
+    /// The bytes of the i-th download (`View::downloads`); empty past the end.
+    pub fn download(&self, i: usize) -> Vec<u8> {
+        self.0.files.get(i).map(|(_, b)| b.clone()).unwrap_or_default()
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The page's hook for a panic's message, called before the trap.
+    #[wasm_bindgen(js_name = selfevalPanic)]
+    fn report_panic(message: &str);
+}
+
+/// Checks one workbook; `Err` is a message for the clerk.
+#[wasm_bindgen]
+pub fn check(name: &str, bytes: Vec<u8>, now: &str) -> Result<Outcome, JsValue> {
+    check_file(name, bytes, now).map(Outcome).map_err(|e| JsValue::from_str(&e))
+}
+
+/// The year and fund the page checks against, and the tool's version.
+#[wasm_bindgen]
+pub fn about() -> String {
+    match setup() {
+        Ok(s) => {
+            format!("{} 年 {}（selfeval {}）", s.templates.form.year, s.templates.form.fund, env!("CARGO_PKG_VERSION"))
+        }
+        Err(e) => e,
+    }
+}
+
+/// Sends a panic's message to the page (a panic in wasm traps: the page
+/// shows this message and starts a fresh worker for the next file).
+#[wasm_bindgen(start)]
+pub fn start() {
+    #[cfg(target_family = "wasm")]
+    std::panic::set_hook(Box::new(|info| report_panic(&info.to_string())));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: &str = "2026-12-03T10:00:00+08:00";
+
+    fn sample(name: &str) -> Vec<u8> {
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/2024").join(name)).unwrap()
+    }
+
+    #[test]
+    fn a_clean_sample_passes_with_its_report() {
+        let c = check_file("汕头.xlsx", sample("01_汕头市_2024年绩效自评表.xlsx"), NOW).unwrap();
+        assert_eq!(c.view.city.as_deref(), Some("汕头市"));
+        assert_eq!(c.view.errors, 0);
+        assert!(c.view.verdict.starts_with("校验通过"), "{}", c.view.verdict);
+        assert_eq!(c.view.downloads.first().map(String::as_str), Some("汕头市_校验报告.xlsx"));
+        let json: serde_json::Value = serde_json::from_slice(&c.report_json).unwrap();
+        assert_eq!(json["generated_at"], "2026-12-03T10:00:00+08:00");
+    }
+
+    #[test]
+    fn a_foreign_file_is_not_checked_and_says_why() {
+        let c = check_file("说明.docx", b"PK\x03\x04".to_vec(), NOW).unwrap();
+        assert_eq!(c.view.level, "skipped");
+        assert!(c.view.verdict.contains("Word 文档"), "{}", c.view.verdict);
+        assert!(c.view.downloads.is_empty());
+    }
+
+    #[test]
+    fn garbage_is_an_error_with_a_report() {
+        let c = check_file("坏.xlsx", b"PK\x03\x04garbage".to_vec(), NOW).unwrap();
+        assert_eq!((c.view.level, c.view.findings[0].code.as_str()), ("error", "SE001"));
+        assert_eq!(c.view.verdict, "有 1 个错误，请修改后再报送");
+    }
+
+    #[test]
+    fn a_bad_time_is_refused() {
+        assert!(check_file("a.xlsx", sample("01_汕头市_2024年绩效自评表.xlsx"), "昨天").is_err());
+    }
+}
