@@ -15,7 +15,6 @@
 
 mod common;
 use common::{best_of, root, timed, Run};
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -43,8 +42,7 @@ fn three_hundred() -> PathBuf {
     dir
 }
 
-/// A sample with a planted error and a 200,000-row extra sheet added to
-/// its package (about 7.5 MB).
+/// The 7.5 MB workbook ([`selfeval::samplegen::big_workbook`]), made once.
 fn big_workbook() -> PathBuf {
     let path = root().join("target/bench-data/big/01_汕头市_大表.xlsx");
     if path.exists() {
@@ -52,48 +50,7 @@ fn big_workbook() -> PathBuf {
     }
     std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
     let src = std::fs::read(root().join("samples/2024/01_汕头市_2024年绩效自评表.xlsx")).expect("sample");
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(src)).expect("zip");
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    let mut x: u64 = 12345;
-    for r in 1..=200_000u32 {
-        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let a = (x >> 33) % 1_000_000;
-        let b = (x >> 13) % 10_000;
-        sheet.push_str(&format!(
-            r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>{a}.{b:04}</v></c><c r="C{r}" t="inlineStr"><is><t>小区{a:x}</t></is></c><c r="D{r}"><v>{}</v></c><c r="E{r}"><v>{}</v></c></row>"#,
-            x % 97,
-            (x >> 7) % 100_000
-        ));
-    }
-    sheet.push_str("</sheetData></worksheet>");
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).expect("part");
-        let name = f.name().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).expect("inflate");
-        let text = String::from_utf8_lossy(&data).to_string();
-        let data = match name.as_str() {
-            "[Content_Types].xml" => text
-                .replace("</Types>", r#"<Override PartName="/xl/worksheets/sheet_big.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#)
-                .into_bytes(),
-            "xl/_rels/workbook.xml.rels" => text
-                .replace("</Relationships>", r#"<Relationship Id="rIdBig" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet_big.xml"/></Relationships>"#)
-                .into_bytes(),
-            "xl/workbook.xml" => text.replace("</sheets>", r#"<sheet name="明细" sheetId="99" r:id="rIdBig"/></sheets>"#).into_bytes(),
-            // A wrong 支出率 (0.0553 for 4.53%), so the file gets an annotated copy.
-            "xl/worksheets/sheet2.xml" => text.replace(r#"<c r="B7" s="9"><v>0.0453</v></c>"#, r#"<c r="B7" s="9"><v>0.0553</v></c>"#).into_bytes(),
-            _ => data,
-        };
-        out.start_file(name.as_str(), opts).expect("start");
-        out.write_all(&data).expect("write");
-    }
-    out.start_file("xl/worksheets/sheet_big.xml", opts).expect("start");
-    out.write_all(sheet.as_bytes()).expect("write");
-    std::fs::write(&path, out.finish().expect("finish").into_inner()).expect("write big");
+    std::fs::write(&path, selfeval::samplegen::big_workbook(&src)).expect("write big");
     path
 }
 

@@ -393,3 +393,63 @@ impl IssuedData {
         }
     }
 }
+
+/// `xml` (a worksheet part) with cell `a1`'s cached value replaced by
+/// `value`, its formula (if any) kept: a figure that disagrees with what
+/// the form computes.
+fn wrong_cached_value(xml: &str, a1: &str, value: &str) -> String {
+    let at = xml.find(&format!("<c r=\"{a1}\"")).expect("the sample has the cell");
+    let v = at + xml[at..].find("<v>").expect("the cell has a value") + 3;
+    let end = v + xml[v..].find("</v>").expect("the value ends");
+    format!("{}{value}{}", &xml[..v], &xml[end..])
+}
+
+/// `sample` (a 2024 sample form's xlsx bytes) with a planted error (a
+/// wrong 支出率, 0.0553 for 4.53%, so the file gets an annotated copy) and
+/// a 200,000-row extra sheet 明细 added to its package: about 7.5 MB, the
+/// size of the largest real workbooks a city sends. The benchmarks and the
+/// browser page's test check it.
+pub fn big_workbook(sample: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(sample)).expect("a sample form is a zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    let mut x: u64 = 12345;
+    for r in 1..=200_000u32 {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let a = (x >> 33) % 1_000_000;
+        let b = (x >> 13) % 10_000;
+        sheet.push_str(&format!(
+            r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>{a}.{b:04}</v></c><c r="C{r}" t="inlineStr"><is><t>小区{a:x}</t></is></c><c r="D{r}"><v>{}</v></c><c r="E{r}"><v>{}</v></c></row>"#,
+            x % 97,
+            (x >> 7) % 100_000
+        ));
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).expect("part");
+        let name = f.name().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("inflate");
+        let text = String::from_utf8_lossy(&data).to_string();
+        let data = match name.as_str() {
+            "[Content_Types].xml" => text
+                .replace("</Types>", r#"<Override PartName="/xl/worksheets/sheet_big.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#)
+                .into_bytes(),
+            "xl/_rels/workbook.xml.rels" => text
+                .replace("</Relationships>", r#"<Relationship Id="rIdBig" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet_big.xml"/></Relationships>"#)
+                .into_bytes(),
+            "xl/workbook.xml" => text.replace("</sheets>", r#"<sheet name="明细" sheetId="99" r:id="rIdBig"/></sheets>"#).into_bytes(),
+            "xl/worksheets/sheet2.xml" => wrong_cached_value(&text, "B7", "0.0553").into_bytes(),
+            _ => data,
+        };
+        out.start_file(name.as_str(), opts).expect("start");
+        out.write_all(&data).expect("write");
+    }
+    out.start_file("xl/worksheets/sheet_big.xml", opts).expect("start");
+    out.write_all(sheet.as_bytes()).expect("write");
+    out.finish().expect("finish").into_inner()
+}

@@ -8,6 +8,9 @@
 //! Writes ROOT/templates/<year>/ (省级参数表.xlsx, 省级汇总表模板.xlsx) and
 //! ROOT/samples/<year>/ (one form per city). Not part of selfeval.exe.
 //!
+//! `--big FILE` writes the 7.5 MB workbook the benchmarks and the browser
+//! page's test check ([`selfeval::samplegen::big_workbook`]).
+//!
 //! A budget-only fund (no [[measures]]) has no report figures to sample:
 //! `--templates DIR --issued FILE` writes DIR/省级参数表.xlsx from its
 //! cities and budgets (samples/source/green-building-2024.toml).
@@ -32,12 +35,29 @@ struct Args {
     /// 只按此文件（年度、资金、各市预算）生成 --templates 文件夹中的省级参数表
     #[arg(long)]
     issued: Option<PathBuf>,
+    /// 只生成 7.5 MB 大表（汕头市示例表加 20 万行明细表和一处错误）到此路径
+    #[arg(long)]
+    big: Option<PathBuf>,
 }
 
 fn main() {
     let args = Args::parse();
     let src =
         args.data.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/source/report-2024.toml"));
+    if let Some(big) = &args.big {
+        let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/2024/01_汕头市_2024年绩效自评表.xlsx");
+        let made = std::fs::read(&sample)
+            .map_err(|e| Error::io(&sample, e))
+            .and_then(|b| selfeval::write::atomic_write(big, &selfeval::samplegen::big_workbook(&b)));
+        match made {
+            Ok(()) => println!("已生成 {}", big.display()),
+            Err(e) => {
+                eprintln!("生成失败：{e}");
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
     if let Some(issued) = &args.issued {
         let Some(dir) = &args.templates else {
             eprintln!("生成失败：--issued 需要同时给出 --templates 文件夹");
