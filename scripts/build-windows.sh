@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds selfeval.exe for x86_64-pc-windows-gnu on a Debian machine and
 # packs dist/selfeval-windows-x86_64.zip (the exe, the Chinese quick guide,
-# the 2024 templates a clerk may edit).
+# the browser page 自查.html (scripts/build-web.sh, built here when
+# missing), the 2024 templates a clerk may edit).
 #
 # rustup here cannot add Windows targets, so this uses Debian's own Rust
 # (rustc-web, with its std source) and builds std for the target with
@@ -37,6 +38,7 @@ x86_64-w64-mingw32-strip "$EXE"
 ls -l "$EXE"
 
 mkdir -p dist
+[ -f dist/web/自查.html ] || (unset RUSTC CARGO_HOME RUSTC_BOOTSTRAP; PATH="$HOME/.cargo/bin:$PATH" scripts/build-web.sh)
 python3 - "$EXE" <<'PY'
 import sys, zipfile, pathlib
 exe = pathlib.Path(sys.argv[1])
@@ -46,6 +48,7 @@ tmp = out.with_suffix(".zip.tmp")
 with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
     z.write(exe, "selfeval/selfeval.exe")
     z.write(root / "windows" / "使用说明.txt", "selfeval/使用说明.txt")
+    z.write(root / "dist" / "web" / "自查.html", "selfeval/自查.html")
     for f in sorted((root / "templates" / "2024").iterdir()):
         z.write(f, f"selfeval/templates/2024/{f.name}")
 tmp.replace(out)

@@ -58,9 +58,8 @@ fn the_page_finds_what_the_cli_finds() {
             .unwrap_or_default();
         written.sort();
         let made = mem.files.first().and_then(|f| f.feedback.as_ref());
-        let mut offered: Vec<String> = made
-            .map(|m| m.annotated.iter().chain([&m.report]).map(|(n, _)| n.clone()).collect())
-            .unwrap_or_default();
+        let mut offered: Vec<String> =
+            made.map(|m| m.annotated.iter().chain([&m.report]).map(|(n, _)| n.clone()).collect()).unwrap_or_default();
         offered.sort();
         assert_eq!(offered, written, "{name}: downloads differ");
         if let Some((n, b)) = made.and_then(|m| m.annotated.as_ref()) {

@@ -26,6 +26,7 @@
         return;
       }
       try {
+        if (m.selftestPanic) wasm_bindgen.selftest_panic();
         const out = wasm_bindgen.check(m.name, new Uint8Array(m.bytes), m.now);
         const view = JSON.parse(out.view());
         const files = view.downloads.map((_, i) => out.download(i).buffer);
@@ -71,7 +72,7 @@
     $("status").className = bad ? "bad" : "";
   }
 
-  function run(name, bytes) {
+  function run(name, bytes, extra) {
     const seq = ++state.seq;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -80,7 +81,7 @@
         resolve({ error: `“${name}”检查超过 ${LIMIT_MS / 1000} 秒仍未完成，已停止。请确认这是自评表文件；如确是，请联系省厅。` });
       }, LIMIT_MS);
       state.pending = { seq, done: (r) => { clearTimeout(timer); state.pending = null; resolve(r); } };
-      state.worker.postMessage({ seq, name, bytes, now: nowIso() }, [bytes]);
+      state.worker.postMessage(Object.assign({ seq, name, bytes, now: nowIso() }, extra), [bytes]);
     });
   }
 
@@ -122,7 +123,7 @@
     } else {
       const t = document.createElement("table");
       t.id = "findings";
-      const widths = ["3em", "4em", "4.5em", "9em", "", "8em", "8em", "16em"];
+      const widths = ["3.6em", "4em", "4.5em", "9em", "", "8em", "8em", "16em"];
       const cols = document.createElement("colgroup");
       for (const w of widths) { const c = document.createElement("col"); if (w) c.style.width = w; cols.appendChild(c); }
       t.appendChild(cols);
@@ -150,7 +151,7 @@
     $("result").hidden = false;
   }
 
-  async function handle(file) {
+  async function handle(file, extra) {
     if (!file) return;
     state.last = null;
     $("result").hidden = true;
@@ -159,7 +160,7 @@
     let r;
     try {
       await state.ready;
-      r = await run(file.name, await file.arrayBuffer());
+      r = await run(file.name, await file.arrayBuffer(), extra);
     } catch (e) {
       r = { error: `无法读取“${file.name}”：${e.message || e}` };
     }
@@ -174,6 +175,9 @@
     state.last = Object.assign({ ms }, r);
     document.body.dataset.checked = String(state.seq);
   }
+
+  // The test's way to make the core panic (web/src/lib.rs selftest_panic).
+  state.selftestPanic = (file) => handle(file, { selftestPanic: true });
 
   $("pick").addEventListener("change", (e) => { handle(e.target.files[0]); e.target.value = ""; });
   const drop = $("drop");

@@ -182,6 +182,13 @@ pub fn about() -> String {
     }
 }
 
+/// Panics on purpose: the page's test proves with it that a panic in the
+/// core reaches the clerk as a message and the next file is still checked.
+#[wasm_bindgen]
+pub fn selftest_panic() {
+    panic!("自测：模拟的内部错误");
+}
+
 /// Sends a panic's message to the page (a panic in wasm traps: the page
 /// shows this message and starts a fresh worker for the next file).
 #[wasm_bindgen(start)]

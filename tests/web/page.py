@@ -1,0 +1,173 @@
+"""Shared by the browser page's test (tests/web/test_page.py) and its
+benchmark (benches/web_page.py): the inputs, the real CLI, and the built
+page in headless Chromium (Debian's chromium + chromedriver, driven by
+Python selenium).
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "dist/web/自查.html"
+BIN = ROOT / "target/debug/selfeval"
+GEN = ROOT / "target/debug/selfeval-gen"
+SAMPLE = ROOT / "samples/2024/01_汕头市_2024年绩效自评表.xlsx"
+
+
+def inputs(work: Path) -> dict:
+    """The files the page is judged on, by what each stands for."""
+    work.mkdir(parents=True, exist_ok=True)
+    files = {}
+
+    def put(key, name, data):
+        p = work / key / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+        files[key] = p
+
+    put("clean", SAMPLE.name, SAMPLE.read_bytes())
+    put("errors", "13_潮州市_有错.xlsx", with_errors((ROOT / "samples/2024/13_潮州市_2024年绩效自评表.xlsx").read_bytes()))
+    # Saved by LibreOffice (soffice --convert-to; tests/fixtures/README.md).
+    put("ods", "01_汕头市.ods", (ROOT / "tests/fixtures/formats/01_汕头市.ods").read_bytes())
+    put("xls", "01_汕头市.xls", (ROOT / "tests/fixtures/formats/01_汕头市.xls").read_bytes())
+    data = SAMPLE.read_bytes()
+    put("truncated", "01_汕头市_下载中断.xlsx", data[: len(data) // 2])
+    put("encrypted", "加密_汕头市.xlsx", (ROOT / "tests/fixtures/hostile/加密_汕头市.xlsx").read_bytes())
+    big = work / "big" / "01_汕头市_大表.xlsx"
+    big.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(GEN), "--big", str(big)], check=True, capture_output=True)
+    files["big"] = big
+    # Another project's odd file (Apache POI's test suite; tests/fixtures/outside/README.md).
+    put("outside", "59746_NoRowNums.xlsx", (ROOT / "tests/fixtures/outside/59746_NoRowNums.xlsx").read_bytes())
+    put("foreign", "说明.docx", b"PK\x03\x04 not a workbook")
+    return files
+
+
+def with_errors(xlsx: bytes) -> bytes:
+    """A form with errors a clerk makes: a budget figure typed as text (the
+    支出率 computed from it is then not blamed too) and a 完成率 that
+    disagrees with its figures."""
+    import io
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    changed = 0
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                text = data.decode()
+                import re
+                # The first numeric cell of column B (the budget) becomes text,
+                # and 支出率 (B7) is made wrong.
+                text, n1 = re.subn(r'(<c r="B7"[^>]*>(?:<f>.*?</f>)?)<v>[^<]*</v>', r'\1<v>0.9999</v>', text, count=1)
+                text, n2 = re.subn(r'<c r="B4"( s="\d+")?><v>([^<]*)</v></c>', r'<c r="B4"\1 t="inlineStr"><is><t>约\2万</t></is></c>', text, count=1)
+                changed += n1 + n2
+                data = text.encode()
+            elif info.filename == "xl/worksheets/sheet3.xml":
+                # A 完成率 that disagrees with its 计划 and 实际.
+                import re
+                text, n = re.subn(r'(<c r="[A-Z]+\d+"[^>]*><f>[^<]*</f>)<v>[^<]*</v>', r'\g<1><v>0.5</v>', data.decode(), count=1)
+                changed += n
+                data = text.encode()
+            z.writestr(info, data)
+    assert changed == 3, "the sample no longer has B4 and B7 as numbers and a formula on 任务完成"
+    return out.getvalue()
+
+
+def cli_check(path: Path, out: Path) -> dict:
+    """`selfeval check FILE --json` on the file alone: report.json."""
+    if out.exists():
+        shutil.rmtree(out)
+    r = subprocess.run([str(BIN), "check", str(path), "--json", "--out", str(out)], capture_output=True)
+    assert r.returncode in (0, 1), f"selfeval check {path.name}: rc {r.returncode}: {r.stderr.decode()}"
+    return json.loads(r.stdout)
+
+
+def key(f: dict) -> tuple:
+    """What a finding is, whatever program printed it."""
+    return (f["code"], f.get("sheet") or "", f.get("cell") or "", f["severity"])
+
+
+class Page:
+    """The built page in headless Chromium, opened from file://."""
+
+    def __init__(self, downloads: Path):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        self.downloads = downloads
+        downloads.mkdir(parents=True, exist_ok=True)
+        o = webdriver.ChromeOptions()
+        o.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768", "--lang=zh-CN"):
+            o.add_argument(a)
+        o.add_experimental_option("prefs", {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+        })
+        o.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+        driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+        self.d = webdriver.Chrome(service=Service(executable_path=driver), options=o)
+        self.d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        t0 = time.perf_counter()
+        self.d.get(PAGE.as_uri())
+        self.wait(lambda: self.d.execute_script("return document.body.dataset.ready === '1' || document.getElementById('status').className === 'bad'"), 60)
+        self.load_s = time.perf_counter() - t0
+        status = self.d.find_element("id", "status")
+        assert status.get_attribute("class") != "bad", f"the page did not load: {status.text}"
+
+    def wait(self, cond, seconds):
+        end = time.time() + seconds
+        while time.time() < end:
+            if cond():
+                return
+            time.sleep(0.02)
+        raise AssertionError("timed out waiting for the page")
+
+    def check(self, path: Path) -> dict:
+        """Picks `path` as a clerk would; the page's result (view, report, ms)."""
+        before = int(self.d.execute_script("return document.body.dataset.checked || 0"))
+        self.d.find_element("id", "pick").send_keys(str(path))
+        self.wait(lambda: int(self.d.execute_script("return document.body.dataset.checked || 0")) > before, 120)
+        return self.d.execute_script("const l = window.selfeval.last; return {ms: l.ms, error: l.error || null, view: l.view || null, report: l.report || null};")
+
+    def rows(self) -> list:
+        """The findings table as shown: (code, place) of each row."""
+        return self.d.execute_script(
+            "return [...document.querySelectorAll('#findings tbody tr')].map(r => [r.dataset.code, r.dataset.place]);")
+
+    def download_all(self) -> list:
+        """Clicks each download button; the files saved."""
+        links = self.d.find_elements("css selector", "#downloads a")
+        got = []
+        for a in links:
+            name = a.get_attribute("download")
+            target = self.downloads / name
+            if target.exists():
+                target.unlink()
+            a.click()
+            self.wait(lambda: target.exists() and not (self.downloads / (name + ".crdownload")).exists(), 30)
+            got.append(target)
+        return got
+
+    def requests(self) -> list:
+        """Every URL the page asked for (Chrome's performance log)."""
+        urls = []
+        for entry in self.d.get_log("performance"):
+            m = json.loads(entry["message"])["message"]
+            if m.get("method") == "Network.requestWillBeSent":
+                urls.append(m["params"]["request"]["url"])
+        return urls
+
+    def close(self):
+        self.d.quit()
+
+
+def parts(xlsx: Path) -> dict:
+    with zipfile.ZipFile(xlsx) as z:
+        return {n: z.read(n) for n in z.namelist()}

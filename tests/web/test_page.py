@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""The browser page, proven in a real browser (issue: 自查.html).
+
+Builds nothing: run scripts/build-web.sh and `cargo build --features dev
+--bins` first (.ci/run does). For each input file it picks the file in
+headless Chromium as a clerk would, and compares the page's findings
+(code, sheet, cell, severity: in report.json and in the table the clerk
+reads) with `selfeval check --json` on the same file; it downloads the
+校验报告 and the 标注副本 and compares them with what the CLI wrote; and it
+asserts the page asked for nothing but itself.
+
+    python3 tests/web/test_page.py [--screenshot docs/web-page.png]
+"""
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import page as P  # noqa: E402
+
+# What each input must come to, beyond agreeing with the CLI.
+EXPECT = {
+    "clean": ("pass", None),
+    "errors": ("error", "SE"),
+    "ods": ("pass", None),
+    "xls": ("pass", None),
+    "truncated": ("error", "SE001"),
+    "encrypted": ("error", "SE001"),
+    "big": ("error", "SE302"),
+    "outside": ("error", None),
+    "foreign": ("skipped", "SE005"),
+}
+
+
+def normalised(parts: dict, times: list) -> dict:
+    """A workbook's parts with the run's time taken out (the only thing two
+    runs a minute apart may differ in) and docProps/core.xml (its creation
+    time) left out."""
+    out = {}
+    for n, data in parts.items():
+        if n == "docProps/core.xml":
+            continue
+        for t in times:
+            data = data.replace(t.encode(), b"TIME")
+        out[n] = data
+    return out
+
+
+def report_time(report: dict) -> str:
+    # generated_at "2026-12-03T22:18:00+08:00" → the reports' "2026-12-03 22:18:00".
+    return report["generated_at"][:19].replace("T", " ")
+
+
+def main() -> int:
+    shot = None
+    if "--screenshot" in sys.argv:
+        shot = Path(sys.argv[sys.argv.index("--screenshot") + 1])
+    work = Path(tempfile.mkdtemp(prefix="selfeval-web-"))
+    files = P.inputs(work / "in")
+    page = P.Page(work / "downloads")
+    failures = []
+    try:
+        for name, path in files.items():
+            want_level, want_code = EXPECT[name]
+            cli_out = work / "cli" / name
+            cli = P.cli_check(path, cli_out)
+            got = page.check(path)
+            if got["error"]:
+                failures.append(f"{name}: the page said {got['error']}")
+                continue
+            view, report = got["view"], __import__("json").loads(got["report"])
+            cli_keys = sorted(P.key(f) for f in cli["findings"])
+            page_keys = sorted(P.key(f) for f in report["findings"])
+            if cli_keys != page_keys:
+                failures.append(f"{name}: findings differ\n  cli:  {cli_keys}\n  page: {page_keys}")
+            # What the clerk reads: the table, one row per finding.
+            shown = sorted((c, p) for c, p in page.rows())
+            expect_rows = sorted((k[0], f"{k[1]}!{k[2]}" if k[2] else k[1]) for k in cli_keys)
+            if shown != expect_rows:
+                failures.append(f"{name}: the table shows {shown}, the CLI found {expect_rows}")
+            if [i["city"] for i in cli["inputs"]] != [i["city"] for i in report["inputs"]]:
+                failures.append(f"{name}: city differs")
+            if view["level"] != want_level:
+                failures.append(f"{name}: level {view['level']} ({view['verdict']}), want {want_level}")
+            if want_code and not any(k[0].startswith(want_code) for k in page_keys):
+                failures.append(f"{name}: no {want_code} among {page_keys}")
+            # The downloads: the same files, the same content, as the CLI's.
+            cli_files = sorted(p.name for p in (cli_out / "反馈").glob("*")) if (cli_out / "反馈").exists() else []
+            saved = page.download_all()
+            if sorted(p.name for p in saved) != cli_files:
+                failures.append(f"{name}: downloads {[p.name for p in saved]}, the CLI wrote {cli_files}")
+            times = [report_time(cli), report_time(report)]
+            for p in saved:
+                theirs = cli_out / "反馈" / p.name
+                if not theirs.exists():
+                    continue
+                a, b = normalised(P.parts(theirs), times), normalised(P.parts(p), times)
+                if a != b:
+                    diff = sorted(n for n in set(a) | set(b) if a.get(n) != b.get(n))
+                    failures.append(f"{name}: {p.name} differs from the CLI's in {diff}")
+            print(f"{name:10} {view['level']:8} {len(page_keys):3} findings  {got['ms']:5} ms  {view['verdict']}")
+        # A panic in the core: a message, never a blank page; the next file
+        # is checked by a fresh worker.
+        page.d.execute_script("window.selfeval.selftestPanic(new File([new Uint8Array([80, 75])], 'x.xlsx'))")
+        page.wait(lambda: page.d.execute_script("return !!(window.selfeval.last && window.selfeval.last.error)"), 30)
+        said = page.d.find_element("id", "status").text
+        if "程序内部错误" not in said or "自测" not in said:
+            failures.append(f"a panic showed {said!r}")
+        again = page.check(files["clean"])
+        if again["error"] or again["view"]["level"] != "pass":
+            failures.append(f"after a panic the next file gave {again['error'] or again['view']['verdict']}")
+        # Dropped, not picked: the same result.
+        import base64
+        data = base64.b64encode(files["errors"].read_bytes()).decode()
+        before = int(page.d.execute_script("return document.body.dataset.checked"))
+        page.d.execute_script("""
+            const bin = Uint8Array.from(atob(arguments[0]), c => c.charCodeAt(0));
+            const dt = new DataTransfer();
+            dt.items.add(new File([bin], arguments[1]));
+            document.getElementById('drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+        """, data, files["errors"].name)
+        page.wait(lambda: int(page.d.execute_script("return document.body.dataset.checked")) > before, 30)
+        dropped = sorted(c for c, _ in page.rows())
+        if dropped != ["SE202", "SE303"]:
+            failures.append(f"a dropped file showed {dropped}")
+        if shot:
+            page.check(files["errors"])
+            page.d.save_screenshot(str(shot))
+        # Keyboard: the file picker is reachable with Tab.
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+        page.d.execute_script("const h = document.querySelector('h1'); h.tabIndex = -1; h.focus();")
+        ActionChains(page.d).send_keys(Keys.TAB).perform()
+        if page.d.execute_script("return document.activeElement.id") != "pick":
+            failures.append("Tab does not reach the file picker")
+        page_url = P.PAGE.as_uri()
+        foreign = [u for u in page.requests() if u != page_url and not u.startswith(("blob:", "data:"))]
+        if foreign:
+            failures.append(f"the page made network requests: {foreign}")
+        logs = [e for e in page.d.get_log("browser") if e["level"] == "SEVERE"]
+        if logs:
+            failures.append(f"console errors: {logs}")
+    finally:
+        page.close()
+    for f in failures:
+        print("FAIL:", f)
+    print(f"page: {len(files)} files, {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
