@@ -171,3 +171,48 @@ class Page:
 def parts(xlsx: Path) -> dict:
     with zipfile.ZipFile(xlsx) as z:
         return {n: z.read(n) for n in z.namelist()}
+
+
+class FirefoxPage:
+    """The built page in headless Firefox (Debian's firefox-esr), driven
+    over Marionette by Mozilla's own marionette_driver (PyPI): no
+    geckodriver, which no registry here offers."""
+
+    def __init__(self, work: Path):
+        from marionette_driver.marionette import Marionette
+
+        profile = work / "firefox-profile"
+        profile.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            ["firefox-esr", "--headless", "--marionette", "--no-remote", "--profile", str(profile), "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.m = Marionette(host="127.0.0.1", port=2828, startup_timeout=60)
+        self.m.start_session()
+        self.m.navigate(PAGE.as_uri())
+        self.wait(lambda: self.js("return document.body.dataset.ready === '1' || document.getElementById('status').className === 'bad'"), 60)
+        status = self.js("return document.getElementById('status').textContent")
+        assert self.js("return document.body.dataset.ready") == "1", f"the page did not load in Firefox: {status}"
+
+    def js(self, script, args=None):
+        return self.m.execute_script(script, script_args=args or [])
+
+    def wait(self, cond, seconds):
+        end = time.time() + seconds
+        while time.time() < end:
+            if cond():
+                return
+            time.sleep(0.05)
+        raise AssertionError("timed out waiting for the page in Firefox")
+
+    def check(self, path: Path) -> dict:
+        before = int(self.js("return document.body.dataset.checked || 0"))
+        self.m.find_element("id", "pick").send_keys(str(path))
+        self.wait(lambda: int(self.js("return document.body.dataset.checked || 0")) > before, 120)
+        # Marionette's scripts see the page through X-ray wrappers.
+        return self.js("const l = window.wrappedJSObject.selfeval.last; return {ms: l.ms, error: l.error || null, view: l.view ? JSON.parse(JSON.stringify(l.view)) : null, report: l.report || null};")
+
+    def close(self):
+        try:
+            self.m.delete_session()
+        finally:
+            self.proc.kill()

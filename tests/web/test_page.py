@@ -109,6 +109,17 @@ def main() -> int:
         again = page.check(files["clean"])
         if again["error"] or again["view"]["level"] != "pass":
             failures.append(f"after a panic the next file gave {again['error'] or again['view']['verdict']}")
+        # A check that never ends: stopped at the limit, said, and the next
+        # file checked.
+        page.d.execute_script("window.selfeval.limitMs = 1500; window.selfeval.selftestHang(new File([new Uint8Array([80, 75])], '卡住.xlsx'))")
+        page.wait(lambda: page.d.execute_script("return !!(window.selfeval.last && window.selfeval.last.error)"), 30)
+        said = page.d.find_element("id", "status").text
+        if "卡住.xlsx" not in said or "已停止" not in said:
+            failures.append(f"a hung check showed {said!r}")
+        page.d.execute_script("window.selfeval.limitMs = 60000")
+        again = page.check(files["errors"])
+        if again["error"] or again["view"]["level"] != "error":
+            failures.append(f"after a hung check the next file gave {again['error'] or again['view']['verdict']}")
         # Dropped, not picked: the same result.
         import base64
         data = base64.b64encode(files["errors"].read_bytes()).decode()
