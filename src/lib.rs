@@ -6,7 +6,8 @@
 //! The data's path, one module per stage:
 //! scan → read → model (typed submission) → checks → roster →
 //! consolidate → rounds → write. `run_with` calls the stages in that
-//! order (see `stages`); this file only orchestrates.
+//! order (see `stages`); this file only orchestrates. `check_memory` is
+//! the same stages over bytes, for the browser page (web/).
 #![warn(clippy::unwrap_used)]
 
 pub mod allocate;

@@ -196,7 +196,7 @@ pub fn scan_memory(files: Vec<(String, std::sync::Arc<[u8]>)>) -> Scan {
     out
 }
 
-/// A file passed over and why (SE005, SE010), or `None`: a workbook to
+/// A file passed over and why (SE005, SE007), or `None`: a workbook to
 /// check. `mark` reads our own outputs' mark (only for workbook names).
 fn classify(name: &str, ext: &str, mark: impl FnOnce() -> Option<String>) -> Option<Finding> {
     if WORKBOOK_EXTS.contains(&ext) {
@@ -243,6 +243,29 @@ mod tests {
         assert_eq!(names, vec!["a.xlsx", "子文件夹/b.XLS", "子文件夹/更深/c.ods"]);
         let codes: Vec<(Code, &str)> = s.findings.iter().map(|f| (f.code, f.file.as_str())).collect();
         assert_eq!(codes, vec![(Code::OwnOutputSkipped, "上次的结果"), (Code::ForeignFile, "说明.docx")]);
+    }
+
+    #[test]
+    fn dropped_bytes_are_judged_as_a_folders_files() {
+        let mut report = rust_xlsxwriter::Workbook::new();
+        report.set_properties(&crate::marker::mark_props(
+            rust_xlsxwriter::DocProperties::new(),
+            crate::marker::Kind::Report,
+        ));
+        report.add_worksheet();
+        let report = report.save_to_buffer().unwrap();
+        let files = vec![
+            ("汕头市.xlsx".to_string(), std::sync::Arc::from(&b"PK"[..])),
+            ("~$汕头市.xlsx".to_string(), std::sync::Arc::from(&b"x"[..])),
+            ("子/说明.docx".to_string(), std::sync::Arc::from(&b"x"[..])),
+            ("汕头市_校验报告.xlsx".to_string(), std::sync::Arc::from(report)),
+        ];
+        let s = scan_memory(files);
+        let names: Vec<&str> = s.workbooks.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, vec!["汕头市.xlsx"]);
+        assert!(matches!(s.workbooks[0].source, crate::read::Source::Memory(_)));
+        let codes: Vec<(Code, &str)> = s.findings.iter().map(|f| (f.code, f.file.as_str())).collect();
+        assert_eq!(codes, vec![(Code::ForeignFile, "子/说明.docx"), (Code::OwnOutputSkipped, "汕头市_校验报告.xlsx")]);
     }
 
     #[cfg(unix)]

@@ -504,6 +504,15 @@ pub struct Written {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_verdict_turns_on_the_first_error_and_warning() {
+        assert_eq!(Verdict::of(0, 0).short(), "校验通过");
+        assert_eq!(Verdict::of(0, 1).short(), "校验通过（有 1 个警告，请核实）");
+        assert_eq!(Verdict::of(1, 3).short(), "有 1 个错误，请修改后再报送");
+        assert!(Verdict::of(1, 0).long().starts_with("未通过：有 1 个错误"));
+        assert_eq!(Verdict::of(0, 2).long(), Verdict::of(0, 2).short());
+    }
+
     fn sample() -> Vec<u8> {
         let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024/13_潮州市_2024年绩效自评表.xlsx");
         std::fs::read(p).unwrap()

@@ -18,8 +18,8 @@ use wasm_bindgen::prelude::*;
 #[derive(Debug, Serialize)]
 pub struct Row {
     pub code: String,
-    /// "error" | "warning" | "info".
-    pub severity: &'static str,
+    /// "error" | "warning" | "info", as report.json says it.
+    pub severity: Severity,
     /// 错误 / 警告 / 提示.
     pub severity_zh: &'static str,
     pub title: String,
@@ -74,11 +74,7 @@ fn setup() -> Result<&'static Arc<selfeval::stages::Setup>, String> {
 fn row(f: &Finding) -> Row {
     Row {
         code: f.code.id().to_string(),
-        severity: match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        },
+        severity: f.severity,
         severity_zh: f.severity.zh(),
         title: f.title.clone(),
         place: f.place(),
@@ -231,6 +227,11 @@ mod tests {
         let c = check_file("坏.xlsx", b"PK\x03\x04garbage".to_vec(), NOW).unwrap();
         assert_eq!((c.view.level, c.view.findings[0].code.as_str()), ("error", "SE001"));
         assert_eq!(c.view.verdict, "有 1 个错误，请修改后再报送");
+        let json: serde_json::Value = serde_json::from_str(&Outcome(c).view()).unwrap();
+        assert_eq!(
+            (&json["findings"][0]["severity"], &json["findings"][0]["severity_zh"]),
+            (&"error".into(), &"错误".into())
+        );
     }
 
     #[test]
