@@ -144,6 +144,17 @@ def main() -> int:
         ActionChains(page.d).send_keys(Keys.TAB).perform()
         if page.d.execute_script("return document.activeElement.id") != "pick":
             failures.append("Tab does not reach the file picker")
+        # Two files dropped at once: the first is checked, and the page says so.
+        before = int(page.d.execute_script("return document.body.dataset.checked"))
+        page.d.execute_script("""
+            const dt = new DataTransfer();
+            for (const n of ['a.docx', 'b.docx']) dt.items.add(new File([new Uint8Array([1])], n));
+            document.getElementById('drop').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+        """)
+        page.wait(lambda: int(page.d.execute_script("return document.body.dataset.checked")) > before, 30)
+        said = page.d.find_element("id", "status").text
+        if "只检查了第一个" not in said or "a.docx" not in said:
+            failures.append(f"two dropped files showed {said!r}")
         page_url = P.PAGE.as_uri()
         foreign = [u for u in page.requests() if u != page_url and not u.startswith(("blob:", "data:"))]
         if foreign:
@@ -151,6 +162,13 @@ def main() -> int:
         logs = [e for e in page.d.get_log("browser") if e["level"] == "SEVERE"]
         if logs:
             failures.append(f"console errors: {logs}")
+        # A browser too old for the page gets a Chinese message, not a blank page.
+        page.d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.DecompressionStream;"})
+        page.d.get(page_url)
+        page.wait(lambda: page.d.find_element("id", "status").text != "", 30)
+        said = page.d.find_element("id", "status").text
+        if "版本过旧" not in said or "DecompressionStream" not in said:
+            failures.append(f"an old browser showed {said!r}")
     finally:
         page.close()
     for f in failures:

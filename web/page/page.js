@@ -154,7 +154,7 @@
     $("result").hidden = false;
   }
 
-  async function handle(file, extra) {
+  async function handle(file, extra, note) {
     if (!file) return;
     state.last = null;
     $("result").hidden = true;
@@ -173,7 +173,7 @@
       if (r.panicked) restart();
     } else {
       show(r);
-      status(`已检查“${file.name}”（用时 ${ms} 毫秒）。`);
+      status(`已检查“${file.name}”（用时 ${ms} 毫秒）。${note || ""}`);
     }
     state.last = Object.assign({ ms }, r);
     document.body.dataset.checked = String(state.seq);
@@ -192,13 +192,20 @@
     e.preventDefault();
     drop.classList.remove("over");
     const files = e.dataTransfer.files;
-    if (files.length > 1) status(`一次只能检查一个文件，已检查第一个“${files[0].name}”。`);
-    handle(files[0]);
+    const note = files.length > 1 ? `一次只能检查一个文件，拖入的 ${files.length} 个文件中只检查了第一个。` : "";
+    handle(files[0], undefined, note);
   });
   // A file dropped outside the box must not make the browser leave the page.
   window.addEventListener("dragover", (e) => e.preventDefault());
   window.addEventListener("drop", (e) => e.preventDefault());
 
+  const BROWSERS = "请使用最新版 Chrome、Edge、Firefox 或 360/奇安信等浏览器的极速模式打开本页。";
+  const missing = ["WebAssembly", "Worker", "DecompressionStream"].filter((n) => typeof window[n] === "undefined");
+  if (missing.length) {
+    $("about").textContent = "校验程序未能加载";
+    status(`本浏览器版本过旧（不支持 ${missing.join("、")}），无法运行自查程序。${BROWSERS}`, true);
+    return;
+  }
   const t0 = performance.now();
   startWorker().then((about) => {
     state.loadMs = Math.round(performance.now() - t0);
@@ -208,6 +215,6 @@
     status("请选择或拖入一个自评表文件。");
   }, (e) => {
     $("about").textContent = "校验程序未能加载";
-    status(`校验程序未能加载（${e.message || e}）。请使用最新版 Chrome、Edge、Firefox 或 360/奇安信等浏览器的极速模式打开本页。`, true);
+    status(`校验程序未能加载（${e.message || e}）。${BROWSERS}`, true);
   });
 })();
