@@ -99,8 +99,8 @@ pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, Stri
     let (verdict, level) = match &file {
         // Passed over (not a workbook, or our own output): say why.
         None => {
-            let why = all.first().map(|f| f.message.clone()).unwrap_or_default();
-            (format!("未校验：{why}"), "skipped")
+            let why = all.first().map(|f| f.title.clone()).unwrap_or_default();
+            (format!("未校验（{why}）"), "skipped")
         }
         Some(_) => {
             let v = Verdict::of(errors, warnings);
@@ -218,7 +218,8 @@ mod tests {
     fn a_foreign_file_is_not_checked_and_says_why() {
         let c = check_file("说明.docx", b"PK\x03\x04".to_vec(), NOW).unwrap();
         assert_eq!(c.view.level, "skipped");
-        assert!(c.view.verdict.contains("Word 文档"), "{}", c.view.verdict);
+        assert_eq!(c.view.verdict, "未校验（已跳过非工作簿文件）");
+        assert!(c.view.findings[0].message.contains("Word 文档"), "{}", c.view.findings[0].message);
         assert!(c.view.downloads.is_empty());
     }
 
