@@ -42,6 +42,8 @@ def inputs(work: Path) -> dict:
     big.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([str(GEN), "--big", str(big)], check=True, capture_output=True)
     files["big"] = big
+    # A macro workbook with an error: its annotated copy stays .xlsm.
+    put("xlsm", "12_清远市_宏.xlsm", with_macro(with_errors((ROOT / "samples/2024/12_清远市_2024年绩效自评表.xlsx").read_bytes())))
     # Another project's odd file (Apache POI's test suite; tests/fixtures/outside/README.md).
     put("outside", "59746_NoRowNums.xlsx", (ROOT / "tests/fixtures/outside/59746_NoRowNums.xlsx").read_bytes())
     put("foreign", "说明.docx", b"PK\x03\x04 not a workbook")
@@ -76,6 +78,28 @@ def with_errors(xlsx: bytes) -> bytes:
                 data = text.encode()
             z.writestr(info, data)
     assert changed == 3, "the sample no longer has B4 and B7 as numbers and a formula on 任务完成"
+    return out.getvalue()
+
+
+def with_macro(xlsx: bytes) -> bytes:
+    """`xlsx` made a real .xlsm: a VBA project (tests/fixtures/vbaProject.bin,
+    from rust_xlsxwriter's examples) and the macro-enabled content type, as
+    tests/annotate.rs makes one."""
+    import io
+    src = zipfile.ZipFile(io.BytesIO(xlsx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.decode().replace(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                ).replace("</Types>", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>').encode()
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.decode().replace("</Relationships>", '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>').encode()
+            z.writestr(info, data)
+        z.writestr("xl/vbaProject.bin", (ROOT / "tests/fixtures/vbaProject.bin").read_bytes())
     return out.getvalue()
 
 

@@ -27,6 +27,7 @@ EXPECT = {
     "truncated": ("error", "SE001"),
     "encrypted": ("error", "SE001"),
     "big": ("error", "SE302"),
+    "xlsm": ("error", "SE202"),
     "outside": ("error", None),
     "foreign": ("skipped", "SE005"),
 }
@@ -98,6 +99,8 @@ def main() -> int:
                 if a != b:
                     diff = sorted(n for n in set(a) | set(b) if a.get(n) != b.get(n))
                     failures.append(f"{name}: {p.name} differs from the CLI's in {diff}")
+            if name == "xlsm" and not any(p.name.endswith("_标注.xlsm") and "xl/vbaProject.bin" in P.parts(p) for p in saved):
+                failures.append(f"xlsm: no annotated .xlsm with its macro among {[p.name for p in saved]}")
             print(f"{name:10} {view['level']:8} {len(page_keys):3} findings  {got['ms']:5} ms  {view['verdict']}")
         # A panic in the core: a message, never a blank page; the next file
         # is checked by a fresh worker.
