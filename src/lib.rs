@@ -204,8 +204,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
     if !held {
         write::fresh_dir(&out_dir)?;
     }
-    let time = now.format("%Y-%m-%d %H:%M:%S").to_string();
-    let fb = stages::outputs::Feedback { out_dir: &out_dir, time, round, comparison: comparison.as_ref() };
+    let fb = stages::outputs::Feedback { out_dir: &out_dir, now, round, comparison: comparison.as_ref() };
     let (files, mut written) = match opts.no_feedback || held {
         true => (files, Vec::new()),
         false => fb.write(files, &roster, &setup)?,
@@ -322,8 +321,7 @@ pub fn check_memory(
     let scanned = scan::scan_memory(inputs);
     let Judged { files, outcomes, roster, figures } = judge(&scanned.workbooks, setup, None, FILE_TIMEOUT, &Silent);
     let none = std::path::Path::new("");
-    let time = now.format("%Y-%m-%d %H:%M:%S").to_string();
-    let fb = stages::outputs::Feedback { out_dir: none, time, round: 1, comparison: None };
+    let fb = stages::outputs::Feedback { out_dir: none, now, round: 1, comparison: None };
     let (files, made) = fb.make(files, &roster, setup);
     let run_findings = scanned.findings;
     let record = stages::decide::record(&decisions::RegisterUse::None, outcomes, &files, &run_findings, &roster, false);

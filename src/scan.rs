@@ -162,11 +162,7 @@ fn consider(out: &mut Scan, path: &Path, name: &str) {
         return;
     }
     let ext = crate::read::extension(&file_name);
-    let mark = || match WORKBOOK_EXTS.contains(&ext.as_str()) {
-        true => crate::marker::file_mark(path),
-        false => None,
-    };
-    if let Some(f) = classify(name, &ext, mark) {
+    if let Some(f) = classify(name, &ext, || crate::marker::file_mark(path)) {
         out.findings.push(f);
     } else {
         out.workbooks.push(Found { source: crate::read::Source::File(path.to_path_buf()), name: name.to_string() });
@@ -183,11 +179,7 @@ pub fn scan_memory(files: Vec<(String, std::sync::Arc<[u8]>)>) -> Scan {
             continue;
         }
         let ext = crate::read::extension(&file_name);
-        let mark = || match WORKBOOK_EXTS.contains(&ext.as_str()) {
-            true => crate::marker::read_mark(&bytes),
-            false => None,
-        };
-        if let Some(f) = classify(&name, &ext, mark) {
+        if let Some(f) = classify(&name, &ext, || crate::marker::read_mark(&bytes)) {
             out.findings.push(f);
         } else {
             out.workbooks.push(Found { source: crate::read::Source::Memory(bytes), name });
@@ -197,7 +189,8 @@ pub fn scan_memory(files: Vec<(String, std::sync::Arc<[u8]>)>) -> Scan {
 }
 
 /// A file passed over and why (SE005, SE007), or `None`: a workbook to
-/// check. `mark` reads our own outputs' mark (only for workbook names).
+/// check. `mark` reads our own outputs' mark; it is called only for a
+/// workbook's name, so other files are never opened.
 fn classify(name: &str, ext: &str, mark: impl FnOnce() -> Option<String>) -> Option<Finding> {
     if WORKBOOK_EXTS.contains(&ext) {
         let kind = mark()?;

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 /// The feedback stage's inputs.
 pub struct Feedback<'a> {
     pub out_dir: &'a Path,
-    /// When the run started, as the reports print it (local time).
-    pub time: String,
+    /// When the run started (the host's local time).
+    pub now: chrono::DateTime<chrono::FixedOffset>,
     pub round: u32,
     pub comparison: Option<&'a rounds::Comparison>,
 }
@@ -64,6 +64,7 @@ impl Feedback<'_> {
         job: impl Fn(&write::feedback::CityFeedback, &[Finding]) -> Result<R> + Sync,
     ) -> Vec<Result<R>> {
         let form = &setup.templates.form;
+        let time = self.now.format("%Y-%m-%d %H:%M:%S").to_string();
         let mut taken = std::collections::HashSet::new();
         let room = write::names::NameRoom::in_dir(fb_dir);
         let bases: Vec<String> = files
@@ -91,7 +92,7 @@ impl Feedback<'_> {
                         city: city.as_deref(),
                         base,
                         dir: fb_dir,
-                        time: &self.time,
+                        time: &time,
                         version: &form.version,
                         change: self.comparison.and_then(|c| c.of(&subject)),
                         round: self.round,

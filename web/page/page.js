@@ -52,7 +52,7 @@
       };
       w.onerror = (e) => { e.preventDefault(); reject(new Error(e.message || "工作线程无法启动")); };
       (bytesCache ? Promise.resolve(bytesCache) : wasmBytes().then((b) => (bytesCache = b)))
-        .then((b) => w.postMessage({ init: b.slice() }), reject);
+        .then((b) => w.postMessage({ init: b }), reject);
     });
     return state.ready;
   }

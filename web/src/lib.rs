@@ -92,7 +92,7 @@ pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, Stri
     let now = chrono::DateTime::parse_from_rfc3339(now).map_err(|_| format!("页面时间格式有误：{now}"))?;
     let out = selfeval::check_memory(vec![(name.to_string(), Arc::from(bytes))], setup, now);
     let sheets: Vec<String> = setup.templates.form.sheets.iter().map(|s| s.name.clone()).collect();
-    let mut all = out.findings.clone();
+    let mut all = out.findings;
     feedback::sort_in_form_order(&mut all, &sheets);
     let (errors, warnings, infos) = findings::counts(&all);
     let file = out.files.into_iter().next();
