@@ -117,6 +117,53 @@ def key(f: dict) -> tuple:
     return (f["code"], f.get("sheet") or "", f.get("cell") or "", f["severity"])
 
 
+# What each input must come to, beyond agreeing with the CLI: the page's
+# level, and a code (prefix) among its findings.
+EXPECT = {
+    "clean": ("pass", None),
+    "errors": ("error", "SE"),
+    "ods": ("pass", None),
+    "xls": ("pass", None),
+    "truncated": ("error", "SE001"),
+    "encrypted": ("error", "SE001"),
+    "big": ("error", "SE302"),
+    "xlsm": ("error", "SE202"),
+    "outside": ("error", None),
+    "foreign": ("skipped", "SE005"),
+}
+
+
+def agrees(name: str, cli: dict, got: dict, rows: list) -> list:
+    """Where the page's check of input `name` (`got`, as `check` returns it;
+    `rows`: (code, place) of each finding shown) disagrees with the CLI's
+    report.json `cli` or with EXPECT: one line per disagreement."""
+    if got["error"]:
+        return [f"{name}: the page said {got['error']}"]
+    out = []
+    view, report = got["view"], json.loads(got["report"])
+    want = sorted(key(f) for f in cli["findings"])
+    have = sorted(key(f) for f in report["findings"])
+    if want != have:
+        out.append(f"{name}: findings differ\n  cli:  {want}\n  page: {have}")
+    # What the clerk reads: the table, one row per finding.
+    shown = sorted((c, p) for c, p in rows)
+    expect_rows = sorted((k[0], f"{k[1]}!{k[2]}" if k[2] else k[1]) for k in want)
+    if shown != expect_rows:
+        out.append(f"{name}: the page shows {shown}, the CLI found {expect_rows}")
+    if [i["city"] for i in cli["inputs"]] != [i["city"] for i in report["inputs"]]:
+        out.append(f"{name}: city differs")
+    want_level, want_code = EXPECT[name]
+    if view["level"] != want_level:
+        out.append(f"{name}: level {view['level']} ({view['verdict']}), want {want_level}")
+    if want_code and not any(k[0].startswith(want_code) for k in have):
+        out.append(f"{name}: no {want_code} among {have}")
+    return out
+
+
+# The findings table as shown: (code, place) of each row.
+ROWS_JS = "return [...document.querySelectorAll('#findings tbody tr')].map(r => [r.dataset.code, r.dataset.place]);"
+
+
 class Page:
     """The built page in headless Chromium, opened from file://."""
 
@@ -162,8 +209,7 @@ class Page:
 
     def rows(self) -> list:
         """The findings table as shown: (code, place) of each row."""
-        return self.d.execute_script(
-            "return [...document.querySelectorAll('#findings tbody tr')].map(r => [r.dataset.code, r.dataset.place]);")
+        return self.d.execute_script(ROWS_JS)
 
     def download_all(self) -> list:
         """Clicks each download button; the files saved."""
@@ -234,6 +280,9 @@ class FirefoxPage:
         self.wait(lambda: int(self.js("return document.body.dataset.checked || 0")) > before, 120)
         # Marionette's scripts see the page through X-ray wrappers.
         return self.js("const l = window.wrappedJSObject.selfeval.last; return {ms: l.ms, error: l.error || null, view: l.view ? JSON.parse(JSON.stringify(l.view)) : null, report: l.report || null};")
+
+    def rows(self) -> list:
+        return self.js(ROWS_JS)
 
     def close(self):
         try:
