@@ -192,6 +192,65 @@ pub fn complete(sub: &mut Submission, ctx: &Ctx) {
     }
 }
 
+/// A derived figure recomputed because an input it depends on was
+/// corrected by the province.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Following {
+    pub field: String,
+    pub value: Val,
+    /// The figure as the file held it, as a clerk sees it.
+    pub was: String,
+    /// The corrected field it was recomputed from.
+    pub follows: String,
+}
+
+/// Recomputes every derived figure whose cell is a formula and which
+/// depends (through other derived figures too) on a `corrected` input,
+/// from the corrected inputs, whatever result the file cached: Excel, WPS
+/// and LibreOffice recalculate on save, so a 支出率 next to a 实际支出
+/// typed in 元 holds 57815.76% on disk, and that stale result must not
+/// outlive the correction. A derived figure typed by hand (no formula) is
+/// left as filed: its check still speaks, and the clerk can correct it
+/// too. Run after the corrections are put in, before the checks.
+pub fn follow(sub: &mut Submission, ctx: &Ctx, corrected: &[&str]) -> Vec<Following> {
+    let mut out = Vec::new();
+    for d in &ctx.form.derived {
+        let Some(spec) = ctx.form.field(&d.field) else { continue };
+        if corrected.contains(&d.field.as_str()) || !matches!(sub.parsed(&d.field), Parsed::Number(_) | Parsed::Text(_))
+        {
+            continue;
+        }
+        let is_formula = sub.raw.sheet(&spec.sheet).is_some_and(|s| s.formulas.contains_key(&sub.cell_of(spec)));
+        let Some(parent) = corrected.iter().find(|c| depends_on(ctx, &d.field, c, 0)) else { continue };
+        let Some(value) = is_formula.then(|| recomputed(sub, ctx, &d.field)).flatten() else { continue };
+        let was = val(sub.parsed(&d.field));
+        let same = match (&was, &value) {
+            (Some(Val::Num(f)), Val::Num(w)) => d.agrees(*f, *w, Decimal::ZERO),
+            (Some(f), w) => f == w,
+            (None, _) => false,
+        };
+        if !same {
+            let was = was.map(|v| shown_value(&v, spec.kind)).unwrap_or_else(|| "（空）".to_string());
+            out.push(Following { field: d.field.clone(), value, was, follows: parent.to_string() });
+        }
+    }
+    for f in &out {
+        let p = match &f.value {
+            Val::Num(n) => Parsed::Number(*n),
+            Val::Text(t) => Parsed::Text(t.clone()),
+        };
+        sub.values.insert(f.field.clone(), p);
+        sub.notes.remove(&f.field);
+    }
+    out
+}
+
+/// Whether derived field `id` is computed (at any depth) from `input`.
+fn depends_on(ctx: &Ctx, id: &str, input: &str, depth: usize) -> bool {
+    let Some(d) = ctx.form.derived(id).filter(|_| depth <= MAX_DEPTH) else { return false };
+    d.expr.fields().iter().any(|f| f == input || depends_on(ctx, f, input, depth + 1))
+}
+
 /// SE210 (info): each derived cell [`complete`] filled in, with its
 /// value, or that the figures it needs are not all there (those are
 /// reported where they are).

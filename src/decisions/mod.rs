@@ -149,6 +149,9 @@ pub struct RowProblem {
     pub row: u32,
     /// "核实与更正.xlsx 第 7 行：更正值“abc”不是数字，未采用".
     pub message: String,
+    /// The reason alone: "更正值“abc”不是数字".
+    #[serde(skip)]
+    pub why: String,
     #[serde(skip)]
     pub cells: sheet::RowCells,
 }
@@ -198,6 +201,36 @@ impl Status {
 pub struct Outcome {
     #[serde(flatten)]
     pub decision: Decision,
+    pub status: Status,
+}
+
+/// One entry of report.json's `decisions.outcomes`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Listed {
+    Decision(Box<Outcome>),
+    Row(RefusedRow),
+}
+
+impl Listed {
+    pub fn row(&self) -> u32 {
+        match self {
+            Listed::Decision(o) => o.decision.row,
+            Listed::Row(r) => r.row,
+        }
+    }
+}
+
+/// A register row refused before it could be read as a decision: its
+/// cells as the clerk wrote them, and why (always `Refused`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RefusedRow {
+    pub row: u32,
+    pub city: String,
+    pub code: String,
+    pub field: String,
+    pub action: String,
+    pub value: String,
     pub status: Status,
 }
 
@@ -257,9 +290,25 @@ pub struct Correction {
     pub basis: String,
     pub clerk: String,
     pub date: String,
+    /// Whether the city is counted in the totals after the correction:
+    /// the record says 计入合计 only then.
+    pub in_totals: bool,
+    /// Why the city is still left out, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left_out: Option<String>,
 }
 
 impl Correction {
+    /// What the record says of the correction: 已更正，计入合计 only for a
+    /// city that is counted; otherwise why it is still left out.
+    pub fn state_zh(&self) -> String {
+        match &self.left_out {
+            None if self.in_totals => "已更正，计入合计".to_string(),
+            None => "已更正".to_string(),
+            Some(why) => format!("已更正，但本市仍未计入合计：{why}"),
+        }
+    }
+
     /// The summary's cell note: 原填 1606700，省级更正为 160.67，依据….
     pub fn note(&self) -> String {
         let by = if self.clerk.is_empty() { String::new() } else { format!("（经办人：{}）", self.clerk) };
@@ -324,7 +373,14 @@ pub struct Record {
     /// Decisions applied in this run.
     pub applied: usize,
     /// Every decision of the register, with what became of it.
+    #[serde(skip)]
     pub outcomes: Vec<Outcome>,
+    /// report.json's `outcomes`: every filled register row in row order,
+    /// the decisions with what became of them and the rows refused before
+    /// they could be one (not a number, unknown code…), so nothing the
+    /// clerk wrote is left unaccounted for.
+    #[serde(rename = "outcomes")]
+    pub listed: Vec<Listed>,
     /// Register rows that could not be used.
     pub problems: Vec<RowProblem>,
     /// Findings closed: 已核实, or gone with a correction.
@@ -343,10 +399,15 @@ impl Record {
         register: &RegisterUse,
         outcomes: Vec<Outcome>,
         closed: Vec<Closed>,
-        corrections: Vec<Correction>,
+        mut corrections: Vec<Correction>,
         open: &[&Finding],
         uncounted: &[(String, String)],
     ) -> Record {
+        for c in &mut corrections {
+            let why = uncounted.iter().find(|(city, _)| *city == c.city).map(|(_, why)| why.clone());
+            c.in_totals = why.is_none();
+            c.left_out = why;
+        }
         let finality = Finality { open: open.len(), uncounted: uncounted.len() };
         let mut lines: Vec<String> = open
             .iter()
@@ -363,11 +424,25 @@ impl Record {
             RegisterUse::Used(r) => (Some(r.origin.clone()), None, r.problems.clone()),
             RegisterUse::Unusable { origin, why } => (None, Some(format!("{origin}：{why}")), Vec::new()),
         };
+        let mut listed: Vec<Listed> = outcomes.iter().cloned().map(|o| Listed::Decision(Box::new(o))).collect();
+        listed.extend(problems.iter().map(|p| {
+            Listed::Row(RefusedRow {
+                row: p.row,
+                city: p.cells.city.clone(),
+                code: p.cells.code.clone(),
+                field: p.cells.field.clone(),
+                action: p.cells.action.clone(),
+                value: p.cells.value.clone(),
+                status: Status::Refused(p.why.clone()),
+            })
+        }));
+        listed.sort_by_key(Listed::row);
         Record {
             register: reg,
             register_unusable: unusable,
             applied: outcomes.iter().filter(|o| o.status == Status::Applied).count(),
             outcomes,
+            listed,
             problems,
             closed,
             corrections,
@@ -380,6 +455,31 @@ impl Record {
     /// How many findings are 已核实.
     pub fn verified(&self) -> usize {
         self.closed.iter().filter(|c| c.closure == Closure::Verified).count()
+    }
+
+    /// Every register row whose decision was not applied, in row order,
+    /// with the reason: "第 7 行（茂名市 SE208）：未采用：更正值“abc”不是数字".
+    /// Whatever the reason, each is named, so a clerk never has to guess
+    /// which of the rows did not take.
+    pub fn not_applied(&self) -> Vec<String> {
+        self.listed
+            .iter()
+            .filter(|l| match l {
+                Listed::Decision(o) => {
+                    matches!(o.status, Status::Refused(_) | Status::CityChanged | Status::NotApplicable)
+                }
+                Listed::Row(_) => true,
+            })
+            .map(|l| {
+                let (row, city, code, status) = match l {
+                    Listed::Decision(o) => (o.decision.row, &o.decision.key.city, o.decision.key.code.id(), &o.status),
+                    Listed::Row(r) => (r.row, &r.city, r.code.as_str(), &r.status),
+                };
+                let who = [city.as_str(), code].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>().join(" ");
+                let who = if who.is_empty() { String::new() } else { format!("（{who}）") };
+                format!("第 {row} 行{who}：{}", status.zh())
+            })
+            .collect()
     }
 
     /// The corrections of one city's file.

@@ -72,7 +72,7 @@ pub fn read(path: &Path, form: &FormSpec, params: &Params) -> Result<Register, R
         let row = r + 1;
         match decision(&cells, form, params) {
             Ok((key, action, value)) => reg.decisions.push(Decision { row, key, action, cells, value }),
-            Err(why) => reg.problems.push(RowProblem { row, message: row_message(&name, row, &why), cells }),
+            Err(why) => reg.problems.push(RowProblem { row, message: row_message(&name, row, &why), why, cells }),
         }
     }
     refuse_duplicates(&mut reg, &name);
@@ -168,7 +168,7 @@ fn refuse_duplicates(reg: &mut Register, name: &str) {
     for d in dup {
         let others: Vec<String> = rows[&d.key].iter().filter(|r| **r != d.row).map(|r| format!("第 {r} 行")).collect();
         let why = format!("与{}是同一个问题（{} {}），请只保留一行", others.join("、"), d.key.city, d.key.code.id());
-        reg.problems.push(RowProblem { row: d.row, message: row_message(name, d.row, &why), cells: d.cells });
+        reg.problems.push(RowProblem { row: d.row, message: row_message(name, d.row, &why), why, cells: d.cells });
     }
     reg.problems.sort_by_key(|p| p.row);
 }

@@ -42,21 +42,21 @@ pub struct Column {
 
 /// The columns, in the order written. 序号 comes first and is not a field.
 pub const COLUMNS: &[Column] = &[
-    Column { head: "地市", width: 9.0, clerk: false, get: |r| &r.city, set: |r, v| r.city = v },
-    Column { head: "文件", width: 26.0, clerk: false, get: |r| &r.file, set: |r, v| r.file = v },
-    Column { head: "代码", width: 7.0, clerk: false, get: |r| &r.code, set: |r, v| r.code = v },
-    Column { head: "栏目", width: 16.0, clerk: false, get: |r| &r.label, set: |r, v| r.label = v },
-    Column { head: "栏目编号", width: 14.0, clerk: false, get: |r| &r.field, set: |r, v| r.field = v },
-    Column { head: "工作表!单元格", width: 13.0, clerk: false, get: |r| &r.place, set: |r, v| r.place = v },
-    Column { head: "问题", width: 40.0, clerk: false, get: |r| &r.message, set: |r, v| r.message = v },
-    Column { head: "填报值", width: 11.0, clerk: false, get: |r| &r.found, set: |r, v| r.found = v },
-    Column { head: "程序计算值", width: 11.0, clerk: false, get: |r| &r.computed, set: |r, v| r.computed = v },
-    Column { head: "处理", width: 15.0, clerk: true, get: |r| &r.action, set: |r, v| r.action = v },
-    Column { head: "更正值", width: 10.0, clerk: true, get: |r| &r.value, set: |r, v| r.value = v },
-    Column { head: "依据", width: 26.0, clerk: true, get: |r| &r.basis, set: |r, v| r.basis = v },
-    Column { head: "经办人", width: 8.0, clerk: true, get: |r| &r.clerk, set: |r, v| r.clerk = v },
-    Column { head: "日期", width: 11.0, clerk: true, get: |r| &r.date, set: |r, v| r.date = v },
-    Column { head: "状态", width: 22.0, clerk: false, get: |r| &r.status, set: |r, v| r.status = v },
+    Column { head: "地市", width: 7.0, clerk: false, get: |r| &r.city, set: |r, v| r.city = v },
+    Column { head: "文件", width: 10.0, clerk: false, get: |r| &r.file, set: |r, v| r.file = v },
+    Column { head: "代码", width: 6.0, clerk: false, get: |r| &r.code, set: |r, v| r.code = v },
+    Column { head: "栏目", width: 8.0, clerk: false, get: |r| &r.label, set: |r, v| r.label = v },
+    Column { head: "栏目编号", width: 7.0, clerk: false, get: |r| &r.field, set: |r, v| r.field = v },
+    Column { head: "工作表!单元格", width: 9.0, clerk: false, get: |r| &r.place, set: |r, v| r.place = v },
+    Column { head: "问题", width: 20.0, clerk: false, get: |r| &r.message, set: |r, v| r.message = v },
+    Column { head: "填报值", width: 8.0, clerk: false, get: |r| &r.found, set: |r, v| r.found = v },
+    Column { head: "程序计算值", width: 8.0, clerk: false, get: |r| &r.computed, set: |r, v| r.computed = v },
+    Column { head: "处理", width: 10.0, clerk: true, get: |r| &r.action, set: |r, v| r.action = v },
+    Column { head: "更正值", width: 7.0, clerk: true, get: |r| &r.value, set: |r, v| r.value = v },
+    Column { head: "依据", width: 11.0, clerk: true, get: |r| &r.basis, set: |r, v| r.basis = v },
+    Column { head: "经办人", width: 6.0, clerk: true, get: |r| &r.clerk, set: |r, v| r.clerk = v },
+    Column { head: "日期", width: 8.0, clerk: true, get: |r| &r.date, set: |r, v| r.date = v },
+    Column { head: "状态", width: 12.0, clerk: false, get: |r| &r.status, set: |r, v| r.status = v },
 ];
 
 /// The register's one sheet.
@@ -82,7 +82,7 @@ pub fn workbook(title: &str, state: &str, rows: &[RowCells]) -> Result<Vec<u8>, 
 }
 
 fn write_sheet(wb: &mut Workbook, title: &str, state: &str, rows: &[RowCells]) -> Result<(), XlsxError> {
-    let base = || Format::new().set_font_name("宋体").set_font_charset(134).set_font_size(10);
+    let base = || Format::new().set_font_name("宋体").set_font_charset(134).set_font_size(11);
     let cell = || base().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::VerticalCenter);
     let title_f = Format::new()
         .set_font_name("黑体")
@@ -103,16 +103,16 @@ fn write_sheet(wb: &mut Workbook, title: &str, state: &str, rows: &[RowCells]) -
         "{state}。请在黄色各栏填写：处理（下拉选择：已核实无误 / 按程序计算值更正 / 更正为 / 退回地市）、更正值（选“更正为”时填写，按该栏目的单位）、依据（如“2025-03-20 电话核实，茂名市住建局”）、经办人、日期；保存后把本文件放在本次结果文件夹中（或用 --decisions 指定），再运行一次。错误只能由更正关闭，“已核实无误”只关闭警告。"
     );
     ws.merge_range(1, 0, 1, last_col, &note, &base().set_text_wrap().set_align(FormatAlign::VerticalCenter))?;
-    ws.set_row_height(1, 42)?;
+    ws.set_row_height(1, 15.0 * crate::write::est_lines(&note, 125.0) as f64 + 4.0)?;
     let h = HEADER_ROW - 1;
     ws.write_string_with_format(h, 0, "序号", &head)?;
-    ws.set_column_width(0, 5)?;
+    ws.set_column_width(0, 4)?;
     for (i, c) in COLUMNS.iter().enumerate() {
         let col = i as u16 + 1;
         ws.write_string_with_format(h, col, c.head, if c.clerk { &clerk_head } else { &head })?;
         ws.set_column_width(col, c.width)?;
     }
-    ws.set_row_height(h, 24)?;
+    ws.set_row_height(h, 30)?;
     for (n, r) in rows.iter().enumerate() {
         let row = h + 1 + n as u32;
         ws.write_number_with_format(row, 0, (n + 1) as f64, &locked)?;
@@ -120,8 +120,10 @@ fn write_sheet(wb: &mut Workbook, title: &str, state: &str, rows: &[RowCells]) -
             let f = if c.clerk { &input } else { &locked };
             ws.write_string_with_format(row, i as u16 + 1, (c.get)(r), f)?;
         }
-        let lines = crate::write::est_lines(&r.message, 40.0).max(crate::write::est_lines(&r.status, 22.0));
-        ws.set_row_height(row, (13.5 * lines.clamp(1, 8) as f64).max(18.0))?;
+        // Tall enough for the longest wrapped cell of the row: a printed
+        // register never hides the end of a message or a status.
+        let lines = COLUMNS.iter().map(|c| crate::write::est_lines((c.get)(r), c.width)).max().unwrap_or(1);
+        ws.set_row_height(row, (15.0 * lines.clamp(1, 30) as f64 + 3.0).max(18.0))?;
     }
     if let Some(col) = COLUMNS.iter().position(|c| c.head == "处理") {
         let col = col as u16 + 1;
@@ -139,8 +141,11 @@ fn write_sheet(wb: &mut Workbook, title: &str, state: &str, rows: &[RowCells]) -
     let last_row = h + rows.len().max(1) as u32;
     ws.autofilter(h, 0, last_row, last_col)?;
     ws.set_freeze_panes(HEADER_ROW, 0)?;
+    // A4 landscape, one page wide: the columns add up to what fits at
+    // about 85%, so 11 pt type prints at about 9.5 pt.
     ws.set_landscape();
     ws.set_paper_size(9);
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(h, h)?;
     ws.set_header("&C&\"黑体\"&10核实与更正登记表");
@@ -247,10 +252,20 @@ pub fn rows(
             Some(o) => {
                 used_rows.push(o.decision.row);
                 let what = match c.closure {
-                    Closure::Verified => "已采用（已核实）",
-                    Closure::Corrected => "已采用（已更正）",
+                    Closure::Verified => "已采用（已核实）".to_string(),
+                    Closure::Corrected => {
+                        let left_out = record
+                            .corrections
+                            .iter()
+                            .find(|x| x.row == c.row && x.follows.is_none())
+                            .and_then(|x| x.left_out.as_deref());
+                        match left_out {
+                            Some(why) => format!("已采用（已更正），但本市仍未计入合计：{why}"),
+                            None => "已采用（已更正）".to_string(),
+                        }
+                    }
                 };
-                RowCells { status: what.to_string(), ..clerk(row, &o.decision.cells) }
+                RowCells { status: what, ..clerk(row, &o.decision.cells) }
             }
             None => RowCells { status: format!("已随第 {} 行的更正消除", c.row), ..row },
         });

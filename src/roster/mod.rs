@@ -85,6 +85,10 @@ pub struct CityEntry {
     pub corrected: usize,
     /// Why it is 待修正, or which of several files was used and why.
     pub reason: String,
+    /// Why it is left out of the totals, before the province's decisions
+    /// are added to `reason` (empty when it is counted).
+    #[serde(skip)]
+    pub left_out: String,
 }
 
 /// The roster of a run: one entry per expected city, in the params'
@@ -108,6 +112,12 @@ impl Roster {
     /// 报送情况 then says 计入合计（含省级更正 1 处） and 已核实 2 处.
     pub fn with_decisions(mut self, decided: &[(usize, usize)]) -> Roster {
         for c in &mut self.cities {
+            if !c.in_totals {
+                c.left_out = match c.reason.is_empty() {
+                    true => c.status.zh().to_string(),
+                    false => format!("{}：{}", c.status.zh(), c.reason),
+                };
+            }
             let Some((v, k)) = c.used.and_then(|i| decided.get(i)) else { continue };
             c.verified = *v;
             c.corrected = *k;
@@ -337,6 +347,7 @@ pub fn build_with(
             verified: 0,
             corrected: 0,
             reason: String::new(),
+            left_out: String::new(),
         };
         if mine.is_empty() {
             if let Some(first) = conflicted.first() {

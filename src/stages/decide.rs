@@ -5,10 +5,11 @@
 //! to the file's closed list; a correction (按程序计算值更正 / 更正为) puts
 //! the value into a fresh reading of the file and the checks run again on
 //! the corrected submission. A correction after which an error is still on
-//! its figure is refused. A derived figure whose check now disagrees only
-//! because one of its inputs was corrected (a 支出率 computed from the
-//! 元 figure) follows the correction, recomputed by the same check, and is
-//! noted as following it. Roster questions (SE404, SE406) are decided when
+//! its figure is refused. A derived figure whose cell is a formula and
+//! which is computed from a corrected input (a 支出率 next to the 元
+//! figure) follows the correction, recomputed from the corrected inputs
+//! whatever result the file cached, and is noted as following it; one the
+//! city typed by hand stays as filed, so its check still speaks. Roster questions (SE404, SE406) are decided when
 //! the roster is built (`assign`).
 
 use super::check::FileResult;
@@ -19,6 +20,7 @@ use crate::decisions::{
 };
 use crate::findings::{Code, Finding, Severity};
 use crate::model::{Parsed, Submission};
+use crate::spec::relation::Val;
 use crate::spec::{FieldSpec, Kind, Role};
 use crate::{checks, isolate, read, roster, rounds, RunOptions};
 use rust_decimal::Decimal;
@@ -117,7 +119,7 @@ fn used_cities(files: &[FileResult], reg: &Register, setup: &Setup) -> Vec<Optio
 struct Fix {
     row: u32,
     field: String,
-    value: Decimal,
+    value: Val,
     original: String,
     /// The corrected field this one was recomputed from.
     follows: Option<String>,
@@ -135,9 +137,96 @@ fn decide_file(mut file: FileResult, city: &str, mine: &[&Decision], setup: &Set
     let mut out = Vec::new();
     let mut verify: Vec<&Decision> = Vec::new();
     let mut fixes: Vec<Fix> = Vec::new();
-    for d in mine {
-        let hit = file.findings.iter().find(|f| f.severity != Severity::Info && Key::new(city, f) == d.key);
-        let Some(hit) = hit else { continue };
+    let mut pending: Vec<&Decision> = mine.to_vec();
+    // Every finding met on the way: what the corrections closed.
+    let mut seen: Vec<Finding> = file.findings.clone();
+    let mut now: Option<(Submission, Vec<Finding>)> = None;
+    // A decision may answer a finding that only a correction brings out
+    // (a hand-typed 支出率 beside a corrected 实际支出): each pass takes the
+    // decisions the findings now answer and checks again, until a pass
+    // takes no correction. Bounded: each pass takes at least one.
+    for _ in 0..=mine.len() {
+        let findings = now.as_ref().map(|(_, f)| f.as_slice()).unwrap_or(&file.findings);
+        let taken = fixes.len();
+        take(&file, findings, city, &mut pending, form, &mut fixes, &mut verify, &mut out);
+        if fixes.len() == taken {
+            break;
+        }
+        now = recheck(&file, &mut fixes, mine, setup, &mut out);
+        let Some((_, findings)) = &now else { break };
+        for f in findings {
+            if !seen.iter().any(|s| Key::new(city, s) == Key::new(city, f)) {
+                seen.push(f.clone());
+            }
+        }
+    }
+    if let Some((sub, findings)) = now {
+        let keys: Vec<Key> = findings.iter().map(|f| Key::new(city, f)).collect();
+        for f in seen.into_iter().filter(|f| f.severity != Severity::Info) {
+            if keys.contains(&Key::new(city, &f)) {
+                continue;
+            }
+            let fix = fixes
+                .iter()
+                .find(|x| f.field.as_deref() == Some(&x.field) || f.inputs.contains(&x.field))
+                .or(fixes.first());
+            if let Some(x) = fix {
+                file.closed.push(closed(f, Closure::Corrected, x.row, &x.basis, &x.clerk, &x.date));
+            }
+        }
+        for x in &fixes {
+            file.corrections.push(correction(city, &file.found.name, x, form));
+            if x.follows.is_none() {
+                if let Some(d) = mine.iter().find(|d| d.row == x.row) {
+                    out.push(outcome(d, Status::Applied));
+                }
+            }
+        }
+        file.findings = findings;
+        file.sub = Some(sub);
+    }
+    for d in verify {
+        let at = file.findings.iter().position(|f| f.severity != Severity::Info && Key::new(city, f) == d.key);
+        match at {
+            Some(i) => {
+                let f = file.findings.remove(i);
+                file.closed.push(closed(f, Closure::Verified, d.row, d.basis(), d.clerk(), d.date()));
+                // The same question asked twice (a pair of cells): one answer.
+                while let Some(j) =
+                    file.findings.iter().position(|f| f.severity != Severity::Info && Key::new(city, f) == d.key)
+                {
+                    let f = file.findings.remove(j);
+                    file.closed.push(closed(f, Closure::Verified, d.row, d.basis(), d.clerk(), d.date()));
+                }
+                out.push(outcome(d, Status::Applied));
+            }
+            None => out.push(outcome(d, Status::NotApplicable)),
+        }
+    }
+    (file, out)
+}
+
+/// Takes from `pending` each decision that one of `findings` answers:
+/// a correction becomes a fix, a confirmation waits for the final
+/// findings, a return or a decision on a changed figure is settled now.
+#[allow(clippy::too_many_arguments)]
+fn take<'d>(
+    file: &FileResult,
+    findings: &[Finding],
+    city: &str,
+    pending: &mut Vec<&'d Decision>,
+    form: &crate::spec::FormSpec,
+    fixes: &mut Vec<Fix>,
+    verify: &mut Vec<&'d Decision>,
+    out: &mut Vec<Outcome>,
+) {
+    let mut left = Vec::new();
+    for d in pending.drain(..) {
+        let hit = findings.iter().find(|f| f.severity != Severity::Info && Key::new(city, f) == d.key);
+        let Some(hit) = hit else {
+            left.push(d);
+            continue;
+        };
         let found = hit.found.clone().unwrap_or_default();
         if d.action != Action::Returned && !decisions::same_figure(&d.cells.found, &found) {
             out.push(outcome(d, Status::CityChanged));
@@ -159,10 +248,10 @@ fn decide_file(mut file: FileResult, city: &str, mine: &[&Decision], setup: &Set
                 };
                 match value {
                     Some(value) => fixes.push(Fix {
+                        value: Val::Num(value),
                         row: d.row,
                         field: d.key.field.clone(),
-                        value,
-                        original: original(&file, &d.key.field, hit),
+                        original: original(file, &d.key.field, hit),
                         follows: None,
                         basis: d.basis().to_string(),
                         clerk: d.clerk().to_string(),
@@ -176,53 +265,7 @@ fn decide_file(mut file: FileResult, city: &str, mine: &[&Decision], setup: &Set
             }
         }
     }
-    if !fixes.is_empty() {
-        let before = file.findings.clone();
-        if let Some((sub, findings)) = recheck(&file, &mut fixes, mine, setup, &mut out) {
-            let keys: Vec<Key> = findings.iter().map(|f| Key::new(city, f)).collect();
-            for f in before.into_iter().filter(|f| f.severity != Severity::Info) {
-                if keys.contains(&Key::new(city, &f)) {
-                    continue;
-                }
-                let fix = fixes
-                    .iter()
-                    .find(|x| f.field.as_deref() == Some(&x.field) || f.inputs.contains(&x.field))
-                    .or(fixes.first());
-                if let Some(x) = fix {
-                    file.closed.push(closed(f, Closure::Corrected, x.row, &x.basis, &x.clerk, &x.date));
-                }
-            }
-            for x in &fixes {
-                file.corrections.push(correction(city, &file.found.name, x, form));
-                if x.follows.is_none() {
-                    if let Some(d) = mine.iter().find(|d| d.row == x.row) {
-                        out.push(outcome(d, Status::Applied));
-                    }
-                }
-            }
-            file.findings = findings;
-            file.sub = Some(sub);
-        }
-    }
-    for d in verify {
-        let at = file.findings.iter().position(|f| f.severity != Severity::Info && Key::new(city, f) == d.key);
-        match at {
-            Some(i) => {
-                let f = file.findings.remove(i);
-                file.closed.push(closed(f, Closure::Verified, d.row, d.basis(), d.clerk(), d.date()));
-                // The same question asked twice (a pair of cells): one answer.
-                while let Some(j) =
-                    file.findings.iter().position(|f| f.severity != Severity::Info && Key::new(city, f) == d.key)
-                {
-                    let f = file.findings.remove(j);
-                    file.closed.push(closed(f, Closure::Verified, d.row, d.basis(), d.clerk(), d.date()));
-                }
-                out.push(outcome(d, Status::Applied));
-            }
-            None => out.push(outcome(d, Status::NotApplicable)),
-        }
-    }
-    (file, out)
+    *pending = left;
 }
 
 /// A text parsed as the field's input would be ("4.39%" → 0.0439).
@@ -270,19 +313,26 @@ fn correction(city: &str, file: &str, x: &Fix, form: &crate::spec::FormSpec) -> 
         label: form.label(&x.field).to_string(),
         place: spec.map(|s| format!("{}!{}", s.sheet, s.cell)).unwrap_or_default(),
         original: x.original.clone(),
-        value: shown_value(spec, x.value),
+        value: match &x.value {
+            Val::Num(n) => shown_value(spec, *n),
+            Val::Text(t) => t.clone(),
+        },
         row: x.row,
         follows: x.follows.clone(),
         basis: x.basis.clone(),
         clerk: x.clerk.clone(),
         date: x.date.clone(),
+        // Settled by the record, once the roster has counted the city.
+        in_totals: false,
+        left_out: None,
     }
 }
 
 /// The file read again with `fixes` in it and checked again, until no
-/// correction leaves an error on its own figure: a refused correction is
-/// taken out (and said so in `out`) and the rest checked once more.
-/// `None` when no correction is left.
+/// correction leaves an error on its own figure or on a formula figure
+/// recomputed from it: a refused correction is taken out (and said so in
+/// `out`) and the rest checked once more. The formula figures that follow
+/// the corrections are added to `fixes`. `None` when no correction is left.
 fn recheck(
     file: &FileResult,
     fixes: &mut Vec<Fix>,
@@ -290,57 +340,35 @@ fn recheck(
     setup: &Setup,
     out: &mut Vec<Outcome>,
 ) -> Option<(Submission, Vec<Finding>)> {
-    let form = &setup.templates.form;
-    // Each pass either adds a following figure or refuses a correction:
-    // bounded by the form's fields.
-    for _ in 0..=form.fields().count() {
-        if fixes.iter().all(|x| x.follows.is_some()) {
-            fixes.clear();
+    // Each pass either ends or refuses a correction: bounded by their number.
+    for _ in 0..=fixes.len() {
+        fixes.retain(|x| x.follows.is_none());
+        if fixes.is_empty() {
             return None;
         }
-        let Some((sub, findings)) = corrected(file, fixes, setup) else {
-            for x in fixes.drain(..).filter(|x| x.follows.is_none()) {
+        let Some((sub, findings, following)) = corrected(file, fixes, setup) else {
+            for x in fixes.drain(..) {
                 if let Some(d) = mine.iter().find(|d| d.row == x.row) {
                     out.push(outcome(d, Status::Refused("文件无法重新读取，未能更正".to_string())));
                 }
             }
             return None;
         };
-        let fixed = |id: &str| fixes.iter().any(|x| x.field == id);
-        // A derived figure that disagrees only because an input was corrected.
-        let follow: Vec<Fix> = findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error && f.code.group() == crate::findings::codes::Group::Recomputed)
-            .filter_map(|f| {
-                let field = f.field.as_deref().filter(|id| !fixed(id))?;
-                let parent = fixes.iter().find(|x| f.inputs.contains(&x.field))?;
-                let value = f.expected.as_deref().and_then(decisions::computed_value)?;
-                let value = as_input(value, form.field(field)?)?;
-                Some(Fix {
-                    field: field.to_string(),
-                    value,
-                    original: f.found.clone().unwrap_or_default(),
-                    follows: Some(parent.field.clone()),
-                    ..parent.clone()
-                })
-            })
-            .collect();
-        if !follow.is_empty() {
-            fixes.extend(follow);
-            continue;
+        for f in following {
+            let Some(parent) = fixes.iter().find(|x| x.field == f.follows) else { continue };
+            let x = Fix { field: f.field, value: f.value, original: f.was, follows: Some(f.follows), ..parent.clone() };
+            fixes.push(x);
         }
         let refused: Vec<(usize, String)> = fixes
             .iter()
             .enumerate()
             .filter(|(_, x)| x.follows.is_none())
             .filter_map(|(i, x)| {
-                let e = findings.iter().find(|f| {
-                    f.severity == Severity::Error
-                        && (f.field.as_deref() == Some(&x.field)
-                            || (f.field.as_deref().is_some_and(|id| {
-                                fixes.iter().any(|y| y.field == id && y.follows.as_deref() == Some(&x.field))
-                            })))
-                })?;
+                let own = |id: &str| {
+                    id == x.field || fixes.iter().any(|y| y.field == id && y.follows.as_deref() == Some(&x.field))
+                };
+                let e =
+                    findings.iter().find(|f| f.severity == Severity::Error && f.field.as_deref().is_some_and(own))?;
                 Some((i, e.message.clone()))
             })
             .collect();
@@ -349,7 +377,6 @@ fn recheck(
         }
         for (i, why) in refused.iter().rev() {
             let x = fixes.remove(*i);
-            fixes.retain(|y| y.follows.as_deref() != Some(&x.field));
             if let Some(d) = mine.iter().find(|d| d.row == x.row) {
                 out.push(outcome(d, Status::Refused(format!("更正后仍有错误（{why}）"))));
             }
@@ -358,8 +385,13 @@ fn recheck(
     None
 }
 
-/// The file read again, `fixes` put in, and checked.
-fn corrected(file: &FileResult, fixes: &[Fix], setup: &Setup) -> Option<(Submission, Vec<Finding>)> {
+/// The file read again, `fixes` put in, the formula figures computed from
+/// them recomputed, and checked.
+fn corrected(
+    file: &FileResult,
+    fixes: &[Fix],
+    setup: &Setup,
+) -> Option<(Submission, Vec<Finding>, Vec<checks::derived::Following>)> {
     let job = || {
         let raw = file.found.source.read_with(&file.found.name, read::Load::Only(&setup.needs)).ok()?;
         let mut sub = Submission::build(
@@ -369,15 +401,22 @@ fn corrected(file: &FileResult, fixes: &[Fix], setup: &Setup) -> Option<(Submiss
             &setup.templates.form,
         );
         for x in fixes {
-            sub.values.insert(x.field.clone(), Parsed::Number(x.value));
+            let p = match &x.value {
+                Val::Num(n) => Parsed::Number(*n),
+                Val::Text(t) => Parsed::Text(t.clone()),
+            };
+            sub.values.insert(x.field.clone(), p);
             sub.notes.remove(&x.field);
         }
-        let mut findings = checks::run_file(&mut sub, &setup.ctx());
+        let ctx = setup.ctx();
+        let fixed: Vec<&str> = fixes.iter().map(|x| x.field.as_str()).collect();
+        let following = checks::derived::follow(&mut sub, &ctx, &fixed);
+        let mut findings = checks::run_file(&mut sub, &ctx);
         for f in &mut findings {
             f.file = file.found.name.clone();
         }
         sub.release_cells();
-        Some((sub, findings))
+        Some((sub, findings, following))
     };
     isolate::isolate(job).ok().flatten()
 }
@@ -422,9 +461,7 @@ pub fn record(
         .filter(|f| f.severity != Severity::Info)
         .collect();
     let uncounted: Vec<(String, String)> = match summary {
-        true => {
-            roster.cities.iter().filter(|c| !c.in_totals).map(|c| (c.city.clone(), c.status.zh().to_string())).collect()
-        }
+        true => roster.cities.iter().filter(|c| !c.in_totals).map(|c| (c.city.clone(), c.left_out.clone())).collect(),
         false => Vec::new(),
     };
     let closed: Vec<Closed> = files.iter().flat_map(|f| f.closed.iter().cloned()).collect();

@@ -271,7 +271,7 @@ impl Table<'_> {
                         "已更正（随“{}”重算）",
                         d.corrections.iter().find(|x| &x.field == f).map(|x| x.label.as_str()).unwrap_or(f)
                     ),
-                    None => "已更正，计入合计".to_string(),
+                    None => c.state_zh(),
                 };
                 let label = format!("{}（{}）", c.label, c.place);
                 [
@@ -326,6 +326,8 @@ impl Table<'_> {
     /// A note on each city cell whose figure the province corrected:
     /// 原填 1606700，省级更正为 160.67，依据….
     pub(super) fn note_corrections(&mut self, s: &ProvinceSummary, corrections: &[crate::decisions::Correction]) {
+        // One note a cell: two corrections under one merged 待修正 cell share it.
+        let mut notes: Vec<(CellRef, String)> = Vec::new();
         for c in corrections {
             let Some(i) = s.rows.iter().position(|r| r.issued.name == c.city) else { continue };
             let Some(col) = self.spec.columns.iter().position(|k| k.field.as_deref().unwrap_or(&k.key) == c.field)
@@ -333,13 +335,34 @@ impl Table<'_> {
                 continue;
             };
             let r = self.row(1) + i as u32;
-            let at = CellRef::new(r, col as u32);
+            let at = self.visible(CellRef::new(r, col as u32));
+            match notes.iter_mut().find(|(cell, _)| *cell == at) {
+                Some((_, text)) => {
+                    text.push('\n');
+                    text.push_str(&c.note());
+                }
+                None => notes.push((at, c.note())),
+            }
+        }
+        for (at, text) in notes {
             let mut note = umya_spreadsheet::Comment::default();
             note.new_comment(at.to_string());
             note.set_author("selfeval");
-            note.set_text_string(c.note());
+            note.set_text_string(text);
             self.ws.add_comments(note);
         }
+    }
+
+    /// The cell a reader sees at `at`: the first cell of the merged range
+    /// holding it (a note under the rest of a merge is hidden), else itself.
+    fn visible(&self, at: CellRef) -> CellRef {
+        self.ws
+            .merge_cells()
+            .iter()
+            .filter_map(|m| crate::cellref::CellRange::parse(&m.range()).ok())
+            .find(|m| m.contains(at))
+            .map(|m| m.first)
+            .unwrap_or(at)
     }
 }
 
