@@ -227,3 +227,9 @@ mod score_tests {
         assert_eq!(lower_score(d("10"), d("100"), d("250")), d("0"));
     }
 }
+
+/// A date as an official table prints it: 2026年12月6日 (no leading zeros).
+pub fn date_zh(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}

@@ -19,6 +19,7 @@ const AFTER_HELP: &str = "示例：
   selfeval template --out 空白自评表.xlsx --city 汕头市
   selfeval run 材料 --templates templates/green-building/2024   另一项资金（按其模板文件夹）
   selfeval allocate --params 2025年省级参数表.xlsx --out 分配测算.xlsx
+  selfeval verify 结果/省级汇总表.xlsx 材料   核验汇总表的数字是否与材料完全一致
   selfeval codes                         列出全部问题代码
 
 退出码：0 未发现错误；1 发现错误（见 report.json 和 反馈/ 文件夹）；2 程序无法运行（参数或文件有误）。";
@@ -156,6 +157,32 @@ pub enum Command {
         #[arg(long, value_name = "文件夹")]
         templates: Option<PathBuf>,
     },
+    /// 核验省级汇总表：按材料重新计算，检查表中数字是否与材料完全一致、材料是否与定稿时相同
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "selfeval verify <省级汇总表.xlsx> <材料文件夹> [--decisions <登记表>] [--templates <文件夹>] [--params <文件>]"
+    )]
+    Verify {
+        /// 要核验的省级汇总表（可以是在 Excel、WPS 中打开并保存过的）
+        #[arg(value_name = "省级汇总表", help_heading = "参数")]
+        summary: PathBuf,
+        /// 生成该汇总表所用的材料文件夹
+        #[arg(value_name = "材料文件夹", help_heading = "参数")]
+        inputs: PathBuf,
+        /// 生成时采用的“核实与更正.xlsx”（默认用上一轮结果文件夹中的登记表）
+        #[arg(long, value_name = "文件")]
+        decisions: Option<PathBuf>,
+        /// 生成时所用的模板文件夹（默认使用内置的 2024 年模板）
+        #[arg(long, value_name = "文件夹")]
+        templates: Option<PathBuf>,
+        /// 生成时所用的省级参数表（默认使用模板中的参数表）
+        #[arg(long, value_name = "文件")]
+        params: Option<PathBuf>,
+        /// 生成时比较的上一轮结果文件夹（默认按汇总表“核验指纹”中记录的名称在材料文件夹旁查找）
+        #[arg(long, value_name = "文件夹")]
+        previous: Option<PathBuf>,
+    },
     /// 列出全部问题代码及说明
     #[command(help_template = TEMPLATE, next_help_heading = "选项", override_usage = "selfeval codes [--markdown]")]
     Codes {
@@ -166,7 +193,7 @@ pub enum Command {
 }
 
 /// Subcommand names; anything else first on the line is an input path.
-const COMMANDS: [&str; 5] = ["run", "check", "template", "allocate", "codes"];
+const COMMANDS: [&str; 6] = ["run", "check", "template", "allocate", "verify", "codes"];
 
 /// Lets `selfeval <DIR>…` (how Windows passes dropped folders) mean
 /// `selfeval run <DIR>…`.
@@ -316,6 +343,12 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             }
             println!("已生成：{}", out.display());
             Ok(false)
+        }
+        Command::Verify { summary, inputs, decisions, templates, params, previous } => {
+            let opts = selfeval::verify::VerifyOptions { summary, inputs, decisions, templates, params, previous };
+            let v = selfeval::verify::verify(&opts)?;
+            print!("{}", crate::console::verification(&v, &opts.summary));
+            Ok(!v.holds())
         }
         Command::Codes { markdown } => {
             print!("{}", selfeval::findings::codes::catalog(markdown));

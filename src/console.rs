@@ -66,11 +66,15 @@ pub fn summary(o: &RunOutcome) -> String {
         }
     }
     let _ = writeln!(s, "{}", register_line(o));
-    for p in o.decisions.problems.iter().take(10) {
-        let _ = writeln!(s, "  {}", p.message);
+    let not_applied = o.decisions.not_applied();
+    for line in not_applied.iter().take(10) {
+        let _ = writeln!(s, "  {line}");
     }
-    if o.decisions.problems.len() > 10 {
-        let _ = writeln!(s, "  ……共 {} 行未采用，见 核实与更正.xlsx 的“状态”栏", o.decisions.problems.len());
+    if not_applied.len() > 10 {
+        let _ = writeln!(s, "  ……共 {} 行未执行，见 核实与更正.xlsx 的“状态”栏", not_applied.len());
+    }
+    for c in o.decisions.corrections.iter().filter(|c| c.follows.is_none()) {
+        let _ = writeln!(s, "  {} {}（{}）更正为 {}：{}", c.city, c.label, c.place, c.value, c.state_zh());
     }
     let _ = writeln!(s, "使用：{}；参数：{}", o.templates_origin, o.params_origin);
     let readable = o.inputs.iter().filter(|r| r.status != "unreadable").count();
@@ -212,5 +216,61 @@ pub fn not_final(o: &RunOutcome) -> String {
         let _ = writeln!(s, "  {line}");
     }
     let _ = writeln!(s, "请在 核实与更正.xlsx 中逐项处理（或请地市改正后重新报送），再运行 selfeval run --final。");
+    s
+}
+
+/// `selfeval verify`'s verdict, in Chinese: first the conclusion, then
+/// each changed file (by city), each differing part and each differing
+/// cell with both values.
+pub fn verification(v: &selfeval::verify::Verification, summary: &std::path::Path) -> String {
+    use selfeval::verify::FileChange;
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(s, "核验：{}", summary.display());
+    let _ = writeln!(s, "按材料重新计算的指纹：{}", v.current.sha256);
+    match &v.recorded {
+        Some(r) => {
+            let _ = writeln!(s, "汇总表记录的指纹：    {}", r.sha256);
+        }
+        None => {
+            let _ = writeln!(s, "汇总表中没有“核验指纹”工作表（由较早版本生成，或被删除）：只能比较数字，无法确认材料是否为生成时的文件。");
+        }
+    }
+    if v.holds() {
+        let _ = writeln!(
+            s,
+            "\n核验通过：汇总表的全部数字与材料重新计算的结果完全一致，材料与生成汇总表时的文件相同（{} 个工作簿）。",
+            v.current.inputs.len()
+        );
+        return s;
+    }
+    let _ = writeln!(s, "\n核验未通过：");
+    if v.recorded.is_some() && !v.recorded_consistent {
+        let _ = writeln!(s, "  “核验指纹”工作表中的数字与其记录的指纹不符：该表被改动过。");
+    }
+    for f in &v.files {
+        let (file, city, what) = match f {
+            FileChange::Changed { file, city } => (file, city, "内容与生成汇总表时不同（文件被修改或替换）"),
+            FileChange::Missing { file, city } => (file, city, "在材料文件夹中找不到（生成汇总表时有这份文件）"),
+            FileChange::Added { file, city } => (file, city, "是生成汇总表之后才放进材料文件夹的"),
+        };
+        let who = city.as_deref().map(|c| format!("{c}的")).unwrap_or_default();
+        let _ = writeln!(s, "  {who}文件 {file} {what}");
+    }
+    for p in &v.parts {
+        let _ = writeln!(
+            s,
+            "  {p}与生成汇总表时不同（请给出当时所用的 --decisions / --templates / --params / --previous）"
+        );
+    }
+    for m in &v.missing_sheets {
+        let _ = writeln!(s, "  汇总表缺少工作表“{m}”");
+    }
+    if !v.cells.is_empty() {
+        let _ = writeln!(s, "  以下 {} 个单元格与材料重新计算的结果不同：", v.cells.len());
+        for c in &v.cells {
+            let _ = writeln!(s, "    {}!{}：汇总表中为“{}”，按材料应为“{}”", c.sheet, c.cell, c.found, c.expected);
+        }
+    }
     s
 }

@@ -38,6 +38,15 @@ pub enum Error {
     #[error("模板（{templates_origin}）是 {templates} 年的，省级参数表（{params_origin}）是 {params} 年的。请使用同一年度的模板和参数表（--templates 与 --params）。")]
     YearMismatch { templates: i64, templates_origin: String, params: i64, params_origin: String },
 
+    /// `verify`: the summary to check cannot be read as a workbook.
+    #[error("无法读取要核验的汇总表 {path}：{detail}。请确认它是 selfeval 生成的 省级汇总表.xlsx（可以在 Excel、WPS 中打开并保存过）。")]
+    SummaryUnreadable { path: PathBuf, detail: String },
+
+    /// `verify`: the summary was compared with a previous round that is
+    /// not where the archive should have it.
+    #[error("汇总表生成时与上一轮结果“{0}”比较过，但在材料文件夹旁找不到它。请用 --previous 指定该文件夹（或它的存档副本）后再核验。")]
+    PreviousNotFound(String),
+
     /// The params' coefficients cannot be computed with.
     #[error("省级参数表有误：{0}")]
     Allocation(#[from] AllocError),

@@ -18,6 +18,7 @@ pub mod consolidate;
 pub mod decisions;
 pub mod error;
 pub mod findings;
+pub mod fingerprint;
 pub mod isolate;
 pub mod marker;
 pub mod model;
@@ -30,6 +31,7 @@ pub mod samplegen;
 pub mod scan;
 pub mod spec;
 pub mod stages;
+pub mod verify;
 pub mod write;
 
 pub use stages::check::check_one;
@@ -106,6 +108,8 @@ pub struct RunOutcome {
     pub decisions: decisions::Record,
     /// `--final` and not 定稿: nothing was written.
     pub held: bool,
+    /// What determined the result, and its digest.
+    pub fingerprint: fingerprint::Fingerprint,
 }
 
 impl RunOutcome {
@@ -177,9 +181,11 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
     let setup = std::sync::Arc::new(stages::Setup::load(opts)?);
     let now = chrono::Local::now().fixed_offset();
     let first = opts.inputs.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let out_dir = match &opts.out {
-        Some(o) => o.clone(),
-        None => write::default_out_dir(&first, now.naive_local()),
+    // An auto-named folder is claimed now, before anything is read, so
+    // runs started together never pick the same one.
+    let (out_dir, claimed) = match &opts.out {
+        Some(o) => (o.clone(), false),
+        None => (write::claim_out_dir(&first, now.naive_local())?, true),
     };
     let scanned = scan::scan(&opts.inputs, Some(&out_dir));
     let register = stages::decide::load(stages::decide::locate(opts, &first, &out_dir), &setup);
@@ -201,8 +207,13 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
 
     // `--final` and not 定稿: nothing is written, the outcome says what is open.
     let held = opts.final_only && !record.finality.is_final();
-    if !held {
-        write::fresh_dir(&out_dir)?;
+    match (held, claimed) {
+        (false, false) => write::fresh_dir(&out_dir)?,
+        // Nothing is written: the folder claimed for it goes again.
+        (true, true) => {
+            let _ = std::fs::remove_dir(&out_dir);
+        }
+        _ => {}
     }
     let fb = stages::outputs::Feedback { out_dir: &out_dir, now, round, comparison: comparison.as_ref() };
     let (files, mut written) = match opts.no_feedback || held {
@@ -214,6 +225,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
     all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
     findings::sort(&mut all_findings);
     let inputs = stages::check::input_reports(&files, &roster, figures);
+    let fingerprint = fingerprint_of(&setup, &record, comparison.as_ref(), &inputs);
     let missing_cities = match opts.summary {
         true => roster.missing(),
         false => Vec::new(),
@@ -227,6 +239,7 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
             setup: &setup,
             findings: &all_findings,
             decisions: &record,
+            fingerprint: &fingerprint,
         };
         if let Some(s) = &summary {
             let books = outputs.summary_and_draft(s, &roster, !opts.no_report)?;
@@ -255,7 +268,31 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
         missing_cities,
         decisions: record,
         held,
+        fingerprint,
     })
+}
+
+/// The fingerprint of a run: its template set, params, applied decisions,
+/// the previous round compared with, and every workbook read.
+fn fingerprint_of(
+    setup: &stages::Setup,
+    record: &decisions::Record,
+    comparison: Option<&rounds::Comparison>,
+    inputs: &[InputReport],
+) -> fingerprint::Fingerprint {
+    let parts = inputs
+        .iter()
+        .filter_map(|i| {
+            Some(fingerprint::InputPart { file: i.file.clone(), city: i.city.clone(), sha256: i.sha256.clone()? })
+        })
+        .collect();
+    fingerprint::Fingerprint::new(
+        &setup.templates.digest,
+        &setup.params.sha256,
+        &record.outcomes,
+        comparison.map(|c| c.fingerprint_part.clone()),
+        parts,
+    )
 }
 
 /// Files read, checked, decided (核实与更正) and assigned to cities: what
@@ -329,6 +366,7 @@ pub fn check_memory(
     all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
     findings::sort(&mut all_findings);
     let inputs = stages::check::input_reports(&files, &roster, figures);
+    let fingerprint = fingerprint_of(setup, &record, None, &inputs);
     let outputs = stages::outputs::Outputs {
         out_dir: none,
         now,
@@ -337,6 +375,7 @@ pub fn check_memory(
         setup,
         findings: &all_findings,
         decisions: &record,
+        fingerprint: &fingerprint,
     };
     let report_json = outputs.report_bytes(&inputs, &[], None, None);
     let files = files

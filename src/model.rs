@@ -404,6 +404,9 @@ pub struct Params {
     /// Where they were read from, for the run's summary line.
     #[serde(skip)]
     pub origin: String,
+    /// SHA-256 of the workbook they were read from (the fingerprint's).
+    #[serde(skip)]
+    pub sha256: String,
 }
 
 impl Params {

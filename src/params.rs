@@ -32,6 +32,7 @@ pub fn target_keys(form: &FormSpec) -> Vec<(String, String)> {
 /// from (named in the year error).
 pub fn from_bytes(bytes: Vec<u8>, origin: &str, form: &FormSpec, templates_origin: &str) -> Result<Params> {
     let err = |detail: ParamsError| Error::Params { path: origin.to_string(), detail: detail.to_string() };
+    let sha256 = read::sha256_hex(&bytes);
     let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.into()))?;
     let year = year_of(&wb, &form.params_layout).map_err(err)?;
     if year != form.year {
@@ -44,6 +45,7 @@ pub fn from_bytes(bytes: Vec<u8>, origin: &str, form: &FormSpec, templates_origi
     }
     let mut p = parse(&wb, form).map_err(err)?;
     p.origin = origin.to_string();
+    p.sha256 = sha256;
     Ok(p)
 }
 
@@ -275,6 +277,7 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
         measure_keys: form.measures.iter().map(|m| m.key.clone()).collect(),
         targets,
         origin: String::new(),
+        sha256: String::new(),
     };
     let sum = calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
     if sum != p.total {

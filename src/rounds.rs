@@ -62,6 +62,8 @@ pub struct PrevFinding {
 pub struct Previous {
     pub folder: PathBuf,
     pub report: PrevReport,
+    /// SHA-256 of its report.json (the fingerprint's `previous`).
+    pub sha256: String,
 }
 
 impl Previous {
@@ -105,7 +107,8 @@ pub fn read_previous(folder: &Path) -> Result<Previous, PrevError> {
     if report.round.is_none() || report.inputs.iter().any(|i| i.sha256.is_none()) {
         return Err(PrevError::OlderVersion);
     }
-    Ok(Previous { folder: folder.to_path_buf(), report })
+    let sha256 = crate::read::sha256_hex(text.as_bytes());
+    Ok(Previous { folder: folder.to_path_buf(), report, sha256 })
 }
 
 /// The previous round for a run on `input` writing to `out`: `explicit`
@@ -130,7 +133,9 @@ pub fn find(input: &Path, out: &Path, explicit: Option<&Path>, disabled: bool) -
         .map(|d| {
             d.filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.is_dir() && *p != out_abs)
+                // A folder with no report.json yet is another run still
+                // writing (or one that wrote nothing): not a result.
+                .filter(|p| p.is_dir() && *p != out_abs && p.join("report.json").is_file())
                 .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix)))
                 .collect()
         })
@@ -243,6 +248,9 @@ pub struct Comparison {
     pub batch_line: String,
     #[serde(skip)]
     prev_keys: BTreeSet<Key>,
+    /// The previous result's folder name and report.json digest.
+    #[serde(skip)]
+    pub fingerprint_part: crate::fingerprint::PreviousPart,
 }
 
 /// What this run knows of one file, for the comparison.
@@ -361,6 +369,10 @@ pub fn compare(
     let batch_line = batch_line(&subjects, statuses);
     let previous_round = prev.round();
     Comparison {
+        fingerprint_part: crate::fingerprint::PreviousPart {
+            folder: prev.folder.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            sha256: prev.sha256.clone(),
+        },
         folder: prev.folder.display().to_string(),
         generated_at: prev.report.generated_at.clone(),
         round: previous_round + 1,

@@ -181,6 +181,7 @@ impl ReportData {
                 })
                 .collect(),
             origin: "samples/source".into(),
+            sha256: String::new(),
         }
     }
 
@@ -390,6 +391,7 @@ impl IssuedData {
             measure_keys: Vec::new(),
             targets: Vec::new(),
             origin: String::new(),
+            sha256: String::new(),
         }
     }
 }

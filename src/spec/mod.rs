@@ -68,6 +68,20 @@ pub struct Templates {
     pub params_default: Vec<u8>,
     /// Where they came from, for the run's "which templates" line.
     pub origin: String,
+    /// SHA-256 over the set's files (form, summary, checks, report and the
+    /// summary template, by name): the same set copied to a folder has the
+    /// same digest as the built-in one. The params workbook is not in it:
+    /// it is fingerprinted as the params actually used.
+    pub digest: String,
+}
+
+/// The digest of a template set's files, given as (file name, bytes).
+fn set_digest(files: &[(&str, &[u8])]) -> String {
+    let mut files = files.to_vec();
+    files.sort_by_key(|(name, _)| *name);
+    let listing: String =
+        files.iter().map(|(name, bytes)| format!("{name}\t{}\n", crate::read::sha256_hex(bytes))).collect();
+    crate::read::sha256_hex(listing.as_bytes())
 }
 
 impl Templates {
@@ -85,6 +99,13 @@ impl Templates {
             summary_template: embedded::SUMMARY_TEMPLATE.to_vec(),
             params_default: embedded::PARAMS.to_vec(),
             origin: "内置 2024 年模板".to_string(),
+            digest: set_digest(&[
+                (FORM_FILE, embedded::FORM.as_bytes()),
+                (SUMMARY_FILE, embedded::SUMMARY.as_bytes()),
+                (CHECKS_FILE, embedded::CHECKS.as_bytes()),
+                (REPORT_FILE, embedded::REPORT.as_bytes()),
+                (SUMMARY_TEMPLATE_FILE, embedded::SUMMARY_TEMPLATE),
+            ]),
         })
     }
 
@@ -113,6 +134,13 @@ impl Templates {
             r.check_tables(&summary, &origin)?;
         }
         let bands = Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string(), &form)?;
+        let mut hashed: Vec<(&str, Vec<u8>)> = Vec::new();
+        for name in [FORM_FILE, SUMMARY_FILE, CHECKS_FILE, REPORT_FILE, SUMMARY_TEMPLATE_FILE] {
+            if name != REPORT_FILE || report.is_some() {
+                hashed.push((name, read(name)?));
+            }
+        }
+        let digest = set_digest(&hashed.iter().map(|(n, b)| (*n, b.as_slice())).collect::<Vec<_>>());
         Ok(Templates {
             report,
             form,
@@ -121,6 +149,7 @@ impl Templates {
             summary_template: read(SUMMARY_TEMPLATE_FILE)?,
             params_default: read(PARAMS_FILE)?,
             origin: format!("模板文件夹 {}", dir.display()),
+            digest,
         })
     }
 }

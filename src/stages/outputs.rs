@@ -148,6 +148,7 @@ pub struct Outputs<'a> {
     pub setup: &'a Setup,
     pub findings: &'a [Finding],
     pub decisions: &'a crate::decisions::Record,
+    pub fingerprint: &'a crate::fingerprint::Fingerprint,
 }
 
 impl Outputs<'_> {
@@ -173,6 +174,8 @@ impl Outputs<'_> {
     ) -> Result<Vec<PathBuf>> {
         let t = &self.setup.templates;
         let path = self.out_dir.join("省级汇总表.xlsx");
+        let print =
+            write::summary::Print { date: crate::calc::date_zh(self.now.date_naive()), fingerprint: self.fingerprint };
         let bytes = write::summary::summary_workbook(
             &t.summary_template,
             &t.summary,
@@ -181,6 +184,7 @@ impl Outputs<'_> {
             self.comparison,
             self.findings,
             self.decisions,
+            &print,
         )
         .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
         write::atomic_write(&path, &bytes)?;
@@ -188,8 +192,16 @@ impl Outputs<'_> {
         if let (true, Some(report)) = (draft, &t.report) {
             let path = self.out_dir.join(DRAFT_FILE);
             let generated = self.now.format("%Y-%m-%d %H:%M").to_string();
-            let bytes = write::draft::draft(report, &t.summary, s, self.findings, self.decisions, &generated)
-                .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
+            let bytes = write::draft::draft(
+                report,
+                &t.summary,
+                s,
+                self.findings,
+                self.decisions,
+                &generated,
+                self.fingerprint.short(),
+            )
+            .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
             write::atomic_write(&path, &bytes)?;
             written.push(path);
         }
@@ -231,6 +243,7 @@ impl Outputs<'_> {
             findings: self.findings,
             totals: summary.map(write::json::totals),
             decisions: self.decisions,
+            fingerprint: self.fingerprint,
         };
         write::json::to_bytes(&report)
     }

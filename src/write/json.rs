@@ -71,6 +71,9 @@ pub struct Report<'a> {
     /// 核实与更正: the register used, each decision and what became of
     /// it, what was closed and corrected, and 草稿 / 定稿.
     pub decisions: &'a crate::decisions::Record,
+    /// The fingerprint of the result and what went into it (printed on
+    /// every page of the summary; `selfeval verify` checks it).
+    pub fingerprint: &'a crate::fingerprint::Fingerprint,
 }
 
 fn d2(x: Decimal) -> String {

@@ -48,19 +48,31 @@ pub fn fresh_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
-/// A folder name beside `input` that does not exist yet:
-/// `<输入名>_校验结果_YYYYMMDD-HHMMSS`, with `-2`, `-3`… if taken.
-pub fn default_out_dir(input: &Path, now: chrono::NaiveDateTime) -> PathBuf {
+/// Creates and claims a new results folder beside `input`:
+/// `<输入名>_校验结果_YYYYMMDD-HHMMSS`, with `-2`, `-3`… if taken. The
+/// folder is made with a single `create_dir`, which fails when another
+/// run made it first, so runs started in the same second (a folder
+/// dropped twice) each get their own and never write into another's.
+pub fn claim_out_dir(input: &Path, now: chrono::NaiveDateTime) -> Result<PathBuf> {
     let abs = std::path::absolute(input).unwrap_or_else(|_| input.to_path_buf());
     let base = abs.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "selfeval".into());
     let parent = abs.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
     let stamp = now.format("%Y%m%d-%H%M%S");
-    let first = parent.join(format!("{base}_校验结果_{stamp}"));
-    if !first.exists() {
-        return first;
-    }
+    let mut last = None;
     // Bounded: a second later the stamp itself differs.
-    (2..10_000).map(|i| parent.join(format!("{base}_校验结果_{stamp}-{i}"))).find(|p| !p.exists()).unwrap_or(first)
+    for i in 1..10_000 {
+        let name = match i {
+            1 => format!("{base}_校验结果_{stamp}"),
+            _ => format!("{base}_校验结果_{stamp}-{i}"),
+        };
+        let dir = parent.join(name);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(dir),
+            Err(e) => return Err(Error::io(&dir, e)),
+        }
+    }
+    Err(Error::OutputExists(last.unwrap_or(parent)))
 }
 
 /// A new workbook whose default (empty-cell) font is 宋体 11 with the
@@ -111,15 +123,22 @@ mod tests {
     }
 
     #[test]
-    fn default_out_dir_never_reuses() {
+    fn claimed_out_dirs_are_distinct_even_in_one_second() {
         let d = tempfile::tempdir().unwrap();
         let input = d.path().join("城市材料");
         std::fs::create_dir(&input).unwrap();
         let now = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap().and_hms_opt(9, 5, 7).unwrap();
-        let a = default_out_dir(&input, now);
+        let a = claim_out_dir(&input, now).unwrap();
         assert!(a.ends_with("城市材料_校验结果_20250301-090507"));
-        std::fs::create_dir(&a).unwrap();
-        let b = default_out_dir(&input, now);
+        assert!(a.is_dir());
+        let b = claim_out_dir(&input, now).unwrap();
         assert!(b.ends_with("城市材料_校验结果_20250301-090507-2"));
+        // Eight threads claiming at once: eight folders.
+        let got: Vec<PathBuf> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..8).map(|_| s.spawn(|| claim_out_dir(&input, now).unwrap())).collect();
+            hs.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let distinct: std::collections::HashSet<&PathBuf> = got.iter().collect();
+        assert_eq!(distinct.len(), 8);
     }
 }

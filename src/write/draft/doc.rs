@@ -16,7 +16,14 @@ pub(super) fn fixed_28pt() -> LineSpacing {
 }
 
 impl Doc {
-    pub(super) fn new() -> Self {
+    /// A document whose every page carries the result's `fingerprint`
+    /// (header, right) and its page number (footer).
+    pub(super) fn new(fingerprint: &str) -> Self {
+        let header = Header::new().add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Right)
+                .add_run(Run::new().add_text(format!("指纹：{fingerprint}")).fonts(fonts("宋体")).size(18)),
+        );
         let footer = Footer::new().add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Center)
@@ -29,6 +36,7 @@ impl Doc {
             .page_margin(PageMargin::new().top(2098).bottom(1984).left(1587).right(1474).header(851).footer(992))
             .default_fonts(fonts(BODY_FONT))
             .default_size(SIZE_BODY)
+            .header(header)
             .footer(footer)
             .custom_property(crate::marker::PROPERTY, "自评报告初稿");
         Doc { docx }

@@ -15,8 +15,8 @@ use crate::findings::{render, Finding, Severity};
 use crate::model::TargetValue;
 use crate::spec::ReportSpec;
 use docx_rs::{
-    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run, RunFonts, Table,
-    TableCell, TableRow, WidthType,
+    AlignmentType, Docx, Footer, Header, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run, RunFonts,
+    Table, TableCell, TableRow, WidthType,
 };
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -108,10 +108,11 @@ pub fn draft(
     findings: &[Finding],
     decisions: &crate::decisions::Record,
     generated: &str,
+    fingerprint: &str,
 ) -> Result<Vec<u8>, DraftError> {
     let mut slots = slots(spec, s, findings, generated);
     decision_slots(&mut slots, decisions);
-    let mut doc = Doc::new();
+    let mut doc = Doc::new(fingerprint);
     doc.title(&slots.fill(&spec.title));
     doc.body(&slots.fill(&spec.basis));
     if !spec.sentence("state").is_empty() {

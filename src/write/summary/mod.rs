@@ -17,6 +17,7 @@ use umya_spreadsheet::{Style, Workbook, Worksheet};
 
 mod allocation;
 mod cities;
+pub mod fingerprint;
 mod sheets;
 mod table;
 #[cfg(test)]
@@ -41,8 +42,17 @@ pub enum SummaryError {
 
 type Res<T> = Result<T, SummaryError>;
 
+/// What every printed page carries besides the table: the run's date and
+/// the result's fingerprint.
+pub struct Print<'a> {
+    /// The run's date as an official table prints it (2026年12月6日).
+    pub date: String,
+    pub fingerprint: &'a crate::fingerprint::Fingerprint,
+}
+
 /// Fills the template and returns the xlsx bytes. umya runs isolated: a
 /// panic inside it becomes `Err`.
+#[allow(clippy::too_many_arguments)]
 pub fn summary_workbook(
     template: &[u8],
     spec: &SummarySpec,
@@ -51,10 +61,12 @@ pub fn summary_workbook(
     comparison: Option<&Comparison>,
     findings: &[Finding],
     decisions: &Record,
+    print: &Print,
 ) -> Res<Vec<u8>> {
-    crate::isolate::isolate(|| fill(template, spec, summary, roster, comparison, findings, decisions))?
+    crate::isolate::isolate(|| fill(template, spec, summary, roster, comparison, findings, decisions, print))?
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fill(
     template: &[u8],
     spec: &SummarySpec,
@@ -63,6 +75,7 @@ fn fill(
     comparison: Option<&Comparison>,
     findings: &[Finding],
     decisions: &Record,
+    print: &Print,
 ) -> Res<Vec<u8>> {
     let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
         .map_err(|_| SummaryError::Template)?;
@@ -85,8 +98,9 @@ fn fill(
             t.note_corrections(s, &decisions.corrections);
         }
         t.fit_rows();
-        stamp_state(ws_of(&mut book, &sheet.name)?, &sheet.name, &decisions.state);
+        frame(ws_of(&mut book, &sheet.name)?, &sheet.name, &spec.department, &decisions.state, print);
     }
+    fingerprint::sheet(&mut book, print, &spec.department, &decisions.state)?;
     book.set_active_sheet(0);
     let props = book.properties_mut();
     props.set_title(format!("{}年{}绩效自评汇总表", s.year, s.fund));
@@ -106,17 +120,18 @@ fn ws_of<'b>(book: &'b mut Workbook, name: &str) -> Res<&'b mut Worksheet> {
     book.sheet_by_name_mut(name).map_err(|_| SummaryError::MissingSheet(name.to_string()))
 }
 
-/// 草稿（…）or 定稿 in the printed page header, beside the table's name.
-fn stamp_state(ws: &mut Worksheet, name: &str, state: &str) {
-    let header = ws.header_footer_mut().odd_header_mut();
-    let old = header.value().to_string();
-    let centre = format!("&C&\"黑体\"&10{name}");
-    let new = if old.contains(&centre) {
-        old.replacen(&centre, &format!("{centre}（{state}）"), 1)
-    } else {
-        format!("{old}&C&\"黑体\"&10{name}（{state}）")
-    };
-    header.set_value(new);
+/// The printed page's header and footer: 制表单位 left, the table's name
+/// centre with 草稿（…）/ 定稿 on a line of its own below it (however long
+/// the status, it never runs into the left and right parts, which are one
+/// line), the run's date right; the fingerprint and page numbers below.
+fn frame(ws: &mut Worksheet, name: &str, department: &str, state: &str, print: &Print) {
+    let hf = ws.header_footer_mut();
+    hf.odd_header_mut().set_value(format!(
+        "&L&\"宋体\"&9制表单位：{department}&C&\"黑体\"&10{name}\n&\"宋体\"&9{state}&R&\"宋体\"&9制表日期：{}",
+        print.date
+    ));
+    hf.odd_footer_mut()
+        .set_value(format!("&L&\"宋体\"&9指纹：{}&C&\"宋体\"&9第 &P 页 共 &N 页", print.fingerprint.short()));
 }
 
 /// The allocation sheet alone (`selfeval allocate`): the template with
