@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// Extensions calamine reads.
-pub const WORKBOOK_EXTS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+pub const WORKBOOK_EXTS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];
 
 /// Folders deeper than this are not entered.
 pub const MAX_DEPTH: usize = 32;

@@ -8,6 +8,7 @@ mod ods;
 mod raw;
 mod source;
 mod xls;
+mod xlsb;
 pub mod xlsx;
 
 pub use raw::*;
@@ -43,6 +44,18 @@ pub enum ReadError {
     NotSpreadsheet(&'static str),
     #[error("文件已损坏或不完整（{0}）")]
     Corrupt(String),
+}
+
+/// `load` widened, for an xlsx or xlsb, by the cells its defined names
+/// point at (`store` keeps the widened needs alive).
+fn named_load<'a>(load: Load<'a>, names: &[(String, String)], store: &'a mut Vec<SheetNeed>) -> Load<'a> {
+    match load {
+        Load::Only(needs) if !names.is_empty() => {
+            *store = with_named_cells(needs, names);
+            Load::Only(store)
+        }
+        other => other,
+    }
 }
 
 /// `needs` with the cells the workbook's defined names point to added to
@@ -183,7 +196,8 @@ pub fn sha256_of(path: &Path) -> Option<String> {
     Source::File(path.to_path_buf()).sha256()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// SHA-256 of `bytes`, as 64 lowercase hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -221,6 +235,8 @@ pub fn read_bytes_with(bytes: Vec<u8>, ext: &str, load: Load) -> Result<RawWorkb
             check_unpacked_size(&bytes)?;
             if ext == "ods" || is_ods(&bytes) {
                 ods::read(bytes, load)
+            } else if is_xlsb(&bytes) {
+                xlsb::read(bytes, load)
             } else {
                 xlsx::read(bytes, load)
             }
@@ -256,6 +272,12 @@ fn sniff(b: &[u8]) -> Sniffed {
             Sniffed::Other("无法识别的文件格式")
         }
     }
+}
+
+/// An Excel binary workbook: a zip whose workbook part is
+/// `xl/workbook.bin` (an .xlsx has `xl/workbook.xml`), whatever its name.
+fn is_xlsb(b: &[u8]) -> bool {
+    zip::ZipArchive::new(Cursor::new(b)).is_ok_and(|z| z.index_for_name("xl/workbook.bin").is_some())
 }
 
 fn is_ods(b: &[u8]) -> bool {

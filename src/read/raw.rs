@@ -78,6 +78,8 @@ impl RawSheet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Xlsx,
+    /// Excel's binary workbook (.xlsb): read like .xlsx, never annotated.
+    Xlsb,
     Xls,
     Ods,
 }

@@ -6,7 +6,7 @@
 //! sheet is streamed cell by cell and only the cells the form can use are
 //! kept, in a sparse map, so memory follows the form, not the file's claims.
 
-use super::{convert, with_named_cells, Format, Load, RawWorkbook, Reach, ReadError};
+use super::{convert, Format, Load, RawWorkbook, Reach, ReadError};
 use crate::cellref::CellRef;
 use calamine::{Data, Reader, Xlsx, XlsxError};
 use std::io::{Read, Seek};
@@ -18,14 +18,8 @@ pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError>
         other => ReadError::Corrupt(zh(&other)),
     })?;
     let names = wb.defined_names().to_vec();
-    let named_needs;
-    let load = match load {
-        Load::Only(needs) if !names.is_empty() => {
-            named_needs = with_named_cells(needs, &names);
-            Load::Only(&named_needs)
-        }
-        other => other,
-    };
+    let mut named_needs = Vec::new();
+    let load = super::named_load(load, &names, &mut named_needs);
     let hidden = super::hidden_sheets(wb.sheets_metadata());
     let mut sheets = Vec::new();
     for name in wb.sheet_names() {

@@ -63,6 +63,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
     ws.write_string_with_format(0, 0, format!("{} 绩效自评表校验报告", head.city), &title)?;
+    ws.set_row_height(0, 26)?;
     let verdict = Verdict::of(e, w).long();
     let rows: [(&str, String); 8] = [
         ("地市", head.city.to_string()),
@@ -78,9 +79,8 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         let r = 2 + k as u32;
         // A long line wraps in a taller row (the 结论 of a failed form).
         let lines = est_lines(v, if *l == "结论" { 66.0 / 1.4 } else { 66.0 });
-        if lines > 1 {
-            ws.set_row_height(r, 20.0 * lines as f64)?;
-        }
+        let line = if *l == "结论" { 20.0 } else { 15.0 };
+        ws.set_row_height(r, (line * lines as f64 + 4.0).max(18.0))?;
         ws.write_string_with_format(r, 0, *l, &label)?;
         let f = if *l == "结论" {
             if e == 0 {
@@ -100,11 +100,12 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     };
     ws.write_string_with_format(11, 0, "说明", &label)?;
     ws.write_string_with_format(11, 1, &guide, &value)?;
-    ws.set_row_height(11, 45)?;
+    ws.set_row_height(11, 15.0 * est_lines(&guide, 66.0) as f64 + 4.0)?;
     if let Some(ch) = head.change {
         ws.write_string_with_format(12, 0, "与上次相比", &label)?;
-        ws.write_string_with_format(12, 1, format!("第 {} 轮：{}", head.round, ch.line), &value)?;
-        ws.set_row_height(12, 30)?;
+        let line = format!("第 {} 轮：{}", head.round, ch.line);
+        ws.write_string_with_format(12, 1, &line, &value)?;
+        ws.set_row_height(12, 15.0 * est_lines(&line, 66.0) as f64 + 4.0)?;
         changes_sheet(&mut wb, head, ch, &base)?;
     }
     if let Some(line) = super::decided::summary_line(head.closed, head.corrections) {
@@ -125,17 +126,20 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         Severity::Warning => cell.clone().set_background_color(Color::RGB(0xFFEB9C)),
         Severity::Info => cell.clone(),
     };
+    // The widths add up to one A4 landscape page at about 80%: the 11 pt
+    // type prints at 8.5 pt or more (the report goes back to a city on
+    // paper; the old 179 units printed it at 6.5 pt).
     let cols = [
-        ("序号", 6.0),
-        ("严重程度", 9.0),
-        ("代码", 8.0),
-        ("工作表", 10.0),
-        ("单元格", 8.0),
-        ("问题", 50.0),
-        ("应为", 14.0),
-        ("实为", 14.0),
-        ("如何修改", 50.0),
-        ("与上次相比", 10.0),
+        ("序号", 5.0),
+        ("严重程度", 8.0),
+        ("代码", 7.0),
+        ("工作表", 9.0),
+        ("单元格", 7.0),
+        ("问题", 32.0),
+        ("应为", 11.0),
+        ("实为", 11.0),
+        ("如何修改", 28.0),
+        ("与上次相比", 8.0),
     ];
     // Two title rows: a printed page says whose problems these are.
     let title_f = base().set_bold().set_font_size(14);
@@ -147,9 +151,11 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         ws.write_string_with_format(HEAD, c as u16, *h, &head_f)?;
         ws.set_column_width(c as u16, *wdt)?;
     }
+    ws.set_row_height(HEAD, 27)?;
     ws.set_freeze_panes(HEAD + 1, 0)?;
     ws.set_paper_size(9);
     ws.set_landscape();
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, HEAD)?;
     ws.set_footer("&C第 &P 页 共 &N 页");
@@ -176,7 +182,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
             },
         ];
         let lines = texts.iter().zip(cols.iter()).map(|(t, (_, w))| est_lines(t, *w)).max().unwrap_or(1);
-        ws.set_row_height(r, 15.0 * lines as f64)?;
+        ws.set_row_height(r, 15.0 * lines.min(30) as f64 + 3.0)?;
         for (c, t) in texts.iter().enumerate() {
             // Always as text: a city's "=…" stays words, never a formula.
             let fmt = if c == 1 { sev_f(f.severity) } else { cell.clone() };
@@ -427,7 +433,11 @@ impl CityFeedback<'_> {
         let mut added = Vec::new();
         match self.format {
             Some(fmt) if has_cells && fmt != read::Format::Xlsx => {
-                added.push(skip("原文件是 .xls 或 .ods 格式，无法保证副本与原文件完全一致"));
+                let what = match fmt {
+                    read::Format::Xlsb => "原文件是 Excel 二进制工作簿（.xlsb）",
+                    _ => "原文件是 .xls 或 .ods 格式",
+                };
+                added.push(skip(&format!("{what}，无法保证副本与原文件完全一致")));
             }
             // A copy of a damaged sheet would be as damaged: say so instead.
             Some(_) if has_cells && findings.iter().any(|f| f.code == findings::Code::SheetUnreadable) => {

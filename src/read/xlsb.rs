@@ -1,0 +1,242 @@
+//! .xlsb (Excel's binary workbook) through calamine's cell-by-cell
+//! reader, kept to the form's reach as .xlsx is: a stray cell far away
+//! costs nothing. Values and formulas are two passes over a sheet's
+//! records (calamine reads them with separate readers); both keep only
+//! the cells the form can use.
+//!
+//! A cell record has a short form without its column (MS-XLSB 2.5.10
+//! `ShortCell`: the column is the previous cell's plus one). Excel writes
+//! the full form; SheetJS and Aspose write the short one for every cell
+//! after the first of a row, and calamine 0.38 skips short records
+//! without a word: a form read one column wide, every figure "empty".
+//! Before calamine sees the package, each short record is rewritten to
+//! its full form ([`expand_short_cells`]).
+
+use super::xlsx::Keep;
+use super::{convert, Format, Load, RawWorkbook, ReadError};
+use crate::cellref::CellRef;
+use calamine::{Data, Reader, Xlsb, XlsbError};
+use std::io::Cursor;
+
+pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
+    let bytes = expand_short_cells(bytes);
+    let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
+        XlsbError::Password => ReadError::Encrypted,
+        other => ReadError::Corrupt(format!("读取库报告：{other}")),
+    })?;
+    let names = wb.defined_names().to_vec();
+    let mut named_needs = Vec::new();
+    let load = super::named_load(load, &names, &mut named_needs);
+    let hidden = super::hidden_sheets(wb.sheets_metadata());
+    let mut sheets = Vec::new();
+    for name in wb.sheet_names() {
+        let Some(mut sheet) = super::listed(&name, &hidden, &load, &mut sheets) else { continue };
+        let keep = load.keeper(&name);
+        match values(&mut wb, &name, &keep) {
+            Ok(v) => {
+                sheet.cells =
+                    v.into_iter().map(|(c, d)| (c, convert(&d))).filter(|(_, v)| *v != super::Value::Empty).collect();
+                // A formula the reader cannot parse leaves the cached
+                // values, which is what every reader of the file sees.
+                if load.wants_formulas(&sheet) {
+                    sheet.formulas = formulas(&mut wb, &name, &keep).unwrap_or_default().into_iter().collect();
+                }
+            }
+            Err(e) => sheet.problem = Some(format!("读取库报告：{e}")),
+        }
+        sheets.push(sheet);
+    }
+    Ok(RawWorkbook { format: Format::Xlsb, sheets, names, sha256: None })
+}
+
+fn values(wb: &mut Xlsb<Cursor<Vec<u8>>>, name: &str, keep: &Keep) -> Result<Vec<(CellRef, Data)>, XlsbError> {
+    let mut reader = wb.worksheet_cells_reader(name)?;
+    let mut out = Vec::new();
+    while let Some(cell) = reader.next_cell()? {
+        let at = CellRef::new(cell.get_position().0, cell.get_position().1);
+        if keep.holds(at) && !matches!(cell.get_value(), calamine::DataRef::Empty) {
+            out.push((at, Data::from(cell.get_value().clone())));
+        }
+    }
+    Ok(out)
+}
+
+fn formulas(wb: &mut Xlsb<Cursor<Vec<u8>>>, name: &str, keep: &Keep) -> Result<Vec<(CellRef, String)>, XlsbError> {
+    let mut reader = wb.worksheet_cells_reader(name)?;
+    let mut out = Vec::new();
+    while let Some(cell) = reader.next_formula()? {
+        let at = CellRef::new(cell.get_position().0, cell.get_position().1);
+        if keep.holds(at) && !cell.get_value().is_empty() {
+            out.push((at, cell.get_value().clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// The first short cell record type (BrtShortBlank); the seven short forms
+/// 0x0C–0x12 map in order onto the full forms 0x01–0x07.
+const SHORT_FIRST: u32 = 0x0C;
+const SHORT_LAST: u32 = 0x12;
+const FULL_FIRST: u32 = 0x01;
+/// BrtRowHdr: a row starts, no cell seen in it yet.
+const ROW_HDR: u32 = 0x00;
+/// The full cell and formula records (BrtCellBlank … BrtFmlaError), each
+/// starting with its column.
+const CELLS: std::ops::RangeInclusive<u32> = 0x01..=0x0B;
+
+/// The package with every worksheet's short cell records written in full;
+/// the bytes unchanged when there are none or the package cannot be
+/// rewritten (calamine then reads what it can, and says why if nothing).
+fn expand_short_cells(bytes: Vec<u8>) -> Vec<u8> {
+    rewritten(&bytes).unwrap_or(bytes)
+}
+
+fn rewritten(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut changed: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).ok()?;
+        let name = f.name().to_string();
+        if !(name.starts_with("xl/worksheets/") && name.ends_with(".bin")) {
+            continue;
+        }
+        let mut data = Vec::new();
+        // Bounded by the reader's unpacked-size check, done before this.
+        f.read_to_end(&mut data).ok()?;
+        if let Some(full) = full_records(&data) {
+            changed.push((name, full));
+        }
+    }
+    if changed.is_empty() {
+        return None;
+    }
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for i in 0..zip.len() {
+        let f = zip.by_index_raw(i).ok()?;
+        match changed.iter().find(|(n, _)| n == f.name()) {
+            Some((name, data)) => {
+                drop(f);
+                out.start_file(name.as_str(), options).ok()?;
+                out.write_all(data).ok()?;
+            }
+            None => out.raw_copy_file(f).ok()?,
+        }
+    }
+    Some(out.finish().ok()?.into_inner())
+}
+
+/// A sheet stream with its short cell records in full form; `None` when
+/// it has none (or its records run past its end: left to calamine).
+fn full_records(data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(data.len() + data.len() / 4);
+    let mut i = 0;
+    let mut col: Option<u32> = None;
+    let mut any = false;
+    while i < data.len() {
+        let (typ, after_type) = varint(data, i, 2)?;
+        let (len, body) = varint(data, after_type, 4)?;
+        let end = body.checked_add(len as usize).filter(|e| *e <= data.len())?;
+        let record = &data[body..end];
+        match typ {
+            ROW_HDR => {
+                col = None;
+                out.extend_from_slice(&data[i..end]);
+            }
+            t if CELLS.contains(&t) && record.len() >= 4 => {
+                col = Some(u32::from_le_bytes([record[0], record[1], record[2], record[3]]));
+                out.extend_from_slice(&data[i..end]);
+            }
+            t if (SHORT_FIRST..=SHORT_LAST).contains(&t) => {
+                let c = col.map_or(0, |c| c.saturating_add(1));
+                col = Some(c);
+                any = true;
+                put_varint(&mut out, t - SHORT_FIRST + FULL_FIRST);
+                put_varint(&mut out, len + 4);
+                out.extend_from_slice(&c.to_le_bytes());
+                out.extend_from_slice(record);
+            }
+            _ => out.extend_from_slice(&data[i..end]),
+        }
+        i = end;
+    }
+    any.then_some(out)
+}
+
+/// A record header number at `i`: 7 bits a byte, high bit set when
+/// another byte follows, at most `max` bytes. Returns it and where the
+/// next field starts.
+fn varint(data: &[u8], mut i: usize, max: usize) -> Option<(u32, usize)> {
+    let mut v: u32 = 0;
+    for k in 0..max {
+        let b = *data.get(i)?;
+        i += 1;
+        v |= u32::from(b & 0x7F) << (7 * k);
+        if b & 0x80 == 0 {
+            return Some((v, i));
+        }
+    }
+    None
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let b = (v & 0x7F) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(typ: u32, body: &[u8]) -> Vec<u8> {
+        let mut r = Vec::new();
+        put_varint(&mut r, typ);
+        put_varint(&mut r, body.len() as u32);
+        r.extend_from_slice(body);
+        r
+    }
+
+    #[test]
+    fn a_short_cell_gets_the_column_after_the_previous_one() {
+        let row = record(ROW_HDR, &[3, 0, 0, 0]);
+        // BrtCellReal at column 2, then BrtShortReal, BrtShortSt.
+        let real = [&2u32.to_le_bytes()[..], &[0; 4], &1.5f64.to_le_bytes()].concat();
+        let short_real = [&[0u8; 4][..], &2.5f64.to_le_bytes()].concat();
+        let short_st = [&[0u8; 4][..], &1u32.to_le_bytes(), &[0x41, 0]].concat();
+        let data = [row.clone(), record(0x05, &real), record(0x10, &short_real), record(0x11, &short_st)].concat();
+        let full = full_records(&data).expect("rewritten");
+        let want = [
+            row,
+            record(0x05, &real),
+            record(0x05, &[&3u32.to_le_bytes()[..], &short_real].concat()),
+            record(0x06, &[&4u32.to_le_bytes()[..], &short_st].concat()),
+        ]
+        .concat();
+        assert_eq!(full, want);
+    }
+
+    #[test]
+    fn a_stream_without_short_cells_is_left_alone() {
+        let data = [record(ROW_HDR, &[0; 4]), record(0x05, &[0; 16])].concat();
+        assert_eq!(full_records(&data), None);
+        // A record running past the end: left to calamine.
+        assert_eq!(full_records(&[0x10, 0x7F, 0, 0]), None);
+    }
+
+    #[test]
+    fn record_numbers_round_trip() {
+        for v in [0u32, 1, 0x7F, 0x80, 0x3FFF, 300, 0x1F_FFFF] {
+            let mut out = Vec::new();
+            put_varint(&mut out, v);
+            assert_eq!(varint(&out, 0, 4), Some((v, out.len())));
+        }
+    }
+}
