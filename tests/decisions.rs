@@ -3,94 +3,13 @@
 
 mod common;
 use common::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// One register row as read: header → text.
-type Row = std::collections::BTreeMap<String, String>;
-
-/// The register's rows (below its header row), by header text.
-fn register_rows(path: &Path) -> Vec<Row> {
-    use calamine::{open_workbook_auto, Reader};
-    let mut wb = open_workbook_auto(path).expect("register opens");
-    let name = wb.sheet_names().first().cloned().expect("a sheet");
-    let range = wb.worksheet_range(&name).expect("sheet");
-    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
-    let h = rows.iter().position(|r| r.iter().any(|c| c == "处理")).expect("header row");
-    rows[h + 1..]
-        .iter()
-        .map(|r| rows[h].iter().cloned().zip(r.iter().cloned()).collect::<Row>())
-        .filter(|r| r.get("代码").is_some_and(|c| !c.is_empty()))
-        .collect()
-}
-
-/// The clerk's answer for a row: (处理, 更正值, 依据, 经办人, 日期).
-type Answer = Option<(&'static str, &'static str, &'static str, &'static str, &'static str)>;
-
-/// Writes `dst`: the register `src` with the clerk's answers filled in,
-/// by an ordinary xlsx library (rust_xlsxwriter), as a clerk's own
-/// spreadsheet program would save it: same headers, plain cells.
-fn fill(src: &Path, dst: &Path, title: &str, answer: impl Fn(&Row) -> Answer, extra: &[Row]) {
-    let rows = register_rows(src);
-    let heads = [
-        "序号",
-        "地市",
-        "文件",
-        "代码",
-        "栏目",
-        "栏目编号",
-        "工作表!单元格",
-        "问题",
-        "填报值",
-        "程序计算值",
-        "处理",
-        "更正值",
-        "依据",
-        "经办人",
-        "日期",
-        "状态",
-    ];
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.write_string(0, 0, title).expect("title");
-    for (c, h) in heads.iter().enumerate() {
-        ws.write_string(2, c as u16, *h).expect("head");
-    }
-    let mut all: Vec<Row> = rows;
-    all.extend(extra.iter().cloned());
-    for (i, r) in all.iter().enumerate() {
-        let mut r = r.clone();
-        if let Some((a, v, b, k, d)) = answer(&r) {
-            for (h, x) in [("处理", a), ("更正值", v), ("依据", b), ("经办人", k), ("日期", d)] {
-                r.insert(h.to_string(), x.to_string());
-            }
-        }
-        for (c, h) in heads.iter().enumerate() {
-            let text = r.get(*h).cloned().unwrap_or_default();
-            ws.write_string(3 + i as u32, c as u16, &text).expect("cell");
-        }
-    }
-    wb.save(dst).expect("save filled register");
-}
-
-const TITLE: &str = "2024年城镇老旧小区改造专项资金绩效自评 核实与更正登记表";
+const TITLE: &str = REGISTER_TITLE;
 const BASIS: &str = "2025-03-20 电话核实，市住建局";
 
 fn verify_all(r: &Row) -> Answer {
     (r["状态"] == "待处理").then_some(("已核实无误", "", BASIS, "张三", "2025-03-20"))
-}
-
-/// `run DIR --out OUT --decisions REG` (REG optional); (exit, report, OUT).
-fn run_with(dir: &Path, sub: &str, register: Option<&Path>) -> (i32, serde_json::Value, PathBuf) {
-    let out = dir.parent().expect("parent").join(format!("out-{sub}"));
-    let mut args: Vec<&std::ffi::OsStr> = vec!["run".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str()];
-    if let Some(r) = register {
-        args.extend(["--decisions".as_ref(), r.as_os_str()]);
-    }
-    args.push("--quiet".as_ref());
-    let o = selfeval(&args);
-    let text = std::fs::read_to_string(out.join("report.json"))
-        .unwrap_or_else(|_| panic!("no report.json: {}", String::from_utf8_lossy(&o.stderr)));
-    (o.status.code().unwrap_or(-1), serde_json::from_str(&text).expect("json"), out)
 }
 
 fn warnings(report: &serde_json::Value) -> usize {
@@ -115,7 +34,7 @@ fn statuses(report: &serde_json::Value) -> Vec<String> {
 #[test]
 fn confirmed_warnings_close_and_the_summary_becomes_final() {
     let (tmp, dir) = sample_copy();
-    let (code, report, out) = run_with(&dir, "r1", None);
+    let (code, report, out) = run_decided(&dir, "r1", None);
     assert_eq!(code, 0);
     let rows = register_rows(&out.join("核实与更正.xlsx"));
     let mut got: Vec<(String, String)> = rows.iter().map(|r| (r["代码"].clone(), r["地市"].clone())).collect();
@@ -129,7 +48,7 @@ fn confirmed_warnings_close_and_the_summary_becomes_final() {
 
     let filled = tmp.path().join("核实与更正.xlsx");
     fill(&out.join("核实与更正.xlsx"), &filled, TITLE, verify_all, &[]);
-    let (code, report, out2) = run_with(&dir, "r2", Some(&filled));
+    let (code, report, out2) = run_decided(&dir, "r2", Some(&filled));
     assert_eq!(code, 0);
     assert_eq!(warnings(&report), 0);
     assert_eq!(report["decisions"]["applied"], 11);
@@ -141,7 +60,9 @@ fn confirmed_warnings_close_and_the_summary_becomes_final() {
     assert!(doc.contains("经核实") && doc.contains(BASIS) && doc.contains("定稿"));
     let book = out2.join("省级汇总表.xlsx");
     assert!(at(&sheet(&book, "报送情况"), "A2").to_string().starts_with("定稿"));
-    assert!(zip_member(&book, "xl/worksheets/sheet1.xml").contains("（定稿）"), "page header says 定稿");
+    let sheet1 = zip_member(&book, "xl/worksheets/sheet1.xml");
+    let header = sheet1.split("<oddHeader>").nth(1).and_then(|h| h.split("</oddHeader>").next()).expect("header");
+    assert!(header.contains("定稿") && !header.contains("草稿"), "page header says 定稿: {header}");
     let record = sheet(&book, "核实与更正记录");
     assert_eq!(at(&record, "I4").to_string(), "已核实无误");
     assert_eq!(at(&record, "F4").to_string(), BASIS);
@@ -165,11 +86,11 @@ fn a_register_resaved_by_libreoffice_reads_the_same() {
         return;
     }
     let (tmp, dir) = sample_copy();
-    let (_, _, out) = run_with(&dir, "r1", None);
+    let (_, _, out) = run_decided(&dir, "r1", None);
     let filled = tmp.path().join("填好.xlsx");
     fill(&out.join("核实与更正.xlsx"), &filled, TITLE, verify_all, &[]);
     let ods = libreoffice_convert(&filled, "ods", tmp.path());
-    let (code, report, _) = run_with(&dir, "r2", Some(&ods));
+    let (code, report, _) = run_decided(&dir, "r2", Some(&ods));
     assert_eq!(code, 0);
     assert_eq!(warnings(&report), 0);
     assert_eq!(report["decisions"]["state"], "定稿");
@@ -192,7 +113,7 @@ fn yuan_row(r: &Row) -> bool {
 #[test]
 fn a_correction_puts_the_city_back_into_the_totals() {
     let (tmp, dir, _) = maoming_in_yuan();
-    let (code, report, out) = run_with(&dir, "r1", None);
+    let (code, report, out) = run_decided(&dir, "r1", None);
     assert_eq!(code, 1);
     assert_eq!(city(&report, "茂名市")["in_totals"], false);
     let rows = register_rows(&out.join("核实与更正.xlsx"));
@@ -206,7 +127,7 @@ fn a_correction_puts_the_city_back_into_the_totals() {
         yuan_row(r).then_some(("按程序计算值更正", "", "2025-03-20 电话核实，茂名市住建局", "李四", "2025-03-20"))
     };
     fill(&out.join("核实与更正.xlsx"), &filled, TITLE, answer, &[]);
-    let (code, report, out2) = run_with(&dir, "r2", Some(&filled));
+    let (code, report, out2) = run_decided(&dir, "r2", Some(&filled));
     assert_eq!(code, 0, "{:#?}", report["decisions"]);
     let mm = city(&report, "茂名市");
     assert_eq!(mm["in_totals"], true);
@@ -237,7 +158,7 @@ fn a_correction_puts_the_city_back_into_the_totals() {
 
     // (d) The next round: 茂名 fixed its own file. The decision says so.
     set_num(&file_of(&dir, "茂名市"), "资金执行", "B6", 160.67);
-    let (code, report, out3) = run_with(&dir, "r3", Some(&out2.join("核实与更正.xlsx")));
+    let (code, report, out3) = run_decided(&dir, "r3", Some(&out2.join("核实与更正.xlsx")));
     assert_eq!(code, 0);
     assert_eq!(statuses(&report), vec!["city_fixed"]);
     let rows = register_rows(&out3.join("核实与更正.xlsx"));
@@ -250,11 +171,11 @@ fn a_correction_puts_the_city_back_into_the_totals() {
 #[test]
 fn a_correction_that_leaves_an_error_is_refused() {
     let (tmp, dir, _) = maoming_in_yuan();
-    let (_, _, out) = run_with(&dir, "r1", None);
+    let (_, _, out) = run_decided(&dir, "r1", None);
     let filled = tmp.path().join("核实与更正.xlsx");
     let answer = |r: &Row| yuan_row(r).then_some(("更正为", "16067000", "电话核实", "李四", "2025-03-20"));
     fill(&out.join("核实与更正.xlsx"), &filled, TITLE, answer, &[]);
-    let (code, report, out2) = run_with(&dir, "r2", Some(&filled));
+    let (code, report, out2) = run_decided(&dir, "r2", Some(&filled));
     assert_eq!(code, 1);
     assert_eq!(city(&report, "茂名市")["in_totals"], false);
     assert_eq!(statuses(&report), vec!["refused"]);
@@ -269,12 +190,12 @@ fn a_correction_that_leaves_an_error_is_refused() {
 #[test]
 fn a_decision_on_a_changed_figure_is_not_applied() {
     let (tmp, dir, mm) = maoming_in_yuan();
-    let (_, _, out) = run_with(&dir, "r1", None);
+    let (_, _, out) = run_decided(&dir, "r1", None);
     let filled = tmp.path().join("核实与更正.xlsx");
     let answer = |r: &Row| yuan_row(r).then_some(("更正为", "160.67", "电话核实", "李四", "2025-03-20"));
     fill(&out.join("核实与更正.xlsx"), &filled, TITLE, answer, &[]);
     set_num(&mm, "资金执行", "B6", 1_606_800.0);
-    let (code, report, out2) = run_with(&dir, "r2", Some(&filled));
+    let (code, report, out2) = run_decided(&dir, "r2", Some(&filled));
     assert_eq!(code, 1);
     assert_eq!(statuses(&report), vec!["city_changed"]);
     let rows = register_rows(&out2.join("核实与更正.xlsx"));
@@ -288,7 +209,7 @@ fn a_decision_on_a_changed_figure_is_not_applied() {
 #[test]
 fn bad_register_rows_are_refused_one_by_one() {
     let (tmp, dir) = sample_copy();
-    let (_, _, out) = run_with(&dir, "r1", None);
+    let (_, _, out) = run_decided(&dir, "r1", None);
     let rows = register_rows(&out.join("核实与更正.xlsx"));
     let base = rows.iter().find(|r| r["地市"] == "阳江市" && r["代码"] == "SE501").expect("阳江 SE501").clone();
     let with = |k: &str, v: &str| {
@@ -311,7 +232,7 @@ fn bad_register_rows_are_refused_one_by_one() {
         }
     };
     fill(&out.join("核实与更正.xlsx"), &filled, TITLE, answer, &extra);
-    let (code, report, out2) = run_with(&dir, "r2", Some(&filled));
+    let (code, report, out2) = run_decided(&dir, "r2", Some(&filled));
     assert_eq!(code, 0);
     let problems: Vec<String> = report["decisions"]["problems"]
         .as_array()
@@ -355,7 +276,7 @@ fn bad_register_rows_are_refused_one_by_one() {
         |r| (r["地市"] == "阳江市" && r["代码"] == "SE501").then_some(("已核实无误", "", "电话核实", "王五", "")),
         &[twice],
     );
-    let (_, report, _) = run_with(&dir, "dup", Some(&dup));
+    let (_, report, _) = run_decided(&dir, "dup", Some(&dup));
     let problems = report["decisions"]["problems"].as_array().expect("problems");
     assert_eq!(problems.len(), 2, "{problems:#?}");
     assert!(problems.iter().all(|p| p["message"].as_str().unwrap_or_default().contains("是同一个问题")));
@@ -366,7 +287,7 @@ fn bad_register_rows_are_refused_one_by_one() {
 #[test]
 fn an_unusable_register_is_reported_and_the_run_goes_on() {
     let (tmp, dir) = sample_copy();
-    let (_, _, out) = run_with(&dir, "r1", None);
+    let (_, _, out) = run_decided(&dir, "r1", None);
     let old = tmp.path().join("2023.xlsx");
     fill(
         &out.join("核实与更正.xlsx"),
@@ -375,7 +296,7 @@ fn an_unusable_register_is_reported_and_the_run_goes_on() {
         verify_all,
         &[],
     );
-    let (code, report, _) = run_with(&dir, "r2", Some(&old));
+    let (code, report, _) = run_decided(&dir, "r2", Some(&old));
     assert_eq!(code, 0);
     let why = report["decisions"]["register_unusable"].as_str().expect("unusable");
     assert!(why.contains("是 2023 年的登记表，本次校验的是 2024 年"), "{why}");
@@ -410,7 +331,7 @@ fn final_refuses_a_draft_and_writes_a_final() {
     assert!(!out.exists(), "--final wrote a draft");
     assert!(stdout.contains("未定稿：草稿（尚有 11 个问题未处理）"), "{stdout}");
     assert!(stdout.contains("阳江市：[SE501]"), "{stdout}");
-    let (_, _, first) = run_with(&dir, "r1", None);
+    let (_, _, first) = run_decided(&dir, "r1", None);
     let filled = tmp.path().join("核实与更正.xlsx");
     fill(&first.join("核实与更正.xlsx"), &filled, TITLE, verify_all, &[]);
     let (code, stdout) = stdout_of(&[
@@ -462,7 +383,7 @@ fn a_confirmed_city_puts_a_misnamed_file_under_it() {
     let (tmp, dir) = sample_copy();
     let sg = file_of(&dir, "韶关市");
     std::fs::rename(&sg, dir.join("汕头市补报.xlsx")).expect("rename");
-    let (code, report, out) = run_with(&dir, "r1", None);
+    let (code, report, out) = run_decided(&dir, "r1", None);
     assert_eq!(code, 1);
     assert_eq!(city(&report, "韶关市")["in_totals"], false);
     let rows = register_rows(&out.join("核实与更正.xlsx"));
@@ -471,7 +392,7 @@ fn a_confirmed_city_puts_a_misnamed_file_under_it() {
     let answer =
         |r: &Row| (r["代码"] == "SE406").then_some(("已核实无误", "", "电话核实：该文件是韶关市的", "张三", ""));
     fill(&out.join("核实与更正.xlsx"), &filled, TITLE, answer, &[]);
-    let (code, report, _) = run_with(&dir, "r2", Some(&filled));
+    let (code, report, _) = run_decided(&dir, "r2", Some(&filled));
     assert_eq!(code, 0, "{:#?}", report["decisions"]);
     assert_eq!(city(&report, "韶关市")["in_totals"], true);
     assert_eq!(city(&report, "韶关市")["file"], "汕头市补报.xlsx");

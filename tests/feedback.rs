@@ -171,6 +171,57 @@ fn xls_and_ods_get_a_report_but_no_annotated_copy() {
     assert!(files.iter().all(|f| f.ends_with("_校验报告.xlsx")), "{files:?}");
 }
 
+/// An Excel binary workbook (.xlsb) is read like an .xlsx: the sample in
+/// .xlsb (tests/fixtures/formats, written by SheetJS with the short cell
+/// records calamine alone would skip) stands for its city in a batch with
+/// the same totals; a city's .xlsb with an error gets its report, and no
+/// annotated copy, said as for .xls/.ods.
+#[test]
+fn xlsb_is_read_like_xlsx_with_a_report_and_no_annotated_copy() {
+    let (tmp, dir) = sample_copy();
+    std::fs::remove_file(file_of(&dir, "汕头市")).expect("remove the xlsx");
+    let xlsb = dir.join("01_汕头市_2024年绩效自评表.xlsb");
+    std::fs::copy(root().join("tests/fixtures/formats/01_汕头市.xlsb"), &xlsb).expect("copy");
+    let (code, report, out) = run_dir(&dir, "xlsb");
+    assert_eq!(code, 0);
+    assert_eq!(report["totals"]["spent"], "3623.35");
+    let st = report["cities"].as_array().expect("cities").iter().find(|c| c["city"] == "汕头市").expect("汕头");
+    assert_eq!((st["file"].as_str(), st["in_totals"].as_bool()), (Some("01_汕头市_2024年绩效自评表.xlsb"), Some(true)));
+    let shantou: Vec<&serde_json::Value> =
+        report["findings"].as_array().expect("f").iter().filter(|f| f["city"] == "汕头市").collect();
+    assert!(shantou.is_empty(), "the clean sample in .xlsb: {shantou:?}");
+    assert!(out.join("反馈/汕头市_校验报告.xlsx").is_file());
+
+    let one = tmp.path().join("一份");
+    std::fs::create_dir(&one).expect("mkdir");
+    std::fs::copy(root().join("tests/fixtures/formats/10_茂名市_元.xlsb"), one.join("10_茂名市.xlsb")).expect("copy");
+    let out = tmp.path().join("out-one");
+    let o = selfeval(&[s("check"), one.as_os_str(), s("--out"), out.as_os_str(), s("-q")]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("r")).expect("j");
+    let got = codes_at(&report);
+    assert!(got.contains(&("SE208".to_string(), "资金执行!B6".to_string())), "{got:?}");
+    let skipped = report["findings"].as_array().expect("f").iter().find(|f| f["code"] == "SE006").expect("SE006");
+    assert!(skipped["message"].as_str().expect("m").contains(".xlsb"), "{skipped}");
+    let files: Vec<String> =
+        walk(&out.join("反馈")).iter().map(|p| p.file_name().expect("n").to_string_lossy().to_string()).collect();
+    assert_eq!(files, ["茂名市_校验报告.xlsx"]);
+
+    // Excel's own .xlsb (calamine's test suite): read as a workbook, not
+    // passed over as a foreign file; a password-protected one says so.
+    for (name, code) in [("issues.xlsb", "SE002"), ("pass_protected.xlsb", "SE001")] {
+        let out = tmp.path().join(format!("out-{name}"));
+        let f = root().join("tests/fixtures/outside").join(name);
+        let o = selfeval(&[s("check"), f.as_os_str(), s("--out"), out.as_os_str(), s("-q")]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("r")).expect("j");
+        let codes: Vec<String> = codes_at(&report).into_iter().map(|(c, _)| c).collect();
+        assert_eq!(codes, [code], "{name}");
+    }
+}
+
 #[test]
 fn several_dropped_folders_and_files_are_processed_together() {
     let (tmp, dir) = sample_copy();
