@@ -20,6 +20,9 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
 
+mod issued;
+pub use issued::*;
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct ReportData {
     pub year: i64,
@@ -111,6 +114,8 @@ pub enum GenError {
     Setup(#[from] crate::error::Error),
     #[error("生成工作簿失败：{0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("示例表有误：{0}")]
+    Form(String),
 }
 
 impl ReportData {
@@ -337,63 +342,6 @@ pub fn generate(
         put(sdir.join(sample_file_name(i, &c.name, data.year)), bytes)?;
     }
     Ok(written)
-}
-
-/// A fund's issued figures without measures: what a budget-only fund's
-/// 省级参数表 holds (samples/source/<fund>-<year>.toml).
-#[derive(Debug, Clone, Deserialize)]
-pub struct IssuedData {
-    pub year: i64,
-    pub fund: String,
-    /// 资金总额, 万元.
-    pub total: Decimal,
-    pub own: IssuedOwn,
-    pub cities: Vec<IssuedCity>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct IssuedOwn {
-    pub budget: Decimal,
-    pub arrived: Decimal,
-    pub spent: Decimal,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct IssuedCity {
-    pub name: String,
-    pub budget: Decimal,
-}
-
-impl IssuedData {
-    pub fn from_toml(text: &str) -> Result<Self, GenError> {
-        Ok(toml::from_str(text)?)
-    }
-
-    /// The params a budget-only fund issues: cities and budgets.
-    pub fn params(&self) -> Params {
-        Params {
-            year: self.year,
-            fund: self.fund.clone(),
-            profile: Vec::new(),
-            total: self.total,
-            province_own: ProvinceOwn { budget: self.own.budget, arrived: self.own.arrived, spent: self.own.spent },
-            cities: self
-                .cities
-                .iter()
-                .map(|c| CityParams {
-                    name: c.name.clone(),
-                    budget: c.budget,
-                    plan: Measures::default(),
-                    coef: Default::default(),
-                })
-                .collect(),
-            weights: Measures::default(),
-            measure_keys: Vec::new(),
-            targets: Vec::new(),
-            origin: String::new(),
-            sha256: String::new(),
-        }
-    }
 }
 
 /// `xml` (a worksheet part) with cell `a1`'s cached value replaced by

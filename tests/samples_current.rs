@@ -46,3 +46,27 @@ fn samples_say_they_are_sample_data() {
         assert!(remark.starts_with("示例数据"), "{}: {remark}", p.display());
     }
 }
+
+/// The second fund's committed sample forms are what the generator makes
+/// from samples/source/green-building-2024.toml today.
+#[test]
+fn the_second_fund_s_samples_equal_a_fresh_generation() {
+    use selfeval::samplegen::{issued_forms, IssuedData};
+    let set = root().join("templates/green-building/2024");
+    let t = selfeval::spec::Templates::from_dir(&set).expect("the set loads");
+    let text = std::fs::read_to_string(root().join("samples/source/green-building-2024.toml")).expect("data");
+    let data = IssuedData::from_toml(&text).expect("parse");
+    let forms = issued_forms(&t, &data).expect("generate");
+    assert_eq!(forms.len(), 8);
+    let dir = root().join("samples/green-building/2024");
+    for (name, bytes) in &forms {
+        let committed = std::fs::read(dir.join(name)).unwrap_or_default();
+        assert!(
+            committed == *bytes,
+            "samples/green-building/2024/{name} is out of date: run `cargo run --features dev --bin selfeval-gen -- \
+             --templates templates/green-building/2024 --issued samples/source/green-building-2024.toml \
+             --samples samples/green-building/2024` and commit the result"
+        );
+    }
+    assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 8, "nothing stale beside them");
+}

@@ -13,7 +13,13 @@
 //!
 //! A budget-only fund (no [[measures]]) has no report figures to sample:
 //! `--templates DIR --issued FILE` writes DIR/省级参数表.xlsx from its
-//! cities and budgets (samples/source/green-building-2024.toml).
+//! cities and budgets (samples/source/green-building-2024.toml), and with
+//! `--samples OUT` the city forms its figures and faults declare:
+//!
+//! ```text
+//! cargo run --features dev --bin selfeval-gen -- --templates templates/green-building/2024 \
+//!     --issued samples/source/green-building-2024.toml --samples samples/green-building/2024
+//! ```
 
 use clap::Parser;
 use selfeval::error::Error;
@@ -35,6 +41,9 @@ struct Args {
     /// 只按此文件（年度、资金、各市预算）生成 --templates 文件夹中的省级参数表
     #[arg(long)]
     issued: Option<PathBuf>,
+    /// 与 --issued 同用：按数据文件中的各市数字和错误，把示例地市表写到此文件夹
+    #[arg(long)]
+    samples: Option<PathBuf>,
     /// 只生成 7.5 MB 大表（汕头市示例表加 20 万行明细表和一处错误）到此路径
     #[arg(long)]
     big: Option<PathBuf>,
@@ -63,8 +72,8 @@ fn main() {
             eprintln!("生成失败：--issued 需要同时给出 --templates 文件夹");
             std::process::exit(2);
         };
-        match issued_params(issued, dir) {
-            Ok(p) => println!("已生成 {}", p.display()),
+        match issued_set(issued, dir, args.samples.as_deref()) {
+            Ok(written) => written.iter().for_each(|p| println!("已生成 {}", p.display())),
             Err(e) => {
                 eprintln!("生成失败：{e}");
                 std::process::exit(2);
@@ -107,7 +116,11 @@ fn main() {
 }
 
 /// Writes DIR/省级参数表.xlsx for a budget-only fund.
-fn issued_params(src: &std::path::Path, dir: &std::path::Path) -> Result<PathBuf, GenError> {
+fn issued_set(
+    src: &std::path::Path,
+    dir: &std::path::Path,
+    samples: Option<&std::path::Path>,
+) -> Result<Vec<PathBuf>, GenError> {
     let text = std::fs::read_to_string(src).map_err(|e| Error::io(src, e))?;
     let data = selfeval::samplegen::IssuedData::from_toml(&text)?;
     let (form, _) = selfeval::spec::specs_from_dir(dir)?;
@@ -117,5 +130,15 @@ fn issued_params(src: &std::path::Path, dir: &std::path::Path) -> Result<PathBuf
     let bytes = selfeval::write::params::workbook(&data.params(), &form, false)?;
     let path = dir.join(selfeval::spec::PARAMS_FILE);
     selfeval::write::atomic_write(&path, &bytes)?;
-    Ok(path)
+    let mut written = vec![path];
+    if let Some(out) = samples {
+        let t = selfeval::spec::Templates::from_dir(dir)?;
+        std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+        for (name, bytes) in selfeval::samplegen::issued_forms(&t, &data)? {
+            let p = out.join(name);
+            selfeval::write::atomic_write(&p, &bytes)?;
+            written.push(p);
+        }
+    }
+    Ok(written)
 }
