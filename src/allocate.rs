@@ -8,7 +8,8 @@
 //! issued in whole 万元; the exact results are rounded by largest remainder
 //! so that the cities add up to exactly the amount available for them.
 
-use crate::model::{Coefficients, Measures, Params};
+use crate::model::Measures;
+use crate::params::{Coefficients, Params};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -65,7 +66,7 @@ pub fn allocate(params: &Params) -> Result<Allocation, AllocError> {
             rows: Vec::new(),
         });
     }
-    let overflow = |c: &crate::model::CityParams| AllocError::Overflow {
+    let overflow = |c: &crate::params::CityParams| AllocError::Overflow {
         city: c.name.clone(),
         fiscal: c.coef.fiscal,
         performance: c.coef.performance,
@@ -187,7 +188,7 @@ mod tests {
 
     #[test]
     fn cities_add_up_to_the_amount_available() {
-        let a = allocate(&crate::checks::fixture::params()).unwrap();
+        let a = allocate(&crate::testkit::params()).unwrap();
         assert_eq!(a.available, d("18672"));
         assert_eq!(a.rows.len(), 15);
         assert_eq!(a.rows.iter().map(|r| r.rounded).sum::<Decimal>(), d("18672"));
@@ -204,7 +205,7 @@ mod tests {
 
     #[test]
     fn equal_coefficients_reduce_to_plain_factor_shares() {
-        let mut p = crate::checks::fixture::params();
+        let mut p = crate::testkit::params();
         for c in &mut p.cities {
             c.coef = Coefficients { fiscal: d("9"), performance: d("1"), project: d("1") };
         }

@@ -309,12 +309,12 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             }
             let book = selfeval::write::form::FormBook { form: &form, bands: &bands, cities: &cities };
             let bytes = selfeval::write::form::city_form(&book, &values)
-                .map_err(|_| Error::Write { path: out.clone(), detail: "生成模板时出错".into() })?;
+                .map_err(|e| Error::write(&out, selfeval::error::WriteError::Form(e)))?;
             selfeval::write::atomic_write(&out, &bytes)?;
             println!("已生成 {} 年空白自评表：{}", form.year, out.display());
             if let Some(p) = summary {
                 let bytes = selfeval::write::template::workbook(&summary_spec)
-                    .map_err(|_| Error::Write { path: p.clone(), detail: "生成汇总表模板时出错".into() })?;
+                    .map_err(|e| Error::write(&p, selfeval::error::WriteError::SummaryTemplate(e)))?;
                 selfeval::write::atomic_write(&p, &bytes)?;
                 println!("已生成 {} 年省级汇总表模板：{}", form.year, p.display());
             }
@@ -328,7 +328,7 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             }
             let a = selfeval::allocate::allocate(&p)?;
             let bytes = selfeval::write::summary::allocation_workbook(&t.summary_template, &t.summary, &a)
-                .map_err(|e| Error::Write { path: out.clone(), detail: e.to_string() })?;
+                .map_err(|e| Error::write(&out, e))?;
             selfeval::write::atomic_write(&out, &bytes)?;
             println!("参数：{}", p.origin);
             println!("可分配给各市的资金 {} 万元，按因素法测算（取整到万元）：", selfeval::calc::fmt_num(a.available));
@@ -351,7 +351,7 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             Ok(!v.holds())
         }
         Command::Codes { markdown } => {
-            print!("{}", selfeval::findings::codes::catalog(markdown));
+            print!("{}", selfeval::write::catalog::catalog(markdown));
             Ok(false)
         }
     }

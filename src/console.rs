@@ -116,7 +116,7 @@ pub fn summary(o: &RunOutcome) -> String {
                 );
             }
             let filed: Vec<&str> = roster.cities.iter().filter_map(|c| c.file.as_deref()).collect();
-            let loose: Vec<&selfeval::write::json::InputReport> =
+            let loose: Vec<&selfeval::model::InputReport> =
                 o.inputs.iter().filter(|r| !filed.contains(&r.file.as_str())).collect();
             if !loose.is_empty() {
                 let _ = writeln!(s, "\n未采用或无法归属地市的文件：");

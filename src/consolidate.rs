@@ -4,7 +4,8 @@
 use crate::allocate::{allocate, AllocError, Allocation};
 use crate::calc;
 use crate::model::Parsed;
-use crate::model::{CityFigures, CityParams, Measures, Params, ProvinceOwn, Submission, TargetValue};
+use crate::model::{CityFigures, Measures, Submission};
+use crate::params::{CityParams, Params, ProvinceOwn, TargetValue};
 use crate::roster::{CityStatus, Coverage, Roster};
 use crate::spec::relation::Val;
 use crate::spec::{FormSpec, Role};
@@ -86,7 +87,7 @@ pub struct ProvinceSummary {
     /// The factor weights, in percent (for the report draft).
     pub weights: Measures,
     /// The issued targets as the params state them.
-    pub params_targets: Vec<crate::model::Target>,
+    pub params_targets: Vec<crate::params::Target>,
     /// 基本参数 rows describing the fund (表1-1's header block).
     pub profile: Vec<(String, String)>,
     /// The year's measures, in 表2-3's order (from the form).
@@ -254,19 +255,11 @@ fn totals(rows: &[CityRow], params: &Params, form: &FormSpec) -> Totals {
     }
 }
 
-fn meets(op: &str, actual: Decimal, target: Decimal) -> bool {
-    match op {
-        "≥" => actual >= target,
-        "≤" => actual <= target,
-        _ => actual == target,
-    }
-}
-
 /// A 附件1 count as a share of the measure it is bounded by (`at_most`,
 /// the communities), the way section 二(一)3 states it: of the planned
 /// communities (700), a share above 100% counted as 100%; the share of the
 /// actual communities (1161) beside it.
-fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, i: usize, totals: &Totals, form: &FormSpec) {
+fn benefit_share(row: &mut TargetRow, t: &crate::params::Target, i: usize, totals: &Totals, form: &FormSpec) {
     let Some(count) = totals.benefits.get(i).copied() else {
         return;
     };
@@ -285,7 +278,7 @@ fn benefit_share(row: &mut TargetRow, t: &crate::model::Target, i: usize, totals
     row.actual = Some(TargetActual::Percent(shown));
     if let TargetValue::Number(want) = t.value {
         row.rate = calc::percent(calc::round2(shown), want);
-        row.met = Some(meets(&t.op, calc::round2(shown), want));
+        row.met = Some(t.op.meets(calc::round2(shown), want));
     }
     let capped = if of_plan > Decimal::ONE_HUNDRED {
         format!("（{}，超过 100% 的按 100% 计）", calc::fmt_pct(of_plan))
@@ -315,7 +308,7 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params, form: &FormSpec) 
             let count_at = counts.iter().position(|f| f.id == t.key);
             let unit =
                 if matches!(t.key.as_str(), "started" | "satisfaction") || count_at.is_some() { "%" } else { "" };
-            let op = if t.op == "=" { "" } else { t.op.as_str() };
+            let op = if t.op == crate::params::Op::Equal { "" } else { t.op.symbol() };
             let target_text = match &t.value {
                 TargetValue::Number(d) => format!("{op}{}{unit}", calc::fmt_num(*d)),
                 TargetValue::Text(s) => s.clone(),
@@ -333,7 +326,7 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params, form: &FormSpec) 
             let numeric = |row: &mut TargetRow, actual: Decimal, as_pct: bool| {
                 if let TargetValue::Number(target) = t.value {
                     row.rate = calc::percent(actual, target);
-                    row.met = Some(meets(&t.op, calc::round2(actual), target));
+                    row.met = Some(t.op.meets(calc::round2(actual), target));
                 }
                 row.actual = Some(if as_pct { TargetActual::Percent(actual) } else { TargetActual::Number(actual) });
             };
@@ -394,7 +387,7 @@ fn targets(rows: &[CityRow], totals: &Totals, params: &Params, form: &FormSpec) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::clean;
+    use crate::testkit::clean;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -402,7 +395,7 @@ mod tests {
 
     /// The summary of `subs` as a run makes it: roster, then consolidation.
     fn summarise(subs: &[Submission]) -> ProvinceSummary {
-        let params = crate::checks::fixture::params();
+        let params = crate::testkit::params();
         let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
         let facts: Vec<crate::roster::FileFacts> = names
             .iter()
@@ -412,7 +405,7 @@ mod tests {
         let roster = crate::roster::build(&facts, &params, &crate::findings::Loc::file());
         let used: Vec<Option<&Submission>> =
             roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| &subs[i])).collect();
-        consolidate(&used, &roster, &params, &crate::checks::fixture::form()).unwrap()
+        consolidate(&used, &roster, &params, &crate::testkit::form()).unwrap()
     }
 
     #[test]

@@ -1,20 +1,30 @@
 //! Operational failures: things that stop a whole command (a broken
 //! template folder, an output folder that cannot be made). Problems in a
 //! city's workbook are never errors here: they become findings.
+//!
+//! As calamine's errors.rs does, each variant keeps the stage's own typed
+//! error as its `#[source]` ([`crate::spec::SpecError`],
+//! [`crate::params::ParamsError`], [`WriteError`]) instead of its text.
 
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A template spec file (form.toml / summary.toml) is malformed.
-    #[error("模板配置文件 {path} 有误：{detail}。请对照 templates/2024 中的同名文件修改。")]
-    Spec { path: String, detail: String },
+    #[error("模板配置文件 {path} 有误：{source}。请对照 templates/2024 中的同名文件修改。")]
+    Spec {
+        path: String,
+        #[source]
+        source: Box<crate::spec::SpecError>,
+    },
 
     /// The province's parameter workbook cannot be used.
-    #[error("省级参数表 {path} 有误：{detail}。请用 Excel 打开该表核对后重试。")]
-    /// (`detail` is a `params::ParamsError`, said: error.rs depends on
-    /// nothing in the crate.)
-    Params { path: String, detail: String },
+    #[error("省级参数表 {path} 有误：{source}。请用 Excel 打开该表核对后重试。")]
+    Params {
+        path: String,
+        #[source]
+        source: crate::params::ParamsError,
+    },
 
     /// A file or folder could not be read or written.
     #[error("无法访问 {path}：{detail}")]
@@ -31,8 +41,12 @@ pub enum Error {
     InputMissing(PathBuf),
 
     /// Writing an output workbook failed.
-    #[error("写入 {path} 失败：{detail}")]
-    Write { path: PathBuf, detail: String },
+    #[error("写入 {path} 失败：{source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: WriteError,
+    },
 
     /// The templates and the params are for different years.
     #[error("模板（{templates_origin}）是 {templates} 年的，省级参数表（{params_origin}）是 {params} 年的。请使用同一年度的模板和参数表（--templates 与 --params）。")]
@@ -56,6 +70,38 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, e: std::io::Error) -> Self {
         Error::Io { path: path.into(), detail: io_zh(&e) }
     }
+
+    /// Template file `path` does not load, for `source`.
+    pub fn spec(path: impl Into<String>, source: impl Into<crate::spec::SpecError>) -> Self {
+        Error::Spec { path: path.into(), source: Box::new(source.into()) }
+    }
+
+    /// Writing `path` failed for `source`.
+    pub fn write(path: impl Into<PathBuf>, source: impl Into<WriteError>) -> Self {
+        Error::Write { path: path.into(), source: source.into() }
+    }
+}
+
+/// Why an output could not be made or written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{}", io_zh(.0))]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error(transparent)]
+    Summary(#[from] crate::write::summary::SummaryError),
+    #[error(transparent)]
+    Draft(#[from] crate::write::draft::DraftError),
+    #[error("生成校验报告时出错")]
+    Report(#[source] rust_xlsxwriter::XlsxError),
+    #[error("生成模板时出错")]
+    Form(#[source] rust_xlsxwriter::XlsxError),
+    #[error("生成汇总表模板时出错")]
+    SummaryTemplate(#[source] rust_xlsxwriter::XlsxError),
+    /// A disk that refuses one file (fault injection in the tests).
+    #[error("磁盘已满（测试注入）")]
+    Injected,
 }
 
 /// Windows: the file is open in another program (Excel holds it).

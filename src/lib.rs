@@ -31,6 +31,9 @@ pub mod samplegen;
 pub mod scan;
 pub mod spec;
 pub mod stages;
+/// The crate's test kit: sample submissions built from the report data.
+#[cfg(test)]
+pub mod testkit;
 pub mod verify;
 pub mod write;
 
@@ -38,10 +41,10 @@ pub use stages::check::check_one;
 
 use error::{Error, Result};
 use findings::{Finding, Severity};
-use model::Params;
+use model::InputReport;
+use params::Params;
 use spec::Templates;
 use std::path::PathBuf;
-use write::json::InputReport;
 
 /// The 自评报告 draft's file name in the output folder.
 pub const DRAFT_FILE: &str = "自评报告（初稿）.docx";

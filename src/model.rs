@@ -333,94 +333,22 @@ impl Measures {
     }
 }
 
-/// The three tiered coefficients of the allocation formula.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Coefficients {
-    /// 财力补助系数 (8 / 9 / 10).
-    pub fiscal: Decimal,
-    /// 绩效评价调节系数 (0.90 / 0.95 / 1).
-    pub performance: Decimal,
-    /// 项目库系数 (0.90 / 1 / 1.10).
-    pub project: Decimal,
-}
-
-/// What the province issued to one city.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CityParams {
-    pub name: String,
-    /// 预算指标, 万元.
-    pub budget: Decimal,
-    /// 改造计划 (粤财建〔2023〕77号).
-    pub plan: Measures,
-    pub coef: Coefficients,
-}
-
-/// A 表1-1 target: "≥ 700", "= 是".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Target {
-    pub level1: String,
-    pub level2: String,
-    pub level3: String,
-    /// What it measures: a measure key, "started", "living", "satisfaction".
-    pub key: String,
-    /// "≥", "≤" or "=".
-    pub op: String,
-    pub value: TargetValue,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum TargetValue {
-    Number(Decimal),
-    Text(String),
-}
-
-/// The province's own line of 表2-2 (省本级).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ProvinceOwn {
-    pub budget: Decimal,
-    pub arrived: Decimal,
-    pub spent: Decimal,
-}
-
-/// The province's issued figures for a year (省级参数表).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Params {
-    pub year: i64,
-    pub fund: String,
-    /// 基本参数 rows describing the fund for 表1-1's header block
-    /// (战略领域, 财政事权, …, 用途范围), in the sheet's order.
-    pub profile: Vec<(String, String)>,
-    /// 资金总额, 万元.
-    pub total: Decimal,
-    pub province_own: ProvinceOwn,
-    /// In the report's order.
-    pub cities: Vec<CityParams>,
-    /// Factor weights in percent, by measure key.
-    pub weights: Measures,
-    /// The measure keys in the form's order (表2-3, 资金分配测算).
-    pub measure_keys: Vec<String>,
-    pub targets: Vec<Target>,
-    /// Where they were read from, for the run's summary line.
-    #[serde(skip)]
-    pub origin: String,
-    /// SHA-256 of the workbook they were read from (the fingerprint's).
-    #[serde(skip)]
-    pub sha256: String,
-}
-
-impl Params {
-    /// The issued city for a name as a clerk typed it: exact, or with the
-    /// "市" the clerk left out ("汕头" → "汕头市").
-    pub fn resolve_city(&self, typed: &str) -> Option<&CityParams> {
-        let t: String = typed.chars().filter(|c| !c.is_whitespace()).collect();
-        self.cities.iter().find(|c| c.name == t).or_else(|| self.cities.iter().find(|c| c.name == format!("{t}市")))
-    }
-
-    /// Amount available to cities: 资金总额 − 省本级.
-    pub fn cities_total(&self) -> Decimal {
-        self.total - self.province_own.budget
-    }
+/// One input file and what became of it (report.json `inputs`; the next
+/// round reads it back).
+#[derive(Debug, Clone, Serialize)]
+pub struct InputReport {
+    pub file: String,
+    pub city: Option<String>,
+    /// "ok", "error" (has error findings) or "unreadable".
+    pub status: &'static str,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// SHA-256 of the file's bytes: the same file sent again is known.
+    pub sha256: Option<String>,
+    /// The form's fields as read (field id → value), for the next round's
+    /// "figures changed".
+    pub figures: std::collections::BTreeMap<String, String>,
 }
 
 /// A city's figures as the summary uses them, taken from its workbook.

@@ -12,7 +12,8 @@
 
 use crate::calc;
 use crate::findings::Code;
-use crate::model::{CityParams, Coefficients, Measures, Params, ProvinceOwn, Target, TargetValue};
+use crate::model::Measures;
+use crate::params::{CityParams, Coefficients, Params, ProvinceOwn, Target, TargetValue};
 use crate::spec::{Bands, FormSpec, Role, SummarySpec};
 use crate::write::form::{city_form, FormBook, Input};
 use rust_decimal::Decimal;
@@ -51,7 +52,7 @@ pub struct TargetData {
     pub level2: String,
     pub level3: String,
     pub key: String,
-    pub op: String,
+    pub op: crate::params::Op,
     pub value: String,
 }
 
@@ -178,7 +179,7 @@ impl ReportData {
                     level2: t.level2.clone(),
                     level3: t.level3.clone(),
                     key: t.key.clone(),
-                    op: t.op.clone(),
+                    op: t.op,
                     value: match t.value.parse::<Decimal>() {
                         Ok(d) => TargetValue::Number(d),
                         Err(_) => TargetValue::Text(t.value.clone()),

@@ -7,14 +7,10 @@ use crate::model::Submission;
 use crate::spec::{Kind, Role};
 use rust_decimal::Decimal;
 
-/// The amounts that bound each other, smallest first: what was spent,
-/// what arrived, what was issued. A form without 到位资金 skips it.
-pub const SPEND_ORDER: &[Role] = &[Role::Spent, Role::Arrived, Role::Budget];
-
 /// SE301: 实际支出 ≤ 到位资金 ≤ 预算指标. Money cannot be spent before it
 /// arrives, and more cannot arrive than was issued.
 pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
-    let ids: Vec<&str> = SPEND_ORDER.iter().filter_map(|r| ctx.id(*r)).collect();
+    let ids: Vec<&str> = Role::SPEND_ORDER.iter().filter_map(|r| ctx.id(*r)).collect();
     let Some(values) = ids.iter().map(|id| sub.num(id)).collect::<Option<Vec<Decimal>>>() else {
         return vec![];
     };
@@ -40,8 +36,8 @@ pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{clean, run, run_with, with};
     use crate::read::Value;
+    use crate::testkit::{clean, run, run_with, with};
 
     #[test]
     fn spend_order_fires_and_stays_quiet() {
@@ -102,8 +98,8 @@ pub fn looks_like_yuan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod yuan_tests {
     use super::*;
-    use crate::checks::fixture::{clean, run, with};
     use crate::read::Value;
+    use crate::testkit::{clean, run, with};
 
     #[test]
     fn yuan_fires_and_stays_quiet() {

@@ -4,7 +4,8 @@
 use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding};
-use crate::model::{Submission, TargetValue};
+use crate::model::Submission;
+use crate::params::TargetValue;
 use crate::spec::{IssuedFigure, Kind, SameFigure, Witness};
 use rust_decimal::Decimal;
 
@@ -148,8 +149,8 @@ pub fn satisfaction_target(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{clean, run, with};
     use crate::read::Value;
+    use crate::testkit::{clean, run, with};
 
     #[test]
     fn benefit_bound_fires_and_stays_quiet() {
@@ -162,8 +163,8 @@ mod tests {
         );
         // Worded by the catalog alone (no template set's [messages]), the
         // finding names the cell that bounds it.
-        let (form, params) = crate::checks::fixture::ctx_parts();
-        let bands = crate::checks::fixture::bands();
+        let (form, params) = crate::testkit::ctx_parts();
+        let bands = crate::testkit::bands();
         let f = benefits_within_communities(&sub, &Ctx { form: &form, params: &params, bands: &bands });
         assert!(f[0].message.contains("超过“任务完成”表C7（改造小区数（个））的 206"), "{}", f[0].message);
     }
@@ -176,7 +177,7 @@ mod tests {
         let sub = with(7, "ind.satisfaction.actual", Value::Number(0.95));
         assert_eq!(run(sheets_agree, &sub), vec![(Code::SheetsDisagree, "自评评分!E13".into())]);
         // Quiet on the boundary: a percent equal at 2 places is the same.
-        let b = crate::checks::fixture::clean(7).num("benefit.satisfaction").unwrap();
+        let b = crate::testkit::clean(7).num("benefit.satisfaction").unwrap();
         let nearly = calc::to_f64(b) + 0.000_000_001;
         assert!(run(sheets_agree, &with(7, "ind.satisfaction.actual", Value::Number(nearly))).is_empty());
         let off = calc::to_f64(b) + 0.0001;
@@ -187,8 +188,8 @@ mod tests {
     /// right one: the wrong cell is named, and the other is marked too.
     #[test]
     fn the_witness_decides_which_cell_is_wrong() {
-        let (form, params) = crate::checks::fixture::ctx_parts();
-        let bands = crate::checks::fixture::bands();
+        let (form, params) = crate::testkit::ctx_parts();
+        let bands = crate::testkit::bands();
         let ctx = Ctx { form: &form, params: &params, bands: &bands };
         // 韶关市 (1): spent 658.54 of 1443, 支出率 45.64%.
         let sub = with(1, "exec.spent", Value::Number(685.54));

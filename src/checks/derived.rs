@@ -272,8 +272,8 @@ pub fn computed_cells(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{clean, ctx_parts, run, set, with};
     use crate::read::Value;
+    use crate::testkit::{clean, ctx_parts, run, set, with};
 
     /// The cells `relations` reports with `code` for one sample changed
     /// (a changed score moves 总分 and 自评等级 too; each has its test).
@@ -332,7 +332,7 @@ mod tests {
         // 汕头市: full marks at a 4.53% rate.
         let sub = with(0, "fund.score", Value::Number(10.0));
         let (form, params) = ctx_parts();
-        let bands = crate::checks::fixture::bands();
+        let bands = crate::testkit::bands();
         let ctx = Ctx { form: &form, params: &params, bands: &bands };
         let f: Vec<Finding> = relations(&sub, &ctx).into_iter().filter(|f| f.code == Code::FundScoreMismatch).collect();
         assert_eq!(f.len(), 1);
@@ -372,7 +372,7 @@ mod tests {
     #[test]
     fn a_derived_cell_without_its_result_is_computed_not_blamed() {
         let (form, params) = ctx_parts();
-        let bands = crate::checks::fixture::bands();
+        let bands = crate::testkit::bands();
         let ctx = Ctx { form: &form, params: &params, bands: &bands };
         let mut sub = clean(1);
         let want = sub.values.clone();

@@ -16,7 +16,7 @@ pub const ROOT_CODES: &[Code] = &[Code::LooksLikeYuan, Code::NegativeAmount, Cod
 /// Findings computed from other figures: rates and their range, totals,
 /// scores, cross-sheet agreement, plausibility.
 fn derived(code: Code) -> bool {
-    use crate::findings::codes::Group;
+    use crate::findings::info::Group;
     code == Code::RateOutOfRange || matches!(code.group(), Group::Recomputed | Group::Plausibility)
 }
 
@@ -137,8 +137,8 @@ fn field_at(place: &crate::findings::Place, ctx: &Ctx) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{bands, ctx_parts, with};
     use crate::read::Value;
+    use crate::testkit::{bands, ctx_parts, with};
 
     fn codes_of(fs: &[Finding]) -> Vec<(Code, String)> {
         fs.iter().map(|f| (f.code, f.place())).collect()
@@ -151,7 +151,7 @@ mod tests {
         let b = bands();
         let ctx = Ctx { form: &form, params: &params, bands: &b };
         let mut sub = with(9, "exec.spent", Value::Number(1_606_700.0));
-        crate::checks::fixture::set(&mut sub, &form, "fund.executed", Value::Number(1_606_700.0));
+        crate::testkit::set(&mut sub, &form, "fund.executed", Value::Number(1_606_700.0));
         let got = crate::checks::run_file(&mut sub.clone(), &ctx);
         let errors: Vec<&Finding> = got.iter().filter(|f| f.severity == Severity::Error).collect();
         assert_eq!(errors.len(), 1, "{:#?}", codes_of(&got));

@@ -3,7 +3,8 @@
 use super::Ctx;
 use crate::calc;
 use crate::findings::{Code, Finding, Loc};
-use crate::model::{CityParams, Submission};
+use crate::model::Submission;
+use crate::params::CityParams;
 use crate::spec::{Issued, Role};
 
 fn issued<'a>(sub: &Submission, ctx: &'a Ctx) -> Option<&'a CityParams> {
@@ -76,8 +77,8 @@ pub fn plan_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{clean, run, with};
     use crate::read::Value;
+    use crate::testkit::{clean, run, with};
 
     #[test]
     fn unknown_city_fires_and_stays_quiet() {

@@ -16,11 +16,9 @@ pub mod scores;
 pub mod structure;
 pub mod values;
 
-#[cfg(test)]
-pub mod fixture;
-
 use crate::findings::{Code, Finding, Loc, Severity};
-use crate::model::{Params, Submission};
+use crate::model::Submission;
+use crate::params::Params;
 use crate::spec::{Bands, FormSpec, Role};
 use rust_decimal::Decimal;
 
@@ -195,18 +193,18 @@ mod tests {
     /// justify fire; no error, no info.
     #[test]
     fn clean_samples_raise_only_justified_warnings() {
-        let (form, params) = fixture::ctx_parts();
-        let bands = fixture::bands();
+        let (form, params) = crate::testkit::ctx_parts();
+        let bands = crate::testkit::bands();
         let ctx = Ctx { form: &form, params: &params, bands: &bands };
         let mut got = Vec::new();
         for i in 0..15 {
-            for f in run_file(&mut fixture::clean(i), &ctx) {
+            for f in run_file(&mut crate::testkit::clean(i), &ctx) {
                 assert_eq!(f.severity, Severity::Warning, "city {i}: {f:#?}");
                 got.push((i, f.code.id()));
             }
         }
         // One list of the justified warnings, shared with the integration tests.
-        let cities: Vec<String> = fixture::params().cities.iter().map(|c| c.name.clone()).collect();
+        let cities: Vec<String> = crate::testkit::params().cities.iter().map(|c| c.name.clone()).collect();
         let want: Vec<(usize, &str)> = include_str!("../../tests/fixtures/clean-warnings.txt")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -222,12 +220,12 @@ mod tests {
 
     #[test]
     fn a_failed_gate_stops_later_checks() {
-        let (form, params) = fixture::ctx_parts();
-        let bands = fixture::bands();
+        let (form, params) = crate::testkit::ctx_parts();
+        let bands = crate::testkit::bands();
         let ctx = Ctx { form: &form, params: &params, bands: &bands };
-        let mut sub = fixture::clean(0);
-        fixture::set(&mut sub, &form, "info.version", crate::read::Value::Text("2023.1".into()));
-        fixture::set(&mut sub, &form, "exec.spent", crate::read::Value::Number(-1.0));
+        let mut sub = crate::testkit::clean(0);
+        crate::testkit::set(&mut sub, &form, "info.version", crate::read::Value::Text("2023.1".into()));
+        crate::testkit::set(&mut sub, &form, "exec.spent", crate::read::Value::Number(-1.0));
         let f = run_file(&mut sub, &ctx);
         assert_eq!(f.iter().map(|f| f.code).collect::<Vec<_>>(), vec![Code::TemplateVersion]);
     }

@@ -98,8 +98,8 @@ pub fn copied_plan(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{clean, run, with};
     use crate::read::Value;
+    use crate::testkit::{clean, run, with};
 
     #[test]
     fn area_per_household_fires_and_stays_quiet() {
@@ -127,8 +127,8 @@ mod tests {
     #[test]
     fn a_ratio_on_its_band_s_edge_is_quiet_and_the_words_show_the_figures() {
         assert!(run(ratios, &with(0, "actual.area", Value::Number(423.306))).is_empty());
-        let (form, params) = crate::checks::fixture::ctx_parts();
-        let bands = crate::checks::fixture::bands();
+        let (form, params) = crate::testkit::ctx_parts();
+        let bands = crate::testkit::bands();
         let ctx = Ctx { form: &form, params: &params, bands: &bands };
         let f = ratios(&with(0, "actual.area", Value::Number(423.31)), &ctx);
         assert_eq!(f.len(), 1);

@@ -74,8 +74,8 @@ pub fn weights(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{clean, ctx_parts, run, set};
     use crate::read::Value;
+    use crate::testkit::{clean, ctx_parts, run, set};
 
     #[test]
     fn reason_fires_and_stays_quiet() {

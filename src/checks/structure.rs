@@ -282,11 +282,11 @@ pub fn inputs_not_merged(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{self, run};
+    use crate::testkit::{self, run};
 
     #[test]
     fn not_a_city_form_fires_and_stays_quiet() {
-        let mut sub = fixture::clean(0);
+        let mut sub = testkit::clean(0);
         assert!(run(is_city_form, &sub).is_empty());
         for s in &mut sub.raw.sheets {
             s.name = format!("Sheet{}", s.name.len());
@@ -296,14 +296,14 @@ mod tests {
 
     #[test]
     fn template_version_fires_and_stays_quiet() {
-        assert!(run(template_version, &fixture::clean(1)).is_empty());
-        let sub = fixture::with(1, "info.version", Value::Text("2023.2".into()));
+        assert!(run(template_version, &testkit::clean(1)).is_empty());
+        let sub = testkit::with(1, "info.version", Value::Text("2023.2".into()));
         assert_eq!(run(template_version, &sub), vec![(Code::TemplateVersion, "基本信息!B11".into())]);
     }
 
     #[test]
     fn missing_sheet_fires_and_stays_quiet() {
-        let mut sub = fixture::clean(2);
+        let mut sub = testkit::clean(2);
         assert!(run(sheets_present, &sub).is_empty());
         sub.raw.sheets.retain(|s| s.name != "效益指标");
         assert_eq!(run(sheets_present, &sub), vec![(Code::MissingSheet, "效益指标".into())]);
@@ -311,14 +311,14 @@ mod tests {
 
     #[test]
     fn a_missing_sheet_names_its_look_alikes_exactly() {
-        let mut sub = fixture::clean(2);
+        let mut sub = testkit::clean(2);
         // Two near names: neither is taken, both are named.
         sub.raw.sheets[1].name = "资金执行 (2)".into();
         let mut other = sub.raw.sheets[1].clone();
         other.name = "资金执行表".into();
         sub.raw.sheets.push(other);
-        let ctx_parts = fixture::ctx_parts();
-        let bands = fixture::bands();
+        let ctx_parts = testkit::ctx_parts();
+        let bands = testkit::bands();
         let ctx = Ctx { form: &ctx_parts.0, params: &ctx_parts.1, bands: &bands };
         let f = sheets_present(&sub, &ctx);
         assert_eq!(f.len(), 1);
@@ -331,14 +331,14 @@ mod tests {
 
     #[test]
     fn unreadable_sheet_fires() {
-        let mut sub = fixture::clean(2);
+        let mut sub = testkit::clean(2);
         sub.raw.sheets[1].problem = Some("XML 错误".into());
         assert_eq!(run(sheets_present, &sub), vec![(Code::SheetUnreadable, "资金执行".into())]);
     }
 
     #[test]
     fn moved_label_fires_and_stays_quiet() {
-        let mut sub = fixture::clean(3);
+        let mut sub = testkit::clean(3);
         assert!(run(labels_in_place, &sub).is_empty());
         let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == "资金执行").unwrap();
         let a6 = crate::cellref::CellRef::parse("A6").unwrap();
@@ -349,8 +349,8 @@ mod tests {
     /// City 3's form with a row inserted above 资金执行 row 5, as Excel
     /// does it; with `names`, the defined names moved along.
     fn row_inserted(names: bool) -> Submission {
-        let (form, _) = fixture::ctx_parts();
-        let mut raw = fixture::raw(3);
+        let (form, _) = testkit::ctx_parts();
+        let mut raw = testkit::raw(3);
         let sheet = raw.sheets.iter_mut().find(|s| s.name == "资金执行").unwrap();
         let moved: Vec<(crate::cellref::CellRef, Value)> =
             sheet.cells.iter().filter(|(c, _)| c.row >= 4).map(|(c, v)| (*c, v.clone())).collect();
@@ -373,12 +373,12 @@ mod tests {
     #[test]
     fn named_cells_are_read_where_they_moved_and_said_once() {
         let sub = row_inserted(true);
-        assert_eq!(sub.num("exec.spent"), fixture::clean(3).num("exec.spent"), "read at B7, not B6");
+        assert_eq!(sub.num("exec.spent"), testkit::clean(3).num("exec.spent"), "read at B7, not B6");
         assert!(run(labels_in_place, &sub).is_empty(), "labels moved with the names");
         assert_eq!(run(read_by_name, &sub), vec![(Code::ReadByName, "资金执行!B6".into())]);
         // Names where the template has them: nothing to say.
-        let mut raw = fixture::raw(3);
-        let (form, _) = fixture::ctx_parts();
+        let mut raw = testkit::raw(3);
+        let (form, _) = testkit::ctx_parts();
         for f in form.fields() {
             let r = format!("'{}'!${}${}", f.sheet, crate::cellref::CellRef::col_letters(f.cell.col), f.cell.row + 1);
             raw.names.push((crate::spec::FormSpec::defined_name(&f.id), r));
@@ -397,22 +397,22 @@ mod tests {
 
     #[test]
     fn a_look_alike_sheet_name_is_read_and_said() {
-        let (form, _) = fixture::ctx_parts();
-        let mut raw = fixture::raw(4);
+        let (form, _) = testkit::ctx_parts();
+        let mut raw = testkit::raw(4);
         raw.sheets[1].name = format!("{} ", raw.sheets[1].name);
         let sub = crate::model::Submission::build("a.xlsx".into(), "a.xlsx".into(), raw, &form);
         assert_eq!(run(sheet_names_alike, &sub), vec![(Code::SheetNameLookAlike, "资金执行".into())]);
         assert!(run(sheets_present, &sub).is_empty());
         assert!(sub.num("exec.spent").is_some(), "its figures are read");
         // The exact name: quiet.
-        assert!(run(sheet_names_alike, &fixture::clean(4)).is_empty());
+        assert!(run(sheet_names_alike, &testkit::clean(4)).is_empty());
         // Full-width digits and an ideographic space fold too.
         assert_eq!(crate::read::sheet_key("资金执行　（２）"), crate::read::sheet_key("资金执行(2)"));
     }
 
     #[test]
     fn a_hidden_sheet_beside_a_visible_copy_is_a_warning() {
-        let mut sub = fixture::clean(5);
+        let mut sub = testkit::clean(5);
         assert!(run(hidden_sheet_beside_copy, &sub).is_empty());
         let mut copy = sub.raw.sheets[1].clone();
         copy.name = format!("{} (2)", copy.name);
@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn merged_input_fires_and_stays_quiet() {
-        let mut sub = fixture::clean(3);
+        let mut sub = testkit::clean(3);
         assert!(run(inputs_not_merged, &sub).is_empty());
         let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == "资金执行").unwrap();
         sheet.merges.push(crate::cellref::CellRange::parse("A1:C1").unwrap());
@@ -436,7 +436,7 @@ mod tests {
 
     #[test]
     fn label_spacing_and_bracket_width_are_tolerated() {
-        let mut sub = fixture::clean(3);
+        let mut sub = testkit::clean(3);
         let sheet = sub.raw.sheets.iter_mut().find(|s| s.name == "任务完成").unwrap();
         let a4 = crate::cellref::CellRef::parse("A4").unwrap();
         sheet.cells.insert(a4, Value::Text(" 改造建筑面积 (万平方米)".into()));

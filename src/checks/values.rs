@@ -124,8 +124,8 @@ pub fn year_matches(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::fixture::{clean, run, with};
     use crate::read::Value;
+    use crate::testkit::{clean, run, with};
 
     #[test]
     fn required_fires_and_stays_quiet() {
@@ -147,7 +147,7 @@ mod tests {
 
     #[test]
     fn formula_without_cache_fires_and_stays_quiet() {
-        let (form, _) = crate::checks::fixture::ctx_parts();
+        let (form, _) = crate::testkit::ctx_parts();
         let uncached = |id: &str, formula: &str| {
             let mut sub = clean(5);
             let f = form.field(id).unwrap();
@@ -222,8 +222,8 @@ pub fn normalised(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 #[cfg(test)]
 mod normalised_tests {
     use super::*;
-    use crate::checks::fixture::{clean, run, with};
     use crate::read::Value;
+    use crate::testkit::{clean, run, with};
 
     #[test]
     fn normalised_fires_and_stays_quiet() {

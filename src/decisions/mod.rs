@@ -16,85 +16,14 @@
 pub mod register;
 pub mod sheet;
 
-use crate::findings::{Code, Finding, Severity};
+use crate::findings::{Code, Finding};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// The register's file name in a results folder.
 pub const REGISTER_FILE: &str = "核实与更正.xlsx";
 
-/// What the clerk decided about a finding (the 处理 column).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// 已核实无误: the figure is right as it stands.
-    Verified,
-    /// 按程序计算值更正: use the value selfeval computed.
-    UseComputed,
-    /// 更正为: use the value in 更正值.
-    SetTo,
-    /// 退回地市: the city must correct and resend; nothing changes.
-    Returned,
-}
-
-impl Action {
-    pub const ALL: [Action; 4] = [Action::Verified, Action::UseComputed, Action::SetTo, Action::Returned];
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            Action::Verified => "已核实无误",
-            Action::UseComputed => "按程序计算值更正",
-            Action::SetTo => "更正为",
-            Action::Returned => "退回地市",
-        }
-    }
-
-    /// The action a 处理 cell names; spaces and full-width blanks ignored.
-    pub fn from_zh(text: &str) -> Option<Action> {
-        let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        Action::ALL.into_iter().find(|a| a.zh() == t)
-    }
-
-    /// Whether the action changes a figure.
-    pub fn corrects(self) -> bool {
-        matches!(self, Action::UseComputed | Action::SetTo)
-    }
-}
-
-impl Code {
-    /// The decisions that may close a finding of this code, as the codes
-    /// catalog states them. A warning is closed by 已核实无误; an error only
-    /// by a correction after which no error is left on that figure, except
-    /// the roster's question of which city a file belongs to (SE406), which
-    /// only the province can settle. Errors about the file as a whole (it
-    /// cannot be read, it is not the form, a sheet is missing) can only be
-    /// returned: no single figure would put them right.
-    pub fn decisions(self) -> &'static [Action] {
-        use crate::findings::codes::Group;
-        const WARNING: &[Action] = &[Action::Verified, Action::UseComputed, Action::SetTo, Action::Returned];
-        // A plausibility warning's 应为 is a band, not a value to take.
-        const PLAUSIBLE: &[Action] = &[Action::Verified, Action::SetTo, Action::Returned];
-        const FIGURE: &[Action] = &[Action::UseComputed, Action::SetTo, Action::Returned];
-        const CONFIRM: &[Action] = &[Action::Verified, Action::Returned];
-        const RETURN: &[Action] = &[Action::Returned];
-        if self == Code::FileNameCityMismatch {
-            return CONFIRM;
-        }
-        if self.severity() != Severity::Error {
-            return if self.group() == Group::Plausibility { PLAUSIBLE } else { WARNING };
-        }
-        match (self.group(), self) {
-            (_, Code::MissingCity | Code::UnknownCity) => RETURN,
-            (Group::File | Group::Structure, _) => RETURN,
-            _ => FIGURE,
-        }
-    }
-
-    /// The catalog's words for [`Code::decisions`].
-    pub fn decisions_zh(self) -> String {
-        self.decisions().iter().map(|a| a.zh()).collect::<Vec<_>>().join("、")
-    }
-}
+pub use crate::findings::closing::Action;
 
 /// What identifies a finding from one run to the next: the city, the code
 /// and the form field it is about ("" for findings about a whole file).
@@ -151,7 +80,7 @@ pub struct RowProblem {
     pub message: String,
     /// The reason alone: "更正值“abc”不是数字".
     #[serde(skip)]
-    pub why: String,
+    pub why: register::RowError,
     #[serde(skip)]
     pub cells: sheet::RowCells,
 }
@@ -174,7 +103,7 @@ pub enum Status {
     /// 退回地市: shown, nothing changed.
     Returned,
     /// Not applied, and why.
-    Refused(String),
+    Refused(Refusal),
     /// The city's new file already holds the corrected value.
     CityFixed,
     /// The city's figure changed since the decision: not applied.
@@ -193,6 +122,30 @@ impl Status {
             Status::CityChanged => "地市数据已变化，请重新核实".to_string(),
             Status::NotApplicable => "已不适用".to_string(),
         }
+    }
+}
+
+/// Why a decision was not applied (report.json says it in words).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The register row itself cannot be a decision.
+    #[error(transparent)]
+    Row(#[from] register::RowError),
+    #[error("该问题没有程序计算值，请改选“更正为”并填写更正值")]
+    NoComputedValue,
+    #[error("文件无法重新读取，未能更正")]
+    Unreadable,
+    /// After the correction an error is still on the figure: its message.
+    #[error("更正后仍有错误（{0}）")]
+    ErrorRemains(String),
+    /// A roster question (SE404, SE406) answered with a correction.
+    #[error("{} 只能以“已核实无误”或“退回地市”处理", .0.id())]
+    OnlyConfirm(Code),
+}
+
+impl Serialize for Refusal {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -433,7 +386,7 @@ impl Record {
                 field: p.cells.field.clone(),
                 action: p.cells.action.clone(),
                 value: p.cells.value.clone(),
-                status: Status::Refused(p.why.clone()),
+                status: Status::Refused(Refusal::Row(p.why.clone())),
             })
         }));
         listed.sort_by_key(Listed::row);

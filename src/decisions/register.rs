@@ -7,7 +7,8 @@
 use super::sheet::{RowCells, COLUMNS};
 use super::{Action, Decision, Key, Register, RowProblem};
 use crate::findings::Code;
-use crate::model::{Params, Parsed};
+use crate::model::Parsed;
+use crate::params::Params;
 use crate::read::{self, Value};
 use crate::spec::FormSpec;
 use std::collections::HashMap;
@@ -22,6 +23,33 @@ pub enum RegisterError {
     NoTable,
     #[error("是 {found} 年的登记表，本次校验的是 {want} 年的自评表")]
     OtherYear { found: i64, want: i64 },
+}
+
+/// Why one filled row cannot be a decision: only that row is not applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowError {
+    #[error("处理“{typed}”不是可选的处理（{}）之一", Action::ALL.map(Action::zh).join(" / "))]
+    UnknownAction { typed: String },
+    #[error("地市“{0}”不在本年度补助名单中")]
+    UnknownCity(String),
+    #[error("代码“{0}”不是本程序的问题代码（见 selfeval codes）")]
+    UnknownCode(String),
+    #[error("栏目编号“{0}”不是本年度自评表的栏目")]
+    UnknownField(String),
+    #[error("{} 是{}，不能以“{}”关闭（可选：{}）", .code.id(), if .code.severity() == crate::findings::Severity::Error { "错误" } else { "问题" }, .action.zh(), .code.decisions_zh())]
+    NotClosable { code: Code, action: Action },
+    #[error("该问题不针对某一栏目，不能更正")]
+    NoField,
+    #[error("“{0}”不是数字栏目，不能更正")]
+    NotNumeric(String),
+    #[error("选了“更正为”但没有填写更正值")]
+    NoValue,
+    #[error("更正值“{0}”不是数字")]
+    NotANumber(String),
+    #[error("没有填写{0}（每项核实或更正都要写明依据和经办人）")]
+    NoBasis(String),
+    #[error("与{others}是同一个问题（{city} {}），请只保留一行", .code.id())]
+    Duplicate { others: String, city: String, code: Code },
 }
 
 /// Reads the register at `path`. `name` is how messages name it.
@@ -72,7 +100,9 @@ pub fn read(path: &Path, form: &FormSpec, params: &Params) -> Result<Register, R
         let row = r + 1;
         match decision(&cells, form, params) {
             Ok((key, action, value)) => reg.decisions.push(Decision { row, key, action, cells, value }),
-            Err(why) => reg.problems.push(RowProblem { row, message: row_message(&name, row, &why), why, cells }),
+            Err(why) => {
+                reg.problems.push(RowProblem { row, message: row_message(&name, row, &why.to_string()), why, cells })
+            }
         }
     }
     refuse_duplicates(&mut reg, &name);
@@ -106,40 +136,37 @@ fn decision(
     cells: &RowCells,
     form: &FormSpec,
     params: &Params,
-) -> Result<(Key, Action, Option<rust_decimal::Decimal>), String> {
-    let action = Action::from_zh(&cells.action).ok_or_else(|| {
-        let all: Vec<&str> = Action::ALL.iter().map(|a| a.zh()).collect();
-        format!("处理“{}”不是可选的处理（{}）之一", cells.action, all.join(" / "))
-    })?;
-    let city = params.resolve_city(&cells.city).ok_or_else(|| format!("地市“{}”不在本年度补助名单中", cells.city))?;
+) -> Result<(Key, Action, Option<rust_decimal::Decimal>), RowError> {
+    let action =
+        Action::from_zh(&cells.action).ok_or_else(|| RowError::UnknownAction { typed: cells.action.clone() })?;
+    let city = params.resolve_city(&cells.city).ok_or_else(|| RowError::UnknownCity(cells.city.clone()))?;
     let code = Code::ALL
         .iter()
         .copied()
         .find(|c| c.id().eq_ignore_ascii_case(cells.code.trim()))
-        .ok_or_else(|| format!("代码“{}”不是本程序的问题代码（见 selfeval codes）", cells.code))?;
+        .ok_or_else(|| RowError::UnknownCode(cells.code.clone()))?;
     let field = cells.field.trim();
     let spec = match field {
         "" => None,
-        id => Some(form.field(id).ok_or_else(|| format!("栏目编号“{id}”不是本年度自评表的栏目"))?),
+        id => Some(form.field(id).ok_or_else(|| RowError::UnknownField(id.to_string()))?),
     };
     if !code.decisions().contains(&action) {
-        let what = if code.severity() == crate::findings::Severity::Error { "错误" } else { "问题" };
-        return Err(format!("{} 是{what}，不能以“{}”关闭（可选：{}）", code.id(), action.zh(), code.decisions_zh()));
+        return Err(RowError::NotClosable { code, action });
     }
     let mut value = None;
     if action.corrects() {
-        let spec = spec.ok_or_else(|| "该问题不针对某一栏目，不能更正".to_string())?;
+        let spec = spec.ok_or(RowError::NoField)?;
         if !spec.kind.is_numeric() {
-            return Err(format!("“{}”不是数字栏目，不能更正", spec.label.text));
+            return Err(RowError::NotNumeric(spec.label.text.clone()));
         }
         if action == Action::SetTo {
             let typed = cells.value.trim();
             if typed.is_empty() {
-                return Err("选了“更正为”但没有填写更正值".to_string());
+                return Err(RowError::NoValue);
             }
             match crate::model::parse(&Value::Text(typed.to_string()), spec).0 {
                 Parsed::Number(d) => value = Some(d),
-                _ => return Err(format!("更正值“{typed}”不是数字")),
+                _ => return Err(RowError::NotANumber(typed.to_string())),
             }
         }
     }
@@ -150,7 +177,7 @@ fn decision(
             .map(|(k, _)| *k)
             .collect();
         if !missing.is_empty() {
-            return Err(format!("没有填写{}（每项核实或更正都要写明依据和经办人）", missing.join("和")));
+            return Err(RowError::NoBasis(missing.join("和")));
         }
     }
     Ok((Key { city: city.name.clone(), code, field: field.to_string() }, action, value))
@@ -167,8 +194,9 @@ fn refuse_duplicates(reg: &mut Register, name: &str) {
     reg.decisions = keep;
     for d in dup {
         let others: Vec<String> = rows[&d.key].iter().filter(|r| **r != d.row).map(|r| format!("第 {r} 行")).collect();
-        let why = format!("与{}是同一个问题（{} {}），请只保留一行", others.join("、"), d.key.city, d.key.code.id());
-        reg.problems.push(RowProblem { row: d.row, message: row_message(name, d.row, &why), why, cells: d.cells });
+        let why = RowError::Duplicate { others: others.join("、"), city: d.key.city.clone(), code: d.key.code };
+        let message = row_message(name, d.row, &why.to_string());
+        reg.problems.push(RowProblem { row: d.row, message, why, cells: d.cells });
     }
     reg.problems.sort_by_key(|p| p.row);
 }

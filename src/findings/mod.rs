@@ -1,8 +1,9 @@
 //! Findings: what selfeval reports about a workbook, with a stable code,
 //! a severity and a location a city clerk can go to.
 
-pub mod catalog;
+pub mod closing;
 pub mod codes;
+pub mod info;
 
 pub use codes::Code;
 use serde::Serialize;
@@ -392,7 +393,7 @@ mod tests {
             "",
         );
         let mut f = f;
-        f.relabel(&crate::checks::fixture::form());
+        f.relabel(&crate::testkit::form());
         assert_eq!(f.message, "支出率应为 实际支出 ÷ 预算指标 = 45.64%，实为 46.00%");
         assert_eq!(f.place(), "资金执行!B7");
         assert_eq!(f.severity, Severity::Error);
@@ -401,7 +402,7 @@ mod tests {
 
     #[test]
     fn the_year_s_labels_fill_the_message_and_workbook_text_stays_text() {
-        let form = crate::checks::fixture::form();
+        let form = crate::testkit::form();
         let renamed = crate::spec::FormSpec::from_toml(
             &include_str!("../../templates/2024/form.toml").replace("text = \"实际支出\"", "text = \"实际支出数\""),
             "t",
@@ -435,7 +436,7 @@ mod tests {
         );
         assert_eq!(f.message, "比例 141.66 超出常见范围 50–130（实际完成 107.66 万平方米 ÷ 7600 户）");
         let mut g = f.clone();
-        g.relabel(&crate::checks::fixture::form());
+        g.relabel(&crate::testkit::form());
         assert_eq!(
             g.message,
             "平均每户建筑面积 141.66 平方米，超出常见范围 50–130 平方米（实际完成 107.66 万平方米 ÷ 7600 户）"

@@ -16,7 +16,8 @@
 //! another belongs to neither until the city resolves it (SE406).
 
 use crate::findings::{Code, Finding, Loc, Severity};
-use crate::model::{Params, Submission};
+use crate::model::Submission;
+use crate::params::Params;
 use crate::spec::Role;
 use std::time::SystemTime;
 

@@ -5,7 +5,8 @@
 //! compute (the cached results a spreadsheet stores), then the faults.
 
 use super::GenError;
-use crate::model::{CityParams, Measures, Params, ProvinceOwn};
+use crate::model::Measures;
+use crate::params::{CityParams, Params, ProvinceOwn};
 use crate::spec::relation::Val;
 use crate::spec::{Kind, Templates};
 use crate::write::form::{city_form, FormBook, Input};

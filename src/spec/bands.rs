@@ -50,17 +50,15 @@ pub struct GradeBand {
 impl Bands {
     /// Parses checks.toml; its ratios are relations over `form`'s fields.
     pub fn from_toml(text: &str, origin: &str, form: &FormSpec) -> Result<Self> {
-        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
-        let mut b: Bands = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        Self::parse(text, form).map_err(|source| Error::spec(origin, source))
+    }
+
+    fn parse(text: &str, form: &FormSpec) -> std::result::Result<Self, SpecError> {
+        let mut b: Bands = toml::from_str(text)?;
         if b.grades.is_empty() || b.grades.windows(2).any(|w| w[0].min <= w[1].min) {
-            return Err(err("[[grades]] 应从高到低列出，且至少一档".into()));
+            return Err(SpecError::GradesOrder);
         }
-        b.ratios = b
-            .raw_ratios
-            .iter()
-            .map(|r| r.build(form))
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| err(e.to_string()))?;
+        b.ratios = b.raw_ratios.iter().map(|r| r.build(form)).collect::<std::result::Result<_, _>>()?;
         Ok(b)
     }
 

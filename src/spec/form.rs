@@ -132,7 +132,7 @@ impl SheetSpec {
 
 /// What is inconsistent in form.toml's measures, scoring table or ids.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(super) enum FormError {
+pub enum FormError {
     #[error("指标 {0} 重复定义")]
     DuplicateMeasure(String),
     #[error("指标 {measure} 缺少字段 {field}")]
@@ -298,24 +298,25 @@ pub const TARGET_ROLES: &[&str] = &["started", "living", "satisfaction"];
 impl FormSpec {
     /// Parses and checks a form spec; `origin` names it in error messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
-        let mut spec: FormSpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
-        spec.expand_scoring().map_err(|e| err(e.to_string()))?;
-        spec.build_index().map_err(|e| err(e.to_string()))?;
-        spec.check_roles().map_err(|e| err(e.to_string()))?;
+        Self::parse(text).map_err(|source| Error::spec(origin, source))
+    }
+
+    fn parse(text: &str) -> std::result::Result<Self, SpecError> {
+        let mut spec: FormSpec = toml::from_str(text)?;
+        spec.expand_scoring()?;
+        spec.build_index()?;
+        spec.check_roles()?;
         if let Some(k) = spec.target_words.keys().find(|k| !TARGET_ROLES.contains(&k.as_str())) {
-            return Err(err(format!("[target_words] 的 {k} 无法识别（可用：{}）", TARGET_ROLES.join("、"))));
+            return Err(SpecError::UnknownTargetWord { word: k.clone(), known: TARGET_ROLES.join("、") });
         }
         if let Some(k) = spec.messages.unknown_code() {
-            return Err(err(format!("[messages] 的 {k} 不是问题代码")));
+            return Err(SpecError::UnknownMessageCode(k.to_string()));
         }
-        spec.resolve_measures().map_err(|e| err(e.to_string()))?;
-        spec.resolve_links().map_err(|e| err(e.to_string()))?;
-        spec.resolve_derived().map_err(|e| err(e.to_string()))?;
-        for f in spec.fields() {
-            if f.feeds.is_some() && f.kind != Kind::Count {
-                return Err(err(format!("字段 {} 有 feeds（附件1 计数），kind 应为 count", f.id)));
-            }
+        spec.resolve_measures()?;
+        spec.resolve_links()?;
+        spec.resolve_derived()?;
+        if let Some(f) = spec.fields().find(|f| f.feeds.is_some() && f.kind != Kind::Count) {
+            return Err(SpecError::FeedsNotCount(f.id.clone()));
         }
         Ok(spec)
     }

@@ -49,7 +49,7 @@ pub enum Issued {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub(super) enum LinkError {
+pub enum LinkError {
     #[error("[[same]] 的 {0} 不是本表的字段")]
     SameField(String),
     #[error("[[same]] a = \"{0}\"：witness 只能是 \"issued\"，或给出 rate 和 whole")]

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 mod bands;
 pub mod derived;
+mod error;
 mod form;
 mod links;
 mod params_layout;
@@ -27,6 +28,7 @@ mod tests;
 mod wording;
 
 pub use bands::*;
+pub use error::SpecError;
 pub use form::*;
 pub use links::*;
 pub use params_layout::*;
@@ -117,10 +119,8 @@ impl Templates {
         };
         let text = |name: &str| {
             read(name).and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|_| Error::Spec {
-                    path: dir.join(name).display().to_string(),
-                    detail: "不是 UTF-8 编码的文本".into(),
-                })
+                String::from_utf8(bytes)
+                    .map_err(|e| Error::spec(dir.join(name).display().to_string(), SpecError::NotUtf8(e)))
             })
         };
         let report = match dir.join(REPORT_FILE).exists() {

@@ -99,32 +99,27 @@ pub const REPORT_SECTIONS: &[&str] =
 
 impl ReportSpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
-        let spec: ReportSpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        Self::parse(text).map_err(|source| Error::spec(origin, source))
+    }
+
+    fn parse(text: &str) -> std::result::Result<Self, SpecError> {
+        let spec: ReportSpec = toml::from_str(text)?;
         if !spec.outline.is_empty() {
             if let Some(i) =
                 spec.outline.iter().position(|o| o.kinds() != 1 || (o.caption.is_some() && o.table.is_none()))
             {
-                return Err(err(format!(
-                    "[[outline]] 第 {} 项应恰有 h1、h2、h3、body、placeholder、table 之一（caption 只随 table）",
-                    i + 1
-                )));
+                return Err(SpecError::OutlineItem(i + 1));
             }
             return Ok(spec);
         }
-        for k in REPORT_SENTENCES {
-            if !spec.sentences.contains_key(*k) {
-                return Err(err(format!("[sentences] 缺少 {k}")));
-            }
-        }
-        for k in REPORT_SECTIONS {
-            if !spec.sections.contains_key(*k) {
-                return Err(err(format!("[sections] 缺少 {k}")));
-            }
-        }
-        for k in REPORT_CAPTIONS {
-            if !spec.captions.contains_key(*k) {
-                return Err(err(format!("[captions] 缺少 {k}")));
+        let words = [
+            ("sentences", REPORT_SENTENCES, &spec.sentences),
+            ("sections", REPORT_SECTIONS, &spec.sections),
+            ("captions", REPORT_CAPTIONS, &spec.captions),
+        ];
+        for (table, keys, map) in words {
+            if let Some(k) = keys.iter().find(|k| !map.contains_key(**k)) {
+                return Err(SpecError::MissingWords { table, key: k.to_string() });
             }
         }
         Ok(spec)
@@ -133,17 +128,13 @@ impl ReportSpec {
     /// Every 附件1 count of the form has its words, and every word is for
     /// one of them.
     pub fn check_against(&self, form: &FormSpec, origin: &str) -> Result<()> {
-        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
+        let err = |source: SpecError| Error::spec(origin, source);
         let counts: Vec<&str> = form.benefit_counts().iter().map(|f| f.id.as_str()).collect();
-        for id in &counts {
-            if !self.benefit_labels.contains_key(*id) {
-                return Err(err(format!("[benefit_labels] 缺少 {id}（form.toml 中的附件1 指标）")));
-            }
+        if let Some(id) = counts.iter().find(|id| !self.benefit_labels.contains_key(**id)) {
+            return Err(err(SpecError::MissingBenefitLabel(id.to_string())));
         }
-        for k in self.benefit_labels.keys() {
-            if !counts.contains(&k.as_str()) {
-                return Err(err(format!("[benefit_labels] 的 {k} 不是 form.toml 中带 feeds 的附件1 指标")));
-            }
+        if let Some(k) = self.benefit_labels.keys().find(|k| !counts.contains(&k.as_str())) {
+            return Err(err(SpecError::UnknownBenefitLabel(k.clone())));
         }
         Ok(())
     }
@@ -152,10 +143,7 @@ impl ReportSpec {
     pub fn check_tables(&self, summary: &SummarySpec, origin: &str) -> Result<()> {
         for t in self.outline.iter().filter_map(|o| o.table.as_deref()) {
             if !summary.sheet(t).is_some_and(|s| s.kind == SheetKind::Cities) {
-                return Err(Error::Spec {
-                    path: origin.to_string(),
-                    detail: format!("[[outline]] 的 table = \"{t}\" 不是 summary.toml 中 kind = \"cities\" 的表"),
-                });
+                return Err(Error::spec(origin, SpecError::OutlineTable(t.to_string())));
             }
         }
         Ok(())

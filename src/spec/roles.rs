@@ -58,6 +58,11 @@ pub enum Role {
 }
 
 impl Role {
+    /// The amounts that bound each other, smallest first: what was spent,
+    /// what arrived, what was issued (SE301, and the blank form's red rule).
+    /// A form without 到位资金 skips it.
+    pub const SPEND_ORDER: &'static [Role] = &[Role::Spent, Role::Arrived, Role::Budget];
+
     /// Roles a form must give: without the city no file can be matched to
     /// a city; without the version no reading can be trusted.
     pub const REQUIRED: &'static [Role] = &[Role::City, Role::Version];

@@ -66,11 +66,55 @@ pub enum SheetKind {
     Cities,
 }
 
+/// Which table a sheet is, settled from its key and kind when
+/// summary.toml loads: a key the program does not know is refused there,
+/// so the writers match on this, never on key text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SheetRole {
+    /// A `kind = "cities"` table.
+    #[default]
+    Cities,
+    Targets,
+    Budget,
+    Tasks,
+    Benefits,
+    Allocation,
+    Roster,
+    Findings,
+    Decisions,
+}
+
+impl SheetRole {
+    /// The program's own table a `key` names (`kind = "fixed"`).
+    fn of_key(key: &str) -> Option<SheetRole> {
+        Some(match key {
+            "targets" => SheetRole::Targets,
+            "budget" => SheetRole::Budget,
+            "tasks" => SheetRole::Tasks,
+            "benefits" => SheetRole::Benefits,
+            "allocation" => SheetRole::Allocation,
+            "roster" => SheetRole::Roster,
+            "findings" => SheetRole::Findings,
+            "decisions" => SheetRole::Decisions,
+            _ => return None,
+        })
+    }
+
+    /// A table of the cities' figures with a 合计 row, where a corrected
+    /// figure is noted.
+    pub fn of_city_figures(self) -> bool {
+        matches!(self, SheetRole::Cities | SheetRole::Budget | SheetRole::Tasks | SheetRole::Benefits)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummarySheet {
     pub key: String,
     #[serde(default)]
     pub kind: SheetKind,
+    /// Which table it is (from `key` and `kind`, at load).
+    #[serde(skip)]
+    pub role: SheetRole,
     pub name: String,
     pub title: String,
     #[serde(default)]
@@ -151,7 +195,7 @@ impl SummarySheet {
 
     /// Whether the first data row is a 合计 row.
     pub fn has_total_row(&self) -> bool {
-        self.kind == SheetKind::Cities || matches!(self.key.as_str(), "budget" | "tasks" | "benefits" | "allocation")
+        self.role.of_city_figures() || self.role == SheetRole::Allocation
     }
 }
 
@@ -205,30 +249,30 @@ pub(super) const SUMMARY_ALL_REQUIRED: &[&str] = &["budget", "tasks", "benefits"
 
 impl SummarySpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
-        let spec: SummarySpec = toml::from_str(text).map_err(|e| err(e.message().to_string()))?;
+        Self::parse(text).map_err(|source| Error::spec(origin, source))
+    }
+
+    fn parse(text: &str) -> std::result::Result<Self, SpecError> {
+        let mut spec: SummarySpec = toml::from_str(text)?;
+        for s in &mut spec.sheets {
+            s.role = match (s.kind, SheetRole::of_key(&s.key)) {
+                (SheetKind::Fixed, Some(t)) => t,
+                (SheetKind::Fixed, None) => return Err(SpecError::UnknownSheetKey(s.key.clone())),
+                (SheetKind::Cities, Some(_)) => return Err(SpecError::ProgramSheetKey(s.key.clone())),
+                (SheetKind::Cities, None) => SheetRole::Cities,
+            };
+        }
         for sheet in SUMMARY_REQUIRED {
-            spec.sheet(sheet).ok_or_else(|| err(format!("缺少汇总表 {sheet}")))?;
+            spec.sheet(sheet).ok_or_else(|| SpecError::MissingSheet(sheet.to_string()))?;
         }
         for s in &spec.sheets {
             if (s.first_row as usize) <= s.header.len() + 1 + s.block.len() {
-                return Err(err(format!("汇总表 {} 的 first_row 与表头重叠", s.name)));
-            }
-            // 核实与更正记录 has its own columns, checked by its writer.
-            let fixed = SUMMARY_KEYS.iter().any(|(k, _)| *k == s.key) || s.key == "decisions";
-            match s.kind {
-                SheetKind::Fixed if !fixed => {
-                    return Err(err(format!("汇总表 {} 的 key 无法识别（城市表请写 kind = \"cities\"）", s.key)))
-                }
-                SheetKind::Cities if fixed => {
-                    return Err(err(format!("汇总表 {} 的 key 是程序自有的表，城市表请另起 key", s.key)))
-                }
-                _ => {}
+                return Err(SpecError::FirstRowOverlaps(s.name.clone()));
             }
         }
         if let Some(d) = spec.sheets.iter().enumerate().find(|(i, s)| spec.sheets[..*i].iter().any(|t| t.key == s.key))
         {
-            return Err(err(format!("汇总表 key {} 重复", d.1.key)));
+            return Err(SpecError::DuplicateSheetKey(d.1.key.clone()));
         }
         Ok(spec)
     }
@@ -237,7 +281,10 @@ impl SummarySpec {
     /// would never fill, or a form figure with no column, is a load error
     /// naming it, and fills `{year}` in every title and header.
     pub fn check_against(&mut self, form: &FormSpec, origin: &str) -> Result<()> {
-        let err = |detail: String| Error::Spec { path: origin.to_string(), detail };
+        self.check(form).map_err(|source| Error::spec(origin, source))
+    }
+
+    fn check(&mut self, form: &FormSpec) -> std::result::Result<(), SpecError> {
         let mut from_form: HashMap<&str, Vec<String>> = HashMap::new();
         for m in &form.measures {
             from_form.entry("tasks").or_default().extend([m.plan.clone(), m.actual.clone(), m.rate.clone()]);
@@ -249,10 +296,7 @@ impl SummarySpec {
             let wanted = from_form.get(key).cloned().unwrap_or_default();
             for c in &s.columns {
                 if !fixed.contains(&c.key.as_str()) && !wanted.contains(&c.key) {
-                    return Err(err(format!(
-                        "汇总表 {} 的列 {} 无法识别（不是 form.toml 中的指标或字段）",
-                        s.name, c.key
-                    )));
+                    return Err(SpecError::UnknownColumn { sheet: s.name.clone(), column: c.key.clone() });
                 }
             }
             let must: Vec<&str> = match SUMMARY_ALL_REQUIRED.contains(key) {
@@ -261,12 +305,12 @@ impl SummarySpec {
             };
             for c in must {
                 if s.col(c).is_none() {
-                    return Err(err(format!("汇总表 {} 缺少列 {c}", s.name)));
+                    return Err(SpecError::MissingColumn { sheet: s.name.clone(), column: c.to_string() });
                 }
             }
         }
         for s in self.sheets.iter().filter(|s| s.kind == SheetKind::Cities) {
-            check_city_table(s, form).map_err(err)?;
+            check_city_table(s, form)?;
         }
         let year = form.year.to_string();
         let fill = |t: &mut String| *t = t.replace("{year}", &year);
@@ -287,10 +331,12 @@ impl SummarySpec {
 
 /// A city table names form fields (and seq, city), and a ratio total
 /// divides two of its own columns.
-fn check_city_table(s: &SummarySheet, form: &FormSpec) -> std::result::Result<(), String> {
+fn check_city_table(s: &SummarySheet, form: &FormSpec) -> std::result::Result<(), SpecError> {
+    let at = |c: &str| (s.name.clone(), c.to_string());
     for c in &s.columns {
         if !matches!(c.key.as_str(), "seq" | "city") && form.field(&c.key).is_none() {
-            return Err(format!("汇总表 {} 的列 {} 不是 form.toml 中的字段", s.name, c.key));
+            let (sheet, column) = at(&c.key);
+            return Err(SpecError::NotAField { sheet, column });
         }
         // `of` names two of this table's columns for a ratio, and nothing else.
         let of_fits = match c.total {
@@ -298,11 +344,13 @@ fn check_city_table(s: &SummarySheet, form: &FormSpec) -> std::result::Result<()
             _ => c.of.is_empty(),
         };
         if !of_fits {
-            return Err(format!("汇总表 {} 的列 {}：total = \"ratio\" 需要 of = [本表两列]", s.name, c.key));
+            let (sheet, column) = at(&c.key);
+            return Err(SpecError::RatioColumns { sheet, column });
         }
     }
     if s.col("city").is_none() {
-        return Err(format!("汇总表 {} 缺少列 city", s.name));
+        let (sheet, column) = at("city");
+        return Err(SpecError::MissingColumn { sheet, column });
     }
     Ok(())
 }

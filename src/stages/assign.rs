@@ -66,7 +66,7 @@ pub fn cities(files: Vec<FileResult>, setup: &Setup, reg: Option<&Register>) -> 
             } else if open && d.action == Action::Returned {
                 Status::Returned
             } else if open {
-                Status::Refused(format!("{} 只能以“已核实无误”或“退回地市”处理", d.key.code.id()))
+                Status::Refused(crate::decisions::Refusal::OnlyConfirm(d.key.code))
             } else {
                 Status::NotApplicable
             };

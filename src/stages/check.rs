@@ -4,8 +4,8 @@
 
 use super::Setup;
 use crate::findings::{self, Finding};
+use crate::model::InputReport;
 use crate::model::{self, Submission};
-use crate::write::json::InputReport;
 use crate::{calc, checks, isolate, read, scan, spec, Progress};
 use rayon::prelude::*;
 use std::collections::BTreeMap;

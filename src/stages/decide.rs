@@ -15,8 +15,8 @@
 use super::check::FileResult;
 use super::Setup;
 use crate::decisions::{
-    self, register, Action, Closed, Closure, Correction, Decision, Key, Outcome, Register, RegisterUse, Status,
-    REGISTER_FILE,
+    self, register, Action, Closed, Closure, Correction, Decision, Key, Outcome, Refusal, Register, RegisterUse,
+    Status, REGISTER_FILE,
 };
 use crate::findings::{Code, Finding, Severity};
 use crate::model::{Parsed, Submission};
@@ -257,10 +257,7 @@ fn take<'d>(
                         clerk: d.clerk().to_string(),
                         date: d.date().to_string(),
                     }),
-                    None => out.push(outcome(
-                        d,
-                        Status::Refused("该问题没有程序计算值，请改选“更正为”并填写更正值".to_string()),
-                    )),
+                    None => out.push(outcome(d, Status::Refused(Refusal::NoComputedValue))),
                 }
             }
         }
@@ -349,7 +346,7 @@ fn recheck(
         let Some((sub, findings, following)) = corrected(file, fixes, setup) else {
             for x in fixes.drain(..) {
                 if let Some(d) = mine.iter().find(|d| d.row == x.row) {
-                    out.push(outcome(d, Status::Refused("文件无法重新读取，未能更正".to_string())));
+                    out.push(outcome(d, Status::Refused(Refusal::Unreadable)));
                 }
             }
             return None;
@@ -378,7 +375,7 @@ fn recheck(
         for (i, why) in refused.iter().rev() {
             let x = fixes.remove(*i);
             if let Some(d) = mine.iter().find(|d| d.row == x.row) {
-                out.push(outcome(d, Status::Refused(format!("更正后仍有错误（{why}）"))));
+                out.push(outcome(d, Status::Refused(Refusal::ErrorRemains(why.clone()))));
             }
         }
     }

@@ -11,7 +11,7 @@ pub mod decide;
 pub mod outputs;
 
 use crate::error::Result;
-use crate::model::Params;
+use crate::params::Params;
 use crate::spec::Templates;
 use crate::{checks, read, RunOptions};
 

@@ -6,8 +6,8 @@ use super::check::FileResult;
 use super::Setup;
 use crate::error::{Error, Result};
 use crate::findings::{self, Finding};
+use crate::model::InputReport;
 use crate::roster::Roster;
-use crate::write::json::InputReport;
 use crate::{consolidate, rounds, write, DRAFT_FILE};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -97,8 +97,15 @@ impl Feedback<'_> {
                         change: self.comparison.and_then(|c| c.of(&subject)),
                         round: self.round,
                         sheets: &sheet_order,
-                        closed: &file.closed,
-                        corrections: &file.corrections,
+                        decided: write::decided::Decided {
+                            closed: &file.closed,
+                            corrections: &file.corrections,
+                            left_out: city
+                                .as_deref()
+                                .and_then(|c| roster.cities.iter().find(|e| e.city == c))
+                                .filter(|e| !e.in_totals && !e.left_out.is_empty())
+                                .map(|e| e.left_out.as_str()),
+                        },
                     };
                     job(&feedback, &file.findings)
                 })
@@ -159,8 +166,8 @@ impl Outputs<'_> {
             crate::decisions::sheet::rows(files_findings(files, roster), self.decisions, form, &self.setup.params);
         let title = crate::decisions::sheet::title(form.year, &form.fund);
         let path = self.out_dir.join(crate::decisions::REGISTER_FILE);
-        let bytes = crate::decisions::sheet::workbook(&title, &self.decisions.state, &rows)
-            .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
+        let bytes =
+            write::register::workbook(&title, &self.decisions.state, &rows).map_err(|e| Error::write(&path, e))?;
         write::atomic_write(&path, &bytes)?;
         Ok(path)
     }
@@ -186,7 +193,7 @@ impl Outputs<'_> {
             self.decisions,
             &print,
         )
-        .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
+        .map_err(|e| Error::write(&path, e))?;
         write::atomic_write(&path, &bytes)?;
         let mut written = vec![path];
         if let (true, Some(report)) = (draft, &t.report) {
@@ -201,7 +208,7 @@ impl Outputs<'_> {
                 &generated,
                 self.fingerprint.short(),
             )
-            .map_err(|e| Error::Write { path: path.clone(), detail: e.to_string() })?;
+            .map_err(|e| Error::write(&path, e))?;
             write::atomic_write(&path, &bytes)?;
             written.push(path);
         }

@@ -3,15 +3,24 @@
 //! file) and what it confirmed by phone, each with its basis.
 
 use super::est_lines;
-use super::feedback::ReportHead;
 use crate::decisions::{Closed, Closure, Correction};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
+/// What the province decided about one city's file, for its 校验报告.
+#[derive(Clone, Copy)]
+pub struct Decided<'a> {
+    pub closed: &'a [Closed],
+    pub corrections: &'a [Correction],
+    /// Why the city is still left out of the totals; `None`: it is counted
+    /// (or the run makes no summary).
+    pub left_out: Option<&'a str>,
+}
+
 /// The first sheet's line, when the province decided anything about this
 /// file: "省级已更正 1 处（请在本市文件中作相同修改）、已核实 2 处".
-pub fn summary_line(closed: &[Closed], corrections: &[Correction]) -> Option<String> {
-    let k = corrections.iter().filter(|c| c.follows.is_none()).count();
-    let v = closed.iter().filter(|c| c.closure == Closure::Verified).count();
+pub fn summary_line(d: &Decided) -> Option<String> {
+    let k = d.corrections.iter().filter(|c| c.follows.is_none()).count();
+    let v = d.closed.iter().filter(|c| c.closure == Closure::Verified).count();
     let mut parts = Vec::new();
     if k > 0 {
         parts.push(format!("省级已更正 {k} 处，请在本市文件中作相同修改"));
@@ -23,7 +32,7 @@ pub fn summary_line(closed: &[Closed], corrections: &[Correction]) -> Option<Str
 }
 
 /// The sheet itself.
-pub fn sheet(wb: &mut Workbook, head: &ReportHead, base: &dyn Fn() -> Format) -> Result<(), XlsxError> {
+pub fn sheet(wb: &mut Workbook, city: &str, d: &Decided, base: &dyn Fn() -> Format) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("省级核实与更正")?;
     ws.set_paper_size(9);
@@ -46,26 +55,27 @@ pub fn sheet(wb: &mut Workbook, head: &ReportHead, base: &dyn Fn() -> Format) ->
         ("经办人", 10.0),
         ("日期", 12.0),
     ];
-    ws.merge_range(0, 0, 0, 7, &format!("{} 省级核实与更正", head.city), &title)?;
-    ws.merge_range(
-        1,
-        0,
-        1,
-        7,
-        "省级已按下表更正的数字已计入全省汇总；请在本市原文件中作相同修改，下次报送时一并改正。核实无误的项目无需修改。",
-        &base().set_text_wrap(),
-    )?;
-    ws.set_row_height(1, 30)?;
+    ws.merge_range(0, 0, 0, 7, &format!("{city} 省级核实与更正"), &title)?;
+    // Never says 计入全省汇总 for a city that is not counted.
+    let note = match d.left_out {
+        None => "省级已按下表更正的数字已计入全省汇总；请在本市原文件中作相同修改，下次报送时一并改正。核实无误的项目无需修改。"
+            .to_string(),
+        Some(why) => format!(
+            "省级已按下表更正，但本市仍未计入全省汇总：{why}。请在本市原文件中作相同修改，并改正其余问题后重新报送。核实无误的项目无需修改。"
+        ),
+    };
+    ws.merge_range(1, 0, 1, 7, &note, &base().set_text_wrap())?;
+    ws.set_row_height(1, 15.0 * est_lines(&note, 138.0) as f64 + 4.0)?;
     for (c, (h, w)) in cols.iter().enumerate() {
         ws.write_string_with_format(2, c as u16, *h, &head_f)?;
         ws.set_column_width(c as u16, *w)?;
     }
-    let mut rows: Vec<[String; 8]> = head
+    let mut rows: Vec<[String; 8]> = d
         .corrections
         .iter()
         .map(|c| {
             let what = match &c.follows {
-                Some(f) => format!("随“{}”重算", head_form_label(head, f).unwrap_or(f)),
+                Some(f) => format!("随“{}”重算", corrected_label(d, f).unwrap_or(f)),
                 None => "省级更正".to_string(),
             };
             [
@@ -80,7 +90,7 @@ pub fn sheet(wb: &mut Workbook, head: &ReportHead, base: &dyn Fn() -> Format) ->
             ]
         })
         .collect();
-    rows.extend(head.closed.iter().filter(|c| c.closure == Closure::Verified).map(|c| {
+    rows.extend(d.closed.iter().filter(|c| c.closure == Closure::Verified).map(|c| {
         [
             "已核实无误".to_string(),
             c.finding.message.clone(),
@@ -106,6 +116,6 @@ pub fn sheet(wb: &mut Workbook, head: &ReportHead, base: &dyn Fn() -> Format) ->
 
 /// The label of the corrected field a recomputed one follows, as the
 /// corrections of this file name it.
-fn head_form_label<'a>(head: &'a ReportHead, field: &str) -> Option<&'a str> {
-    head.corrections.iter().find(|c| c.field == field).map(|c| c.label.as_str())
+fn corrected_label<'a>(d: &Decided<'a>, field: &str) -> Option<&'a str> {
+    d.corrections.iter().find(|c| c.field == field).map(|c| c.label.as_str())
 }

@@ -12,7 +12,7 @@
 use super::est_lines;
 pub use super::names::{feedback_base, NameRoom};
 use crate::findings::{self, Finding, Severity};
-use crate::read::{self, RawWorkbook};
+use crate::read;
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 pub use super::annotate::{ERROR_FILL, WARNING_FILL};
@@ -32,8 +32,7 @@ pub struct ReportHead<'a> {
     /// them, sheet by sheet, top to bottom.
     pub sheets: &'a [String],
     /// What the province decided about this file (核实与更正).
-    pub closed: &'a [crate::decisions::Closed],
-    pub corrections: &'a [crate::decisions::Correction],
+    pub decided: super::decided::Decided<'a>,
 }
 
 /// The validation report workbook of one file.
@@ -108,9 +107,9 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         ws.set_row_height(12, 15.0 * est_lines(&line, 66.0) as f64 + 4.0)?;
         changes_sheet(&mut wb, head, ch, &base)?;
     }
-    if let Some(line) = super::decided::summary_line(head.closed, head.corrections) {
+    if let Some(line) = super::decided::summary_line(&head.decided) {
         ws_line(&mut wb, 13, "省级核实与更正", &line, &label, &value)?;
-        super::decided::sheet(&mut wb, head, &base)?;
+        super::decided::sheet(&mut wb, head.city, &head.decided, &base)?;
     }
 
     let ws = wb.add_worksheet();
@@ -324,58 +323,11 @@ pub fn sort_in_form_order(fs: &mut [Finding], sheets: &[String]) {
 /// the figure must be.
 pub fn expected_shown(f: &Finding) -> String {
     let e = f.expected.clone().unwrap_or_default();
-    if f.code.group() == crate::findings::codes::Group::Plausibility && !e.is_empty() {
+    if f.code.group() == crate::findings::info::Group::Plausibility && !e.is_empty() {
         format!("参考范围 {e}")
     } else {
         e
     }
-}
-
-/// A copy of `original` (xlsx bytes) with each finding's cell filled and
-/// commented, proved faithful; see [`super::annotate`]. `Err` says in
-/// Chinese why no faithful copy could be made.
-pub fn annotated_copy(original: &[u8], findings: &[Finding]) -> Result<Vec<u8>, super::annotate::AnnotateError> {
-    super::annotate::annotated_copy(original, findings)
-}
-
-/// Every sheet, value and formula of `a` is in `b` unchanged, and `b`
-/// has nothing more.
-/// Where a copy read back differs from its original.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ContentDiff {
-    #[error("副本的工作表与原文件不一致")]
-    Sheets,
-    #[error("副本中工作表“{sheet}”的 {cell} 与原文件不一致")]
-    Cell { sheet: String, cell: String },
-    #[error("副本中工作表“{0}”的公式与原文件不一致")]
-    Formulas(String),
-}
-
-pub fn same_content(a: &RawWorkbook, b: &RawWorkbook) -> Result<(), ContentDiff> {
-    let names = |w: &RawWorkbook| w.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
-    // The copy may add one sheet at the end: 标注说明.
-    let (na, nb) = (names(a), names(b));
-    let legend_only =
-        nb.len() == na.len() + 1 && nb.last().is_some_and(|n| n.starts_with(super::annotate::LEGEND_SHEET));
-    if nb[..na.len().min(nb.len())] != na[..] || !(nb.len() == na.len() || legend_only) {
-        return Err(ContentDiff::Sheets);
-    }
-    for (sa, sb) in a.sheets.iter().zip(&b.sheets) {
-        if sa.cells != sb.cells {
-            let diff = sa
-                .cells
-                .iter()
-                .find(|(k, v)| sb.cells.get(k) != Some(v))
-                .map(|(k, _)| k.to_string())
-                .or_else(|| sb.cells.keys().find(|k| !sa.cells.contains_key(k)).map(|k| k.to_string()))
-                .unwrap_or_default();
-            return Err(ContentDiff::Cell { sheet: sa.name.clone(), cell: diff });
-        }
-        if sa.formulas != sb.formulas {
-            return Err(ContentDiff::Formulas(sa.name.clone()));
-        }
-    }
-    Ok(())
 }
 
 /// One file's feedback: `<base>_校验报告.xlsx` always, and for an xlsx
@@ -396,8 +348,7 @@ pub struct CityFeedback<'a> {
     pub round: u32,
     /// The form's sheet names, in order.
     pub sheets: &'a [String],
-    pub closed: &'a [crate::decisions::Closed],
-    pub corrections: &'a [crate::decisions::Correction],
+    pub decided: super::decided::Decided<'a>,
 }
 
 /// One file's feedback made in memory: what [`CityFeedback::write`] puts
@@ -448,7 +399,7 @@ impl CityFeedback<'_> {
                     .source
                     .bytes()
                     .map_err(|e| Error::Io { path: self.source.path_or(self.name), detail: e.to_string() })?;
-                match annotated_copy(&original, findings) {
+                match super::annotate::annotated_copy(&original, findings) {
                     Ok(bytes) => annotated = Some((annotated_name, bytes)),
                     Err(why) => added.push(skip(&why.to_string())),
                 }
@@ -465,17 +416,14 @@ impl CityFeedback<'_> {
             round: self.round,
             change: self.change,
             sheets: self.sheets,
-            closed: self.closed,
-            corrections: self.corrections,
+            decided: self.decided,
         };
         let report_name = format!("{}_校验报告.xlsx", self.base);
         // The report tells the city of the copy that could not be made.
         let mut all = findings.to_vec();
         all.extend(added.iter().cloned());
         let bytes = report_workbook(&head, &all)
-            .map_err(|_| Error::Write {
-                path: self.dir.join(&report_name), detail: "生成校验报告时出错".into()
-            })?;
+            .map_err(|e| Error::write(self.dir.join(&report_name), crate::error::WriteError::Report(e)))?;
         Ok(Made { report: (report_name, bytes), annotated, added })
     }
 
@@ -486,10 +434,7 @@ impl CityFeedback<'_> {
         // refuses this one file's feedback.
         #[cfg(feature = "dev")]
         if std::env::var_os("SELFEVAL_FAULT_FEEDBACK").is_some_and(|v| v.to_string_lossy() == self.name) {
-            return Err(crate::error::Error::Write {
-                path: self.dir.join(self.base),
-                detail: "磁盘已满（测试注入）".into(),
-            });
+            return Err(crate::error::Error::write(self.dir.join(self.base), crate::error::WriteError::Injected));
         }
         let made = self.make(findings)?;
         let mut paths = Vec::new();
@@ -539,9 +484,9 @@ mod tests {
             "",
         );
         f.file = "x.xlsx".into();
-        let copy = annotated_copy(&original, &[f]).unwrap();
+        let copy = crate::write::annotate::annotated_copy(&original, &[f]).unwrap();
         let a = read::read_bytes(original, "xlsx").unwrap();
         let b = read::read_bytes(copy, "xlsx").unwrap();
-        same_content(&a, &b).unwrap();
+        crate::write::annotate::same_content(&a, &b).unwrap();
     }
 }

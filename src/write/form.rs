@@ -11,7 +11,6 @@
 //! template's own values (模板版本, 年度, 资金名称, 金额单位, 分值) are locked.
 
 use crate::calc;
-use crate::checks::amounts::SPEND_ORDER;
 use crate::spec::{Bands, FieldSpec, FormSpec, Kind, Role};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
@@ -87,7 +86,7 @@ pub fn fixed_value(form: &FormSpec, id: &str) -> Option<Input> {
 /// is marked, condition over the names).
 fn red_rules(form: &FormSpec) -> Vec<(String, String)> {
     let above = |small: &str, big: &str| (small.to_string(), format!("N({})>N({})", n(small), n(big)));
-    let order: Vec<&str> = SPEND_ORDER.iter().filter_map(|r| form.role(*r)).collect();
+    let order: Vec<&str> = crate::spec::Role::SPEND_ORDER.iter().filter_map(|r| form.role(*r)).collect();
     let mut v: Vec<(String, String)> = order.windows(2).map(|w| above(w[0], w[1])).collect();
     if let (Some(e), Some(a)) = (form.role(Role::Executed), form.role(Role::Annual)) {
         // A fund whose budget is its 全年预算数 has this pair in the order already.

@@ -5,25 +5,9 @@
 use crate::calc;
 use crate::consolidate::ProvinceSummary;
 use crate::findings::Finding;
+use crate::model::InputReport;
 use rust_decimal::Decimal;
 use serde::Serialize;
-
-/// One input file and what became of it.
-#[derive(Debug, Clone, Serialize)]
-pub struct InputReport {
-    pub file: String,
-    pub city: Option<String>,
-    /// "ok", "error" (has error findings) or "unreadable".
-    pub status: &'static str,
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    /// SHA-256 of the file's bytes: the same file sent again is known.
-    pub sha256: Option<String>,
-    /// The form's fields as read (field id → value), for the next round's
-    /// "figures changed".
-    pub figures: std::collections::BTreeMap<String, String>,
-}
 
 /// The report's 合计 figures, rounded as the report prints them.
 #[derive(Debug, Clone, Serialize)]

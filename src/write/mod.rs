@@ -3,13 +3,17 @@
 //! killed run never leaves a half-written final file.
 
 pub mod annotate;
+pub mod catalog;
 pub mod decided;
 pub mod draft;
 pub mod feedback;
 pub mod form;
 pub mod json;
 pub mod names;
+/// The params workbook's writer: for the sample generator and the tests.
+#[cfg(any(test, feature = "dev"))]
 pub mod params;
+pub mod register;
 pub mod summary;
 pub mod template;
 
@@ -31,7 +35,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Error::Write { path: path.to_path_buf(), detail: crate::error::io_zh(&e) }
+        Error::write(path, e)
     })
 }
 

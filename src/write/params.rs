@@ -3,8 +3,8 @@
 //! are the ones [`crate::params`] reads back.
 
 use crate::calc;
-use crate::model::{Params, TargetValue};
 use crate::params as p;
+use crate::params::{Params, TargetValue};
 use crate::spec::FormSpec;
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, XlsxError};
 
@@ -168,7 +168,7 @@ pub fn workbook(params: &Params, form: &FormSpec, sample_coefficients: bool) -> 
         ws.write_string_with_format(r, 0, &t.level1, &text)?;
         ws.write_string_with_format(r, 1, &t.level2, &text)?;
         ws.write_string_with_format(r, 2, &t.level3, &text)?;
-        ws.write_string_with_format(r, 3, &t.op, &text)?;
+        ws.write_string_with_format(r, 3, t.op.symbol(), &text)?;
         match &t.value {
             TargetValue::Number(d) => ws.write_number_with_format(r, 4, calc::to_f64(*d), &num("General"))?,
             TargetValue::Text(s) => ws.write_string_with_format(r, 4, s, &num("@"))?,

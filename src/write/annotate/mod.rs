@@ -44,6 +44,7 @@ use crate::marker::MARK_NAME;
 mod comments;
 mod package;
 mod proof;
+pub use proof::{same_content, ContentDiff};
 mod sheets;
 mod styles;
 #[cfg(test)]

@@ -344,3 +344,42 @@ pub(super) fn same_values(original: &[u8], copy: &[u8], flagged: &[String]) -> R
 pub(super) fn values_of(x: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Option<crate::read::xlsx::Cells> {
     crate::read::xlsx::cells(x, name, &crate::read::xlsx::Keep::All).ok()
 }
+
+/// Where a copy read back differs from its original.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContentDiff {
+    #[error("副本的工作表与原文件不一致")]
+    Sheets,
+    #[error("副本中工作表“{sheet}”的 {cell} 与原文件不一致")]
+    Cell { sheet: String, cell: String },
+    #[error("副本中工作表“{0}”的公式与原文件不一致")]
+    Formulas(String),
+}
+
+/// Every sheet, value and formula of `a` is in `b` unchanged, and `b`
+/// has nothing more but the 标注说明 sheet at its end.
+pub fn same_content(a: &crate::read::RawWorkbook, b: &crate::read::RawWorkbook) -> Result<(), ContentDiff> {
+    let names = |w: &crate::read::RawWorkbook| w.sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    // The copy may add one sheet at the end: 标注说明.
+    let (na, nb) = (names(a), names(b));
+    let legend_only = nb.len() == na.len() + 1 && nb.last().is_some_and(|n| n.starts_with(super::LEGEND_SHEET));
+    if nb[..na.len().min(nb.len())] != na[..] || !(nb.len() == na.len() || legend_only) {
+        return Err(ContentDiff::Sheets);
+    }
+    for (sa, sb) in a.sheets.iter().zip(&b.sheets) {
+        if sa.cells != sb.cells {
+            let diff = sa
+                .cells
+                .iter()
+                .find(|(k, v)| sb.cells.get(k) != Some(v))
+                .map(|(k, _)| k.to_string())
+                .or_else(|| sb.cells.keys().find(|k| !sa.cells.contains_key(k)).map(|k| k.to_string()))
+                .unwrap_or_default();
+            return Err(ContentDiff::Cell { sheet: sa.name.clone(), cell: diff });
+        }
+        if sa.formulas != sb.formulas {
+            return Err(ContentDiff::Formulas(sa.name.clone()));
+        }
+    }
+    Ok(())
+}

@@ -12,7 +12,7 @@
 use crate::calc;
 use crate::consolidate::{ProvinceSummary, TargetActual};
 use crate::findings::{render, Finding, Severity};
-use crate::model::TargetValue;
+use crate::params::TargetValue;
 use crate::spec::ReportSpec;
 use docx_rs::{
     AlignmentType, Docx, Footer, Header, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run, RunFonts,

@@ -23,7 +23,7 @@ pub const FILES_HEAD: [&str; 4] = ["序号", "文件", "地市", "SHA-256"];
 /// Adds the sheet, last, laid out for A4.
 pub(super) fn sheet(book: &mut Workbook, print: &Print, department: &str, state: &str) -> Res<()> {
     let fp = print.fingerprint;
-    let ws = book.new_sheet(SHEET).map_err(|e| SummaryError::Write(e.to_string()))?;
+    let ws = book.new_sheet(SHEET).map_err(SummaryError::Write)?;
     let title = "汇总结果核验指纹";
     ws.cell_mut("A1").set_value_string(title);
     ws.cell_mut("A1").style_mut().font_mut().set_bold(true).set_size(14.0);

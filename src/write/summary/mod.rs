@@ -11,7 +11,7 @@ use crate::decisions::Record;
 use crate::findings::Finding;
 use crate::roster::Roster;
 use crate::rounds::Comparison;
-use crate::spec::{SheetKind, SummarySheet, SummarySpec};
+use crate::spec::{SheetRole, SummarySheet, SummarySpec};
 use rust_decimal::Decimal;
 use umya_spreadsheet::{Style, Workbook, Worksheet};
 
@@ -26,16 +26,16 @@ mod tests;
 use table::*;
 
 /// Why a summary workbook could not be made.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum SummaryError {
     #[error("汇总表模板无法打开，请检查模板文件是否完好")]
-    Template,
+    Template(#[source] umya_spreadsheet::XlsxError),
     #[error("汇总表模板缺少工作表“{0}”")]
     MissingSheet(String),
     #[error("汇总表配置缺少资金分配测算表")]
     NoAllocationSheet,
     #[error("汇总表写出失败：{0}")]
-    Write(String),
+    Write(#[source] umya_spreadsheet::XlsxError),
     #[error("生成汇总表时程序内部出错（{0}）")]
     Panicked(#[from] crate::isolate::Panicked),
 }
@@ -78,23 +78,22 @@ fn fill(
     print: &Print,
 ) -> Res<Vec<u8>> {
     let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
-        .map_err(|_| SummaryError::Template)?;
+        .map_err(SummaryError::Template)?;
     for sheet in &spec.sheets {
         let ws = book.sheet_by_name_mut(&sheet.name).map_err(|_| SummaryError::MissingSheet(sheet.name.clone()))?;
         let mut t = Table::new(ws, sheet);
-        match sheet.key.as_str() {
-            "targets" => t.targets(s),
-            "budget" => t.budget(s),
-            "tasks" => t.tasks(s),
-            "benefits" => t.benefits(s),
-            "allocation" => t.allocation(&s.allocation),
-            "roster" => t.roster(roster, comparison, &decisions.state),
-            "findings" => t.findings(findings),
-            "decisions" => t.decisions(decisions),
-            _ if sheet.kind == SheetKind::Cities => t.cities(s),
-            _ => {}
+        match sheet.role {
+            SheetRole::Targets => t.targets(s),
+            SheetRole::Budget => t.budget(s),
+            SheetRole::Tasks => t.tasks(s),
+            SheetRole::Benefits => t.benefits(s),
+            SheetRole::Allocation => t.allocation(&s.allocation),
+            SheetRole::Roster => t.roster(roster, comparison, &decisions.state),
+            SheetRole::Findings => t.findings(findings),
+            SheetRole::Decisions => t.decisions(decisions),
+            SheetRole::Cities => t.cities(s),
         }
-        if sheet.kind == SheetKind::Cities || matches!(sheet.key.as_str(), "budget" | "tasks" | "benefits") {
+        if sheet.role.of_city_figures() {
             t.note_corrections(s, &decisions.corrections);
         }
         t.fit_rows();
@@ -112,7 +111,7 @@ fn fill(
     props.set_modified(now);
     crate::marker::mark_umya(&mut book, crate::marker::Kind::Summary);
     let mut out = Vec::new();
-    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(|e| SummaryError::Write(e.to_string()))?;
+    umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(SummaryError::Write)?;
     Ok(out)
 }
 
@@ -139,10 +138,11 @@ fn frame(ws: &mut Worksheet, name: &str, department: &str, state: &str, print: &
 pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &Allocation) -> Res<Vec<u8>> {
     crate::isolate::isolate(|| {
         let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
-            .map_err(|_| SummaryError::Template)?;
-        let sheet = spec.sheet("allocation").ok_or(SummaryError::NoAllocationSheet)?;
+            .map_err(SummaryError::Template)?;
+        let sheet =
+            spec.sheets.iter().find(|s| s.role == SheetRole::Allocation).ok_or(SummaryError::NoAllocationSheet)?;
         let others: Vec<String> =
-            spec.sheets.iter().filter(|s| s.key != "allocation").map(|s| s.name.clone()).collect();
+            spec.sheets.iter().filter(|s| s.role != SheetRole::Allocation).map(|s| s.name.clone()).collect();
         for name in others {
             let _ = book.remove_sheet_by_name(&name);
         }
@@ -157,8 +157,7 @@ pub fn allocation_workbook(template: &[u8], spec: &SummarySpec, allocation: &All
         book.set_active_sheet(0);
         crate::marker::mark_umya(&mut book, crate::marker::Kind::Allocation);
         let mut out = Vec::new();
-        umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out)
-            .map_err(|e| SummaryError::Write(e.to_string()))?;
+        umya_spreadsheet::writer::xlsx::write_writer(&book, &mut out).map_err(SummaryError::Write)?;
         Ok(out)
     })?
 }

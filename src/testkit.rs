@@ -1,13 +1,14 @@
 //! In-code submissions for check tests: a sample city's workbook built
 //! straight from the report data, with helpers to change one cell.
 
-use crate::model::{Params, Submission};
+use crate::model::Submission;
+use crate::params::Params;
 use crate::read::{RawSheet, RawWorkbook, Value};
 use crate::samplegen::{city_values, ReportData};
 use crate::spec::{embedded_specs, FormSpec};
 use crate::write::form::Input;
 
-pub const REPORT: &str = include_str!("../../samples/source/report-2024.toml");
+pub const REPORT: &str = include_str!("../samples/source/report-2024.toml");
 
 pub fn data() -> ReportData {
     ReportData::from_toml(REPORT).expect("report data parses")

@@ -7,7 +7,8 @@
 use crate::calc;
 use crate::cellref::CellRef;
 use crate::error::{Error, Result};
-use crate::model::{CityParams, Coefficients, Measures, Params, ProvinceOwn, Target, TargetValue};
+use crate::model::Measures;
+use crate::params::{CityParams, Coefficients, Params, ProvinceOwn, Target, TargetValue};
 use crate::read::{self, RawSheet, RawWorkbook, Value};
 use crate::spec::{FormSpec, ParamsLayout};
 use rust_decimal::Decimal;
@@ -31,7 +32,7 @@ pub fn target_keys(form: &FormSpec) -> Vec<(String, String)> {
 /// `form` and `templates_origin` are the year's form and where it came
 /// from (named in the year error).
 pub fn from_bytes(bytes: Vec<u8>, origin: &str, form: &FormSpec, templates_origin: &str) -> Result<Params> {
-    let err = |detail: ParamsError| Error::Params { path: origin.to_string(), detail: detail.to_string() };
+    let err = |source: ParamsError| Error::Params { path: origin.to_string(), source };
     let sha256 = read::sha256_hex(&bytes);
     let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.into()))?;
     let year = year_of(&wb, &form.params_layout).map_err(err)?;
@@ -233,10 +234,8 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
                 word: kw.clone(),
             }
         })?;
-        let op = t(3);
-        if !["≥", "≤", "="].contains(&op.as_str()) {
-            return Err(ParamsError::BadComparison { sheet: l.sheet_targets.clone(), at: CellRef::new(r, tc[3]) });
-        }
+        let op = crate::params::Op::parse(&t(3))
+            .ok_or_else(|| ParamsError::BadComparison { sheet: l.sheet_targets.clone(), at: CellRef::new(r, tc[3]) })?;
         let at = CellRef::new(r, tc[4]);
         let unreadable = |v: &str| ParamsError::BadTarget { sheet: l.sheet_targets.clone(), at, found: v.to_string() };
         let value = match ts.get(at) {
@@ -300,7 +299,7 @@ mod tests {
         let end = text.find("# ───────────────────────── 基本信息").expect("first sheet");
         let form = FormSpec::from_toml(&format!("{}{}", &text[..start], &text[end..]), "t").expect("loads");
         assert!(form.measures.is_empty());
-        let mut params = crate::checks::fixture::params();
+        let mut params = crate::testkit::params();
         params.weights = Measures::default();
         params.measure_keys.clear();
         // Targets on the measures go with them.
@@ -323,11 +322,11 @@ mod tests {
         let text =
             crate::spec::embedded_form_text().replace("budget = \"预算指标（万元）\"", "budget = \"下达资金（万元）\"");
         let renamed = FormSpec::from_toml(&text, "t").expect("loads");
-        let params = crate::checks::fixture::params();
+        let params = crate::testkit::params();
         let bytes = crate::write::params::workbook(&params, &renamed, false).expect("writes");
         let read = from_bytes(bytes, "t", &renamed, "t").expect("reads its own layout");
         assert_eq!(read.cities[0].budget, params.cities[0].budget);
-        let old = crate::write::params::workbook(&params, &crate::checks::fixture::form(), false).expect("writes");
+        let old = crate::write::params::workbook(&params, &crate::testkit::form(), false).expect("writes");
         let e = from_bytes(old, "t", &renamed, "t").unwrap_err().to_string();
         assert!(e.contains("下达资金（万元）"), "{e}");
     }
