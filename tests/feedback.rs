@@ -100,7 +100,7 @@ fn a_dropped_folder_with_one_planted_error_gives_everything_beside_it() {
     // …and is otherwise the city's workbook, value for value, formula for formula.
     let a = selfeval::read::read_path(&planted).expect("original");
     let b = selfeval::read::read_path(&annotated[0]).expect("copy");
-    selfeval::write::feedback::same_content(&a, &b).expect("identical content");
+    selfeval::write::annotate::same_content(&a, &b).expect("identical content");
     assert_eq!(
         a.sheets.iter().map(|s| s.cells.len()).sum::<usize>(),
         b.sheets.iter().filter(|s| s.name != "标注说明").map(|s| s.cells.len()).sum::<usize>()

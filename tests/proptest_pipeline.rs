@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 struct World {
     form: selfeval::spec::FormSpec,
-    params: selfeval::model::Params,
+    params: selfeval::params::Params,
     bands: selfeval::spec::Bands,
     bytes: Vec<Vec<u8>>,
     raws: Vec<RawWorkbook>,
@@ -154,7 +154,7 @@ proptest! {
                     let planted = changes.iter().any(|(_, _, _, v)| matches!(v, Value::Text(t) if t.contains('{')));
                     prop_assert!(planted || !f.message.contains('{'), "unfilled template: {}", f.message);
                 }
-                let gate_failed = findings.iter().any(|f| f.code.group() <= selfeval::findings::codes::Group::Structure && f.severity == selfeval::findings::Severity::Error);
+                let gate_failed = findings.iter().any(|f| f.code.group() <= selfeval::findings::info::Group::Structure && f.severity == selfeval::findings::Severity::Error);
                 if !gate_failed {
                     for field in w.form.fields() {
                         let at = |code: &str| findings.iter().any(|f| f.code.id() == code && f.sheet.as_deref() == Some(field.sheet.as_str()) && f.cell == Some(field.cell));
@@ -217,7 +217,7 @@ proptest! {
                     Ok(raw) => {
                         let sub = Submission::build("p.xlsx".into(), "p.xlsx".into(), raw, &w.form);
                         let findings = run_checks(&sub);
-                        if let Ok(copy) = selfeval::write::feedback::annotated_copy(&bytes, &findings) {
+                        if let Ok(copy) = selfeval::write::annotate::annotated_copy(&bytes, &findings) {
                             // A copy that passed the proof reads back.
                             prop_assert!(read::read_bytes(copy, "xlsx").is_ok());
                         }

@@ -138,6 +138,13 @@ fn a_hand_typed_rate_stays_a_finding_and_the_record_never_overstates() {
     let console = run_console(&dir, "r2-console", &filled);
     assert!(console.contains("已更正，但本市仍未计入合计"), "{console}");
     assert!(!console.contains("计入合计（含"), "{console}");
+    // 茂名's own report says the same: corrected, still not counted.
+    let fb = sheet(&out2.join("反馈/茂名市_校验报告.xlsx"), "省级核实与更正");
+    let said = at(&fb, "A2").to_string();
+    assert!(
+        said.starts_with("省级已按下表更正，但本市仍未计入全省汇总") && !said.contains("已计入全省汇总；"),
+        "{said}"
+    );
     // The note on the corrected figure sits on a cell a reader sees: the
     // first cell of 茂名's merged 待修正 range.
     note_is_visible(&book, "表2-2 预算执行", "原填 1606700");
