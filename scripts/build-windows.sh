@@ -28,7 +28,10 @@ fi
 TARGET=x86_64-pc-windows-gnu
 export PATH="/usr/bin:$PATH"
 export RUSTC=/usr/bin/rustc
-export CARGO_HOME="$ROOT/target/windows-cargo-home"
+# The real path: when target/ is .ci/run's link to its cache, the same
+# CARGO_HOME from every clone keeps the built dependencies valid.
+mkdir -p "$ROOT/target"
+export CARGO_HOME="$(realpath "$ROOT/target")/windows-cargo-home"
 export RUSTC_BOOTSTRAP=1
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 /usr/bin/cargo build --release --locked --target "$TARGET" -Zbuild-std=std,panic_abort --bin selfeval
