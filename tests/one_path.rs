@@ -1,0 +1,125 @@
+//! One implementation (issue 32): every output of a run, compared with
+//! files made before the default fund's bespoke tables and draft were
+//! replaced by the declared ones. The summary's every cell value, formula,
+//! number format, merge, note, width and print setting; report.json; the
+//! draft's text: for the 2024 samples, a 2024 batch with a city missing,
+//! a broken file, a figure in 元 and a second round with a correction,
+//! and the green-building samples.
+//!
+//! The golden files under tests/golden/one-path were written by the code
+//! before the change. Only what differs from run to run is masked: the
+//! time, the temp folder, and the fingerprint (it covers the template
+//! set, so editing summary.toml changes it by design).
+//! Regenerate with `UPDATE_GOLDEN=1 cargo test --test one_path` and review.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+/// A run's outputs as text, masked as the module doc says.
+fn dumps(out: &Path, masks: &[(String, &str)]) -> [(String, String); 3] {
+    let mask = |mut s: String| {
+        for (from, to) in masks {
+            s = s.replace(from.as_str(), to);
+        }
+        s
+    };
+    let mut report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report.json")).expect("json");
+    report["generated_at"] = "<time>".into();
+    report["fingerprint"] = "<fingerprint>".into();
+    let report = serde_json::to_string_pretty(&report).expect("json") + "\n";
+    [
+        ("summary.txt".into(), mask(workbook_dump(&out.join("省级汇总表.xlsx")))),
+        ("report.json".into(), mask(report)),
+        ("draft.txt".into(), mask(docx_text(&out.join("自评报告（初稿）.docx")))),
+    ]
+}
+
+fn check(batch: &str, out: &Path, masks: &[(String, &str)]) {
+    for (name, text) in dumps(out, masks) {
+        assert_golden(&format!("one-path/{batch}/{name}"), &text);
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn time_of(out: &Path) -> String {
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report")).expect("json");
+    r["generated_at"].as_str().expect("time").to_string()
+}
+
+#[test]
+fn the_2024_samples_give_the_same_outputs() {
+    let (tmp, dir) = sample_copy();
+    let (code, _, out) = run_dir(&dir, "one-path");
+    assert_eq!(code, 0);
+    let masks = [(time_of(&out), "<time>"), (tmp.path().display().to_string(), "<tmp>")];
+    check("2024", &out, &masks);
+}
+
+/// 汕头 missing, 茂名 in 元 (left out), a broken workbook beside them;
+/// then a second round whose register corrects 茂名's 实际支出: its
+/// typed 支出率 keeps it out, and the correction is noted on 表2-2.
+#[test]
+fn a_2024_batch_with_faults_and_a_second_round_gives_the_same_outputs() {
+    let (tmp, dir) = sample_copy();
+    std::fs::remove_file(file_of(&dir, "汕头市")).expect("remove 汕头");
+    let maoming = file_of(&dir, "茂名市");
+    set_num(&maoming, "资金执行", "B6", 1_606_700.0);
+    std::fs::write(dir.join("16_坏文件.xlsx"), b"PK\x03\x04 not a workbook").expect("write");
+    let (_, _, out1) = run_decided(&dir, "r1", None);
+    // umya stamps the edited file with the time it saved it.
+    let digest = sha256_hex(&std::fs::read(&maoming).expect("read"));
+    let base = [(tmp.path().display().to_string(), "<tmp>"), (digest, "<edited file's digest>")];
+    let mut masks: Vec<(String, &str)> = vec![(time_of(&out1), "<time>")];
+    masks.extend(base.iter().cloned());
+    check("2024-faults", &out1, &masks);
+
+    let filled = tmp.path().join("核实与更正-填好.xlsx");
+    let answer = |r: &Row| {
+        (r["地市"] == "茂名市" && r["代码"] == "SE208").then_some((
+            "按程序计算值更正",
+            "",
+            "2025-03-20 电话核实，茂名市住建局",
+            "李四",
+            "2025-03-20",
+        ))
+    };
+    fill(&out1.join("核实与更正.xlsx"), &filled, REGISTER_TITLE, answer, &[]);
+    let (_, report, out2) = run_decided(&dir, "r2", Some(&filled));
+    assert!(!report["decisions"]["corrections"].as_array().expect("corrections").is_empty());
+    masks.push((time_of(&out2), "<time>"));
+    check("2024-second-round", &out2, &masks);
+}
+
+fn green_building() -> (PathBuf, PathBuf) {
+    (root().join("templates/green-building/2024"), root().join("samples/green-building/2024"))
+}
+
+#[test]
+fn the_green_building_samples_give_the_same_outputs() {
+    let (set, samples) = green_building();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let o = selfeval(&[
+        "run".as_ref(),
+        samples.as_os_str(),
+        "--templates".as_ref(),
+        set.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--quiet".as_ref(),
+    ]);
+    assert!(out.join("report.json").exists(), "{}", String::from_utf8_lossy(&o.stderr));
+    let masks = [
+        (time_of(&out), "<time>"),
+        (tmp.path().display().to_string(), "<tmp>"),
+        (root().display().to_string(), "<root>"),
+    ];
+    check("green-building", &out, &masks);
+}
