@@ -39,7 +39,7 @@ pub struct AllocationRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Allocation {
     pub year: i64,
-    /// 给各市县总补助资金 = 资金总额 − 省本级.
+    /// 给各市县总补助资金 = 资金总额 − the province's own budget.
     pub available: Decimal,
     /// Factor weights in percent.
     pub weights: Measures,

@@ -23,7 +23,7 @@ pub enum Error {
     Params {
         path: String,
         #[source]
-        source: crate::params::ParamsError,
+        source: Box<crate::params::ParamsError>,
     },
 
     /// A file or folder could not be read or written.
@@ -167,7 +167,7 @@ mod tests {
 /// setup error, said before any city is judged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AllocError {
-    #[error("{city} 的因素值与系数相乘超出可精确计算的范围（综合系数 {fiscal} × {performance} × {project}），请核对省级参数表中该市的系数和改造计划")]
+    #[error("{city} 的因素值与系数相乘超出可精确计算的范围（综合系数 {fiscal} × {performance} × {project}），请核对省级参数表中该市的系数和分配因素（下达的计划数）")]
     Overflow {
         city: String,
         fiscal: rust_decimal::Decimal,

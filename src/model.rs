@@ -18,7 +18,7 @@ pub enum Parsed {
     Missing,
     /// A number (a percent is kept as the stored fraction).
     Number(Decimal),
-    /// Text: for text fields, chosen options and allowed words (未验收).
+    /// Text: for text fields, chosen options and allowed words (`allow_text`).
     Text(String),
     /// A value the kind cannot take; `found` is what the cell shows.
     Bad { found: String },
@@ -357,21 +357,13 @@ pub struct CityFigures {
     pub city: String,
     pub file: String,
     pub budget: Decimal,
-    /// 到位资金; `None` for a form without one (no `arrived` role).
+    /// The arrived amount; `None` for a form without one (no `arrived` role).
     pub arrived: Option<Decimal>,
     pub spent: Decimal,
     pub plan: Measures,
     pub actual: Measures,
     /// The 附件1 counts, in the order of the form's `feeds` fields.
     pub benefits: Vec<Decimal>,
-    /// 验收合格率 in percent; `None` for 未验收.
-    pub acceptance: Option<Decimal>,
-    /// 满意度 in percent; `None` for a form without one.
-    pub satisfaction: Option<Decimal>,
-    /// 开工目标完成率 in percent, from 自评评分.
-    pub started: Option<Decimal>,
-    /// 群众居住条件是否改善, from 自评评分.
-    pub living: Option<String>,
     /// Every field the workbook holds a figure or word in, by field id:
     /// what summary.toml's city tables show (a percent as its fraction).
     #[serde(skip)]

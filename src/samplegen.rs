@@ -22,6 +22,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 mod issued;
+pub mod params_workbook;
 pub use issued::*;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -276,20 +277,25 @@ pub fn city_values(form: &FormSpec, bands: &Bands, data: &ReportData, i: usize) 
         |id: &str| same.iter().any(|s| s.a == id && Some(s.b.as_str()) == role(Role::Satisfaction));
     for ind in &form.scoring.indicators {
         let idx = form.measures.iter().position(|m| m.indicator.as_deref() == Some(ind.key.as_str()));
-        let plays = |r: Role| role(r) == Some(ind.ids.actual.as_str());
         let (target, actual, score) = match idx {
             Some(k) => {
                 let (p, a) = (fig(&c.plan, k), fig(&c.actual, k));
                 (num(p), num(a), calc::higher_score(ind.weight, p, a))
             }
-            None if plays(Role::Started) => (frac(Decimal::ONE_HUNDRED), frac(Decimal::ONE_HUNDRED), ind.weight),
-            None if plays(Role::Living) => (text("是"), text("是"), ind.weight),
             // The indicator repeating the 满意度 of 效益指标 ([[same]]).
             None if repeats_satisfaction(&ind.ids.actual) => (
                 frac(satisfaction_target),
                 frac(c.satisfaction),
                 calc::higher_score(ind.weight, satisfaction_target, c.satisfaction),
             ),
+            // The report states the others met in full: 开工 100%, 是.
+            None if ind.kind == crate::spec::Kind::Percent => {
+                (frac(Decimal::ONE_HUNDRED), frac(Decimal::ONE_HUNDRED), ind.weight)
+            }
+            None if ind.kind == crate::spec::Kind::Choice => {
+                let yes = ind.options.first().map(String::as_str).unwrap_or("是");
+                (text(yes), text(yes), ind.weight)
+            }
             None => continue,
         };
         total += score;
@@ -334,7 +340,7 @@ pub fn generate(
         Ok(())
     };
     let params = data.params_for(form);
-    put(tdir.join(crate::spec::PARAMS_FILE), crate::write::params::workbook(&params, form, true)?)?;
+    put(tdir.join(crate::spec::PARAMS_FILE), params_workbook::workbook(&params, form, true)?)?;
     put(tdir.join(crate::spec::SUMMARY_TEMPLATE_FILE), crate::write::template::workbook(summary)?)?;
     let cities: Vec<String> = data.cities.iter().map(|c| c.name.clone()).collect();
     for (i, c) in data.cities.iter().enumerate() {

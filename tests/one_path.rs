@@ -123,3 +123,105 @@ fn the_green_building_samples_give_the_same_outputs() {
     ];
     check("green-building", &out, &masks);
 }
+
+/// The default fund's measures and rows are data: no word of them is
+/// left in src/ outside the sample generator and tests (issue 32).
+#[test]
+fn no_default_fund_word_in_src_outside_samplegen_and_tests() {
+    const WORDS: &[&str] = &["省本级", "改造计划", "验收", "满意度", "开工", "到位资金", "预算指标"];
+    let mut hits = Vec::new();
+    for e in walkdir::WalkDir::new(root().join("src")) {
+        let e = e.expect("entry");
+        let p = e.path();
+        let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let rel = p.strip_prefix(root()).expect("under root").display().to_string();
+        if !name.ends_with(".rs") || rel.contains("samplegen") || name == "tests.rs" || name == "testkit.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(p).expect("read");
+        // A file's unit tests are tests: `#[cfg(test)] mod tests { … }` to its end.
+        let code = match text.find("#[cfg(test)]\nmod tests {") {
+            Some(at) => &text[..at],
+            None => &text[..],
+        };
+        for (n, line) in code.lines().enumerate() {
+            if let Some(w) = WORDS.iter().find(|w| line.contains(**w)) {
+                hits.push(format!("{rel}:{}: {w}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(hits.is_empty(), "the default fund's words belong in templates/2024:\n{}", hits.join("\n"));
+}
+
+/// A newcomer adds a column to 2024's 表2-2 by editing summary.toml alone
+/// (no Rust): 年初预算数 (a form figure) with its 合计, after 预算指标. A
+/// run with the old styled template says it must be rebuilt; rebuilt by
+/// `selfeval template`, the run fills the column for every counted city
+/// and sums it.
+#[test]
+fn a_column_added_to_summary_toml_alone_appears_in_the_summary() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let set = tmp.path().join("templates");
+    std::fs::create_dir(&set).expect("mkdir");
+    for e in std::fs::read_dir(root().join("templates/2024")).expect("templates") {
+        let p = e.expect("entry").path();
+        std::fs::copy(&p, set.join(p.file_name().expect("name"))).expect("copy");
+    }
+    let summary = std::fs::read_to_string(set.join("summary.toml")).expect("summary.toml");
+    let budget = "  { key = \"budget\", width = 14, format = \"dec2\", issued = \"budget\", field = \"exec.budget\", total = \"sum\" },\n";
+    assert!(summary.contains(budget));
+    let edited = summary
+        .replacen(
+            budget,
+            &format!("{budget}  {{ key = \"fund.initial\", width = 14, format = \"dec2\", total = \"sum\" }},\n"),
+            1,
+        )
+        .replacen(
+            "header = [[\"序号\", \"地市\", \"预算指标\", \"到位资金\"",
+            "header = [[\"序号\", \"地市\", \"预算指标\", \"年初预算数\", \"到位资金\"",
+            1,
+        );
+    std::fs::write(set.join("summary.toml"), edited).expect("write");
+    let out = tmp.path().join("out");
+    let run = |out: &Path| {
+        selfeval(&[
+            "run".as_ref(),
+            samples().as_os_str(),
+            "--templates".as_ref(),
+            set.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+            "--quiet".as_ref(),
+        ])
+    };
+    // The old styled template no longer matches: said at load, with the fix.
+    let o = run(&tmp.path().join("stale"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("汇总表模板与 summary.toml 不一致（表2-2 预算执行：D3 应为“年初预算数”"), "{err}");
+    assert!(err.contains("selfeval template"), "{err}");
+    let template = set.join("省级汇总表模板.xlsx");
+    std::fs::remove_file(&template).expect("the newcomer rebuilds it");
+    let blank = tmp.path().join("空白表.xlsx");
+    let o = selfeval(&[
+        "template".as_ref(),
+        "--templates".as_ref(),
+        set.as_os_str(),
+        "--out".as_ref(),
+        blank.as_os_str(),
+        "--summary".as_ref(),
+        template.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&out);
+    assert!(out.join("report.json").exists(), "{}", String::from_utf8_lossy(&o.stderr));
+    let book = out.join("省级汇总表.xlsx");
+    let s = sheet(&book, "表2-2 预算执行");
+    assert_eq!(at(&s, "D3").to_string(), "年初预算数");
+    assert_eq!(num2(at(&s, "D5")), "3378.00", "汕头's 年初预算数");
+    assert_eq!(num2(at(&s, "D4")), "18672.00", "the cities' sum, no own line figure");
+    assert_eq!(num2(at(&s, "C4")), "18860.00", "预算指标 still with the province's own");
+    assert_eq!(num2(at(&s, "F4")), "3623.35", "实际支出 moved one column right");
+    let formulas = zip_member(&book, "xl/worksheets/sheet2.xml");
+    assert!(formulas.contains("SUM(D5:D19)"), "D4 sums the cities, not the own line without a figure");
+}

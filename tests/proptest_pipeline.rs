@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 
 struct World {
     form: selfeval::spec::FormSpec,
+    summary: selfeval::spec::SummarySpec,
     params: selfeval::params::Params,
     bands: selfeval::spec::Bands,
     bytes: Vec<Vec<u8>>,
@@ -43,7 +44,7 @@ fn world() -> &'static World {
         let bytes: Vec<Vec<u8>> = files.iter().map(|p| std::fs::read(p).expect("read")).collect();
         let raws = bytes.iter().map(|b| read::read_bytes(b.clone(), "xlsx").expect("sample reads")).collect();
         let sheets = t.form.sheet_needs();
-        World { form: t.form, params, bands: t.bands, bytes, raws, sheets }
+        World { form: t.form, summary: t.summary, params, bands: t.bands, bytes, raws, sheets }
     })
 }
 
@@ -184,7 +185,7 @@ proptest! {
                     .collect();
                 let roster = selfeval::roster::build(&facts, &w.params, &selfeval::findings::Loc::file());
                 let used: Vec<Option<&Submission>> = roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| all[i])).collect();
-                let s = selfeval::consolidate::consolidate(&used, &roster, &w.params, &w.form).expect("clean params allocate");
+                let s = selfeval::consolidate::consolidate(&used, &roster, &w.params, &w.form, &w.summary).expect("clean params allocate");
                 // A file with an error never stands for a counted city, and
                 // the totals count exactly the cities the roster counts.
                 let has_error = findings.iter().any(|f| f.severity == selfeval::findings::Severity::Error);

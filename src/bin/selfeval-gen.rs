@@ -127,7 +127,7 @@ fn issued_set(
     if data.year != form.year {
         return Err(GenError::Year { data: data.year, form: form.year });
     }
-    let bytes = selfeval::write::params::workbook(&data.params(), &form, false)?;
+    let bytes = selfeval::samplegen::params_workbook::workbook(&data.params(), &form, false)?;
     let path = dir.join(selfeval::spec::PARAMS_FILE);
     selfeval::write::atomic_write(&path, &bytes)?;
     let mut written = vec![path];

@@ -7,7 +7,7 @@ use crate::model::Submission;
 use crate::spec::{Kind, Role};
 use rust_decimal::Decimal;
 
-/// SE301: 实际支出 ≤ 到位资金 ≤ 预算指标. Money cannot be spent before it
+/// SE301: spent ≤ arrived ≤ budget (the roles' fields). Money cannot be spent before it
 /// arrives, and more cannot arrive than was issued.
 pub fn spend_order(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let ids: Vec<&str> = Role::SPEND_ORDER.iter().filter_map(|r| ctx.id(*r)).collect();
@@ -52,7 +52,7 @@ mod tests {
     fn a_form_without_arrived_bounds_spent_by_the_budget() {
         let text = crate::spec::embedded_form_text().replacen("arrived = \"exec.arrived\"\n", "", 1);
         let form = crate::spec::FormSpec::from_toml(&text, "t").expect("loads without arrived");
-        // 到位资金 above the budget is not this form's business any more.
+        // An arrived amount above the budget is not this form's business any more.
         assert!(run_with(spend_order, &with(0, "exec.arrived", Value::Number(3400.0)), &form).is_empty());
         let sub = with(0, "exec.spent", Value::Number(3378.01));
         assert_eq!(run_with(spend_order, &sub, &form), vec![(Code::SpendOrder, "资金执行!B6".into())]);

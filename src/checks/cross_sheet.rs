@@ -64,8 +64,8 @@ fn decide(sub: &Submission, ctx: &Ctx, p: &SameFigure, va: Decimal, vb: Decimal)
 }
 
 /// SE312: 自评评分 repeats figures of the other sheets (form.toml
-/// `[[same]]` and the measures); they must agree (全年预算数 = 预算指标, 全年执行数 = 实际支出, indicator targets = plan,
-/// actuals = actuals, 满意度 = 效益指标 满意度). Both cells are marked; one
+/// `[[same]]` and the measures); they must agree (全年预算数 = the copied budget, 全年执行数 = the amount spent, indicator targets = plan,
+/// actuals = actuals, a rate repeated on two sheets). Both cells are marked; one
 /// is called wrong only when a third figure decides (the issued figure, or
 /// the rate the clerk computed from one of them).
 pub fn sheets_agree(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
@@ -123,7 +123,7 @@ fn sb_or(p: &SameFigure, sub: &Submission, vb: Decimal, percent: bool) -> String
     }
 }
 
-/// SE313: a percent field declared `target` (服务对象满意度) against the
+/// SE313: a percent field declared `target` against the
 /// 表1-1 target of that key (≥80%).
 pub fn satisfaction_target(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     ctx.form

@@ -29,7 +29,7 @@ pub fn city_known(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     )]
 }
 
-/// SE401: fields declared `issued = "budget"` (预算指标 on 资金执行,
+/// SE401: fields declared `issued = "budget"` (the copied budget on 资金执行,
 /// 全年预算数 on 自评评分) equal the issued budget.
 pub fn budget_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let Some(city) = issued(sub, ctx) else {
@@ -54,7 +54,9 @@ pub fn budget_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
         .collect()
 }
 
-/// SE402: every measure's plan equals the issued 改造计划.
+/// SE402: every measure's plan equals the plan the province issued; the
+/// finding names it by the params' plan header (计划建筑面积（万平方米）),
+/// since the form's plan, actual and rate share one row label.
 pub fn plan_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     let Some(city) = issued(sub, ctx) else {
         return vec![];
@@ -67,7 +69,7 @@ pub fn plan_issued(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             let want = city.plan.get(&m.key)?;
             (v != want).then(|| {
                 let mut loc: Loc = ctx.loc(&m.plan);
-                loc.label = format!("改造计划·{}", loc.label);
+                loc.label = m.plan_header.clone();
                 Finding::at(Code::PlanMismatch, &loc, Some(calc::fmt_num(want)), Some(calc::fmt_num(v)), "")
             })
         })

@@ -71,7 +71,7 @@ pub fn no_negative(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
 }
 
 /// SE204: a rate lies between 0% and its maximum (100% for 支出率,
-/// 执行率, 验收合格率, 满意度; completion rates may exceed 100%).
+/// 执行率 and the like; completion rates may exceed 100%).
 pub fn rates_in_range(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
     ctx.form
         .fields()

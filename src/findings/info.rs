@@ -299,9 +299,9 @@ impl Code {
             Code::SatisfactionBelowTarget => (
                 "SE313",
                 Warning,
-                "满意度未达到目标",
-                "服务对象满意度 {found}，低于年度目标 {expected}",
-                "请核实满意度调查结果；确属未达标的，在自评评分表中说明原因和改进措施。",
+                "指标未达到年度目标",
+                "“{label}”为 {found}，低于年度目标 {expected}",
+                "请核实该数字；确属未达标的，在自评表中说明原因和改进措施。",
             ),
             Code::SpendOrder => (
                 "SE301",
@@ -321,8 +321,8 @@ impl Code {
                 "SE303",
                 Error,
                 "完成率计算有误",
-                "“{label}”应为 实际完成 ÷ 改造计划 = {expected}，实为 {found}",
-                "请按 实际完成 ÷ 改造计划 重新计算完成率（百分比，保留 2 位小数）。",
+                "“{label}”应为 实际完成 ÷ 计划 = {expected}，实为 {found}",
+                "请按 实际完成 ÷ 计划 重新计算完成率（百分比，保留 2 位小数）。",
             ),
             Code::ExecRateMismatch => (
                 "SE304",
@@ -341,16 +341,16 @@ impl Code {
             Code::BudgetMismatch => (
                 "SE401",
                 Error,
-                "预算指标与省级下达数不符",
+                "预算数与省级下达数不符",
                 "“{label}”应为省级下达数 {expected} 万元，实为 {found}",
                 "请按省财政厅下达文件（{budget_document}）填写本市{r:budget}，单位万元。",
             ),
             Code::PlanMismatch => (
                 "SE402",
                 Error,
-                "改造计划与省级下达任务不符",
+                "计划数与省级下达任务不符",
                 "“{label}”应为省级下达计划 {expected}，实为 {found}",
-                "请按省下达的改造任务清单填写计划数，实际完成数填在“实际完成”栏。",
+                "请按省下达的任务清单填写计划数，实际完成数填在对应的“实际完成”栏。",
             ),
             Code::UnknownCity => (
                 "SE403",

@@ -24,9 +24,9 @@ pub struct Coefficients {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CityParams {
     pub name: String,
-    /// 预算指标, 万元.
+    /// The budget issued to the city, 万元.
     pub budget: Decimal,
-    /// 改造计划 (粤财建〔2023〕77号).
+    /// The issued plan of each measure.
     pub plan: Measures,
     pub coef: Coefficients,
 }
@@ -107,7 +107,7 @@ pub enum TargetValue {
     Text(String),
 }
 
-/// The province's own line of 表2-2 (省本级).
+/// The province's own use of the fund (the params' own-budget rows).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProvinceOwn {
     pub budget: Decimal,
@@ -149,7 +149,7 @@ impl Params {
         self.cities.iter().find(|c| c.name == t).or_else(|| self.cities.iter().find(|c| c.name == format!("{t}市")))
     }
 
-    /// Amount available to cities: 资金总额 − 省本级.
+    /// Amount available to cities: 资金总额 − the province's own budget.
     pub fn cities_total(&self) -> Decimal {
         self.total - self.province_own.budget
     }

@@ -32,7 +32,7 @@ pub fn target_keys(form: &FormSpec) -> Vec<(String, String)> {
 /// `form` and `templates_origin` are the year's form and where it came
 /// from (named in the year error).
 pub fn from_bytes(bytes: Vec<u8>, origin: &str, form: &FormSpec, templates_origin: &str) -> Result<Params> {
-    let err = |source: ParamsError| Error::Params { path: origin.to_string(), source };
+    let err = |source: ParamsError| Error::Params { path: origin.to_string(), source: Box::new(source) };
     let sha256 = read::sha256_hex(&bytes);
     let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.into()))?;
     let year = year_of(&wb, &form.params_layout).map_err(err)?;
@@ -85,8 +85,10 @@ pub enum ParamsError {
     BadComparison { sheet: String, at: CellRef },
     #[error("{sheet}!{at} 的目标值“{found}”无法读取，应为数字（如 80）或“是”")]
     BadTarget { sheet: String, at: CellRef, found: String },
-    #[error("各地市预算指标之和加省本级为 {sum}，与资金总额 {total} 不符")]
-    TotalMismatch { sum: String, total: String },
+    /// The labels are the params layout's (地市下达's budget header,
+    /// 基本参数's own-budget and total labels).
+    #[error("各地市“{budget}”之和加“{own}”为 {sum}，与“{total_label}” {total} 不符")]
+    TotalMismatch { budget: String, own: String, total_label: String, sum: String, total: String },
 }
 
 type Res<T> = std::result::Result<T, ParamsError>;
@@ -280,7 +282,14 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
     };
     let sum = calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
     if sum != p.total {
-        return Err(ParamsError::TotalMismatch { sum: calc::fmt_num(sum), total: calc::fmt_num(p.total) });
+        let l = &form.params_layout;
+        return Err(ParamsError::TotalMismatch {
+            budget: l.budget.clone(),
+            own: l.own_budget.clone(),
+            total_label: l.total.clone(),
+            sum: calc::fmt_num(sum),
+            total: calc::fmt_num(p.total),
+        });
     }
     Ok(p)
 }
@@ -305,7 +314,7 @@ mod tests {
         // Targets on the measures go with them.
         let keys = target_keys(&form);
         params.targets.retain(|t| keys.iter().any(|(_, k)| *k == t.key));
-        let bytes = crate::write::params::workbook(&params, &form, false).expect("writes");
+        let bytes = crate::samplegen::params_workbook::workbook(&params, &form, false).expect("writes");
         let read = from_bytes(bytes, "t", &form, "t").expect("reads without plan, coefficients or weights");
         assert_eq!(read.cities.len(), 15);
         assert_eq!(read.cities[0].budget, params.cities[0].budget);
@@ -323,10 +332,10 @@ mod tests {
             crate::spec::embedded_form_text().replace("budget = \"预算指标（万元）\"", "budget = \"下达资金（万元）\"");
         let renamed = FormSpec::from_toml(&text, "t").expect("loads");
         let params = crate::testkit::params();
-        let bytes = crate::write::params::workbook(&params, &renamed, false).expect("writes");
+        let bytes = crate::samplegen::params_workbook::workbook(&params, &renamed, false).expect("writes");
         let read = from_bytes(bytes, "t", &renamed, "t").expect("reads its own layout");
         assert_eq!(read.cities[0].budget, params.cities[0].budget);
-        let old = crate::write::params::workbook(&params, &crate::testkit::form(), false).expect("writes");
+        let old = crate::samplegen::params_workbook::workbook(&params, &crate::testkit::form(), false).expect("writes");
         let e = from_bytes(old, "t", &renamed, "t").unwrap_err().to_string();
         assert!(e.contains("下达资金（万元）"), "{e}");
     }

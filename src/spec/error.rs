@@ -22,11 +22,9 @@ pub enum SpecError {
     Derived(#[from] DerivedError),
     #[error(transparent)]
     Ratio(#[from] RatioError),
-    #[error("[target_words] 的 {word} 无法识别（可用：{known}）")]
-    UnknownTargetWord { word: String, known: String },
     #[error("[messages] 的 {0} 不是问题代码")]
     UnknownMessageCode(String),
-    #[error("字段 {0} 有 feeds（附件1 计数），kind 应为 count")]
+    #[error("字段 {0} 有 feeds（汇总的计数指标），kind 应为 count")]
     FeedsNotCount(String),
 
     // summary.toml
@@ -34,7 +32,7 @@ pub enum SpecError {
     MissingSheet(String),
     #[error("汇总表 {0} 的 first_row 与表头重叠")]
     FirstRowOverlaps(String),
-    #[error("汇总表 {0} 的 key 无法识别（城市表请写 kind = \"cities\"）")]
+    #[error("汇总表 {0} 的 key 无法识别（城市表请写 kind = \"cities\"，目标表 kind = \"targets\"，分配表 kind = \"allocation\"）")]
     UnknownSheetKey(String),
     #[error("汇总表 {0} 的 key 是程序自有的表，城市表请另起 key")]
     ProgramSheetKey(String),
@@ -44,22 +42,52 @@ pub enum SpecError {
     UnknownColumn { sheet: String, column: String },
     #[error("汇总表 {sheet} 缺少列 {column}")]
     MissingColumn { sheet: String, column: String },
-    #[error("汇总表 {sheet} 的列 {column} 不是 form.toml 中的字段")]
+    #[error("汇总表 {sheet} 的列 {column} 不是 form.toml 中的字段（下达数请写 issued = \"budget\" 或 \"plan.<form.toml 中的指标>\"）")]
     NotAField { sheet: String, column: String },
-    #[error("汇总表 {sheet} 的列 {column}：total = \"ratio\" 需要 of = [本表两列]")]
+    #[error("汇总表 {sheet} 的列 {column}：total 或 row = \"ratio\" 需要 of = [本表两列]，其他列不写 of")]
     RatioColumns { sheet: String, column: String },
+    #[error("form.toml [target_words] 的 {target} 在汇总表 {sheet} 的 judged 中没有判断规则")]
+    TargetNotJudged { sheet: String, target: String },
+    #[error("汇总表 {0} 不是 kind = \"targets\"，不能有 judged")]
+    JudgedOutsideTargets(String),
+    #[error("汇总表 {sheet} 的 judged：目标 {target} 出现在两条规则中")]
+    TargetTwice { sheet: String, target: String },
+    #[error("汇总表 {sheet} 的 judged：目标 {target} 不是 how = \"{how}\" 能判断的（sum：form.toml 的指标；share：带 feeds 的计数字段；mean、all：[target_words] 的键）")]
+    TargetUnknown { sheet: String, target: String, how: &'static str },
+    #[error("汇总表 {sheet} 的 judged：how = \"{how}\" 的 field / equals 不对（mean 要数字字段，all 要 field 和 equals，sum、share 不写）")]
+    TargetField { sheet: String, how: &'static str },
+    #[error("汇总表 {sheet} 的 judged：说明中的 {{{slot}}} 不可用（可用：{known}）")]
+    TargetSlot { sheet: String, slot: String, known: String },
+    #[error("汇总表模板无法打开，请用 selfeval template --templates 模板文件夹 --summary 新文件 重新生成")]
+    TemplateUnreadable,
+    #[error("汇总表模板与 summary.toml 不一致（{sheet}：{detail}）：改动 summary.toml 后请用 selfeval template --templates 模板文件夹 --summary 新文件 重新生成模板，再替换原模板")]
+    TemplateStale { sheet: String, detail: String },
+    #[error("汇总表 {sheet} 的 own.values 中 {column} 不是本表的数字列")]
+    OwnColumn { sheet: String, column: String },
 
     // report.toml
-    #[error("[[outline]] 第 {0} 项应恰有 h1、h2、h3、body、placeholder、table 之一（caption 只随 table）")]
+    #[error("[[outline]] 第 {0} 项应恰有 h1、h2、h3、body、placeholder、table 之一（caption 与表格选项只随 table，each、numbered 只随 body，met_words 三个词）")]
     OutlineItem(usize),
-    #[error("[[outline]] 的 table = \"{0}\" 不是 summary.toml 中 kind = \"cities\" 的表")]
+    #[error("[[outline]] 的 table = \"{0}\" 不是 summary.toml 中 kind = \"cities\" 或 \"targets\" 的表，或 columns 不是该表的列")]
     OutlineTable(String),
+    #[error("[[outline]] 的 table = \"{0}\"：header、widths 的个数应与列数相同")]
+    OutlineTableShape(String),
     #[error("[{table}] 缺少 {key}")]
     MissingWords { table: &'static str, key: String },
-    #[error("[benefit_labels] 缺少 {0}（form.toml 中的附件1 指标）")]
+    #[error("[benefit_labels] 缺少 {0}（form.toml 中带 feeds 的计数指标）")]
     MissingBenefitLabel(String),
-    #[error("[benefit_labels] 的 {0} 不是 form.toml 中带 feeds 的附件1 指标")]
+    #[error("[benefit_labels] 的 {0} 不是 form.toml 中带 feeds 的计数指标")]
     UnknownBenefitLabel(String),
+    #[error("[slots] 的 {0} 应恰为以下之一：sheet + total；cities_without + none（可加 some）；target；verdict + words（三个词）")]
+    SlotForm(String),
+    #[error("[slots] 的 {slot}：汇总表 {sheet} 不是城市表，或没有带 total 的列 {column}")]
+    SlotTotal { slot: String, sheet: String, column: String },
+    #[error("[slots] 的 {slot}：字段或绩效目标不在 form.toml 中")]
+    SlotTarget { slot: String },
+    #[error("when = {{ any = \"{0}\" }} 不是 [slots] 中的 cities_without")]
+    WhenAny(String),
+    #[error("文字中的 {{{0}}} 不是可用的填空（见 README“模板与参数”中的 report.toml）")]
+    UnknownSlot(String),
 
     // checks.toml
     #[error("[[grades]] 应从高到低列出，且至少一档")]

@@ -71,7 +71,7 @@ pub struct FieldSpec {
     /// Upper bound in percent (100 for rates that cannot exceed 100%).
     #[serde(default)]
     pub max_percent: Option<Decimal>,
-    /// Words accepted instead of a number (未验收).
+    /// Words accepted instead of a number (a form says which).
     #[serde(default)]
     pub allow_text: Vec<String>,
     /// Closed choices (是/否).
@@ -268,9 +268,9 @@ pub struct FormSpec {
     /// Which field plays each role the program knows ([`Role`]).
     #[serde(default)]
     pub roles: Roles,
-    /// 汇总口径 words of 省级参数表 绩效目标 for the targets judged on a
-    /// role's figure (`started`, `living`, `satisfaction`); measures and
-    /// 附件1 counts bring their own (`target_word`, `feeds`).
+    /// 汇总口径 words of 省级参数表 绩效目标 for targets judged on other
+    /// figures than a measure's or a 附件1 count's (which bring their own
+    /// `target_word`, `feeds`); summary.toml's targets table judges each.
     #[serde(default)]
     pub target_words: std::collections::BTreeMap<String, String>,
     /// The fund's own words for findings (`[messages]`).
@@ -291,10 +291,6 @@ pub struct FormSpec {
     pub(super) index: HashMap<String, (usize, usize)>,
 }
 
-/// Roles whose figure 表1-1 judges against a 绩效目标 (consolidate's
-/// targets): the keys `[target_words]` may give words for.
-pub const TARGET_ROLES: &[&str] = &["started", "living", "satisfaction"];
-
 impl FormSpec {
     /// Parses and checks a form spec; `origin` names it in error messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
@@ -306,9 +302,6 @@ impl FormSpec {
         spec.expand_scoring()?;
         spec.build_index()?;
         spec.check_roles()?;
-        if let Some(k) = spec.target_words.keys().find(|k| !TARGET_ROLES.contains(&k.as_str())) {
-            return Err(SpecError::UnknownTargetWord { word: k.clone(), known: TARGET_ROLES.join("、") });
-        }
         if let Some(k) = spec.messages.unknown_code() {
             return Err(SpecError::UnknownMessageCode(k.to_string()));
         }

@@ -7,7 +7,7 @@ use super::*;
 /// What decides which of two disagreeing cells is right.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Witness {
-    /// The province's issued figure for `b` (预算指标, 改造计划).
+    /// The province's issued figure for `b` (a budget or a measure's plan).
     Issued,
     /// A rate cell the clerk filled: `rate` = the figure ÷ `whole`.
     Rate { rate: String, whole: String },
@@ -54,7 +54,7 @@ pub enum LinkError {
     SameField(String),
     #[error("[[same]] a = \"{0}\"：witness 只能是 \"issued\"，或给出 rate 和 whole")]
     SameWitness(String),
-    #[error("[[same]] a = \"{0}\"：witness = \"issued\" 要求 b 是省下达的数字（issued 或改造计划）")]
+    #[error("[[same]] a = \"{0}\"：witness = \"issued\" 要求 b 是省下达的数字（issued 或 measures 的计划）")]
     NotIssued(String),
     #[error("字段 {field} 的 at_most = \"{bound}\" 不是本表的字段")]
     Bound { field: String, bound: String },

@@ -17,12 +17,14 @@ pub mod derived;
 mod error;
 mod form;
 mod links;
+pub mod outline;
 mod params_layout;
 mod ratios;
 pub mod relation;
 mod report;
 mod roles;
 mod summary;
+pub mod targets;
 #[cfg(test)]
 mod tests;
 mod wording;
@@ -92,7 +94,7 @@ impl Templates {
         let (form, summary) = embedded_specs()?;
         let origin = "内置 templates/2024/report.toml";
         let report = ReportSpec::from_toml(embedded::REPORT, origin)?;
-        report.check_against(&form, origin)?;
+        report.check(&form, &summary, origin)?;
         Ok(Templates {
             form,
             summary,
@@ -130,8 +132,7 @@ impl Templates {
         let (form, summary) = specs_from_dir(dir)?;
         if let Some(r) = &report {
             let origin = dir.join(REPORT_FILE).display().to_string();
-            r.check_against(&form, &origin)?;
-            r.check_tables(&summary, &origin)?;
+            r.check(&form, &summary, &origin)?;
         }
         let bands = Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string(), &form)?;
         let mut hashed: Vec<(&str, Vec<u8>)> = Vec::new();
@@ -141,12 +142,15 @@ impl Templates {
             }
         }
         let digest = set_digest(&hashed.iter().map(|(n, b)| (*n, b.as_slice())).collect::<Vec<_>>());
+        let summary_template = read(SUMMARY_TEMPLATE_FILE)?;
+        let origin = dir.join(SUMMARY_TEMPLATE_FILE).display().to_string();
+        summary.check_template(&summary_template).map_err(|source| Error::spec(origin, source))?;
         Ok(Templates {
             report,
             form,
             summary,
             bands,
-            summary_template: read(SUMMARY_TEMPLATE_FILE)?,
+            summary_template,
             params_default: read(PARAMS_FILE)?,
             origin: format!("模板文件夹 {}", dir.display()),
             digest,

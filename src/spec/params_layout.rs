@@ -1,7 +1,7 @@
 //! `[params_layout]` of form.toml: the sheet names, row labels and column
 //! headers of the province's params workbook (省级参数表). The reader finds
 //! every figure by these words, and the writer lays the workbook out with
-//! them, so a department whose workbook says 下达资金 instead of 预算指标
+//! them, so a department whose workbook heads its budget column otherwise
 //! edits data, not the reader.
 
 use super::*;

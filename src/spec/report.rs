@@ -1,101 +1,88 @@
-//! Wording of the 自评报告 draft (report.toml), checked against the form on load.
+//! Wording and layout of the 自评报告 draft (report.toml), checked against
+//! the form and the summary on load.
 
+use super::outline::{Each, OutlineItem, RawSlot, ShareVerdicts, Slot, When};
+use super::targets::slots_in;
 use super::*;
 
-/// Wording of the 自评报告 draft (report.toml): titles and sentence
-/// patterns whose `{slots}` the draft writer fills with figures.
+/// Wording of the 自评报告 draft (report.toml): its title and basis line,
+/// then `[[outline]]` in order, whose `{slots}` the draft writer fills
+/// with figures.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReportSpec {
     pub title: String,
     pub basis: String,
-    #[serde(default)]
-    pub sections: std::collections::BTreeMap<String, String>,
-    #[serde(default)]
-    pub sentences: std::collections::BTreeMap<String, String>,
+    /// The 附件1 counts as the report's text names them (each = "share").
     #[serde(default)]
     pub benefit_labels: std::collections::BTreeMap<String, String>,
-    /// The tables' captions, with the same slots as the sentences.
-    #[serde(default)]
-    pub captions: std::collections::BTreeMap<String, String>,
     pub thresholds: ReportThresholds,
-    /// A draft laid out entirely here (`[[outline]]`): headings, sentences,
-    /// placeholders and summary.toml's city tables in order. Empty for
-    /// the default fund's draft, whose structure follows its 2024 report.
+    /// The fund's own slots as written; see [`ReportSpec::slots`].
+    #[serde(default, rename = "slots")]
+    raw_slots: std::collections::BTreeMap<String, RawSlot>,
+    /// The fund's own slots, settled on load.
+    #[serde(skip)]
+    pub slots: Vec<(String, Slot)>,
     #[serde(default)]
+    pub share_verdicts: Option<ShareVerdicts>,
+    /// The draft: headings, sentences, placeholders and summary tables.
     pub outline: Vec<OutlineItem>,
 }
 
-/// One paragraph or table of an `[[outline]]` draft: exactly one of the
-/// keys (a table may carry its caption).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutlineItem {
-    #[serde(default)]
-    pub h1: Option<String>,
-    #[serde(default)]
-    pub h2: Option<String>,
-    #[serde(default)]
-    pub h3: Option<String>,
-    #[serde(default)]
-    pub body: Option<String>,
-    /// 【待填写：…】 for a person to write.
-    #[serde(default)]
-    pub placeholder: Option<String>,
-    /// The key of a summary.toml `kind = "cities"` table.
-    #[serde(default)]
-    pub table: Option<String>,
-    #[serde(default)]
-    pub caption: Option<String>,
-}
-
-impl OutlineItem {
-    fn kinds(&self) -> usize {
-        [&self.h1, &self.h2, &self.h3, &self.body, &self.placeholder, &self.table]
-            .iter()
-            .filter(|k| k.is_some())
-            .count()
-    }
-}
-
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReportThresholds {
     /// The cities' overall spend rate (percent) below which spending is
-    /// named slow under 存在问题.
+    /// slow (`when = "slow_spending"`).
     pub slow_spending: Decimal,
+    /// A city whose spend rate is below this is in {low_cities}.
     pub low_spending: Decimal,
+    /// A share within this many points below its standard is
+    /// `share_verdicts.slightly_below`.
     pub slightly_below: Decimal,
 }
 
-/// Sentence keys the draft writer uses; a missing one is a load error.
-pub const REPORT_SENTENCES: &[&str] = &[
-    "funding",
-    "allocation",
-    "targets",
-    "spending",
-    "spending_spread",
-    "spending_reason",
-    "output",
-    "output_total",
-    "benefit_intro",
-    "benefit_item",
-    "acceptance",
-    "satisfaction",
-    "incomplete",
-    "problem_spending",
-    "problem_not_accepted",
-    "problem_share",
-    "problem_warnings",
-    "problem_incomplete",
-    "problem_reason",
-    "next",
+/// The slots the draft fills for every fund (beside the measures' and the
+/// fund's own): see README.md, 自评报告的写法.
+pub const BUILTIN_SLOTS: &[&str] = &[
+    "year",
+    "generated",
+    "total",
+    "cities_budget_all",
+    "city_names",
+    "n_cities",
+    "own_budget",
+    "own_spent",
+    "own_rate",
+    "spent",
+    "spend_rate",
+    "cities_budget",
+    "cities_spent",
+    "cities_spend_rate",
+    "n_counted",
+    "excluded",
+    "above",
+    "below",
+    "n_above",
+    "n_below",
+    "max_city",
+    "max_rate",
+    "min_city",
+    "min_rate",
+    "low_cities",
+    "low_threshold",
+    "n_warnings",
+    "warning_codes",
+    "state",
+    "n_verified",
+    "verified_basis",
+    "n_corrected",
+    "corrections_list",
 ];
 
-/// Caption keys of the draft's tables (表1-1, 表2-2, 表2-3, 附件1).
-pub const REPORT_CAPTIONS: &[&str] = &["targets", "budget", "tasks", "benefits"];
-
-/// Section keys the draft writer uses.
-pub const REPORT_SECTIONS: &[&str] =
-    &["basic", "funding", "allocation", "targets", "self_eval", "process", "output", "benefit", "problems", "next"];
+/// The slots each measure `m` brings: plan_all_m (the plan issued to every
+/// city), plan_m and actual_m (of the cities counted), rate_m, w_m.
+pub const MEASURE_SLOTS: &[&str] = &["plan_all_", "plan_", "actual_", "rate_", "w_"];
 
 impl ReportSpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
@@ -103,61 +90,109 @@ impl ReportSpec {
     }
 
     fn parse(text: &str) -> std::result::Result<Self, SpecError> {
-        let spec: ReportSpec = toml::from_str(text)?;
-        if !spec.outline.is_empty() {
-            if let Some(i) =
-                spec.outline.iter().position(|o| o.kinds() != 1 || (o.caption.is_some() && o.table.is_none()))
-            {
-                return Err(SpecError::OutlineItem(i + 1));
-            }
-            return Ok(spec);
+        let mut spec: ReportSpec = toml::from_str(text)?;
+        if let Some(i) = spec.outline.iter().position(|o| !o.well_formed()) {
+            return Err(SpecError::OutlineItem(i + 1));
         }
-        let words = [
-            ("sentences", REPORT_SENTENCES, &spec.sentences),
-            ("sections", REPORT_SECTIONS, &spec.sections),
-            ("captions", REPORT_CAPTIONS, &spec.captions),
-        ];
-        for (table, keys, map) in words {
-            if let Some(k) = keys.iter().find(|k| !map.contains_key(**k)) {
-                return Err(SpecError::MissingWords { table, key: k.to_string() });
-            }
+        let raw = std::mem::take(&mut spec.raw_slots);
+        for (name, r) in raw {
+            let slot = r.resolve(&name)?;
+            spec.slots.push((name, slot));
+        }
+        if spec.outline.iter().any(|o| o.each.is_some()) && spec.share_verdicts.is_none() {
+            return Err(SpecError::MissingWords { table: "share_verdicts", key: "above".into() });
         }
         Ok(spec)
     }
 
-    /// Every 附件1 count of the form has its words, and every word is for
-    /// one of them.
-    pub fn check_against(&self, form: &FormSpec, origin: &str) -> Result<()> {
-        let err = |source: SpecError| Error::spec(origin, source);
-        let counts: Vec<&str> = form.benefit_counts().iter().map(|f| f.id.as_str()).collect();
-        if let Some(id) = counts.iter().find(|id| !self.benefit_labels.contains_key(**id)) {
-            return Err(err(SpecError::MissingBenefitLabel(id.to_string())));
-        }
-        if let Some(k) = self.benefit_labels.keys().find(|k| !counts.contains(&k.as_str())) {
-            return Err(err(SpecError::UnknownBenefitLabel(k.clone())));
-        }
-        Ok(())
+    /// Checks the words against the form and the summary: every 附件1
+    /// count has its label, every table is a city or targets table of the
+    /// summary with the columns named, every slot is one the draft fills.
+    pub fn check(&self, form: &FormSpec, summary: &SummarySpec, origin: &str) -> Result<()> {
+        self.check_words(form, summary).map_err(|source| Error::spec(origin, source))
     }
 
-    /// Every `table` of an outline is a city table of the summary.
-    pub fn check_tables(&self, summary: &SummarySpec, origin: &str) -> Result<()> {
-        for t in self.outline.iter().filter_map(|o| o.table.as_deref()) {
-            if !summary.sheet(t).is_some_and(|s| s.kind == SheetKind::Cities) {
-                return Err(Error::spec(origin, SpecError::OutlineTable(t.to_string())));
+    fn check_words(&self, form: &FormSpec, summary: &SummarySpec) -> std::result::Result<(), SpecError> {
+        let counts: Vec<&str> = form.benefit_counts().iter().map(|f| f.id.as_str()).collect();
+        if let Some(id) = counts.iter().find(|id| !self.benefit_labels.contains_key(**id)) {
+            return Err(SpecError::MissingBenefitLabel(id.to_string()));
+        }
+        if let Some(k) = self.benefit_labels.keys().find(|k| !counts.contains(&k.as_str())) {
+            return Err(SpecError::UnknownBenefitLabel(k.clone()));
+        }
+        for (name, slot) in &self.slots {
+            check_slot(name, slot, form, summary)?;
+        }
+        for item in &self.outline {
+            if let Some(t) = item.table.as_deref() {
+                check_table(item, t, summary)?;
+            }
+            if let Some(When::Any(name)) = &item.when {
+                if !self.slots.iter().any(|(n, s)| n == name && matches!(s, Slot::CitiesWithout { .. })) {
+                    return Err(SpecError::WhenAny(name.clone()));
+                }
+            }
+        }
+        let known = |slot: &str, each: bool| {
+            BUILTIN_SLOTS.contains(&slot)
+                || self.slots.iter().any(|(n, _)| n == slot)
+                || (each && Each::SLOTS.contains(&slot))
+                || form
+                    .measures
+                    .iter()
+                    .any(|m| MEASURE_SLOTS.iter().any(|p| slot.strip_prefix(p).is_some_and(|rest| rest == m.key)))
+        };
+        let texts = [(&self.title, false), (&self.basis, false)].into_iter();
+        let items = self.outline.iter().flat_map(|o| o.texts().map(move |t| (t, o.each.is_some())));
+        for (text, each) in texts.chain(items) {
+            if let Some(s) = slots_in(text).into_iter().find(|s| !known(s, each)) {
+                return Err(SpecError::UnknownSlot(s.to_string()));
             }
         }
         Ok(())
     }
+}
 
-    pub fn sentence(&self, key: &str) -> &str {
-        self.sentences.get(key).map(String::as_str).unwrap_or("")
+fn check_slot(name: &str, slot: &Slot, form: &FormSpec, summary: &SummarySpec) -> std::result::Result<(), SpecError> {
+    let bad = || SpecError::SlotTarget { slot: name.to_string() };
+    match slot {
+        Slot::Total { sheet, column } => {
+            let has_total = summary
+                .sheet(sheet)
+                .filter(|s| s.role == SheetRole::Cities)
+                .and_then(|s| s.columns.iter().find(|c| &c.key == column))
+                .is_some_and(|c| c.total.is_some());
+            if !has_total {
+                return Err(SpecError::SlotTotal {
+                    slot: name.to_string(),
+                    sheet: sheet.clone(),
+                    column: column.clone(),
+                });
+            }
+        }
+        Slot::CitiesWithout { field, .. } if form.field(field).is_none() => return Err(bad()),
+        Slot::Target(key) | Slot::Verdict { key, .. }
+            if !crate::params::target_keys(form).iter().any(|(_, k)| k == key) =>
+        {
+            return Err(bad())
+        }
+        _ => {}
     }
+    Ok(())
+}
 
-    pub fn caption(&self, key: &str) -> &str {
-        self.captions.get(key).map(String::as_str).unwrap_or("")
+/// A draft table is a city or targets table of the summary; the columns,
+/// header words and widths it gives fit it.
+fn check_table(item: &OutlineItem, key: &str, summary: &SummarySpec) -> std::result::Result<(), SpecError> {
+    let bad = || SpecError::OutlineTable(key.to_string());
+    let sheet =
+        summary.sheet(key).filter(|s| matches!(s.role, SheetRole::Cities | SheetRole::Targets)).ok_or_else(bad)?;
+    if item.columns.iter().any(|c| sheet.col(c).is_none()) {
+        return Err(bad());
     }
-
-    pub fn section(&self, key: &str) -> &str {
-        self.sections.get(key).map(String::as_str).unwrap_or("")
+    let n = if item.columns.is_empty() { sheet.columns.len() } else { item.columns.len() };
+    if (!item.header.is_empty() && item.header.len() != n) || (!item.widths.is_empty() && item.widths.len() != n) {
+        return Err(SpecError::OutlineTableShape(key.to_string()));
     }
+    Ok(())
 }

@@ -5,8 +5,8 @@
 //! which the amount spent, which the template version. A form names those
 //! fields in its `[roles]` table (form.toml); Rust names only the role, so
 //! a fund whose form names its spent amount another way, or has no
-//! 到位资金 at all, is an edit of data. A role the form does not give turns
-//! off what needs it (a form without `arrived` gets no 到位资金 order
+//! arrived-money figure at all, is an edit of data. A role the form does not give turns
+//! off what needs it (a form without `arrived` gets no arrived-money order
 //! check), except the roles every form must have ([`Role::required`]).
 
 use serde::Deserialize;
@@ -35,9 +35,9 @@ pub enum Role {
     Remark,
     /// 年初预算数 of the standard table's funding line.
     Initial,
-    /// The issued budget as the city copies it (预算指标).
+    /// The issued budget as the city copies it.
     Budget,
-    /// Money that reached the city (到位资金).
+    /// Money that reached the city.
     Arrived,
     /// Money the city spent (实际支出).
     Spent,
@@ -47,20 +47,17 @@ pub enum Role {
     Executed,
     /// 分值 of the funding line, fixed by the template.
     FundWeight,
-    /// 验收合格率: averaged over cities that have accepted works.
+    /// A rate a city may not have yet (a word instead): averaged in report.json
+    /// over the cities that have one.
     Acceptance,
-    /// 服务对象满意度: averaged in the summary, judged against its target.
+    /// A rate averaged in report.json's totals.
     Satisfaction,
-    /// The started-works indicator the report draft quotes (开工率).
-    Started,
-    /// The yes/no living-conditions indicator the report draft quotes.
-    Living,
 }
 
 impl Role {
     /// The amounts that bound each other, smallest first: what was spent,
     /// what arrived, what was issued (SE301, and the blank form's red rule).
-    /// A form without 到位资金 skips it.
+    /// A form without an arrived amount skips it.
     pub const SPEND_ORDER: &'static [Role] = &[Role::Spent, Role::Arrived, Role::Budget];
 
     /// Roles a form must give: without the city no file can be matched to
@@ -87,8 +84,6 @@ impl Role {
         Role::FundWeight,
         Role::Acceptance,
         Role::Satisfaction,
-        Role::Started,
-        Role::Living,
     ];
 
     /// The role whose `[roles]` key is `key`.
@@ -121,8 +116,6 @@ impl Role {
             Role::FundWeight => "fund_weight",
             Role::Acceptance => "acceptance",
             Role::Satisfaction => "satisfaction",
-            Role::Started => "started",
-            Role::Living => "living",
         }
     }
 }

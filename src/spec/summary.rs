@@ -37,9 +37,90 @@ pub struct SummaryColumn {
     /// A city table's 合计: how the column's total is formed.
     #[serde(default)]
     pub total: Option<ColTotal>,
-    /// For `total = "ratio"`: the columns whose totals it divides.
+    /// For `total = "ratio"` or `row = "ratio"`: the two columns divided.
     #[serde(default)]
     pub of: Vec<String>,
+    /// A city table column showing what the province issued the city (its
+    /// 预算 or a measure's plan, from the params) rather than a form figure:
+    /// shown for every city, counted or not.
+    #[serde(default)]
+    pub issued: Option<IssuedColumn>,
+    /// How each city row's cell is formed: the form's figure (default),
+    /// or a live formula dividing the row's two `of` columns.
+    #[serde(default)]
+    pub row: RowValue,
+}
+
+impl SummaryColumn {
+    /// 序号 or 地市: written by the table itself, never a figure.
+    pub fn is_head(&self) -> bool {
+        matches!(self.key.as_str(), "seq" | "city")
+    }
+
+    /// A column whose city cell holds a reported figure (or a ratio of
+    /// figures): merged into the 未计入合计 note for a city left out.
+    pub fn is_reported(&self) -> bool {
+        !self.is_head() && self.issued.is_none()
+    }
+}
+
+/// An issued figure a city table column shows, from the params.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum IssuedColumn {
+    /// The city's issued budget (`issued = "budget"`).
+    Budget,
+    /// The city's planned measure (`issued = "plan.area"`).
+    Plan(String),
+}
+
+/// An `issued` value other than `budget` or `plan.<measure>`.
+#[derive(Debug, thiserror::Error)]
+#[error("issued = \"{0}\" 无法识别（可用：budget、plan.<指标>）")]
+pub struct UnknownIssued(String);
+
+impl TryFrom<String> for IssuedColumn {
+    type Error = UnknownIssued;
+    fn try_from(s: String) -> std::result::Result<Self, UnknownIssued> {
+        match s.strip_prefix("plan.") {
+            _ if s == "budget" => Ok(IssuedColumn::Budget),
+            Some(m) if !m.is_empty() => Ok(IssuedColumn::Plan(m.to_string())),
+            _ => Err(UnknownIssued(s)),
+        }
+    }
+}
+
+/// How a city row's cell of a column is formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RowValue {
+    /// The figure the city's form holds under the column's key.
+    #[default]
+    Value,
+    /// `of[0] ÷ of[1]` of the same row, as a live formula (支出率).
+    Ratio,
+}
+
+/// The province's own line below the cities (the 2024 fund's 表2-2 has one), from the
+/// params' own budget, arrivals and spending; counted in the 合计 above,
+/// and with `subtotal` followed by a 其中：N个地市 line of the cities alone.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OwnRow {
+    /// The line's 地市 cell.
+    pub label: String,
+    #[serde(default)]
+    pub subtotal: bool,
+    /// Column key → which of the province's own figures it shows.
+    pub values: std::collections::BTreeMap<String, OwnFigure>,
+}
+
+/// One of the province's own figures (the params' own-use row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OwnFigure {
+    Budget,
+    Arrived,
+    Spent,
 }
 
 /// How a city table's 合计 row is formed from the counted cities.
@@ -47,37 +128,38 @@ pub struct SummaryColumn {
 #[serde(rename_all = "lowercase")]
 pub enum ColTotal {
     Sum,
-    /// The simple mean, as the report takes 满意度's.
+    /// The simple mean of the counted cities' figures.
     Mean,
     /// `of[0]`'s total ÷ `of[1]`'s (执行率 = 全年执行数 ÷ 全年预算数).
     Ratio,
 }
 
-/// What a summary sheet is: one of the program's own tables (`key` says
-/// which), or a table of the counted cities' form figures declared
-/// entirely in summary.toml.
+/// What a summary sheet is. Its `kind` says how it is filled: a table of
+/// the cities' figures, a targets table, the allocation, or (`fixed`, the
+/// default) one of the program's own sheets named by `key`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SheetKind {
     #[default]
     Fixed,
-    /// One row per city, one column per form field (keys are field ids),
-    /// a 合计 row on top.
+    /// One row per city, one column per form field or issued figure, a
+    /// 合计 row on top (see [`SummaryColumn`], [`OwnRow`]).
     Cities,
+    /// The params' 绩效目标, each judged as `judged` says (表1-1).
+    Targets,
+    /// The factor-method allocation of the params' measures (资金分配测算).
+    Allocation,
 }
 
-/// Which table a sheet is, settled from its key and kind when
-/// summary.toml loads: a key the program does not know is refused there,
-/// so the writers match on this, never on key text.
+/// Which table a sheet is, settled from its kind and key when
+/// summary.toml loads: a fixed key the program does not know is refused
+/// there, so the writers match on this, never on key text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SheetRole {
     /// A `kind = "cities"` table.
     #[default]
     Cities,
     Targets,
-    Budget,
-    Tasks,
-    Benefits,
     Allocation,
     Roster,
     Findings,
@@ -85,14 +167,9 @@ pub enum SheetRole {
 }
 
 impl SheetRole {
-    /// The program's own table a `key` names (`kind = "fixed"`).
+    /// The program's own sheet a fixed `key` names.
     fn of_key(key: &str) -> Option<SheetRole> {
         Some(match key {
-            "targets" => SheetRole::Targets,
-            "budget" => SheetRole::Budget,
-            "tasks" => SheetRole::Tasks,
-            "benefits" => SheetRole::Benefits,
-            "allocation" => SheetRole::Allocation,
             "roster" => SheetRole::Roster,
             "findings" => SheetRole::Findings,
             "decisions" => SheetRole::Decisions,
@@ -103,7 +180,52 @@ impl SheetRole {
     /// A table of the cities' figures with a 合计 row, where a corrected
     /// figure is noted.
     pub fn of_city_figures(self) -> bool {
-        matches!(self, SheetRole::Cities | SheetRole::Budget | SheetRole::Tasks | SheetRole::Benefits)
+        self == SheetRole::Cities
+    }
+
+    /// The columns the program fills in a sheet of this role (beside the
+    /// measures' an allocation adds); `None` for a declared table.
+    fn fixed_columns(self) -> Option<&'static [&'static str]> {
+        Some(match self {
+            SheetRole::Cities => return None,
+            SheetRole::Targets => &["level1", "level2", "level3", "target", "actual", "rate", "met", "note"],
+            SheetRole::Allocation => &[
+                "seq",
+                "city",
+                "fiscal",
+                "performance",
+                "project",
+                "composite",
+                "share",
+                "exact",
+                "rounded",
+                "issued",
+                "diff",
+            ],
+            SheetRole::Roster => &[
+                "seq",
+                "city",
+                "status",
+                "in_totals",
+                "file",
+                "others",
+                "date",
+                "errors",
+                "warnings",
+                "reason",
+                "change",
+            ],
+            SheetRole::Findings => {
+                &["seq", "severity", "code", "city", "file", "sheet", "cell", "message", "expected", "found", "fix"]
+            }
+            SheetRole::Decisions => return None,
+        })
+    }
+
+    /// Whether every fixed column must be present (the findings and
+    /// targets sheets may leave some out).
+    fn all_columns_required(self) -> bool {
+        matches!(self, SheetRole::Allocation | SheetRole::Roster)
     }
 }
 
@@ -133,6 +255,12 @@ pub struct SummarySheet {
     /// Rows above the table's header: 表1-1's 绩效目标表 block.
     #[serde(default)]
     pub block: Vec<BlockRow>,
+    /// A city table's line for the province's own use of the fund.
+    #[serde(default)]
+    pub own: Option<OwnRow>,
+    /// A targets table's rules: how each 绩效目标 is judged.
+    #[serde(default)]
+    pub judged: Vec<super::targets::TargetRule>,
 }
 
 /// One row of a header block: a label, an optional sub-label (`{year}` is
@@ -209,43 +337,8 @@ pub struct SummarySpec {
     pub sheets: Vec<SummarySheet>,
 }
 
-/// Sheet keys and the column keys of each that do not come from the form:
-/// every other column must be a key the form declares (see
-/// [`SummarySpec::check_against`]).
-pub const SUMMARY_KEYS: &[(&str, &[&str])] = &[
-    ("targets", &["level1", "level2", "level3", "target", "actual", "rate", "met", "note"]),
-    ("budget", &["seq", "city", "budget", "arrived", "spent", "rate"]),
-    ("tasks", &["seq", "city"]),
-    ("benefits", &["seq", "city", "acceptance", "satisfaction"]),
-    (
-        "allocation",
-        &[
-            "seq",
-            "city",
-            "fiscal",
-            "performance",
-            "project",
-            "composite",
-            "share",
-            "exact",
-            "rounded",
-            "issued",
-            "diff",
-        ],
-    ),
-    (
-        "roster",
-        &["seq", "city", "status", "in_totals", "file", "others", "date", "errors", "warnings", "reason", "change"],
-    ),
-    ("findings", &["seq", "severity", "code", "city", "file", "sheet", "cell", "message", "expected", "found", "fix"]),
-];
-
 /// The program's own sheets, present in every summary.
 pub(super) const SUMMARY_REQUIRED: &[&str] = &["roster", "findings"];
-
-/// Sheets of which every fixed column above must be present (the
-/// findings and targets sheets may leave some out).
-pub(super) const SUMMARY_ALL_REQUIRED: &[&str] = &["budget", "tasks", "benefits", "allocation", "roster"];
 
 impl SummarySpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
@@ -258,9 +351,14 @@ impl SummarySpec {
             s.role = match (s.kind, SheetRole::of_key(&s.key)) {
                 (SheetKind::Fixed, Some(t)) => t,
                 (SheetKind::Fixed, None) => return Err(SpecError::UnknownSheetKey(s.key.clone())),
-                (SheetKind::Cities, Some(_)) => return Err(SpecError::ProgramSheetKey(s.key.clone())),
+                (_, Some(_)) => return Err(SpecError::ProgramSheetKey(s.key.clone())),
                 (SheetKind::Cities, None) => SheetRole::Cities,
+                (SheetKind::Targets, None) => SheetRole::Targets,
+                (SheetKind::Allocation, None) => SheetRole::Allocation,
             };
+            if !s.judged.is_empty() && s.role != SheetRole::Targets {
+                return Err(SpecError::JudgedOutsideTargets(s.name.clone()));
+            }
         }
         for sheet in SUMMARY_REQUIRED {
             spec.sheet(sheet).ok_or_else(|| SpecError::MissingSheet(sheet.to_string()))?;
@@ -285,29 +383,27 @@ impl SummarySpec {
     }
 
     fn check(&mut self, form: &FormSpec) -> std::result::Result<(), SpecError> {
-        let mut from_form: HashMap<&str, Vec<String>> = HashMap::new();
-        for m in &form.measures {
-            from_form.entry("tasks").or_default().extend([m.plan.clone(), m.actual.clone(), m.rate.clone()]);
-            from_form.entry("allocation").or_default().extend([m.key.clone(), format!("share.{}", m.key)]);
-        }
-        from_form.entry("benefits").or_default().extend(form.benefit_counts().iter().map(|f| f.id.clone()));
-        for (key, fixed) in SUMMARY_KEYS {
-            let Some(s) = self.sheet(key) else { continue };
-            let wanted = from_form.get(key).cloned().unwrap_or_default();
+        let from_form: Vec<String> =
+            form.measures.iter().flat_map(|m| [m.key.clone(), format!("share.{}", m.key)]).collect();
+        for s in &self.sheets {
+            let Some(fixed) = s.role.fixed_columns() else { continue };
+            let wanted: &[String] = if s.role == SheetRole::Allocation { &from_form } else { &[] };
             for c in &s.columns {
                 if !fixed.contains(&c.key.as_str()) && !wanted.contains(&c.key) {
                     return Err(SpecError::UnknownColumn { sheet: s.name.clone(), column: c.key.clone() });
                 }
             }
-            let must: Vec<&str> = match SUMMARY_ALL_REQUIRED.contains(key) {
-                true => fixed.iter().copied().chain(wanted.iter().map(String::as_str)).collect(),
-                false => vec![],
-            };
-            for c in must {
+            if !s.role.all_columns_required() {
+                continue;
+            }
+            for c in fixed.iter().copied().chain(wanted.iter().map(String::as_str)) {
                 if s.col(c).is_none() {
                     return Err(SpecError::MissingColumn { sheet: s.name.clone(), column: c.to_string() });
                 }
             }
+        }
+        for s in self.sheets.iter().filter(|s| s.role == SheetRole::Targets) {
+            super::targets::check(&s.name, &s.judged, form)?;
         }
         for s in self.sheets.iter().filter(|s| s.kind == SheetKind::Cities) {
             check_city_table(s, form)?;
@@ -327,21 +423,59 @@ impl SummarySpec {
     pub fn sheet(&self, key: &str) -> Option<&SummarySheet> {
         self.sheets.iter().find(|s| s.key == key)
     }
+
+    /// The styled template (省级汇总表模板.xlsx) still matches this layout:
+    /// every sheet is there with the header words summary.toml gives. A
+    /// column added to summary.toml without rebuilding the template would
+    /// otherwise fill cells under no heading.
+    pub fn check_template(&self, template: &[u8]) -> std::result::Result<(), SpecError> {
+        let book = crate::read::read_bytes(template.to_vec(), "xlsx").map_err(|_| SpecError::TemplateUnreadable)?;
+        for s in &self.sheets {
+            let ws = book
+                .sheet(&s.name)
+                .ok_or_else(|| SpecError::TemplateStale {
+                    sheet: s.name.clone(), detail: "缺少该工作表".into()
+                })?;
+            for (i, row) in s.header.iter().enumerate() {
+                for (c, want) in row.iter().enumerate().filter(|(_, w)| !w.is_empty()) {
+                    let at = CellRef::new(s.header_row0() + i as u32, c as u32);
+                    let found = match ws.get(at) {
+                        crate::read::Value::Text(t) => t.clone(),
+                        crate::read::Value::Number(n) => n.to_string(),
+                        _ => String::new(),
+                    };
+                    if &found != want {
+                        let detail = format!("{at} 应为“{want}”，实为“{found}”");
+                        return Err(SpecError::TemplateStale { sheet: s.name.clone(), detail });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
-/// A city table names form fields (and seq, city), and a ratio total
-/// divides two of its own columns.
+/// A city table's columns are form fields, issued figures of the form's
+/// measures, or ratios of two of its own columns; its own line shows
+/// columns it has.
 fn check_city_table(s: &SummarySheet, form: &FormSpec) -> std::result::Result<(), SpecError> {
     let at = |c: &str| (s.name.clone(), c.to_string());
     for c in &s.columns {
-        if !matches!(c.key.as_str(), "seq" | "city") && form.field(&c.key).is_none() {
+        let known = c.is_head()
+            || match &c.issued {
+                Some(IssuedColumn::Budget) => true,
+                Some(IssuedColumn::Plan(m)) => form.measure(m).is_some(),
+                None => c.row == RowValue::Ratio || form.field(&c.key).is_some(),
+            };
+        if !known {
             let (sheet, column) = at(&c.key);
             return Err(SpecError::NotAField { sheet, column });
         }
         // `of` names two of this table's columns for a ratio, and nothing else.
-        let of_fits = match c.total {
-            Some(ColTotal::Ratio) => c.of.len() == 2 && c.of.iter().all(|k| s.col(k).is_some()),
-            _ => c.of.is_empty(),
+        let ratio = c.total == Some(ColTotal::Ratio) || c.row == RowValue::Ratio;
+        let of_fits = match ratio {
+            true => c.of.len() == 2 && c.of.iter().all(|k| s.col(k).is_some()),
+            false => c.of.is_empty(),
         };
         if !of_fits {
             let (sheet, column) = at(&c.key);
@@ -351,6 +485,12 @@ fn check_city_table(s: &SummarySheet, form: &FormSpec) -> std::result::Result<()
     if s.col("city").is_none() {
         let (sheet, column) = at("city");
         return Err(SpecError::MissingColumn { sheet, column });
+    }
+    for k in s.own.iter().flat_map(|o| o.values.keys()) {
+        if s.col(k).is_none() || matches!(k.as_str(), "seq" | "city") {
+            let (sheet, column) = at(k);
+            return Err(SpecError::OwnColumn { sheet, column });
+        }
     }
     Ok(())
 }

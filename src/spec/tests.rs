@@ -72,11 +72,11 @@ fn unknown_summary_column_and_missing_measure_field_are_load_errors() {
 
 #[test]
 fn report_words_must_match_the_form_s_counts() {
-    let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
+    let (form, summary) = embedded_specs().unwrap();
     let r = ReportSpec::from_toml(embedded::REPORT, "t").unwrap();
-    assert!(r.check_against(&form, "t").is_ok());
+    assert!(r.check(&form, &summary, "t").is_ok());
     let renamed = embedded::REPORT.replace("\"benefit.linked\" =", "\"benefit.linkd\" =");
-    let e = ReportSpec::from_toml(&renamed, "t").unwrap().check_against(&form, "t").unwrap_err().to_string();
+    let e = ReportSpec::from_toml(&renamed, "t").unwrap().check(&form, &summary, "t").unwrap_err().to_string();
     assert!(e.contains("benefit.linked"), "{e}");
 }
 
@@ -122,7 +122,6 @@ fn roles_name_fields_of_the_form_and_the_required_ones_must_be_given() {
     refused("version = \"info.version\"\n", "", "[roles] 缺少 version");
     refused("spent = \"exec.spent\"", "spent = \"exec.spend\"", "spent = \"exec.spend\" 不是本表的字段");
     refused("spent = \"exec.spent\"", "spending = \"exec.spent\"", "spending");
-    refused("living = \"居住条件改善\"", "livin = \"居住条件改善\"", "[target_words] 的 livin 无法识别");
     // An optional role left out loads: what needs it is off.
     let without = FormSpec::from_toml(&embedded::FORM.replacen("arrived = \"exec.arrived\"\n", "", 1), "t").unwrap();
     assert_eq!(without.role(Role::Arrived), None);
@@ -180,6 +179,64 @@ columns = [
     refused(", of = [\"fund.executed\", \"fund.annual\"]", "", "需要 of");
     refused("of = [\"fund.executed\", \"fund.annual\"]", "of = [\"fund.executed\", \"fund.initial\"]", "需要 of");
     refused("kind = \"cities\"\n", "", "key 无法识别");
-    refused("key = \"execution\"", "key = \"budget\"", "程序自有的表");
+    refused("key = \"execution\"", "key = \"findings\"", "程序自有的表");
     refused("key = \"execution\"", "key = \"roster\"", "程序自有的表");
+    refused("key = \"execution\"", "key = \"budget\"", "key budget 重复");
+    // Issued figures name the budget or a measure the form has.
+    let planned = table.replacen("total = \"sum\" }", "total = \"sum\", issued = \"plan.area\" }", 1);
+    assert!(load(&planned).is_ok(), "a column of a measure's issued plan loads");
+    refused(
+        "key = \"fund.annual\", width = 12, format = \"dec2\", total = \"sum\" }",
+        "key = \"plan\", width = 12, format = \"dec2\", total = \"sum\", issued = \"plan.areas\" }",
+        "列 plan 不是 form.toml 中的字段",
+    );
+    refused("total = \"sum\" }", "total = \"sum\", issued = \"budgets\" }", "issued = \"budgets\" 无法识别");
+    // A row ratio divides two of the table's columns.
+    assert!(load(&table.replace("total = \"ratio\", of", "row = \"ratio\", of")).is_ok());
+    refused("key = \"fund.rate\", width = 10, format = \"pct2\", total = \"ratio\", of = [\"fund.executed\", \"fund.annual\"]", "key = \"rate\", width = 10, format = \"pct2\", row = \"ratio\"", "需要 of");
+    // The own line shows columns of the table.
+    let own = "own = { label = \"省本级\", values = { \"fund.annual\" = \"budget\" } }\n";
+    let with_own = format!("{table}{own}");
+    assert!(load(&with_own).is_ok(), "an own line on a column of the table loads");
+    refused_by(
+        &with_own,
+        &|t| load(t).map(drop),
+        "\"fund.annual\" = \"budget\"",
+        "\"fund.anual\" = \"budget\"",
+        "own.values 中 fund.anual",
+    );
+    refused_by(
+        &with_own,
+        &|t| load(t).map(drop),
+        "\"fund.annual\" = \"budget\"",
+        "\"fund.annual\" = \"budgets\"",
+        "unknown variant",
+    );
+}
+
+/// 表1-1's rules: every 绩效目标 key judged once, by a rule whose fields
+/// exist and whose 说明 uses only the slots its `how` fills.
+#[test]
+fn targets_are_judged_by_declared_rules_and_bad_rules_are_refused() {
+    let form = FormSpec::from_toml(embedded::FORM, "t").unwrap();
+    let load = |text: &str| -> Result<()> {
+        let mut s = SummarySpec::from_toml(text, "t")?;
+        s.check_against(&form, "t")
+    };
+    load(embedded::SUMMARY).expect("the 2024 rules load");
+    let refused = |from: &str, to: &str, want: &str| refused_by(embedded::SUMMARY, &load, from, to, want);
+    refused("targets = [\"started\"]", "targets = [\"startd\"]", "目标 startd 不是 how = \"mean\" 能判断的");
+    let living = embedded::SUMMARY.lines().find(|l| l.contains("targets = [\"living\"]")).expect("living rule");
+    refused(living, "", "[target_words] 的 living 在汇总表 表1-1 绩效目标 的 judged 中没有判断规则");
+    refused("{n} 个地市自评表", "{m} 个地市自评表", "说明中的 {m} 不可用");
+    refused("field = \"ind.started.actual\"", "field = \"info.city\"", "how = \"mean\" 的 field / equals 不对");
+    refused("equals = \"是\", ", "", "how = \"all\" 的 field / equals 不对");
+    refused("targets = [\"started\"]", "targets = [\"started\", \"area\"]", "目标 area 出现在两条规则中");
+    refused("how = \"sum\"", "how = \"total\"", "unknown variant");
+    refused("kind = \"targets\"\n", "", "key 无法识别");
+    refused(
+        "key = \"budget\"\nkind = \"cities\"\n",
+        "key = \"budget\"\nkind = \"cities\"\njudged = [{ targets = [], how = \"sum\", note = \"\" }]\n",
+        "不是 kind = \"targets\"，不能有 judged",
+    );
 }

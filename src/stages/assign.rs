@@ -104,5 +104,5 @@ pub fn consolidate(files: &[FileResult], roster: &Roster, setup: &Setup) -> Resu
         .iter()
         .map(|c| c.used.filter(|_| c.in_totals).and_then(|i| files.get(i)).and_then(|f| f.sub.as_ref()))
         .collect();
-    Ok(consolidate::consolidate(&used, roster, &setup.params, &setup.templates.form)?)
+    Ok(consolidate::consolidate(&used, roster, &setup.params, &setup.templates.form, &setup.templates.summary)?)
 }

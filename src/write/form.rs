@@ -289,7 +289,7 @@ fn add_validation(ws: &mut Worksheet, f: &FieldSpec, cities: &[String]) -> Resul
             &format!("请从下拉列表选择：{}", f.options.join("、")),
         )?
     } else if !f.allow_text.is_empty() {
-        // A dropdown offering the words (未验收) that still accepts a
+        // A dropdown offering the allowed words that still accepts a
         // number: the error alert is off, so typing 100% is allowed.
         DataValidation::new()
             .allow_list_strings(&f.allow_text)?

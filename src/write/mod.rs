@@ -11,8 +11,6 @@ pub mod form;
 pub mod json;
 pub mod names;
 /// The params workbook's writer: for the sample generator and the tests.
-#[cfg(any(test, feature = "dev"))]
-pub mod params;
 pub mod register;
 pub mod summary;
 pub mod template;

@@ -1,8 +1,8 @@
-//! The 自评报告（初稿）: a Word document following the 2024 report's
-//! structure, every figure taken from the consolidated summary (the same
-//! numbers as 省级汇总表 and report.json), the wording from
-//! `templates/<year>/report.toml`, and every judgement a person must make
-//! left as a marked 【待填写：…】.
+//! The 自评报告（初稿）: a Word document laid out by the template set's
+//! report.toml (`[[outline]]`: the 2024 set follows the 2024 report's
+//! structure), every figure taken from the consolidated summary (the same
+//! numbers as 省级汇总表 and report.json), and every judgement a person
+//! must make left as a marked 【待填写：…】.
 //!
 //! docx-rs writes the document: pure Rust, maintained, and it sets East
 //! Asian fonts, tables, sections and page-number fields. It cannot mark a
@@ -10,7 +10,7 @@
 //! while building and given `<w:tblHeader/>` in the package afterwards.
 
 use crate::calc;
-use crate::consolidate::{ProvinceSummary, TargetActual};
+use crate::consolidate::ProvinceSummary;
 use crate::findings::{render, Finding, Severity};
 use crate::params::TargetValue;
 use crate::spec::ReportSpec;
@@ -25,13 +25,11 @@ use std::io::{Read, Write};
 mod doc;
 mod outline;
 mod slots;
-mod tables;
 #[cfg(test)]
 mod tests;
 
 use doc::*;
 use slots::*;
-use tables::*;
 
 /// Title font: 方正小标宋简体, or 宋体 where it is not installed.
 const TITLE_FONT: &str = "方正小标宋简体";
@@ -42,8 +40,8 @@ const KAITI: &str = "楷体_GB2312";
 /// 二号 and 三号 in half-points.
 const SIZE_TITLE: usize = 44;
 const SIZE_BODY: usize = 32;
-const SIZE_TABLE: usize = 21;
-/// Wide tables (14 columns on A4 portrait): 8 pt, the smallest for print.
+/// A table's default size: 8 pt, the smallest for print, so wide tables
+/// (14 columns on A4 portrait) fit.
 const SIZE_WIDE: usize = 16;
 
 /// Why the draft could not be written.
@@ -99,8 +97,8 @@ fn join_cities(v: &[String]) -> String {
     }
 }
 
-/// Builds the draft's bytes. `generated` is the run's time, said in the
-/// basis line.
+/// Builds the draft's bytes: the title, the basis line, then report.toml's
+/// `[[outline]]`. `generated` is the run's time, said in the basis line.
 pub fn draft(
     spec: &ReportSpec,
     summary: &crate::spec::SummarySpec,
@@ -112,70 +110,12 @@ pub fn draft(
 ) -> Result<Vec<u8>, DraftError> {
     let mut slots = slots(spec, s, findings, generated);
     decision_slots(&mut slots, decisions);
+    declared_slots(&mut slots, spec, summary, s);
     let mut doc = Doc::new(fingerprint);
     doc.title(&slots.fill(&spec.title));
     doc.body(&slots.fill(&spec.basis));
-    if !spec.sentence("state").is_empty() {
-        doc.body(&slots.fill(spec.sentence("state")));
-    }
-    if !spec.outline.is_empty() {
-        outline::write(&mut doc, spec, summary, s, &slots);
-        return doc.pack();
-    }
-    let incomplete = !s.totals.coverage.complete();
-    let note = |doc: &mut Doc| {
-        if incomplete {
-            doc.body(&slots.fill(spec.sentence("incomplete")));
-        }
-    };
-
-    doc.h1(spec.section("basic"));
-    doc.h2(spec.section("funding"));
-    doc.body(&slots.fill(spec.sentence("funding")));
-    doc.h2(spec.section("allocation"));
-    doc.body(&slots.fill(spec.sentence("allocation")));
-    doc.h2(spec.section("targets"));
-    doc.body(&slots.fill(spec.sentence("targets")));
-    doc.caption(&slots.fill(spec.caption("targets")));
-    doc.table(&targets_table(s), &[1200, 1500, 2545, 1300, 1300, 1000], SIZE_TABLE);
-    note(&mut doc);
-
-    doc.h1(spec.section("self_eval"));
-    doc.h2(spec.section("process"));
-    doc.h3("1.资金管理（资金支出率）。");
-    doc.body(&slots.fill(spec.sentence("spending")));
-    doc.body(&slots.fill(spec.sentence("spending_spread")));
-    note(&mut doc);
-    doc.placeholder(&slots.fill(spec.sentence("spending_reason")));
-    doc.caption(&slots.fill(spec.caption("budget")));
-    doc.table(&budget_table(s), &[700, 2745, 1400, 1400, 1400, 1200], SIZE_TABLE);
-    doc.h2(spec.section("output"));
-    doc.h3("1.数量指标。");
-    doc.body(&slots.fill(spec.sentence("output")));
-    doc.body(&slots.fill(spec.sentence("output_total")));
-    note(&mut doc);
-    doc.caption(&slots.fill(spec.caption("tasks")));
-    doc.table(&tasks_table(s), &[300, 700, 700, 640, 600, 520, 800, 720, 660, 560, 660, 660, 660, 660], SIZE_WIDE);
-    doc.h2(spec.section("benefit"));
-    doc.h3("1.社会效益和可持续影响指标。");
-    doc.body(&slots.fill(spec.sentence("benefit_intro")));
-    for line in benefit_lines(spec, s, &slots) {
-        doc.body(&line);
-    }
-    doc.h3("2.工程质量和满意度指标。");
-    doc.body(&slots.fill(spec.sentence("acceptance")));
-    doc.body(&slots.fill(spec.sentence("satisfaction")));
-    note(&mut doc);
-    doc.caption(&slots.fill(spec.caption("benefits")));
-    doc.table(&benefits_table(s), &[450, 900, 930, 930, 930, 930, 930, 930, 940, 900], SIZE_WIDE);
-
-    doc.h1(spec.section("problems"));
-    for (i, p) in problems(spec, s, findings, decisions, &slots).iter().enumerate() {
-        doc.body(&format!("（{}）{p}", zh_number(i + 1)));
-    }
-    doc.placeholder(&slots.fill(spec.sentence("problem_reason")));
-    doc.h1(spec.section("next"));
-    doc.placeholder(&slots.fill(spec.sentence("next")));
+    let cx = outline::Context { spec, summary, s, findings, decisions, slots: &slots };
+    outline::write(&mut doc, &cx);
     doc.pack()
 }
 

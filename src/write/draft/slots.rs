@@ -1,6 +1,10 @@
 //! The figures each sentence names, by slot: computed once from the summary and the findings, rounded as the report prints them.
 
 use super::*;
+use crate::consolidate::{table, CityRow};
+use crate::spec::outline::Slot;
+use crate::spec::relation::Val;
+use crate::spec::{ColFormat, SummaryColumn, SummarySpec};
 
 pub(super) fn slots(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding], generated: &str) -> Slots {
     let t = &s.totals;
@@ -32,8 +36,6 @@ pub(super) fn slots(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding]
     x.set("cities_spend_rate", opt_pct(t.cities_spend_rate));
     x.set("n_counted", t.cities_counted.to_string());
     x.set("excluded", t.coverage.excluded_text());
-    x.set("acceptance", opt_pct(t.acceptance));
-    x.set("satisfaction", opt_pct(t.satisfaction));
     for m in &s.measures {
         x.set(&format!("w_{}", m.key), weight(s, &m.key));
     }
@@ -66,34 +68,6 @@ pub(super) fn slots(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding]
         rates.iter().filter(|(_, r)| calc::round2(*r) < low).map(|(c, r)| format!("{c}（{}）", pct(*r))).collect();
     x.set("low_cities", join_cities(&low_cities));
     x.set("low_threshold", calc::fmt_num(low));
-    let not_accepted: Vec<String> = s
-        .rows
-        .iter()
-        .filter(|r| r.figures.as_ref().is_some_and(|f| f.acceptance.is_none()))
-        .map(|r| r.issued.name.clone())
-        .collect();
-    x.set("not_accepted_list", join_cities(&not_accepted));
-    x.set(
-        "not_accepted",
-        if not_accepted.is_empty() {
-            "各地市均已组织验收".to_string()
-        } else {
-            format!("{}尚未验收", not_accepted.join("、"))
-        },
-    );
-    // 满意度 against its target.
-    let sat_target =
-        s.targets.iter().find(|r| r.level3.contains("满意度")).map(|r| r.target.clone()).unwrap_or_default();
-    x.set("sat_target", sat_target.clone());
-    let sat_met = s.targets.iter().find(|r| r.level3.contains("满意度")).and_then(|r| r.met);
-    x.set(
-        "sat_verdict",
-        match sat_met {
-            Some(true) => "达到",
-            Some(false) => "未达到",
-            None => "尚不能判断是否达到",
-        },
-    );
     let warnings: Vec<&Finding> = findings.iter().filter(|f| f.severity == Severity::Warning).collect();
     x.set("n_warnings", warnings.len().to_string());
     let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
@@ -109,66 +83,118 @@ pub(super) fn weight(s: &ProvinceSummary, m: &str) -> String {
     s.weights.get(m).map(calc::fmt_num).unwrap_or_default()
 }
 
-/// One share line per 附件1 count, with its standard.
-pub(super) fn benefit_lines(spec: &ReportSpec, s: &ProvinceSummary, slots: &Slots) -> Vec<String> {
-    shares(spec, s)
-        .into_iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let mut x = Slots(slots.0.clone());
-            x.set("ordinal", zh_number(i + 1));
-            x.set("label", b.label);
-            x.set("share", pct(b.share));
-            x.set("share_actual", opt_pct(b.share_actual));
-            x.set("verdict", b.verdict);
-            x.set("target", b.target);
-            x.fill(spec.sentence("benefit_item"))
-        })
-        .collect()
-}
-
 pub(super) struct Share {
     pub(super) label: String,
     pub(super) share: Decimal,
     pub(super) share_actual: Option<Decimal>,
-    pub(super) verdict: &'static str,
+    pub(super) verdict: String,
     pub(super) target: String,
     pub(super) below: bool,
 }
 
-/// The 附件1 counts as shares of the plan's communities (capped at 100%),
-/// judged against their 表1-1 standards.
+impl Share {
+    /// The slots a repeated body (`each`) fills for this share.
+    pub(super) fn slots(&self, base: &Slots, ordinal: usize) -> Slots {
+        let mut x = Slots(base.0.clone());
+        x.set("ordinal", zh_number(ordinal));
+        x.set("label", self.label.clone());
+        x.set("share", pct(self.share));
+        x.set("share_actual", opt_pct(self.share_actual));
+        x.set("verdict", self.verdict.clone());
+        x.set("target", self.target.clone());
+        x
+    }
+}
+
+/// The 附件1 counts as shares of their bound measure's plan (capped at
+/// 100%), judged against their 表1-1 standards in the fund's words.
 pub(super) fn shares(spec: &ReportSpec, s: &ProvinceSummary) -> Vec<Share> {
     let t = &s.totals;
+    let words = spec.share_verdicts.clone().unwrap_or_default();
     s.benefit_fields
         .iter()
-        .map(|f| &f.id)
         .enumerate()
-        .filter_map(|(i, id)| {
+        .filter_map(|(i, f)| {
             let count = *t.benefits.get(i)?;
-            let share = calc::percent(count, t.plan.get("communities")?)?.min(Decimal::ONE_HUNDRED);
-            let share_actual = calc::percent(count, t.actual.get("communities")?);
-            let target = s.params_targets.iter().find(|x| x.key == *id);
-            let want = match target.map(|x| &x.value) {
+            let m = s.measures.iter().find(|m| Some(&m.actual) == f.at_most.as_ref())?;
+            let share = calc::percent(count, t.plan.get(&m.key)?)?.min(Decimal::ONE_HUNDRED);
+            let share_actual = calc::percent(count, t.actual.get(&m.key)?);
+            let want = match s.params_targets.iter().find(|x| x.key == f.id).map(|x| &x.value) {
                 Some(TargetValue::Number(d)) => Some(*d),
                 _ => None,
             };
             let (verdict, below) = match want {
-                Some(w) if calc::round2(share) >= w => ("达到并高于", false),
-                Some(w) if w - calc::round2(share) <= spec.thresholds.slightly_below => ("略低于", true),
-                Some(_) => ("低于", true),
-                None => ("对照", false),
+                Some(w) if calc::round2(share) >= w => (&words.above, false),
+                Some(w) if w - calc::round2(share) <= spec.thresholds.slightly_below => (&words.slightly_below, true),
+                Some(_) => (&words.below, true),
+                None => (&words.none, false),
             };
             Some(Share {
-                label: spec.benefit_labels.get(id).cloned().unwrap_or_else(|| id.to_string()),
+                label: spec.benefit_labels.get(&f.id).cloned().unwrap_or_else(|| f.id.clone()),
                 share,
                 share_actual,
-                verdict,
+                verdict: verdict.clone(),
                 target: want.map(|w| format!("{}%", calc::fmt_num(w))).unwrap_or_default(),
                 below,
             })
         })
         .collect()
+}
+
+/// The fund's own slots ([slots] of report.toml): a table's 合计, the
+/// cities without a figure, a target and whether it is met.
+pub(super) fn declared_slots(x: &mut Slots, spec: &ReportSpec, summary: &SummarySpec, s: &ProvinceSummary) {
+    for (name, slot) in &spec.slots {
+        let text = match slot {
+            Slot::Total { sheet, column } => total_text(summary, s, sheet, column),
+            Slot::CitiesWithout { field, none, some } => {
+                let cities = cities_without(s, field);
+                match (cities.is_empty(), some) {
+                    (true, _) => none.clone(),
+                    (false, Some(pattern)) => render(pattern, &[("cities", &cities.join("、"))]),
+                    (false, None) => cities.join("、"),
+                }
+            }
+            Slot::Target(key) => s.targets.iter().find(|r| &r.key == key).map(|r| r.target.clone()).unwrap_or_default(),
+            Slot::Verdict { key, words } => match s.targets.iter().find(|r| &r.key == key).and_then(|r| r.met) {
+                Some(true) => words[0].clone(),
+                Some(false) => words[1].clone(),
+                None => words[2].clone(),
+            },
+        };
+        x.set(name, text);
+    }
+}
+
+/// A summary column's 合计 as the draft prints it ("—" for none).
+fn total_text(summary: &SummarySpec, s: &ProvinceSummary, sheet: &str, column: &str) -> String {
+    let Some(sheet) = summary.sheet(sheet) else { return String::new() };
+    let Some(col) = sheet.columns.iter().find(|c| c.key == column) else { return String::new() };
+    let counted: Vec<&CityRow> = s.rows.iter().filter(|r| r.figures.is_some()).collect();
+    let own = sheet.own.as_ref().map(|_| &s.own);
+    match table::total(sheet, col, &counted, own) {
+        Some(d) => shown(col, d, false),
+        None => "—".into(),
+    }
+}
+
+/// The counted cities whose `field` holds no figure (a word, or nothing).
+pub(super) fn cities_without(s: &ProvinceSummary, field: &str) -> Vec<String> {
+    s.rows
+        .iter()
+        .filter(|r| r.figures.as_ref().is_some_and(|f| !matches!(f.values.get(field), Some(Val::Num(_)))))
+        .map(|r| r.issued.name.clone())
+        .collect()
+}
+
+/// A figure of a summary column as the draft prints it: a percent column's
+/// as "45.64%" ("166.62" when `bare`), any other rounded to 2 places.
+pub(super) fn shown(col: &SummaryColumn, d: Decimal, bare: bool) -> String {
+    match (col.format, bare) {
+        (ColFormat::Pct2, false) => pct(d * Decimal::ONE_HUNDRED),
+        (ColFormat::Pct2, true) => rate_num(Some(d * Decimal::ONE_HUNDRED)),
+        _ => num(d),
+    }
 }
 
 /// The 核实与更正 words: 草稿 / 定稿, what was confirmed and on what
@@ -193,43 +219,4 @@ pub(super) fn decision_slots(x: &mut Slots, d: &crate::decisions::Record) {
             .collect::<Vec<_>>()
             .join("；"),
     );
-}
-
-pub(super) fn problems(
-    spec: &ReportSpec,
-    s: &ProvinceSummary,
-    findings: &[Finding],
-    decisions: &crate::decisions::Record,
-    slots: &Slots,
-) -> Vec<String> {
-    let mut out = Vec::new();
-    let t = &s.totals;
-    if t.cities_spend_rate.is_some_and(|r| r < spec.thresholds.slow_spending) {
-        out.push(slots.fill(spec.sentence("problem_spending")));
-    }
-    if s.rows.iter().any(|r| r.figures.as_ref().is_some_and(|f| f.acceptance.is_none())) {
-        out.push(slots.fill(spec.sentence("problem_not_accepted")));
-    }
-    for b in shares(spec, s).into_iter().filter(|b| b.below) {
-        let mut x = Slots(slots.0.clone());
-        x.set("label", b.label);
-        x.set("share", pct(b.share));
-        x.set("verdict", b.verdict);
-        x.set("target", b.target);
-        out.push(x.fill(spec.sentence("problem_share")));
-    }
-    if findings.iter().any(|f| f.severity == Severity::Warning) {
-        out.push(slots.fill(spec.sentence("problem_warnings")));
-    }
-    let said = |key: &str| !spec.sentence(key).is_empty();
-    if decisions.verified() > 0 && said("problem_verified") {
-        out.push(slots.fill(spec.sentence("problem_verified")));
-    }
-    if decisions.corrections.iter().any(|c| c.follows.is_none()) && said("problem_corrected") {
-        out.push(slots.fill(spec.sentence("problem_corrected")));
-    }
-    if !t.coverage.complete() {
-        out.push(slots.fill(spec.sentence("problem_incomplete")));
-    }
-    out
 }

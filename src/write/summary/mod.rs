@@ -84,9 +84,6 @@ fn fill(
         let mut t = Table::new(ws, sheet);
         match sheet.role {
             SheetRole::Targets => t.targets(s),
-            SheetRole::Budget => t.budget(s),
-            SheetRole::Tasks => t.tasks(s),
-            SheetRole::Benefits => t.benefits(s),
             SheetRole::Allocation => t.allocation(&s.allocation),
             SheetRole::Roster => t.roster(roster, comparison, &decisions.state),
             SheetRole::Findings => t.findings(findings),

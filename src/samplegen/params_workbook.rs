@@ -12,7 +12,7 @@ use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, 
 /// does not publish them).
 /// `form` names the measures and 附件1 counts (their headers and words).
 pub fn workbook(params: &Params, form: &FormSpec, sample_coefficients: bool) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = super::new_workbook();
+    let mut wb = crate::write::new_workbook();
     let t = ExcelDateTime::from_ymd(2025, 1, 1).unwrap_or_default();
     wb.set_properties(&DocProperties::new().set_title("省级参数表").set_author("selfeval").set_creation_datetime(&t));
     let cell = |f: Format| f.set_border(FormatBorder::Thin).set_font_name("宋体").set_font_charset(134);

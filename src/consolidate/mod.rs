@@ -5,12 +5,17 @@ use crate::allocate::{allocate, AllocError, Allocation};
 use crate::calc;
 use crate::model::Parsed;
 use crate::model::{CityFigures, Measures, Submission};
-use crate::params::{CityParams, Params, ProvinceOwn, TargetValue};
+use crate::params::{CityParams, Params, ProvinceOwn};
 use crate::roster::{CityStatus, Coverage, Roster};
 use crate::spec::relation::Val;
-use crate::spec::{FormSpec, Role};
+use crate::spec::{FormSpec, Role, SheetRole, SummarySpec};
 use rust_decimal::Decimal;
 use serde::Serialize;
+
+pub mod table;
+mod targets;
+
+pub use targets::{TargetActual, TargetRow};
 
 /// One city line of the summary: what was issued, and what it reported.
 #[derive(Debug, Clone, Serialize)]
@@ -40,38 +45,14 @@ pub struct Totals {
     pub completion: Vec<Option<Decimal>>,
     /// The 附件1 counts, in the order of the form's `feeds` fields.
     pub benefits: Vec<Decimal>,
-    /// Mean 验收合格率 of the cities that have accepted works.
+    /// Mean of the `acceptance` role's rate over the cities that have one.
     pub acceptance: Option<Decimal>,
-    /// Simple mean of the cities' 满意度, as the report computes it.
+    /// Simple mean of the `satisfaction` role's rate, as the report computes it.
     pub satisfaction: Option<Decimal>,
     /// Cities whose figures are in the totals.
     pub cities_counted: usize,
     /// Which cities the totals cover, for every 合计 label.
     pub coverage: Coverage,
-}
-
-/// A 表1-1 line: target, actual, rate, met.
-#[derive(Debug, Clone, Serialize)]
-pub struct TargetRow {
-    pub level1: String,
-    pub level2: String,
-    pub level3: String,
-    /// "≥700".
-    pub target: String,
-    pub actual: Option<TargetActual>,
-    /// actual ÷ target in percent, for numeric targets.
-    pub rate: Option<Decimal>,
-    pub met: Option<bool>,
-    pub note: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum TargetActual {
-    Number(Decimal),
-    /// A percent value (93.25 meaning 93.25%).
-    Percent(Decimal),
-    Text(String),
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,25 +79,6 @@ pub struct ProvinceSummary {
     pub benefit_fields: Vec<crate::spec::FieldSpec>,
 }
 
-/// A city table column's 合计 over the counted cities' figures, exact: a
-/// sum, a simple mean, or the ratio of two columns' sums; `None` for a
-/// column without one (or a ratio over 0).
-pub fn column_total(col: &crate::spec::SummaryColumn, counted: &[&CityFigures]) -> Option<Decimal> {
-    use crate::spec::ColTotal;
-    let nums =
-        |k: &str| -> Vec<Decimal> { counted.iter().filter_map(|f| f.values.get(k).and_then(Val::num)).collect() };
-    let sum = |k: &str| nums(k).iter().sum::<Decimal>();
-    match (col.total?, col.of.as_slice()) {
-        (ColTotal::Sum, _) => Some(sum(&col.key)),
-        (ColTotal::Mean, _) => {
-            let n = nums(&col.key);
-            (!n.is_empty()).then(|| n.iter().sum::<Decimal>() / Decimal::from(n.len()))
-        }
-        (ColTotal::Ratio, [a, b]) => sum(a).checked_div(sum(b)),
-        (ColTotal::Ratio, _) => None,
-    }
-}
-
 /// The figures the summary takes from a workbook; `None` if any is
 /// unreadable (the findings say which).
 pub fn figures(sub: &Submission, issued: &CityParams, form: &FormSpec) -> Option<CityFigures> {
@@ -126,7 +88,6 @@ pub fn figures(sub: &Submission, issued: &CityParams, form: &FormSpec) -> Option
     }
     let benefits = form.benefit_counts().iter().map(|f| sub.num(&f.id)).collect::<Option<Vec<_>>>()?;
     let num = |role: Role| sub.num(form.role(role)?);
-    let pct = |role: Role| sub.pct(form.role(role)?);
     // A role the form has must be readable; one it lacks is simply absent.
     let optional = |role: Role, v: Option<Decimal>| match form.role(role) {
         Some(_) => v.map(Some),
@@ -141,10 +102,6 @@ pub fn figures(sub: &Submission, issued: &CityParams, form: &FormSpec) -> Option
         plan: issued.plan.clone(),
         actual,
         benefits,
-        acceptance: pct(Role::Acceptance),
-        satisfaction: optional(Role::Satisfaction, pct(Role::Satisfaction))?,
-        started: pct(Role::Started),
-        living: sub.text_of(Role::Living).map(str::to_string),
         values: form
             .fields()
             .filter_map(|f| match sub.parsed(&f.id) {
@@ -163,6 +120,7 @@ pub fn consolidate(
     roster: &Roster,
     params: &Params,
     form: &FormSpec,
+    summary: &SummarySpec,
 ) -> Result<ProvinceSummary, AllocError> {
     let rows: Vec<CityRow> = params
         .cities
@@ -182,7 +140,8 @@ pub fn consolidate(
         })
         .collect();
     let totals = totals(&rows, params, form);
-    let targets = targets(&rows, &totals, params, form);
+    let rules = summary.sheets.iter().find(|s| s.role == SheetRole::Targets).map(|s| s.judged.as_slice());
+    let targets = targets::judge(&rows, &totals, params, form, rules.unwrap_or_default());
     Ok(ProvinceSummary {
         year: params.year,
         fund: params.fund.clone(),
@@ -218,7 +177,7 @@ fn totals(rows: &[CityRow], params: &Params, form: &FormSpec) -> Totals {
     // reported, so every rate divides like by like.
     let counted = || rows.iter().filter(|r| r.figures.is_some());
     let cities_budget: Decimal = counted().map(|r| r.issued.budget).sum();
-    // 0 for a form without 到位资金: nothing arrived that was reported.
+    // 0 for a form without an arrived amount: nothing arrived that was reported.
     let cities_arrived = sum(&|c| c.arrived.unwrap_or_default());
     let cities_spent = sum(&|c| c.spent);
     let own = &params.province_own;
@@ -231,8 +190,13 @@ fn totals(rows: &[CityRow], params: &Params, form: &FormSpec) -> Totals {
     let completion = form.measures.iter().map(|m| calc::percent(actual.get(&m.key)?, plan.get(&m.key)?)).collect();
     let benefits =
         (0..form.benefit_counts().len()).map(|i| figs.iter().filter_map(|c| c.benefits.get(i)).sum()).collect();
-    let acc: Vec<Decimal> = figs.iter().filter_map(|c| c.acceptance).collect();
-    let sat: Vec<Decimal> = figs.iter().filter_map(|c| c.satisfaction).collect();
+    // A role's percent figure of each counted city that has one (a word is none).
+    let percents = |role: Role| -> Vec<Decimal> {
+        let Some(id) = form.role(role) else { return Vec::new() };
+        let pct = |f: &&CityFigures| f.values.get(id).and_then(Val::num)?.checked_mul(Decimal::ONE_HUNDRED);
+        figs.iter().filter_map(pct).collect()
+    };
+    let (acc, sat) = (percents(Role::Acceptance), percents(Role::Satisfaction));
     let budget = cities_budget + own.budget;
     let spent = cities_spent + own.spent;
     Totals {
@@ -253,135 +217,6 @@ fn totals(rows: &[CityRow], params: &Params, form: &FormSpec) -> Totals {
         cities_counted: figs.len(),
         coverage: coverage(rows),
     }
-}
-
-/// A 附件1 count as a share of the measure it is bounded by (`at_most`,
-/// the communities), the way section 二(一)3 states it: of the planned
-/// communities (700), a share above 100% counted as 100%; the share of the
-/// actual communities (1161) beside it.
-fn benefit_share(row: &mut TargetRow, t: &crate::params::Target, i: usize, totals: &Totals, form: &FormSpec) {
-    let Some(count) = totals.benefits.get(i).copied() else {
-        return;
-    };
-    let bound = form.benefit_counts().get(i).and_then(|f| f.at_most.clone());
-    let Some(m) = form.measures.iter().find(|m| Some(&m.actual) == bound.as_ref()) else {
-        return;
-    };
-    let (Some(planned), Some(actual)) = (totals.plan.get(&m.key), totals.actual.get(&m.key)) else {
-        return;
-    };
-    let (Some(of_plan), Some(of_actual)) = (calc::percent(count, planned), calc::percent(count, actual)) else {
-        return;
-    };
-    let shown = of_plan.min(Decimal::ONE_HUNDRED);
-    // A share under a % target, never a bare count.
-    row.actual = Some(TargetActual::Percent(shown));
-    if let TargetValue::Number(want) = t.value {
-        row.rate = calc::percent(calc::round2(shown), want);
-        row.met = Some(t.op.meets(calc::round2(shown), want));
-    }
-    let capped = if of_plan > Decimal::ONE_HUNDRED {
-        format!("（{}，超过 100% 的按 100% 计）", calc::fmt_pct(of_plan))
-    } else {
-        String::new()
-    };
-    let s = &m.short;
-    row.note = format!(
-        "{} 个{s}，占计划改造{s} {} 个的 {}{capped}；占实际改造{s} {} 个的 {}",
-        calc::fmt_num(count),
-        calc::fmt_num(planned),
-        calc::fmt_pct(shown),
-        calc::fmt_num(actual),
-        calc::fmt_pct(of_actual)
-    );
-}
-
-fn targets(rows: &[CityRow], totals: &Totals, params: &Params, form: &FormSpec) -> Vec<TargetRow> {
-    let n = rows.len();
-    let counts = form.benefit_counts();
-    let counted = totals.cities_counted;
-    params
-        .targets
-        .iter()
-        .map(|t| {
-            // Targets of rates are percents in 表1-1 (≥80 means ≥80%).
-            let count_at = counts.iter().position(|f| f.id == t.key);
-            let unit =
-                if matches!(t.key.as_str(), "started" | "satisfaction") || count_at.is_some() { "%" } else { "" };
-            let op = if t.op == crate::params::Op::Equal { "" } else { t.op.symbol() };
-            let target_text = match &t.value {
-                TargetValue::Number(d) => format!("{op}{}{unit}", calc::fmt_num(*d)),
-                TargetValue::Text(s) => s.clone(),
-            };
-            let mut row = TargetRow {
-                level1: t.level1.clone(),
-                level2: t.level2.clone(),
-                level3: t.level3.clone(),
-                target: target_text,
-                actual: None,
-                rate: None,
-                met: None,
-                note: String::new(),
-            };
-            let numeric = |row: &mut TargetRow, actual: Decimal, as_pct: bool| {
-                if let TargetValue::Number(target) = t.value {
-                    row.rate = calc::percent(actual, target);
-                    row.met = Some(t.op.meets(calc::round2(actual), target));
-                }
-                row.actual = Some(if as_pct { TargetActual::Percent(actual) } else { TargetActual::Number(actual) });
-            };
-            match t.key.as_str() {
-                m if form.measure(m).is_some() => {
-                    if let (Some(a), Some(p)) = (totals.actual.get(m), totals.plan.get(m)) {
-                        numeric(&mut row, a, false);
-                        row.note = format!(
-                            "{counted}个地市实际完成（在建+完工）合计；省下达计划 {}，完成率 {}",
-                            calc::fmt_num(p),
-                            calc::percent(a, p).map(calc::fmt_pct).unwrap_or_default()
-                        );
-                    }
-                }
-                "started" => {
-                    let v: Vec<Decimal> = rows.iter().filter_map(|r| r.figures.as_ref()?.started).collect();
-                    if let Some(mean) = calc::mean(&v) {
-                        numeric(&mut row, mean, true);
-                        row.note = format!("{} 个地市自评表“开工目标完成率”的平均值", v.len());
-                    }
-                }
-                "living" => {
-                    let v: Vec<&str> = rows.iter().filter_map(|r| r.figures.as_ref()?.living.as_deref()).collect();
-                    if !v.is_empty() {
-                        let yes = v.iter().filter(|x| **x == "是").count();
-                        let all = if yes == v.len() { "是" } else { "否" };
-                        row.actual = Some(TargetActual::Text(all.to_string()));
-                        row.met = Some(TargetValue::Text(all.to_string()) == t.value);
-                        row.note = format!("{yes} / {} 个地市自评为“是”", v.len());
-                    }
-                }
-                "satisfaction" => {
-                    if let Some(s) = totals.satisfaction {
-                        numeric(&mut row, s, true);
-                        row.note = format!("{counted}个地市服务对象满意度的简单平均（附件1）");
-                    }
-                }
-                _ => {
-                    if let Some(i) = count_at {
-                        benefit_share(&mut row, t, i, totals, form);
-                    }
-                }
-            }
-            if counted < n {
-                // Never judge a target on an incomplete batch.
-                row.met = None;
-                let what = format!(
-                    "只汇总了 {counted}/{n} 个地市（{}），全部地市通过校验后才能判断是否达成",
-                    totals.coverage.excluded_text()
-                );
-                row.note = if row.note.is_empty() { what } else { format!("{}；{what}", row.note) };
-            }
-            row
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -405,7 +240,8 @@ mod tests {
         let roster = crate::roster::build(&facts, &params, &crate::findings::Loc::file());
         let used: Vec<Option<&Submission>> =
             roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| &subs[i])).collect();
-        consolidate(&used, &roster, &params, &crate::testkit::form()).unwrap()
+        let t = crate::spec::Templates::embedded().unwrap();
+        consolidate(&used, &roster, &params, &t.form, &t.summary).unwrap()
     }
 
     #[test]
