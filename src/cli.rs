@@ -321,12 +321,12 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             Ok(false)
         }
         Command::Allocate { out, params, templates } => {
-            let opts = selfeval::RunOptions { params, templates, ..Default::default() };
-            let (t, p) = selfeval::load_setup(&opts)?;
+            let setup = selfeval::stages::Setup::load(templates.as_deref(), params.as_deref())?;
+            let (t, p) = (&setup.templates, &setup.params);
             if out.exists() {
                 return Err(Error::OutputExists(out));
             }
-            let a = selfeval::allocate::allocate(&p)?;
+            let a = selfeval::allocate::allocate(p)?;
             let bytes = selfeval::write::summary::allocation_workbook(&t.summary_template, &t.summary, &a)
                 .map_err(|e| Error::write(&out, e))?;
             selfeval::write::atomic_write(&out, &bytes)?;

@@ -23,6 +23,7 @@ pub mod isolate;
 pub mod marker;
 pub mod model;
 pub mod params;
+pub mod plan;
 pub mod read;
 pub mod roster;
 pub mod rounds;
@@ -37,61 +38,28 @@ pub mod testkit;
 pub mod verify;
 pub mod write;
 
+pub use plan::{RunOptions, FILE_TIMEOUT};
 pub use stages::check::check_one;
+pub use stages::{Progress, Silent};
+pub use write::names::DRAFT_FILE;
 
-use error::{Error, Result};
+use error::Result;
 use findings::{Finding, Severity};
 use model::InputReport;
-use params::Params;
-use spec::Templates;
+use plan::Plan;
 use std::path::PathBuf;
-
-/// The 自评报告 draft's file name in the output folder.
-pub const DRAFT_FILE: &str = "自评报告（初稿）.docx";
-
-/// What a run should do.
-#[derive(Debug, Clone, Default)]
-pub struct RunOptions {
-    /// Folders and files to check.
-    pub inputs: Vec<PathBuf>,
-    /// Output folder; default: a new folder beside the first input.
-    pub out: Option<PathBuf>,
-    /// 省级参数表 to use instead of the templates' own.
-    pub params: Option<PathBuf>,
-    /// A templates folder to use instead of the embedded 2024 set.
-    pub templates: Option<PathBuf>,
-    /// Build the provincial summary (false for `check`).
-    pub summary: bool,
-    /// Skip the per-city feedback files (report.json and the summary only).
-    pub no_feedback: bool,
-    /// The previous round's result folder; default: the latest
-    /// `<名称>_校验结果_*` beside the first input.
-    pub previous: Option<PathBuf>,
-    /// Compare with no previous round.
-    pub no_previous: bool,
-    /// The filled 核实与更正 register to apply; default: the one in the
-    /// previous round's results folder.
-    pub decisions: Option<PathBuf>,
-    /// Write only a 定稿: when anything is still open, write nothing and
-    /// say what (`selfeval run --final`).
-    pub final_only: bool,
-    /// Skip the 自评报告 draft.
-    pub no_report: bool,
-    /// How long one file may take to read and check before the run goes
-    /// on without it (SE009); `None`: [`FILE_TIMEOUT`].
-    pub file_timeout: Option<std::time::Duration>,
-}
-
-/// How long one file may take to read and check: a city form takes
-/// milliseconds, the largest real workbooks well under a second.
-pub const FILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+use write::sink::Sink;
 
 /// What a run produced.
 #[derive(Debug)]
 pub struct RunOutcome {
     pub out_dir: PathBuf,
-    /// Files written, in the order written.
+    /// Files written: the summary, the draft, report.json, the register,
+    /// then the feedback by name.
     pub written: Vec<PathBuf>,
+    /// Each input's feedback as named in the sink (反馈/…), in input order;
+    /// empty where none was written.
+    pub feedback: Vec<Vec<String>>,
     pub inputs: Vec<InputReport>,
     /// Every finding, sorted: errors first.
     pub findings: Vec<Finding>,
@@ -121,51 +89,6 @@ impl RunOutcome {
     }
 }
 
-/// Loads templates and params as the options say.
-pub fn load_setup(opts: &RunOptions) -> Result<(Templates, Params)> {
-    let templates = match &opts.templates {
-        Some(dir) => Templates::from_dir(dir)?,
-        None => Templates::embedded()?,
-    };
-    let params = match &opts.params {
-        Some(p) => {
-            let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
-            params::from_bytes(bytes, &p.display().to_string(), &templates.form, &templates.origin)?
-        }
-        None => {
-            let origin = match &opts.templates {
-                Some(dir) => dir.join(spec::PARAMS_FILE).display().to_string(),
-                None => "内置 2024 年省级参数表".to_string(),
-            };
-            params::from_bytes(templates.params_default.clone(), &origin, &templates.form, &templates.origin)?
-        }
-    };
-    // A year's forms judged against another year's issued figures would
-    // blame every city (SE206 × 15): a setup error, said once.
-    if templates.form.year != params.year {
-        return Err(Error::YearMismatch {
-            templates: templates.form.year,
-            templates_origin: templates.origin.clone(),
-            params: params.year,
-            params_origin: params.origin.clone(),
-        });
-    }
-    // Coefficients a typo made huge: refuse before any city is judged.
-    allocate::allocate(&params)?;
-    Ok((templates, params))
-}
-
-/// Told of each file as the run checks it (the CLI draws a progress bar).
-pub trait Progress: Sync {
-    fn start(&self, _files: usize) {}
-    fn file(&self, _name: &str) {}
-    fn finish(&self) {}
-}
-
-/// No progress shown.
-pub struct Silent;
-impl Progress for Silent {}
-
 /// The whole job, silently: scan → read → check → consolidate → write.
 pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
     run_with(opts, &Silent)
@@ -176,93 +99,82 @@ pub fn run(opts: &RunOptions) -> Result<RunOutcome> {
 /// compare with the previous round → write feedback, summary, draft and
 /// report.json. Each stage is a function of the stage before.
 pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome> {
-    for i in &opts.inputs {
-        if !i.exists() {
-            return Err(Error::InputMissing(i.clone()));
-        }
-    }
-    let setup = std::sync::Arc::new(stages::Setup::load(opts)?);
-    let now = chrono::Local::now().fixed_offset();
-    let first = opts.inputs.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    // An auto-named folder is claimed now, before anything is read, so
-    // runs started together never pick the same one.
-    let (out_dir, claimed) = match &opts.out {
-        Some(o) => (o.clone(), false),
-        None => (write::claim_out_dir(&first, now.naive_local())?, true),
-    };
-    let scanned = scan::scan(&opts.inputs, Some(&out_dir));
-    let register = stages::decide::load(stages::decide::locate(opts, &first, &out_dir), &setup);
-    let limit = opts.file_timeout.unwrap_or(FILE_TIMEOUT);
+    let plan = Plan::resolve(opts)?;
+    let dir = plan.out.dir();
+    let sink = write::sink::Folder::new(&dir);
+    let mut outcome = run_plan(&plan, &scan::scan(&plan.inputs, Some(&dir)), &sink, progress)?;
+    outcome.written = sink.written();
+    Ok(outcome)
+}
+
+/// The stages in order, on a resolved plan and the scanned inputs; the
+/// outputs go to `sink` (a results folder, or memory for the page).
+pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &dyn Progress) -> Result<RunOutcome> {
+    let setup = &plan.setup;
     let Judged { files, outcomes, roster, figures } =
-        judge(&scanned.workbooks, &setup, register.register(), limit, progress);
-    let mut run_findings = scanned.findings;
-    if opts.summary {
+        judge(&scanned.workbooks, setup, plan.register.register(), plan.file_timeout, progress);
+    let mut run_findings = scanned.findings.clone();
+    if plan.make.summary {
         run_findings.extend(roster.run_findings.iter().cloned());
     }
-    let summary = match opts.summary {
-        true => Some(stages::assign::consolidate(&files, &roster, &setup)?),
+    let summary = match plan.make.summary {
+        true => Some(stages::assign::consolidate(&files, &roster, setup)?),
         false => None,
     };
+    let round =
+        stages::compare::Round { files, run_findings, roster: &roster, figures: &figures, summary: plan.make.summary };
     let stages::compare::Compared { files, run_findings, comparison, unusable: previous_unusable } =
-        stages::compare::with_previous(opts, &first, &out_dir, files, run_findings, &roster, &figures, &setup);
+        stages::compare::with_previous(&plan.previous, round, setup);
     let round = comparison.as_ref().map(|c| c.round).unwrap_or(1);
-    let record = stages::decide::record(&register, outcomes, &files, &run_findings, &roster, opts.summary);
+    let record = stages::decide::record(&plan.register, outcomes, &files, &run_findings, &roster, plan.make.summary);
 
     // `--final` and not 定稿: nothing is written, the outcome says what is open.
-    let held = opts.final_only && !record.finality.is_final();
-    match (held, claimed) {
-        (false, false) => write::fresh_dir(&out_dir)?,
-        // Nothing is written: the folder claimed for it goes again.
-        (true, true) => {
-            let _ = std::fs::remove_dir(&out_dir);
-        }
-        _ => {}
-    }
-    let fb = stages::outputs::Feedback { out_dir: &out_dir, now, round, comparison: comparison.as_ref() };
-    let (files, mut written) = match opts.no_feedback || held {
-        true => (files, Vec::new()),
-        false => fb.write(files, &roster, &setup)?,
+    let held = plan.make.final_only && !record.finality.is_final();
+    plan.out.prepare(!held)?;
+    let fb = stages::outputs::Feedback { now: plan.now, round, comparison: comparison.as_ref() };
+    let (files, written) = match plan.make.feedback && !held {
+        true => fb.write(files, &roster, setup, sink),
+        false => (files, Vec::new()),
     };
+    let feedback = written.into_iter().map(|w| w.map(|w| w.names).unwrap_or_default()).collect();
 
     let mut all_findings = run_findings;
     all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
     findings::sort(&mut all_findings);
     let inputs = stages::check::input_reports(&files, &roster, figures);
-    let fingerprint = fingerprint_of(&setup, &record, comparison.as_ref(), &inputs);
-    let missing_cities = match opts.summary {
+    let fingerprint = fingerprint_of(setup, &record, comparison.as_ref(), &inputs);
+    let missing_cities = match plan.make.summary {
         true => roster.missing(),
         false => Vec::new(),
     };
     if !held {
         let outputs = stages::outputs::Outputs {
-            out_dir: &out_dir,
-            now,
+            sink,
+            now: plan.now,
             round,
             comparison: comparison.as_ref(),
-            setup: &setup,
+            setup,
             findings: &all_findings,
             decisions: &record,
             fingerprint: &fingerprint,
         };
         if let Some(s) = &summary {
-            let books = outputs.summary_and_draft(s, &roster, !opts.no_report)?;
-            written.splice(0..0, books);
+            outputs.summary_and_draft(s, &roster, plan.make.draft)?;
         }
-        let json = outputs.report_json(&inputs, &missing_cities, opts.summary.then_some(&roster), summary.as_ref())?;
-        let after = written.iter().take_while(|p| p.parent() == Some(out_dir.as_path())).count();
-        written.insert(after, json);
-        if opts.summary {
-            written.insert(after + 1, outputs.register(&files, &roster)?);
+        outputs.report_json(&inputs, &missing_cities, plan.make.summary.then_some(&roster), summary.as_ref())?;
+        if plan.make.summary {
+            outputs.register(&files, &roster)?;
         }
     }
 
     Ok(RunOutcome {
-        out_dir,
-        written,
+        out_dir: plan.out.dir(),
+        written: Vec::new(),
+        feedback,
         inputs,
         findings: all_findings,
         summary,
-        roster: opts.summary.then_some(roster),
+        roster: plan.make.summary.then_some(roster),
         round,
         comparison,
         previous_unusable,
@@ -349,6 +261,14 @@ pub struct MemoryOutcome {
     pub findings: Vec<Finding>,
 }
 
+impl MemoryOutcome {
+    /// A run that could not be made, as a report.json saying why.
+    fn failed(e: &error::Error) -> MemoryOutcome {
+        let json = serde_json::json!({ "error": e.to_string() });
+        MemoryOutcome { report_json: json.to_string().into_bytes(), files: Vec::new(), findings: Vec::new() }
+    }
+}
+
 /// `selfeval check` on files given as bytes, needing no file system,
 /// clock or threads: the browser page's job. The same stages as
 /// [`run_with`] with no 核实与更正 register and no previous round (a
@@ -358,39 +278,41 @@ pub fn check_memory(
     setup: &std::sync::Arc<stages::Setup>,
     now: chrono::DateTime<chrono::FixedOffset>,
 ) -> MemoryOutcome {
+    let plan = Plan::in_memory(setup.clone(), now);
+    let sink = write::sink::Memory::default();
     let scanned = scan::scan_memory(inputs);
-    let Judged { files, outcomes, roster, figures } = judge(&scanned.workbooks, setup, None, FILE_TIMEOUT, &Silent);
-    let none = std::path::Path::new("");
-    let fb = stages::outputs::Feedback { out_dir: none, now, round: 1, comparison: None };
-    let (files, made) = fb.make(files, &roster, setup);
-    let run_findings = scanned.findings;
-    let record = stages::decide::record(&decisions::RegisterUse::None, outcomes, &files, &run_findings, &roster, false);
-    let mut all_findings = run_findings;
-    all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
-    findings::sort(&mut all_findings);
-    let inputs = stages::check::input_reports(&files, &roster, figures);
-    let fingerprint = fingerprint_of(setup, &record, None, &inputs);
-    let outputs = stages::outputs::Outputs {
-        out_dir: none,
-        now,
-        round: 1,
-        comparison: None,
-        setup,
-        findings: &all_findings,
-        decisions: &record,
-        fingerprint: &fingerprint,
+    // In memory nothing can fail to be written, and a check makes no
+    // summary: the only errors a run returns cannot occur.
+    let outcome = match run_plan(&plan, &scanned, &sink, &Silent) {
+        Ok(o) => o,
+        Err(e) => return MemoryOutcome::failed(&e),
     };
-    let report_json = outputs.report_bytes(&inputs, &[], None, None);
-    let files = files
-        .into_iter()
-        .zip(made)
-        .zip(&roster.city_of_file)
-        .map(|((f, feedback), city)| MemoryFile {
-            name: f.found.name,
-            city: city.clone(),
-            findings: f.findings,
-            feedback,
+    let mut stored = sink.files();
+    let mut take = |name: &str| {
+        let at = stored.iter().position(|(n, _)| n == name)?;
+        Some(stored.swap_remove(at).1)
+    };
+    let report_json = take("report.json").unwrap_or_default();
+    let files = outcome
+        .inputs
+        .iter()
+        .zip(&outcome.feedback)
+        .map(|(input, names)| {
+            let mut made: Vec<(String, Vec<u8>)> =
+                names.iter().filter_map(|n| Some((n.rsplit('/').next().unwrap_or(n).to_string(), take(n)?))).collect();
+            // The 校验报告 is written last, after the 标注副本.
+            let report = made.pop();
+            MemoryFile {
+                name: input.file.clone(),
+                city: input.city.clone(),
+                findings: outcome.findings.iter().filter(|f| f.file == input.file).cloned().collect(),
+                feedback: report.map(|report| write::feedback::Made {
+                    report,
+                    annotated: made.pop(),
+                    added: Vec::new(),
+                }),
+            }
         })
         .collect();
-    MemoryOutcome { report_json, files, findings: all_findings }
+    MemoryOutcome { report_json, files, findings: outcome.findings }
 }

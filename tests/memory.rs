@@ -30,7 +30,7 @@ fn inputs(work: &Path) -> Vec<PathBuf> {
 #[test]
 fn the_page_finds_what_the_cli_finds() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let setup = Arc::new(selfeval::stages::Setup::load(&selfeval::RunOptions::default()).expect("setup"));
+    let setup = Arc::new(selfeval::stages::Setup::load(None, None).expect("setup"));
     let now = chrono::DateTime::parse_from_rfc3339("2026-12-03T10:00:00+08:00").expect("time");
     let files = inputs(tmp.path());
     assert!(files.len() >= 24, "{files:?}");

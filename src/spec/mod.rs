@@ -72,6 +72,8 @@ pub struct Templates {
     pub params_default: Vec<u8>,
     /// Where they came from, for the run's "which templates" line.
     pub origin: String,
+    /// The folder they were read from; `None` for the built-in set.
+    pub dir: Option<PathBuf>,
     /// SHA-256 over the set's files (form, summary, checks, report and the
     /// summary template, by name): the same set copied to a folder has the
     /// same digest as the built-in one. The params workbook is not in it:
@@ -103,6 +105,7 @@ impl Templates {
             summary_template: embedded::SUMMARY_TEMPLATE.to_vec(),
             params_default: embedded::PARAMS.to_vec(),
             origin: "内置 2024 年模板".to_string(),
+            dir: None,
             digest: set_digest(&[
                 (FORM_FILE, embedded::FORM.as_bytes()),
                 (SUMMARY_FILE, embedded::SUMMARY.as_bytes()),
@@ -153,6 +156,7 @@ impl Templates {
             summary_template,
             params_default: read(PARAMS_FILE)?,
             origin: format!("模板文件夹 {}", dir.display()),
+            dir: Some(dir.to_path_buf()),
             digest,
         })
     }

@@ -2,11 +2,12 @@
 //! of its own (SE009 when it takes too long), with its hash and the
 //! figures the rounds compare.
 
+use super::Progress;
 use super::Setup;
 use crate::findings::{self, Finding};
 use crate::model::InputReport;
 use crate::model::{self, Submission};
-use crate::{calc, checks, isolate, read, scan, spec, Progress};
+use crate::{calc, checks, isolate, read, scan, spec};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -6,9 +6,9 @@ use super::check::FileResult;
 use super::Setup;
 use crate::findings::Finding;
 use crate::roster::{self, Roster};
-use crate::{rounds, RunOptions};
+use crate::rounds;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The files and run findings marked 新出现 / 仍存在 against the previous
 /// round, with the comparison (if a previous round was found and usable)
@@ -20,22 +20,23 @@ pub struct Compared {
     pub unusable: Option<(PathBuf, String)>,
 }
 
-/// This round against the previous one.
-#[allow(clippy::too_many_arguments)]
-pub fn with_previous(
-    opts: &RunOptions,
-    first: &Path,
-    out_dir: &Path,
-    files: Vec<FileResult>,
-    run_findings: Vec<Finding>,
-    roster: &Roster,
-    figures: &[BTreeMap<String, String>],
-    setup: &Setup,
-) -> Compared {
-    let lookup = rounds::find(first, out_dir, opts.previous.as_deref(), opts.no_previous);
+/// What the comparison is made from: this round's files and run findings
+/// with the figures each file holds, and its roster.
+pub struct Round<'a> {
+    pub files: Vec<FileResult>,
+    pub run_findings: Vec<Finding>,
+    pub roster: &'a Roster,
+    pub figures: &'a [BTreeMap<String, String>],
+    /// A `run` (the cities' statuses are compared too), not a `check`.
+    pub summary: bool,
+}
+
+/// This round against the previous one the plan found.
+pub fn with_previous(lookup: &rounds::Lookup, round: Round, setup: &Setup) -> Compared {
+    let Round { files, run_findings, roster, figures, summary } = round;
     let (previous, unusable) = match lookup {
         rounds::Lookup::Found(p) => (Some(p), None),
-        rounds::Lookup::Unusable { folder, why } => (None, Some((folder, why))),
+        rounds::Lookup::Unusable { folder, why } => (None, Some((folder.clone(), why.clone()))),
         rounds::Lookup::None => (None, None),
     };
     let form = &setup.templates.form;
@@ -58,7 +59,7 @@ pub fn with_previous(
             roster.cities.iter().map(|c| (c.city.clone(), c.status != roster::CityStatus::NotReceived)).collect();
         let label = |id: &str| form.field(id).map(|f| f.label.text.clone()).unwrap_or_else(|| id.to_string());
         let decided: Vec<&Finding> = files.iter().flat_map(|f| f.closed.iter().map(|c| &c.finding)).collect();
-        rounds::compare(prev, &cur, &all, &decided, opts.summary.then_some(statuses.as_slice()), &label)
+        rounds::compare(prev, &cur, &all, &decided, summary.then_some(statuses.as_slice()), &label)
     });
     let Some(c) = &comparison else {
         return Compared { files, run_findings, comparison, unusable };

@@ -15,35 +15,20 @@
 use super::check::FileResult;
 use super::Setup;
 use crate::decisions::{
-    self, register, Action, Closed, Closure, Correction, Decision, Key, Outcome, Refusal, Register, RegisterUse,
-    Status, REGISTER_FILE,
+    self, register, Action, Closed, Closure, Correction, Decision, Key, Outcome, Refusal, Register, RegisterUse, Status,
 };
 use crate::findings::{Code, Finding, Severity};
 use crate::model::{Parsed, Submission};
 use crate::spec::relation::Val;
 use crate::spec::{FieldSpec, Kind, Role};
-use crate::{checks, isolate, read, roster, rounds, RunOptions};
+use crate::{checks, isolate, read, roster};
 use rust_decimal::Decimal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The files with the decisions applied, and what became of each decision.
 pub struct Decided {
     pub files: Vec<FileResult>,
     pub outcomes: Vec<Outcome>,
-}
-
-/// The register to read: `--decisions`, else the one in the previous
-/// results folder (found as the rounds find it), if it has one.
-pub fn locate(opts: &RunOptions, first: &Path, out_dir: &Path) -> Option<PathBuf> {
-    if let Some(p) = &opts.decisions {
-        return Some(p.clone());
-    }
-    let folder = match rounds::find(first, out_dir, opts.previous.as_deref(), opts.no_previous) {
-        rounds::Lookup::Found(p) => p.folder,
-        rounds::Lookup::Unusable { folder, .. } => folder,
-        rounds::Lookup::None => return None,
-    };
-    Some(folder.join(REGISTER_FILE)).filter(|p| p.is_file())
 }
 
 /// Reads the register at `path`, if any.

@@ -8,50 +8,56 @@ use crate::error::{Error, Result};
 use crate::findings::{self, Finding};
 use crate::model::InputReport;
 use crate::roster::Roster;
-use crate::{consolidate, rounds, write, DRAFT_FILE};
+use crate::write::sink::Sink;
+use crate::{consolidate, rounds, write};
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The feedback stage's inputs.
 pub struct Feedback<'a> {
-    pub out_dir: &'a Path,
     /// When the run started (the host's local time).
     pub now: chrono::DateTime<chrono::FixedOffset>,
     pub round: u32,
     pub comparison: Option<&'a rounds::Comparison>,
 }
 
+/// One file's feedback as written: the names in the sink (the 标注副本
+/// first), and what making it found (SE006 for a copy not made).
+pub struct Written {
+    pub names: Vec<String>,
+    pub added: Vec<Finding>,
+}
+
 impl Feedback<'_> {
-    /// Writes each file's 校验报告 (and 标注副本). Returns the files with
-    /// what writing their feedback found added (SE006 for a copy that
-    /// could not be made, SE008 for feedback that could not be written),
-    /// and the paths written.
+    /// Writes each file's 校验报告 (and 标注副本) into the sink's 反馈/.
+    /// Returns the files with what writing their feedback found added
+    /// (SE006 for a copy that could not be made, SE008 for feedback that
+    /// could not be written), and each file's names (`None`: its SE008).
     pub fn write(
         &self,
         files: Vec<FileResult>,
         roster: &Roster,
         setup: &Setup,
-    ) -> Result<(Vec<FileResult>, Vec<PathBuf>)> {
-        let fb_dir = self.out_dir.join("反馈");
-        if !files.is_empty() {
-            std::fs::create_dir_all(&fb_dir).map_err(|e| Error::io(&fb_dir, e))?;
-        }
-        let results = self.each(&files, roster, setup, &fb_dir, |job, fs| job.write(fs));
-        let (files, written) = merge(files, results, roster, |w| w.added.clone());
-        Ok((files, written.into_iter().flatten().flat_map(|w| w.paths).collect()))
-    }
-
-    /// Each file's 校验报告 (and 标注副本) made in memory, for the browser
-    /// page: the files with what making them found added, and each file's
-    /// feedback (`None` where it could not be made: that file's SE008).
-    pub fn make(
-        &self,
-        files: Vec<FileResult>,
-        roster: &Roster,
-        setup: &Setup,
-    ) -> (Vec<FileResult>, Vec<Option<write::feedback::Made>>) {
-        let results = self.each(&files, roster, setup, &self.out_dir.join("反馈"), |job, fs| job.make(fs));
-        merge(files, results, roster, |m| m.added.clone())
+        sink: &dyn Sink,
+    ) -> (Vec<FileResult>, Vec<Option<Written>>) {
+        let results = self.each(&files, roster, setup, sink, |job, fs| {
+            // Fault injection for the tests (dev builds only): a disk that
+            // refuses this one file's feedback.
+            #[cfg(feature = "dev")]
+            if std::env::var_os("SELFEVAL_FAULT_FEEDBACK").is_some_and(|v| v.to_string_lossy() == job.name) {
+                let at = sink.base().join(write::names::FEEDBACK_DIR).join(job.base);
+                return Err(Error::write(at, crate::error::WriteError::Injected));
+            }
+            let made = job.make(fs)?;
+            let mut names = Vec::new();
+            for (name, bytes) in made.annotated.iter().chain([&made.report]) {
+                let name = format!("{}/{name}", write::names::FEEDBACK_DIR);
+                sink.put(&name, bytes)?;
+                names.push(name);
+            }
+            Ok(Written { names, added: made.added })
+        });
+        merge(files, results, roster, |w| w.added.clone())
     }
 
     /// `job` on each file's feedback, in parallel where threads exist.
@@ -60,13 +66,14 @@ impl Feedback<'_> {
         files: &[FileResult],
         roster: &Roster,
         setup: &Setup,
-        fb_dir: &Path,
+        sink: &dyn Sink,
         job: impl Fn(&write::feedback::CityFeedback, &[Finding]) -> Result<R> + Sync,
     ) -> Vec<Result<R>> {
         let form = &setup.templates.form;
         let time = self.now.format("%Y-%m-%d %H:%M:%S").to_string();
         let mut taken = std::collections::HashSet::new();
-        let room = write::names::NameRoom::in_dir(fb_dir);
+        let fb_dir = sink.base().join(write::names::FEEDBACK_DIR);
+        let room = write::names::NameRoom::in_dir(&fb_dir);
         let bases: Vec<String> = files
             .iter()
             .zip(&roster.city_of_file)
@@ -91,7 +98,7 @@ impl Feedback<'_> {
                         format: file.sub.as_ref().map(|s| s.raw.format),
                         city: city.as_deref(),
                         base,
-                        dir: fb_dir,
+                        dir: &fb_dir,
                         time: &time,
                         version: &form.version,
                         change: self.comparison.and_then(|c| c.of(&subject)),
@@ -148,7 +155,7 @@ fn merge<R>(
 
 /// The run-wide outputs' inputs.
 pub struct Outputs<'a> {
-    pub out_dir: &'a Path,
+    pub sink: &'a dyn Sink,
     pub now: chrono::DateTime<chrono::FixedOffset>,
     pub round: u32,
     pub comparison: Option<&'a rounds::Comparison>,
@@ -159,28 +166,27 @@ pub struct Outputs<'a> {
 }
 
 impl Outputs<'_> {
+    /// Where a run-wide output would be, for an error naming it.
+    fn at(&self, name: &str) -> PathBuf {
+        self.sink.base().join(name)
+    }
+
     /// 核实与更正.xlsx: this run's open questions and the decisions so far.
-    pub fn register(&self, files: &[FileResult], roster: &Roster) -> Result<PathBuf> {
+    pub fn register(&self, files: &[FileResult], roster: &Roster) -> Result<()> {
         let form = &self.setup.templates.form;
         let rows =
             crate::decisions::sheet::rows(files_findings(files, roster), self.decisions, form, &self.setup.params);
         let title = crate::decisions::sheet::title(form.year, &form.fund);
-        let path = self.out_dir.join(crate::decisions::REGISTER_FILE);
-        let bytes =
-            write::register::workbook(&title, &self.decisions.state, &rows).map_err(|e| Error::write(&path, e))?;
-        write::atomic_write(&path, &bytes)?;
-        Ok(path)
+        let name = crate::decisions::REGISTER_FILE;
+        let bytes = write::register::workbook(&title, &self.decisions.state, &rows)
+            .map_err(|e| Error::write(self.at(name), e))?;
+        self.sink.put(name, &bytes).map(drop)
     }
 
     /// 省级汇总表.xlsx and, unless skipped, the 自评报告 draft.
-    pub fn summary_and_draft(
-        &self,
-        s: &consolidate::ProvinceSummary,
-        roster: &Roster,
-        draft: bool,
-    ) -> Result<Vec<PathBuf>> {
+    pub fn summary_and_draft(&self, s: &consolidate::ProvinceSummary, roster: &Roster, draft: bool) -> Result<()> {
         let t = &self.setup.templates;
-        let path = self.out_dir.join("省级汇总表.xlsx");
+        let name = write::names::SUMMARY_FILE;
         let print =
             write::summary::Print { date: crate::calc::date_zh(self.now.date_naive()), fingerprint: self.fingerprint };
         let bytes = write::summary::summary_workbook(
@@ -193,11 +199,10 @@ impl Outputs<'_> {
             self.decisions,
             &print,
         )
-        .map_err(|e| Error::write(&path, e))?;
-        write::atomic_write(&path, &bytes)?;
-        let mut written = vec![path];
+        .map_err(|e| Error::write(self.at(name), e))?;
+        self.sink.put(name, &bytes)?;
         if let (true, Some(report)) = (draft, &t.report) {
-            let path = self.out_dir.join(DRAFT_FILE);
+            let name = write::names::DRAFT_FILE;
             let generated = self.now.format("%Y-%m-%d %H:%M").to_string();
             let bytes = write::draft::draft(
                 report,
@@ -208,27 +213,24 @@ impl Outputs<'_> {
                 &generated,
                 self.fingerprint.short(),
             )
-            .map_err(|e| Error::write(&path, e))?;
-            write::atomic_write(&path, &bytes)?;
-            written.push(path);
+            .map_err(|e| Error::write(self.at(name), e))?;
+            self.sink.put(name, &bytes)?;
         }
-        Ok(written)
+        Ok(())
     }
 
-    /// report.json; returns its path.
+    /// report.json.
     pub fn report_json(
         &self,
         inputs: &[InputReport],
         missing_cities: &[String],
         roster: Option<&Roster>,
         summary: Option<&consolidate::ProvinceSummary>,
-    ) -> Result<PathBuf> {
-        let path = self.out_dir.join("report.json");
-        write::atomic_write(&path, &self.report_bytes(inputs, missing_cities, roster, summary))?;
-        Ok(path)
+    ) -> Result<()> {
+        self.sink.put("report.json", &self.report_bytes(inputs, missing_cities, roster, summary)).map(drop)
     }
 
-    /// report.json's bytes (the browser page keeps them in memory).
+    /// report.json's bytes.
     pub fn report_bytes(
         &self,
         inputs: &[InputReport],

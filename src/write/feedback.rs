@@ -426,33 +426,6 @@ impl CityFeedback<'_> {
             .map_err(|e| Error::write(self.dir.join(&report_name), crate::error::WriteError::Report(e)))?;
         Ok(Made { report: (report_name, bytes), annotated, added })
     }
-
-    /// Makes the files and writes them (each atomically) into `dir`.
-    /// Returns the paths written.
-    pub fn write(&self, findings: &[Finding]) -> crate::error::Result<Written> {
-        // Fault injection for the tests (dev builds only): a disk that
-        // refuses this one file's feedback.
-        #[cfg(feature = "dev")]
-        if std::env::var_os("SELFEVAL_FAULT_FEEDBACK").is_some_and(|v| v.to_string_lossy() == self.name) {
-            return Err(crate::error::Error::write(self.dir.join(self.base), crate::error::WriteError::Injected));
-        }
-        let made = self.make(findings)?;
-        let mut paths = Vec::new();
-        for (name, bytes) in made.annotated.iter().chain([&made.report]) {
-            let p = self.dir.join(name);
-            crate::write::atomic_write(&p, bytes)?;
-            paths.push(p);
-        }
-        Ok(Written { paths, added: made.added })
-    }
-}
-
-/// What one file's feedback wrote, and the findings writing it produced
-/// (SE006 when the annotated copy could not be made): the caller adds them
-/// to the file's own.
-pub struct Written {
-    pub paths: Vec<std::path::PathBuf>,
-    pub added: Vec<Finding>,
 }
 
 #[cfg(test)]

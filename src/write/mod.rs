@@ -12,6 +12,7 @@ pub mod json;
 pub mod names;
 /// The params workbook's writer: for the sample generator and the tests.
 pub mod register;
+pub mod sink;
 pub mod summary;
 pub mod template;
 

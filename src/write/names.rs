@@ -2,6 +2,13 @@
 //! by a rule that always ends, safe on every file system, and short
 //! enough for Windows' MAX_PATH in the folder they go to.
 
+/// The provincial summary workbook in a results folder.
+pub const SUMMARY_FILE: &str = "省级汇总表.xlsx";
+/// The 自评报告 draft in a results folder.
+pub const DRAFT_FILE: &str = "自评报告（初稿）.docx";
+/// The folder of each city's feedback in a results folder.
+pub const FEEDBACK_DIR: &str = "反馈";
+
 /// How long a feedback base name may be: 120 bytes of UTF-8 (file systems
 /// allow 255 a name; room is left for `_校验报告.xlsx` and the temporary
 /// name's prefix and suffix) and as many UTF-16 units as keep the whole

@@ -64,9 +64,7 @@ pub struct Checked {
 fn setup() -> Result<&'static Arc<selfeval::stages::Setup>, String> {
     static SETUP: OnceLock<Result<Arc<selfeval::stages::Setup>, String>> = OnceLock::new();
     SETUP
-        .get_or_init(|| {
-            selfeval::stages::Setup::load(&selfeval::RunOptions::default()).map(Arc::new).map_err(|e| e.to_string())
-        })
+        .get_or_init(|| selfeval::stages::Setup::load(None, None).map(Arc::new).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(Clone::clone)
 }
