@@ -3,7 +3,7 @@
 //! library decides, this module prints.
 
 use selfeval::findings::{self, Severity};
-use selfeval::RunOutcome;
+use selfeval::{overview, RunOutcome};
 
 /// A progress bar on stderr, shown only when stderr is a terminal.
 pub struct Bar(indicatif::ProgressBar);
@@ -50,22 +50,13 @@ fn pad(t: &str, w: usize) -> String {
 /// sheet of that name says it; files filed under no city follow.
 pub fn summary(o: &RunOutcome) -> String {
     use std::fmt::Write as _;
-    let (e, w, i) = findings::counts(&o.findings);
+    let (e, _, _) = findings::counts(&o.findings);
     let mut s = String::new();
-    match (&o.comparison, &o.previous_unusable) {
-        (Some(c), _) => {
-            let _ = writeln!(s, "第 {} 轮校验：与上次结果比较（{}，生成于 {}）", c.round, c.folder, c.generated_at);
-            let _ = writeln!(s, "{}", c.batch_line);
-        }
-        (None, Some((folder, why))) => {
-            let _ =
-                writeln!(s, "第 1 轮校验：上次的结果 {} 无法用于比较（{why}），本次按第 1 轮处理", folder.display());
-        }
-        (None, None) => {
-            let _ = writeln!(s, "第 1 轮校验（未找到上次的校验结果）");
-        }
+    let _ = writeln!(s, "{}", overview::round_line(o));
+    if let Some(c) = &o.comparison {
+        let _ = writeln!(s, "{}", c.batch_line);
     }
-    let _ = writeln!(s, "{}", register_line(o));
+    let _ = writeln!(s, "{}", overview::register_line(o));
     let not_applied = o.decisions.not_applied();
     for line in not_applied.iter().take(10) {
         let _ = writeln!(s, "  {line}");
@@ -97,36 +88,24 @@ pub fn summary(o: &RunOutcome) -> String {
             let change_head = if o.comparison.is_some() { "  与上次相比" } else { "" };
             let _ =
                 writeln!(s, "\n{}  {}  错误  警告  计入合计  状态{change_head}", pad("城市", 8), pad("文件", width));
-            for c in &roster.cities {
-                let file = c.file.as_deref().unwrap_or("—");
-                let change = o
-                    .comparison
-                    .as_ref()
-                    .map(|x| format!("  {}", x.of(&c.city).map(|ch| ch.line.as_str()).unwrap_or("无变化")))
-                    .unwrap_or_default();
+            for c in overview::city_lines(o) {
+                let change = if o.comparison.is_some() { format!("  {}", c.change) } else { String::new() };
                 let _ = writeln!(
                     s,
                     "{}  {}  {:>4}  {:>4}  {}  {}{change}",
                     pad(&c.city, 8),
-                    pad(file, width),
+                    pad(&c.file, width),
                     c.errors,
                     c.warnings,
-                    pad(if c.in_totals { "是" } else { "否" }, 8),
-                    if o.comparison.is_some() { pad(c.status.zh(), 14) } else { c.status.zh().to_string() }
+                    pad(c.in_totals, 8),
+                    if o.comparison.is_some() { pad(c.status, 14) } else { c.status.to_string() }
                 );
             }
-            let filed: Vec<&str> = roster.cities.iter().filter_map(|c| c.file.as_deref()).collect();
-            let loose: Vec<&selfeval::model::InputReport> =
-                o.inputs.iter().filter(|r| !filed.contains(&r.file.as_str())).collect();
+            let loose = overview::loose_lines(o);
             if !loose.is_empty() {
                 let _ = writeln!(s, "\n未采用或无法归属地市的文件：");
-                for r in loose {
-                    let what = match (r.status, &r.city) {
-                        ("unreadable", _) => "无法读取".to_string(),
-                        (_, Some(c)) => format!("{c}，未采用"),
-                        (_, None) => "未确定地市".to_string(),
-                    };
-                    let _ = writeln!(s, "  {}（{what}；错误 {}，警告 {}）", r.file, r.errors, r.warnings);
+                for line in loose {
+                    let _ = writeln!(s, "  {line}");
                 }
             }
         }
@@ -153,15 +132,7 @@ pub fn summary(o: &RunOutcome) -> String {
         }
     }
     let d = &o.decisions;
-    let verified = d.verified();
-    let corrected = d.corrections.iter().filter(|c| c.follows.is_none()).count();
-    let decided = match (verified, corrected) {
-        (0, 0) => String::new(),
-        (v, 0) => format!("已核实 {v} 个，"),
-        (0, k) => format!("省级更正 {k} 处，"),
-        (v, k) => format!("已核实 {v} 个，省级更正 {k} 处，"),
-    };
-    let _ = writeln!(s, "\n错误 {e} 个，警告 {w} 个，{decided}提示 {i} 个");
+    let _ = writeln!(s, "\n{}", overview::counts_line(o));
     if o.roster.is_some() {
         let _ = writeln!(s, "汇总表状态：{}", d.state);
     }
@@ -188,28 +159,12 @@ pub fn summary(o: &RunOutcome) -> String {
     s
 }
 
-/// The run's line about the 核实与更正 register: which one, and how many
-/// decisions it applied.
-fn register_line(o: &RunOutcome) -> String {
-    let d = &o.decisions;
-    match (&d.register, &d.register_unusable) {
-        (Some(path), _) => {
-            let refused = d.problems.len()
-                + d.outcomes.iter().filter(|x| matches!(x.status, selfeval::decisions::Status::Refused(_))).count();
-            let more = if refused > 0 { format!("，{refused} 项未采用") } else { String::new() };
-            format!("核实与更正：采用 {path}，执行 {} 项处理{more}", d.applied)
-        }
-        (None, Some(why)) => format!("核实与更正：登记表 {why}，本次未采用任何处理"),
-        (None, None) => "核实与更正：尚无登记表（本次结果中的 核实与更正.xlsx 填写后，再运行一次即采用）".to_string(),
-    }
-}
-
 /// `run --final` when the result would not be 定稿: nothing was written.
 pub fn not_final(o: &RunOutcome) -> String {
     use std::fmt::Write as _;
     let d = &o.decisions;
     let mut s = String::new();
-    let _ = writeln!(s, "{}", register_line(o));
+    let _ = writeln!(s, "{}", overview::register_line(o));
     let _ = writeln!(s, "未定稿：{}。按 --final 的要求，本次没有写出任何文件。", d.state);
     let _ = writeln!(s, "尚未完成的事项（{} 项）：", d.open.len());
     for line in &d.open {

@@ -21,7 +21,9 @@ pub mod findings;
 pub mod fingerprint;
 pub mod isolate;
 pub mod marker;
+pub mod memory;
 pub mod model;
+pub mod overview;
 pub mod params;
 pub mod plan;
 pub mod read;
@@ -38,6 +40,7 @@ pub mod testkit;
 pub mod verify;
 pub mod write;
 
+pub use memory::{check_memory, run_memory, MemoryFile, MemoryOutcome, MemoryRun};
 pub use plan::{RunOptions, FILE_TIMEOUT};
 pub use stages::check::check_one;
 pub use stages::{Progress, Silent};
@@ -237,82 +240,4 @@ fn judge(
     outcomes.extend(roster_outcomes);
     outcomes.sort_by_key(|o| o.decision.row);
     Judged { files, outcomes, roster, figures }
-}
-
-/// One workbook checked in memory (the browser page).
-pub struct MemoryFile {
-    pub name: String,
-    /// The city it stands for, when it names one the params list.
-    pub city: Option<String>,
-    /// Its findings, as report.json lists them.
-    pub findings: Vec<Finding>,
-    /// Its 校验报告 and 标注副本, byte for byte what `selfeval check`
-    /// writes; `None` when they could not be made (SE008 says why).
-    pub feedback: Option<write::feedback::Made>,
-}
-
-/// What [`check_memory`] gives the page.
-pub struct MemoryOutcome {
-    /// report.json as `selfeval check --json` prints it.
-    pub report_json: Vec<u8>,
-    /// The workbooks, in the order given.
-    pub files: Vec<MemoryFile>,
-    /// Every finding, sorted (errors first), files passed over included.
-    pub findings: Vec<Finding>,
-}
-
-impl MemoryOutcome {
-    /// A run that could not be made, as a report.json saying why.
-    fn failed(e: &error::Error) -> MemoryOutcome {
-        let json = serde_json::json!({ "error": e.to_string() });
-        MemoryOutcome { report_json: json.to_string().into_bytes(), files: Vec::new(), findings: Vec::new() }
-    }
-}
-
-/// `selfeval check` on files given as bytes, needing no file system,
-/// clock or threads: the browser page's job. The same stages as
-/// [`run_with`] with no 核实与更正 register and no previous round (a
-/// clerk's own check is round 1); `now` is the host's clock.
-pub fn check_memory(
-    inputs: Vec<(String, std::sync::Arc<[u8]>)>,
-    setup: &std::sync::Arc<stages::Setup>,
-    now: chrono::DateTime<chrono::FixedOffset>,
-) -> MemoryOutcome {
-    let plan = Plan::in_memory(setup.clone(), now);
-    let sink = write::sink::Memory::default();
-    let scanned = scan::scan_memory(inputs);
-    // In memory nothing can fail to be written, and a check makes no
-    // summary: the only errors a run returns cannot occur.
-    let outcome = match run_plan(&plan, &scanned, &sink, &Silent) {
-        Ok(o) => o,
-        Err(e) => return MemoryOutcome::failed(&e),
-    };
-    let mut stored = sink.files();
-    let mut take = |name: &str| {
-        let at = stored.iter().position(|(n, _)| n == name)?;
-        Some(stored.swap_remove(at).1)
-    };
-    let report_json = take("report.json").unwrap_or_default();
-    let files = outcome
-        .inputs
-        .iter()
-        .zip(&outcome.feedback)
-        .map(|(input, names)| {
-            let mut made: Vec<(String, Vec<u8>)> =
-                names.iter().filter_map(|n| Some((n.rsplit('/').next().unwrap_or(n).to_string(), take(n)?))).collect();
-            // The 校验报告 is written last, after the 标注副本.
-            let report = made.pop();
-            MemoryFile {
-                name: input.file.clone(),
-                city: input.city.clone(),
-                findings: outcome.findings.iter().filter(|f| f.file == input.file).cloned().collect(),
-                feedback: report.map(|report| write::feedback::Made {
-                    report,
-                    annotated: made.pop(),
-                    added: Vec::new(),
-                }),
-            }
-        })
-        .collect();
-    MemoryOutcome { report_json, files, findings: outcome.findings }
 }

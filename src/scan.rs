@@ -172,21 +172,135 @@ fn consider(out: &mut Scan, path: &Path, name: &str) {
 /// Files given as bytes (the browser page's dropped files), judged as a
 /// folder's files are: by name, then by our own outputs' mark.
 pub fn scan_memory(files: Vec<(String, std::sync::Arc<[u8]>)>) -> Scan {
-    let mut out = Scan::default();
-    for (name, bytes) in files {
-        let file_name = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_string();
-        if is_silent_skip(&file_name) {
+    scan_dropped(files).scan
+}
+
+/// An earlier results folder among dropped files (its report.json, and
+/// its 核实与更正.xlsx when it has one): a previous round for the page.
+#[derive(Debug, Clone)]
+pub struct ResultFolder {
+    /// Its path among the dropped files.
+    pub name: String,
+    pub report: std::sync::Arc<[u8]>,
+    pub register: Option<std::sync::Arc<[u8]>>,
+}
+
+/// A dropped set (the page's folder or files, by relative path), as
+/// `scan` sees a folder: the workbooks and the files passed over, named
+/// relative to the materials folder (the one folder every workbook is in,
+/// as `selfeval run 材料` names them); and the earlier results folders
+/// beside the materials (the parent was dropped): the previous rounds. A
+/// results folder inside the materials is passed over with a finding, as
+/// the CLI does.
+#[derive(Debug, Default)]
+pub struct Dropped {
+    pub scan: Scan,
+    /// The materials folder's name ("" for loose files).
+    pub folder: String,
+    pub results: Vec<ResultFolder>,
+}
+
+fn parts(path: &str) -> Vec<&str> {
+    path.split(['/', '\\']).filter(|p| !p.is_empty()).collect()
+}
+
+fn is_selfeval_report(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    head.trim_start().starts_with('{') && head.contains("\"tool\": \"selfeval\"")
+}
+
+/// Scans dropped files; see [`Dropped`].
+pub fn scan_dropped(mut files: Vec<(String, std::sync::Arc<[u8]>)>) -> Dropped {
+    // Folder order, as a sorted walk gives it.
+    files.sort_by(|a, b| parts(&a.0).cmp(&parts(&b.0)));
+    let silent = |p: &str| parts(p).iter().any(|x| is_silent_skip(x));
+    // Folders holding our report.json: earlier results.
+    let result_dirs: Vec<String> = files
+        .iter()
+        .filter(|(n, b)| {
+            // A results folder is a folder: a loose report.json is just a file.
+            !silent(n) && parts(n).len() > 1 && parts(n).last() == Some(&"report.json") && is_selfeval_report(b)
+        })
+        .map(|(n, _)| parts(n)[..parts(n).len() - 1].join("/"))
+        .collect();
+    let under = |name: &str, dir: &str| {
+        let (n, d) = (parts(name), parts(dir));
+        n.len() > d.len() && n[..d.len()] == d[..]
+    };
+    let in_results = |name: &str| result_dirs.iter().find(|d| under(name, d));
+    let results: Vec<ResultFolder> = result_dirs
+        .iter()
+        .filter_map(|d| {
+            let get =
+                |f: &str| files.iter().find(|(n, _)| parts(n) == [parts(d), vec![f]].concat()).map(|x| x.1.clone());
+            Some(ResultFolder { name: d.clone(), report: get("report.json")?, register: get(REGISTER) })
+        })
+        .collect();
+    // The materials folder: the dropped folder every other file is in;
+    // or, when the parent of the materials and their results folder was
+    // dropped (or the two were picked together), the materials themselves:
+    // the deepest folder holding them all, with a `<名称>_校验结果_…`
+    // folder beside it, as the CLI finds its previous rounds.
+    let rest: Vec<Vec<&str>> =
+        files.iter().map(|(n, _)| n).filter(|n| in_results(n).is_none()).map(|n| parts(n)).collect();
+    let mut common: Vec<&str> = rest.first().map(|p| p[..p.len().saturating_sub(1)].to_vec()).unwrap_or_default();
+    for p in &rest {
+        let dir = &p[..p.len().saturating_sub(1)];
+        let same = common.iter().zip(dir).take_while(|(a, b)| a == b).count();
+        common.truncate(same);
+    }
+    let beside = common.last().is_some_and(|m| {
+        let prefix = format!("{m}_校验结果_");
+        result_dirs.iter().map(|d| parts(d)).any(|d| {
+            d.len() == common.len()
+                && d[..d.len() - 1] == common[..common.len() - 1]
+                && d[d.len() - 1].starts_with(&prefix)
+        })
+    });
+    let root: Vec<String> = match (beside, common.first()) {
+        (true, _) => common.iter().map(|s| s.to_string()).collect(),
+        (false, Some(top)) => vec![top.to_string()],
+        (false, None) => Vec::new(),
+    };
+    let within = |p: &[&str]| p.len() > root.len() && p.iter().zip(&root).all(|(a, b)| a == b);
+    let folder = root.last().map(|s| s.to_string()).unwrap_or_default();
+    let relative = |n: &str| -> String {
+        let p = parts(n);
+        let skip = if within(&p) { root.len() } else { 0 };
+        p[skip..].join("/")
+    };
+    // Only a results folder beside the materials is a previous round (the
+    // CLI looks beside the folder it is given); one inside is passed over.
+    let results = results.into_iter().filter(|r: &ResultFolder| !within(&parts(&r.name))).collect();
+    let mut out = Dropped { folder: folder.clone(), results, ..Dropped::default() };
+    for d in result_dirs.iter().filter(|d| within(&parts(d))) {
+        let name = relative(d);
+        if name.is_empty() {
             continue;
         }
+        let detail = format!(
+            "“{name}”是本程序以前生成的结果文件夹（内有 report.json），已整体跳过，其中的文件不作为报送材料读取"
+        );
+        out.scan.findings.push(finding(Code::OwnOutputSkipped, &name, &detail));
+    }
+    for (path, bytes) in files {
+        if silent(&path) || in_results(&path).is_some() {
+            continue;
+        }
+        let name = relative(&path);
+        let file_name = parts(&path).last().map(|s| s.to_string()).unwrap_or_default();
         let ext = crate::read::extension(&file_name);
         if let Some(f) = classify(&name, &ext, || crate::marker::read_mark(&bytes)) {
-            out.findings.push(f);
+            out.scan.findings.push(f);
         } else {
-            out.workbooks.push(Found { source: crate::read::Source::Memory(bytes), name });
+            out.scan.workbooks.push(Found { source: crate::read::Source::Memory(bytes), name });
         }
     }
     out
 }
+
+/// The register's name in a results folder.
+const REGISTER: &str = crate::decisions::REGISTER_FILE;
 
 /// A file passed over and why (SE005, SE007), or `None`: a workbook to
 /// check. `mark` reads our own outputs' mark; it is called only for a

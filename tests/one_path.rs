@@ -81,16 +81,7 @@ fn a_2024_batch_with_faults_and_a_second_round_gives_the_same_outputs() {
     check("2024-faults", &out1, &masks);
 
     let filled = tmp.path().join("核实与更正-填好.xlsx");
-    let answer = |r: &Row| {
-        (r["地市"] == "茂名市" && r["代码"] == "SE208").then_some((
-            "按程序计算值更正",
-            "",
-            "2025-03-20 电话核实，茂名市住建局",
-            "李四",
-            "2025-03-20",
-        ))
-    };
-    fill(&out1.join("核实与更正.xlsx"), &filled, REGISTER_TITLE, answer, &[]);
+    fill(&out1.join("核实与更正.xlsx"), &filled, REGISTER_TITLE, maoming_spent_corrected, &[]);
     let (_, report, out2) = run_decided(&dir, "r2", Some(&filled));
     assert!(!report["decisions"]["corrections"].as_array().expect("corrections").is_empty());
     masks.push((time_of(&out2), "<time>"));

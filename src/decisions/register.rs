@@ -54,7 +54,18 @@ pub enum RowError {
 
 /// Reads the register at `path`. `name` is how messages name it.
 pub fn read(path: &Path, form: &FormSpec, params: &Params) -> Result<Register, RegisterError> {
-    let raw = read::read_path_with(path, read::Load::All)?;
+    read_source(&read::Source::File(path.to_path_buf()), path, form, params)
+}
+
+/// Reads a register from a file or bytes (the page's dropped register);
+/// `path` names it.
+pub fn read_source(
+    source: &read::Source,
+    path: &Path,
+    form: &FormSpec,
+    params: &Params,
+) -> Result<Register, RegisterError> {
+    let raw = source.read_with(&path.to_string_lossy(), read::Load::All)?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let sheet = raw
         .sheets

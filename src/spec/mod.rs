@@ -122,22 +122,44 @@ impl Templates {
             let p: PathBuf = dir.join(name);
             std::fs::read(&p).map_err(|e| Error::io(&p, e))
         };
-        let text = |name: &str| {
-            read(name).and_then(|bytes| {
-                String::from_utf8(bytes)
-                    .map_err(|e| Error::spec(dir.join(name).display().to_string(), SpecError::NotUtf8(e)))
-            })
+        Self::from_reader(dir, &read, dir.join(REPORT_FILE).exists())
+    }
+
+    /// A template set given as files (name → bytes: the page's dropped
+    /// folder), read as [`Templates::from_dir`] reads a folder; `dir`
+    /// names it in messages.
+    pub fn from_files(dir: &Path, files: &std::collections::BTreeMap<String, Vec<u8>>) -> Result<Self> {
+        let read = |name: &str| -> Result<Vec<u8>> {
+            let missing = || std::io::Error::new(std::io::ErrorKind::NotFound, "模板文件夹中没有这个文件");
+            files.get(name).cloned().ok_or_else(|| Error::io(dir.join(name), missing()))
         };
-        let report = match dir.join(REPORT_FILE).exists() {
-            true => Some(ReportSpec::from_toml(&text(REPORT_FILE)?, &dir.join(REPORT_FILE).display().to_string())?),
+        Self::from_reader(dir, &read, files.contains_key(REPORT_FILE))
+    }
+
+    fn from_reader(dir: &Path, read: &dyn Fn(&str) -> Result<Vec<u8>>, has_report: bool) -> Result<Self> {
+        let text = |name: &str| -> Result<(String, String)> {
+            let origin = dir.join(name).display().to_string();
+            let bytes = read(name)?;
+            let t = String::from_utf8(bytes).map_err(|e| Error::spec(origin.clone(), SpecError::NotUtf8(e)))?;
+            Ok((t, origin))
+        };
+        let report = match has_report {
+            true => {
+                let (t, origin) = text(REPORT_FILE)?;
+                Some(ReportSpec::from_toml(&t, &origin)?)
+            }
             false => None,
         };
-        let (form, summary) = specs_from_dir(dir)?;
+        let (ft, fo) = text(FORM_FILE)?;
+        let form = FormSpec::from_toml(&ft, &fo)?;
+        let (st, so) = text(SUMMARY_FILE)?;
+        let mut summary = SummarySpec::from_toml(&st, &so)?;
+        summary.check_against(&form, &so)?;
         if let Some(r) = &report {
-            let origin = dir.join(REPORT_FILE).display().to_string();
-            r.check(&form, &summary, &origin)?;
+            r.check(&form, &summary, &dir.join(REPORT_FILE).display().to_string())?;
         }
-        let bands = Bands::from_toml(&text(CHECKS_FILE)?, &dir.join(CHECKS_FILE).display().to_string(), &form)?;
+        let (ct, co) = text(CHECKS_FILE)?;
+        let bands = Bands::from_toml(&ct, &co, &form)?;
         let mut hashed: Vec<(&str, Vec<u8>)> = Vec::new();
         for name in [FORM_FILE, SUMMARY_FILE, CHECKS_FILE, REPORT_FILE, SUMMARY_TEMPLATE_FILE] {
             if name != REPORT_FILE || report.is_some() {

@@ -44,6 +44,15 @@ pub fn load(path: Option<PathBuf>, setup: &Setup) -> RegisterUse {
     }
 }
 
+/// Reads a register given as bytes (the page's), named `name`.
+pub fn load_bytes(name: &str, bytes: std::sync::Arc<[u8]>, setup: &Setup) -> RegisterUse {
+    let source = read::Source::Memory(bytes);
+    match register::read_source(&source, std::path::Path::new(name), &setup.templates.form, &setup.params) {
+        Ok(r) => RegisterUse::Used(r),
+        Err(e) => RegisterUse::Unusable { origin: name.to_string(), why: e.to_string() },
+    }
+}
+
 /// Codes the roster raises: decided when the roster is built.
 pub fn is_roster_code(c: Code) -> bool {
     matches!(c, Code::DuplicateCity | Code::FileNameCityMismatch | Code::MissingCity)

@@ -49,15 +49,20 @@ impl Setup {
                 let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
                 crate::params::from_bytes(bytes, &p.display().to_string(), &templates.form, &templates.origin)?
             }
-            None => {
-                let own = match &templates.dir {
-                    Some(dir) => dir.join(crate::spec::PARAMS_FILE).display().to_string(),
-                    None => "内置 2024 年省级参数表".to_string(),
-                };
-                let bytes = templates.params_default.clone();
-                crate::params::from_bytes(bytes, &own, &templates.form, &templates.origin)?
-            }
+            None => return Setup::with_own_params(templates),
         };
+        Setup::new(templates, params)
+    }
+
+    /// A template set with the params workbook it carries (the built-in
+    /// one, or the folder's 省级参数表.xlsx).
+    pub fn with_own_params(templates: Templates) -> Result<Setup> {
+        let own = match &templates.dir {
+            Some(dir) => dir.join(crate::spec::PARAMS_FILE).display().to_string(),
+            None => "内置 2024 年省级参数表".to_string(),
+        };
+        let bytes = templates.params_default.clone();
+        let params = crate::params::from_bytes(bytes, &own, &templates.form, &templates.origin)?;
         Setup::new(templates, params)
     }
 

@@ -187,8 +187,11 @@ impl Outputs<'_> {
     pub fn summary_and_draft(&self, s: &consolidate::ProvinceSummary, roster: &Roster, draft: bool) -> Result<()> {
         let t = &self.setup.templates;
         let name = write::names::SUMMARY_FILE;
-        let print =
-            write::summary::Print { date: crate::calc::date_zh(self.now.date_naive()), fingerprint: self.fingerprint };
+        let print = write::summary::Print {
+            now: self.now,
+            date: crate::calc::date_zh(self.now.date_naive()),
+            fingerprint: self.fingerprint,
+        };
         let bytes = write::summary::summary_workbook(
             &t.summary_template,
             &t.summary,

@@ -353,6 +353,18 @@ pub fn register_rows(path: &Path) -> Vec<Row> {
 /// The clerk's answer for a row: (处理, 更正值, 依据, 经办人, 日期).
 pub type Answer = Option<(&'static str, &'static str, &'static str, &'static str, &'static str)>;
 
+/// The clerk's answer to 茂名's 实际支出 typed in 元 (SE208): corrected to
+/// the program's computed value, on the basis of a phone call.
+pub fn maoming_spent_corrected(r: &Row) -> Answer {
+    (r["地市"] == "茂名市" && r["代码"] == "SE208").then_some((
+        "按程序计算值更正",
+        "",
+        "2025-03-20 电话核实，茂名市住建局",
+        "李四",
+        "2025-03-20",
+    ))
+}
+
 /// Writes `dst`: the register `src` with the clerk's answers filled in,
 /// by an ordinary xlsx library (rust_xlsxwriter), as a clerk's own
 /// spreadsheet program would save it: same headers, plain cells.

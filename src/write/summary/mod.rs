@@ -45,6 +45,9 @@ type Res<T> = Result<T, SummaryError>;
 /// What every printed page carries besides the table: the run's date and
 /// the result's fingerprint.
 pub struct Print<'a> {
+    /// When the run started: the workbook's created and modified times
+    /// (from the caller: the page has no clock of its own).
+    pub now: chrono::DateTime<chrono::FixedOffset>,
     /// The run's date as an official table prints it (2026年12月6日).
     pub date: String,
     pub fingerprint: &'a crate::fingerprint::Fingerprint,
@@ -103,7 +106,7 @@ fn fill(
     props.set_subject(format!("{}年{}绩效自评", s.year, s.fund));
     props.set_company(spec.department.clone());
     props.set_creator("selfeval");
-    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let now = print.now.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string();
     props.set_created(now.clone());
     props.set_modified(now);
     crate::marker::mark_umya(&mut book, crate::marker::Kind::Summary);

@@ -99,8 +99,15 @@ pub enum PrevError {
 
 /// Reads an earlier result folder (never writes to it).
 pub fn read_previous(folder: &Path) -> Result<Previous, PrevError> {
-    let text = std::fs::read_to_string(folder.join("report.json")).map_err(|_| PrevError::NoReport)?;
-    let report: PrevReport = serde_json::from_str(&text).map_err(|_| PrevError::Damaged)?;
+    let bytes = std::fs::read(folder.join("report.json")).map_err(|_| PrevError::NoReport)?;
+    previous_from_bytes(folder, &bytes)
+}
+
+/// A previous round from its report.json's bytes (the page's dropped
+/// results folder); `folder` is its name.
+pub fn previous_from_bytes(folder: &Path, bytes: &[u8]) -> Result<Previous, PrevError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| PrevError::Damaged)?;
+    let report: PrevReport = serde_json::from_str(text).map_err(|_| PrevError::Damaged)?;
     if report.tool != "selfeval" {
         return Err(PrevError::Damaged);
     }
@@ -140,20 +147,21 @@ pub fn find(input: &Path, out: &Path, explicit: Option<&Path>, disabled: bool) -
                 .collect()
         })
         .unwrap_or_default();
-    // The stamp in the name orders them (…_20251201-093000, -2, -3 …).
-    earlier.sort_by_key(|p| {
-        let n = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let (stamp, k) = match n.rsplit_once('-') {
-            Some((a, b)) if b.len() <= 3 && b.chars().all(|c| c.is_ascii_digit()) => {
-                (a.to_string(), b.parse().unwrap_or(0))
-            }
-            _ => (n.clone(), 0u32),
-        };
-        (stamp, k)
-    });
+    earlier.sort_by_key(|p| stamp_key(&p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()));
     match earlier.pop() {
         Some(p) => judge(p),
         None => Lookup::None,
+    }
+}
+
+/// How results folders are ordered: by the stamp in the name
+/// (…_20251201-093000, then -2, -3 … for runs in the same second).
+pub fn stamp_key(name: &str) -> (String, u32) {
+    match name.rsplit_once('-') {
+        Some((a, b)) if b.len() <= 3 && b.chars().all(|c| c.is_ascii_digit()) => {
+            (a.to_string(), b.parse().unwrap_or(0))
+        }
+        _ => (name.to_string(), 0),
     }
 }
 
@@ -456,41 +464,4 @@ fn batch_line(subjects: &BTreeMap<String, SubjectChange>, statuses: Option<&[(St
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_latest_earlier_result_is_found_by_its_stamp() {
-        let d = tempfile::tempdir().unwrap();
-        let input = d.path().join("材料");
-        std::fs::create_dir(&input).unwrap();
-        let report = r#"{"tool":"selfeval","generated_at":"t","round":1,"inputs":[],"findings":[]}"#;
-        for n in [
-            "材料_校验结果_20251201-090000",
-            "材料_校验结果_20251203-090000",
-            "材料_校验结果_20251203-090000-2",
-            "其他_校验结果_20251209-090000",
-        ] {
-            std::fs::create_dir(d.path().join(n)).unwrap();
-            std::fs::write(d.path().join(n).join("report.json"), report).unwrap();
-        }
-        let out = d.path().join("材料_校验结果_20251210-090000");
-        match find(&input, &out, None, false) {
-            Lookup::Found(p) => assert!(p.folder.ends_with("材料_校验结果_20251203-090000-2"), "{:?}", p.folder),
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(find(&input, &out, None, true), Lookup::None));
-        // An older report (no round) is said, not used.
-        std::fs::write(
-            d.path().join("材料_校验结果_20251203-090000-2/report.json"),
-            r#"{"tool":"selfeval","generated_at":"t","inputs":[],"findings":[]}"#,
-        )
-        .unwrap();
-        assert!(matches!(find(&input, &out, None, false), Lookup::Unusable { .. }));
-        std::fs::write(d.path().join("材料_校验结果_20251203-090000-2/report.json"), "{broken").unwrap();
-        match find(&input, &out, None, false) {
-            Lookup::Unusable { why, .. } => assert!(why.contains("损坏"), "{why}"),
-            other => panic!("{other:?}"),
-        }
-    }
-}
+mod tests;
