@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Benchmark of the browser page (issue: 自查.html): prints, as Markdown,
-the page's size and load time in headless Chromium, and the time to check
-each file in the page next to `selfeval check` on the same file.
+the page's size and load time in headless Chromium, the time to check
+each file in the page next to `selfeval check` on the same file, and the
+省级汇总 (issue 33): the 15 samples and 300 workbooks (20 copies) through
+the page's whole run next to `selfeval run`, with the browser's peak
+memory.
 
     scripts/build-web.sh && cargo build --release --features dev --bins
     python3 benches/web_page.py
@@ -18,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests/web"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests/web"))  # page.py, province.py
 import page as P  # noqa: E402
 
 RUNS = 5
@@ -64,7 +67,57 @@ def main():
         size = path.stat().st_size
         shown = f"{size / 1e6:.1f} MB" if size > 1e6 else f"{size / 1e3:.0f} KB"
         print(f"| {name} ({path.name}) | {shown} | {page_ms} ms | {best * 1000:.0f} ms | {target} |")
+    province(page, cli, work)
     page.close()
+
+
+def browser_rss() -> int:
+    """Resident memory of every Chromium process, in bytes."""
+    out = subprocess.run(["ps", "-C", "chromium", "-o", "rss="], capture_output=True, text=True).stdout
+    return sum(int(x) for x in out.split()) * 1024
+
+
+def province(page, cli, work):
+    """省级汇总 in the page against `selfeval run`, on the 15 samples and on
+    300 workbooks (the samples 20 times over, in subfolders)."""
+    import shutil
+    import threading
+    import province as V
+    one = V.materials(work / "p15", "p15")
+    many = work / "p300" / "材料"
+    many.mkdir(parents=True, exist_ok=True)
+    for k in range(20):
+        shutil.copytree(V.SAMPLES, many / f"副本{k + 1:02d}")
+    print()
+    print("| 省级汇总 | page: whole run | CLI: `selfeval run` | browser memory: peak RSS (growth) | target |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for what, folder, target in (("15 samples", one, "< 2 s"), ("300 workbooks (20 copies)", many, "no out-of-memory")):
+        start = browser_rss()
+        peak = [start]
+        done = threading.Event()
+
+        def sample():
+            while not done.is_set():
+                peak[0] = max(peak[0], browser_rss())
+                time.sleep(0.05)
+        t = threading.Thread(target=sample)
+        t.start()
+        runs = [page.province(folder) for _ in range(3 if folder is one else 1)]
+        done.set()
+        t.join()
+        if any(r[0] is None for r in runs):
+            print(f"| {what} | failed: {runs[0][1]} | | | {target} |")
+            continue
+        page_ms = min(r[2] for r in runs)
+        best = None
+        for i in range(3 if folder is one else 1):
+            out = work / f"cli-run-{len(what)}-{i}"
+            t0 = time.perf_counter()
+            subprocess.run([str(cli), "run", str(folder), "--out", str(out), "-q"], capture_output=True)
+            dt = time.perf_counter() - t0
+            best = dt if best is None else min(best, dt)
+        grew = (peak[0] - start) / 1e6
+        print(f"| {what} | {page_ms} ms | {best * 1000:.0f} ms | {peak[0] / 1e6:.0f} MB (+{grew:.0f} MB) | {target} |")
 
 
 if __name__ == "__main__":

@@ -211,6 +211,27 @@ class Page:
         """The findings table as shown: (code, place) of each row."""
         return self.d.execute_script(ROWS_JS)
 
+    def province(self, folder: Path):
+        """省级汇总 on `folder`, picked as a clerk picks it, and the zip the
+        page offers, downloaded: (view, zip bytes, ms), or (None, the
+        page's message, ms)."""
+        self.d.execute_script("document.getElementById('mode-province').click()")
+        before = int(self.d.execute_script("return document.body.dataset.summarised || 0"))
+        self.d.find_element("id", "pfolder").send_keys(str(folder))
+        self.wait(lambda: int(self.d.execute_script("return document.body.dataset.summarised || 0")) > before, 600)
+        last = self.d.execute_script("const l = window.selfeval.last; return {ms: l.ms, error: l.error || null, view: l.view || null};")
+        if last["error"]:
+            return None, last["error"], last["ms"]
+        a = self.d.find_element("id", "zipdl")
+        name = a.get_attribute("download")
+        target = self.downloads / name
+        if target.exists():
+            target.unlink()
+        a.click()
+        self.wait(lambda: target.exists() and not (self.downloads / (name + ".crdownload")).exists(), 60)
+        time.sleep(0.2)
+        return last["view"], target.read_bytes(), last["ms"]
+
     def download_all(self) -> list:
         """Clicks each download button; the files saved."""
         links = self.d.find_elements("css selector", "#downloads a")
@@ -283,6 +304,35 @@ class FirefoxPage:
 
     def rows(self) -> list:
         return self.js(ROWS_JS)
+
+    def province(self, folder: Path):
+        """省级汇总 on `folder` in Firefox: (view, zip bytes read from the
+        page, ms), or (None, the page's message, ms)."""
+        import base64
+        self.js("document.getElementById('mode-province').click()")
+        before = int(self.js("return document.body.dataset.summarised || 0"))
+        # Marionette uploads files, not folders: the folder's files are
+        # handed over as a dropped folder's are, each with its path.
+        files = [[f"{folder.name}/{p.relative_to(folder).as_posix()}", base64.b64encode(p.read_bytes()).decode()]
+                 for p in sorted(folder.rglob("*")) if p.is_file()]
+        # Run in the page's own scope (no sandbox), as the drop handler does.
+        self.m.execute_script("""
+            const files = arguments[0].map(([path, b64]) => {
+                const f = new File([Uint8Array.from(atob(b64), c => c.charCodeAt(0))], path.split('/').pop());
+                f.selfevalPath = path;
+                return f;
+            });
+            window.selfeval.provinceFiles(files);
+        """, script_args=[files], sandbox=None)
+        self.wait(lambda: int(self.js("return document.body.dataset.summarised || 0")) > before, 600)
+        last = self.js("const l = window.wrappedJSObject.selfeval.last; return {ms: l.ms, error: l.error || null, view: l.view ? JSON.parse(JSON.stringify(l.view)) : null};")
+        if last["error"]:
+            return None, last["error"], last["ms"]
+        b64 = self.m.execute_script(
+            "const z = new Uint8Array(window.selfeval.last.zip); let s = ''; "
+            "for (let i = 0; i < z.length; i += 32768) s += String.fromCharCode.apply(null, z.subarray(i, i + 32768)); "
+            "return btoa(s);", sandbox=None)
+        return last["view"], base64.b64decode(b64), last["ms"]
 
     def close(self):
         try:

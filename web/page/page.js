@@ -1,6 +1,7 @@
-// The page only: picks a file, hands its bytes to the WebAssembly core
-// (selfeval's own checks, in a worker so the page never freezes), and
-// shows what comes back. No rule and no message is written here.
+// The page only: picks a file (地市自查) or a folder (省级汇总), hands the
+// bytes to the WebAssembly core (selfeval's own code, in a worker so the
+// page never freezes), and shows what comes back. No rule and no message
+// is written here.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -19,11 +20,31 @@
 
   const WORKER = `
     self.selfevalPanic = (m) => { self.lastPanic = m; };
+    self.selfevalProgress = (done, total) => { if (self.seq) postMessage({ seq: self.seq, progress: [done, total] }); };
     self.onmessage = async (e) => {
       const m = e.data;
       if (m.init) {
         try { await wasm_bindgen({ module_or_path: m.init }); postMessage({ ready: wasm_bindgen.about() }); }
         catch (err) { postMessage({ failed: String(err) }); }
+        return;
+      }
+      if (m.province) {
+        self.seq = m.seq;
+        try {
+          const b = new wasm_bindgen.Batch();
+          for (const f of m.files) b.add(f.path, new Uint8Array(f.bytes));
+          if (m.register) b.register(m.register.path, new Uint8Array(m.register.bytes));
+          for (const f of m.templates) b.template(f.path, new Uint8Array(f.bytes));
+          const out = b.run(m.now);
+          b.free();
+          const view = JSON.parse(out.view());
+          const zip = out.zip().buffer;
+          out.free();
+          postMessage({ seq: m.seq, view, zip }, [zip]);
+        } catch (err) {
+          postMessage({ seq: m.seq, error: self.lastPanic ? "程序内部错误：" + self.lastPanic : String(err), panicked: !!self.lastPanic });
+        }
+        self.seq = 0;
         return;
       }
       try {
@@ -48,7 +69,10 @@
       w.onmessage = (e) => {
         if (e.data.ready) resolve(e.data.ready);
         else if (e.data.failed) reject(new Error(e.data.failed));
-        else if (state.pending && e.data.seq === state.pending.seq) state.pending.done(e.data);
+        else if (state.pending && e.data.seq === state.pending.seq) {
+          if (e.data.progress) state.pending.progress && state.pending.progress(e.data.progress);
+          else state.pending.done(e.data);
+        }
       };
       w.onerror = (e) => { e.preventDefault(); reject(new Error(e.message || "工作线程无法启动")); };
       (bytesCache ? Promise.resolve(bytesCache) : wasmBytes().then((b) => (bytesCache = b)))
@@ -199,6 +223,184 @@
   window.addEventListener("dragover", (e) => e.preventDefault());
   window.addEventListener("drop", (e) => e.preventDefault());
 
+  // ───────────── 省级汇总：the province's whole run on a folder ─────────────
+  const prov = { register: null, templates: [], url: null };
+  state.province = prov;
+  // What a dropped folder becomes once its entries are read: Files with
+  // their paths. A test that cannot drop a folder (Firefox's Marionette
+  // uploads files, not folders) hands the same Files here.
+  state.provinceFiles = (files) => province(files);
+
+  function pstatus(text, bad) {
+    $("pstatus").textContent = text;
+    $("pstatus").className = bad ? "bad" : "";
+  }
+
+  function mode(which) {
+    const province = which === "province";
+    $("mode-city").setAttribute("aria-selected", String(!province));
+    $("mode-province").setAttribute("aria-selected", String(province));
+    $("city-mode").hidden = province;
+    $("province-mode").hidden = !province;
+    document.body.dataset.mode = which;
+  }
+  $("mode-city").addEventListener("click", () => mode("city"));
+  $("mode-province").addEventListener("click", () => mode("province"));
+
+  // A file's path in what was dropped or picked ("材料/01_汕头市….xlsx").
+  const pathOf = (f) => f.selfevalPath || f.webkitRelativePath || f.name;
+
+  // Every file below a dropped folder, with its path (directory readers
+  // hand out entries in batches until an empty one).
+  async function entries(entry, prefix, out) {
+    if (entry.isFile) {
+      const file = await new Promise((ok, bad) => entry.file(ok, bad));
+      file.selfevalPath = prefix + entry.name;
+      out.push(file);
+      return;
+    }
+    const reader = entry.createReader();
+    for (;;) {
+      const batch = await new Promise((ok, bad) => reader.readEntries(ok, bad));
+      if (!batch.length) break;
+      for (const e of batch) await entries(e, prefix + entry.name + "/", out);
+    }
+  }
+
+  async function province(files) {
+    if (!files.length) return;
+    state.last = null;
+    $("presult").hidden = true;
+    const t0 = performance.now();
+    pstatus(`正在读取 ${files.length} 个文件…`);
+    const seq = ++state.seq;
+    let r;
+    try {
+      await state.ready;
+      const read = async (f) => ({ path: pathOf(f), bytes: await f.arrayBuffer() });
+      const payload = [];
+      for (const f of files) payload.push(await read(f));
+      const register = prov.register ? await read(prov.register) : null;
+      const templates = [];
+      for (const f of prov.templates) templates.push(await read(f));
+      const transfer = payload.map((f) => f.bytes);
+      r = await new Promise((resolve) => {
+        state.pending = {
+          seq,
+          done: (x) => { state.pending = null; resolve(x); },
+          progress: ([done, total]) => pstatus(`正在校验：已完成 ${done}/${total} 个工作簿…`),
+        };
+        state.worker.postMessage({ province: true, seq, files: payload, register, templates, now: nowIso() }, transfer);
+      });
+    } catch (e) {
+      r = { error: `无法读取所选文件：${e.message || e}` };
+    }
+    const ms = Math.round(performance.now() - t0);
+    if (r.error) {
+      pstatus(r.error, true);
+      if (r.panicked) restart();
+    } else {
+      showProvince(r);
+      pstatus(`已处理 ${files.length} 个文件（用时 ${ms} 毫秒）。请下载全部结果。`);
+    }
+    state.last = Object.assign({ ms, province: true }, r);
+    document.body.dataset.summarised = String(seq);
+  }
+
+  function showProvince(r) {
+    const v = r.view;
+    if (prov.url) URL.revokeObjectURL(prov.url);
+    prov.url = URL.createObjectURL(new Blob([r.zip], { type: "application/zip" }));
+    $("pround").textContent = v.round;
+    $("pbatch").textContent = v.batch;
+    $("pbatch").hidden = !v.batch;
+    $("preg-line").textContent = v.register;
+    $("psetup").textContent = `使用：${v.templates}；参数：${v.params}`;
+    $("pcounted").textContent = v.counted;
+    const changes = v.cities.some((c) => c.change);
+    const t = document.createElement("table");
+    t.id = "cities";
+    const cols = document.createElement("colgroup");
+    for (const w of ["6em", "", "4em", "4em", "5.5em", "9em"].concat(changes ? ["16em"] : [])) {
+      const c = document.createElement("col");
+      if (w) c.style.width = w;
+      cols.appendChild(c);
+    }
+    t.appendChild(cols);
+    const head = t.createTHead().insertRow();
+    const heads = ["城市", "文件", "错误", "警告", "计入合计", "状态"].concat(changes ? ["与上次相比"] : []);
+    for (const h of heads) { const th = document.createElement("th"); th.scope = "col"; th.textContent = h; head.appendChild(th); }
+    const body = t.createTBody();
+    for (const c of v.cities) {
+      const tr = body.insertRow();
+      tr.dataset.city = c.city;
+      cell(tr, c.city);
+      cell(tr, c.file);
+      cell(tr, String(c.errors));
+      cell(tr, String(c.warnings));
+      cell(tr, c.in_totals, c.in_totals === "否" ? "no" : "");
+      cell(tr, c.status);
+      if (changes) cell(tr, c.change);
+    }
+    $("ptable").replaceChildren(t);
+    const loose = $("ploose");
+    loose.replaceChildren();
+    if (v.loose.length) {
+      const p = document.createElement("p");
+      p.textContent = "未采用或无法归属地市的文件：";
+      const ul = document.createElement("ul");
+      for (const l of v.loose) { const li = document.createElement("li"); li.textContent = l; ul.appendChild(li); }
+      loose.append(p, ul);
+    }
+    $("pcounts").textContent = v.counts;
+    $("pstate").textContent = v.state;
+    $("pstate").className = v.state.includes("定稿") && !v.state.includes("草稿") ? "final" : "draft";
+    $("pfinger").textContent = `指纹：${v.fingerprint}`;
+    const a = $("zipdl");
+    a.href = prov.url;
+    a.download = v.zip;
+    a.textContent = `下载全部结果：${v.zip}`;
+    $("zipfiles").textContent = `压缩包内：${v.files.join("、")}`;
+    $("presult").hidden = false;
+  }
+
+  function extrasLine() {
+    const parts = [];
+    if (prov.register) parts.push(`登记表：${pathOf(prov.register)}`);
+    if (prov.templates.length) parts.push(`模板：${pathOf(prov.templates[0]).split("/")[0]}（${prov.templates.length} 个文件）`);
+    const box = $("pextras");
+    box.replaceChildren();
+    if (!parts.length) return;
+    box.append(`（已选 ${parts.join("；")}）`);
+    const clear = document.createElement("button");
+    clear.id = "pclear";
+    clear.type = "button";
+    clear.textContent = "不用这些，改回内置模板";
+    clear.addEventListener("click", () => { prov.register = null; prov.templates = []; extrasLine(); });
+    box.append(" ", clear);
+  }
+
+  $("pfolder").addEventListener("change", (e) => { const f = [...e.target.files]; e.target.value = ""; province(f); });
+  $("pfiles").addEventListener("change", (e) => { const f = [...e.target.files]; e.target.value = ""; province(f); });
+  $("preg").addEventListener("change", (e) => { prov.register = e.target.files[0] || null; e.target.value = ""; extrasLine(); });
+  $("ptpl").addEventListener("change", (e) => { prov.templates = [...e.target.files]; e.target.value = ""; extrasLine(); });
+  const pdrop = $("pdrop");
+  pdrop.addEventListener("dragover", (e) => { e.preventDefault(); pdrop.classList.add("over"); });
+  pdrop.addEventListener("dragleave", () => pdrop.classList.remove("over"));
+  pdrop.addEventListener("drop", async (e) => {
+    e.preventDefault();
+    pdrop.classList.remove("over");
+    const items = [...e.dataTransfer.items].map((i) => i.webkitGetAsEntry && i.webkitGetAsEntry()).filter(Boolean);
+    const files = [];
+    try {
+      for (const entry of items) await entries(entry, "", files);
+    } catch (err) {
+      pstatus(`无法读取拖入的文件夹：${err.message || err}`, true);
+      return;
+    }
+    province(files.length ? files : [...e.dataTransfer.files]);
+  });
+
   const BROWSERS = "请使用最新版 Chrome、Edge、Firefox 或 360/奇安信等浏览器的极速模式打开本页。";
   const missing = ["WebAssembly", "Worker", "DecompressionStream"].filter((n) => typeof window[n] === "undefined");
   if (missing.length) {
@@ -211,6 +413,7 @@
     state.loadMs = Math.round(performance.now() - t0);
     $("about").textContent = `校验依据：${about}`;
     $("pick").disabled = false;
+    for (const id of ["pfolder", "pfiles", "preg", "ptpl"]) $(id).disabled = false;
     document.body.dataset.ready = "1";
     status("请选择或拖入一个自评表文件。");
   }, (e) => {

@@ -1,5 +1,6 @@
-//! The browser page's core: `selfeval check` on one dropped workbook,
-//! compiled to WebAssembly. Everything here is the CLI's own code
+//! The browser page's core: `selfeval check` on one dropped workbook
+//! (地市自查) and `selfeval run` on a dropped folder (省级汇总, in
+//! `province`), compiled to WebAssembly. Everything here is the CLI's own code
 //! ([`selfeval::check_memory`]): reading, model, checks, the 校验报告 and
 //! the 标注副本. This crate only shapes what the page shows (all its words
 //! come from Rust, so the page's JavaScript holds no rule and no message)
@@ -13,6 +14,9 @@ use selfeval::write::feedback::{self, Verdict};
 use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 use wasm_bindgen::prelude::*;
+
+mod province;
+pub use province::{run_batch, Batch, Province, ProvinceView};
 
 /// One finding as the page lists it.
 #[derive(Debug, Serialize)]
