@@ -99,10 +99,9 @@ pub struct Finding {
     /// wrong at its source, this finding is folded into that one.
     #[serde(skip)]
     pub inputs: Vec<String>,
-    /// Against the previous round: "new" or "persisting" (absent in a
-    /// first round).
+    /// Against the previous round (absent in a first round).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub change: Option<String>,
+    pub change: Option<Change>,
     /// The code's title as the template set words it.
     #[serde(skip)]
     pub title: String,
@@ -110,6 +109,25 @@ pub struct Finding {
     /// set's own wording ([`Finding::relabel`]) can be filled in.
     #[serde(skip)]
     pub slots: (String, String),
+}
+
+/// Whether a finding was there in the previous round; report.json says
+/// "new" or "persisting".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    New,
+    Persisting,
+}
+
+impl Change {
+    /// As the 校验报告 says it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Change::New => "新出现",
+            Change::Persisting => "仍存在",
+        }
+    }
 }
 
 fn ser_code<S: serde::Serializer>(c: &Code, s: S) -> Result<S::Ok, S::Error> {
@@ -449,5 +467,34 @@ mod tests {
         );
         let e = plain.unwrap_err().to_string();
         assert!(e.contains("[messages] 的 SE501x 不是问题代码"), "{e}");
+        // A slot no finding fills is refused at load, not printed as "{…}";
+        // a role's label and the catalog's slots load.
+        let form = |from: &str, to: &str| {
+            let text = crate::spec::embedded_form_text();
+            assert!(text.contains(from), "{from}");
+            crate::spec::FormSpec::from_toml(&text.replacen(from, to, 1), "t").map(drop)
+        };
+        let e = form("超出常见范围 {expected} 户（{detail}）", "超出常见范围 {expectd} 户（{detail}）")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("[messages.SE502] 中的 {expectd} 不是可用的填空"), "{e}");
+        let e = form("超出常见范围 {expected} 户（{detail}）", "超出常见范围 {r:spend} 户").unwrap_err().to_string();
+        assert!(e.contains("{r:spend}"), "{e}");
+        assert!(form("超出常见范围 {expected} 户（{detail}）", "超出 {r:spent} 与 {budget_document}").is_ok());
+    }
+
+    /// Every built-in message and fix uses only slots a finding fills.
+    #[test]
+    fn the_catalog_uses_only_slots_a_finding_fills() {
+        for code in Code::ALL {
+            let info = code.info();
+            for text in [info.template, info.fix] {
+                let bad: Vec<&str> = crate::spec::targets::slots_in(text)
+                    .into_iter()
+                    .filter(|s| !crate::spec::is_finding_slot(s))
+                    .collect();
+                assert!(bad.is_empty(), "{}: {bad:?} in {text}", code.id());
+            }
+        }
     }
 }

@@ -393,13 +393,14 @@ pub fn compare(
 }
 
 impl Comparison {
-    /// Marks a finding of this run "new" or "persisting".
+    /// Marks a finding of this run new or persisting.
     pub fn marked(&self, f: Finding) -> Finding {
         if f.severity == Severity::Info {
             return f;
         }
         let persisting = self.prev_keys.contains(&key_of(&f));
-        Finding { change: Some(if persisting { "persisting" } else { "new" }.to_string()), ..f }
+        let change = if persisting { crate::findings::Change::Persisting } else { crate::findings::Change::New };
+        Finding { change: Some(change), ..f }
     }
 
     /// The change of one city (or unfiled file).

@@ -24,6 +24,8 @@ pub enum SpecError {
     Ratio(#[from] RatioError),
     #[error("[messages] 的 {0} 不是问题代码")]
     UnknownMessageCode(String),
+    #[error("[messages.{code}] 中的 {{{slot}}} 不是可用的填空（可用：label、expected、found、detail、budget_document、r:角色）")]
+    UnknownMessageSlot { code: String, slot: String },
     #[error("字段 {0} 有 feeds（汇总的计数指标），kind 应为 count")]
     FeedsNotCount(String),
 

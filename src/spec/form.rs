@@ -305,6 +305,9 @@ impl FormSpec {
         if let Some(k) = spec.messages.unknown_code() {
             return Err(SpecError::UnknownMessageCode(k.to_string()));
         }
+        if let Some((code, slot)) = spec.messages.unknown_slot() {
+            return Err(SpecError::UnknownMessageSlot { code, slot });
+        }
         spec.resolve_measures()?;
         spec.resolve_links()?;
         spec.resolve_derived()?;

@@ -33,6 +33,16 @@ impl Messages {
         self.0.keys().find(|k| !Code::ALL.iter().any(|c| c.id() == k.as_str())).map(String::as_str)
     }
 
+    /// The first slot a template set's message or fix uses that no finding
+    /// fills, as (code, slot): refused at load, not printed as "{…}".
+    pub(super) fn unknown_slot(&self) -> Option<(String, String)> {
+        self.0.iter().find_map(|(code, w)| {
+            let texts = [&w.message, &w.fix].into_iter().flatten();
+            let bad = texts.flat_map(|t| super::targets::slots_in(t)).find(|s| !is_finding_slot(s))?;
+            Some((code.clone(), bad.to_string()))
+        })
+    }
+
     pub fn get(&self, code: Code) -> Option<&Wording> {
         self.0.get(code.id())
     }
@@ -47,5 +57,15 @@ impl FormSpec {
     /// A code's fix template in this template set.
     pub fn fix_of(&self, code: Code) -> &str {
         self.messages.get(code).and_then(|w| w.fix.as_deref()).unwrap_or(code.info().fix)
+    }
+}
+
+/// A slot a finding's message or fix may use: its label, expected and
+/// found values and detail, the budget document, and `r:<role>` (the label
+/// of the field playing that role).
+pub fn is_finding_slot(slot: &str) -> bool {
+    match slot.strip_prefix("r:") {
+        Some(role) => super::Role::from_key(role).is_some(),
+        None => matches!(slot, "label" | "expected" | "found" | "detail" | "budget_document"),
     }
 }

@@ -174,11 +174,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
             expected_shown(f),
             f.found.clone().unwrap_or_default(),
             f.fix.clone(),
-            match f.change.as_deref() {
-                Some("new") => "新出现".to_string(),
-                Some("persisting") => "仍存在".to_string(),
-                _ => String::new(),
-            },
+            f.change.map(|c| c.zh().to_string()).unwrap_or_default(),
         ];
         let lines = texts.iter().zip(cols.iter()).map(|(t, (_, w))| est_lines(t, *w)).max().unwrap_or(1);
         ws.set_row_height(r, 15.0 * lines.min(30) as f64 + 3.0)?;
