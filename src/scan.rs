@@ -236,32 +236,9 @@ pub fn scan_dropped(mut files: Vec<(String, std::sync::Arc<[u8]>)>) -> Dropped {
             Some(ResultFolder { name: d.clone(), report: get("report.json")?, register: get(REGISTER) })
         })
         .collect();
-    // The materials folder: the dropped folder every other file is in;
-    // or, when the parent of the materials and their results folder was
-    // dropped (or the two were picked together), the materials themselves:
-    // the deepest folder holding them all, with a `<名称>_校验结果_…`
-    // folder beside it, as the CLI finds its previous rounds.
     let rest: Vec<Vec<&str>> =
         files.iter().map(|(n, _)| n).filter(|n| in_results(n).is_none()).map(|n| parts(n)).collect();
-    let mut common: Vec<&str> = rest.first().map(|p| p[..p.len().saturating_sub(1)].to_vec()).unwrap_or_default();
-    for p in &rest {
-        let dir = &p[..p.len().saturating_sub(1)];
-        let same = common.iter().zip(dir).take_while(|(a, b)| a == b).count();
-        common.truncate(same);
-    }
-    let beside = common.last().is_some_and(|m| {
-        let prefix = format!("{m}_校验结果_");
-        result_dirs.iter().map(|d| parts(d)).any(|d| {
-            d.len() == common.len()
-                && d[..d.len() - 1] == common[..common.len() - 1]
-                && d[d.len() - 1].starts_with(&prefix)
-        })
-    });
-    let root: Vec<String> = match (beside, common.first()) {
-        (true, _) => common.iter().map(|s| s.to_string()).collect(),
-        (false, Some(top)) => vec![top.to_string()],
-        (false, None) => Vec::new(),
-    };
+    let root = materials_root(&rest, &result_dirs);
     let within = |p: &[&str]| p.len() > root.len() && p.iter().zip(&root).all(|(a, b)| a == b);
     let folder = root.last().map(|s| s.to_string()).unwrap_or_default();
     let relative = |n: &str| -> String {
@@ -297,6 +274,34 @@ pub fn scan_dropped(mut files: Vec<(String, std::sync::Arc<[u8]>)>) -> Dropped {
         }
     }
     out
+}
+
+/// The materials folder, as path parts: the dropped folder every other
+/// file is in; or, when the parent of the materials and their results
+/// folder was dropped (or the two were picked together), the materials
+/// themselves: the deepest folder holding them all, with a
+/// `<名称>_校验结果_…` folder beside it, as the CLI finds its previous
+/// rounds. Empty for loose files.
+fn materials_root(rest: &[Vec<&str>], result_dirs: &[String]) -> Vec<String> {
+    let mut common: Vec<&str> = rest.first().map(|p| p[..p.len().saturating_sub(1)].to_vec()).unwrap_or_default();
+    for p in rest {
+        let dir = &p[..p.len().saturating_sub(1)];
+        let same = common.iter().zip(dir).take_while(|(a, b)| a == b).count();
+        common.truncate(same);
+    }
+    let beside = common.last().is_some_and(|m| {
+        let prefix = format!("{m}_校验结果_");
+        result_dirs.iter().map(|d| parts(d)).any(|d| {
+            d.len() == common.len()
+                && d[..d.len() - 1] == common[..common.len() - 1]
+                && d[d.len() - 1].starts_with(&prefix)
+        })
+    });
+    match (beside, common.first()) {
+        (true, _) => common.iter().map(|s| s.to_string()).collect(),
+        (false, Some(top)) => vec![top.to_string()],
+        (false, None) => Vec::new(),
+    }
 }
 
 /// The register's name in a results folder.
@@ -373,6 +378,40 @@ mod tests {
         assert!(matches!(s.workbooks[0].source, crate::read::Source::Memory(_)));
         let codes: Vec<(Code, &str)> = s.findings.iter().map(|f| (f.code, f.file.as_str())).collect();
         assert_eq!(codes, vec![(Code::ForeignFile, "子/说明.docx"), (Code::OwnOutputSkipped, "汕头市_校验报告.xlsx")]);
+    }
+
+    /// The page's dropped sets: the materials found in a dropped parent
+    /// beside their results folder; a results folder inside the materials
+    /// passed over; loose files named as they are; a loose report.json is
+    /// a file, not a results folder.
+    #[test]
+    fn dropped_sets_find_the_materials_and_the_previous_rounds() {
+        let report = std::sync::Arc::<[u8]>::from(&b"{\n  \"tool\": \"selfeval\",\n  \"round\": 1\n}"[..]);
+        let wb = std::sync::Arc::<[u8]>::from(&b"PK"[..]);
+        let f = |n: &str, b: &std::sync::Arc<[u8]>| (n.to_string(), b.clone());
+        let parent = scan_dropped(vec![
+            f("上报/材料/b.xlsx", &wb),
+            f("上报/材料/a.xlsx", &wb),
+            f("上报/材料_校验结果_20261201-090000/report.json", &report),
+            f("上报/材料_校验结果_20261201-090000/核实与更正.xlsx", &wb),
+        ]);
+        assert_eq!(parent.folder, "材料");
+        let names: Vec<&str> = parent.scan.workbooks.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["a.xlsx", "b.xlsx"], "named as `selfeval run 材料` names them, in order");
+        assert_eq!(parent.results.len(), 1);
+        assert!(parent.results[0].register.is_some() && parent.scan.findings.is_empty());
+
+        let inside =
+            scan_dropped(vec![f("材料/a.xlsx", &wb), f("材料/旧/report.json", &report), f("材料/旧/x.xlsx", &wb)]);
+        assert_eq!(inside.folder, "材料");
+        assert!(inside.results.is_empty(), "a results folder inside the materials is no previous round");
+        let codes: Vec<(Code, &str)> = inside.scan.findings.iter().map(|f| (f.code, f.file.as_str())).collect();
+        assert_eq!(codes, [(Code::OwnOutputSkipped, "旧")]);
+
+        let loose = scan_dropped(vec![f("a.xlsx", &wb), f("report.json", &report)]);
+        assert_eq!((loose.folder.as_str(), loose.results.len()), ("", 0));
+        assert_eq!(loose.scan.workbooks.len(), 1);
+        assert_eq!(loose.scan.findings[0].code, Code::ForeignFile, "a loose report.json is a foreign file");
     }
 
     #[cfg(unix)]
