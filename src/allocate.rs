@@ -48,7 +48,18 @@ pub struct Allocation {
     pub rows: Vec<AllocationRow>,
 }
 
-pub use crate::error::AllocError;
+/// Why the allocation cannot be computed from a params workbook: a
+/// setup error, said before any city is judged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AllocError {
+    #[error("{city} 的因素值与系数相乘超出可精确计算的范围（综合系数 {fiscal} × {performance} × {project}），请核对省级参数表中该市的系数和分配因素（下达的计划数）")]
+    Overflow {
+        city: String,
+        fiscal: rust_decimal::Decimal,
+        performance: rust_decimal::Decimal,
+        project: rust_decimal::Decimal,
+    },
+}
 
 /// Computes the allocation from the params' plan, coefficients and
 /// weights. Every product is checked: coefficients come from a workbook a

@@ -10,21 +10,13 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A template spec file (form.toml / summary.toml) is malformed.
-    #[error("模板配置文件 {path} 有误：{source}。请对照 templates/2024 中的同名文件修改。")]
-    Spec {
-        path: String,
-        #[source]
-        source: Box<crate::spec::SpecError>,
-    },
+    /// The template set cannot be used (a file malformed or unreadable).
+    #[error(transparent)]
+    Templates(#[from] crate::spec::LoadError),
 
     /// The province's parameter workbook cannot be used.
-    #[error("省级参数表 {path} 有误：{source}。请用 Excel 打开该表核对后重试。")]
-    Params {
-        path: String,
-        #[source]
-        source: Box<crate::params::ParamsError>,
-    },
+    #[error(transparent)]
+    Params(#[from] crate::params::ParamsLoad),
 
     /// A file or folder could not be read or written.
     #[error("无法访问 {path}：{detail}")]
@@ -63,7 +55,7 @@ pub enum Error {
 
     /// The params' coefficients cannot be computed with.
     #[error("省级参数表有误：{0}")]
-    Allocation(#[from] AllocError),
+    Allocation(#[from] crate::allocate::AllocError),
 }
 
 impl Error {
@@ -73,7 +65,7 @@ impl Error {
 
     /// Template file `path` does not load, for `source`.
     pub fn spec(path: impl Into<String>, source: impl Into<crate::spec::SpecError>) -> Self {
-        Error::Spec { path: path.into(), source: Box::new(source.into()) }
+        Error::Templates(crate::spec::LoadError::spec(path, source))
     }
 
     /// Writing `path` failed for `source`.
@@ -104,74 +96,6 @@ pub enum WriteError {
     Injected,
 }
 
-/// Windows: the file is open in another program (Excel holds it).
-const ERROR_SHARING_VIOLATION: i32 = 32;
-/// Windows: part of the file is locked by another program.
-const ERROR_LOCK_VIOLATION: i32 = 33;
-/// Windows: the disk is full.
-const ERROR_DISK_FULL: i32 = 112;
-
-/// An I/O error in plain Chinese, classified by its kind and raw OS code,
-/// never by its text: on a Chinese-locale Windows the text is Chinese.
-pub fn io_zh(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match (e.raw_os_error(), e.kind()) {
-        (Some(ERROR_SHARING_VIOLATION | ERROR_LOCK_VIOLATION), _) if cfg!(windows) => {
-            "文件正被其他程序（如 Excel）占用，请关闭后重试".into()
-        }
-        (Some(ERROR_DISK_FULL), _) if cfg!(windows) => "磁盘空间不足".into(),
-        (_, ErrorKind::PermissionDenied) => "没有访问权限（文件可能正被 Excel 打开，或被设为只读）".into(),
-        (_, ErrorKind::NotFound) => "文件或文件夹不存在".into(),
-        (_, ErrorKind::StorageFull) => "磁盘空间不足".into(),
-        (_, ErrorKind::ReadOnlyFilesystem) => "所在磁盘或文件夹是只读的，请换一个位置".into(),
-        (_, ErrorKind::InvalidFilename) => "文件名或路径不合法（可能过长或含有特殊字符）".into(),
-        _ => format!("系统错误（{e}）"),
-    }
-}
+pub use crate::ioerr::io_zh;
 
 pub type Result<T> = std::result::Result<T, Error>;
-
-#[cfg(test)]
-mod tests {
-    use super::io_zh;
-    use std::io::{Error, ErrorKind};
-
-    #[test]
-    fn errors_are_classified_by_kind_not_text() {
-        // The text is Chinese on a Chinese Windows; only the kind counts.
-        let denied = Error::new(ErrorKind::PermissionDenied, "拒绝访问。");
-        assert!(io_zh(&denied).contains("没有访问权限"));
-        let gone = Error::new(ErrorKind::NotFound, "系统找不到指定的文件。");
-        assert!(io_zh(&gone).contains("不存在"));
-        assert!(io_zh(&Error::new(ErrorKind::StorageFull, "x")).contains("磁盘空间不足"));
-        // An English text that mentions a sharing violation is not one.
-        let other = Error::other("sharing violation");
-        assert_eq!(io_zh(&other), "系统错误（sharing violation）");
-    }
-
-    #[cfg(windows)]
-    #[test]
-    fn a_file_held_by_excel_is_said_so() {
-        assert!(io_zh(&Error::from_raw_os_error(32)).contains("占用"));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn unix_codes_map_to_kinds() {
-        assert!(io_zh(&Error::from_raw_os_error(13)).contains("没有访问权限"));
-        assert!(io_zh(&Error::from_raw_os_error(2)).contains("不存在"));
-    }
-}
-
-/// Why the allocation cannot be computed from a params workbook: a
-/// setup error, said before any city is judged.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AllocError {
-    #[error("{city} 的因素值与系数相乘超出可精确计算的范围（综合系数 {fiscal} × {performance} × {project}），请核对省级参数表中该市的系数和分配因素（下达的计划数）")]
-    Overflow {
-        city: String,
-        fiscal: rust_decimal::Decimal,
-        performance: rust_decimal::Decimal,
-        project: rust_decimal::Decimal,
-    },
-}

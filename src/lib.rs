@@ -19,6 +19,7 @@ pub mod decisions;
 pub mod error;
 pub mod findings;
 pub mod fingerprint;
+pub mod ioerr;
 pub mod isolate;
 pub mod marker;
 pub mod memory;

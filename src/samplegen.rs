@@ -120,6 +120,12 @@ pub enum GenError {
     Form(String),
 }
 
+impl From<crate::spec::LoadError> for GenError {
+    fn from(e: crate::spec::LoadError) -> Self {
+        GenError::Setup(e.into())
+    }
+}
+
 impl ReportData {
     pub fn from_toml(text: &str) -> Result<Self, GenError> {
         Ok(toml::from_str(text)?)

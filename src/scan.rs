@@ -138,7 +138,7 @@ pub fn scan(inputs: &[PathBuf], exclude: Option<&Path>) -> Scan {
                         "文件夹中有循环的快捷方式（链接），已跳过".to_string()
                     } else {
                         match err.io_error() {
-                            Some(io) => format!("无法读取文件夹内容：{}", crate::error::io_zh(io)),
+                            Some(io) => format!("无法读取文件夹内容：{}", crate::ioerr::io_zh(io)),
                             None => "无法读取文件夹内容".to_string(),
                         }
                     };

@@ -6,7 +6,6 @@
 
 use crate::calc;
 use crate::cellref::CellRef;
-use crate::error::{Error, Result};
 use crate::model::Measures;
 use crate::params::{CityParams, Coefficients, Params, ProvinceOwn, Target, TargetValue};
 use crate::read::{self, RawSheet, RawWorkbook, Value};
@@ -31,13 +30,18 @@ pub fn target_keys(form: &FormSpec) -> Vec<(String, String)> {
 /// headers it lacks.
 /// `form` and `templates_origin` are the year's form and where it came
 /// from (named in the year error).
-pub fn from_bytes(bytes: Vec<u8>, origin: &str, form: &FormSpec, templates_origin: &str) -> Result<Params> {
-    let err = |source: ParamsError| Error::Params { path: origin.to_string(), source: Box::new(source) };
+pub fn from_bytes(
+    bytes: Vec<u8>,
+    origin: &str,
+    form: &FormSpec,
+    templates_origin: &str,
+) -> std::result::Result<Params, ParamsLoad> {
+    let err = |source: ParamsError| ParamsLoad::Workbook { path: origin.to_string(), source: Box::new(source) };
     let sha256 = read::sha256_hex(&bytes);
     let wb = read::read_bytes(bytes, "xlsx").map_err(|e| err(e.into()))?;
     let year = year_of(&wb, &form.params_layout).map_err(err)?;
     if year != form.year {
-        return Err(Error::YearMismatch {
+        return Err(ParamsLoad::Year {
             templates: form.year,
             templates_origin: templates_origin.to_string(),
             params: year,
@@ -48,6 +52,21 @@ pub fn from_bytes(bytes: Vec<u8>, origin: &str, form: &FormSpec, templates_origi
     p.origin = origin.to_string();
     p.sha256 = sha256;
     Ok(p)
+}
+
+/// A params workbook that cannot be used: which one, and why.
+#[derive(Debug, thiserror::Error)]
+pub enum ParamsLoad {
+    #[error("省级参数表 {path} 有误：{source}。请用 Excel 打开该表核对后重试。")]
+    Workbook {
+        path: String,
+        #[source]
+        source: Box<ParamsError>,
+    },
+    /// The workbook is another year's than the templates: said before its
+    /// columns are looked for.
+    #[error("模板（{templates_origin}）是 {templates} 年的，省级参数表（{params_origin}）是 {params} 年的。请使用同一年度的模板和参数表（--templates 与 --params）。")]
+    Year { templates: i64, templates_origin: String, params: i64, params_origin: String },
 }
 
 /// What is wrong in a params workbook, said so the clerk finds the cell.

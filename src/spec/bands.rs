@@ -50,7 +50,7 @@ pub struct GradeBand {
 impl Bands {
     /// Parses checks.toml; its ratios are relations over `form`'s fields.
     pub fn from_toml(text: &str, origin: &str, form: &FormSpec) -> Result<Self> {
-        Self::parse(text, form).map_err(|source| Error::spec(origin, source))
+        Self::parse(text, form).map_err(|source| LoadError::spec(origin, source))
     }
 
     fn parse(text: &str, form: &FormSpec) -> std::result::Result<Self, SpecError> {

@@ -1,12 +1,44 @@
-//! Why a template set does not load: one variant a reason, its words the
-//! message a maintainer reads (inside [`crate::error::Error::Spec`], which
-//! names the file). The parts' own errors (the form's ids, relations,
-//! links, ratios) are kept as sources, not flattened to text.
+//! Why a template set does not load: [`LoadError`] names the file (or the
+//! file that could not be read), [`SpecError`] says what is wrong in it,
+//! one variant a reason, its words the message a maintainer reads. The
+//! parts' own errors (the form's ids, relations, links, ratios) are kept
+//! as sources, not flattened to text. The run's error holds a LoadError;
+//! nothing here depends on it.
 
 use super::derived::DerivedError;
 use super::form::FormError;
 use super::links::LinkError;
 use super::ratios::RatioError;
+
+/// A template set that cannot be used, and which file of it.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A template file (form.toml, summary.toml, …) is malformed.
+    #[error("模板配置文件 {path} 有误：{source}。请对照 templates/2024 中的同名文件修改。")]
+    Spec {
+        path: String,
+        #[source]
+        source: Box<SpecError>,
+    },
+    /// A template file could not be read.
+    #[error("无法访问 {}：{}", .path.display(), crate::ioerr::io_zh(.source))]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl LoadError {
+    /// Template file `path` does not load, for `source`.
+    pub fn spec(path: impl Into<String>, source: impl Into<SpecError>) -> Self {
+        LoadError::Spec { path: path.into(), source: Box::new(source.into()) }
+    }
+
+    pub fn io(path: impl Into<std::path::PathBuf>, source: std::io::Error) -> Self {
+        LoadError::Io { path: path.into(), source }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {

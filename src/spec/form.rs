@@ -294,7 +294,7 @@ pub struct FormSpec {
 impl FormSpec {
     /// Parses and checks a form spec; `origin` names it in error messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        Self::parse(text).map_err(|source| Error::spec(origin, source))
+        Self::parse(text).map_err(|source| LoadError::spec(origin, source))
     }
 
     fn parse(text: &str) -> std::result::Result<Self, SpecError> {

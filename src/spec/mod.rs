@@ -6,7 +6,8 @@
 //! the binary; `--templates DIR` loads another year's.
 
 use crate::cellref::{CellRange, CellRef};
-use crate::error::{Error, Result};
+/// A template set's result: a value, or which file failed and why.
+pub type Result<T> = std::result::Result<T, LoadError>;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -30,7 +31,7 @@ mod tests;
 mod wording;
 
 pub use bands::*;
-pub use error::SpecError;
+pub use error::{LoadError, SpecError};
 pub use form::*;
 pub use links::*;
 pub use params_layout::*;
@@ -120,7 +121,7 @@ impl Templates {
     pub fn from_dir(dir: &Path) -> Result<Self> {
         let read = |name: &str| -> Result<Vec<u8>> {
             let p: PathBuf = dir.join(name);
-            std::fs::read(&p).map_err(|e| Error::io(&p, e))
+            std::fs::read(&p).map_err(|e| LoadError::io(&p, e))
         };
         Self::from_reader(dir, &read, dir.join(REPORT_FILE).exists())
     }
@@ -131,7 +132,7 @@ impl Templates {
     pub fn from_files(dir: &Path, files: &std::collections::BTreeMap<String, Vec<u8>>) -> Result<Self> {
         let read = |name: &str| -> Result<Vec<u8>> {
             let missing = || std::io::Error::new(std::io::ErrorKind::NotFound, "模板文件夹中没有这个文件");
-            files.get(name).cloned().ok_or_else(|| Error::io(dir.join(name), missing()))
+            files.get(name).cloned().ok_or_else(|| LoadError::io(dir.join(name), missing()))
         };
         Self::from_reader(dir, &read, files.contains_key(REPORT_FILE))
     }
@@ -140,7 +141,7 @@ impl Templates {
         let text = |name: &str| -> Result<(String, String)> {
             let origin = dir.join(name).display().to_string();
             let bytes = read(name)?;
-            let t = String::from_utf8(bytes).map_err(|e| Error::spec(origin.clone(), SpecError::NotUtf8(e)))?;
+            let t = String::from_utf8(bytes).map_err(|e| LoadError::spec(origin.clone(), SpecError::NotUtf8(e)))?;
             Ok((t, origin))
         };
         let report = match has_report {
@@ -169,7 +170,7 @@ impl Templates {
         let digest = set_digest(&hashed.iter().map(|(n, b)| (*n, b.as_slice())).collect::<Vec<_>>());
         let summary_template = read(SUMMARY_TEMPLATE_FILE)?;
         let origin = dir.join(SUMMARY_TEMPLATE_FILE).display().to_string();
-        summary.check_template(&summary_template).map_err(|source| Error::spec(origin, source))?;
+        summary.check_template(&summary_template).map_err(|source| LoadError::spec(origin, source))?;
         Ok(Templates {
             report,
             form,
@@ -218,7 +219,7 @@ pub fn embedded_specs() -> Result<(FormSpec, SummarySpec)> {
 pub fn specs_from_dir(dir: &Path) -> Result<(FormSpec, SummarySpec)> {
     let text = |name: &str| -> Result<(String, String)> {
         let p: PathBuf = dir.join(name);
-        let t = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+        let t = std::fs::read_to_string(&p).map_err(|e| LoadError::io(&p, e))?;
         Ok((t, p.display().to_string()))
     };
     let (ft, fo) = text(FORM_FILE)?;

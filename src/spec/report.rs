@@ -86,7 +86,7 @@ pub const MEASURE_SLOTS: &[&str] = &["plan_all_", "plan_", "actual_", "rate_", "
 
 impl ReportSpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        Self::parse(text).map_err(|source| Error::spec(origin, source))
+        Self::parse(text).map_err(|source| LoadError::spec(origin, source))
     }
 
     fn parse(text: &str) -> std::result::Result<Self, SpecError> {
@@ -109,7 +109,7 @@ impl ReportSpec {
     /// count has its label, every table is a city or targets table of the
     /// summary with the columns named, every slot is one the draft fills.
     pub fn check(&self, form: &FormSpec, summary: &SummarySpec, origin: &str) -> Result<()> {
-        self.check_words(form, summary).map_err(|source| Error::spec(origin, source))
+        self.check_words(form, summary).map_err(|source| LoadError::spec(origin, source))
     }
 
     fn check_words(&self, form: &FormSpec, summary: &SummarySpec) -> std::result::Result<(), SpecError> {

@@ -342,7 +342,7 @@ pub(super) const SUMMARY_REQUIRED: &[&str] = &["roster", "findings"];
 
 impl SummarySpec {
     pub fn from_toml(text: &str, origin: &str) -> Result<Self> {
-        Self::parse(text).map_err(|source| Error::spec(origin, source))
+        Self::parse(text).map_err(|source| LoadError::spec(origin, source))
     }
 
     fn parse(text: &str) -> std::result::Result<Self, SpecError> {
@@ -379,7 +379,7 @@ impl SummarySpec {
     /// would never fill, or a form figure with no column, is a load error
     /// naming it, and fills `{year}` in every title and header.
     pub fn check_against(&mut self, form: &FormSpec, origin: &str) -> Result<()> {
-        self.check(form).map_err(|source| Error::spec(origin, source))
+        self.check(form).map_err(|source| LoadError::spec(origin, source))
     }
 
     fn check(&mut self, form: &FormSpec) -> std::result::Result<(), SpecError> {
