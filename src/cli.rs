@@ -281,7 +281,7 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             };
             for p in std::iter::once(&out).chain(summary.as_ref()) {
                 if p.exists() {
-                    return Err(Error::OutputExists(p.clone()));
+                    return Err(selfeval::write::Failure::OutputExists(p.clone()).into());
                 }
             }
             let bands = match &templates {
@@ -324,7 +324,7 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             let setup = selfeval::stages::Setup::load(templates.as_deref(), params.as_deref())?;
             let (t, p) = (&setup.templates, &setup.params);
             if out.exists() {
-                return Err(Error::OutputExists(out));
+                return Err(selfeval::write::Failure::OutputExists(out).into());
             }
             let a = selfeval::allocate::allocate(p)?;
             let bytes = selfeval::write::summary::allocation_workbook(&t.summary_template, &t.summary, &a)

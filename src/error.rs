@@ -2,9 +2,11 @@
 //! template folder, an output folder that cannot be made). Problems in a
 //! city's workbook are never errors here: they become findings.
 //!
-//! As calamine's errors.rs does, each variant keeps the stage's own typed
-//! error as its `#[source]` ([`crate::spec::SpecError`],
-//! [`crate::params::ParamsError`], [`WriteError`]) instead of its text.
+//! As calamine's errors.rs does, each stage returns its own typed error
+//! ([`crate::spec::LoadError`], [`crate::params::ParamsLoad`],
+//! [`crate::write::Failure`], [`crate::allocate::AllocError`]) and this
+//! one holds it, never its text; no stage imports this module, only the
+//! run that sequences them (lib, plan, stages, the CLI).
 
 use std::path::PathBuf;
 
@@ -22,23 +24,14 @@ pub enum Error {
     #[error("无法访问 {path}：{detail}")]
     Io { path: PathBuf, detail: String },
 
-    /// The output folder exists and holds files: never overwrite a run.
-    #[error(
-        "输出文件夹 {0} 已存在且不为空。为避免覆盖上次的结果，请另选一个新的文件夹（或不加 --out，由程序自动新建）。"
-    )]
-    OutputExists(PathBuf),
-
     /// An input path given on the command line does not exist.
     #[error("找不到 {0}。请确认路径正确（含空格的路径请加引号）。")]
     InputMissing(PathBuf),
 
-    /// Writing an output workbook failed.
-    #[error("写入 {path} 失败：{source}")]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: WriteError,
-    },
+    /// An output could not be made or written (or the results folder is
+    /// taken).
+    #[error(transparent)]
+    Output(#[from] crate::write::Failure),
 
     /// The templates and the params are for different years.
     #[error("模板（{templates_origin}）是 {templates} 年的，省级参数表（{params_origin}）是 {params} 年的。请使用同一年度的模板和参数表（--templates 与 --params）。")]
@@ -70,32 +63,11 @@ impl Error {
 
     /// Writing `path` failed for `source`.
     pub fn write(path: impl Into<PathBuf>, source: impl Into<WriteError>) -> Self {
-        Error::Write { path: path.into(), source: source.into() }
+        Error::Output(crate::write::Failure::write(path, source))
     }
 }
 
-/// Why an output could not be made or written.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    #[error("{}", io_zh(.0))]
-    Io(#[from] std::io::Error),
-    #[error(transparent)]
-    Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error(transparent)]
-    Summary(#[from] crate::write::summary::SummaryError),
-    #[error(transparent)]
-    Draft(#[from] crate::write::draft::DraftError),
-    #[error("生成校验报告时出错")]
-    Report(#[source] rust_xlsxwriter::XlsxError),
-    #[error("生成模板时出错")]
-    Form(#[source] rust_xlsxwriter::XlsxError),
-    #[error("生成汇总表模板时出错")]
-    SummaryTemplate(#[source] rust_xlsxwriter::XlsxError),
-    /// A disk that refuses one file (fault injection in the tests).
-    #[error("磁盘已满（测试注入）")]
-    Injected,
-}
-
 pub use crate::ioerr::io_zh;
+pub use crate::write::WriteError;
 
 pub type Result<T> = std::result::Result<T, Error>;

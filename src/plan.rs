@@ -61,7 +61,7 @@ impl Destination {
     /// written, gives back the one claimed for it.
     pub fn prepare(&self, writing: bool) -> Result<()> {
         match (self, writing) {
-            (Destination::Folder { dir, claimed: false }, true) => crate::write::fresh_dir(dir),
+            (Destination::Folder { dir, claimed: false }, true) => Ok(crate::write::fresh_dir(dir)?),
             (Destination::Folder { dir, claimed: true }, false) => {
                 let _ = std::fs::remove_dir(dir);
                 Ok(())

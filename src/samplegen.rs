@@ -120,6 +120,12 @@ pub enum GenError {
     Form(String),
 }
 
+impl From<crate::write::Failure> for GenError {
+    fn from(e: crate::write::Failure) -> Self {
+        GenError::Setup(e.into())
+    }
+}
+
 impl From<crate::spec::LoadError> for GenError {
     fn from(e: crate::spec::LoadError) -> Self {
         GenError::Setup(e.into())

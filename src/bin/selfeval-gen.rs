@@ -57,7 +57,7 @@ fn main() {
         let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/2024/01_汕头市_2024年绩效自评表.xlsx");
         let made = std::fs::read(&sample)
             .map_err(|e| Error::io(&sample, e))
-            .and_then(|b| selfeval::write::atomic_write(big, &selfeval::samplegen::big_workbook(&b)));
+            .and_then(|b| Ok(selfeval::write::atomic_write(big, &selfeval::samplegen::big_workbook(&b))?));
         match made {
             Ok(()) => println!("已生成 {}", big.display()),
             Err(e) => {

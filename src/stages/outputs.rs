@@ -180,7 +180,8 @@ impl Outputs<'_> {
         let name = crate::decisions::REGISTER_FILE;
         let bytes = write::register::workbook(&title, &self.decisions.state, &rows)
             .map_err(|e| Error::write(self.at(name), e))?;
-        self.sink.put(name, &bytes).map(drop)
+        self.sink.put(name, &bytes)?;
+        Ok(())
     }
 
     /// 省级汇总表.xlsx and, unless skipped, the 自评报告 draft.
@@ -230,7 +231,8 @@ impl Outputs<'_> {
         roster: Option<&Roster>,
         summary: Option<&consolidate::ProvinceSummary>,
     ) -> Result<()> {
-        self.sink.put("report.json", &self.report_bytes(inputs, missing_cities, roster, summary)).map(drop)
+        self.sink.put("report.json", &self.report_bytes(inputs, missing_cities, roster, summary))?;
+        Ok(())
     }
 
     /// report.json's bytes.

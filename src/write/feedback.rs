@@ -361,8 +361,8 @@ pub struct Made {
 impl CityFeedback<'_> {
     /// Makes the files in memory; may add an SE006 finding when no
     /// annotated copy can be made.
-    pub fn make(&self, findings: &[Finding]) -> crate::error::Result<Made> {
-        use crate::error::Error;
+    pub fn make(&self, findings: &[Finding]) -> super::Result<Made> {
+        use super::Failure;
         // A macro workbook stays one: Excel refuses a .xlsx holding macros.
         let ext = match read::extension(self.name).as_str() {
             "xlsm" => "xlsm",
@@ -394,7 +394,7 @@ impl CityFeedback<'_> {
                 let original = self
                     .source
                     .bytes()
-                    .map_err(|e| Error::Io { path: self.source.path_or(self.name), detail: e.to_string() })?;
+                    .map_err(|e| Failure::Read { path: self.source.path_or(self.name), source: e })?;
                 match super::annotate::annotated_copy(&original, findings) {
                     Ok(bytes) => annotated = Some((annotated_name, bytes)),
                     Err(why) => added.push(skip(&why.to_string())),
@@ -419,7 +419,7 @@ impl CityFeedback<'_> {
         let mut all = findings.to_vec();
         all.extend(added.iter().cloned());
         let bytes = report_workbook(&head, &all)
-            .map_err(|e| Error::write(self.dir.join(&report_name), crate::error::WriteError::Report(e)))?;
+            .map_err(|e| Failure::write(self.dir.join(&report_name), super::WriteError::Report(e)))?;
         Ok(Made { report: (report_name, bytes), annotated, added })
     }
 }

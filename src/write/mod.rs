@@ -6,6 +6,7 @@ pub mod annotate;
 pub mod catalog;
 pub mod decided;
 pub mod draft;
+mod error;
 pub mod feedback;
 pub mod form;
 pub mod json;
@@ -16,8 +17,11 @@ pub mod sink;
 pub mod summary;
 pub mod template;
 
-use crate::error::{Error, Result};
+pub use error::{Failure, WriteError};
 use std::io::Write;
+
+/// A writer's result: a value, or which output failed and why.
+pub type Result<T> = std::result::Result<T, Failure>;
 use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically (temp file + rename).
@@ -34,7 +38,7 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Error::write(path, e)
+        Failure::write(path, e)
     })
 }
 
@@ -42,13 +46,13 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
 /// an earlier run's results are never overwritten.
 pub fn fresh_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
-        let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let mut entries = std::fs::read_dir(dir).map_err(|e| Failure::io(dir, e))?;
         if entries.next().is_some() {
-            return Err(Error::OutputExists(dir.to_path_buf()));
+            return Err(Failure::OutputExists(dir.to_path_buf()));
         }
         return Ok(());
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+    std::fs::create_dir_all(dir).map_err(|e| Failure::io(dir, e))
 }
 
 /// Creates and claims a new results folder beside `input`:
@@ -72,10 +76,10 @@ pub fn claim_out_dir(input: &Path, now: chrono::NaiveDateTime) -> Result<PathBuf
         match std::fs::create_dir(&dir) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(dir),
-            Err(e) => return Err(Error::io(&dir, e)),
+            Err(e) => return Err(Failure::io(&dir, e)),
         }
     }
-    Err(Error::OutputExists(last.unwrap_or(parent)))
+    Err(Failure::OutputExists(last.unwrap_or(parent)))
 }
 
 /// A new workbook whose default (empty-cell) font is 宋体 11 with the
@@ -122,7 +126,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         fresh_dir(&d.path().join("new")).unwrap();
         std::fs::write(d.path().join("new/x"), b"x").unwrap();
-        assert!(matches!(fresh_dir(&d.path().join("new")), Err(Error::OutputExists(_))));
+        assert!(matches!(fresh_dir(&d.path().join("new")), Err(Failure::OutputExists(_))));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! browser page keeps them in memory and zips them. The stages write
 //! through a [`Sink`] and never know which: one path for both.
 
-use crate::error::{Error, Result};
+use super::{Failure, Result};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -52,7 +52,7 @@ impl Sink for Folder {
     fn put(&self, name: &str, bytes: &[u8]) -> Result<PathBuf> {
         let path = name.split('/').fold(self.dir.clone(), |p, part| p.join(part));
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            std::fs::create_dir_all(parent).map_err(|e| Failure::io(parent, e))?;
         }
         super::atomic_write(&path, bytes)?;
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_string(), path.clone()));
