@@ -133,10 +133,8 @@ def main() -> int:
         if "只检查了第一个" not in said or "a.docx" not in said:
             failures.append(f"two dropped files showed {said!r}")
         # 省级汇总: the whole run, compared with `selfeval run` (issue 33).
-        timed = {}
-        failures += V.run_all(work / "province", page.province, lambda what, ms: timed.update({what: ms}))
-        if timed.get("15 samples", 10**9) >= 2000:
-            failures.append(f"the 15 samples took {timed.get('15 samples')} ms in the page (limit 2000)")
+        # (Times are printed, not asserted: benches/web_page.py measures them.)
+        failures += V.run_all(work / "province", page.province)
         # Another fund's template set, picked as a folder: `--templates`.
         green = work / "province" / "green" / "材料"
         import shutil
