@@ -72,8 +72,7 @@ pub fn summary(o: &RunOutcome) -> String {
     let _ = writeln!(s, "读取工作簿 {} 个（可读 {readable} 个）", o.inputs.len());
     match &o.roster {
         Some(roster) => {
-            let counted = roster.counted().count();
-            let _ = writeln!(s, "地市：已汇总 {counted}/{} 个", roster.cities.len());
+            let _ = writeln!(s, "{}", overview::counted_line(o).unwrap_or_default());
             let cov = roster.coverage();
             if !cov.complete() {
                 let _ = writeln!(s, "{}", cov.total_label());

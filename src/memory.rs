@@ -4,7 +4,7 @@
 //! writers as `selfeval check` and `selfeval run`, no second
 //! implementation.
 
-use crate::plan::{Destination, Make, Plan, FILE_TIMEOUT};
+use crate::plan::{Make, Plan};
 use crate::stages::{Setup, Silent};
 use crate::write::sink::Memory;
 use crate::{error, findings::Finding, rounds, run_plan, scan, write, RunOutcome};
@@ -135,14 +135,10 @@ pub fn run_memory(
         None => crate::decisions::RegisterUse::None,
     };
     let plan = Plan {
-        setup: setup.clone(),
-        now,
-        inputs: Vec::new(),
-        out: Destination::Memory,
         previous,
         register: register_use,
         make: Make { summary: true, feedback: true, draft: true, final_only: false },
-        file_timeout: FILE_TIMEOUT,
+        ..Plan::in_memory(setup.clone(), now)
     };
     let sink = Memory::default();
     let outcome = run_plan(&plan, &scan, &sink, progress)?;

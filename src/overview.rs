@@ -33,6 +33,12 @@ pub fn register_line(o: &RunOutcome) -> String {
     }
 }
 
+/// 地市：已汇总 N/M 个 (a `run`; `None` for a `check`).
+pub fn counted_line(o: &RunOutcome) -> Option<String> {
+    let roster = o.roster.as_ref()?;
+    Some(format!("地市：已汇总 {}/{} 个", roster.counted().count(), roster.cities.len()))
+}
+
 /// One expected city as the run's table shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CityLine {

@@ -61,9 +61,22 @@ fn is_output_dir(dir: &Path) -> bool {
     let Ok(f) = std::fs::File::open(dir.join("report.json")) else {
         return false;
     };
-    let mut head = String::new();
-    let _ = f.take(4096).read_to_string(&mut head);
+    let mut head = Vec::new();
+    let _ = f.take(4096).read_to_end(&mut head);
+    is_selfeval_report(&head)
+}
+
+/// Whether a report.json (its first 4 KB suffice) is the one selfeval writes.
+fn is_selfeval_report(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
     head.trim_start().starts_with('{') && head.contains("\"tool\": \"selfeval\"")
+}
+
+/// SE007 for an earlier results folder passed over whole.
+fn output_dir_skipped(name: &str) -> Finding {
+    let detail =
+        format!("“{name}”是本程序以前生成的结果文件夹（内有 report.json），已整体跳过，其中的文件不作为报送材料读取");
+    finding(Code::OwnOutputSkipped, name, &detail)
 }
 
 fn finding(code: Code, name: &str, detail: &str) -> Finding {
@@ -103,10 +116,7 @@ pub fn scan(inputs: &[PathBuf], exclude: Option<&Path>) -> Scan {
         for dir in outputs.into_inner() {
             let rel = dir.strip_prefix(input).unwrap_or(&dir);
             let name = rel.to_string_lossy().replace('\\', "/");
-            let detail = format!(
-                "“{name}”是本程序以前生成的结果文件夹（内有 report.json），已整体跳过，其中的文件不作为报送材料读取"
-            );
-            out.findings.push(finding(Code::OwnOutputSkipped, &name, &detail));
+            out.findings.push(output_dir_skipped(&name));
         }
         for entry in walked {
             match entry {
@@ -204,11 +214,6 @@ fn parts(path: &str) -> Vec<&str> {
     path.split(['/', '\\']).filter(|p| !p.is_empty()).collect()
 }
 
-fn is_selfeval_report(bytes: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
-    head.trim_start().starts_with('{') && head.contains("\"tool\": \"selfeval\"")
-}
-
 /// Scans dropped files; see [`Dropped`].
 pub fn scan_dropped(mut files: Vec<(String, std::sync::Arc<[u8]>)>) -> Dropped {
     // Folder order, as a sorted walk gives it.
@@ -255,10 +260,7 @@ pub fn scan_dropped(mut files: Vec<(String, std::sync::Arc<[u8]>)>) -> Dropped {
         if name.is_empty() {
             continue;
         }
-        let detail = format!(
-            "“{name}”是本程序以前生成的结果文件夹（内有 report.json），已整体跳过，其中的文件不作为报送材料读取"
-        );
-        out.scan.findings.push(finding(Code::OwnOutputSkipped, &name, &detail));
+        out.scan.findings.push(output_dir_skipped(&name));
     }
     for (path, bytes) in files {
         if silent(&path) || in_results(&path).is_some() {

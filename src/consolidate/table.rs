@@ -35,10 +35,7 @@ pub fn cell(sheet: &SummarySheet, col: &SummaryColumn, row: &CityRow) -> Option<
     match col.row {
         RowValue::Value => f.values.get(&col.key).cloned(),
         RowValue::Ratio => {
-            let part = |i: usize| {
-                let c = sheet.columns.iter().find(|c| Some(&c.key) == col.of.get(i))?;
-                cell(sheet, c, row)?.num()
-            };
+            let part = |i: usize| cell(sheet, of_column(sheet, col, i)?, row)?.num();
             ratio(part(0)?, part(1)?).map(Val::Num)
         }
     }
@@ -53,14 +50,16 @@ pub fn own_cell(sheet: &SummarySheet, col: &SummaryColumn, own: &ProvinceOwn) ->
         (Some(OwnFigure::Arrived), _) => Some(own.arrived),
         (Some(OwnFigure::Spent), _) => Some(own.spent),
         (None, RowValue::Ratio) => {
-            let part = |i: usize| {
-                let c = sheet.columns.iter().find(|c| Some(&c.key) == col.of.get(i))?;
-                own_cell(sheet, c, own)
-            };
+            let part = |i: usize| own_cell(sheet, of_column(sheet, col, i)?, own);
             ratio(part(0)?, part(1)?)
         }
         (None, RowValue::Value) => None,
     }
+}
+
+/// The `i`-th column a ratio column divides (`of`).
+fn of_column<'a>(sheet: &'a SummarySheet, col: &SummaryColumn, i: usize) -> Option<&'a SummaryColumn> {
+    sheet.columns.iter().find(|c| Some(&c.key) == col.of.get(i))
 }
 
 /// A column's 合计 over the counted cities' rows (and the province's own
@@ -77,10 +76,7 @@ pub fn total(
         let cities = counted.iter().filter_map(|r| cell(sheet, c, r)?.num());
         cities.chain(own.and_then(|o| own_cell(sheet, c, o))).collect()
     };
-    let sum = |k: &String| {
-        let c = sheet.columns.iter().find(|c| &c.key == k)?;
-        Some(nums(c).iter().sum::<Decimal>())
-    };
+    let sum = |k: &String| Some(nums(sheet.columns.iter().find(|c| &c.key == k)?).iter().sum::<Decimal>());
     match (col.total?, col.of.as_slice()) {
         (ColTotal::Sum, _) => sum(&col.key),
         (ColTotal::Mean, _) => calc::mean(&nums(col)),

@@ -52,13 +52,8 @@ pub enum RowError {
     Duplicate { others: String, city: String, code: Code },
 }
 
-/// Reads the register at `path`. `name` is how messages name it.
-pub fn read(path: &Path, form: &FormSpec, params: &Params) -> Result<Register, RegisterError> {
-    read_source(&read::Source::File(path.to_path_buf()), path, form, params)
-}
-
 /// Reads a register from a file or bytes (the page's dropped register);
-/// `path` names it.
+/// `path` names it in messages.
 pub fn read_source(
     source: &read::Source,
     path: &Path,

@@ -168,18 +168,11 @@ const WORD_CLOSE: char = '\u{E001}';
 
 /// Keeps the year-dependent slots of `template` as markers.
 fn word_slots(template: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        let key = &after[..close];
-        if key.starts_with("r:") || key == "budget_document" {
-            out.push((key.to_string(), format!("{WORD_OPEN}{key}{WORD_CLOSE}")));
-        }
-        rest = &after[close + 1..];
-    }
-    out
+    crate::spec::targets::slots_in(template)
+        .into_iter()
+        .filter(|key| key.starts_with("r:") || *key == "budget_document")
+        .map(|key| (key.to_string(), format!("{WORD_OPEN}{key}{WORD_CLOSE}")))
+        .collect()
 }
 
 /// Replaces the year-dependent markers (or a template's `{…}` slots when

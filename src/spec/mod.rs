@@ -137,7 +137,17 @@ impl Templates {
         Self::from_reader(dir, &read, files.contains_key(REPORT_FILE))
     }
 
-    fn from_reader(dir: &Path, read: &dyn Fn(&str) -> Result<Vec<u8>>, has_report: bool) -> Result<Self> {
+    fn from_reader(dir: &Path, fetch: &dyn Fn(&str) -> Result<Vec<u8>>, has_report: bool) -> Result<Self> {
+        // Each file is read once: parsed, hashed for the digest, kept.
+        let cache = std::cell::RefCell::new(std::collections::BTreeMap::<String, Vec<u8>>::new());
+        let read = |name: &str| -> Result<Vec<u8>> {
+            if let Some(bytes) = cache.borrow().get(name) {
+                return Ok(bytes.clone());
+            }
+            let bytes = fetch(name)?;
+            cache.borrow_mut().insert(name.to_string(), bytes.clone());
+            Ok(bytes)
+        };
         let text = |name: &str| -> Result<(String, String)> {
             let origin = dir.join(name).display().to_string();
             let bytes = read(name)?;

@@ -34,22 +34,22 @@ pub struct Decided {
 /// Reads the register at `path`, if any.
 pub fn load(path: Option<PathBuf>, setup: &Setup) -> RegisterUse {
     let Some(path) = path else { return RegisterUse::None };
-    let origin = path.display().to_string();
     if !path.is_file() {
-        return RegisterUse::Unusable { origin, why: "文件不存在".to_string() };
+        return RegisterUse::Unusable { origin: path.display().to_string(), why: "文件不存在".to_string() };
     }
-    match register::read(&path, &setup.templates.form, &setup.params) {
-        Ok(r) => RegisterUse::Used(r),
-        Err(e) => RegisterUse::Unusable { origin, why: e.to_string() },
-    }
+    read_use(&read::Source::File(path.clone()), &path, setup)
 }
 
 /// Reads a register given as bytes (the page's), named `name`.
 pub fn load_bytes(name: &str, bytes: std::sync::Arc<[u8]>, setup: &Setup) -> RegisterUse {
-    let source = read::Source::Memory(bytes);
-    match register::read_source(&source, std::path::Path::new(name), &setup.templates.form, &setup.params) {
+    read_use(&read::Source::Memory(bytes), std::path::Path::new(name), setup)
+}
+
+/// The register from `source` (named `path`), or why it cannot be used.
+fn read_use(source: &read::Source, path: &std::path::Path, setup: &Setup) -> RegisterUse {
+    match register::read_source(source, path, &setup.templates.form, &setup.params) {
         Ok(r) => RegisterUse::Used(r),
-        Err(e) => RegisterUse::Unusable { origin: name.to_string(), why: e.to_string() },
+        Err(e) => RegisterUse::Unusable { origin: path.display().to_string(), why: e.to_string() },
     }
 }
 

@@ -126,7 +126,6 @@ pub fn run_batch(batch: Batch, now: &str) -> Result<Province, String> {
     let o = &run.outcome;
     let base = if run.folder.is_empty() { "材料".to_string() } else { run.folder.clone() };
     let zip_name = format!("{base}_校验结果_{}.zip", now.format("%Y%m%d-%H%M%S"));
-    let roster = o.roster.as_ref();
     let view = ProvinceView {
         folder: run.folder.clone(),
         templates: o.templates_origin.clone(),
@@ -134,9 +133,7 @@ pub fn run_batch(batch: Batch, now: &str) -> Result<Province, String> {
         round: overview::round_line(o),
         batch: o.comparison.as_ref().map(|c| c.batch_line.clone()).unwrap_or_default(),
         register: overview::register_line(o),
-        counted: roster
-            .map(|r| format!("地市：已汇总 {}/{} 个", r.counted().count(), r.cities.len()))
-            .unwrap_or_default(),
+        counted: overview::counted_line(o).unwrap_or_default(),
         cities: overview::city_lines(o),
         loose: overview::loose_lines(o),
         counts: overview::counts_line(o),
