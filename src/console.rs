@@ -139,7 +139,7 @@ pub fn summary(o: &RunOutcome) -> String {
         let _ = writeln!(s, "前几个错误：");
         for f in o.findings.iter().filter(|f| f.severity == Severity::Error).take(5) {
             let place = f.place();
-            let _ = writeln!(s, "  [{}] {} {} {}", f.code.id(), f.file, place, f.message);
+            let _ = writeln!(s, "  [{}] {} {} {}", f.code.id(), f.file, place, f.message(&o.setup.templates.form));
         }
     }
     let _ = writeln!(s, "\n结果已保存到：{}", o.out_dir.display());

@@ -85,6 +85,9 @@ pub struct RunOutcome {
     pub held: bool,
     /// What determined the result, and its digest.
     pub fingerprint: fingerprint::Fingerprint,
+    /// The template set and params the run used: its form words the
+    /// findings wherever they are shown.
+    pub setup: std::sync::Arc<stages::Setup>,
 }
 
 impl RunOutcome {
@@ -130,7 +133,15 @@ pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &d
     let stages::compare::Compared { files, run_findings, comparison, unusable: previous_unusable } =
         stages::compare::with_previous(&plan.previous, round, setup);
     let round = comparison.as_ref().map(|c| c.round).unwrap_or(1);
-    let record = stages::decide::record(&plan.register, outcomes, &files, &run_findings, &roster, plan.make.summary);
+    let record = stages::decide::record(
+        &plan.register,
+        outcomes,
+        &files,
+        &run_findings,
+        &roster,
+        plan.make.summary,
+        &setup.templates.form,
+    );
 
     // `--final` and not 定稿: nothing is written, the outcome says what is open.
     let held = plan.make.final_only && !record.finality.is_final();
@@ -147,10 +158,7 @@ pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &d
     findings::sort(&mut all_findings);
     let inputs = stages::check::input_reports(&files, &roster, figures);
     let fingerprint = fingerprint_of(setup, &record, comparison.as_ref(), &inputs);
-    let missing_cities = match plan.make.summary {
-        true => roster.missing(),
-        false => Vec::new(),
-    };
+    let missing_cities = if plan.make.summary { roster.missing() } else { Vec::new() };
     if !held {
         let outputs = stages::outputs::Outputs {
             sink,
@@ -162,13 +170,8 @@ pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &d
             decisions: &record,
             fingerprint: &fingerprint,
         };
-        if let Some(s) = &summary {
-            outputs.summary_and_draft(s, &roster, plan.make.draft)?;
-        }
-        outputs.report_json(&inputs, &missing_cities, plan.make.summary.then_some(&roster), summary.as_ref())?;
-        if plan.make.summary {
-            outputs.register(&files, &roster)?;
-        }
+        let results = Results { summary: summary.as_ref(), roster: &roster, inputs: &inputs, missing: &missing_cities };
+        write_results(&outputs, plan, &results, &files)?;
     }
 
     Ok(RunOutcome {
@@ -188,7 +191,33 @@ pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &d
         decisions: record,
         held,
         fingerprint,
+        setup: plan.setup.clone(),
     })
+}
+
+/// What the run concluded, for [`write_results`].
+struct Results<'a> {
+    summary: Option<&'a consolidate::ProvinceSummary>,
+    roster: &'a roster::Roster,
+    inputs: &'a [InputReport],
+    missing: &'a [String],
+}
+
+/// The summary and draft, report.json and the register, in that order.
+fn write_results(
+    outputs: &stages::outputs::Outputs,
+    plan: &Plan,
+    r: &Results,
+    files: &[stages::check::FileResult],
+) -> Result<()> {
+    if let Some(s) = r.summary {
+        outputs.summary_and_draft(s, r.roster, plan.make.draft)?;
+    }
+    outputs.report_json(r.inputs, r.missing, plan.make.summary.then_some(r.roster), r.summary)?;
+    if plan.make.summary {
+        outputs.register(files, r.roster)?;
+    }
+    Ok(())
 }
 
 /// The fingerprint of a run: its template set, params, applied decisions,

@@ -19,6 +19,14 @@ pub fn form() -> FormSpec {
     embedded_specs().expect("specs load").0
 }
 
+/// The 2024 form without its `[messages]`: findings in the catalog's
+/// own words.
+pub fn catalog_form() -> FormSpec {
+    let text = crate::spec::embedded_form_text();
+    let own = text.find("[messages.").expect("the 2024 form words some findings");
+    FormSpec::from_toml(&text[..own], "catalog").expect("the form loads without [messages]")
+}
+
 /// The issued figures of the sample data for the 2024 form.
 pub fn params() -> Params {
     data().params_for(&form())

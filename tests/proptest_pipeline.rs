@@ -151,9 +151,10 @@ proptest! {
                 let sub = Submission::build("p.xlsx".into(), "p.xlsx".into(), raw, &w.form);
                 let findings = run_checks(&sub);
                 for f in &findings {
-                    prop_assert!(!f.message.is_empty() && !f.fix.is_empty());
+                    let (message, fix) = (f.message(&w.form), f.fix(&w.form));
+                    prop_assert!(!message.is_empty() && !fix.is_empty());
                     let planted = changes.iter().any(|(_, _, _, v)| matches!(v, Value::Text(t) if t.contains('{')));
-                    prop_assert!(planted || !f.message.contains('{'), "unfilled template: {}", f.message);
+                    prop_assert!(planted || !message.contains('{'), "unfilled template: {}", message);
                 }
                 let gate_failed = findings.iter().any(|f| f.code.group() <= selfeval::findings::info::Group::Structure && f.severity == selfeval::findings::Severity::Error);
                 if !gate_failed {
@@ -183,7 +184,7 @@ proptest! {
                         modified: None,
                     })
                     .collect();
-                let roster = selfeval::roster::build(&facts, &w.params, &selfeval::findings::Loc::file());
+                let roster = selfeval::roster::build(&facts, &w.params, &w.form);
                 let used: Vec<Option<&Submission>> = roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| all[i])).collect();
                 let s = selfeval::consolidate::consolidate(&used, &roster, &w.params, &w.form, &w.summary).expect("clean params allocate");
                 // A file with an error never stands for a counted city, and
@@ -218,7 +219,7 @@ proptest! {
                     Ok(raw) => {
                         let sub = Submission::build("p.xlsx".into(), "p.xlsx".into(), raw, &w.form);
                         let findings = run_checks(&sub);
-                        if let Ok(copy) = selfeval::write::annotate::annotated_copy(&bytes, &findings) {
+                        if let Ok(copy) = selfeval::write::annotate::annotated_copy(&bytes, &findings, &w.form) {
                             // A copy that passed the proof reads back.
                             prop_assert!(read::read_bytes(copy, "xlsx").is_ok());
                         }

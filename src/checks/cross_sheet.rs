@@ -166,7 +166,8 @@ mod tests {
         let (form, params) = crate::testkit::ctx_parts();
         let bands = crate::testkit::bands();
         let f = benefits_within_communities(&sub, &Ctx { form: &form, params: &params, bands: &bands });
-        assert!(f[0].message.contains("超过“任务完成”表C7（改造小区数（个））的 206"), "{}", f[0].message);
+        let m = f[0].message(&crate::testkit::catalog_form());
+        assert!(m.contains("超过“任务完成”表C7（改造小区数（个））的 206"), "{m}");
     }
 
     #[test]
@@ -208,7 +209,8 @@ mod tests {
         let f = sheets_agree(&sub, &ctx);
         assert_eq!(f[0].expected, None);
         assert_eq!(f[0].related.len(), 1);
-        assert!(f[0].message.contains("请核对哪一处正确"), "{}", f[0].message);
+        let m = f[0].message(ctx.form);
+        assert!(m.contains("请核对哪一处正确"), "{m}");
     }
 
     #[test]

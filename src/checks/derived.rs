@@ -337,7 +337,10 @@ mod tests {
         let f: Vec<Finding> = relations(&sub, &ctx).into_iter().filter(|f| f.code == Code::FundScoreMismatch).collect();
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].code, Code::FundScoreMismatch);
-        assert_eq!(f[0].message, "资金执行得分应为 分值 × 执行率 = 0.45，自评为 10.00（分值 10 × 执行率 4.53%）");
+        assert_eq!(
+            f[0].message(&form),
+            "资金执行得分应为 分值 × 执行率 = 0.45，自评为 10.00（分值 10 × 执行率 4.53%）"
+        );
         // Within the 0.1 tolerance of 0.45: quiet, on the boundary too.
         assert!(fired(0, Code::FundScoreMismatch, &[("fund.score", Value::Number(0.55))]).is_empty());
         assert_eq!(fired(0, Code::FundScoreMismatch, &[("fund.score", Value::Number(0.56))]).len(), 1);

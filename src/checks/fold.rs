@@ -7,7 +7,7 @@
 //! cell that must hold the same figure is one finding marking both cells.
 
 use super::Ctx;
-use crate::findings::{Code, Finding, Severity};
+use crate::findings::{Code, Finding, Note, Severity};
 use std::collections::BTreeSet;
 
 /// Codes that judge a figure wrong where it was typed.
@@ -47,40 +47,11 @@ fn label(id: &str, ctx: &Ctx) -> String {
 /// Folds derived findings into their root findings; see the module doc.
 pub fn fold(findings: Vec<Finding>, ctx: &Ctx) -> Vec<Finding> {
     let is_root = |f: &Finding| ROOT_CODES.contains(&f.code) && f.field.is_some();
-    let (mut roots, rest): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(is_root);
+    let (roots, rest): (Vec<Finding>, Vec<Finding>) = findings.into_iter().partition(is_root);
     if roots.is_empty() {
         return rest;
     }
-    // The same mistake in both cells of a pair that must hold one figure:
-    // one finding, both cells marked.
-    let pairs = ctx.form.same_figures();
-    let mut merged: Vec<Finding> = Vec::new();
-    for r in roots.drain(..) {
-        let field = r.field.clone().unwrap_or_default();
-        // Two judgements of one cell (元 suspected, and not the issued
-        // figure): one finding, the second said in it.
-        if let Some(m) = merged.iter_mut().find(|m| m.field.as_deref() == Some(field.as_str())) {
-            m.message.push_str(&format!("；{}", r.message));
-            continue;
-        }
-        let twin = merged.iter_mut().find(|m| {
-            let mf = m.field.as_deref().unwrap_or("");
-            m.code == r.code && pairs.iter().any(|p| (p.a == field && p.b == mf) || (p.b == field && p.a == mf))
-        });
-        match twin {
-            Some(m) => {
-                m.related.extend(r.spot());
-                m.message.push_str(&format!(
-                    "；“{}”表 {}（{}）同样如此",
-                    r.sheet.clone().unwrap_or_default(),
-                    r.cell.map(|c| c.to_string()).unwrap_or_default(),
-                    label(&field, ctx)
-                ));
-            }
-            None => merged.push(r),
-        }
-    }
-    let mut roots = merged;
+    let mut roots = merge_roots(roots, ctx);
     let bad: Vec<(usize, BTreeSet<String>)> = roots
         .iter()
         .enumerate()
@@ -122,11 +93,46 @@ pub fn fold(findings: Vec<Finding>, ctx: &Ctx) -> Vec<Finding> {
         let names: Vec<String> =
             labels.into_iter().filter(|l| !l.is_empty() && *l != own && seen.insert(l.clone())).collect();
         if !names.is_empty() {
-            r.message.push_str(&format!("；因此{}也不对，改正此处后会一并消除", names.join("、")));
+            r.notes.push(Note::Therefore(names));
         }
     }
     roots.extend(kept);
     roots
+}
+
+/// Root findings of one cell, or of the two cells that must hold one
+/// figure, made one finding: the second judgement or the twin cell is
+/// noted in the first.
+fn merge_roots(roots: Vec<Finding>, ctx: &Ctx) -> Vec<Finding> {
+    // The same mistake in both cells of a pair that must hold one figure:
+    // one finding, both cells marked.
+    let pairs = ctx.form.same_figures();
+    let mut merged: Vec<Finding> = Vec::new();
+    for r in roots {
+        let field = r.field.clone().unwrap_or_default();
+        // Two judgements of one cell (元 suspected, and not the issued
+        // figure): one finding, the second said in it.
+        if let Some(m) = merged.iter_mut().find(|m| m.field.as_deref() == Some(field.as_str())) {
+            m.notes.push(Note::Also(Box::new(r)));
+            continue;
+        }
+        let twin = merged.iter_mut().find(|m| {
+            let mf = m.field.as_deref().unwrap_or("");
+            m.code == r.code && pairs.iter().any(|p| (p.a == field && p.b == mf) || (p.b == field && p.a == mf))
+        });
+        match twin {
+            Some(m) => {
+                m.related.extend(r.spot());
+                m.notes.push(Note::SameIn {
+                    sheet: r.sheet.clone().unwrap_or_default(),
+                    cell: r.cell,
+                    label: label(&field, ctx),
+                });
+            }
+            None => merged.push(r),
+        }
+    }
+    merged
 }
 
 /// The field at "sheet!cell", if it is one of the form's.
@@ -159,7 +165,8 @@ mod tests {
         assert_eq!(f.code, Code::LooksLikeYuan);
         assert_eq!(f.place(), "资金执行!B6");
         assert_eq!(f.related.iter().map(ToString::to_string).collect::<Vec<_>>(), vec!["自评评分!D4"]);
-        assert!(f.message.contains("因此") && f.message.contains("支出率"), "{}", f.message);
+        let m = f.message(&form);
+        assert!(m.contains("因此") && m.contains("支出率"), "{m}");
     }
 
     /// Nothing to fold: findings pass through unchanged.

@@ -32,16 +32,13 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// Location of a field, for findings.
     pub fn loc(&self, id: &str) -> Loc {
-        match self.form.field(id) {
-            Some(f) => Loc { field: Some(f.id.clone()), ..Loc::cell(&f.sheet, f.cell, &f.label.text) },
-            None => Loc::file(),
-        }
+        self.form.loc(id)
     }
 
     /// Location of the field playing `role` (the whole file if the form
     /// gives none).
     pub fn loc_of(&self, role: Role) -> Loc {
-        self.form.role(role).map(|id| self.loc(id)).unwrap_or_else(Loc::file)
+        self.form.loc_of(role)
     }
 
     /// The number the submission holds in the field playing `role`.
@@ -153,7 +150,6 @@ pub fn run_file(sub: &mut Submission, ctx: &Ctx) -> Vec<Finding> {
     }
     let mut out = fold::fold(out, ctx);
     for f in &mut out {
-        f.relabel(ctx.form);
         // A field read from its named cell is marked where it is now.
         if let Some(to) = f.field.as_ref().and_then(|id| sub.moved.get(id)) {
             f.cell = Some(*to);

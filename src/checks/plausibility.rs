@@ -133,7 +133,8 @@ mod tests {
         let f = ratios(&with(0, "actual.area", Value::Number(423.31)), &ctx);
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].expected.as_deref(), f[0].found.as_deref()), (Some("50–130"), Some("130.00")));
-        assert!(f[0].message.contains("实际完成 423.31 万平方米 ÷ 32562 户"), "{}", f[0].message);
+        let m = f[0].message(&form);
+        assert!(m.contains("实际完成 423.31 万平方米 ÷ 32562 户"), "{m}");
     }
 
     #[test]

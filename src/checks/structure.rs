@@ -322,11 +322,8 @@ mod tests {
         let ctx = Ctx { form: &ctx_parts.0, params: &ctx_parts.1, bands: &bands };
         let f = sheets_present(&sub, &ctx);
         assert_eq!(f.len(), 1);
-        assert!(
-            f[0].message.contains("“资金执行 (2)”（8 个字符）") && f[0].message.contains("“资金执行表”"),
-            "{}",
-            f[0].message
-        );
+        let m = f[0].message(ctx.form);
+        assert!(m.contains("“资金执行 (2)”（8 个字符）") && m.contains("“资金执行表”"), "{m}");
     }
 
     #[test]

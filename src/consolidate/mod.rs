@@ -237,10 +237,10 @@ mod tests {
             .zip(subs)
             .map(|(n, s)| crate::roster::FileFacts { name: n, sub: Some(s), findings: &[], modified: None })
             .collect();
-        let roster = crate::roster::build(&facts, &params, &crate::findings::Loc::file());
+        let t = crate::spec::Templates::embedded().unwrap();
+        let roster = crate::roster::build(&facts, &params, &t.form);
         let used: Vec<Option<&Submission>> =
             roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| &subs[i])).collect();
-        let t = crate::spec::Templates::embedded().unwrap();
         consolidate(&used, &roster, &params, &t.form, &t.summary).unwrap()
     }
 

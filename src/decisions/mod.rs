@@ -207,10 +207,10 @@ impl Closure {
 }
 
 /// A finding closed by a decision: kept, with the decision's row, so
-/// nothing it changed is unmarked anywhere.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// nothing it changed is unmarked anywhere. report.json shows it with
+/// its finding's words (`write::json`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Closed {
-    #[serde(flatten)]
     pub finding: Finding,
     pub closure: Closure,
     /// The register row of the decision that closed it.
@@ -315,24 +315,22 @@ impl RegisterUse {
     }
 }
 
-/// The run's 核实与更正 record (report.json `decisions`).
-#[derive(Debug, Clone, Default, Serialize)]
+/// The run's 核实与更正 record: report.json's `decisions`, which
+/// `write::json` shows with its closed findings worded.
+#[derive(Debug, Clone, Default)]
 pub struct Record {
     /// The register read, if one was.
     pub register: Option<String>,
     /// A register given or found that could not be used, and why.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub register_unusable: Option<String>,
     /// Decisions applied in this run.
     pub applied: usize,
     /// Every decision of the register, with what became of it.
-    #[serde(skip)]
     pub outcomes: Vec<Outcome>,
     /// report.json's `outcomes`: every filled register row in row order,
     /// the decisions with what became of them and the rows refused before
     /// they could be one (not a number, unknown code…), so nothing the
     /// clerk wrote is left unaccounted for.
-    #[serde(rename = "outcomes")]
     pub listed: Vec<Listed>,
     /// Register rows that could not be used.
     pub problems: Vec<RowProblem>,
@@ -355,6 +353,7 @@ impl Record {
         mut corrections: Vec<Correction>,
         open: &[&Finding],
         uncounted: &[(String, String)],
+        form: &crate::spec::FormSpec,
     ) -> Record {
         for c in &mut corrections {
             let why = uncounted.iter().find(|(city, _)| *city == c.city).map(|(_, why)| why.clone());
@@ -368,7 +367,7 @@ impl Record {
                 let place = f.place();
                 let at = if place.is_empty() { String::new() } else { format!(" {place}") };
                 let who = f.city.clone().unwrap_or_else(|| f.file.clone());
-                format!("{}：[{}] {}{at} {}", who, f.code.id(), f.severity.zh(), f.message)
+                format!("{}：[{}] {}{at} {}", who, f.code.id(), f.severity.zh(), f.message(form))
             })
             .collect();
         lines.extend(uncounted.iter().map(|(c, s)| format!("{c}：{s}，未计入合计")));

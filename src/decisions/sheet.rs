@@ -98,7 +98,7 @@ pub fn rows(
             label: if field.is_empty() { String::new() } else { form.label(&field).to_string() },
             field,
             place: f.place(),
-            message: f.message.clone(),
+            message: f.message(form),
             found: f.found.clone().unwrap_or_default(),
             computed,
             ..RowCells::default()

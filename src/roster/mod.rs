@@ -18,7 +18,7 @@
 use crate::findings::{Code, Finding, Loc, Severity};
 use crate::model::Submission;
 use crate::params::Params;
-use crate::spec::Role;
+use crate::spec::{FormSpec, Role};
 use std::time::SystemTime;
 
 /// What became of a city in this run.
@@ -264,21 +264,21 @@ fn counts(fs: &[Finding]) -> (usize, usize) {
 }
 
 /// Why a file cannot be used, in one line: its first error.
-fn why_unusable(f: &FileFacts) -> String {
+fn why_unusable(f: &FileFacts, form: &FormSpec) -> String {
     match f.findings.iter().find(|x| x.severity == Severity::Error) {
         Some(e) => {
             let place = e.place();
             let at = if place.is_empty() { String::new() } else { format!("{place}：") };
-            format!("{at}{}", e.message)
+            format!("{at}{}", e.message(form))
         }
         None => "文件无法使用".to_string(),
     }
 }
 
 /// Decides, for every expected city, the file used and its status.
-/// `city_loc` is where the form keeps 地市 (for SE404/SE406).
-pub fn build(files: &[FileFacts], params: &Params, city_loc: &Loc) -> Roster {
-    build_with(files, params, city_loc, &|_| false)
+/// `form` says where 地市 is (for SE404/SE406) and words the reasons.
+pub fn build(files: &[FileFacts], params: &Params, form: &FormSpec) -> Roster {
+    build_with(files, params, form, &|_| false)
 }
 
 /// [`build`], with the roster findings the province confirmed: a
@@ -288,9 +288,10 @@ pub fn build(files: &[FileFacts], params: &Params, city_loc: &Loc) -> Roster {
 pub fn build_with(
     files: &[FileFacts],
     params: &Params,
-    city_loc: &Loc,
+    form: &FormSpec,
     confirmed: &dyn Fn(&crate::decisions::Key) -> bool,
 ) -> Roster {
+    let city_loc = &form.loc_of(crate::spec::Role::City);
     let mut roster = Roster::default();
     let dkey = |city: &str, f: &Finding| crate::decisions::Key::new(city, f);
     // File each file under a city: its 地市 cell, or, for a file too broken
@@ -424,7 +425,7 @@ pub fn build_with(
         };
         entry.in_totals = entry.status.counted();
         if entry.status == CityStatus::NeedsFix {
-            let why = why_unusable(uf);
+            let why = why_unusable(uf, form);
             let head = if uf.sub.is_none() { "已收到，无法使用" } else { "有错误" };
             let more = if e > 1 { format!("（共 {e} 个错误）") } else { String::new() };
             entry.reason = if entry.reason.is_empty() {

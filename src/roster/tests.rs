@@ -15,7 +15,7 @@ fn loc() -> Loc {
 fn a_full_clean_batch_counts_every_city() {
     let subs: Vec<Submission> = (0..15).map(clean).collect();
     let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-    let r = build(&facts(&names, &subs, &[]), &crate::testkit::params(), &loc());
+    let r = build(&facts(&names, &subs, &[]), &crate::testkit::params(), &crate::testkit::form());
     assert_eq!(r.counted().count(), 15);
     assert!(r.coverage().complete());
     assert_eq!(r.coverage().total_label(), "合计");
@@ -26,7 +26,7 @@ fn a_full_clean_batch_counts_every_city() {
 fn a_missing_city_is_not_received_and_labelled() {
     let subs: Vec<Submission> = (1..15).map(clean).collect();
     let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-    let r = build(&facts(&names, &subs, &[]), &crate::testkit::params(), &loc());
+    let r = build(&facts(&names, &subs, &[]), &crate::testkit::params(), &crate::testkit::form());
     let first = &r.cities[0];
     assert_eq!(first.status, CityStatus::NotReceived);
     assert_eq!(r.run_findings.len(), 1);
@@ -40,7 +40,7 @@ fn the_later_date_wins_among_duplicates() {
     later.name = "汕头市_修改版.xlsx".into();
     subs.insert(0, later);
     let names: Vec<String> = subs.iter().map(|s| s.name.clone()).collect();
-    let r = build(&facts(&names, &subs, &[]), &crate::testkit::params(), &loc());
+    let r = build(&facts(&names, &subs, &[]), &crate::testkit::params(), &crate::testkit::form());
     let e = r.entry("汕头市").unwrap();
     assert_eq!(e.file.as_deref(), Some("汕头市_修改版.xlsx"));
     assert!(e.reason.contains("填报日期 2099-01-02 最晚"), "{}", e.reason);
@@ -55,7 +55,7 @@ fn a_file_named_for_another_city_goes_under_neither() {
     // The file of city 1 renamed after city 2.
     let other = crate::testkit::params().cities[2].name.clone();
     names[1] = format!("{other}_自评表.xlsx");
-    let r = build(&facts(&names, &subs, &[]), &crate::testkit::params(), &loc());
+    let r = build(&facts(&names, &subs, &[]), &crate::testkit::params(), &crate::testkit::form());
     assert_eq!(r.city_of_file[1], None);
     assert_eq!(r.file_findings.len(), 1);
     assert_eq!(r.file_findings[0].1.code, Code::FileNameCityMismatch);
@@ -76,7 +76,7 @@ fn a_file_with_an_error_is_needs_fix_and_not_counted() {
     let err = vec![Finding::at(Code::NegativeAmount, &loc(), None, None, "")];
     let mut fs = facts(&names, &subs, &[]);
     fs[3].findings = &err;
-    let r = build(&fs, &crate::testkit::params(), &loc());
+    let r = build(&fs, &crate::testkit::params(), &crate::testkit::form());
     assert_eq!(r.cities[3].status, CityStatus::NeedsFix);
     assert!(!r.cities[3].in_totals);
     assert!(r.cities[3].reason.starts_with("有错误"), "{}", r.cities[3].reason);

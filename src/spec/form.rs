@@ -305,7 +305,7 @@ impl FormSpec {
         if let Some(k) = spec.messages.unknown_code() {
             return Err(SpecError::UnknownMessageCode(k.to_string()));
         }
-        if let Some((code, slot)) = spec.messages.unknown_slot() {
+        if let Some((code, slot)) = spec.messages.unknown_slot(&|r| spec.role(r).is_some()) {
             return Err(SpecError::UnknownMessageSlot { code, slot });
         }
         spec.resolve_measures()?;
@@ -353,6 +353,21 @@ impl FormSpec {
             Some((role, id)) => Err(FormError::RoleField { role: role.key(), field: id.to_string() }),
             None => Ok(()),
         }
+    }
+
+    /// Where a field is, for findings (the whole file for an unknown id).
+    pub fn loc(&self, id: &str) -> crate::findings::Loc {
+        use crate::findings::Loc;
+        match self.field(id) {
+            Some(f) => Loc { field: Some(f.id.clone()), ..Loc::cell(&f.sheet, f.cell, &f.label.text) },
+            None => Loc::file(),
+        }
+    }
+
+    /// Where the field playing `role` is (the whole file if the form
+    /// gives none).
+    pub fn loc_of(&self, role: Role) -> crate::findings::Loc {
+        self.role(role).map(|id| self.loc(id)).unwrap_or_else(crate::findings::Loc::file)
     }
 
     /// The field id playing `role`, if the form gives one.

@@ -34,11 +34,16 @@ impl Messages {
     }
 
     /// The first slot a template set's message or fix uses that no finding
-    /// fills, as (code, slot): refused at load, not printed as "{…}".
-    pub(super) fn unknown_slot(&self) -> Option<(String, String)> {
+    /// fills, or a role the form does not give (`has_role`), as
+    /// (code, slot): refused at load, not printed as "{…}".
+    pub(super) fn unknown_slot(&self, has_role: &dyn Fn(super::Role) -> bool) -> Option<(String, String)> {
+        let known = |s: &str| match s.strip_prefix("r:").map(super::Role::from_key) {
+            Some(role) => role.is_some_and(has_role),
+            None => is_finding_slot(s),
+        };
         self.0.iter().find_map(|(code, w)| {
             let texts = [&w.message, &w.fix].into_iter().flatten();
-            let bad = texts.flat_map(|t| super::targets::slots_in(t)).find(|s| !is_finding_slot(s))?;
+            let bad = texts.flat_map(|t| super::targets::slots_in(t)).find(|s| !known(s))?;
             Some((code.clone(), bad.to_string()))
         })
     }

@@ -10,7 +10,6 @@ use crate::error::Result;
 use crate::findings::Finding;
 use crate::model::Submission;
 use crate::roster::{self, Roster};
-use crate::spec::Role;
 
 /// The files with their cities, the roster that decided them, and what
 /// became of the register's decisions on roster questions (SE404, SE406).
@@ -25,8 +24,7 @@ pub struct Assigned {
 /// the register confirms go to the file's closed list instead.
 pub fn cities(files: Vec<FileResult>, setup: &Setup, reg: Option<&Register>) -> Assigned {
     let facts = super::check::facts(&files);
-    let loc = setup.ctx().loc_of(Role::City);
-    let roster = roster::build_with(&facts, &setup.params, &loc, &decide::confirms(reg));
+    let roster = roster::build_with(&facts, &setup.params, &setup.templates.form, &decide::confirms(reg));
     drop(facts);
     let mut about: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
     for (i, f) in &roster.file_findings {

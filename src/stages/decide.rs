@@ -20,7 +20,7 @@ use crate::decisions::{
 use crate::findings::{Code, Finding, Severity};
 use crate::model::{Parsed, Submission};
 use crate::spec::relation::Val;
-use crate::spec::{FieldSpec, Kind, Role};
+use crate::spec::{FieldSpec, Kind};
 use crate::{checks, isolate, read, roster};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
@@ -98,7 +98,7 @@ pub fn apply(files: Vec<FileResult>, reg: Option<&Register>, setup: &Setup) -> D
 /// For each file, its city if it is the file the roster uses for it.
 fn used_cities(files: &[FileResult], reg: &Register, setup: &Setup) -> Vec<Option<String>> {
     let facts = super::check::facts(files);
-    let r = roster::build_with(&facts, &setup.params, &setup.ctx().loc_of(Role::City), &confirms(Some(reg)));
+    let r = roster::build_with(&facts, &setup.params, &setup.templates.form, &confirms(Some(reg)));
     let mut used = vec![None; files.len()];
     for c in &r.cities {
         if let Some(slot) = c.used.and_then(|i| used.get_mut(i)) {
@@ -360,7 +360,7 @@ fn recheck(
                 };
                 let e =
                     findings.iter().find(|f| f.severity == Severity::Error && f.field.as_deref().is_some_and(own))?;
-                Some((i, e.message.clone()))
+                Some((i, e.message(&setup.templates.form)))
             })
             .collect();
         if refused.is_empty() {
@@ -443,6 +443,7 @@ pub fn record(
     run_findings: &[Finding],
     roster: &crate::roster::Roster,
     summary: bool,
+    form: &crate::spec::FormSpec,
 ) -> decisions::Record {
     let used: std::collections::HashSet<usize> = roster.cities.iter().filter_map(|c| c.used).collect();
     let counted = |i: usize| used.contains(&i) || roster.city_of_file.get(i).is_none_or(|c| c.is_none());
@@ -457,5 +458,5 @@ pub fn record(
     };
     let closed: Vec<Closed> = files.iter().flat_map(|f| f.closed.iter().cloned()).collect();
     let corrections: Vec<Correction> = files.iter().flat_map(|f| f.corrections.iter().cloned()).collect();
-    decisions::Record::new(register, outcomes, closed, corrections, &open, &uncounted)
+    decisions::Record::new(register, outcomes, closed, corrections, &open, &uncounted, form)
 }

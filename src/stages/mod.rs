@@ -30,6 +30,7 @@ impl Progress for Silent {}
 
 /// What every stage reads: the year's templates and params, and the form's
 /// sheet needs. Shared (in an `Arc`) with each file's watched thread.
+#[derive(Debug)]
 pub struct Setup {
     pub templates: Templates,
     pub params: Params,

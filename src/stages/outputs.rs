@@ -100,7 +100,7 @@ impl Feedback<'_> {
                         base,
                         dir: &fb_dir,
                         time: &time,
-                        version: &form.version,
+                        form,
                         change: self.comparison.and_then(|c| c.of(&subject)),
                         round: self.round,
                         sheets: &sheet_order,
@@ -193,31 +193,22 @@ impl Outputs<'_> {
             date: crate::calc::date_zh(self.now.date_naive()),
             fingerprint: self.fingerprint,
         };
-        let bytes = write::summary::summary_workbook(
-            &t.summary_template,
-            &t.summary,
-            s,
+        let contents = write::summary::Contents {
+            summary: s,
             roster,
-            self.comparison,
-            self.findings,
-            self.decisions,
-            &print,
-        )
-        .map_err(|e| Error::write(self.at(name), e))?;
+            comparison: self.comparison,
+            findings: self.findings,
+            decisions: self.decisions,
+            form: &t.form,
+        };
+        let bytes = write::summary::summary_workbook(&t.summary_template, &t.summary, &contents, &print)
+            .map_err(|e| Error::write(self.at(name), e))?;
         self.sink.put(name, &bytes)?;
         if let (true, Some(report)) = (draft, &t.report) {
             let name = write::names::DRAFT_FILE;
             let generated = self.now.format("%Y-%m-%d %H:%M").to_string();
-            let bytes = write::draft::draft(
-                report,
-                &t.summary,
-                s,
-                self.findings,
-                self.decisions,
-                &generated,
-                self.fingerprint.short(),
-            )
-            .map_err(|e| Error::write(self.at(name), e))?;
+            let bytes = write::draft::draft(report, &t.summary, &contents, &generated, self.fingerprint.short())
+                .map_err(|e| Error::write(self.at(name), e))?;
             self.sink.put(name, &bytes)?;
         }
         Ok(())
@@ -254,9 +245,9 @@ impl Outputs<'_> {
             inputs,
             missing_cities: missing_cities.to_vec(),
             cities: roster.map(|r| r.cities.as_slice()),
-            findings: self.findings,
+            findings: write::json::shown(self.findings, &self.setup.templates.form),
             totals: summary.map(write::json::totals),
-            decisions: self.decisions,
+            decisions: write::json::RecordShown::new(self.decisions, &self.setup.templates.form),
             fingerprint: self.fingerprint,
         };
         write::json::to_bytes(&report)

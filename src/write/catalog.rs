@@ -13,11 +13,14 @@ pub fn catalog(markdown: bool) -> String {
     }
     // Year-dependent words as the built-in form has them.
     let form = crate::spec::embedded_specs().ok().map(|(f, _)| f);
-    let word = |k: &str| form.as_ref().map(|f| crate::findings::form_word(f, k)).unwrap_or_else(|| k.to_string());
     for c in Code::ALL {
         let i = c.info();
         let fix = form.as_ref().map(|f| f.fix_of(*c)).unwrap_or(i.fix);
-        let fix = crate::findings::fill_words(&fix.replace("{expected}", "相应内容"), true, &word);
+        let fix = crate::findings::render_with(fix, &|k| match (k, &form) {
+            ("expected", _) => Some("相应内容".into()),
+            (_, Some(f)) => crate::findings::form_word(f, k),
+            (_, None) => None,
+        });
         let title = form.as_ref().map(|f| f.title_of(*c).to_string()).unwrap_or_else(|| i.title.to_string());
         if markdown {
             s.push_str(&format!("| {} | {} | {} | {} | {} |\n", i.id, i.severity.zh(), title, fix, c.decisions_zh()));

@@ -32,7 +32,13 @@ pub fn summary_line(d: &Decided) -> Option<String> {
 }
 
 /// The sheet itself.
-pub fn sheet(wb: &mut Workbook, city: &str, d: &Decided, base: &dyn Fn() -> Format) -> Result<(), XlsxError> {
+pub fn sheet(
+    wb: &mut Workbook,
+    city: &str,
+    d: &Decided,
+    form: &crate::spec::FormSpec,
+    base: &dyn Fn() -> Format,
+) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("省级核实与更正")?;
     ws.set_paper_size(9);
@@ -70,6 +76,21 @@ pub fn sheet(wb: &mut Workbook, city: &str, d: &Decided, base: &dyn Fn() -> Form
         ws.write_string_with_format(2, c as u16, *h, &head_f)?;
         ws.set_column_width(c as u16, *w)?;
     }
+    let rows = rows(d, form);
+    for (k, r) in rows.iter().enumerate() {
+        let row = 3 + k as u32;
+        let lines = r.iter().zip(cols.iter()).map(|(t, (_, w))| est_lines(t, *w)).max().unwrap_or(1);
+        ws.set_row_height(row, 15.0 * lines as f64)?;
+        for (c, t) in r.iter().enumerate() {
+            ws.write_string_with_format(row, c as u16, t, &cell)?;
+        }
+    }
+    ws.set_repeat_rows(0, 2)?;
+    Ok(())
+}
+
+/// The sheet's rows: the province's corrections, then what it verified.
+fn rows(d: &Decided, form: &crate::spec::FormSpec) -> Vec<[String; 8]> {
     let mut rows: Vec<[String; 8]> = d
         .corrections
         .iter()
@@ -93,7 +114,7 @@ pub fn sheet(wb: &mut Workbook, city: &str, d: &Decided, base: &dyn Fn() -> Form
     rows.extend(d.closed.iter().filter(|c| c.closure == Closure::Verified).map(|c| {
         [
             "已核实无误".to_string(),
-            c.finding.message.clone(),
+            c.finding.message(form),
             c.finding.place(),
             c.finding.found.clone().unwrap_or_default(),
             String::new(),
@@ -102,16 +123,7 @@ pub fn sheet(wb: &mut Workbook, city: &str, d: &Decided, base: &dyn Fn() -> Form
             c.date.clone(),
         ]
     }));
-    for (k, r) in rows.iter().enumerate() {
-        let row = 3 + k as u32;
-        let lines = r.iter().zip(cols.iter()).map(|(t, (_, w))| est_lines(t, *w)).max().unwrap_or(1);
-        ws.set_row_height(row, 15.0 * lines as f64)?;
-        for (c, t) in r.iter().enumerate() {
-            ws.write_string_with_format(row, c as u16, t, &cell)?;
-        }
-    }
-    ws.set_repeat_rows(0, 2)?;
-    Ok(())
+    rows
 }
 
 /// The label of the corrected field a recomputed one follows, as the

@@ -13,6 +13,7 @@ use super::est_lines;
 pub use super::names::{feedback_base, NameRoom};
 use crate::findings::{self, Finding, Severity};
 use crate::read;
+use crate::spec::FormSpec;
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 pub use super::annotate::{ERROR_FILL, WARNING_FILL};
@@ -21,7 +22,8 @@ pub use super::annotate::{ERROR_FILL, WARNING_FILL};
 pub struct ReportHead<'a> {
     pub city: &'a str,
     pub file: &'a str,
-    pub version: &'a str,
+    /// The template set: its version, and the words of the findings.
+    pub form: &'a FormSpec,
     pub time: &'a str,
     /// File name of the annotated copy, if one was made.
     pub annotated: Option<&'a str>,
@@ -67,7 +69,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     let rows: [(&str, String); 8] = [
         ("地市", head.city.to_string()),
         ("文件", head.file.to_string()),
-        ("模板版本", head.version.to_string()),
+        ("模板版本", head.form.version.clone()),
         ("校验时间", head.time.to_string()),
         ("错误", format!("{e} 个（必须修改）")),
         ("警告", format!("{w} 个（请核实，确认无误可不改）")),
@@ -109,7 +111,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
     }
     if let Some(line) = super::decided::summary_line(&head.decided) {
         ws_line(&mut wb, 13, "省级核实与更正", &line, &label, &value)?;
-        super::decided::sheet(&mut wb, head.city, &head.decided, &base)?;
+        super::decided::sheet(&mut wb, head.city, &head.decided, head.form, &base)?;
     }
 
     let ws = wb.add_worksheet();
@@ -170,10 +172,10 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
             f.code.id().to_string(),
             f.sheet.clone().unwrap_or_default(),
             f.cell.map(|c| c.to_string()).unwrap_or_default(),
-            f.message.clone(),
+            f.message(head.form),
             expected_shown(f),
             f.found.clone().unwrap_or_default(),
-            f.fix.clone(),
+            f.fix(head.form),
             f.change.map(|c| c.zh().to_string()).unwrap_or_default(),
         ];
         let lines = texts.iter().zip(cols.iter()).map(|(t, (_, w))| est_lines(t, *w)).max().unwrap_or(1);
@@ -338,7 +340,8 @@ pub struct CityFeedback<'a> {
     pub base: &'a str,
     pub dir: &'a std::path::Path,
     pub time: &'a str,
-    pub version: &'a str,
+    /// The template set: its version, and the words of the findings.
+    pub form: &'a FormSpec,
     /// What changed for this city since the previous round.
     pub change: Option<&'a crate::rounds::SubjectChange>,
     pub round: u32,
@@ -395,7 +398,7 @@ impl CityFeedback<'_> {
                     .source
                     .bytes()
                     .map_err(|e| Failure::Read { path: self.source.path_or(self.name), source: e })?;
-                match super::annotate::annotated_copy(&original, findings) {
+                match super::annotate::annotated_copy(&original, findings, self.form) {
                     Ok(bytes) => annotated = Some((annotated_name, bytes)),
                     Err(why) => added.push(skip(&why.to_string())),
                 }
@@ -406,7 +409,7 @@ impl CityFeedback<'_> {
         let head = ReportHead {
             city,
             file: self.name,
-            version: self.version,
+            form: self.form,
             time: self.time,
             annotated: annotated.as_ref().map(|(n, _): &(String, Vec<u8>)| n.as_str()),
             round: self.round,
@@ -453,7 +456,7 @@ mod tests {
             "",
         );
         f.file = "x.xlsx".into();
-        let copy = crate::write::annotate::annotated_copy(&original, &[f]).unwrap();
+        let copy = crate::write::annotate::annotated_copy(&original, &[f], &crate::testkit::form()).unwrap();
         let a = read::read_bytes(original, "xlsx").unwrap();
         let b = read::read_bytes(copy, "xlsx").unwrap();
         crate::write::annotate::same_content(&a, &b).unwrap();

@@ -4,8 +4,10 @@
 
 use crate::calc;
 use crate::consolidate::ProvinceSummary;
-use crate::findings::Finding;
+use crate::decisions::{Closure, Correction, Finality, Listed, Record, RowProblem};
+use crate::findings::{Finding, Shown};
 use crate::model::InputReport;
+use crate::spec::FormSpec;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -50,11 +52,11 @@ pub struct Report<'a> {
     /// 报送情况: one entry per expected city (with the summary only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cities: Option<&'a [crate::roster::CityEntry]>,
-    pub findings: &'a [Finding],
+    pub findings: Vec<Shown<'a>>,
     pub totals: Option<JsonTotals>,
     /// 核实与更正: the register used, each decision and what became of
     /// it, what was closed and corrected, and 草稿 / 定稿.
-    pub decisions: &'a crate::decisions::Record,
+    pub decisions: RecordShown<'a>,
     /// The fingerprint of the result and what went into it (printed on
     /// every page of the summary; `selfeval verify` checks it).
     pub fingerprint: &'a crate::fingerprint::Fingerprint,
@@ -94,6 +96,69 @@ pub fn totals(s: &ProvinceSummary) -> JsonTotals {
         cities_counted: t.cities_counted,
         coverage: t.coverage.total_label(),
         allocation_available: d2(s.allocation.available),
+    }
+}
+
+/// Findings as report.json lists them, worded by the template set.
+pub fn shown<'a>(findings: &'a [Finding], form: &'a FormSpec) -> Vec<Shown<'a>> {
+    findings.iter().map(|f| f.shown(form)).collect()
+}
+
+/// report.json's `decisions`: the run's record, each closed finding with
+/// its words.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordShown<'a> {
+    register: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    register_unusable: Option<&'a String>,
+    applied: usize,
+    outcomes: &'a [Listed],
+    problems: &'a [RowProblem],
+    closed: Vec<ClosedShown<'a>>,
+    corrections: &'a [Correction],
+    finality: &'a Finality,
+    state: &'a str,
+    open: &'a [String],
+}
+
+/// A closed finding: the finding's keys, then how it was closed.
+#[derive(Debug, Clone, Serialize)]
+struct ClosedShown<'a> {
+    #[serde(flatten)]
+    finding: Shown<'a>,
+    closure: Closure,
+    row: u32,
+    basis: &'a str,
+    clerk: &'a str,
+    date: &'a str,
+}
+
+impl<'a> RecordShown<'a> {
+    pub fn new(r: &'a Record, form: &'a FormSpec) -> Self {
+        let closed = r
+            .closed
+            .iter()
+            .map(|c| ClosedShown {
+                finding: c.finding.shown(form),
+                closure: c.closure,
+                row: c.row,
+                basis: &c.basis,
+                clerk: &c.clerk,
+                date: &c.date,
+            })
+            .collect();
+        RecordShown {
+            register: &r.register,
+            register_unusable: r.register_unusable.as_ref(),
+            applied: r.applied,
+            outcomes: &r.listed,
+            problems: &r.problems,
+            closed,
+            corrections: &r.corrections,
+            finality: &r.finality,
+            state: &r.state,
+            open: &r.open,
+        }
     }
 }
 

@@ -73,17 +73,17 @@ fn setup() -> Result<&'static Arc<selfeval::stages::Setup>, String> {
         .map_err(Clone::clone)
 }
 
-fn row(f: &Finding) -> Row {
+fn row(f: &Finding, form: &selfeval::spec::FormSpec) -> Row {
     Row {
         code: f.code.id().to_string(),
         severity: f.severity,
         severity_zh: f.severity.zh(),
-        title: f.title.clone(),
+        title: f.title(form).to_string(),
         place: f.place(),
-        message: f.message.clone(),
+        message: f.message(form),
         expected: feedback::expected_shown(f),
         found: f.found.clone().unwrap_or_default(),
-        fix: f.fix.clone(),
+        fix: f.fix(form),
     }
 }
 
@@ -101,7 +101,7 @@ pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, Stri
     let (verdict, level) = match &file {
         // Passed over (not a workbook, or our own output): say why.
         None => {
-            let why = all.first().map(|f| f.title.clone()).unwrap_or_default();
+            let why = all.first().map(|f| f.title(&setup.templates.form).to_string()).unwrap_or_default();
             (format!("未校验（{why}）"), "skipped")
         }
         Some(_) => {
@@ -128,7 +128,7 @@ pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, Stri
         errors,
         warnings,
         infos,
-        findings: all.iter().map(row).collect(),
+        findings: all.iter().map(|f| row(f, &setup.templates.form)).collect(),
         downloads: files.iter().map(|(n, _)| n.clone()).collect(),
     };
     Ok(Checked { view, report_json: out.report_json, files })

@@ -23,6 +23,7 @@
 
 use crate::cellref::CellRef;
 use crate::findings::{Finding, Severity};
+use crate::spec::FormSpec;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -91,11 +92,12 @@ struct Note<'a> {
 
 /// A copy of `original` with each finding's cells marked and commented,
 /// proved faithful; see the module doc.
-pub fn annotated_copy(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
-    crate::isolate::isolate(|| build(original, findings)).unwrap_or(Err(AnnotateError::Xml("文件内部结构".into())))
+pub fn annotated_copy(original: &[u8], findings: &[Finding], form: &FormSpec) -> Res<Vec<u8>> {
+    crate::isolate::isolate(|| build(original, findings, form))
+        .unwrap_or(Err(AnnotateError::Xml("文件内部结构".into())))
 }
 
-fn build(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
+fn build(original: &[u8], findings: &[Finding], form: &FormSpec) -> Res<Vec<u8>> {
     let mut notes: BTreeMap<String, BTreeMap<CellRef, Note>> = BTreeMap::new();
     for f in findings.iter().filter(|f| f.severity != Severity::Info) {
         for p in places(f) {
@@ -144,7 +146,7 @@ fn build(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
         let comments_part = existing.values().find(|r| r.kind == T_COMMENTS).map(|r| r.target.clone());
         let vml_part = existing.values().find(|r| r.kind == T_VML).map(|r| r.target.clone());
         let mut new_rels = Vec::new();
-        let texts: Vec<(CellRef, String)> = cells.iter().map(|(c, n)| (*c, note_text(n))).collect();
+        let texts: Vec<(CellRef, String)> = cells.iter().map(|(c, n)| (*c, note_text(n, form))).collect();
         let existing_comments = match &comments_part {
             Some(p) => {
                 let (xml, had) = add_comments(&pkg.text(p)?, &texts)?;
@@ -205,7 +207,7 @@ fn build(original: &[u8], findings: &[Finding]) -> Res<Vec<u8>> {
     let legend_name = unique_sheet_name(&sheets);
     let legend_part = "xl/worksheets/sheet_selfeval_legend.xml".to_string();
     let (wrap, bold) = styles.legend_formats()?;
-    pkg.add(&legend_part, legend_sheet(&legend_rows, wrap, bold).into_bytes());
+    pkg.add(&legend_part, legend_sheet(&legend_rows, wrap, bold, form).into_bytes());
     ct = add_override(&ct, &legend_part, CT_WORKSHEET);
     let rid = "rIdSelfevalLegend";
     pkg.replace(
@@ -226,11 +228,11 @@ pub fn places(f: &Finding) -> Vec<crate::findings::Place> {
 }
 
 /// The text of our comment on one cell.
-fn note_text(n: &Note) -> String {
+fn note_text(n: &Note, form: &FormSpec) -> String {
     let mut fs = n.findings.clone();
     fs.sort_by_key(|f| f.severity);
     fs.iter()
-        .map(|f| format!("【{}{}】{}\n修改：{}", f.severity.zh(), f.code.id(), f.message, f.fix))
+        .map(|f| format!("【{}{}】{}\n修改：{}", f.severity.zh(), f.code.id(), f.message(form), f.fix(form)))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -104,7 +104,7 @@ pub(super) fn add_legend_to_workbook(xml: &str, name: &str, rid: &str, sheets: &
 
 /// The 标注说明 sheet: every marked cell with its severity, code, message
 /// and fix; printable on A4 landscape; says it is not to be submitted.
-pub(super) fn legend_sheet(rows: &[(String, CellRef, &Finding)], wrap: u32, bold: u32) -> String {
+pub(super) fn legend_sheet(rows: &[(String, CellRef, &Finding)], wrap: u32, bold: u32, form: &FormSpec) -> String {
     let cols = [
         ("序号", 6.0),
         ("工作表", 12.0),
@@ -138,7 +138,8 @@ pub(super) fn legend_sheet(rows: &[(String, CellRef, &Finding)], wrap: u32, bold
     data.push_str(&format!("<row r=\"3\">{head}</row>"));
     for (i, (sheet, at, f)) in rows.iter().enumerate() {
         let r = 3 + i as u32;
-        let lines = crate::write::est_lines(&f.message, 52.0).max(crate::write::est_lines(&f.fix, 44.0));
+        let (message, fix) = (f.message(form), f.fix(form));
+        let lines = crate::write::est_lines(&message, 52.0).max(crate::write::est_lines(&fix, 44.0));
         let ht = (lines.max(1) as f64 * 14.5).max(15.0);
         data.push_str(&format!(
             "<row r=\"{}\" ht=\"{ht}\" customHeight=\"1\">{}{}{}{}{}{}{}</row>",
@@ -148,8 +149,8 @@ pub(super) fn legend_sheet(rows: &[(String, CellRef, &Finding)], wrap: u32, bold
             cell(r, 2, &at.to_string(), wrap),
             cell(r, 3, f.severity.zh(), wrap),
             cell(r, 4, f.code.id(), wrap),
-            cell(r, 5, &f.message, wrap),
-            cell(r, 6, &f.fix, wrap),
+            cell(r, 5, &message, wrap),
+            cell(r, 6, &fix, wrap),
         ));
     }
     format!(

@@ -102,13 +102,12 @@ fn join_cities(v: &[String]) -> String {
 pub fn draft(
     spec: &ReportSpec,
     summary: &crate::spec::SummarySpec,
-    s: &ProvinceSummary,
-    findings: &[Finding],
-    decisions: &crate::decisions::Record,
+    c: &crate::write::summary::Contents,
     generated: &str,
     fingerprint: &str,
 ) -> Result<Vec<u8>, DraftError> {
-    let mut slots = slots(spec, s, findings, generated);
+    let (s, findings, decisions) = (c.summary, c.findings, c.decisions);
+    let mut slots = slots(spec, s, findings, c.form, generated);
     decision_slots(&mut slots, decisions);
     declared_slots(&mut slots, spec, summary, s);
     let mut doc = Doc::new(fingerprint);

@@ -6,7 +6,13 @@ use crate::spec::outline::Slot;
 use crate::spec::relation::Val;
 use crate::spec::{ColFormat, SummaryColumn, SummarySpec};
 
-pub(super) fn slots(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding], generated: &str) -> Slots {
+pub(super) fn slots(
+    spec: &ReportSpec,
+    s: &ProvinceSummary,
+    findings: &[Finding],
+    form: &crate::spec::FormSpec,
+    generated: &str,
+) -> Slots {
     let t = &s.totals;
     let mut x = Slots(BTreeMap::new());
     x.set("year", s.year.to_string());
@@ -72,7 +78,7 @@ pub(super) fn slots(spec: &ReportSpec, s: &ProvinceSummary, findings: &[Finding]
     x.set("n_warnings", warnings.len().to_string());
     let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
     for w in &warnings {
-        *codes.entry(w.title.as_str()).or_default() += 1;
+        *codes.entry(w.title(form)).or_default() += 1;
     }
     x.set("warning_codes", codes.iter().map(|(t, n)| format!("{t} {n} 处")).collect::<Vec<_>>().join("、"));
     x

@@ -53,33 +53,25 @@ pub struct Print<'a> {
     pub fingerprint: &'a crate::fingerprint::Fingerprint,
 }
 
-/// Fills the template and returns the xlsx bytes. umya runs isolated: a
-/// panic inside it becomes `Err`.
-#[allow(clippy::too_many_arguments)]
-pub fn summary_workbook(
-    template: &[u8],
-    spec: &SummarySpec,
-    summary: &ProvinceSummary,
-    roster: &Roster,
-    comparison: Option<&Comparison>,
-    findings: &[Finding],
-    decisions: &Record,
-    print: &Print,
-) -> Res<Vec<u8>> {
-    crate::isolate::isolate(|| fill(template, spec, summary, roster, comparison, findings, decisions, print))?
+/// What the summary workbook shows besides its tables' figures.
+pub struct Contents<'a> {
+    pub summary: &'a ProvinceSummary,
+    pub roster: &'a Roster,
+    pub comparison: Option<&'a Comparison>,
+    pub findings: &'a [Finding],
+    pub decisions: &'a Record,
+    /// Words the findings.
+    pub form: &'a crate::spec::FormSpec,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn fill(
-    template: &[u8],
-    spec: &SummarySpec,
-    s: &ProvinceSummary,
-    roster: &Roster,
-    comparison: Option<&Comparison>,
-    findings: &[Finding],
-    decisions: &Record,
-    print: &Print,
-) -> Res<Vec<u8>> {
+/// Fills the template and returns the xlsx bytes. umya runs isolated: a
+/// panic inside it becomes `Err`.
+pub fn summary_workbook(template: &[u8], spec: &SummarySpec, c: &Contents, print: &Print) -> Res<Vec<u8>> {
+    crate::isolate::isolate(|| fill(template, spec, c, print))?
+}
+
+fn fill(template: &[u8], spec: &SummarySpec, c: &Contents, print: &Print) -> Res<Vec<u8>> {
+    let (s, decisions) = (c.summary, c.decisions);
     let mut book: Workbook = umya_spreadsheet::reader::xlsx::read_reader(std::io::Cursor::new(template), true)
         .map_err(SummaryError::Template)?;
     for sheet in &spec.sheets {
@@ -88,9 +80,9 @@ fn fill(
         match sheet.role {
             SheetRole::Targets => t.targets(s),
             SheetRole::Allocation => t.allocation(&s.allocation),
-            SheetRole::Roster => t.roster(roster, comparison, &decisions.state),
-            SheetRole::Findings => t.findings(findings),
-            SheetRole::Decisions => t.decisions(decisions),
+            SheetRole::Roster => t.roster(c.roster, c.comparison, &decisions.state),
+            SheetRole::Findings => t.findings(c.findings, c.form),
+            SheetRole::Decisions => t.decisions(decisions, c.form),
             SheetRole::Cities => t.cities(s),
         }
         if sheet.role.of_city_figures() {

@@ -100,7 +100,7 @@ impl Table<'_> {
         }
     }
 
-    pub(super) fn findings(&mut self, findings: &[Finding]) {
+    pub(super) fn findings(&mut self, findings: &[Finding], form: &crate::spec::FormSpec) {
         if findings.is_empty() {
             let r = self.row(0);
             self.put(r, "seq", V::Text(""), false);
@@ -119,18 +119,18 @@ impl Table<'_> {
             self.put(r, "sheet", V::Text(f.sheet.as_deref().unwrap_or("")), false);
             let cell = f.cell.map(|c| c.to_string()).unwrap_or_default();
             self.put(r, "cell", V::Text(&cell), false);
-            self.put(r, "message", V::Text(&f.message), false);
+            self.put(r, "message", V::Text(&f.message(form)), false);
             let expected = crate::write::feedback::expected_shown(f);
             self.put(r, "expected", V::Text(&expected), false);
             self.put(r, "found", V::Text(f.found.as_deref().unwrap_or("")), false);
-            self.put(r, "fix", V::Text(&f.fix), false);
+            self.put(r, "fix", V::Text(&f.fix(form)), false);
         }
     }
 }
 
 impl Table<'_> {
     /// 核实与更正记录: every applied decision, corrections first.
-    pub(super) fn decisions(&mut self, d: &crate::decisions::Record) {
+    pub(super) fn decisions(&mut self, d: &crate::decisions::Record, form: &crate::spec::FormSpec) {
         use crate::decisions::Closure;
         let mut rows: Vec<[String; 8]> = d
             .corrections
@@ -158,7 +158,7 @@ impl Table<'_> {
             .collect();
         rows.extend(d.closed.iter().filter(|c| c.closure == Closure::Verified).map(|c| {
             let f = &c.finding;
-            let label = format!("[{}] {}", f.code.id(), f.message);
+            let label = format!("[{}] {}", f.code.id(), f.message(form));
             [
                 f.city.clone().unwrap_or_default(),
                 label,
