@@ -77,12 +77,7 @@ pub fn allocate(params: &Params) -> Result<Allocation, AllocError> {
             rows: Vec::new(),
         });
     }
-    let overflow = |c: &crate::params::CityParams| AllocError::Overflow {
-        city: c.name.clone(),
-        fiscal: c.coef.fiscal,
-        performance: c.coef.performance,
-        project: c.coef.project,
-    };
+    let overflow = |c: &crate::params::CityParams| overflow(Some(c));
     let composite: Vec<Decimal> = params
         .cities
         .iter()
@@ -94,34 +89,7 @@ pub fn allocate(params: &Params) -> Result<Allocation, AllocError> {
                 .ok_or_else(|| overflow(c))
         })
         .collect::<Result<_, _>>()?;
-    let mut shares = vec![Decimal::ZERO; params.cities.len()];
-    let mut factor_shares = vec![Measures::default(); params.cities.len()];
-    // The measures are the weights' keys (the form's [[measures]]).
-    for (m, w) in &params.weights.0 {
-        let weight = *w / Decimal::ONE_HUNDRED;
-        let weighted: Vec<Decimal> = params
-            .cities
-            .iter()
-            .zip(&composite)
-            .map(|(c, k)| c.plan.get(m).unwrap_or_default().checked_mul(*k).ok_or_else(|| overflow(c)))
-            .collect::<Result<_, _>>()?;
-        let denom = weighted.iter().try_fold(Decimal::ZERO, |acc, w| acc.checked_add(*w)).ok_or_else(|| {
-            params.cities.first().map(overflow).unwrap_or(AllocError::Overflow {
-                city: String::new(),
-                fiscal: Decimal::ZERO,
-                performance: Decimal::ZERO,
-                project: Decimal::ZERO,
-            })
-        })?;
-        if denom.is_zero() {
-            continue;
-        }
-        for (((s, fs), w), c) in shares.iter_mut().zip(factor_shares.iter_mut()).zip(&weighted).zip(&params.cities) {
-            let share = w.checked_div(denom).ok_or_else(|| overflow(c))?;
-            fs.set(m, share);
-            *s = share.checked_mul(weight).and_then(|x| s.checked_add(x)).ok_or_else(|| overflow(c))?;
-        }
-    }
+    let (shares, factor_shares) = shares(params, &composite)?;
     let exact: Vec<Decimal> = shares
         .iter()
         .zip(&params.cities)
@@ -155,6 +123,56 @@ pub fn allocate(params: &Params) -> Result<Allocation, AllocError> {
         measures: params.measure_keys.clone(),
         rows,
     })
+}
+
+/// An overflow in the arithmetic for city `c` (the first, when no one city
+/// is to blame).
+fn overflow(c: Option<&crate::params::CityParams>) -> AllocError {
+    match c {
+        Some(c) => AllocError::Overflow {
+            city: c.name.clone(),
+            fiscal: c.coef.fiscal,
+            performance: c.coef.performance,
+            project: c.coef.project,
+        },
+        None => AllocError::Overflow {
+            city: String::new(),
+            fiscal: Decimal::ZERO,
+            performance: Decimal::ZERO,
+            project: Decimal::ZERO,
+        },
+    }
+}
+
+/// Each city's share of the money, and its share of each factor: for each
+/// measure, its plan × composite coefficient over the sum of all cities',
+/// weighted by the measure's weight.
+fn shares(params: &Params, composite: &[Decimal]) -> Result<(Vec<Decimal>, Vec<Measures>), AllocError> {
+    let mut shares = vec![Decimal::ZERO; params.cities.len()];
+    let mut factor_shares = vec![Measures::default(); params.cities.len()];
+    // The measures are the weights' keys (the form's [[measures]]).
+    for (m, w) in &params.weights.0 {
+        let weight = *w / Decimal::ONE_HUNDRED;
+        let weighted: Vec<Decimal> = params
+            .cities
+            .iter()
+            .zip(composite)
+            .map(|(c, k)| c.plan.get(m).unwrap_or_default().checked_mul(*k).ok_or_else(|| overflow(Some(c))))
+            .collect::<Result<_, _>>()?;
+        let denom = weighted
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, w| acc.checked_add(*w))
+            .ok_or_else(|| overflow(params.cities.first()))?;
+        if denom.is_zero() {
+            continue;
+        }
+        for (((s, fs), w), c) in shares.iter_mut().zip(factor_shares.iter_mut()).zip(&weighted).zip(&params.cities) {
+            let share = w.checked_div(denom).ok_or_else(|| overflow(Some(c)))?;
+            fs.set(m, share);
+            *s = share.checked_mul(weight).and_then(|x| s.checked_add(x)).ok_or_else(|| overflow(Some(c)))?;
+        }
+    }
+    Ok((shares, factor_shares))
 }
 
 /// Rounds each value down to a whole number, then gives the units still

@@ -269,81 +269,11 @@ pub fn pause_if_needed(no_pause: bool) {
 
 /// Runs a command; `Ok(true)` when error findings were reported.
 pub fn dispatch(command: Command) -> Result<bool, Error> {
-    use selfeval::write::form::Input;
     match command {
         Command::Run(a) => run_inputs(a, true),
         Command::Check(a) => run_inputs(a, false),
-        Command::Template { out, city, templates, summary } => {
-            // Only the two specs: a new year's folder has no workbooks yet.
-            let (form, summary_spec) = match &templates {
-                Some(d) => selfeval::spec::specs_from_dir(d)?,
-                None => selfeval::spec::embedded_specs()?,
-            };
-            for p in std::iter::once(&out).chain(summary.as_ref()) {
-                if p.exists() {
-                    return Err(selfeval::write::Failure::OutputExists(p.clone()).into());
-                }
-            }
-            let bands = match &templates {
-                Some(d) => {
-                    let p = d.join(selfeval::spec::CHECKS_FILE);
-                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
-                    selfeval::spec::Bands::from_toml(&text, &p.display().to_string(), &form)?
-                }
-                None => selfeval::spec::embedded_bands()?,
-            };
-            // The 地市 dropdown lists the issued cities when that year's
-            // params workbook is already in place; a new year's set may not
-            // have it yet, and the form is still complete without.
-            let params_bytes = match &templates {
-                Some(d) => std::fs::read(d.join(selfeval::spec::PARAMS_FILE)).ok(),
-                None => Some(selfeval::spec::embedded_params().to_vec()),
-            };
-            let cities: Vec<String> = params_bytes
-                .and_then(|b| selfeval::params::from_bytes(b, "省级参数表", &form, "模板").ok())
-                .map(|p| p.cities.iter().map(|c| c.name.clone()).collect())
-                .unwrap_or_default();
-            let mut values = std::collections::HashMap::new();
-            if let (Some(c), Some(id)) = (city, form.role(selfeval::spec::Role::City)) {
-                values.insert(id.to_string(), Input::Text(c));
-            }
-            let book = selfeval::write::form::FormBook { form: &form, bands: &bands, cities: &cities };
-            let bytes = selfeval::write::form::city_form(&book, &values)
-                .map_err(|e| Error::write(&out, selfeval::error::WriteError::Form(e)))?;
-            selfeval::write::atomic_write(&out, &bytes)?;
-            println!("已生成 {} 年空白自评表：{}", form.year, out.display());
-            if let Some(p) = summary {
-                let bytes = selfeval::write::template::workbook(&summary_spec)
-                    .map_err(|e| Error::write(&p, selfeval::error::WriteError::SummaryTemplate(e)))?;
-                selfeval::write::atomic_write(&p, &bytes)?;
-                println!("已生成 {} 年省级汇总表模板：{}", form.year, p.display());
-            }
-            Ok(false)
-        }
-        Command::Allocate { out, params, templates } => {
-            let setup = selfeval::stages::Setup::load(templates.as_deref(), params.as_deref())?;
-            let (t, p) = (&setup.templates, &setup.params);
-            if out.exists() {
-                return Err(selfeval::write::Failure::OutputExists(out).into());
-            }
-            let a = selfeval::allocate::allocate(p)?;
-            let bytes = selfeval::write::summary::allocation_workbook(&t.summary_template, &t.summary, &a)
-                .map_err(|e| Error::write(&out, e))?;
-            selfeval::write::atomic_write(&out, &bytes)?;
-            println!("参数：{}", p.origin);
-            println!("可分配给各市的资金 {} 万元，按因素法测算（取整到万元）：", selfeval::calc::fmt_num(a.available));
-            for r in &a.rows {
-                println!(
-                    "  {}  测算 {} 万元，下达 {} 万元，差额 {}",
-                    r.city,
-                    selfeval::calc::fmt_num(r.rounded),
-                    selfeval::calc::fmt_num(r.issued),
-                    selfeval::calc::fmt_num(r.diff)
-                );
-            }
-            println!("已生成：{}", out.display());
-            Ok(false)
-        }
+        Command::Template { out, city, templates, summary } => template(&out, city, templates.as_deref(), summary),
+        Command::Allocate { out, params, templates } => allocate(out, params.as_deref(), templates.as_deref()),
         Command::Verify { summary, inputs, decisions, templates, params, previous } => {
             let opts = selfeval::verify::VerifyOptions { summary, inputs, decisions, templates, params, previous };
             let v = selfeval::verify::verify(&opts)?;
@@ -355,6 +285,91 @@ pub fn dispatch(command: Command) -> Result<bool, Error> {
             Ok(false)
         }
     }
+}
+
+/// `selfeval template`: a blank city form, and the summary template.
+fn template(
+    out: &std::path::Path,
+    city: Option<String>,
+    templates: Option<&std::path::Path>,
+    summary: Option<PathBuf>,
+) -> Result<bool, Error> {
+    use selfeval::write::form::Input;
+    // Only the two specs: a new year's folder has no workbooks yet.
+    let (form, summary_spec) = match &templates {
+        Some(d) => selfeval::spec::specs_from_dir(d)?,
+        None => selfeval::spec::embedded_specs()?,
+    };
+    for p in std::iter::once(out).chain(summary.as_deref()) {
+        if p.exists() {
+            return Err(selfeval::write::Failure::OutputExists(p.to_path_buf()).into());
+        }
+    }
+    let bands = match &templates {
+        Some(d) => {
+            let p = d.join(selfeval::spec::CHECKS_FILE);
+            let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+            selfeval::spec::Bands::from_toml(&text, &p.display().to_string(), &form)?
+        }
+        None => selfeval::spec::embedded_bands()?,
+    };
+    // The 地市 dropdown lists the issued cities when that year's
+    // params workbook is already in place; a new year's set may not
+    // have it yet, and the form is still complete without.
+    let params_bytes = match &templates {
+        Some(d) => std::fs::read(d.join(selfeval::spec::PARAMS_FILE)).ok(),
+        None => Some(selfeval::spec::embedded_params().to_vec()),
+    };
+    let cities: Vec<String> = params_bytes
+        .and_then(|b| selfeval::params::from_bytes(b, "省级参数表", &form, "模板").ok())
+        .map(|p| p.cities.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
+    let mut values = std::collections::HashMap::new();
+    if let (Some(c), Some(id)) = (city, form.role(selfeval::spec::Role::City)) {
+        values.insert(id.to_string(), Input::Text(c));
+    }
+    let book = selfeval::write::form::FormBook { form: &form, bands: &bands, cities: &cities };
+    let bytes = selfeval::write::form::city_form(&book, &values)
+        .map_err(|e| Error::write(out, selfeval::error::WriteError::Form(e)))?;
+    selfeval::write::atomic_write(out, &bytes)?;
+    println!("已生成 {} 年空白自评表：{}", form.year, out.display());
+    if let Some(p) = summary {
+        let bytes = selfeval::write::template::workbook(&summary_spec)
+            .map_err(|e| Error::write(&p, selfeval::error::WriteError::SummaryTemplate(e)))?;
+        selfeval::write::atomic_write(&p, &bytes)?;
+        println!("已生成 {} 年省级汇总表模板：{}", form.year, p.display());
+    }
+    Ok(false)
+}
+
+/// `selfeval allocate`: the factor-method allocation from the params.
+fn allocate(
+    out: PathBuf,
+    params: Option<&std::path::Path>,
+    templates: Option<&std::path::Path>,
+) -> Result<bool, Error> {
+    let setup = selfeval::stages::Setup::load(templates, params)?;
+    let (t, p) = (&setup.templates, &setup.params);
+    if out.exists() {
+        return Err(selfeval::write::Failure::OutputExists(out).into());
+    }
+    let a = selfeval::allocate::allocate(p)?;
+    let bytes = selfeval::write::summary::allocation_workbook(&t.summary_template, &t.summary, &a)
+        .map_err(|e| Error::write(&out, e))?;
+    selfeval::write::atomic_write(&out, &bytes)?;
+    println!("参数：{}", p.origin);
+    println!("可分配给各市的资金 {} 万元，按因素法测算（取整到万元）：", selfeval::calc::fmt_num(a.available));
+    for r in &a.rows {
+        println!(
+            "  {}  测算 {} 万元，下达 {} 万元，差额 {}",
+            r.city,
+            selfeval::calc::fmt_num(r.rounded),
+            selfeval::calc::fmt_num(r.issued),
+            selfeval::calc::fmt_num(r.diff)
+        );
+    }
+    println!("已生成：{}", out.display());
+    Ok(false)
 }
 
 fn run_inputs(a: InputArgs, summary: bool) -> Result<bool, Error> {
