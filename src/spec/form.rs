@@ -355,21 +355,6 @@ impl FormSpec {
         }
     }
 
-    /// Where a field is, for findings (the whole file for an unknown id).
-    pub fn loc(&self, id: &str) -> crate::findings::Loc {
-        use crate::findings::Loc;
-        match self.field(id) {
-            Some(f) => Loc { field: Some(f.id.clone()), ..Loc::cell(&f.sheet, f.cell, &f.label.text) },
-            None => Loc::file(),
-        }
-    }
-
-    /// Where the field playing `role` is (the whole file if the form
-    /// gives none).
-    pub fn loc_of(&self, role: Role) -> crate::findings::Loc {
-        self.role(role).map(|id| self.loc(id)).unwrap_or_else(crate::findings::Loc::file)
-    }
-
     /// The field id playing `role`, if the form gives one.
     pub fn role(&self, role: Role) -> Option<&str> {
         self.roles.get(role)

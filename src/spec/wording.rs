@@ -2,6 +2,7 @@
 //! message and fix. The built-in catalog (findings/codes.rs) words every
 //! code without naming a fund or its measures; a template set names the
 //! ratio or the bound that the code only knows as "a ratio out of its band".
+//! Also where a finding about a field points ([`FormSpec::loc`]).
 
 use super::*;
 use crate::findings::Code;
@@ -57,6 +58,21 @@ impl FormSpec {
     /// A code's title in this template set.
     pub fn title_of(&self, code: Code) -> &str {
         self.messages.get(code).and_then(|w| w.title.as_deref()).unwrap_or(code.info().title)
+    }
+
+    /// Where a field is, for findings (the whole file for an unknown id).
+    pub fn loc(&self, id: &str) -> crate::findings::Loc {
+        use crate::findings::Loc;
+        match self.field(id) {
+            Some(f) => Loc { field: Some(f.id.clone()), ..Loc::cell(&f.sheet, f.cell, &f.label.text) },
+            None => Loc::file(),
+        }
+    }
+
+    /// Where the field playing `role` is (the whole file if the form
+    /// gives none).
+    pub fn loc_of(&self, role: Role) -> crate::findings::Loc {
+        self.role(role).map(|id| self.loc(id)).unwrap_or_else(crate::findings::Loc::file)
     }
 
     /// A code's fix template in this template set.
