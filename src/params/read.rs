@@ -182,6 +182,43 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
     let province_own =
         ProvinceOwn { budget: val(&l.own_budget)?, arrived: val(&l.own_arrived)?, spent: val(&l.own_spent)? };
 
+    let cities = cities(wb, form)?;
+    let weights = weights(wb, form)?;
+    let targets = targets(wb, form)?;
+    // from_bytes has checked 基本参数's 年度 equals the form's.
+    let year_i = form.year;
+    let profile = profile(basic, l);
+    let p = Params {
+        year: year_i,
+        fund,
+        profile,
+        total,
+        province_own,
+        cities,
+        weights,
+        measure_keys: form.measures.iter().map(|m| m.key.clone()).collect(),
+        targets,
+        origin: String::new(),
+        sha256: String::new(),
+    };
+    let sum = calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
+    if sum != p.total {
+        let l = &form.params_layout;
+        return Err(ParamsError::TotalMismatch {
+            budget: l.budget.clone(),
+            own: l.own_budget.clone(),
+            total_label: l.total.clone(),
+            sum: calc::fmt_num(sum),
+            total: calc::fmt_num(p.total),
+        });
+    }
+    Ok(p)
+}
+
+/// 各市参数: each city's budget, plan and (for a fund that allocates)
+/// coefficients, one row each down to the first blank 地市.
+fn cities(wb: &RawWorkbook, form: &FormSpec) -> Res<Vec<CityParams>> {
+    let l = &form.params_layout;
     let cs = sheet(wb, &l.sheet_cities)?;
     // The plan and the coefficients are the allocation's factors: a fund
     // without measures issues a budget only.
@@ -227,6 +264,13 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
         return Err(ParamsError::NoCities(l.sheet_cities.clone()));
     }
 
+    Ok(cities)
+}
+
+/// 因素权重, which must sum to 100 (a fund that does not allocate has none).
+fn weights(wb: &RawWorkbook, form: &FormSpec) -> Res<Measures> {
+    let l = &form.params_layout;
+    let allocates = !form.measures.is_empty();
     let mut weights = Measures::default();
     if allocates {
         let ws = sheet(wb, &l.sheet_weights)?;
@@ -237,7 +281,16 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
             return Err(ParamsError::WeightsNot100(l.sheet_weights.clone()));
         }
     }
+    Ok(weights)
+}
+
+/// 绩效目标: one row each down to the first blank 三级指标, its key found
+/// by its 关键词.
+fn targets(wb: &RawWorkbook, form: &FormSpec) -> Res<Vec<Target>> {
+    let l = &form.params_layout;
     let keys = target_keys(form);
+    let choice =
+        |key: &str| form.scoring.indicators.iter().any(|i| i.key == key && i.kind == crate::spec::Kind::Choice);
 
     let ts = sheet(wb, &l.sheet_targets)?;
     let (hr, tc) = header_cols(ts, &l.target_headers.each_ref().map(String::as_str))?;
@@ -263,7 +316,8 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
             Value::Number(x) => {
                 TargetValue::Number(calc::decimal_from_f64(*x).ok_or_else(|| unreadable(&x.to_string()))?)
             }
-            Value::Text(t) if key == "living" => TargetValue::Text(t.trim().to_string()),
+            // A yes/no indicator (居住条件是否改善) has a word for its target.
+            Value::Text(t) if choice(&key) => TargetValue::Text(t.trim().to_string()),
             Value::Text(t) => match crate::model::number_text(t) {
                 Some((d, _, _)) => TargetValue::Number(d),
                 None => return Err(unreadable(t)),
@@ -273,44 +327,21 @@ fn parse(wb: &RawWorkbook, form: &FormSpec) -> Res<Params> {
         targets.push(Target { level1: t(0), level2: t(1), level3: t(2), key, op, value });
     }
 
-    // from_bytes has checked 基本参数's 年度 equals the form's.
-    let year_i = form.year;
-    // Every other labelled row of 基本参数 describes the fund (表1-1's
-    // header block); an older params workbook simply has none.
+    Ok(targets)
+}
+
+/// Every other labelled row of 基本参数 describes the fund (表1-1's header
+/// block); an older params workbook simply has none.
+fn profile(basic: &RawSheet, l: &ParamsLayout) -> Vec<(String, String)> {
     // "项目" heads the label column itself.
     let known: Vec<&str> = l.basic_labels().into_iter().chain(["项目"]).collect();
-    let profile: Vec<(String, String)> = (0..200u32)
+    (0..200u32)
         .filter_map(|r| {
             let label = text_at(basic, CellRef::new(r, 0));
             let value = text_at(basic, CellRef::new(r, 1));
             (!label.is_empty() && !known.contains(&label.as_str()) && !value.is_empty()).then_some((label, value))
         })
-        .collect();
-    let p = Params {
-        year: year_i,
-        fund,
-        profile,
-        total,
-        province_own,
-        cities,
-        weights,
-        measure_keys: form.measures.iter().map(|m| m.key.clone()).collect(),
-        targets,
-        origin: String::new(),
-        sha256: String::new(),
-    };
-    let sum = calc::sum(p.cities.iter().map(|c| &c.budget)).unwrap_or_default() + p.province_own.budget;
-    if sum != p.total {
-        let l = &form.params_layout;
-        return Err(ParamsError::TotalMismatch {
-            budget: l.budget.clone(),
-            own: l.own_budget.clone(),
-            total_label: l.total.clone(),
-            sum: calc::fmt_num(sum),
-            total: calc::fmt_num(p.total),
-        });
-    }
-    Ok(p)
+        .collect()
 }
 
 #[cfg(test)]
