@@ -4,6 +4,7 @@
 
 use selfeval::findings::{self, Severity};
 use selfeval::{overview, RunOutcome};
+use std::fmt::Write as _;
 
 /// A progress bar on stderr, shown only when stderr is a terminal.
 pub struct Bar(indicatif::ProgressBar);
@@ -49,9 +50,18 @@ fn pad(t: &str, w: usize) -> String {
 /// the table is 报送情况, one line per expected city, as the summary's
 /// sheet of that name says it; files filed under no city follow.
 pub fn summary(o: &RunOutcome) -> String {
-    use std::fmt::Write as _;
-    let (e, _, _) = findings::counts(&o.findings);
     let mut s = String::new();
+    head(o, &mut s);
+    match &o.roster {
+        Some(roster) => city_table(o, roster, &mut s),
+        None => file_table(o, &mut s),
+    }
+    tail(o, &mut s);
+    s
+}
+
+/// The round, the register and what it did, what was read.
+fn head(o: &RunOutcome, s: &mut String) {
     let _ = writeln!(s, "{}", overview::round_line(o));
     if let Some(c) = &o.comparison {
         let _ = writeln!(s, "{}", c.batch_line);
@@ -70,66 +80,60 @@ pub fn summary(o: &RunOutcome) -> String {
     let _ = writeln!(s, "使用：{}；参数：{}", o.templates_origin, o.params_origin);
     let readable = o.inputs.iter().filter(|r| r.status != "unreadable").count();
     let _ = writeln!(s, "读取工作簿 {} 个（可读 {readable} 个）", o.inputs.len());
-    match &o.roster {
-        Some(roster) => {
-            let _ = writeln!(s, "{}", overview::counted_line(o).unwrap_or_default());
-            let cov = roster.coverage();
-            if !cov.complete() {
-                let _ = writeln!(s, "{}", cov.total_label());
-            }
-            let width = roster
-                .cities
-                .iter()
-                .map(|c| display_width(c.file.as_deref().unwrap_or("—")))
-                .max()
-                .unwrap_or(4)
-                .clamp(4, 60);
-            let change_head = if o.comparison.is_some() { "  与上次相比" } else { "" };
-            let _ =
-                writeln!(s, "\n{}  {}  错误  警告  计入合计  状态{change_head}", pad("城市", 8), pad("文件", width));
-            for c in overview::city_lines(o) {
-                let change = if o.comparison.is_some() { format!("  {}", c.change) } else { String::new() };
-                let _ = writeln!(
-                    s,
-                    "{}  {}  {:>4}  {:>4}  {}  {}{change}",
-                    pad(&c.city, 8),
-                    pad(&c.file, width),
-                    c.errors,
-                    c.warnings,
-                    pad(c.in_totals, 8),
-                    if o.comparison.is_some() { pad(c.status, 14) } else { c.status.to_string() }
-                );
-            }
-            let loose = overview::loose_lines(o);
-            if !loose.is_empty() {
-                let _ = writeln!(s, "\n未采用或无法归属地市的文件：");
-                for line in loose {
-                    let _ = writeln!(s, "  {line}");
-                }
-            }
-        }
-        None => {
-            let width = o.inputs.iter().map(|r| display_width(&r.file)).max().unwrap_or(4).clamp(4, 60);
-            let _ = writeln!(s, "\n{}  {}  错误  警告  状态", pad("城市", 8), pad("文件", width));
-            for r in &o.inputs {
-                let status = match r.status {
-                    "ok" if r.warnings > 0 => "通过（有警告）",
-                    "ok" => "通过",
-                    "unreadable" => "无法读取",
-                    _ => "需修改",
-                };
-                let city = r.city.as_deref().unwrap_or("—");
-                let _ = writeln!(
-                    s,
-                    "{}  {}  {:>4}  {:>4}  {status}",
-                    pad(city, 8),
-                    pad(&r.file, width),
-                    r.errors,
-                    r.warnings
-                );
-            }
+}
+
+/// 报送情况: one line per expected city, then the files left over.
+fn city_table(o: &RunOutcome, roster: &selfeval::roster::Roster, s: &mut String) {
+    let _ = writeln!(s, "{}", overview::counted_line(o).unwrap_or_default());
+    let cov = roster.coverage();
+    if !cov.complete() {
+        let _ = writeln!(s, "{}", cov.total_label());
+    }
+    let width =
+        roster.cities.iter().map(|c| display_width(c.file.as_deref().unwrap_or("—"))).max().unwrap_or(4).clamp(4, 60);
+    let change_head = if o.comparison.is_some() { "  与上次相比" } else { "" };
+    let _ = writeln!(s, "\n{}  {}  错误  警告  计入合计  状态{change_head}", pad("城市", 8), pad("文件", width));
+    for c in overview::city_lines(o) {
+        let change = if o.comparison.is_some() { format!("  {}", c.change) } else { String::new() };
+        let _ = writeln!(
+            s,
+            "{}  {}  {:>4}  {:>4}  {}  {}{change}",
+            pad(&c.city, 8),
+            pad(&c.file, width),
+            c.errors,
+            c.warnings,
+            pad(c.in_totals, 8),
+            if o.comparison.is_some() { pad(c.status, 14) } else { c.status.to_string() }
+        );
+    }
+    let loose = overview::loose_lines(o);
+    if !loose.is_empty() {
+        let _ = writeln!(s, "\n未采用或无法归属地市的文件：");
+        for line in loose {
+            let _ = writeln!(s, "  {line}");
         }
     }
+}
+
+/// Without a summary (`check`): one line per file.
+fn file_table(o: &RunOutcome, s: &mut String) {
+    let width = o.inputs.iter().map(|r| display_width(&r.file)).max().unwrap_or(4).clamp(4, 60);
+    let _ = writeln!(s, "\n{}  {}  错误  警告  状态", pad("城市", 8), pad("文件", width));
+    for r in &o.inputs {
+        let status = match r.status {
+            "ok" if r.warnings > 0 => "通过（有警告）",
+            "ok" => "通过",
+            "unreadable" => "无法读取",
+            _ => "需修改",
+        };
+        let city = r.city.as_deref().unwrap_or("—");
+        let _ = writeln!(s, "{}  {}  {:>4}  {:>4}  {status}", pad(city, 8), pad(&r.file, width), r.errors, r.warnings);
+    }
+}
+
+/// The counts, 草稿 / 定稿, the first errors and what was written.
+fn tail(o: &RunOutcome, s: &mut String) {
+    let (e, _, _) = findings::counts(&o.findings);
     let d = &o.decisions;
     let _ = writeln!(s, "\n{}", overview::counts_line(o));
     if o.roster.is_some() {
@@ -155,7 +159,6 @@ pub fn summary(o: &RunOutcome) -> String {
     if feedback > 0 {
         let _ = writeln!(s, "  反馈/（{feedback} 个文件：各地市的校验报告，以及有问题的工作簿的标注副本）");
     }
-    s
 }
 
 /// `run --final` when the result would not be 定稿: nothing was written.

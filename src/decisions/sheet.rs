@@ -8,6 +8,8 @@
 //! when read ([`super::register`]), so a clerk who re-saves it in WPS or
 //! LibreOffice, or widens and reorders columns, loses nothing.
 
+use crate::findings::Finding;
+
 /// One register row's texts, by column.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RowCells {
@@ -71,119 +73,137 @@ pub fn title(year: i64, fund: &str) -> String {
 /// closed it, then decisions whose finding is gone and rows that could not
 /// be used, so nothing the clerk wrote is lost from one round to the next.
 pub fn rows(
-    open: Vec<&crate::findings::Finding>,
+    open: Vec<&Finding>,
     record: &super::Record,
     form: &crate::spec::FormSpec,
     params: &crate::params::Params,
 ) -> Vec<RowCells> {
-    use super::{Closure, Key, Status};
-    let city_of = |f: &crate::findings::Finding| {
-        f.city
-            .clone()
-            .or_else(|| (f.code == crate::findings::Code::FileNameCityMismatch).then(|| f.found.clone()).flatten())
-    };
-    let identity = |f: &crate::findings::Finding| {
-        let field = f.field.clone().unwrap_or_default();
-        let computed = f
-            .expected
-            .as_deref()
-            .filter(|_| f.code.decisions().contains(&super::Action::UseComputed))
-            .and_then(super::computed_value)
-            .unwrap_or_default()
-            .to_string();
-        RowCells {
-            city: city_of(f).unwrap_or_default(),
-            file: f.file.clone(),
-            code: f.code.id().to_string(),
-            label: if field.is_empty() { String::new() } else { form.label(&field).to_string() },
-            field,
-            place: f.place(),
-            message: f.message(form),
-            found: f.found.clone().unwrap_or_default(),
-            computed,
-            ..RowCells::default()
-        }
-    };
-    let clerk = |mut r: RowCells, c: &RowCells| {
-        r.action = c.action.clone();
-        r.value = c.value.clone();
-        r.basis = c.basis.clone();
-        r.clerk = c.clerk.clone();
-        r.date = c.date.clone();
-        r
-    };
-    let mut used_rows: Vec<u32> = Vec::new();
-    let mut used_problems: Vec<u32> = Vec::new();
-    let mut out = Vec::new();
-    for f in open {
-        let row = identity(f);
-        let key = city_of(f).map(|c| Key::new(&c, f));
-        let outcome = record.outcomes.iter().rev().find(|o| Some(&o.decision.key) == key.as_ref());
-        let problem = record.problems.iter().find(|p| {
-            p.cells.city == row.city && p.cells.code.eq_ignore_ascii_case(&row.code) && p.cells.field == row.field
-        });
-        out.push(match (outcome, problem) {
-            (Some(o), _) if o.status == Status::CityChanged => {
-                used_rows.push(o.decision.row);
-                let c = &o.decision.cells;
-                RowCells {
-                    status: format!(
-                        "{}（原处理：{}{}，原填报值 {}）",
-                        o.status.zh(),
-                        c.action,
-                        if c.basis.is_empty() { String::new() } else { format!("，依据：{}", c.basis) },
-                        c.found
-                    ),
-                    ..row
-                }
-            }
-            (Some(o), _) => {
-                used_rows.push(o.decision.row);
-                RowCells { status: o.status.zh(), ..clerk(row, &o.decision.cells) }
-            }
-            (None, Some(p)) => {
-                used_problems.push(p.row);
-                let why = p.message.split_once('：').map(|(_, w)| w).unwrap_or(&p.message);
-                RowCells { status: why.to_string(), ..clerk(row, &p.cells) }
-            }
-            (None, None) => RowCells { status: "待处理".to_string(), ..row },
-        });
-    }
-    for c in &record.closed {
-        let own = record.outcomes.iter().find(|o| {
-            o.decision.row == c.row && o.decision.key == Key::new(&city_of(&c.finding).unwrap_or_default(), &c.finding)
-        });
-        let row = identity(&c.finding);
-        out.push(match own {
-            Some(o) => {
-                used_rows.push(o.decision.row);
-                let what = match c.closure {
-                    Closure::Verified => "已采用（已核实）".to_string(),
-                    Closure::Corrected => {
-                        let left_out = record
-                            .corrections
-                            .iter()
-                            .find(|x| x.row == c.row && x.follows.is_none())
-                            .and_then(|x| x.left_out.as_deref());
-                        match left_out {
-                            Some(why) => format!("已采用（已更正），但本市仍未计入合计：{why}"),
-                            None => "已采用（已更正）".to_string(),
-                        }
-                    }
-                };
-                RowCells { status: what, ..clerk(row, &o.decision.cells) }
-            }
-            None => RowCells { status: format!("已随第 {} 行的更正消除", c.row), ..row },
-        });
-    }
-    for o in record.outcomes.iter().filter(|o| !used_rows.contains(&o.decision.row)) {
+    let mut used = Used::default();
+    let mut out: Vec<RowCells> = open.into_iter().map(|f| open_row(f, record, form, &mut used)).collect();
+    out.extend(record.closed.iter().map(|c| closed_row(c, record, form, &mut used)));
+    for o in record.outcomes.iter().filter(|o| !used.rows.contains(&o.decision.row)) {
         out.push(RowCells { status: o.status.zh(), ..o.decision.cells.clone() });
     }
-    for p in record.problems.iter().filter(|p| !used_problems.contains(&p.row)) {
+    for p in record.problems.iter().filter(|p| !used.problems.contains(&p.row)) {
         let why = p.message.split_once('：').map(|(_, w)| w).unwrap_or(&p.message);
         out.push(RowCells { status: why.to_string(), ..p.cells.clone() });
     }
     let order = |c: &str| params.cities.iter().position(|x| x.name == c).unwrap_or(usize::MAX);
     out.sort_by_key(|r| order(&r.city));
     out
+}
+
+/// The register rows and refused rows a row took its clerk's cells from:
+/// the rest are listed after, so none is lost.
+#[derive(Default)]
+struct Used {
+    rows: Vec<u32>,
+    problems: Vec<u32>,
+}
+
+/// The city a finding is about (for SE406, the city its 地市 cell names).
+fn city_of(f: &Finding) -> Option<String> {
+    f.city
+        .clone()
+        .or_else(|| (f.code == crate::findings::Code::FileNameCityMismatch).then(|| f.found.clone()).flatten())
+}
+
+/// The cells that say which finding a row is about.
+fn identity(f: &Finding, form: &crate::spec::FormSpec) -> RowCells {
+    let field = f.field.clone().unwrap_or_default();
+    let computed = f
+        .expected
+        .as_deref()
+        .filter(|_| f.code.decisions().contains(&super::Action::UseComputed))
+        .and_then(super::computed_value)
+        .unwrap_or_default()
+        .to_string();
+    RowCells {
+        city: city_of(f).unwrap_or_default(),
+        file: f.file.clone(),
+        code: f.code.id().to_string(),
+        label: if field.is_empty() { String::new() } else { form.label(&field).to_string() },
+        field,
+        place: f.place(),
+        message: f.message(form),
+        found: f.found.clone().unwrap_or_default(),
+        computed,
+        ..RowCells::default()
+    }
+}
+
+/// `r` with the clerk's cells of `c`.
+fn clerk(mut r: RowCells, c: &RowCells) -> RowCells {
+    r.action = c.action.clone();
+    r.value = c.value.clone();
+    r.basis = c.basis.clone();
+    r.clerk = c.clerk.clone();
+    r.date = c.date.clone();
+    r
+}
+
+/// An open finding's row, with what the register said of it.
+fn open_row(f: &Finding, record: &super::Record, form: &crate::spec::FormSpec, used: &mut Used) -> RowCells {
+    use super::{Key, Status};
+    let row = identity(f, form);
+    let key = city_of(f).map(|c| Key::new(&c, f));
+    let outcome = record.outcomes.iter().rev().find(|o| Some(&o.decision.key) == key.as_ref());
+    let problem = record.problems.iter().find(|p| {
+        p.cells.city == row.city && p.cells.code.eq_ignore_ascii_case(&row.code) && p.cells.field == row.field
+    });
+    match (outcome, problem) {
+        (Some(o), _) if o.status == Status::CityChanged => {
+            used.rows.push(o.decision.row);
+            let c = &o.decision.cells;
+            RowCells {
+                status: format!(
+                    "{}（原处理：{}{}，原填报值 {}）",
+                    o.status.zh(),
+                    c.action,
+                    if c.basis.is_empty() { String::new() } else { format!("，依据：{}", c.basis) },
+                    c.found
+                ),
+                ..row
+            }
+        }
+        (Some(o), _) => {
+            used.rows.push(o.decision.row);
+            RowCells { status: o.status.zh(), ..clerk(row, &o.decision.cells) }
+        }
+        (None, Some(p)) => {
+            used.problems.push(p.row);
+            let why = p.message.split_once('：').map(|(_, w)| w).unwrap_or(&p.message);
+            RowCells { status: why.to_string(), ..clerk(row, &p.cells) }
+        }
+        (None, None) => RowCells { status: "待处理".to_string(), ..row },
+    }
+}
+
+/// A closed finding's row: closed by its own decision, or gone with a
+/// correction of another row.
+fn closed_row(c: &super::Closed, record: &super::Record, form: &crate::spec::FormSpec, used: &mut Used) -> RowCells {
+    use super::{Closure, Key};
+    let own = record.outcomes.iter().find(|o| {
+        o.decision.row == c.row && o.decision.key == Key::new(&city_of(&c.finding).unwrap_or_default(), &c.finding)
+    });
+    let row = identity(&c.finding, form);
+    let Some(o) = own else {
+        return RowCells { status: format!("已随第 {} 行的更正消除", c.row), ..row };
+    };
+    used.rows.push(o.decision.row);
+    let what = match c.closure {
+        Closure::Verified => "已采用（已核实）".to_string(),
+        Closure::Corrected => {
+            let left_out = record
+                .corrections
+                .iter()
+                .find(|x| x.row == c.row && x.follows.is_none())
+                .and_then(|x| x.left_out.as_deref());
+            match left_out {
+                Some(why) => format!("已采用（已更正），但本市仍未计入合计：{why}"),
+                None => "已采用（已更正）".to_string(),
+            }
+        }
+    };
+    RowCells { status: what, ..clerk(row, &o.decision.cells) }
 }

@@ -320,8 +320,39 @@ pub fn compare(
             fixed.push(x);
         }
     }
-    // Files and figures: the file used for a subject now against the one
-    // used then (or the only one).
+    files_and_figures(prev, inputs, label_of, &mut subjects);
+    if let Some(now) = statuses {
+        received(now, prev, &mut subjects);
+    }
+    for s in subjects.values_mut() {
+        s.line = line(s);
+    }
+    let batch_line = batch_line(&subjects, statuses);
+    let previous_round = prev.round();
+    Comparison {
+        fingerprint_part: crate::fingerprint::PreviousPart {
+            folder: prev.folder.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+            sha256: prev.sha256.clone(),
+        },
+        folder: prev.folder.display().to_string(),
+        generated_at: prev.report.generated_at.clone(),
+        round: previous_round + 1,
+        previous_round,
+        subjects,
+        fixed,
+        batch_line,
+        prev_keys: prev_keys.into_keys().collect(),
+    }
+}
+
+/// Files and figures: the file used for each subject now against the one
+/// used then (or the only one), and each figure that changed.
+fn files_and_figures(
+    prev: &Previous,
+    inputs: &[CurInput],
+    label_of: &dyn Fn(&str) -> String,
+    subjects: &mut BTreeMap<String, SubjectChange>,
+) {
     let prev_used: BTreeMap<String, &PrevInput> = prev
         .report
         .inputs
@@ -360,35 +391,19 @@ pub fn compare(
             }
         }
     }
-    if let (Some(now), Some(then)) = (statuses, &prev.report.cities) {
-        for (city, received) in now {
-            let was = then.iter().find(|c| &c.city == city).is_some_and(|c| c.status != "not_received");
-            let s = subjects.entry(city.clone()).or_default();
-            match (was, *received) {
-                (true, false) => s.file = "newly_missing".into(),
-                (false, false) => s.file = "still_missing".into(),
-                _ => {}
-            }
+}
+
+/// A city received then and missing now, or missing both times.
+fn received(now: &[(String, bool)], prev: &Previous, subjects: &mut BTreeMap<String, SubjectChange>) {
+    let Some(then) = &prev.report.cities else { return };
+    for (city, received) in now {
+        let was = then.iter().find(|c| &c.city == city).is_some_and(|c| c.status != "not_received");
+        let s = subjects.entry(city.clone()).or_default();
+        match (was, *received) {
+            (true, false) => s.file = "newly_missing".into(),
+            (false, false) => s.file = "still_missing".into(),
+            _ => {}
         }
-    }
-    for s in subjects.values_mut() {
-        s.line = line(s);
-    }
-    let batch_line = batch_line(&subjects, statuses);
-    let previous_round = prev.round();
-    Comparison {
-        fingerprint_part: crate::fingerprint::PreviousPart {
-            folder: prev.folder.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
-            sha256: prev.sha256.clone(),
-        },
-        folder: prev.folder.display().to_string(),
-        generated_at: prev.report.generated_at.clone(),
-        round: previous_round + 1,
-        previous_round,
-        subjects,
-        fixed,
-        batch_line,
-        prev_keys: prev_keys.into_keys().collect(),
     }
 }
 

@@ -50,6 +50,20 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         crate::marker::Kind::Report,
     ));
     let base = || Format::new().set_font_name("宋体").set_font_charset(134).set_font_size(11);
+    conclusion_sheet(&mut wb, head, (e, w, i), &base)?;
+    problems_sheet(&mut wb, head, &sorted, &base)?;
+    wb.save_to_buffer()
+}
+
+/// 校验结论: who, which file, the counts and the verdict, how to read the
+/// annotated copy; what changed since the previous round and what the
+/// province decided, each with its own sheet.
+fn conclusion_sheet(
+    wb: &mut Workbook,
+    head: &ReportHead,
+    (e, w, i): (usize, usize, usize),
+    base: &dyn Fn() -> Format,
+) -> Result<(), XlsxError> {
     let title = base().set_bold().set_font_size(16);
     let label = base().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xD9E1F2));
     let value = base().set_border(FormatBorder::Thin).set_text_wrap();
@@ -107,13 +121,38 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         let line = format!("第 {} 轮：{}", head.round, ch.line);
         ws.write_string_with_format(12, 1, &line, &value)?;
         ws.set_row_height(12, 15.0 * est_lines(&line, 66.0) as f64 + 4.0)?;
-        changes_sheet(&mut wb, head, ch, &base)?;
+        changes_sheet(wb, head, ch, base)?;
     }
     if let Some(line) = super::decided::summary_line(&head.decided) {
-        ws_line(&mut wb, 13, "省级核实与更正", &line, &label, &value)?;
-        super::decided::sheet(&mut wb, head.city, &head.decided, head.form, &base)?;
+        ws_line(wb, 13, "省级核实与更正", &line, &label, &value)?;
+        super::decided::sheet(wb, head.city, &head.decided, head.form, base)?;
     }
+    Ok(())
+}
 
+/// 问题清单's columns and widths. The widths add up to one A4 landscape
+/// page at about 80%: the 11 pt type prints at 8.5 pt or more (the report
+/// goes back to a city on paper; the old 179 units printed it at 6.5 pt).
+const PROBLEM_COLUMNS: [(&str, f64); 10] = [
+    ("序号", 5.0),
+    ("严重程度", 8.0),
+    ("代码", 7.0),
+    ("工作表", 9.0),
+    ("单元格", 7.0),
+    ("问题", 32.0),
+    ("应为", 11.0),
+    ("实为", 11.0),
+    ("如何修改", 28.0),
+    ("与上次相比", 8.0),
+];
+
+/// 问题清单: one row per finding, in the form's order, on A4 landscape.
+fn problems_sheet(
+    wb: &mut Workbook,
+    head: &ReportHead,
+    sorted: &[Finding],
+    base: &dyn Fn() -> Format,
+) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("问题清单")?;
     let head_f = base()
@@ -127,21 +166,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         Severity::Warning => cell.clone().set_background_color(Color::RGB(0xFFEB9C)),
         Severity::Info => cell.clone(),
     };
-    // The widths add up to one A4 landscape page at about 80%: the 11 pt
-    // type prints at 8.5 pt or more (the report goes back to a city on
-    // paper; the old 179 units printed it at 6.5 pt).
-    let cols = [
-        ("序号", 5.0),
-        ("严重程度", 8.0),
-        ("代码", 7.0),
-        ("工作表", 9.0),
-        ("单元格", 7.0),
-        ("问题", 32.0),
-        ("应为", 11.0),
-        ("实为", 11.0),
-        ("如何修改", 28.0),
-        ("与上次相比", 8.0),
-    ];
+    let cols = PROBLEM_COLUMNS;
     // Two title rows: a printed page says whose problems these are.
     let title_f = base().set_bold().set_font_size(14);
     ws.merge_range(0, 0, 0, 9, &format!("{} 绩效自评表问题清单", head.city), &title_f)?;
@@ -187,7 +212,7 @@ pub fn report_workbook(head: &ReportHead, findings: &[Finding]) -> Result<Vec<u8
         }
     }
     ws.autofilter(HEAD, 0, HEAD + sorted.len().max(1) as u32, 9)?;
-    wb.save_to_buffer()
+    Ok(())
 }
 
 /// One more labelled line on the first sheet.

@@ -111,8 +111,6 @@ fn red_rules(form: &FormSpec) -> Vec<(String, String)> {
 /// value in `values` as its cached result.
 pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec<u8>, XlsxError> {
     let form = book.form;
-    let formulas: HashMap<String, String> = derived_formulas(form, book.bands).into_iter().collect();
-    let reds = red_rules(form);
     let mut wb = super::new_workbook();
     wb.set_properties(&fixed_properties(&form.title));
     for f in form.fields() {
@@ -120,25 +118,72 @@ pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec
         let (col, row) = (crate::cellref::CellRef::col_letters(f.cell.col), f.cell.row + 1);
         wb.define_name(n(&f.id), &format!("='{quoted}'!${col}${row}"))?;
     }
-    let border = |f: Format| f.set_border(FormatBorder::Thin).set_font_name("宋体").set_font_size(11);
-    let title_f = Format::new().set_bold().set_font_size(14).set_font_name("宋体").set_align(FormatAlign::Center);
-    let note_f = Format::new().set_font_name("宋体").set_font_size(10).set_font_color(Color::RGB(0x595959));
-    let label_f = border(Format::new().set_text_wrap().set_align(FormatAlign::VerticalCenter));
-    let head_f = border(
-        Format::new()
-            .set_bold()
-            .set_background_color(Color::RGB(0xD9E1F2))
-            .set_align(FormatAlign::Center)
-            .set_text_wrap(),
-    );
-    let input_base = || border(Format::new().set_unlocked().set_background_color(Color::RGB(0xFFF2CC)));
-    // Computed and fixed cells: locked, grey, so the clerk sees at once
-    // what not to type in.
-    let computed_base = || border(Format::new().set_background_color(Color::RGB(0xEDEDED)));
-    let red = Format::new().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006));
-
+    let w = Writing {
+        book,
+        values,
+        formulas: derived_formulas(form, book.bands).into_iter().collect(),
+        reds: red_rules(form),
+        fmt: Formats::new(),
+    };
     for sheet in &form.sheets {
-        let ws: &mut Worksheet = wb.add_worksheet();
+        w.sheet(wb.add_worksheet(), sheet)?;
+    }
+    wb.save_to_buffer()
+}
+
+/// The form's cell formats.
+struct Formats {
+    title: Format,
+    note: Format,
+    label: Format,
+    head: Format,
+    red: Format,
+}
+
+fn bordered(f: Format) -> Format {
+    f.set_border(FormatBorder::Thin).set_font_name("宋体").set_font_size(11)
+}
+
+impl Formats {
+    fn new() -> Self {
+        Formats {
+            title: Format::new().set_bold().set_font_size(14).set_font_name("宋体").set_align(FormatAlign::Center),
+            note: Format::new().set_font_name("宋体").set_font_size(10).set_font_color(Color::RGB(0x595959)),
+            label: bordered(Format::new().set_text_wrap().set_align(FormatAlign::VerticalCenter)),
+            head: bordered(
+                Format::new()
+                    .set_bold()
+                    .set_background_color(Color::RGB(0xD9E1F2))
+                    .set_align(FormatAlign::Center)
+                    .set_text_wrap(),
+            ),
+            red: Format::new().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006)),
+        }
+    }
+
+    /// An input cell: unlocked, yellow.
+    fn input(&self) -> Format {
+        bordered(Format::new().set_unlocked().set_background_color(Color::RGB(0xFFF2CC)))
+    }
+
+    /// Computed and fixed cells: locked, grey, so the clerk sees at once
+    /// what not to type in.
+    fn computed(&self) -> Format {
+        bordered(Format::new().set_background_color(Color::RGB(0xEDEDED)))
+    }
+}
+
+/// What each sheet of a city form is written from.
+struct Writing<'a> {
+    book: &'a FormBook<'a>,
+    values: &'a HashMap<String, Input>,
+    formulas: HashMap<String, String>,
+    reds: Vec<(String, String)>,
+    fmt: Formats,
+}
+
+impl Writing<'_> {
+    fn sheet(&self, ws: &mut Worksheet, sheet: &crate::spec::SheetSpec) -> Result<(), XlsxError> {
         ws.set_name(&sheet.name)?;
         // A formula with nothing to compute yet (a blank form) caches
         // nothing, not a 0 a reader would take for a figure.
@@ -147,8 +192,8 @@ pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec
             ws.set_column_width(i as u16, *w)?;
         }
         for tc in [&sheet.title, &sheet.note].into_iter().flatten() {
-            let f = if sheet.title.as_ref().is_some_and(|t| t.cell == tc.cell) { &title_f } else { &note_f };
-            write_text_cell(ws, tc, f)?;
+            let title = sheet.title.as_ref().is_some_and(|t| t.cell == tc.cell);
+            write_text_cell(ws, tc, if title { &self.fmt.title } else { &self.fmt.note })?;
         }
         // A label on a row with input cells names that row; any other
         // label is a column header.
@@ -163,49 +208,18 @@ pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec
             *e = (*e).max(n);
         };
         for l in &sheet.labels {
-            let f = if field_rows.contains(&l.cell.row) { &label_f } else { &head_f };
+            let f = if field_rows.contains(&l.cell.row) { &self.fmt.label } else { &self.fmt.head };
             ws.write_string_with_format(l.cell.row, l.cell.col as u16, &l.text, f)?;
             fit(l.cell, &l.text);
         }
         let mut written_labels = HashSet::new();
         for f in &sheet.fields {
             if written_labels.insert(f.label.cell) {
-                ws.write_string_with_format(f.label.cell.row, f.label.cell.col as u16, &f.label.text, &label_f)?;
+                ws.write_string_with_format(f.label.cell.row, f.label.cell.col as u16, &f.label.text, &self.fmt.label)?;
                 fit(f.label.cell, &f.label.text);
             }
-            let fixed = fixed_value(form, &f.id);
-            let formula = formulas.get(&f.id);
-            let base = if fixed.is_some() || formula.is_some() { computed_base() } else { input_base() };
-            let mut fmt = base.set_num_format(kind_format(f.kind));
-            if f.kind == Kind::Text {
-                fmt = fmt.set_text_wrap();
-            }
-            let value = values.get(&f.id).or(fixed.as_ref());
-            if let Some(Input::Text(t)) = value {
-                fit(f.cell, t);
-            }
-            match formula {
-                Some(text) => {
-                    let result = match value {
-                        Some(Input::Number(d)) => d.normalize().to_string(),
-                        Some(Input::Text(t)) => t.clone(),
-                        _ => String::new(),
-                    };
-                    let fml = Formula::new(format!("={text}")).set_result(result);
-                    ws.write_formula_with_format(f.cell.row, f.cell.col as u16, fml, &fmt)?;
-                }
-                None => {
-                    write_input(ws, f, value, &fmt)?;
-                    if fixed.is_none() {
-                        // Only the city cell offers the cities.
-                        let is_city = form.roles.of(&f.id) == Some(Role::City);
-                        add_validation(ws, f, if is_city { book.cities } else { &[] })?;
-                    }
-                }
-            }
-            for (_, rule) in reds.iter().filter(|(id, _)| *id == f.id) {
-                let cf = ConditionalFormatFormula::new().set_rule(Formula::new(format!("={rule}"))).set_format(&red);
-                ws.add_conditional_format(f.cell.row, f.cell.col as u16, f.cell.row, f.cell.col as u16, &cf)?;
+            if let Some(t) = self.field(ws, f)? {
+                fit(f.cell, &t);
             }
         }
         if let Some(tc) = &sheet.footer {
@@ -218,20 +232,68 @@ pub fn city_form(book: &FormBook, values: &HashMap<String, Input>) -> Result<Vec
                 ws.set_row_height(row, 15.0 * n as f64)?;
             }
         }
-        ws.set_paper_size(9);
-        ws.set_print_fit_to_pages(1, 0);
-        if sheet.widths.iter().sum::<f64>() > 110.0 {
-            ws.set_landscape();
-        }
-        // Locked cells stay locked; the clerk may still make a row taller
-        // for a long 偏差原因 or widen a column.
-        ws.protect_with_options(&ProtectionOptions {
-            format_rows: true,
-            format_columns: true,
-            ..ProtectionOptions::default()
-        });
+        print_and_protect(ws, sheet);
+        Ok(())
     }
-    wb.save_to_buffer()
+
+    /// One field's cell: its formula, fixed value or input (with its
+    /// validation), and the red marks of its rules. The text it shows, if
+    /// any, for the row's height.
+    fn field(&self, ws: &mut Worksheet, f: &FieldSpec) -> Result<Option<String>, XlsxError> {
+        let form = self.book.form;
+        let fixed = fixed_value(form, &f.id);
+        let formula = self.formulas.get(&f.id);
+        let base = if fixed.is_some() || formula.is_some() { self.fmt.computed() } else { self.fmt.input() };
+        let mut fmt = base.set_num_format(kind_format(f.kind));
+        if f.kind == Kind::Text {
+            fmt = fmt.set_text_wrap();
+        }
+        let value = self.values.get(&f.id).or(fixed.as_ref());
+        match formula {
+            Some(text) => {
+                let result = match value {
+                    Some(Input::Number(d)) => d.normalize().to_string(),
+                    Some(Input::Text(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                let fml = Formula::new(format!("={text}")).set_result(result);
+                ws.write_formula_with_format(f.cell.row, f.cell.col as u16, fml, &fmt)?;
+            }
+            None => {
+                write_input(ws, f, value, &fmt)?;
+                if fixed.is_none() {
+                    // Only the city cell offers the cities.
+                    let is_city = form.roles.of(&f.id) == Some(Role::City);
+                    add_validation(ws, f, if is_city { self.book.cities } else { &[] })?;
+                }
+            }
+        }
+        for (_, rule) in self.reds.iter().filter(|(id, _)| *id == f.id) {
+            let cf =
+                ConditionalFormatFormula::new().set_rule(Formula::new(format!("={rule}"))).set_format(&self.fmt.red);
+            ws.add_conditional_format(f.cell.row, f.cell.col as u16, f.cell.row, f.cell.col as u16, &cf)?;
+        }
+        Ok(match value {
+            Some(Input::Text(t)) => Some(t.clone()),
+            _ => None,
+        })
+    }
+}
+
+/// A4, one page wide (landscape when wide); locked cells stay locked, and
+/// the clerk may still make a row taller for a long 偏差原因 or widen a
+/// column.
+fn print_and_protect(ws: &mut Worksheet, sheet: &crate::spec::SheetSpec) {
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    if sheet.widths.iter().sum::<f64>() > 110.0 {
+        ws.set_landscape();
+    }
+    ws.protect_with_options(&ProtectionOptions {
+        format_rows: true,
+        format_columns: true,
+        ..ProtectionOptions::default()
+    });
 }
 
 /// A fixed text of the spec (title, note, footer), merged where it says.

@@ -4,7 +4,9 @@
 //! first data row (合计, bold) and the one below it (an ordinary row).
 
 use crate::spec::{ColFormat, SummarySheet, SummarySpec};
-use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 
 pub fn workbook(spec: &SummarySpec) -> Result<Vec<u8>, XlsxError> {
     let mut wb = super::new_workbook();
@@ -52,30 +54,7 @@ fn write_sheet(wb: &mut Workbook, s: &SummarySheet, department: &str) -> Result<
     for (c, col) in s.columns.iter().enumerate() {
         ws.set_column_width(c as u16, col.width)?;
     }
-    // A header block (表1-1's 绩效目标表): labels in A (and B), the value
-    // merged across the rest; the writer fills the texts.
-    let mut i = 0;
-    while i < s.block.len() {
-        let b = &s.block[i];
-        let r = 2 + i as u32;
-        let run = s.block[i..].iter().take_while(|x| x.label == b.label && !x.sub.is_empty()).count();
-        if b.sub.is_empty() || run == 0 {
-            ws.merge_range(r, 0, r, 1, "", &head)?;
-            ws.merge_range(r, 2, r, last, "", &note.clone().set_border(FormatBorder::Thin))?;
-            i += 1;
-            continue;
-        }
-        if run > 1 {
-            ws.merge_range(r, 0, r + run as u32 - 1, 0, "", &head)?;
-        } else {
-            ws.write_blank(r, 0, &head)?;
-        }
-        for k in 0..run as u32 {
-            ws.write_blank(r + k, 1, &head)?;
-            ws.merge_range(r + k, 2, r + k, last, "", &note.clone().set_border(FormatBorder::Thin))?;
-        }
-        i += run;
-    }
+    header_block(ws, s, &head, &note)?;
     // Header rows start below the title, the note and the block.
     for (i, row) in s.header.iter().enumerate() {
         let r = s.header_row0() + i as u32;
@@ -105,9 +84,43 @@ fn write_sheet(wb: &mut Workbook, s: &SummarySheet, department: &str) -> Result<
         ws.write_blank(fr + 1, c as u16, &f)?;
     }
     ws.set_freeze_panes(fr, 2)?;
-    // As an office prints it: the paper the table's width needs (never
-    // below 80% scale), one page wide, title and header rows repeated,
-    // the table name, 制表单位 and date in the header, page numbers below.
+    print_setup(ws, s, department, fr)?;
+    Ok(())
+}
+
+/// A header block (表1-1's 绩效目标表): labels in A (and B), the value
+/// merged across the rest; the writer fills the texts.
+fn header_block(ws: &mut Worksheet, s: &SummarySheet, head: &Format, note: &Format) -> Result<(), XlsxError> {
+    let last = (s.columns.len() as u16).saturating_sub(1);
+    let mut i = 0;
+    while i < s.block.len() {
+        let b = &s.block[i];
+        let r = 2 + i as u32;
+        let run = s.block[i..].iter().take_while(|x| x.label == b.label && !x.sub.is_empty()).count();
+        if b.sub.is_empty() || run == 0 {
+            ws.merge_range(r, 0, r, 1, "", head)?;
+            ws.merge_range(r, 2, r, last, "", &note.clone().set_border(FormatBorder::Thin))?;
+            i += 1;
+            continue;
+        }
+        if run > 1 {
+            ws.merge_range(r, 0, r + run as u32 - 1, 0, "", head)?;
+        } else {
+            ws.write_blank(r, 0, head)?;
+        }
+        for k in 0..run as u32 {
+            ws.write_blank(r + k, 1, head)?;
+            ws.merge_range(r + k, 2, r + k, last, "", &note.clone().set_border(FormatBorder::Thin))?;
+        }
+        i += run;
+    }
+    Ok(())
+}
+
+/// As an office prints it: the paper the table's width needs (never
+/// below 80% scale), one page wide, title and header rows repeated, the
+/// table name, 制表单位 and date in the header, page numbers below.
+fn print_setup(ws: &mut Worksheet, s: &SummarySheet, department: &str, fr: u32) -> Result<(), XlsxError> {
     let layout = s.print_layout();
     ws.set_paper_size(layout.paper);
     if layout.landscape {

@@ -98,18 +98,7 @@ pub fn annotated_copy(original: &[u8], findings: &[Finding], form: &FormSpec) ->
 }
 
 fn build(original: &[u8], findings: &[Finding], form: &FormSpec) -> Res<Vec<u8>> {
-    let mut notes: BTreeMap<String, BTreeMap<CellRef, Note>> = BTreeMap::new();
-    for f in findings.iter().filter(|f| f.severity != Severity::Info) {
-        for p in places(f) {
-            let n = notes
-                .entry(p.sheet)
-                .or_default()
-                .entry(p.cell)
-                .or_insert(Note { severity: f.severity, findings: Vec::new() });
-            n.severity = n.severity.min(f.severity);
-            n.findings.push(f);
-        }
-    }
+    let notes = notes_by_cell(findings);
     let mut pkg = Package::open(original)?;
     let wb_path = pkg.workbook_path()?;
     let wb_xml = pkg.text(&wb_path)?;
@@ -139,51 +128,8 @@ fn build(original: &[u8], findings: &[Finding], form: &FormSpec) -> Res<Vec<u8>>
             let old = scan.styles.get(c).copied().unwrap_or(0);
             new_s.insert(*c, styles.marked(old, note.severity)?);
         }
-        // Comments: into the sheet's existing parts, or new ones.
-        let sheet_rels_path = rels_path(&part);
-        let sheet_rels = pkg.maybe_text(&sheet_rels_path)?;
-        let existing = sheet_rels.as_deref().map(|t| parse_rels(t, &part)).transpose()?.unwrap_or_default();
-        let comments_part = existing.values().find(|r| r.kind == T_COMMENTS).map(|r| r.target.clone());
-        let vml_part = existing.values().find(|r| r.kind == T_VML).map(|r| r.target.clone());
-        let mut new_rels = Vec::new();
         let texts: Vec<(CellRef, String)> = cells.iter().map(|(c, n)| (*c, note_text(n, form))).collect();
-        let existing_comments = match &comments_part {
-            Some(p) => {
-                let (xml, had) = add_comments(&pkg.text(p)?, &texts)?;
-                pkg.replace(p, xml.into_bytes());
-                had
-            }
-            None => {
-                let p = format!("xl/comments_selfeval{}.xml", k + 1);
-                pkg.add(&p, new_comments(&texts).into_bytes());
-                ct = add_override(&ct, &p, CT_COMMENTS);
-                new_rels.push((T_COMMENTS, relative(&part, &p)));
-                BTreeSet::new()
-            }
-        };
-        let fresh: Vec<&(CellRef, String)> = texts.iter().filter(|(c, _)| !existing_comments.contains(c)).collect();
-        let boxes = place_boxes(&fresh, scan.max_col);
-        let legacy_rid = match &vml_part {
-            Some(p) => {
-                let vml = add_shapes(&pkg.text(p)?, &boxes)?;
-                pkg.replace(p, vml.into_bytes());
-                None
-            }
-            None => {
-                let p = format!("xl/drawings/vmlDrawing_selfeval{}.vml", k + 1);
-                pkg.add(&p, new_vml(&boxes, 900 + k).into_bytes());
-                ct = add_default(&ct, "vml", CT_VML);
-                new_rels.push((T_VML, relative(&part, &p)));
-                Some(format!("rIdSelfeval{}", new_rels.len()))
-            }
-        };
-        if !new_rels.is_empty() {
-            let text = add_rels(sheet_rels.as_deref(), &new_rels);
-            match sheet_rels {
-                Some(_) => pkg.replace(&sheet_rels_path, text.into_bytes()),
-                None => pkg.add(&sheet_rels_path, text.into_bytes()),
-            }
-        }
+        let legacy_rid = add_sheet_comments(&mut pkg, &mut ct, k, &part, &texts, scan.max_col)?;
         let legacy = if scan.has_legacy { None } else { legacy_rid };
         let edited = edit_sheet(&xml, &new_s, legacy.as_deref())?;
         pkg.replace(&part, edited.into_bytes());
@@ -220,6 +166,81 @@ fn build(original: &[u8], findings: &[Finding], form: &FormSpec) -> Res<Vec<u8>>
     let copy = pkg.write()?;
     prove(original, &copy, &pkg.changed(), &sheet_proofs, (&styles_path, &original_styles))?;
     Ok(copy)
+}
+
+/// Each marked cell's note, by sheet: every finding (not infos) on the
+/// cell or naming it as related, and the worst severity among them.
+fn notes_by_cell(findings: &[Finding]) -> BTreeMap<String, BTreeMap<CellRef, Note<'_>>> {
+    let mut notes: BTreeMap<String, BTreeMap<CellRef, Note<'_>>> = BTreeMap::new();
+    for f in findings.iter().filter(|f| f.severity != Severity::Info) {
+        for p in places(f) {
+            let n = notes
+                .entry(p.sheet)
+                .or_default()
+                .entry(p.cell)
+                .or_insert(Note { severity: f.severity, findings: Vec::new() });
+            n.severity = n.severity.min(f.severity);
+            n.findings.push(f);
+        }
+    }
+    notes
+}
+
+/// One sheet's comments (`texts`) and their boxes, into the sheet's
+/// existing comment and VML parts or new ones (the `k`th made); the
+/// relationship id of a new VML part, which the sheet must then name.
+fn add_sheet_comments(
+    pkg: &mut Package,
+    ct: &mut String,
+    k: usize,
+    part: &str,
+    texts: &[(CellRef, String)],
+    max_col: u32,
+) -> Res<Option<String>> {
+    let sheet_rels_path = rels_path(part);
+    let sheet_rels = pkg.maybe_text(&sheet_rels_path)?;
+    let existing = sheet_rels.as_deref().map(|t| parse_rels(t, part)).transpose()?.unwrap_or_default();
+    let comments_part = existing.values().find(|r| r.kind == T_COMMENTS).map(|r| r.target.clone());
+    let vml_part = existing.values().find(|r| r.kind == T_VML).map(|r| r.target.clone());
+    let mut new_rels = Vec::new();
+    let existing_comments = match &comments_part {
+        Some(p) => {
+            let (xml, had) = add_comments(&pkg.text(p)?, texts)?;
+            pkg.replace(p, xml.into_bytes());
+            had
+        }
+        None => {
+            let p = format!("xl/comments_selfeval{}.xml", k + 1);
+            pkg.add(&p, new_comments(texts).into_bytes());
+            *ct = add_override(ct, &p, CT_COMMENTS);
+            new_rels.push((T_COMMENTS, relative(part, &p)));
+            BTreeSet::new()
+        }
+    };
+    let fresh: Vec<&(CellRef, String)> = texts.iter().filter(|(c, _)| !existing_comments.contains(c)).collect();
+    let boxes = place_boxes(&fresh, max_col);
+    let legacy_rid = match &vml_part {
+        Some(p) => {
+            let vml = add_shapes(&pkg.text(p)?, &boxes)?;
+            pkg.replace(p, vml.into_bytes());
+            None
+        }
+        None => {
+            let p = format!("xl/drawings/vmlDrawing_selfeval{}.vml", k + 1);
+            pkg.add(&p, new_vml(&boxes, 900 + k).into_bytes());
+            *ct = add_default(ct, "vml", CT_VML);
+            new_rels.push((T_VML, relative(part, &p)));
+            Some(format!("rIdSelfeval{}", new_rels.len()))
+        }
+    };
+    if !new_rels.is_empty() {
+        let text = add_rels(sheet_rels.as_deref(), &new_rels);
+        match sheet_rels {
+            Some(_) => pkg.replace(&sheet_rels_path, text.into_bytes()),
+            None => pkg.add(&sheet_rels_path, text.into_bytes()),
+        }
+    }
+    Ok(legacy_rid)
 }
 
 /// Every (sheet, cell) a finding marks: its own and its related cells.

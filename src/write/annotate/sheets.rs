@@ -86,140 +86,178 @@ pub(super) const AFTER_LEGACY: [&str; 8] =
 /// `<legacyDrawing>` is added when `legacy` names a new VML part.
 pub(super) fn edit_sheet(xml: &str, marks: &BTreeMap<CellRef, u32>, legacy: Option<&str>) -> Res<String> {
     let mut r = Reader::from_str(xml);
-    let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    let mut cur = Cursor0 { row: 0, col: 0 };
-    let mut first_row = true;
-    // Rows still to mark, with their cells still to insert.
-    let mut pending: BTreeMap<u32, BTreeMap<u32, u32>> = BTreeMap::new();
-    for (c, s) in marks {
-        pending.entry(c.row).or_default().insert(c.col, *s);
-    }
-    let mut in_row: Option<u32> = None;
-    let mut prefix = String::new();
-    let mut depth = 0usize;
-    let mut legacy_done = legacy.is_none();
-    let cell_xml = |prefix: &str, c: CellRef, s: u32| format!("<{prefix}c r=\"{c}\" s=\"{s}\"/>");
-    let row_xml = |prefix: &str, row: u32, cells: &BTreeMap<u32, u32>| {
-        let inner: String = cells.iter().map(|(col, s)| cell_xml(prefix, CellRef::new(row, *col), *s)).collect();
-        format!("<{prefix}row r=\"{}\">{inner}</{prefix}row>", row + 1)
-    };
-    let legacy_xml = |rid: &str| format!("<legacyDrawing xmlns:r=\"{REL_NS}\" r:id=\"{rid}\"/>");
+    let mut ed = SheetEdit::new(marks, legacy);
     loop {
         let start = r.buffer_position() as usize;
         let ev = r.read_event().map_err(|_| xml_err("工作表"))?;
         let end = r.buffer_position() as usize;
-        let raw = &xml[start..end];
+        let span = (start, end, &xml[start..end]);
         match &ev {
-            Event::Start(e) | Event::Empty(e) => {
-                let empty = matches!(ev, Event::Empty(_));
-                let name = local(e);
-                if depth == 1 && !legacy_done && AFTER_LEGACY.contains(&name.as_str()) {
-                    edits.push((start, start, legacy_xml(legacy.unwrap_or_default())));
-                    legacy_done = true;
-                }
-                match name.as_str() {
-                    "sheetData" if empty => {
-                        let q = e.name().as_ref().to_string();
-                        let p = q.strip_suffix("sheetData").unwrap_or("").to_string();
-                        let rows: String = pending.iter().map(|(row, cells)| row_xml(&p, *row, cells)).collect();
-                        pending.clear();
-                        edits.push((start, end, format!("{}>{rows}</{q}>", raw.trim_end_matches("/>").trim_end())));
-                    }
-                    "row" => {
-                        if !first_row {
-                            cur.row += 1;
-                        }
-                        first_row = false;
-                        let row = row_of(e, &mut cur);
-                        let q = e.name().as_ref().to_string();
-                        prefix = q.strip_suffix("row").unwrap_or("").to_string();
-                        // Rows to insert before this one.
-                        let before: Vec<u32> = pending.range(..row).map(|(r, _)| *r).collect();
-                        let mut ins = String::new();
-                        for b in before {
-                            if let Some(cells) = pending.remove(&b) {
-                                ins.push_str(&row_xml(&prefix, b, &cells));
-                            }
-                        }
-                        if !ins.is_empty() {
-                            edits.push((start, start, ins));
-                        }
-                        if empty {
-                            if let Some(cells) = pending.remove(&row) {
-                                let inner: String = cells
-                                    .iter()
-                                    .map(|(col, s)| cell_xml(&prefix, CellRef::new(row, *col), *s))
-                                    .collect();
-                                let open = raw.trim_end_matches("/>").trim_end();
-                                edits.push((start, end, format!("{open}>{inner}</{q}>")));
-                            }
-                        } else {
-                            in_row = Some(row);
-                        }
-                    }
-                    "c" => {
-                        let c = cell_ref_of(e, &mut cur);
-                        if let Some(cells) = in_row.and_then(|row| pending.get_mut(&row)) {
-                            // Missing cells to the left of this one.
-                            let left: Vec<u32> = cells.range(..c.col).map(|(k, _)| *k).collect();
-                            let mut ins = String::new();
-                            for col in left {
-                                if let Some(s) = cells.remove(&col) {
-                                    ins.push_str(&cell_xml(&prefix, CellRef::new(c.row, col), s));
-                                }
-                            }
-                            if !ins.is_empty() {
-                                edits.push((start, start, ins));
-                            }
-                            if let Some(s) = cells.remove(&c.col) {
-                                edits.push((start, end, set_attrs(raw, &[("s", s.to_string())])?));
-                            }
-                        }
-                        cur.col += 1;
-                    }
-                    _ => {}
-                }
-                if !empty {
-                    depth += 1;
-                }
-            }
-            Event::End(e) => {
-                depth = depth.saturating_sub(1);
-                let name = e.local_name().as_ref().to_string();
-                match name.as_str() {
-                    "row" => {
-                        if let Some(row) = in_row.take() {
-                            if let Some(cells) = pending.remove(&row) {
-                                let inner: String = cells
-                                    .iter()
-                                    .map(|(col, s)| cell_xml(&prefix, CellRef::new(row, *col), *s))
-                                    .collect();
-                                edits.push((start, start, inner));
-                            }
-                        }
-                    }
-                    "sheetData" => {
-                        let rows: String = pending.iter().map(|(row, cells)| row_xml(&prefix, *row, cells)).collect();
-                        pending.clear();
-                        if !rows.is_empty() {
-                            edits.push((start, start, rows));
-                        }
-                    }
-                    "worksheet" if !legacy_done => {
-                        edits.push((start, start, legacy_xml(legacy.unwrap_or_default())));
-                        legacy_done = true;
-                    }
-                    _ => {}
-                }
-            }
+            Event::Start(e) => ed.open(e, false, span)?,
+            Event::Empty(e) => ed.open(e, true, span)?,
+            Event::End(e) => ed.close(e.local_name().as_ref(), start),
             Event::Eof => break,
             _ => {}
         }
     }
-    if !pending.is_empty() || !legacy_done {
+    if !ed.pending.is_empty() || !ed.legacy_done {
         return Err(xml_err("工作表"));
     }
-    Ok(splice(xml, edits))
+    Ok(splice(xml, ed.edits))
+}
+
+/// [`edit_sheet`]'s walk through the sheet: where it is, what is still to
+/// mark, and the edits made so far (start, end, new text).
+struct SheetEdit<'a> {
+    edits: Vec<(usize, usize, String)>,
+    cur: Cursor0,
+    first_row: bool,
+    /// Rows still to mark, with their cells still to insert.
+    pending: BTreeMap<u32, BTreeMap<u32, u32>>,
+    in_row: Option<u32>,
+    /// The sheet's namespace prefix ("x:" in some writers' files).
+    prefix: String,
+    depth: usize,
+    legacy: Option<&'a str>,
+    legacy_done: bool,
+}
+
+/// An event's start and end offsets and its text.
+type Span<'x> = (usize, usize, &'x str);
+
+fn cell_xml(prefix: &str, c: CellRef, s: u32) -> String {
+    format!("<{prefix}c r=\"{c}\" s=\"{s}\"/>")
+}
+
+fn cells_xml(prefix: &str, row: u32, cells: &BTreeMap<u32, u32>) -> String {
+    cells.iter().map(|(col, s)| cell_xml(prefix, CellRef::new(row, *col), *s)).collect()
+}
+
+fn row_xml(prefix: &str, row: u32, cells: &BTreeMap<u32, u32>) -> String {
+    format!("<{prefix}row r=\"{}\">{}</{prefix}row>", row + 1, cells_xml(prefix, row, cells))
+}
+
+fn legacy_xml(rid: &str) -> String {
+    format!("<legacyDrawing xmlns:r=\"{REL_NS}\" r:id=\"{rid}\"/>")
+}
+
+impl<'a> SheetEdit<'a> {
+    fn new(marks: &BTreeMap<CellRef, u32>, legacy: Option<&'a str>) -> Self {
+        let mut pending: BTreeMap<u32, BTreeMap<u32, u32>> = BTreeMap::new();
+        for (c, s) in marks {
+            pending.entry(c.row).or_default().insert(c.col, *s);
+        }
+        SheetEdit {
+            edits: Vec::new(),
+            cur: Cursor0 { row: 0, col: 0 },
+            first_row: true,
+            pending,
+            in_row: None,
+            prefix: String::new(),
+            depth: 0,
+            legacy,
+            legacy_done: legacy.is_none(),
+        }
+    }
+
+    /// An opening (or empty) element.
+    fn open(&mut self, e: &BytesStart, empty: bool, (start, end, raw): Span) -> Res<()> {
+        let name = local(e);
+        if self.depth == 1 && !self.legacy_done && AFTER_LEGACY.contains(&name.as_str()) {
+            self.edits.push((start, start, legacy_xml(self.legacy.unwrap_or_default())));
+            self.legacy_done = true;
+        }
+        match name.as_str() {
+            "sheetData" if empty => {
+                let q = e.name().as_ref().to_string();
+                let p = q.strip_suffix("sheetData").unwrap_or("").to_string();
+                let rows: String = self.pending.iter().map(|(row, cells)| row_xml(&p, *row, cells)).collect();
+                self.pending.clear();
+                self.edits.push((start, end, format!("{}>{rows}</{q}>", raw.trim_end_matches("/>").trim_end())));
+            }
+            "row" => self.row(e, empty, (start, end, raw)),
+            "c" => self.cell(e, (start, end, raw))?,
+            _ => {}
+        }
+        if !empty {
+            self.depth += 1;
+        }
+        Ok(())
+    }
+
+    /// A row: the rows to insert before it, and its cells when it is empty.
+    fn row(&mut self, e: &BytesStart, empty: bool, (start, end, raw): Span) {
+        if !self.first_row {
+            self.cur.row += 1;
+        }
+        self.first_row = false;
+        let row = row_of(e, &mut self.cur);
+        let q = e.name().as_ref().to_string();
+        self.prefix = q.strip_suffix("row").unwrap_or("").to_string();
+        let before: Vec<u32> = self.pending.range(..row).map(|(r, _)| *r).collect();
+        let mut ins = String::new();
+        for b in before {
+            if let Some(cells) = self.pending.remove(&b) {
+                ins.push_str(&row_xml(&self.prefix, b, &cells));
+            }
+        }
+        if !ins.is_empty() {
+            self.edits.push((start, start, ins));
+        }
+        if !empty {
+            self.in_row = Some(row);
+        } else if let Some(cells) = self.pending.remove(&row) {
+            let open = raw.trim_end_matches("/>").trim_end();
+            self.edits.push((start, end, format!("{open}>{}</{q}>", cells_xml(&self.prefix, row, &cells))));
+        }
+    }
+
+    /// A cell: the missing cells to its left, and its own style if marked.
+    fn cell(&mut self, e: &BytesStart, (start, end, raw): Span) -> Res<()> {
+        let c = cell_ref_of(e, &mut self.cur);
+        if let Some(cells) = self.in_row.and_then(|row| self.pending.get_mut(&row)) {
+            let left: Vec<u32> = cells.range(..c.col).map(|(k, _)| *k).collect();
+            let mut ins = String::new();
+            for col in left {
+                if let Some(s) = cells.remove(&col) {
+                    ins.push_str(&cell_xml(&self.prefix, CellRef::new(c.row, col), s));
+                }
+            }
+            if !ins.is_empty() {
+                self.edits.push((start, start, ins));
+            }
+            if let Some(s) = cells.remove(&c.col) {
+                self.edits.push((start, end, set_attrs(raw, &[("s", s.to_string())])?));
+            }
+        }
+        self.cur.col += 1;
+        Ok(())
+    }
+
+    /// A closing element: the cells and rows still to insert, and the
+    /// legacy drawing at the sheet's end if nothing came after it.
+    fn close(&mut self, name: &str, start: usize) {
+        self.depth = self.depth.saturating_sub(1);
+        match name {
+            "row" => {
+                if let Some(cells) = self.in_row.take().and_then(|row| self.pending.remove(&row).map(|c| (row, c))) {
+                    self.edits.push((start, start, cells_xml(&self.prefix, cells.0, &cells.1)));
+                }
+            }
+            "sheetData" => {
+                let rows: String = self.pending.iter().map(|(row, cells)| row_xml(&self.prefix, *row, cells)).collect();
+                self.pending.clear();
+                if !rows.is_empty() {
+                    self.edits.push((start, start, rows));
+                }
+            }
+            "worksheet" if !self.legacy_done => {
+                self.edits.push((start, start, legacy_xml(self.legacy.unwrap_or_default())));
+                self.legacy_done = true;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Applies (start, end, replacement) edits, in order, to `text`.
