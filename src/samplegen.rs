@@ -274,7 +274,25 @@ pub fn city_values(form: &FormSpec, bands: &Bands, data: &ReportData, i: usize) 
     };
     put(role(Role::Satisfaction), frac(c.satisfaction));
 
-    // 自评评分 (示例): funding line and indicators scored by the standard rules.
+    let total = scoring(form, data, c, &mut put);
+    put(derived(Code::ScoreTotalMismatch), num(total));
+    for (id, value) in &c.extra {
+        let input = value.parse::<Decimal>().map(num).unwrap_or_else(|_| text(value));
+        put(Some(id), input);
+    }
+    put(derived(Code::GradeMismatch), text(bands.grade(total)));
+    v
+}
+
+/// 自评评分 (示例): the funding line and the indicators scored by the
+/// standard rules, put by `put`; the total score.
+fn scoring(form: &FormSpec, data: &ReportData, c: &CityData, put: &mut dyn FnMut(Option<&str>, Input)) -> Decimal {
+    let num = |d: Decimal| Input::Number(d);
+    let text = |s: &str| Input::Text(s.to_string());
+    let frac = |pct: Decimal| Input::Number(pct / Decimal::ONE_HUNDRED);
+    let role = |r: Role| form.role(r);
+    let derived = |code: Code| form.derived.iter().find(|d| d.code == code).map(|d| d.field.as_str());
+    let fig = |a: &[Decimal], k: usize| a.get(k).copied().unwrap_or_default();
     let fund_weight = form.scoring.fund_weight;
     put(role(Role::Initial), num(c.budget));
     put(role(Role::Annual), num(c.budget));
@@ -316,13 +334,7 @@ pub fn city_values(form: &FormSpec, bands: &Bands, data: &ReportData, i: usize) 
         put(Some(&ind.ids.weight), num(ind.weight));
         put(Some(&ind.ids.score), num(score));
     }
-    put(derived(Code::ScoreTotalMismatch), num(total));
-    for (id, value) in &c.extra {
-        let input = value.parse::<Decimal>().map(num).unwrap_or_else(|_| text(value));
-        put(Some(id), input);
-    }
-    put(derived(Code::GradeMismatch), text(bands.grade(total)));
-    v
+    total
 }
 
 /// File name of a city's sample workbook.

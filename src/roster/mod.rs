@@ -22,9 +22,9 @@ use crate::spec::{FormSpec, Role};
 use std::time::SystemTime;
 
 mod filing;
-pub use filing::{build, build_with};
 #[cfg(test)]
 use filing::normalise_date;
+pub use filing::{build, build_with};
 
 /// What became of a city in this run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
