@@ -7,7 +7,7 @@ pub mod info;
 mod render;
 
 pub use codes::Code;
-pub use render::{form_word, render, render_with, Shown};
+pub use render::{render, render_with, Shown, Words};
 use serde::Serialize;
 
 /// How bad a finding is. `Error` makes the run exit 1.

@@ -5,8 +5,7 @@
 //! loads (`spec::wording`), so nothing here can meet an unknown one from
 //! a template; text quoted from a workbook is never read as a template.
 
-use super::{brief, Finding, Note, MAX_MESSAGE};
-use crate::spec::FormSpec;
+use super::{brief, Code, Finding, Note, MAX_MESSAGE};
 use serde::ser::{SerializeStruct, Serializer};
 use std::borrow::Cow;
 
@@ -38,47 +37,40 @@ pub fn render(template: &str, slots: &[(&str, &str)]) -> String {
     render_with(template, &|k| slots.iter().find(|(n, _)| *n == k).map(|(_, v)| Cow::Borrowed(*v)))
 }
 
-/// The form's word for a slot that names no argument: `{r:spent}` is the
-/// label of the field playing that role this year, `{budget_document}`
-/// the province's document. `None` for any other slot.
-pub fn form_word<'f>(form: &'f FormSpec, key: &str) -> Option<Cow<'f, str>> {
-    if let Some(role) = key.strip_prefix("r:") {
-        let id = crate::spec::Role::from_key(role).and_then(|r| form.role(r));
-        // A role this form does not have: the key, not a blank.
-        return Some(match id {
-            Some(id) => Cow::Borrowed(form.label(id)),
-            None => Cow::Owned(role.to_string()),
-        });
-    }
-    match key {
-        "budget_document" if !form.budget_document.is_empty() => Some(Cow::Borrowed(&form.budget_document)),
-        "budget_document" => Some(Cow::Borrowed("省级下达文件")),
-        _ => None,
-    }
+/// What a template set says of findings: each code's title, message and
+/// fix (its own `[messages]`, else the catalog's), and the word its form
+/// gives a slot that names no argument (`{r:spent}`, the label of the
+/// field playing that role this year; `{budget_document}`). The form
+/// (`spec::FormSpec`) is one; findings know no more of it than this.
+pub trait Words: std::fmt::Debug {
+    fn title_of(&self, code: Code) -> &str;
+    fn message_of(&self, code: Code) -> &str;
+    fn fix_of(&self, code: Code) -> &str;
+    /// `None` for a slot that is not one of the form's words.
+    fn word_for(&self, slot: &str) -> Option<Cow<'_, str>>;
 }
 
 impl Finding {
     /// The template's words for this finding, before folding's notes.
-    fn fill(&self, template: &str, form: &FormSpec) -> String {
+    fn fill(&self, template: &str, w: &dyn Words) -> String {
         let text = render_with(template, &|k| match k {
             "label" => Some(Cow::Borrowed(self.label.as_str())),
             "expected" => Some(Cow::Borrowed(self.expected.as_deref().unwrap_or("（无）"))),
             "found" => Some(Cow::Borrowed(self.found.as_deref().unwrap_or("（空）"))),
             "detail" => Some(Cow::Borrowed(self.detail.as_str())),
-            _ => form_word(form, k),
+            _ => w.word_for(k),
         });
         brief(&text, MAX_MESSAGE).into_owned()
     }
 
     /// What is wrong, in the template set's words.
-    pub fn message(&self, form: &FormSpec) -> String {
-        let template = form.messages.get(self.code).and_then(|w| w.message.as_deref());
-        let mut text = self.fill(template.unwrap_or(self.code.info().template), form);
+    pub fn message(&self, w: &dyn Words) -> String {
+        let mut text = self.fill(w.message_of(self.code), w);
         for note in &self.notes {
             match note {
                 Note::Also(other) => {
                     text.push('；');
-                    text.push_str(&other.message(form));
+                    text.push_str(&other.message(w));
                 }
                 Note::SameIn { sheet, cell, label } => {
                     let cell = cell.map(|c| c.to_string()).unwrap_or_default();
@@ -93,18 +85,18 @@ impl Finding {
     }
 
     /// How to fix it (如何修改), in the template set's words.
-    pub fn fix(&self, form: &FormSpec) -> String {
-        self.fill(form.fix_of(self.code), form)
+    pub fn fix(&self, w: &dyn Words) -> String {
+        self.fill(w.fix_of(self.code), w)
     }
 
     /// The code's short title in the template set's words.
-    pub fn title<'f>(&self, form: &'f FormSpec) -> &'f str {
-        form.title_of(self.code)
+    pub fn title<'w>(&self, w: &'w dyn Words) -> &'w str {
+        w.title_of(self.code)
     }
 
     /// The finding as report.json and `check --json` show it.
-    pub fn shown<'a>(&'a self, form: &'a FormSpec) -> Shown<'a> {
-        Shown { finding: self, form }
+    pub fn shown<'a>(&'a self, words: &'a dyn Words) -> Shown<'a> {
+        Shown { finding: self, words }
     }
 }
 
@@ -113,7 +105,7 @@ impl Finding {
 #[derive(Debug, Clone, Copy)]
 pub struct Shown<'a> {
     pub finding: &'a Finding,
-    pub form: &'a FormSpec,
+    pub words: &'a dyn Words,
 }
 
 impl serde::Serialize for Shown<'_> {
@@ -126,10 +118,10 @@ impl serde::Serialize for Shown<'_> {
         m.serialize_field("city", &f.city)?;
         m.serialize_field("sheet", &f.sheet)?;
         m.serialize_field("cell", &f.cell)?;
-        m.serialize_field("message", &f.message(self.form))?;
+        m.serialize_field("message", &f.message(self.words))?;
         m.serialize_field("expected", &f.expected)?;
         m.serialize_field("found", &f.found)?;
-        m.serialize_field("fix", &f.fix(self.form))?;
+        m.serialize_field("fix", &f.fix(self.words))?;
         m.serialize_field("field", &f.field)?;
         if f.related.is_empty() {
             m.skip_field("related")?;

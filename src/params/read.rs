@@ -15,14 +15,6 @@ use rust_decimal::Decimal;
 // The workbook's sheet names, labels and headers are the template set's
 // (form.toml [params_layout], see `ParamsLayout`).
 
-/// Every 汇总口径 word the year's form understands, with its key.
-pub fn target_keys(form: &FormSpec) -> Vec<(String, String)> {
-    let fixed = form.target_words.iter().map(|(k, w)| (w.clone(), k.clone()));
-    let measures = form.measures.iter().map(|m| (m.target_word.clone(), m.key.clone()));
-    let counts = form.benefit_counts().into_iter().filter_map(|f| Some((f.feeds.clone()?, f.id.clone())));
-    measures.chain(fixed).chain(counts).collect()
-}
-
 /// Reads a params workbook from bytes; `origin` names it in messages.
 ///
 /// The year is checked against the templates' first: another year's
@@ -288,7 +280,7 @@ fn weights(wb: &RawWorkbook, form: &FormSpec) -> Res<Measures> {
 /// by its 关键词.
 fn targets(wb: &RawWorkbook, form: &FormSpec) -> Res<Vec<Target>> {
     let l = &form.params_layout;
-    let keys = target_keys(form);
+    let keys = form.target_keys();
     let choice =
         |key: &str| form.scoring.indicators.iter().any(|i| i.key == key && i.kind == crate::spec::Kind::Choice);
 
@@ -362,7 +354,7 @@ mod tests {
         params.weights = Measures::default();
         params.measure_keys.clear();
         // Targets on the measures go with them.
-        let keys = target_keys(&form);
+        let keys = form.target_keys();
         params.targets.retain(|t| keys.iter().any(|(_, k)| *k == t.key));
         let bytes = crate::samplegen::params_workbook::workbook(&params, &form, false).expect("writes");
         let read = from_bytes(bytes, "t", &form, "t").expect("reads without plan, coefficients or weights");

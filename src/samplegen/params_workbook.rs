@@ -3,7 +3,6 @@
 //! are the ones [`crate::params`] reads back.
 
 use crate::calc;
-use crate::params as p;
 use crate::params::{Params, TargetValue};
 use crate::spec::FormSpec;
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
@@ -226,7 +225,7 @@ fn targets_sheet(wb: &mut Workbook, params: &Params, form: &FormSpec, f: &Format
         ws.write_string_with_format(0, c as u16, h, &f.head)?;
         ws.set_column_width(c as u16, w)?;
     }
-    let keys = p::target_keys(form);
+    let keys = form.target_keys();
     for (i, t) in params.targets.iter().enumerate() {
         let r = 1 + i as u32;
         ws.write_string_with_format(r, 0, &t.level1, &f.text)?;

@@ -171,9 +171,7 @@ fn check_slot(name: &str, slot: &Slot, form: &FormSpec, summary: &SummarySpec) -
             }
         }
         Slot::CitiesWithout { field, .. } if form.field(field).is_none() => return Err(bad()),
-        Slot::Target(key) | Slot::Verdict { key, .. }
-            if !crate::params::target_keys(form).iter().any(|(_, k)| k == key) =>
-        {
+        Slot::Target(key) | Slot::Verdict { key, .. } if !form.target_keys().iter().any(|(_, k)| k == key) => {
             return Err(bad())
         }
         _ => {}

@@ -133,3 +133,14 @@ impl TargetHow {
 pub fn is_percent(form: &FormSpec, id: &str) -> bool {
     form.field(id).is_some_and(|f| f.kind == Kind::Percent)
 }
+
+impl FormSpec {
+    /// Every 汇总口径 word the form understands, with its key: the
+    /// measures', `[target_words]` and the benefit counts' `feeds`.
+    pub fn target_keys(&self) -> Vec<(String, String)> {
+        let fixed = self.target_words.iter().map(|(k, w)| (w.clone(), k.clone()));
+        let measures = self.measures.iter().map(|m| (m.target_word.clone(), m.key.clone()));
+        let counts = self.benefit_counts().into_iter().filter_map(|f| Some((f.feeds.clone()?, f.id.clone())));
+        measures.chain(fixed).chain(counts).collect()
+    }
+}

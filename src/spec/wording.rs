@@ -55,11 +55,6 @@ impl Messages {
 }
 
 impl FormSpec {
-    /// A code's title in this template set.
-    pub fn title_of(&self, code: Code) -> &str {
-        self.messages.get(code).and_then(|w| w.title.as_deref()).unwrap_or(code.info().title)
-    }
-
     /// Where a field is, for findings (the whole file for an unknown id).
     pub fn loc(&self, id: &str) -> crate::findings::Loc {
         use crate::findings::Loc;
@@ -74,10 +69,38 @@ impl FormSpec {
     pub fn loc_of(&self, role: Role) -> crate::findings::Loc {
         self.role(role).map(|id| self.loc(id)).unwrap_or_else(crate::findings::Loc::file)
     }
+}
 
-    /// A code's fix template in this template set.
-    pub fn fix_of(&self, code: Code) -> &str {
+impl crate::findings::Words for FormSpec {
+    fn title_of(&self, code: Code) -> &str {
+        self.messages.get(code).and_then(|w| w.title.as_deref()).unwrap_or(code.info().title)
+    }
+
+    fn message_of(&self, code: Code) -> &str {
+        self.messages.get(code).and_then(|w| w.message.as_deref()).unwrap_or(code.info().template)
+    }
+
+    fn fix_of(&self, code: Code) -> &str {
         self.messages.get(code).and_then(|w| w.fix.as_deref()).unwrap_or(code.info().fix)
+    }
+
+    fn word_for(&self, key: &str) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        if let Some(role) = key.strip_prefix("r:") {
+            let id = Role::from_key(role).and_then(|r| self.role(r));
+            // A role this form does not have (refused in its own
+            // [messages] at load; a catalog template may still name one):
+            // the key, not a blank.
+            return Some(match id {
+                Some(id) => Cow::Borrowed(self.label(id)),
+                None => Cow::Owned(role.to_string()),
+            });
+        }
+        match key {
+            "budget_document" if !self.budget_document.is_empty() => Some(Cow::Borrowed(&self.budget_document)),
+            "budget_document" => Some(Cow::Borrowed("省级下达文件")),
+            _ => None,
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! form's, where a template set words it) and the decisions that close it.
 
 use crate::findings::codes::Code;
+use crate::findings::Words;
 
 /// The catalog as text (`selfeval codes`) or as a Markdown table
 /// (docs/codes.md and the README).
@@ -18,7 +19,7 @@ pub fn catalog(markdown: bool) -> String {
         let fix = form.as_ref().map(|f| f.fix_of(*c)).unwrap_or(i.fix);
         let fix = crate::findings::render_with(fix, &|k| match (k, &form) {
             ("expected", _) => Some("相应内容".into()),
-            (_, Some(f)) => crate::findings::form_word(f, k),
+            (_, Some(f)) => f.word_for(k),
             (_, None) => None,
         });
         let title = form.as_ref().map(|f| f.title_of(*c).to_string()).unwrap_or_else(|| i.title.to_string());
