@@ -21,8 +21,8 @@ pub enum Error {
     Params(#[from] crate::params::ParamsLoad),
 
     /// A file or folder could not be read or written.
-    #[error("无法访问 {path}：{detail}")]
-    Io { path: PathBuf, detail: String },
+    #[error("无法访问 {path}：{cause}", cause = crate::ioerr::io_zh(.source))]
+    Io { path: PathBuf, source: std::io::Error },
 
     /// An input path given on the command line does not exist.
     #[error("找不到 {0}。请确认路径正确（含空格的路径请加引号）。")]
@@ -38,8 +38,12 @@ pub enum Error {
     YearMismatch { templates: i64, templates_origin: String, params: i64, params_origin: String },
 
     /// `verify`: the summary to check cannot be read as a workbook.
-    #[error("无法读取要核验的汇总表 {path}：{detail}。请确认它是 selfeval 生成的 省级汇总表.xlsx（可以在 Excel、WPS 中打开并保存过）。")]
-    SummaryUnreadable { path: PathBuf, detail: String },
+    #[error("无法读取要核验的汇总表 {path}：不是可读取的工作簿（{source}）。请确认它是 selfeval 生成的 省级汇总表.xlsx（可以在 Excel、WPS 中打开并保存过）。")]
+    SummaryNotWorkbook { path: PathBuf, source: Box<calamine::Error> },
+
+    /// `verify`: a sheet of the summary cannot be read.
+    #[error("无法读取要核验的汇总表 {path}：工作表“{sheet}”无法读取（{source}）。请确认它是 selfeval 生成的 省级汇总表.xlsx（可以在 Excel、WPS 中打开并保存过）。")]
+    SummarySheetUnreadable { path: PathBuf, sheet: String, source: Box<calamine::Error> },
 
     /// `verify`: the summary was compared with a previous round that is
     /// not where the archive should have it.
@@ -53,7 +57,7 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, e: std::io::Error) -> Self {
-        Error::Io { path: path.into(), detail: io_zh(&e) }
+        Error::Io { path: path.into(), source: e }
     }
 
     /// Template file `path` does not load, for `source`.
@@ -71,3 +75,25 @@ pub use crate::ioerr::io_zh;
 pub use crate::write::WriteError;
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+    use std::io::ErrorKind;
+
+    /// The cause is kept as the source, and said in a clerk's words.
+    #[test]
+    fn an_io_error_keeps_its_cause_and_says_it_in_chinese() {
+        let e = Error::io("/材料/汕头市.xlsx", std::io::Error::from(ErrorKind::NotFound));
+        let source = e.source().and_then(|s| s.downcast_ref::<std::io::Error>());
+        assert_eq!(source.map(std::io::Error::kind), Some(ErrorKind::NotFound));
+        let text = e.to_string();
+        assert!(text.starts_with("无法访问 /材料/汕头市.xlsx：") && !text.contains("entity not found"), "{text}");
+
+        let r = crate::read::ReadError::Io(std::io::Error::from(ErrorKind::PermissionDenied).into());
+        let source = r.source().and_then(|s| s.source()).and_then(|s| s.downcast_ref::<std::io::Error>());
+        assert_eq!(source.map(std::io::Error::kind), Some(ErrorKind::PermissionDenied));
+        assert!(r.to_string().starts_with("无法打开文件（"), "{r}");
+    }
+}

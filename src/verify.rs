@@ -162,13 +162,16 @@ struct Book {
 
 impl Book {
     fn open(path: &Path) -> Result<Book> {
-        let unreadable = |detail: String| Error::SummaryUnreadable { path: path.to_path_buf(), detail };
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-            .map_err(|e| unreadable(format!("不是可读取的工作簿（{e}）")))?;
+            .map_err(|e| Error::SummaryNotWorkbook { path: path.to_path_buf(), source: Box::new(e) })?;
         let mut sheets = Vec::new();
         for name in wb.sheet_names() {
-            let range = wb.worksheet_range(&name).map_err(|e| unreadable(format!("工作表“{name}”无法读取（{e}）")))?;
+            let range = wb.worksheet_range(&name).map_err(|e| Error::SummarySheetUnreadable {
+                path: path.to_path_buf(),
+                sheet: name.clone(),
+                source: Box::new(e),
+            })?;
             sheets.push((name, range));
         }
         Ok(Book { sheets })

@@ -31,7 +31,7 @@ pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
     #[error("无法打开文件（{0}）")]
-    Io(String),
+    Io(#[source] crate::ioerr::IoCause),
     #[error("文件为空（0 字节）")]
     Empty,
     #[error("文件过大（{0} 字节，超过 64 MB），不像自评表")]

@@ -32,11 +32,11 @@ impl Source {
     pub fn bytes(&self) -> Result<Vec<u8>, ReadError> {
         match self {
             Source::File(p) => {
-                let meta = std::fs::metadata(p).map_err(|e| ReadError::Io(crate::ioerr::io_zh(&e)))?;
+                let meta = std::fs::metadata(p).map_err(|e| ReadError::Io(e.into()))?;
                 if meta.len() > MAX_FILE_BYTES {
                     return Err(ReadError::TooLarge(meta.len()));
                 }
-                std::fs::read(p).map_err(|e| ReadError::Io(crate::ioerr::io_zh(&e)))
+                std::fs::read(p).map_err(|e| ReadError::Io(e.into()))
             }
             Source::Memory(b) => Ok(b.to_vec()),
         }

@@ -92,10 +92,12 @@ pub enum SpecError {
     TargetField { sheet: String, how: &'static str },
     #[error("汇总表 {sheet} 的 judged：说明中的 {{{slot}}} 不可用（可用：{known}）")]
     TargetSlot { sheet: String, slot: String, known: String },
-    #[error("汇总表模板无法打开，请用 selfeval template --templates 模板文件夹 --summary 新文件 重新生成")]
-    TemplateUnreadable,
-    #[error("汇总表模板与 summary.toml 不一致（{sheet}：{detail}）：改动 summary.toml 后请用 selfeval template --templates 模板文件夹 --summary 新文件 重新生成模板，再替换原模板")]
-    TemplateStale { sheet: String, detail: String },
+    #[error("汇总表模板无法打开（{0}），请用 selfeval template --templates 模板文件夹 --summary 新文件 重新生成")]
+    TemplateUnreadable(#[source] crate::read::ReadError),
+    #[error("汇总表模板与 summary.toml 不一致（{sheet}：缺少该工作表）：改动 summary.toml 后请用 selfeval template --templates 模板文件夹 --summary 新文件 重新生成模板，再替换原模板")]
+    TemplateSheetMissing { sheet: String },
+    #[error("汇总表模板与 summary.toml 不一致（{sheet}：{at} 应为“{want}”，实为“{found}”）：改动 summary.toml 后请用 selfeval template --templates 模板文件夹 --summary 新文件 重新生成模板，再替换原模板")]
+    TemplateStale { sheet: String, at: crate::cellref::CellRef, want: String, found: String },
     #[error("汇总表 {sheet} 的 own.values 中 {column} 不是本表的数字列")]
     OwnColumn { sheet: String, column: String },
 

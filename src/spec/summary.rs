@@ -429,13 +429,9 @@ impl SummarySpec {
     /// column added to summary.toml without rebuilding the template would
     /// otherwise fill cells under no heading.
     pub fn check_template(&self, template: &[u8]) -> std::result::Result<(), SpecError> {
-        let book = crate::read::read_bytes(template.to_vec(), "xlsx").map_err(|_| SpecError::TemplateUnreadable)?;
+        let book = crate::read::read_bytes(template.to_vec(), "xlsx").map_err(SpecError::TemplateUnreadable)?;
         for s in &self.sheets {
-            let ws = book
-                .sheet(&s.name)
-                .ok_or_else(|| SpecError::TemplateStale {
-                    sheet: s.name.clone(), detail: "缺少该工作表".into()
-                })?;
+            let ws = book.sheet(&s.name).ok_or_else(|| SpecError::TemplateSheetMissing { sheet: s.name.clone() })?;
             for (i, row) in s.header.iter().enumerate() {
                 for (c, want) in row.iter().enumerate().filter(|(_, w)| !w.is_empty()) {
                     let at = CellRef::new(s.header_row0() + i as u32, c as u32);
@@ -445,8 +441,7 @@ impl SummarySpec {
                         _ => String::new(),
                     };
                     if &found != want {
-                        let detail = format!("{at} 应为“{want}”，实为“{found}”");
-                        return Err(SpecError::TemplateStale { sheet: s.name.clone(), detail });
+                        return Err(SpecError::TemplateStale { sheet: s.name.clone(), at, want: want.clone(), found });
                     }
                 }
             }
