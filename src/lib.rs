@@ -74,7 +74,7 @@ pub struct RunOutcome {
     pub round: u32,
     pub comparison: Option<rounds::Comparison>,
     /// A previous result that could not be used, and why.
-    pub previous_unusable: Option<(PathBuf, String)>,
+    pub previous_unusable: Option<(PathBuf, rounds::PrevError)>,
     pub templates_origin: String,
     pub params_origin: String,
     pub missing_cities: Vec<String>,

@@ -121,7 +121,7 @@ pub fn run_memory(
     let previous = match &latest {
         Some(r) => match rounds::previous_from_bytes(Path::new(&r.name), &r.report) {
             Ok(p) => rounds::Lookup::Found(p),
-            Err(e) => rounds::Lookup::Unusable { folder: r.name.clone().into(), why: e.to_string() },
+            Err(why) => rounds::Lookup::Unusable { folder: r.name.clone().into(), why },
         },
         None => rounds::Lookup::None,
     };

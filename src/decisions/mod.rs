@@ -302,7 +302,7 @@ pub enum RegisterUse {
     /// Given or found, but unusable as a whole: the run goes on without it.
     Unusable {
         origin: String,
-        why: String,
+        why: register::RegisterError,
     },
 }
 

@@ -17,6 +17,8 @@ use std::path::Path;
 /// Why a register as a whole cannot be used: the run goes on without it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RegisterError {
+    #[error("文件不存在")]
+    Missing,
     #[error("无法读取：{0}")]
     Unreadable(#[from] read::ReadError),
     #[error("找不到登记表的表头（应有“地市”“代码”“栏目编号”“填报值”“处理”等栏），请使用程序生成的核实与更正.xlsx")]

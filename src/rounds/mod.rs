@@ -82,7 +82,7 @@ pub enum Lookup {
     /// and this run is a first round.
     Unusable {
         folder: PathBuf,
-        why: String,
+        why: PrevError,
     },
 }
 
@@ -126,7 +126,7 @@ pub fn find(input: &Path, out: &Path, explicit: Option<&Path>, disabled: bool) -
     }
     let judge = |folder: PathBuf| match read_previous(&folder) {
         Ok(p) => Lookup::Found(p),
-        Err(e) => Lookup::Unusable { folder, why: e.to_string() },
+        Err(why) => Lookup::Unusable { folder, why },
     };
     if let Some(p) = explicit {
         return judge(p.to_path_buf());

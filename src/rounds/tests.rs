@@ -28,10 +28,10 @@ fn the_latest_earlier_result_is_found_by_its_stamp() {
         r#"{"tool":"selfeval","generated_at":"t","inputs":[],"findings":[]}"#,
     )
     .unwrap();
-    assert!(matches!(find(&input, &out, None, false), Lookup::Unusable { .. }));
+    assert!(matches!(find(&input, &out, None, false), Lookup::Unusable { why: PrevError::OlderVersion, .. }));
     std::fs::write(d.path().join("材料_校验结果_20251203-090000-2/report.json"), "{broken").unwrap();
     match find(&input, &out, None, false) {
-        Lookup::Unusable { why, .. } => assert!(why.contains("损坏"), "{why}"),
+        Lookup::Unusable { why, .. } => assert_eq!(why, PrevError::Damaged),
         other => panic!("{other:?}"),
     }
 }

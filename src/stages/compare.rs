@@ -17,7 +17,7 @@ pub struct Compared {
     pub files: Vec<FileResult>,
     pub run_findings: Vec<Finding>,
     pub comparison: Option<rounds::Comparison>,
-    pub unusable: Option<(PathBuf, String)>,
+    pub unusable: Option<(PathBuf, rounds::PrevError)>,
 }
 
 /// What the comparison is made from: this round's files and run findings

@@ -35,7 +35,7 @@ pub struct Decided {
 pub fn load(path: Option<PathBuf>, setup: &Setup) -> RegisterUse {
     let Some(path) = path else { return RegisterUse::None };
     if !path.is_file() {
-        return RegisterUse::Unusable { origin: path.display().to_string(), why: "文件不存在".to_string() };
+        return RegisterUse::Unusable { origin: path.display().to_string(), why: register::RegisterError::Missing };
     }
     read_use(&read::Source::File(path.clone()), &path, setup)
 }
@@ -49,7 +49,7 @@ pub fn load_bytes(name: &str, bytes: std::sync::Arc<[u8]>, setup: &Setup) -> Reg
 fn read_use(source: &read::Source, path: &std::path::Path, setup: &Setup) -> RegisterUse {
     match register::read_source(source, path, &setup.templates.form, &setup.params) {
         Ok(r) => RegisterUse::Used(r),
-        Err(e) => RegisterUse::Unusable { origin: path.display().to_string(), why: e.to_string() },
+        Err(e) => RegisterUse::Unusable { origin: path.display().to_string(), why: e },
     }
 }
 

@@ -15,7 +15,9 @@ use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 use wasm_bindgen::prelude::*;
 
+mod error;
 mod province;
+pub use error::PageError;
 pub use province::{run_batch, Batch, Province, ProvinceView};
 
 /// One finding as the page lists it.
@@ -65,10 +67,12 @@ pub struct Checked {
 }
 
 /// The built-in year's templates and params, loaded once.
-fn setup() -> Result<&'static Arc<selfeval::stages::Setup>, String> {
-    static SETUP: OnceLock<Result<Arc<selfeval::stages::Setup>, String>> = OnceLock::new();
+fn setup() -> Result<&'static Arc<selfeval::stages::Setup>, PageError> {
+    static SETUP: OnceLock<Result<Arc<selfeval::stages::Setup>, PageError>> = OnceLock::new();
     SETUP
-        .get_or_init(|| selfeval::stages::Setup::load(None, None).map(Arc::new).map_err(|e| e.to_string()))
+        .get_or_init(|| {
+            selfeval::stages::Setup::load(None, None).map(Arc::new).map_err(|e| PageError::Setup(Arc::new(e)))
+        })
         .as_ref()
         .map_err(Clone::clone)
 }
@@ -89,9 +93,9 @@ fn row(f: &Finding, form: &selfeval::spec::FormSpec) -> Row {
 
 /// Checks one workbook given as bytes. `now` is the page's local time in
 /// RFC 3339 ("2026-12-03T22:18:00+08:00"); the reports print it.
-pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, String> {
+pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, PageError> {
     let setup = setup()?;
-    let now = chrono::DateTime::parse_from_rfc3339(now).map_err(|_| format!("页面时间格式有误：{now}"))?;
+    let now = error::page_time(now)?;
     let out = selfeval::check_memory(vec![(name.to_string(), Arc::from(bytes))], setup, now);
     let sheets: Vec<String> = setup.templates.form.sheets.iter().map(|s| s.name.clone()).collect();
     let mut all = out.findings;
@@ -166,7 +170,7 @@ extern "C" {
 /// Checks one workbook; `Err` is a message for the clerk.
 #[wasm_bindgen]
 pub fn check(name: &str, bytes: Vec<u8>, now: &str) -> Result<Outcome, JsValue> {
-    check_file(name, bytes, now).map(Outcome).map_err(|e| JsValue::from_str(&e))
+    check_file(name, bytes, now).map(Outcome).map_err(|e| e.to_js())
 }
 
 /// The year and fund the page checks against, and the tool's version.
@@ -176,7 +180,7 @@ pub fn about() -> String {
         Ok(s) => {
             format!("{} 年 {}（selfeval {}）", s.templates.form.year, s.templates.form.fund, env!("CARGO_PKG_VERSION"))
         }
-        Err(e) => e,
+        Err(e) => e.to_string(),
     }
 }
 
@@ -239,6 +243,7 @@ mod tests {
 
     #[test]
     fn a_bad_time_is_refused() {
-        assert!(check_file("a.xlsx", sample("01_汕头市_2024年绩效自评表.xlsx"), "昨天").is_err());
+        let e = check_file("a.xlsx", sample("01_汕头市_2024年绩效自评表.xlsx"), "昨天").err();
+        assert!(matches!(e, Some(PageError::Time { .. })), "{e:?}");
     }
 }

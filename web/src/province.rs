@@ -3,6 +3,7 @@
 //! writers), its table as the console prints it, and one zip holding
 //! exactly the files the CLI writes into its results folder.
 
+use super::PageError;
 use selfeval::overview::{self, CityLine};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -85,7 +86,7 @@ impl Batch {
     /// Runs it; `now` is the page's time (RFC 3339). `Err` is the CLI's
     /// setup message (a broken template set, say).
     pub fn run(&mut self, now: &str) -> Result<Province, JsValue> {
-        run_batch(std::mem::take(self), now).map_err(|e| JsValue::from_str(&e))
+        run_batch(std::mem::take(self), now).map_err(|e| e.to_js())
     }
 }
 
@@ -109,20 +110,22 @@ impl Province {
 
 /// The setup: the built-in year, or the dropped template set with its own
 /// params (as `--templates DIR` takes DIR/省级参数表.xlsx).
-fn setup_of(batch: &Batch) -> Result<Arc<selfeval::stages::Setup>, String> {
+fn setup_of(batch: &Batch) -> Result<Arc<selfeval::stages::Setup>, PageError> {
     if batch.templates.is_empty() {
         return super::setup().cloned();
     }
     let dir = std::path::Path::new(if batch.templates_dir.is_empty() { "模板" } else { &batch.templates_dir });
-    let t = selfeval::spec::Templates::from_files(dir, &batch.templates).map_err(|e| e.to_string())?;
-    selfeval::stages::Setup::with_own_params(t).map(Arc::new).map_err(|e| e.to_string())
+    let t =
+        selfeval::spec::Templates::from_files(dir, &batch.templates).map_err(|e| PageError::Templates(Arc::new(e)))?;
+    selfeval::stages::Setup::with_own_params(t).map(Arc::new).map_err(|e| PageError::Setup(Arc::new(e)))
 }
 
-pub fn run_batch(batch: Batch, now: &str) -> Result<Province, String> {
+pub fn run_batch(batch: Batch, now: &str) -> Result<Province, PageError> {
     let setup = setup_of(&batch)?;
-    let now = chrono::DateTime::parse_from_rfc3339(now).map_err(|_| format!("页面时间格式有误：{now}"))?;
+    let now = super::error::page_time(now)?;
     let progress = Counted::default();
-    let run = selfeval::run_memory(batch.files, batch.register, &setup, now, &progress).map_err(|e| e.to_string())?;
+    let run = selfeval::run_memory(batch.files, batch.register, &setup, now, &progress)
+        .map_err(|e| PageError::Run(Arc::new(e)))?;
     let o = &run.outcome;
     let base = if run.folder.is_empty() { "材料".to_string() } else { run.folder.clone() };
     let zip_name = format!("{base}_校验结果_{}.zip", now.format("%Y%m%d-%H%M%S"));
@@ -179,14 +182,14 @@ fn tell(done: usize, total: usize) {
 }
 
 /// The results folder as one zip: the same names, folders as paths.
-fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, PageError> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, bytes) in files {
-        z.start_file(name.as_str(), opts).map_err(|e| format!("打包失败：{e}"))?;
-        z.write_all(bytes).map_err(|e| format!("打包失败：{e}"))?;
+        z.start_file(name.as_str(), opts)?;
+        z.write_all(bytes)?;
     }
-    Ok(z.finish().map_err(|e| format!("打包失败：{e}"))?.into_inner())
+    Ok(z.finish()?.into_inner())
 }
 
 #[cfg(test)]
@@ -223,6 +226,8 @@ mod tests {
         b.template("其他资金/form.toml", b"version = ".to_vec());
         b.add("材料/a.xlsx", b"PK".to_vec());
         let e = run_batch(b, NOW).err().unwrap();
-        assert!(e.contains("模板配置文件") && e.contains("其他资金/form.toml"), "{e}");
+        assert!(matches!(e, PageError::Templates(_)), "{e:?}");
+        let shown = e.to_string();
+        assert!(shown.contains("模板配置文件") && shown.contains("其他资金/form.toml"), "{shown}");
     }
 }
