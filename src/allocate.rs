@@ -4,7 +4,7 @@
 //!              ÷ Σ_j (地区j因素f × 地区j综合系数) × 权重f ]
 //!
 //! with 综合系数 = 财力补助系数 × 绩效评价调节系数 × 项目库系数 and the four
-//! factors the form's [[measures]] (in 2024 four, weighted 40/40/10/10). Amounts are
+//! factors the form's `[[measures]]` (in 2024 four, weighted 40/40/10/10). Amounts are
 //! issued in whole 万元; the exact results are rounded by largest remainder
 //! so that the cities add up to exactly the amount available for them.
 

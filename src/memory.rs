@@ -43,7 +43,7 @@ impl MemoryOutcome {
 
 /// `selfeval check` on files given as bytes, needing no file system,
 /// clock or threads: the browser page's job. The same stages as
-/// [`run_with`] with no 核实与更正 register and no previous round (a
+/// [`crate::run_with`] with no 核实与更正 register and no previous round (a
 /// clerk's own check is round 1); `now` is the host's clock.
 pub fn check_memory(
     inputs: Vec<(String, Arc<[u8]>)>,

@@ -1,6 +1,7 @@
-//! Domain types read by every stage: a city's [`Submission`], the
-//! province's issued figures ([`Params`]), and the per-city figures the
-//! summary is built from ([`CityFigures`]).
+//! Domain types read by every stage: a city's [`Submission`] (each field
+//! parsed by its kind) and the per-city figures the summary is built from
+//! ([`CityFigures`]). The province's issued figures are
+//! [`crate::params::Params`].
 
 use crate::calc;
 use crate::cellref::CellRef;
@@ -313,7 +314,7 @@ fn plain_number(t: &str) -> Option<Decimal> {
 }
 
 /// A figure per task measure, by the measure keys of the year's
-/// `[[measures]]` (templates/<year>/form.toml).
+/// `[[measures]]` (`templates/<year>/form.toml`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Measures(pub std::collections::BTreeMap<String, Decimal>);

@@ -1,5 +1,5 @@
 //! Figures that are possible but unusual: warnings for a person to
-//! confirm, each with the band (templates/<year>/checks.toml) and the
+//! confirm, each with the band (`templates/<year>/checks.toml`) and the
 //! value. Run on the actuals a city reports.
 
 use super::Ctx;

@@ -1,6 +1,6 @@
 //! The province's issued figures for a year (省级参数表): what it issued
 //! to each city, its own line, the factor weights and the 绩效目标; read
-//! from the workbook a clerk edits ([`read`]).
+//! from the workbook a clerk edits (`read.rs`).
 
 use crate::model::Measures;
 use rust_decimal::Decimal;

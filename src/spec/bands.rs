@@ -25,7 +25,7 @@ pub struct UnitRule {
 }
 
 /// Bands and tolerances of the plausibility and scoring checks
-/// (templates/<year>/checks.toml).
+/// (`templates/<year>/checks.toml`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Bands {
     /// The plausibility ratios, resolved against the form on load.

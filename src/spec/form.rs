@@ -197,8 +197,8 @@ pub struct IndicatorIds {
 /// issued plan, factor weight and 表1-1 target.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MeasureSpec {
-    /// Key of the measure ("area"); its fields are plan.<key>,
-    /// actual.<key> and rate.<key>, checked on load.
+    /// Key of the measure ("area"); its fields are `plan.<key>`,
+    /// `actual.<key>` and `rate.<key>`, checked on load.
     pub key: String,
     /// Header of 省级参数表 地市下达's column with the issued plan.
     pub plan_header: String,

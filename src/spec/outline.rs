@@ -32,7 +32,7 @@ pub struct OutlineItem {
     #[serde(default)]
     pub when: Option<When>,
     /// A body repeated for each of these, with the per-item slots
-    /// [`Each::slots`].
+    /// [`Each::SLOTS`].
     #[serde(default)]
     pub each: Option<Each>,
     /// Numbered （一）（二）… in order with the numbered items around it.

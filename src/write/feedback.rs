@@ -375,8 +375,8 @@ pub struct CityFeedback<'a> {
     pub decided: super::decided::Decided<'a>,
 }
 
-/// One file's feedback made in memory: what [`CityFeedback::write`] puts
-/// on disk, and what the browser page offers as downloads, byte for byte.
+/// One file's feedback made in memory: what the run writes
+/// to disk, and what the browser page offers as downloads, byte for byte.
 pub struct Made {
     /// `<base>_校验报告.xlsx` and its bytes.
     pub report: (String, Vec<u8>),

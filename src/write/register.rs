@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
     Color, DataValidation, DocProperties, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, XlsxError,
 };
 
-/// The register workbook. `title` from [`title`]; `state` the run's
+/// The register workbook. `title` from [`crate::decisions::sheet::title`]; `state` the run's
 /// 草稿/定稿 line.
 pub fn workbook(title: &str, state: &str, rows: &[RowCells]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = super::new_workbook();

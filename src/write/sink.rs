@@ -40,7 +40,7 @@ impl Folder {
         Folder { dir: dir.to_path_buf(), written: Mutex::new(Vec::new()) }
     }
 
-    /// Every file written, the run-wide ones first (see [`rank`]).
+    /// Every file written, the run-wide ones first (see `rank`).
     pub fn written(self) -> Vec<PathBuf> {
         let mut all = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
         all.sort_by(|(a, _), (b, _)| rank(a).cmp(&rank(b)));
