@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Every part of an xlsx: name → (bytes decompressed).
 fn parts(path: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -117,6 +117,50 @@ fn real_world_files_get_faithful_annotated_copies() {
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path().join("材料");
     std::fs::create_dir(&dir).expect("mkdir");
+    let [lo, pic, xlsm, noted, threaded] = real_world_batch(tmp.path(), &dir);
+
+    let out = tmp.path().join("结果");
+    let o = selfeval(&["check".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str(), "-q".as_ref()]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report")).expect("json");
+    let skipped: Vec<&serde_json::Value> =
+        report["findings"].as_array().expect("f").iter().filter(|f| f["code"] == "SE006").collect();
+    assert!(skipped.is_empty(), "every file gets its copy: {skipped:#?}");
+    let fb = out.join("反馈");
+    let copies = [
+        (lo, fb.join("汕头市_标注.xlsx")),
+        (pic, fb.join("韶关市_标注.xlsx")),
+        (xlsm, fb.join("河源市_标注.xlsm")),
+        (noted, fb.join("梅州市_标注.xlsx")),
+        (threaded, fb.join("惠州市_标注.xlsx")),
+    ];
+    for (original, copy) in &copies {
+        assert!(copy.exists(), "{} missing; have {:?}", copy.display(), std::fs::read_dir(&fb).expect("fb").count());
+        let changed = compare_parts(original, copy);
+        assert!(changed.contains(&"xl/styles.xml".to_string()), "{changed:?}");
+        // Drawing, chart, media and macro parts are untouched.
+        for name in parts(original).keys() {
+            if name.contains("chart")
+                || name.contains("media")
+                || name.contains("drawing") && !name.ends_with(".vml")
+                || name.contains("vbaProject")
+            {
+                assert!(!changed.contains(name), "{name} changed");
+            }
+        }
+    }
+    kept_macros_and_comments(&copies);
+    // And LibreOffice opens every copy.
+    let work = tempfile::tempdir().expect("tmp");
+    to_pdf(&copies.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(), work.path());
+}
+
+/// Five forms as the world saves them, each with a wrong 支出率 on
+/// 资金执行!B7: re-saved by LibreOffice, with a picture and a chart, a
+/// macro workbook, a clerk's own comment on B7, and Excel 365's threaded
+/// comment on B7.
+fn real_world_batch(tmp: &Path, dir: &Path) -> [PathBuf; 5] {
     let sample = |city: &str| file_of(&samples(), city);
     // 1. Saved by LibreOffice, with a wrong 支出率.
     let lo = dir.join("01_汕头市_LibreOffice.xlsx");
@@ -126,7 +170,7 @@ fn real_world_files_get_faithful_annotated_copies() {
     // 2. A picture and a chart, and a wrong 支出率.
     let pic = dir.join("02_韶关市_图表.xlsx");
     std::fs::copy(sample("韶关市"), &pic).expect("copy");
-    let png = tmp.path().join("p.png");
+    let png = tmp.join("p.png");
     std::fs::write(&png, PNG).expect("png");
     edit(&pic, |b| {
         let ws = b.sheet_by_name_mut("资金执行").expect("sheet");
@@ -146,7 +190,7 @@ fn real_world_files_get_faithful_annotated_copies() {
     });
     // 3. A macro workbook.
     let xlsm = dir.join("03_河源市_宏.xlsm");
-    let tmp_x = tmp.path().join("h.xlsx");
+    let tmp_x = tmp.join("h.xlsx");
     std::fs::copy(sample("河源市"), &tmp_x).expect("copy");
     set_num(&tmp_x, "资金执行", "B7", 0.9);
     make_xlsm(&tmp_x, &xlsm);
@@ -177,38 +221,12 @@ fn real_world_files_get_faithful_annotated_copies() {
         ws.add_comments(c);
     });
     add_threaded_comment(&threaded);
+    [lo, pic, xlsm, noted, threaded]
+}
 
-    let out = tmp.path().join("结果");
-    let o = selfeval(&["check".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str(), "-q".as_ref()]);
-    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report")).expect("json");
-    let skipped: Vec<&serde_json::Value> =
-        report["findings"].as_array().expect("f").iter().filter(|f| f["code"] == "SE006").collect();
-    assert!(skipped.is_empty(), "every file gets its copy: {skipped:#?}");
-    let fb = out.join("反馈");
-    let copies = [
-        (lo.clone(), fb.join("汕头市_标注.xlsx")),
-        (pic.clone(), fb.join("韶关市_标注.xlsx")),
-        (xlsm.clone(), fb.join("河源市_标注.xlsm")),
-        (noted.clone(), fb.join("梅州市_标注.xlsx")),
-        (threaded.clone(), fb.join("惠州市_标注.xlsx")),
-    ];
-    for (original, copy) in &copies {
-        assert!(copy.exists(), "{} missing; have {:?}", copy.display(), std::fs::read_dir(&fb).expect("fb").count());
-        let changed = compare_parts(original, copy);
-        assert!(changed.contains(&"xl/styles.xml".to_string()), "{changed:?}");
-        // Drawing, chart, media and macro parts are untouched.
-        for name in parts(original).keys() {
-            if name.contains("chart")
-                || name.contains("media")
-                || name.contains("drawing") && !name.ends_with(".vml")
-                || name.contains("vbaProject")
-            {
-                assert!(!changed.contains(name), "{name} changed");
-            }
-        }
-    }
+/// The macro, the clerk's comment (ours after it) and the threaded comment
+/// survive in the annotated copies of [`real_world_batch`]'s files.
+fn kept_macros_and_comments(copies: &[(PathBuf, PathBuf)]) {
     // The macro stays, in a file named .xlsm.
     assert!(parts(&copies[2].1).contains_key("xl/vbaProject.bin"));
     // The clerk's comment is kept, ours follows it.
@@ -233,9 +251,6 @@ fn real_world_files_get_faithful_annotated_copies() {
         .map(|(_, b)| String::from_utf8_lossy(b).to_string())
         .collect();
     assert!(legacy.contains("已与财政局核对") && legacy.contains("SE302"), "{legacy}");
-    // And LibreOffice opens every copy.
-    let work = tempfile::tempdir().expect("tmp");
-    to_pdf(&copies.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(), work.path());
 }
 
 /// Adds an Excel 365 threaded comment on 资金执行!B7 (and its person list)

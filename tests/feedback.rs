@@ -354,18 +354,7 @@ fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
         }
     }
     // Dropdowns for the closed choices.
-    let xml = {
-        use std::io::Read;
-        let mut z = zip::ZipArchive::new(std::fs::File::open(&blank).expect("f")).expect("zip");
-        let mut all = String::new();
-        for i in 0..z.len() {
-            let mut m = z.by_index(i).expect("m");
-            if m.name().starts_with("xl/worksheets/") {
-                m.read_to_string(&mut all).expect("read");
-            }
-        }
-        all
-    };
+    let xml = worksheets_xml(&blank);
     assert!(xml.contains("\"是,否\""), "是/否 dropdown");
     assert!(xml.contains("\"未验收\""), "未验收 dropdown");
     // Typed validation with a Chinese alert on every other input.
@@ -380,22 +369,7 @@ fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
     let mut book = book;
     for f in form.fields().filter(|f| is_input(&f.id)) {
         let v = at(&sheet(&sample, &f.sheet), &f.cell.to_string()).clone();
-        let cell = book.sheet_by_name_mut(&f.sheet).expect("s").cell_mut(f.cell.to_string().as_str());
-        match v {
-            calamine::Data::Float(x) => {
-                cell.set_value_number(x);
-            }
-            calamine::Data::Int(i) => {
-                cell.set_value_number(i as f64);
-            }
-            calamine::Data::String(t) => {
-                cell.set_value_string(t);
-            }
-            calamine::Data::DateTime(d) => {
-                cell.set_value_number(d.as_f64());
-            }
-            _ => {}
-        }
+        type_in(book.sheet_by_name_mut(&f.sheet).expect("s").cell_mut(f.cell.to_string().as_str()), v);
     }
     let filled = tmp.path().join("已填.xlsx");
     umya_spreadsheet::writer::xlsx::write(&book, &filled).expect("write");
@@ -407,6 +381,39 @@ fn the_blank_form_is_locked_shaded_with_dropdowns_and_validates_once_filled() {
     assert_eq!(o.status.code(), Some(0), "{report}");
     let r: serde_json::Value = serde_json::from_str(&report).expect("json");
     assert_eq!(r["findings"].as_array().map(Vec::len), Some(0), "{report}");
+}
+
+/// Every worksheet part of an xlsx, as one text.
+fn worksheets_xml(path: &Path) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).expect("f")).expect("zip");
+    let mut all = String::new();
+    for i in 0..z.len() {
+        let mut m = z.by_index(i).expect("m");
+        if m.name().starts_with("xl/worksheets/") {
+            m.read_to_string(&mut all).expect("read");
+        }
+    }
+    all
+}
+
+/// Types `v` into `cell` as a clerk would: numbers, text and dates.
+fn type_in(cell: &mut umya_spreadsheet::Cell, v: calamine::Data) {
+    match v {
+        calamine::Data::Float(x) => {
+            cell.set_value_number(x);
+        }
+        calamine::Data::Int(i) => {
+            cell.set_value_number(i as f64);
+        }
+        calamine::Data::String(t) => {
+            cell.set_value_string(t);
+        }
+        calamine::Data::DateTime(d) => {
+            cell.set_value_number(d.as_f64());
+        }
+        _ => {}
+    }
 }
 
 #[test]

@@ -31,21 +31,7 @@ fn a_second_fund_runs_end_to_end_from_its_template_set() {
         eprintln!("kept: {}", tmp.path().display());
     }
 
-    // The blank form, built by the binary from the set.
-    let blank = tmp.path().join("空白表.xlsx");
-    let o = selfeval(&[
-        "template".as_ref(),
-        "--templates".as_ref(),
-        set().as_os_str(),
-        "--out".as_ref(),
-        blank.as_os_str(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let b = sheet(&blank, SHEET);
-    assert_eq!(at(&b, "A3").to_string(), "项目名称");
-    assert_eq!(at(&b, "H10").to_string(), "偏差原因分析及改进措施");
-    assert_eq!(at(&b, "C15").to_string(), "是否形成可推广的技术标准（是/否）");
-    assert_eq!(at(&b, "E7").to_string(), "10", "分值 fixed by the template");
+    blank_form_from_the_set(tmp.path());
 
     // The cities' forms, as committed in samples/green-building/2024
     // (samples/source/green-building-2024.toml): 珠海市 a wrong 执行率,
@@ -75,16 +61,7 @@ fn a_second_fund_runs_end_to_end_from_its_template_set() {
             .unwrap_or_else(|_| panic!("no report.json: {}", String::from_utf8_lossy(&o.stderr))),
     )
     .expect("json");
-    let errors: Vec<(String, String, String)> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["severity"] == "error")
-        .map(|f| {
-            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
-            (s("code"), s("city"), format!("{}!{}", s("sheet"), s("cell")))
-        })
-        .collect();
+    let errors = error_places(&report);
     let has =
         |code: &str, city: &str, place: &str| errors.iter().any(|(c, ci, p)| c == code && ci == city && p == place);
     assert!(
@@ -100,7 +77,45 @@ fn a_second_fund_runs_end_to_end_from_its_template_set() {
     assert_eq!(f304["expected"], "82.00%", "执行率 = 246 ÷ 300");
     assert!(f304["message"].as_str().unwrap_or("").contains("全年执行数 ÷ 全年预算数"), "{f304}");
 
-    // The summary: the set's own three tables, the 5 clean cities counted.
+    summary_and_draft_in_the_set_s_words(&out);
+}
+
+/// The blank form, built by the binary from the set: its labels and a
+/// 分值 the template fixes.
+fn blank_form_from_the_set(tmp: &Path) {
+    let blank = tmp.join("空白表.xlsx");
+    let o = selfeval(&[
+        "template".as_ref(),
+        "--templates".as_ref(),
+        set().as_os_str(),
+        "--out".as_ref(),
+        blank.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let b = sheet(&blank, SHEET);
+    assert_eq!(at(&b, "A3").to_string(), "项目名称");
+    assert_eq!(at(&b, "H10").to_string(), "偏差原因分析及改进措施");
+    assert_eq!(at(&b, "C15").to_string(), "是否形成可推广的技术标准（是/否）");
+    assert_eq!(at(&b, "E7").to_string(), "10", "分值 fixed by the template");
+}
+
+/// Each error finding as (code, city, sheet!cell).
+fn error_places(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("code"), s("city"), format!("{}!{}", s("sheet"), s("cell")))
+        })
+        .collect()
+}
+
+/// The summary (the set's own three tables, the 5 clean cities counted)
+/// and the draft in the set's own words and tables.
+fn summary_and_draft_in_the_set_s_words(out: &Path) {
     let summary = out.join("省级汇总表.xlsx");
     // The draft in the set's own words and tables.
     let draft = zip_member(&out.join(selfeval::DRAFT_FILE), "word/document.xml");

@@ -65,45 +65,67 @@ fn million_cells() -> Vec<u8> {
 /// Builds the corpus in `dir` (a copy of the 15 samples) and returns the
 /// names (as report.json shows them) of the files that must be reported.
 fn build_corpus(dir: &Path) -> Vec<String> {
-    let sample = |city: &str| std::fs::read(file_of(dir, city)).expect("sample");
     let mut bad: Vec<String> = Vec::new();
-    let put = |bad: &mut Vec<String>, name: &str, bytes: &[u8]| {
-        let p = dir.join(name);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&p, bytes).expect("write");
-        bad.push(name.to_string());
-    };
-    put(&mut bad, "空文件.xlsx", b"");
+    not_workbooks_and_broken_bytes(dir, &mut bad);
+    odd_cities(dir, &mut bad);
+    odd_names_and_special_files(dir, &mut bad);
+    deep_locked_and_hidden(dir, &mut bad);
+    formulas_without_values_and_a_merge(dir);
+    bad
+}
+
+/// Writes `bytes` as `dir/name` and lists it among the files that must
+/// be reported.
+fn put(dir: &Path, bad: &mut Vec<String>, name: &str, bytes: &[u8]) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&p, bytes).expect("write");
+    bad.push(name.to_string());
+}
+
+/// Files that are not workbooks, or broken ones, under workbook names.
+fn not_workbooks_and_broken_bytes(dir: &Path, bad: &mut Vec<String>) {
+    let sample = |city: &str| std::fs::read(file_of(dir, city)).expect("sample");
+    put(dir, bad, "空文件.xlsx", b"");
     let s = sample("汕头市");
-    put(&mut bad, "截断.xlsx", &s[..s.len() / 2]);
+    put(dir, bad, "截断.xlsx", &s[..s.len() / 2]);
     put(
-        &mut bad,
+        dir,
+        bad,
         "随机字节.xlsx",
         &(0..8192u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect::<Vec<_>>(),
     );
     put(
-        &mut bad,
+        dir,
+        bad,
         "加密.xlsx",
         &std::fs::read(root().join("tests/fixtures/hostile/加密_汕头市.xlsx")).expect("fixture"),
     );
-    put(&mut bad, "加密.xls", &std::fs::read(root().join("tests/fixtures/hostile/加密_汕头市.xls")).expect("fixture"));
+    put(dir, bad, "加密.xls", &std::fs::read(root().join("tests/fixtures/hostile/加密_汕头市.xls")).expect("fixture"));
     put(
-        &mut bad,
+        dir,
+        bad,
         "其实是xls.xlsx",
         &std::fs::read(root().join("tests/fixtures/formats/01_汕头市.xls")).expect("fixture"),
     );
-    put(&mut bad, "CSV改名.xlsx", "地市,预算指标\n汕头市,3378\n".as_bytes());
-    put(&mut bad, "Word改名.xlsx", &zip_of(&[("word/document.xml", b"<w:document/>")]));
-    put(&mut bad, "说明.docx", &zip_of(&[("word/document.xml", b"<w:document/>")]));
-    put(&mut bad, "炸弹.xlsx", &zip_bomb(1));
-    put(&mut bad, "百万单元格.xlsx", &million_cells());
+    put(dir, bad, "CSV改名.xlsx", "地市,预算指标\n汕头市,3378\n".as_bytes());
+    put(dir, bad, "Word改名.xlsx", &zip_of(&[("word/document.xml", b"<w:document/>")]));
+    put(dir, bad, "说明.docx", &zip_of(&[("word/document.xml", b"<w:document/>")]));
+    put(dir, bad, "炸弹.xlsx", &zip_bomb(1));
+    put(dir, bad, "百万单元格.xlsx", &million_cells());
+}
+
+/// Broken sheet XML, a city twice, and a city the fund does not support
+/// (with formula-looking text).
+fn odd_cities(dir: &Path, bad: &mut Vec<String>) {
+    let sample = |city: &str| std::fs::read(file_of(dir, city)).expect("sample");
     // Broken sheet XML in a copy of 韶关市.
     let broken = dir.join("坏XML_韶关市.xlsx");
     std::fs::write(&broken, sample("韶关市")).expect("copy");
     replace_zip_member(&broken, "xl/worksheets/sheet2.xml", b"<worksheet><sheetData><row><c r=\"A1\"");
     bad.push("坏XML_韶关市.xlsx".into());
     // The same city twice.
-    put(&mut bad, "重复_潮州市.xlsx", &sample("潮州市"));
+    put(dir, bad, "重复_潮州市.xlsx", &sample("潮州市"));
     // A city the fund does not support, with formula-looking text.
     let other = dir.join("深圳市.xlsx");
     std::fs::write(&other, sample("揭阳市")).expect("copy");
@@ -113,9 +135,13 @@ fn build_corpus(dir: &Path) -> Vec<String> {
     set_text(&other, "任务完成", "C7", "@SUM(A1)");
     set_text(&other, "效益指标", "C4", "-");
     bad.push("深圳市.xlsx".into());
+}
+
+/// Long and non-UTF-8 names, a symlink loop, a pipe, an unreadable file.
+fn odd_names_and_special_files(dir: &Path, bad: &mut Vec<String>) {
     // Very long and non-UTF-8 names.
     let long = format!("{}.xlsx", "很长的文件名".repeat(13));
-    put(&mut bad, &long, b"not a workbook");
+    put(dir, bad, &long, b"not a workbook");
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -137,6 +163,11 @@ fn build_corpus(dir: &Path) -> Vec<String> {
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
         bad.push("无权限.xlsx".into());
     }
+}
+
+/// A sample 10 levels down (found), 40 levels down (not entered, said),
+/// lock and hidden files (passed over silently).
+fn deep_locked_and_hidden(dir: &Path, bad: &mut Vec<String>) {
     // Deep folders: a real sample 10 levels down is still found; 40 levels
     // down is not entered, and said so.
     let deep10: PathBuf = (0..10).map(|i| format!("层{i}")).collect();
@@ -150,6 +181,10 @@ fn build_corpus(dir: &Path) -> Vec<String> {
     // Lock and hidden files: passed over silently.
     std::fs::write(dir.join("~$01_汕头市_2024年绩效自评表.xlsx"), b"lock").expect("write");
     std::fs::write(dir.join(".隐藏.xlsx"), b"hidden").expect("write");
+}
+
+/// In real cities: formulas without cached values and a merged input cell.
+fn formulas_without_values_and_a_merge(dir: &Path) {
     // Formulas without cached values and a merged input cell, in real
     // cities: 汕头市's is an input (unknown: an error), 江门市's the derived
     // 支出率 (selfeval computes it: an info, and 江门市 still counts).
@@ -166,7 +201,6 @@ fn build_corpus(dir: &Path) -> Vec<String> {
     edit(&file_of(dir, "韶关市"), |b| {
         b.sheet_by_name_mut("基本信息").expect("s").add_merge_cells("B8:C8");
     });
-    bad
 }
 
 #[test]
@@ -186,8 +220,33 @@ fn the_whole_corpus_in_a_copy_of_the_samples() {
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report")).expect("json");
     let findings = report["findings"].as_array().expect("findings");
+    each_bad_file_is_named_with_its_code(findings, &bad);
+
+    // The other 13 cities are summarised exactly (惠州市 found 10 folders
+    // down); 汕头市 (an input formula never calculated) and 韶关市 (a merged
+    // input, and a broken later copy) have errors and stay out, said so.
+    let t = &report["totals"];
+    assert_eq!(t["cities_counted"], 13);
+    assert_eq!(t["coverage"], "合计（13个地市，不含待修正的汕头市、韶关市）");
+    let spent = |city: &str| -> f64 {
+        let r = sheet(&file_of(&samples(), city), "资金执行");
+        match at(&r, "B6") {
+            calamine::Data::Float(x) => *x,
+            other => panic!("{other:?}"),
+        }
+    };
+    let want = 3623.35 - spent("汕头市") - spent("韶关市");
+    assert_eq!(t["spent"], format!("{want:.2}"));
+    assert_eq!(report["missing_cities"], serde_json::json!([]));
+
+    input_text_is_never_a_formula(&out);
+}
+
+/// Every planted file is named in report.json with the code it earns;
+/// lock and hidden files are passed over silently.
+fn each_bad_file_is_named_with_its_code(findings: &[serde_json::Value], bad: &[String]) {
     let named: std::collections::HashSet<&str> = findings.iter().filter_map(|f| f["file"].as_str()).collect();
-    for b in &bad {
+    for b in bad {
         assert!(named.contains(b.as_str()), "{b} is not named in report.json; named: {named:?}");
     }
     for f in findings {
@@ -214,25 +273,10 @@ fn the_whole_corpus_in_a_copy_of_the_samples() {
     assert!(findings.iter().any(|f| f["code"] == "SE210" && f["city"] == "江门市" && f["severity"] == "info"));
     assert!(!findings.iter().any(|f| f["code"] == "SE207" && f["city"] == "江门市"));
     assert!(findings.iter().any(|f| f["code"] == "SE103" && f["city"] == "韶关市" && f["cell"] == "B8"));
+}
 
-    // The other 13 cities are summarised exactly (惠州市 found 10 folders
-    // down); 汕头市 (an input formula never calculated) and 韶关市 (a merged
-    // input, and a broken later copy) have errors and stay out, said so.
-    let t = &report["totals"];
-    assert_eq!(t["cities_counted"], 13);
-    assert_eq!(t["coverage"], "合计（13个地市，不含待修正的汕头市、韶关市）");
-    let spent = |city: &str| -> f64 {
-        let r = sheet(&file_of(&samples(), city), "资金执行");
-        match at(&r, "B6") {
-            calamine::Data::Float(x) => *x,
-            other => panic!("{other:?}"),
-        }
-    };
-    let want = 3623.35 - spent("汕头市") - spent("韶关市");
-    assert_eq!(t["spent"], format!("{want:.2}"));
-    assert_eq!(report["missing_cities"], serde_json::json!([]));
-
-    // Text from inputs is text in every output workbook, never a formula.
+/// Text from inputs is text in every output workbook, never a formula.
+fn input_text_is_never_a_formula(out: &Path) {
     let mut outputs = vec![out.join("省级汇总表.xlsx")];
     outputs.extend(walkdir::WalkDir::new(out.join("反馈")).into_iter().filter_map(Result::ok).map(|e| e.into_path()));
     let mut seen_formula_text = 0;

@@ -146,93 +146,128 @@ proptest! {
     fn no_panic_and_every_unusable_value_is_reported(city in 0usize..15, m in mutation()) {
         let w = world();
         match m {
-            Mutation::Cells(changes) => {
-                let mut raw = w.raws[city].clone();
-                for (si, r, c, v) in &changes {
-                    let name = &w.form.sheets[*si].name;
-                    if let Some(sheet) = raw.sheets.iter_mut().find(|s| &s.name == name) {
-                        sheet.cells.insert(CellRef::new(*r, *c), v.clone());
-                    }
-                }
-                let sub = Submission::build("p.xlsx".into(), "p.xlsx".into(), raw, &w.form);
-                let findings = run_checks(&sub);
-                for f in &findings {
-                    let (message, fix) = (f.message(&w.form), f.fix(&w.form));
-                    prop_assert!(!message.is_empty() && !fix.is_empty());
-                    let planted = changes.iter().any(|(_, _, _, v)| matches!(v, Value::Text(t) if t.contains('{')));
-                    prop_assert!(planted || !message.contains('{'), "unfilled template: {}", message);
-                }
-                let gate_failed = findings.iter().any(|f| f.code.group() <= selfeval::findings::info::Group::Structure && f.severity == selfeval::findings::Severity::Error);
-                if !gate_failed {
-                    for field in w.form.fields() {
-                        let at = |code: &str| findings.iter().any(|f| f.code.id() == code && f.sheet.as_deref() == Some(field.sheet.as_str()) && f.cell == Some(field.cell));
-                        match sub.parsed(&field.id) {
-                            Parsed::Bad { .. } => prop_assert!(at("SE202"), "{} unreported: {:?}", field.id, sub.parsed(&field.id)),
-                            Parsed::Missing if field.required => prop_assert!(at("SE201"), "{} empty, unreported", field.id),
-                            _ => {}
-                        }
-                    }
-                }
-                // The summary still builds with this city among the clean others.
-                let mut all: Vec<&Submission> = (0..15).filter(|i| *i != city).map(|i| &w.subs[i]).collect();
-                all.push(&sub);
-                let none: Vec<selfeval::findings::Finding> = Vec::new();
-                let names: Vec<String> = (0..all.len()).map(|i| format!("f{i}.xlsx")).collect();
-                let facts: Vec<selfeval::roster::FileFacts> = all
-                    .iter()
-                    .zip(&names)
-                    .enumerate()
-                    .map(|(i, (s, n))| selfeval::roster::FileFacts {
-                        name: n,
-                        sub: Some(*s),
-                        findings: if i == all.len() - 1 { &findings } else { &none },
-                        modified: None,
-                    })
-                    .collect();
-                let roster = selfeval::roster::build(&facts, &w.params, &w.form);
-                let used: Vec<Option<&Submission>> = roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| all[i])).collect();
-                let s = selfeval::consolidate::consolidate(&used, &roster, &w.params, &w.form, &w.summary).expect("clean params allocate");
-                // A file with an error never stands for a counted city, and
-                // the totals count exactly the cities the roster counts.
-                let has_error = findings.iter().any(|f| f.severity == selfeval::findings::Severity::Error);
-                let mutated = all.len() - 1;
-                for c in roster.counted() {
-                    prop_assert!(!(has_error && c.used == Some(mutated)), "{} counted with an erroneous file", c.city);
-                }
-                prop_assert_eq!(s.totals.cities_counted, roster.counted().count());
-                if has_error {
-                    prop_assert!(s.totals.cities_counted < 15);
-                    prop_assert!(!s.totals.coverage.complete());
-                }
-            }
-            Mutation::Flip(_) | Mutation::Truncate(_) => {
-                let mut bytes = w.bytes[city].clone();
-                match &m {
-                    Mutation::Flip(flips) => for (pos, x) in flips { let n = bytes.len(); bytes[pos % n] ^= x; },
-                    Mutation::Truncate(per_mille) => bytes.truncate(bytes.len() * *per_mille as usize / 1000),
-                    Mutation::Cells(_) => {}
-                }
-                // Either it reads (and the checks and the annotated copy
-                // run without panicking) or it is refused with a reason.
-                match read::read_bytes_with(bytes.clone(), "xlsx", Load::Only(&w.sheets)) {
-                    // Refused for a reason a clerk can read (in Chinese),
-                    // never as an I/O error: the bytes were in memory.
-                    Err(e) => {
-                        prop_assert!(!matches!(e, read::ReadError::Io(_)), "{e:?}");
-                        prop_assert!(e.to_string().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{e}");
-                    }
-                    Ok(raw) => {
-                        let sub = Submission::build("p.xlsx".into(), "p.xlsx".into(), raw, &w.form);
-                        let findings = run_checks(&sub);
-                        if let Ok(copy) = selfeval::write::annotate::annotated_copy(&bytes, &findings, &w.form) {
-                            // A copy that passed the proof reads back.
-                            prop_assert!(read::read_bytes(copy, "xlsx").is_ok());
-                        }
-                    }
-                }
+            Mutation::Cells(changes) => cells_changed(w, city, &changes)?,
+            Mutation::Flip(_) | Mutation::Truncate(_) => bytes_damaged(w, city, &m)?,
+        }
+    }
+}
+
+/// Cells set to odd values: every unusable value is reported, no message
+/// keeps a placeholder, and the summary counts only clean cities.
+fn cells_changed(w: &World, city: usize, changes: &[(usize, u32, u32, Value)]) -> Result<(), TestCaseError> {
+    let mut raw = w.raws[city].clone();
+    for (si, r, c, v) in changes {
+        let name = &w.form.sheets[*si].name;
+        if let Some(sheet) = raw.sheets.iter_mut().find(|s| &s.name == name) {
+            sheet.cells.insert(CellRef::new(*r, *c), v.clone());
+        }
+    }
+    let sub = Submission::build("p.xlsx".into(), "p.xlsx".into(), raw, &w.form);
+    let findings = run_checks(&sub);
+    for f in &findings {
+        let (message, fix) = (f.message(&w.form), f.fix(&w.form));
+        prop_assert!(!message.is_empty() && !fix.is_empty());
+        let planted = changes.iter().any(|(_, _, _, v)| matches!(v, Value::Text(t) if t.contains('{')));
+        prop_assert!(planted || !message.contains('{'), "unfilled template: {}", message);
+    }
+    let gate_failed = findings.iter().any(|f| {
+        f.code.group() <= selfeval::findings::info::Group::Structure
+            && f.severity == selfeval::findings::Severity::Error
+    });
+    if !gate_failed {
+        for field in w.form.fields() {
+            let at = |code: &str| {
+                findings.iter().any(|f| {
+                    f.code.id() == code
+                        && f.sheet.as_deref() == Some(field.sheet.as_str())
+                        && f.cell == Some(field.cell)
+                })
+            };
+            match sub.parsed(&field.id) {
+                Parsed::Bad { .. } => prop_assert!(at("SE202"), "{} unreported: {:?}", field.id, sub.parsed(&field.id)),
+                Parsed::Missing if field.required => prop_assert!(at("SE201"), "{} empty, unreported", field.id),
+                _ => {}
             }
         }
     }
+    summary_counts_only_clean(w, city, &sub, &findings)
+}
+
+/// The summary still builds with this city among the clean others.
+fn summary_counts_only_clean(
+    w: &World,
+    city: usize,
+    sub: &Submission,
+    findings: &[selfeval::findings::Finding],
+) -> Result<(), TestCaseError> {
+    let mut all: Vec<&Submission> = (0..15).filter(|i| *i != city).map(|i| &w.subs[i]).collect();
+    all.push(sub);
+    let none: Vec<selfeval::findings::Finding> = Vec::new();
+    let names: Vec<String> = (0..all.len()).map(|i| format!("f{i}.xlsx")).collect();
+    let facts: Vec<selfeval::roster::FileFacts> = all
+        .iter()
+        .zip(&names)
+        .enumerate()
+        .map(|(i, (s, n))| selfeval::roster::FileFacts {
+            name: n,
+            sub: Some(*s),
+            findings: if i == all.len() - 1 { findings } else { &none },
+            modified: None,
+        })
+        .collect();
+    let roster = selfeval::roster::build(&facts, &w.params, &w.form);
+    let used: Vec<Option<&Submission>> =
+        roster.cities.iter().map(|c| c.used.filter(|_| c.in_totals).map(|i| all[i])).collect();
+    let s = selfeval::consolidate::consolidate(&used, &roster, &w.params, &w.form, &w.summary)
+        .expect("clean params allocate");
+    // A file with an error never stands for a counted city, and
+    // the totals count exactly the cities the roster counts.
+    let has_error = findings.iter().any(|f| f.severity == selfeval::findings::Severity::Error);
+    let mutated = all.len() - 1;
+    for c in roster.counted() {
+        prop_assert!(!(has_error && c.used == Some(mutated)), "{} counted with an erroneous file", c.city);
+    }
+    prop_assert_eq!(s.totals.cities_counted, roster.counted().count());
+    if has_error {
+        prop_assert!(s.totals.cities_counted < 15);
+        prop_assert!(!s.totals.coverage.complete());
+    }
+    Ok(())
+}
+
+/// Flipped or truncated bytes: read and checked without a panic, or
+/// refused with a Chinese reason.
+fn bytes_damaged(w: &World, city: usize, m: &Mutation) -> Result<(), TestCaseError> {
+    let mut bytes = w.bytes[city].clone();
+    match m {
+        Mutation::Flip(flips) => {
+            for (pos, x) in flips {
+                let n = bytes.len();
+                bytes[pos % n] ^= x;
+            }
+        }
+        Mutation::Truncate(per_mille) => bytes.truncate(bytes.len() * *per_mille as usize / 1000),
+        Mutation::Cells(_) => {}
+    }
+    // Either it reads (and the checks and the annotated copy
+    // run without panicking) or it is refused with a reason.
+    match read::read_bytes_with(bytes.clone(), "xlsx", Load::Only(&w.sheets)) {
+        // Refused for a reason a clerk can read (in Chinese),
+        // never as an I/O error: the bytes were in memory.
+        Err(e) => {
+            prop_assert!(!matches!(e, read::ReadError::Io(_)), "{e:?}");
+            prop_assert!(e.to_string().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{e}");
+        }
+        Ok(raw) => {
+            let sub = Submission::build("p.xlsx".into(), "p.xlsx".into(), raw, &w.form);
+            let findings = run_checks(&sub);
+            if let Ok(copy) = selfeval::write::annotate::annotated_copy(&bytes, &findings, &w.form) {
+                // A copy that passed the proof reads back.
+                prop_assert!(read::read_bytes(copy, "xlsx").is_ok());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A position biased to the far edges: the last row, the last column, or

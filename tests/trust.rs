@@ -86,11 +86,15 @@ fn an_imperfect_batch_sums_only_what_passed_and_says_so() {
     assert_eq!(se404.len(), 2);
     assert!(se404.iter().all(|f| f["severity"] == "warning"));
 
-    // The workbook says the same: labels, 其中 row, sums, and rows left out.
-    let book = out.join("省级汇总表.xlsx");
-    let b22 = sheet(&book, "表2-2 预算执行");
+    summary_says_the_same(&out.join("省级汇总表.xlsx"), sg, cz, cities_spent + d("188"));
+}
+
+/// The summary workbook says what report.json says: labels, the 其中 row,
+/// sums, and the rows left out (`sg` with an error, `cz` never sent).
+fn summary_says_the_same(book: &Path, sg: &str, cz: &str, total_spent: Decimal) {
+    let b22 = sheet(book, "表2-2 预算执行");
     assert_eq!(at(&b22, "A4").to_string(), "合计（12个地市，不含待修正的韶关市、茂名市、未报送的潮州市）");
-    assert_eq!(num2(at(&b22, "E4")), format!("{:.2}", cities_spent + d("188")));
+    assert_eq!(num2(at(&b22, "E4")), format!("{total_spent:.2}"));
     let sub_row = (1..=30).find(|r| at(&b22, &format!("B{r}")).to_string().starts_with("其中")).expect("其中 row");
     assert_eq!(at(&b22, &format!("B{sub_row}")).to_string(), "其中：12个地市");
     // 韶关 is the second city row (row 6): budget shown, the rest says why.
@@ -98,11 +102,11 @@ fn an_imperfect_batch_sums_only_what_passed_and_says_so() {
     assert!(at(&b22, "D6").to_string().starts_with("待修正，未计入合计"), "{}", at(&b22, "D6"));
     let cz_row = (5..=19).find(|r| at(&b22, &format!("B{r}")).to_string().as_str() == cz).expect("潮州 row");
     assert_eq!(at(&b22, &format!("D{cz_row}")).to_string(), "未报送");
-    let t11 = sheet(&book, "表1-1 绩效目标");
+    let t11 = sheet(book, "表1-1 绩效目标");
     for r in 12..=28 {
         assert_ne!(at(&t11, &format!("G{r}")).to_string(), "达成", "表1-1 row {r} judged on an incomplete batch");
     }
-    let roster = sheet(&book, "报送情况");
+    let roster = sheet(book, "报送情况");
     assert!(at(&roster, "A2").to_string().contains("已汇总 12/15"), "{}", at(&roster, "A2"));
     let rows: Vec<(String, String, String)> = (4..=18)
         .map(|r| {

@@ -14,32 +14,7 @@ pub fn workbook_dump(path: &Path) -> String {
     let mut out = String::new();
     for ws in book.sheet_collection() {
         let _ = writeln!(out, "== {}", ws.name());
-        let ps = ws.page_setup();
-        let _ = writeln!(
-            out,
-            "page: paper={} orientation={:?} scale={} fit={}x{} fit_to_page={}",
-            ps.paper_size(),
-            ps.orientation(),
-            ps.scale(),
-            ps.fit_to_width(),
-            ps.fit_to_height(),
-            ps.fit_to_page(),
-        );
-        let m = ws.page_margins();
-        let _ = writeln!(
-            out,
-            "margins: {} {} {} {} {} {} centered={}",
-            m.left(),
-            m.right(),
-            m.top(),
-            m.bottom(),
-            m.header(),
-            m.footer(),
-            ws.print_options().horizontal_centered()
-        );
-        let hf = ws.header_footer();
-        let _ = writeln!(out, "header: {}", mask_run(hf.odd_header().value()));
-        let _ = writeln!(out, "footer: {}", mask_run(hf.odd_footer().value()));
+        dump_print_setup(&mut out, ws);
         for n in ws.defined_names() {
             let _ = writeln!(out, "name: {} = {}", n.name(), n.address());
         }
@@ -54,28 +29,7 @@ pub fn workbook_dump(path: &Path) -> String {
         let mut merges: Vec<String> = ws.merge_cells().iter().map(|m| m.range()).collect();
         merges.sort();
         let _ = writeln!(out, "merges: {}", merges.join(" "));
-        let mut cells = ws.cells();
-        cells.sort_by_key(|c| (c.coordinate().row_num(), c.coordinate().col_num()));
-        for c in cells {
-            let value = c.value();
-            let formula = c.formula();
-            let fmt = c.style().number_format().map(|f| f.format_code().to_string()).unwrap_or_default();
-            if value.is_empty() && formula.is_empty() {
-                continue;
-            }
-            let wrap = c.style().alignment().is_some_and(|a| a.wrap_text());
-            let shown = if ws.name() == "核验指纹" { mask_hex(&value) } else { value.to_string() };
-            let _ = writeln!(
-                out,
-                "{}{}: {:?} f={:?} fmt={:?}{}",
-                col_letters(c.coordinate().col_num()),
-                c.coordinate().row_num(),
-                shown,
-                formula,
-                fmt,
-                if wrap { " wrap" } else { "" }
-            );
-        }
+        dump_cells(&mut out, ws);
         let mut notes: Vec<String> = ws
             .comments()
             .iter()
@@ -91,6 +45,65 @@ pub fn workbook_dump(path: &Path) -> String {
         }
     }
     out
+}
+
+/// A sheet's paper, margins, header and footer (the run's date masked).
+fn dump_print_setup(out: &mut String, ws: &umya_spreadsheet::Worksheet) {
+    use std::fmt::Write as _;
+    let ps = ws.page_setup();
+    let _ = writeln!(
+        out,
+        "page: paper={} orientation={:?} scale={} fit={}x{} fit_to_page={}",
+        ps.paper_size(),
+        ps.orientation(),
+        ps.scale(),
+        ps.fit_to_width(),
+        ps.fit_to_height(),
+        ps.fit_to_page(),
+    );
+    let m = ws.page_margins();
+    let _ = writeln!(
+        out,
+        "margins: {} {} {} {} {} {} centered={}",
+        m.left(),
+        m.right(),
+        m.top(),
+        m.bottom(),
+        m.header(),
+        m.footer(),
+        ws.print_options().horizontal_centered()
+    );
+    let hf = ws.header_footer();
+    let _ = writeln!(out, "header: {}", mask_run(hf.odd_header().value()));
+    let _ = writeln!(out, "footer: {}", mask_run(hf.odd_footer().value()));
+}
+
+/// Every non-empty cell's value, formula, number format and wrap, in
+/// reading order (the fingerprint's digests masked).
+fn dump_cells(out: &mut String, ws: &umya_spreadsheet::Worksheet) {
+    use std::fmt::Write as _;
+    let mut cells = ws.cells();
+    cells.sort_by_key(|c| (c.coordinate().row_num(), c.coordinate().col_num()));
+    for c in cells {
+        let value = c.value();
+        let formula = c.formula();
+        let fmt = c.style().number_format().map(|f| f.format_code().to_string()).unwrap_or_default();
+        if value.is_empty() && formula.is_empty() {
+            continue;
+        }
+        let wrap = c.style().alignment().is_some_and(|a| a.wrap_text());
+        let shown = if ws.name() == "核验指纹" { mask_hex(&value) } else { value.to_string() };
+        let _ = writeln!(
+            out,
+            "{}{}: {:?} f={:?} fmt={:?}{}",
+            col_letters(c.coordinate().col_num()),
+            c.coordinate().row_num(),
+            shown,
+            formula,
+            fmt,
+            if wrap { " wrap" } else { "" }
+        );
+    }
 }
 
 fn col_letters(mut n: u32) -> String {
