@@ -93,45 +93,6 @@ pub fn libreoffice_convert(path: &Path, target: &str, dir: &Path) -> PathBuf {
     dest
 }
 
-/// A formula with a cached result, as Excel saves it (no '=').
-pub fn set_formula(path: &Path, sheet: &str, cell: &str, formula: &str, cached: f64) {
-    edit(path, |b| {
-        let c = b.sheet_by_name_mut(sheet).expect("sheet").cell_mut(cell);
-        c.set_formula(formula);
-        c.set_formula_result_number(cached);
-    });
-}
-
-/// The warnings the clean samples raise, as (code, city): one list in
-/// tests/fixtures/clean-warnings.txt, each line with its justification.
-pub fn clean_warnings() -> Vec<(String, String)> {
-    include_str!("../fixtures/clean-warnings.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
-            let mut w = l.split_whitespace();
-            (w.next().unwrap_or("").to_string(), w.next().unwrap_or("").to_string())
-        })
-        .collect()
-}
-
-/// Runs `args` and returns stdout as text.
-pub fn stdout_of(args: &[&std::ffi::OsStr]) -> (i32, String) {
-    let o = selfeval(args);
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).to_string())
-}
-
-/// One member of an xlsx zip, as text.
-pub fn zip_member(path: &Path, member: &str) -> String {
-    use std::io::Read;
-    let bytes = std::fs::read(path).expect("read xlsx");
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
-    let mut f = z.by_name(member).expect("member");
-    let mut s = String::new();
-    f.read_to_string(&mut s).expect("utf-8");
-    s
-}
-
 /// Converts files to PDF with LibreOffice in one call (copied under plain
 /// names into `work` first, as LibreOffice names its output after the
 /// input); every conversion must succeed. Returns the PDFs, in order.

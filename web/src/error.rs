@@ -43,12 +43,6 @@ impl From<zip::result::ZipError> for PageError {
     }
 }
 
-impl From<std::io::Error> for PageError {
-    fn from(e: std::io::Error) -> Self {
-        PageError::Zip(Arc::new(zip::result::ZipError::Io(e)))
-    }
-}
-
 /// Parses the page's clock ("2026-12-03T22:18:00+08:00").
 pub fn page_time(now: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, PageError> {
     chrono::DateTime::parse_from_rfc3339(now).map_err(|source| PageError::Time { given: now.to_string(), source })

@@ -187,7 +187,7 @@ fn zip_of(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, PageError> {
     let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, bytes) in files {
         z.start_file(name.as_str(), opts)?;
-        z.write_all(bytes)?;
+        z.write_all(bytes).map_err(zip::result::ZipError::Io)?;
     }
     Ok(z.finish()?.into_inner())
 }
