@@ -78,7 +78,8 @@ pub fn sheets_present(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             }
             Some(raw) => {
                 if let Some(p) = &raw.problem {
-                    out.push(Finding::at(Code::SheetUnreadable, &Loc::sheet(&s.name), None, None, p));
+                    let f = Finding::at(Code::SheetUnreadable, &Loc::sheet(&s.name), None, None, &p.why.to_string());
+                    out.push(f.with_words(Some(&p.words)));
                 }
             }
         }
@@ -329,7 +330,7 @@ mod tests {
     #[test]
     fn unreadable_sheet_fires() {
         let mut sub = testkit::clean(2);
-        sub.raw.sheets[1].problem = Some("XML 错误".into());
+        sub.raw.sheets[1].problem = Some(crate::read::SheetProblem::new(crate::read::Broken::Xml, "bad XML"));
         assert_eq!(run(sheets_present, &sub), vec![(Code::SheetUnreadable, "资金执行".into())]);
     }
 

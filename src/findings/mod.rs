@@ -104,6 +104,9 @@ pub struct Finding {
     pub label: String,
     /// The `{detail}` argument: what the check adds in its own words.
     pub detail: String,
+    /// A library's own words for what went wrong (a reader's error), kept
+    /// for maintainers: report.json's `detail`, never in the message.
+    pub words: Option<String>,
     /// What folding said about other findings (see `checks::fold`),
     /// shown after the message.
     pub notes: Vec<Note>,
@@ -162,8 +165,16 @@ impl Finding {
             change: None,
             label: loc.label.clone(),
             detail: cut(detail),
+            words: None,
             notes: Vec::new(),
         }
+    }
+
+    /// Keeps a library's own words beside the finding (report.json's
+    /// `detail`); `None` leaves it without.
+    pub fn with_words(mut self, words: Option<&str>) -> Self {
+        self.words = words.map(|w| brief(w, MAX_TEXT).into_owned());
+        self
     }
 
     /// Records the fields this finding was computed from (see `inputs`).

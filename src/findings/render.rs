@@ -111,7 +111,7 @@ pub struct Shown<'a> {
 impl serde::Serialize for Shown<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let f = self.finding;
-        let mut m = s.serialize_struct("Finding", 13)?;
+        let mut m = s.serialize_struct("Finding", 14)?;
         m.serialize_field("severity", &f.severity)?;
         m.serialize_field("code", f.code.id())?;
         m.serialize_field("file", &f.file)?;
@@ -131,6 +131,10 @@ impl serde::Serialize for Shown<'_> {
         match &f.change {
             Some(c) => m.serialize_field("change", c)?,
             None => m.skip_field("change")?,
+        }
+        match &f.words {
+            Some(w) => m.serialize_field("detail", w)?,
+            None => m.skip_field("detail")?,
         }
         m.end()
     }

@@ -69,7 +69,11 @@ pub enum ParamsError {
     #[error("缺少工作表“{0}”")]
     MissingSheet(String),
     #[error("工作表“{sheet}”无法读取：{why}")]
-    SheetUnreadable { sheet: String, why: String },
+    SheetUnreadable {
+        sheet: String,
+        #[source]
+        why: crate::read::SheetProblem,
+    },
     #[error("{sheet}!{at} 的数值 {value} 过大")]
     TooLarge { sheet: String, at: CellRef, value: Decimal },
     #[error("{sheet}!{at} 的数值无法使用")]

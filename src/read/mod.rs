@@ -5,7 +5,9 @@
 //! cities rename .xls files to .xlsx, and an encrypted .xlsx is an OLE file.
 
 mod ods;
+mod package;
 mod raw;
+mod repair;
 mod source;
 mod xls;
 mod xlsb;
@@ -24,8 +26,10 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A zip whose members add up to more than this when unpacked is not
 /// opened: a small file that expands to gigabytes (a zip bomb) would
-/// exhaust memory. A city form unpacks to well under 1 MB.
-pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+/// exhaust memory. A city form unpacks to well under 1 MB; with the
+/// file itself and a reader's copy of its largest part, one file stays
+/// within 300 MB.
+pub const MAX_UNPACKED_BYTES: u64 = 96 * 1024 * 1024;
 
 /// Why a file could not be read at all, said so a clerk can act.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,8 +46,47 @@ pub enum ReadError {
     Encrypted,
     #[error("文件内容不是 Excel 工作簿（{0}）")]
     NotSpreadsheet(&'static str),
-    #[error("文件已损坏或不完整（{0}）")]
-    Corrupt(String),
+    /// The reader stopped: `why` in the clerk's words, `words` in the
+    /// library's own (kept for report.json's `detail`, never shown as the
+    /// message: a clerk cannot act on "Relationship not found").
+    #[error("文件已损坏或不完整（{why}）")]
+    Corrupt { why: Broken, words: String },
+}
+
+impl ReadError {
+    /// The library's own words for a file it could not read, if any.
+    pub fn words(&self) -> Option<&str> {
+        match self {
+            ReadError::Corrupt { words, .. } if !words.is_empty() => Some(words),
+            _ => None,
+        }
+    }
+
+    /// A file the reader stopped on, with `why` and the library's `words`.
+    pub(crate) fn corrupt(why: Broken, words: impl std::fmt::Display) -> ReadError {
+        ReadError::Corrupt { why, words: words.to_string() }
+    }
+}
+
+/// Which part of a workbook a reader could not make sense of, in words a
+/// clerk can act on: the container (a copy cut short, a damaged download),
+/// the XML or records inside it, or something the reader does not support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Broken {
+    #[error("压缩包结构损坏，可能是下载或拷贝不完整")]
+    Zip,
+    #[error("OLE 复合文档结构损坏，可能是下载或拷贝不完整")]
+    Ole,
+    #[error("工作表内部格式错误")]
+    Xml,
+    #[error("工作簿记录格式错误")]
+    Records,
+    #[error("工作簿缺少必需的组成部分")]
+    MissingPart,
+    #[error("含有本程序无法读取的内容")]
+    Unsupported,
+    #[error("文件内部结构异常，读取时出错")]
+    Internal,
 }
 
 /// `load` widened, for an xlsx or xlsb, by the cells its defined names
@@ -232,7 +275,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, ext: &str, load: Load) -> Result<RawWorkb
     let ext = ext.to_string();
     crate::isolate::isolate(move || match sniff(&bytes) {
         Sniffed::Zip => {
-            check_unpacked_size(&bytes)?;
+            package::check(&bytes)?;
             if ext == "ods" || is_ods(&bytes) {
                 ods::read(bytes, load)
             } else if is_xlsb(&bytes) {
@@ -244,7 +287,7 @@ pub fn read_bytes_with(bytes: Vec<u8>, ext: &str, load: Load) -> Result<RawWorkb
         Sniffed::Ole => xls::read(bytes, load),
         Sniffed::Other(what) => Err(ReadError::NotSpreadsheet(what)),
     })
-    .unwrap_or_else(|_| Err(ReadError::Corrupt("文件内部结构异常".into())))
+    .unwrap_or_else(|p| Err(ReadError::corrupt(Broken::Internal, p)))
 }
 
 enum Sniffed {
@@ -286,29 +329,6 @@ fn is_ods(b: &[u8]) -> bool {
     head.windows(46).any(|w| w == b"application/vnd.oasis.opendocument.spreadsheet")
 }
 
-/// Refuses a zip whose members claim to unpack to more than
-/// [`MAX_UNPACKED_BYTES`] (read from the central directory, before any
-/// member is inflated).
-fn check_unpacked_size(bytes: &[u8]) -> Result<(), ReadError> {
-    let Ok(mut z) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(()); // calamine reports the broken zip in its own words
-    };
-    let mut total: u64 = 0;
-    for i in 0..z.len() {
-        if let Ok(f) = z.by_index_raw(i) {
-            total = total.saturating_add(f.size());
-        }
-        if total > MAX_UNPACKED_BYTES {
-            return Err(ReadError::Bomb(total / (1024 * 1024)));
-        }
-    }
-    Ok(())
-}
-
-/// What a broken container or sheet XML is called, whichever format.
-const ZIP_BROKEN: &str = "压缩包结构损坏，可能是下载或拷贝不完整";
-const XML_BROKEN: &str = "工作表内部格式错误";
-
 /// Every wanted sheet's values and formulas from a reader that parsed the
 /// whole file at open (xls, ods: already cut to the reach); a sheet that
 /// fails to read keeps its name and says why, so the others are still
@@ -324,7 +344,7 @@ where
         let Some(mut sheet) = listed(&name, &hidden, &load, &mut sheets) else { continue };
         match wb.worksheet_range(&name) {
             Ok(range) => fill_cells(&mut sheet, &range),
-            Err(e) => sheet.problem = Some(format!("读取库报告：{e}")),
+            Err(e) => sheet.problem = Some(SheetProblem::new(Broken::Unsupported, &e)),
         }
         if sheet.problem.is_none() && load.wants_formulas(&sheet) {
             if let Ok(f) = wb.worksheet_formula(&name) {
@@ -350,11 +370,6 @@ fn listed(name: &str, hidden: &[String], load: &Load, sheets: &mut Vec<RawSheet>
 /// The names of the sheets hidden (or very hidden) in the workbook.
 fn hidden_sheets(meta: &[calamine::Sheet]) -> Vec<String> {
     meta.iter().filter(|m| m.visible != calamine::SheetVisible::Visible).map(|m| m.name.clone()).collect()
-}
-
-fn contains_utf16(hay: &[u8], needle: &str) -> bool {
-    let n: Vec<u8> = needle.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-    hay.windows(n.len()).any(|w| w == n.as_slice())
 }
 
 fn fill_cells(sheet: &mut RawSheet, range: &calamine::Range<Data>) {
@@ -403,7 +418,10 @@ mod tests {
         assert_eq!(read_bytes(vec![], "xlsx").unwrap_err(), ReadError::Empty);
         assert!(matches!(read_bytes(b"a,b,c\n1,2,3\n".to_vec(), "xlsx"), Err(ReadError::NotSpreadsheet(_))));
         assert!(matches!(read_bytes(b"%PDF-1.7 ...".to_vec(), "xlsx"), Err(ReadError::NotSpreadsheet(_))));
-        assert!(matches!(read_bytes(b"PK\x03\x04truncated".to_vec(), "xlsx"), Err(ReadError::Corrupt(_))));
+        assert!(matches!(
+            read_bytes(b"PK\x03\x04truncated".to_vec(), "xlsx"),
+            Err(ReadError::Corrupt { why: Broken::Zip, .. })
+        ));
         let random: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
         let e = read_bytes(random, "xlsx");
         assert!(matches!(e, Err(ReadError::NotSpreadsheet(_))), "{e:?}");

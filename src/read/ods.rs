@@ -7,26 +7,27 @@
 //! cells past the reach are cut out and repeat counts that cross it are
 //! shortened; everything else is copied byte for byte.
 
-use super::{convert_book, Format, Load, RawWorkbook, Reach, ReadError};
+use super::{convert_book, Broken, Format, Load, RawWorkbook, Reach, ReadError};
 use calamine::{Ods, OdsError, Reader};
 use quick_xml::events::{BytesStart, Event};
-use std::io::{Cursor, Read, Write};
+use std::io::Cursor;
 
 pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
     let bytes = within(bytes, load.dense_reach());
-    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| ReadError::Corrupt(zh(&e)))?;
+    let mut wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+        OdsError::Password => ReadError::Encrypted,
+        e => ReadError::corrupt(broken(&e), &e),
+    })?;
     Ok(convert_book(&mut wb, Format::Ods, load))
 }
 
-fn zh(e: &OdsError) -> String {
+/// Which part calamine stopped on.
+fn broken(e: &OdsError) -> Broken {
     match e {
-        OdsError::Zip(_) | OdsError::Io(_) | OdsError::FileNotFound(_) | OdsError::InvalidMime(_) => {
-            super::ZIP_BROKEN.into()
-        }
-        OdsError::Xml(_) | OdsError::XmlAttr(_) | OdsError::Eof(_) | OdsError::Mismatch { .. } => {
-            super::XML_BROKEN.into()
-        }
-        other => format!("读取库报告：{other}"),
+        OdsError::Zip(_) | OdsError::Io(_) | OdsError::InvalidMime(_) => Broken::Zip,
+        OdsError::FileNotFound(_) => Broken::MissingPart,
+        OdsError::Xml(_) | OdsError::XmlAttr(_) | OdsError::Eof(_) | OdsError::Mismatch { .. } => Broken::Xml,
+        _ => Broken::Unsupported,
     }
 }
 
@@ -39,28 +40,10 @@ fn within(bytes: Vec<u8>, reach: Reach) -> Vec<u8> {
 
 fn cut_package(bytes: &[u8], reach: Reach) -> Option<Vec<u8>> {
     let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let mut content = Vec::new();
-    zin.by_name("content.xml").ok()?.read_to_end(&mut content).ok()?;
+    let content = super::package::member(&mut zin, "content.xml")?;
     let cut = cut_content(&content, reach)?;
-    repack(&mut zin, &cut)
-}
-
-/// The same package with `content.xml` replaced (stored, not deflated:
-/// it is read once, in memory); every other member copied raw.
-fn repack(zin: &mut zip::ZipArchive<Cursor<&[u8]>>, content: &[u8]) -> Option<Vec<u8>> {
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for i in 0..zin.len() {
-        let f = zin.by_index_raw(i).ok()?;
-        if f.name() == "content.xml" {
-            drop(f);
-            let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-            out.start_file("content.xml", opts).ok()?;
-            out.write_all(content).ok()?;
-        } else {
-            out.raw_copy_file(f).ok()?;
-        }
-    }
-    Some(out.finish().ok()?.into_inner())
+    drop(content);
+    super::package::replaced(&mut zin, &[("content.xml".into(), cut)])
 }
 
 const ROW: &str = "table:table-row";

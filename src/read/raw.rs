@@ -54,7 +54,7 @@ pub struct RawSheet {
     /// Formula text by cell, for cells that hold a formula.
     pub formulas: HashMap<CellRef, String>,
     /// Set when the sheet exists but its content could not be read.
-    pub problem: Option<String>,
+    pub problem: Option<SheetProblem>,
     /// Merged ranges (xlsx only).
     pub merges: Vec<crate::cellref::CellRange>,
     /// The sheet exists but was not loaded (not one the form needs).
@@ -71,6 +71,21 @@ impl RawSheet {
     pub fn get(&self, c: CellRef) -> &Value {
         static EMPTY: Value = Value::Empty;
         self.cells.get(&c).unwrap_or(&EMPTY)
+    }
+}
+
+/// Why a sheet that exists could not be read: in the clerk's words, with
+/// the library's own kept apart (report.json's `detail`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{why}")]
+pub struct SheetProblem {
+    pub why: super::Broken,
+    pub words: String,
+}
+
+impl SheetProblem {
+    pub fn new(why: super::Broken, words: impl std::fmt::Display) -> SheetProblem {
+        SheetProblem { why, words: words.to_string() }
     }
 }
 

@@ -9,9 +9,9 @@
 //! to a record type no reader knows (same length, so every stream offset
 //! stays valid) and the DIMENSIONS records likewise; calamine skips them.
 
-use super::{convert_book, Format, Load, RawWorkbook, Reach, ReadError};
+use super::{convert_book, Broken, Format, Load, RawWorkbook, Reach, ReadError};
 use calamine::{Reader, Xls, XlsError};
-use std::io::{Cursor, Read, Seek, SeekFrom, Write};
+use std::io::{Cursor, Read, Write};
 
 /// A record type no BIFF version assigns: readers skip it.
 const IGNORED: u16 = 0x1FFF;
@@ -36,44 +36,60 @@ const CELL_RECORDS: [u16; 11] = [
 ];
 
 pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
-    let encrypted = super::contains_utf16(&bytes, "EncryptedPackage");
-    let bytes = within(bytes, load.dense_reach());
-    let mut wb: Xls<_> = match Xls::new(Cursor::new(bytes)) {
+    let clean = rebuilt(&bytes, load.dense_reach())?;
+    drop(bytes);
+    let mut wb: Xls<_> = match Xls::new(Cursor::new(clean)) {
         Ok(wb) => wb,
-        Err(_) if encrypted => return Err(ReadError::Encrypted),
         // calamine's own variant says a password protects the file.
         Err(XlsError::Password) => return Err(ReadError::Encrypted),
-        Err(e) => return Err(ReadError::Corrupt(zh(&e))),
+        Err(e) => return Err(ReadError::corrupt(broken(&e), &e)),
     };
     Ok(convert_book(&mut wb, Format::Xls, load))
 }
 
-/// The file with its far cells and size claims renamed away; the bytes
-/// unchanged when the container cannot be opened (calamine then says
-/// why) or the workbook is encrypted.
-fn within(bytes: Vec<u8>, reach: Reach) -> Vec<u8> {
-    pruned(&bytes, reach).unwrap_or(bytes)
+/// The workbook stream alone, in a compound file of its own.
+///
+/// calamine follows an OLE sector chain wherever it points: a 1 KB file
+/// whose chain points back at itself (PhpSpreadsheet's `oleloop.xls`)
+/// makes it allocate without end, and a thread cannot be stopped from
+/// outside. The `cfb` crate refuses such a file at once (every sector may
+/// be pointed to once; a chain that returns to its start is an error), so
+/// it opens the container, the workbook stream is read out through it and
+/// written into a fresh container with nothing else: calamine never sees
+/// a chain `cfb` did not build. The stream's far cells are pruned on the
+/// way ([`prune`]). The cost is one copy of a small file.
+fn rebuilt(bytes: &[u8], reach: Reach) -> Result<Vec<u8>, ReadError> {
+    let mut ole = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| ReadError::corrupt(Broken::Ole, e))?;
+    // An .xlsx with an open password is an OLE file holding the package
+    // encrypted (MS-OFFCRYPTO).
+    if ole.is_stream("/EncryptedPackage") || ole.is_stream("/EncryptionInfo") {
+        return Err(ReadError::Encrypted);
+    }
+    let Some(name) = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"].into_iter().find(|n| ole.is_stream(n)) else {
+        return Err(ReadError::NotSpreadsheet(other_ole(&ole)));
+    };
+    let mut biff = Vec::new();
+    ole.open_stream(name).and_then(|mut s| s.read_to_end(&mut biff)).map_err(|e| ReadError::corrupt(Broken::Ole, e))?;
+    prune(&mut biff, reach);
+    let mut out = cfb::CompoundFile::create(Cursor::new(Vec::with_capacity(biff.len() + 4096)))
+        .map_err(|e| ReadError::corrupt(Broken::Internal, e))?;
+    let written = out.create_stream("/Workbook").and_then(|mut s| {
+        s.write_all(&biff)?;
+        s.flush()
+    });
+    written.and_then(|()| out.flush()).map_err(|e| ReadError::corrupt(Broken::Internal, e))?;
+    Ok(out.into_inner().into_inner())
 }
 
-/// A copy with the workbook stream pruned; `None` when nothing is beyond
-/// the reach (the common case costs one read of the stream, no copy).
-fn pruned(bytes: &[u8], reach: Reach) -> Option<Vec<u8>> {
-    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-    let name = if cfb.is_stream("/Workbook") { "/Workbook" } else { "/Book" };
-    let mut biff = Vec::new();
-    cfb.open_stream(name).ok()?.read_to_end(&mut biff).ok()?;
-    if !prune(&mut biff, reach) {
-        return None;
+/// What an OLE file without a workbook stream is, by its streams.
+fn other_ole<F>(ole: &cfb::CompoundFile<F>) -> &'static str {
+    if ole.is_stream("/WordDocument") {
+        "是 Word 文档（.doc），不是工作簿"
+    } else if ole.is_stream("/PowerPoint Document") {
+        "是 PowerPoint 演示文稿，不是工作簿"
+    } else {
+        "是 OLE 复合文档，但其中没有工作簿"
     }
-    // Same length, so the stream is overwritten in place.
-    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes.to_vec())).ok()?;
-    let mut stream = cfb.open_stream(name).ok()?;
-    stream.seek(SeekFrom::Start(0)).ok()?;
-    stream.write_all(&biff).ok()?;
-    stream.flush().ok()?;
-    drop(stream);
-    cfb.flush().ok()?;
-    Some(cfb.into_inner().into_inner())
 }
 
 /// Renames, in place, the cell records outside `reach` (and a formula's
@@ -113,12 +129,14 @@ fn prune(biff: &mut [u8], reach: Reach) -> bool {
     changed
 }
 
-fn zh(e: &XlsError) -> String {
+/// Which part calamine stopped on.
+fn broken(e: &XlsError) -> Broken {
     match e {
-        XlsError::Cfb(_) | XlsError::Io(_) | XlsError::EoStream(_) | XlsError::Len { .. } => {
-            "文件结构损坏，可能是下载或拷贝不完整".into()
+        XlsError::Cfb(_) | XlsError::Io(_) => Broken::Ole,
+        XlsError::StackLen | XlsError::Unrecognized { .. } | XlsError::Len { .. } | XlsError::EoStream(_) => {
+            Broken::Records
         }
-        other => format!("读取库报告：{other}"),
+        _ => Broken::Unsupported,
     }
 }
 

@@ -10,19 +10,20 @@
 //! after the first of a row, and calamine 0.38 skips short records
 //! without a word: a form read one column wide, every figure "empty".
 //! Before calamine sees the package, each short record is rewritten to
-//! its full form ([`expand_short_cells`]).
+//! its full form ([`mended`]), and the sheet list is mended as an
+//! .xlsx's is ([`super::repair`]).
 
 use super::xlsx::Keep;
-use super::{convert, Format, Load, RawWorkbook, ReadError};
+use super::{convert, Broken, Format, Load, RawWorkbook, ReadError};
 use crate::cellref::CellRef;
 use calamine::{Data, Reader, Xlsb, XlsbError};
 use std::io::Cursor;
 
 pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
-    let bytes = expand_short_cells(bytes);
+    let bytes = mended(bytes);
     let mut wb: Xlsb<_> = Xlsb::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsbError::Password => ReadError::Encrypted,
-        other => ReadError::Corrupt(format!("读取库报告：{other}")),
+        other => ReadError::corrupt(broken(&other), &other),
     })?;
     let names = wb.defined_names().to_vec();
     let mut named_needs = Vec::new();
@@ -42,11 +43,24 @@ pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError>
                     sheet.formulas = formulas(&mut wb, &name, &keep).unwrap_or_default().into_iter().collect();
                 }
             }
-            Err(e) => sheet.problem = Some(format!("读取库报告：{e}")),
+            Err(e) => sheet.problem = Some(super::SheetProblem::new(broken(&e), &e)),
         }
         sheets.push(sheet);
     }
     Ok(RawWorkbook { format: Format::Xlsb, sheets, names, sha256: None })
+}
+
+/// Which part calamine stopped on.
+fn broken(e: &XlsbError) -> Broken {
+    match e {
+        XlsbError::Zip(_) | XlsbError::Io(_) => Broken::Zip,
+        XlsbError::FileNotFound(_) => Broken::MissingPart,
+        XlsbError::Xml(_) | XlsbError::XmlAttr(_) => Broken::Xml,
+        XlsbError::StackLen | XlsbError::Etpg(_) | XlsbError::IfTab(_) | XlsbError::BErr(_) | XlsbError::Ptg(_) => {
+            Broken::Records
+        }
+        _ => Broken::Unsupported,
+    }
 }
 
 fn values(wb: &mut Xlsb<Cursor<Vec<u8>>>, name: &str, keep: &Keep) -> Result<Vec<(CellRef, Data)>, XlsbError> {
@@ -84,47 +98,35 @@ const ROW_HDR: u32 = 0x00;
 /// starting with its column.
 const CELLS: std::ops::RangeInclusive<u32> = 0x01..=0x0B;
 
-/// The package with every worksheet's short cell records written in full;
-/// the bytes unchanged when there are none or the package cannot be
-/// rewritten (calamine then reads what it can, and says why if nothing).
-fn expand_short_cells(bytes: Vec<u8>) -> Vec<u8> {
+/// The package with every worksheet's short cell records written in full
+/// and its sheet list mended; the bytes unchanged when nothing needs it or
+/// the package cannot be rewritten (calamine then reads what it can, and
+/// says why if nothing).
+fn mended(bytes: Vec<u8>) -> Vec<u8> {
     rewritten(&bytes).unwrap_or(bytes)
 }
 
 fn rewritten(bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::io::{Read, Write};
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let sheets: Vec<String> = zip
+        .file_names()
+        .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".bin"))
+        .map(str::to_string)
+        .collect();
     let mut changed: Vec<(String, Vec<u8>)> = Vec::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).ok()?;
-        let name = f.name().to_string();
-        if !(name.starts_with("xl/worksheets/") && name.ends_with(".bin")) {
-            continue;
-        }
-        let mut data = Vec::new();
-        // Bounded by the reader's unpacked-size check, done before this.
-        f.read_to_end(&mut data).ok()?;
+    for name in sheets {
+        let data = super::package::member(&mut zip, &name)?;
         if let Some(full) = full_records(&data) {
             changed.push((name, full));
         }
     }
+    if let Some(book) = super::repair::xlsb_workbook(&mut zip) {
+        changed.push(("xl/workbook.bin".into(), book));
+    }
     if changed.is_empty() {
         return None;
     }
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for i in 0..zip.len() {
-        let f = zip.by_index_raw(i).ok()?;
-        match changed.iter().find(|(n, _)| n == f.name()) {
-            Some((name, data)) => {
-                drop(f);
-                out.start_file(name.as_str(), options).ok()?;
-                out.write_all(data).ok()?;
-            }
-            None => out.raw_copy_file(f).ok()?,
-        }
-    }
-    Some(out.finish().ok()?.into_inner())
+    super::package::replaced(&mut zip, &changed)
 }
 
 /// A sheet stream with its short cell records in full form; `None` when
@@ -167,7 +169,7 @@ fn full_records(data: &[u8]) -> Option<Vec<u8>> {
 /// A record header number at `i`: 7 bits a byte, high bit set when
 /// another byte follows, at most `max` bytes. Returns it and where the
 /// next field starts.
-fn varint(data: &[u8], mut i: usize, max: usize) -> Option<(u32, usize)> {
+pub(super) fn varint(data: &[u8], mut i: usize, max: usize) -> Option<(u32, usize)> {
     let mut v: u32 = 0;
     for k in 0..max {
         let b = *data.get(i)?;
@@ -180,7 +182,7 @@ fn varint(data: &[u8], mut i: usize, max: usize) -> Option<(u32, usize)> {
     None
 }
 
-fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+pub(super) fn put_varint(out: &mut Vec<u8>, mut v: u32) {
     loop {
         let b = (v & 0x7F) as u8;
         v >>= 7;

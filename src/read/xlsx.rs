@@ -6,16 +6,17 @@
 //! sheet is streamed cell by cell and only the cells the form can use are
 //! kept, in a sparse map, so memory follows the form, not the file's claims.
 
-use super::{convert, Format, Load, RawWorkbook, Reach, ReadError};
+use super::{convert, Broken, Format, Load, RawWorkbook, Reach, ReadError};
 use crate::cellref::CellRef;
 use calamine::{Data, Reader, Xlsx, XlsxError};
 use std::io::{Read, Seek};
 
 pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
+    let bytes = mended(bytes);
     let mut parts = SheetParts::of(&bytes);
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.as_slice())).map_err(|e| match e {
         XlsxError::Password => ReadError::Encrypted,
-        other => ReadError::Corrupt(zh(&other)),
+        other => ReadError::corrupt(broken(&other), &other),
     })?;
     let names = wb.defined_names().to_vec();
     let mut named_needs = Vec::new();
@@ -34,7 +35,7 @@ pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError>
                     .collect();
                 sheet.formulas = c.formulas.into_iter().collect();
             }
-            Err(e) => sheet.problem = Some(zh(&e)),
+            Err(e) => sheet.problem = Some(super::SheetProblem::new(broken(&e), &e)),
         }
         if sheet.problem.is_none() {
             sheet.merges = match parts.as_mut().and_then(|p| p.merges(&name)) {
@@ -56,6 +57,17 @@ pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError>
         sheets.push(sheet);
     }
     Ok(RawWorkbook { format: Format::Xlsx, sheets, names, sha256: None })
+}
+
+/// The package with its sheet list mended ([`super::repair`]); the bytes
+/// unchanged when it needs nothing or cannot be opened (calamine then
+/// says why).
+fn mended(bytes: Vec<u8>) -> Vec<u8> {
+    let fixed = zip::ZipArchive::new(std::io::Cursor::new(bytes.as_slice())).ok().and_then(|mut zip| {
+        let book = super::repair::xlsx_workbook(&mut zip)?;
+        super::package::replaced(&mut zip, &[("xl/workbook.xml".into(), book)])
+    });
+    fixed.unwrap_or(bytes)
 }
 
 /// Which cells of a sheet to keep: a reach, plus single cells outside it
@@ -257,14 +269,27 @@ fn elements(xml: &str, local: &str, attrs: &[&str]) -> Vec<Vec<String>> {
     out
 }
 
-/// calamine's error, said in Chinese by its kind.
-fn zh(e: &XlsxError) -> String {
+/// Which part calamine stopped on.
+pub(super) fn broken(e: &XlsxError) -> Broken {
     match e {
-        XlsxError::Zip(_) | XlsxError::Io(_) => super::ZIP_BROKEN.into(),
-        XlsxError::Xml(_) | XlsxError::XmlAttr(_) | XlsxError::XmlEof(_) | XlsxError::UnexpectedNode(_) => {
-            super::XML_BROKEN.into()
-        }
-        other => format!("读取库报告：{other}"),
+        XlsxError::Zip(_) | XlsxError::Io(_) => Broken::Zip,
+        XlsxError::FileNotFound(_) | XlsxError::RelationshipNotFound => Broken::MissingPart,
+        XlsxError::Xml(_)
+        | XlsxError::XmlAttr(_)
+        | XlsxError::XmlEof(_)
+        | XlsxError::UnexpectedNode(_)
+        | XlsxError::Parse(_)
+        | XlsxError::ParseFloat(_)
+        | XlsxError::ParseInt(_)
+        | XlsxError::Alphanumeric(_)
+        | XlsxError::NumericColumn(_)
+        | XlsxError::RangeWithoutColumnComponent
+        | XlsxError::RangeWithoutRowComponent
+        | XlsxError::ColumnNumberOverflow
+        | XlsxError::RowNumberOverflow
+        | XlsxError::DimensionCount(_)
+        | XlsxError::CellTAttribute(_) => Broken::Xml,
+        _ => Broken::Unsupported,
     }
 }
 

@@ -77,7 +77,8 @@ pub fn check_one(
 ) -> (Option<Submission>, Vec<Finding>) {
     match found.source.read_with(&found.name, read::Load::Only(needs)) {
         Err(e) => {
-            let mut f = Finding::at(findings::Code::FileUnreadable, &findings::Loc::file(), None, None, &e.to_string());
+            let f = Finding::at(findings::Code::FileUnreadable, &findings::Loc::file(), None, None, &e.to_string());
+            let mut f = f.with_words(e.words());
             f.file = found.name.clone();
             (None, vec![f])
         }
