@@ -71,7 +71,10 @@ fn rebuilt(bytes: &[u8], reach: Reach) -> Result<Vec<u8>, ReadError> {
     let mut biff = Vec::new();
     ole.open_stream(name).and_then(|mut s| s.read_to_end(&mut biff)).map_err(|e| ReadError::corrupt(Broken::Ole, e))?;
     prune(&mut biff, reach);
-    let mut out = cfb::CompoundFile::create(Cursor::new(Vec::with_capacity(biff.len() + 4096)))
+    let mut out = // Version 3 (512-byte sectors), as Excel writes .xls: calamine refuses
+    // a version 4 file whose root has no mini stream (a workbook stream
+    // of 4 KB or more).
+    cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::with_capacity(biff.len() + 4096)))
         .map_err(|e| ReadError::corrupt(Broken::Internal, e))?;
     let written = out.create_stream("/Workbook").and_then(|mut s| {
         s.write_all(&biff)?;
@@ -192,6 +195,24 @@ mod tests {
         let before = biff.clone();
         assert!(!prune(&mut biff, Reach { rows: 100, cols: 20 }));
         assert_eq!(biff, before);
+    }
+
+    #[test]
+    fn a_form_saved_by_libreoffice_reads_through_the_rebuilt_container() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/formats/01_汕头市.xls");
+        let bytes = std::fs::read(path).expect("fixture");
+        let book = crate::read::read_bytes(bytes, "xls").expect("read");
+        assert!(book.sheets.iter().any(|s| s.name == "资金执行" && !s.cells.is_empty()), "{:?}", book.sheets);
+    }
+
+    #[test]
+    fn a_chain_that_loops_is_refused_at_once() {
+        // PhpSpreadsheet's tests/data/Reader/XLS/oleloop.xls (1 KB): calamine
+        // followed its chain without end.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/outside/oleloop.xls");
+        let bytes = std::fs::read(path).expect("fixture");
+        let e = crate::read::read_bytes(bytes, "xls").expect_err("refused");
+        assert!(matches!(e, ReadError::Corrupt { why: Broken::Ole, .. }), "{e:?}");
     }
 
     #[test]
