@@ -2,11 +2,23 @@
 //! unwraps inside its XML parser) so that a panic becomes an error for one
 //! file, not a crash of the batch, and prints nothing in English.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 thread_local! {
     static QUIET: Cell<bool> = const { Cell::new(false) };
+    /// Set on a [`with_deadline`] thread: raised when the caller gave up.
+    static GIVEN_UP: RefCell<Option<Arc<AtomicBool>>> = const { RefCell::new(None) };
+}
+
+/// Whether the call running on this thread was given up on by
+/// [`with_deadline`]. The loops that walk a file's cells ask it every few
+/// thousand cells and stop, so work the watchdog gave up on really ends
+/// instead of running on in the background until the process exits.
+pub fn given_up() -> bool {
+    GIVEN_UP.with(|g| g.borrow().as_ref().is_some_and(|f| f.load(Ordering::Relaxed)))
 }
 
 /// Whether the current thread is inside [`isolate`] (the panic hook stays
@@ -46,17 +58,20 @@ pub enum Deadline<T> {
 }
 
 /// Runs `f` isolated on a thread of its own and waits at most `limit`.
-/// A call still running then is given up on: its thread is left to end in
-/// the background (a thread cannot be stopped from outside; the process
-/// ending stops it) and its result is dropped, so one pathological file
-/// costs the batch `limit`, never the whole run.
+/// A call still running then is given up on: its result is dropped and
+/// [`given_up`] turns true on its thread, where the cell loops stop at
+/// their next look (a thread cannot be stopped from outside), so one
+/// pathological file costs the batch `limit`, never the whole run.
 #[cfg(not(target_family = "wasm"))]
 pub fn with_deadline<T: Send + 'static>(
     limit: std::time::Duration,
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Deadline<T> {
     let (tx, rx) = std::sync::mpsc::channel();
+    let flag = Arc::new(AtomicBool::new(false));
+    let raised = flag.clone();
     let spawned = std::thread::Builder::new().name("selfeval-file".into()).spawn(move || {
+        GIVEN_UP.with(|g| *g.borrow_mut() = Some(raised));
         // The receiver may be gone (timed out): nothing to tell then.
         let _ = tx.send(isolate(f));
     });
@@ -66,7 +81,10 @@ pub fn with_deadline<T: Send + 'static>(
     match rx.recv_timeout(limit) {
         Ok(Ok(v)) => Deadline::Done(v),
         Ok(Err(Panicked(msg))) => Deadline::Panicked(msg),
-        Err(_) => Deadline::TimedOut,
+        Err(_) => {
+            flag.store(true, Ordering::Relaxed);
+            Deadline::TimedOut
+        }
     }
 }
 
@@ -114,5 +132,26 @@ mod tests {
         assert_eq!(slow, Deadline::TimedOut);
         let boom = with_deadline(Duration::from_secs(10), || -> u8 { panic!("坏") });
         assert_eq!(boom, Deadline::Panicked("坏".into()));
+    }
+
+    #[test]
+    fn a_call_given_up_on_is_told_and_stops() {
+        use std::time::{Duration, Instant};
+        let ended = Arc::new(AtomicBool::new(false));
+        let done = ended.clone();
+        let spin = with_deadline(Duration::from_millis(20), move || {
+            let start = Instant::now();
+            while !given_up() && start.elapsed() < Duration::from_secs(30) {
+                std::hint::spin_loop();
+            }
+            done.store(given_up(), Ordering::SeqCst);
+        });
+        assert_eq!(spin, Deadline::TimedOut);
+        let start = Instant::now();
+        while !ended.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(ended.load(Ordering::SeqCst), "the abandoned call saw it was given up on and ended");
+        assert!(!given_up(), "the caller's own thread is never given up on");
     }
 }
