@@ -19,6 +19,9 @@ pub mod decisions;
 pub mod error;
 pub mod findings;
 pub mod fingerprint;
+/// The fuzz targets' entry points, replayed by the regression test.
+#[cfg(any(test, feature = "dev"))]
+pub mod fuzzing;
 pub mod ioerr;
 pub mod isolate;
 pub mod marker;

@@ -34,6 +34,9 @@ const CELL_RECORDS: [u16; 11] = [
     0x00FD, // LABELSST
     FORMULA, 0x0406, // FORMULA (BIFF4)
 ];
+/// Cell records holding a run of columns, the last one in their last two
+/// bytes.
+const MULTI_RECORDS: [u16; 2] = [0x00BD, 0x00BE];
 
 pub(super) fn read(bytes: Vec<u8>, load: Load) -> Result<RawWorkbook, ReadError> {
     let clean = rebuilt(&bytes, load.dense_reach())?;
@@ -70,7 +73,13 @@ fn rebuilt(bytes: &[u8], reach: Reach) -> Result<Vec<u8>, ReadError> {
     };
     let mut biff = Vec::new();
     ole.open_stream(name).and_then(|mut s| s.read_to_end(&mut biff)).map_err(|e| ReadError::corrupt(Broken::Ole, e))?;
-    prune(&mut biff, reach);
+    match prune(&mut biff, reach) {
+        Stream::Walked { .. } => {}
+        Stream::Encrypted => return Err(ReadError::Encrypted),
+        Stream::Misplaced => {
+            return Err(ReadError::corrupt(Broken::Records, "BoundSheet8 position is not a BOF record"))
+        }
+    }
     let mut out = // Version 3 (512-byte sectors), as Excel writes .xls: calamine refuses
     // a version 4 file whose root has no mini stream (a workbook stream
     // of 4 KB or more).
@@ -95,26 +104,60 @@ fn other_ole<F>(ole: &cfb::CompoundFile<F>) -> &'static str {
     }
 }
 
+/// What the walk over a workbook stream found.
+#[derive(Debug, PartialEq, Eq)]
+enum Stream {
+    /// Records end to end; far cells renamed (whether any were).
+    Walked { changed: bool },
+    /// A FILEPASS record: the rest is encrypted.
+    Encrypted,
+    /// A sheet's recorded position is not where one of its records starts.
+    Misplaced,
+}
+
+/// BoundSheet8: a sheet's name and where its records start in the stream.
+const BOUNDSHEET: u16 = 0x0085;
+/// BOF: the first record of every substream (BIFF5 and BIFF8).
+const BOF: u16 = 0x0809;
+
 /// Renames, in place, the cell records outside `reach` (and a formula's
-/// text result with its formula) and every DIMENSIONS record. Returns
-/// whether anything changed; an encrypted stream is left as it is.
-fn prune(biff: &mut [u8], reach: Reach) -> bool {
+/// text result with its formula) and every DIMENSIONS record.
+///
+/// calamine reads each sheet from the position its BoundSheet8 record
+/// gives, not by walking the stream: a position inside another record's
+/// data makes it read that data as records this walk never saw (a cell
+/// at row 65,535, a grid of billions - found by fuzzing). So every sheet
+/// position must be the start of a BOF record on the walk, or the stream
+/// is [`Stream::Misplaced`]; Excel and LibreOffice always write them so.
+fn prune(biff: &mut [u8], reach: Reach) -> Stream {
     let u16_at = |b: &[u8], i: usize| b.get(i..i + 2).map(|s| u16::from_le_bytes([s[0], s[1]]));
     let mut changed = false;
     let mut pos = 0;
     let mut formula_dropped = false;
+    let mut starts = Vec::new();
+    let mut sheets = Vec::new();
     while let (Some(typ), Some(len)) = (u16_at(biff, pos), u16_at(biff, pos + 2)) {
         let data = pos + 4;
         let end = data + len as usize;
-        if end > biff.len() || typ == FILEPASS {
+        if typ == FILEPASS {
+            return Stream::Encrypted;
+        }
+        if end > biff.len() {
             break;
+        }
+        starts.push((pos, typ));
+        if typ == BOUNDSHEET && len >= 4 {
+            sheets.push(u32::from_le_bytes([biff[data], biff[data + 1], biff[data + 2], biff[data + 3]]) as usize);
         }
         let drop = if typ == DIMENSIONS {
             true
         } else if typ == STRING {
             formula_dropped
         } else if CELL_RECORDS.contains(&typ) {
-            let (row, col) = (u16_at(biff, data).unwrap_or(0), u16_at(biff, data + 2).unwrap_or(0));
+            let row = u16_at(biff, data).unwrap_or(0);
+            // A run of cells (MULRK, MULBLANK) ends with its last column.
+            let col = if MULTI_RECORDS.contains(&typ) { u16_at(biff, end.saturating_sub(2)) } else { None };
+            let col = col.or(u16_at(biff, data + 2)).unwrap_or(0);
             let far = !reach.holds(crate::cellref::CellRef::new(row as u32, col as u32));
             if typ == FORMULA || typ == 0x0406 {
                 formula_dropped = far;
@@ -129,7 +172,12 @@ fn prune(biff: &mut [u8], reach: Reach) -> bool {
         }
         pos = end;
     }
-    changed
+    let at_bof = |p: usize| starts.binary_search_by_key(&p, |(s, _)| *s).is_ok_and(|i| starts[i].1 == BOF);
+    if sheets.iter().all(|p| at_bof(*p)) {
+        Stream::Walked { changed }
+    } else {
+        Stream::Misplaced
+    }
 }
 
 /// Which part calamine stopped on.
@@ -185,7 +233,7 @@ mod tests {
             cell(0x00FD, 5, 20), // one column past
         ]
         .concat();
-        assert!(prune(&mut biff, reach));
+        assert_eq!(prune(&mut biff, reach), Stream::Walked { changed: true });
         assert_eq!(types(&biff), vec![IGNORED, 0x0203, IGNORED, IGNORED, IGNORED, FORMULA, STRING, IGNORED]);
     }
 
@@ -193,7 +241,7 @@ mod tests {
     fn a_stream_within_reach_is_left_alone() {
         let mut biff = [cell(0x0203, 0, 0), cell(0x0204, 99, 19)].concat();
         let before = biff.clone();
-        assert!(!prune(&mut biff, Reach { rows: 100, cols: 20 }));
+        assert_eq!(prune(&mut biff, Reach { rows: 100, cols: 20 }), Stream::Walked { changed: false });
         assert_eq!(biff, before);
     }
 
@@ -218,6 +266,34 @@ mod tests {
     #[test]
     fn an_encrypted_stream_is_not_touched_past_filepass() {
         let mut biff = [record(FILEPASS, &[0; 6]), cell(0x0203, 60000, 0)].concat();
-        assert!(!prune(&mut biff, Reach { rows: 100, cols: 20 }));
+        let before = biff.clone();
+        assert_eq!(prune(&mut biff, Reach { rows: 100, cols: 20 }), Stream::Encrypted);
+        assert_eq!(biff, before);
+    }
+
+    #[test]
+    fn a_run_of_cells_ending_past_the_reach_is_renamed() {
+        // MULRK at row 1 from column 2 to column 30: the last column is far.
+        let mut run = 1u16.to_le_bytes().to_vec();
+        run.extend(2u16.to_le_bytes());
+        run.extend(std::iter::repeat_n(0u8, 6 * 29));
+        run.extend(30u16.to_le_bytes());
+        let mut biff = record(0x00BD, &run);
+        assert_eq!(prune(&mut biff, Reach { rows: 100, cols: 20 }), Stream::Walked { changed: true });
+        let mut near = record(0x00BD, &run);
+        assert_eq!(prune(&mut near, Reach { rows: 100, cols: 31 }), Stream::Walked { changed: false });
+    }
+
+    #[test]
+    fn a_sheet_position_inside_another_record_is_refused_one_at_a_bof_kept() {
+        // The globals' BOF, a BoundSheet8 pointing at the sheet's BOF, the
+        // sheet's BOF: sound. Pointing 2 bytes into it: misplaced.
+        let bof = record(BOF, &[0; 16]);
+        let sheet_at = |p: u32| record(BOUNDSHEET, &[&p.to_le_bytes()[..], &[0, 0, 1, 0, b'A']].concat());
+        let globals = bof.len() + sheet_at(0).len();
+        let mut sound = [bof.clone(), sheet_at(globals as u32), bof.clone()].concat();
+        assert_eq!(prune(&mut sound, Reach { rows: 100, cols: 20 }), Stream::Walked { changed: false });
+        let mut inside = [bof.clone(), sheet_at(globals as u32 + 2), bof].concat();
+        assert_eq!(prune(&mut inside, Reach { rows: 100, cols: 20 }), Stream::Misplaced);
     }
 }
