@@ -54,6 +54,10 @@ pub enum RowError {
     Duplicate { others: String, city: String, code: Code },
 }
 
+/// Rows of a register read at most (a row a finding: far more than any
+/// run has).
+const MAX_ROWS: u32 = 100_000;
+
 /// Reads a register from a file or bytes (the page's dropped register);
 /// `path` names it in messages.
 pub fn read_source(
@@ -71,7 +75,11 @@ pub fn read_source(
         .or_else(|| raw.sheets.iter().find(|s| !s.hidden))
         .ok_or(RegisterError::NoTable)?;
     let text = |r: u32, c: u32| shown(sheet.get(crate::cellref::CellRef::new(r, c)));
+    // The register's columns are a dozen and its rows the run's findings: a
+    // stray cell far away (found by fuzzing: column 4 billion) must not
+    // make every row that wide or the table that long.
     let (max_r, max_c) = sheet.cells.keys().fold((0, 0), |(r, c), k| (r.max(k.row), c.max(k.col)));
+    let (max_r, max_c) = (max_r.min(MAX_ROWS), max_c.min(COLUMNS.len() as u32 + 26));
     // The header row: the first of the top rows that names 代码 and 处理.
     let header = (0..=max_r.min(20))
         .find(|r| {
