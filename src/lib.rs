@@ -38,6 +38,7 @@ pub mod samplegen;
 pub mod scan;
 pub mod spec;
 pub mod stages;
+pub mod submission;
 /// The crate's test kit: sample submissions built from the report data.
 #[cfg(test)]
 pub mod testkit;
@@ -121,9 +122,16 @@ pub fn run_with(opts: &RunOptions, progress: &dyn Progress) -> Result<RunOutcome
 /// outputs go to `sink` (a results folder, or memory for the page).
 pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &dyn Progress) -> Result<RunOutcome> {
     let setup = &plan.setup;
-    let Judged { files, outcomes, roster, figures } =
+    let Judged { files, outcomes, mut roster, figures } =
         judge(&scanned.workbooks, setup, plan.register.register(), plan.file_timeout, progress);
-    let mut run_findings = scanned.findings.clone();
+    let stages::submission::Gathered { files, recognised } =
+        stages::submission::attach(files, &mut roster, &scanned.others, setup, plan.make.summary);
+    let mut run_findings: Vec<Finding> = scanned
+        .findings
+        .iter()
+        .filter(|f| !(f.code == findings::Code::ForeignFile && recognised.contains(&f.file)))
+        .cloned()
+        .collect();
     if plan.make.summary {
         run_findings.extend(roster.run_findings.iter().cloned());
     }

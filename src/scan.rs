@@ -26,6 +26,9 @@ pub struct Found {
 #[derive(Debug, Default)]
 pub struct Scan {
     pub workbooks: Vec<Found>,
+    /// Every other file passed over with SE005: a city's 自评报告 and
+    /// 佐证材料 are among them (see [`crate::submission`]).
+    pub others: Vec<Found>,
     /// Files passed over that a clerk should know of (SE005), and folders
     /// that could not be read (SE001).
     pub findings: Vec<Finding>,
@@ -172,10 +175,14 @@ fn consider(out: &mut Scan, path: &Path, name: &str) {
         return;
     }
     let ext = crate::read::extension(&file_name);
-    if let Some(f) = classify(name, &ext, || crate::marker::file_mark(path)) {
-        out.findings.push(f);
-    } else {
-        out.workbooks.push(Found { source: crate::read::Source::File(path.to_path_buf()), name: name.to_string() });
+    let found = Found { source: crate::read::Source::File(path.to_path_buf()), name: name.to_string() };
+    match classify(name, &ext, || crate::marker::file_mark(path)) {
+        Some(f) if f.code == Code::ForeignFile => {
+            out.findings.push(f);
+            out.others.push(found);
+        }
+        Some(f) => out.findings.push(f),
+        None => out.workbooks.push(found),
     }
 }
 
@@ -269,10 +276,14 @@ pub fn scan_dropped(mut files: Vec<(String, std::sync::Arc<[u8]>)>) -> Dropped {
         let name = relative(&path);
         let file_name = parts(&path).last().map(|s| s.to_string()).unwrap_or_default();
         let ext = crate::read::extension(&file_name);
-        if let Some(f) = classify(&name, &ext, || crate::marker::read_mark(&bytes)) {
-            out.scan.findings.push(f);
-        } else {
-            out.scan.workbooks.push(Found { source: crate::read::Source::Memory(bytes), name });
+        let mark = || crate::marker::read_mark(&bytes);
+        match classify(&name, &ext, mark) {
+            Some(f) if f.code == Code::ForeignFile => {
+                out.scan.findings.push(f);
+                out.scan.others.push(Found { source: crate::read::Source::Memory(bytes), name });
+            }
+            Some(f) => out.scan.findings.push(f),
+            None => out.scan.workbooks.push(Found { source: crate::read::Source::Memory(bytes), name }),
         }
     }
     out

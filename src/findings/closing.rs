@@ -60,7 +60,9 @@ impl Code {
         const FIGURE: &[Action] = &[Action::UseComputed, Action::SetTo, Action::Returned];
         const CONFIRM: &[Action] = &[Action::Verified, Action::Returned];
         const RETURN: &[Action] = &[Action::Returned];
-        if self == Code::FileNameCityMismatch {
+        // A report or its evidence is no figure of the form: confirmed by
+        // the province, or returned to the city.
+        if self == Code::FileNameCityMismatch || self.group() == Group::Submission {
             return CONFIRM;
         }
         if self.severity() != Severity::Error {

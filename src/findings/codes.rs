@@ -3,7 +3,8 @@
 //! Ids are stable and never reused: `SE0xx` reading a file, `SE1xx` the
 //! form's structure, `SE2xx` single values, `SE3xx` totals and rates
 //! recomputed, `SE4xx` figures against the province or across files,
-//! `SE5xx` plausibility (warnings a person confirms).
+//! `SE5xx` plausibility (warnings a person confirms), `SE6xx` the rest of
+//! a city's submission (its 自评报告 and 佐证材料).
 //! What each code means (id, severity, words) is in [`super::info`];
 //! `selfeval codes` prints it and a test keeps `docs/codes.md` equal.
 
@@ -62,6 +63,11 @@ pub enum Code {
     HouseholdsPerCommunity,
     CompletionRatesDisagree,
     CopiedPlan,
+    ReportMissing,
+    EvidenceMissing,
+    ReportDisagrees,
+    ReportUnreadable,
+    ReportScanned,
 }
 
 impl Code {
@@ -117,5 +123,10 @@ impl Code {
         Code::HouseholdsPerCommunity,
         Code::CompletionRatesDisagree,
         Code::CopiedPlan,
+        Code::ReportMissing,
+        Code::EvidenceMissing,
+        Code::ReportDisagrees,
+        Code::ReportUnreadable,
+        Code::ReportScanned,
     ];
 }

@@ -19,6 +19,8 @@ pub enum Group {
     Province,
     /// SE5xx: plausibility warnings a person confirms.
     Plausibility,
+    /// SE6xx: the rest of a city's submission (自评报告, 佐证材料).
+    Submission,
 }
 
 /// What the catalog knows of a code.
@@ -66,6 +68,7 @@ impl Code {
             Some(b'2') => Group::Value,
             Some(b'3') => Group::Recomputed,
             Some(b'4') => Group::Province,
+            Some(b'6') => Group::Submission,
             _ => Group::Plausibility,
         }
     }
@@ -415,6 +418,41 @@ impl Code {
                 "四项实际完成数（{detail}）与省下达计划完全相同，请确认不是照抄计划",
                 "请按实际完成（在建+完工）情况填写；如确实恰好与计划相同，无需修改。",
             ),
+            Code::ReportMissing => (
+                "SE601",
+                Warning,
+                "未报送自评报告",
+                "未收到{detail}的自评报告（Word 或 PDF，文件名含“自评报告”）",
+                "请把自评报告（Word 或 PDF）放在本市的文件夹中，文件名含市名和“自评报告”，与自评表一起报送。",
+            ),
+            Code::EvidenceMissing => (
+                "SE602",
+                Warning,
+                "未报送佐证材料",
+                "未收到{detail}的佐证材料（名为“佐证材料”的文件夹或文件）",
+                "请把佐证材料放在本市文件夹下名为“佐证材料”的文件夹中，与自评表一起报送。",
+            ),
+            Code::ReportDisagrees => (
+                "SE603",
+                Warning,
+                "自评报告与自评表不一致",
+                "{detail}：报告写 {found}，自评表为 {expected}",
+                "请核对自评报告和自评表中的这个数字，改正错的一处（报告中的数字应与自评表一致），再一并报送。",
+            ),
+            Code::ReportUnreadable => (
+                "SE604",
+                Warning,
+                "自评报告无法读取",
+                "自评报告{detail}",
+                "请用 Word 或 WPS 打开该报告，确认能正常打开后另存为 .docx（不要设置打开密码），再重新报送。",
+            ),
+            Code::ReportScanned => (
+                "SE605",
+                Info,
+                "自评报告是扫描件",
+                "自评报告{detail}",
+                "扫描件中的数字需人工核对；如有 Word 版或导出的 PDF，请一并报送。",
+            ),
         };
         CodeInfo { id, severity, title, template, fix }
     }
@@ -425,13 +463,14 @@ mod tests {
     #[test]
     fn every_code_is_in_the_group_its_id_says() {
         use Group::*;
-        let groups = [File, Structure, Value, Recomputed, Province, Plausibility];
+        let groups = [File, Structure, Value, Recomputed, Province, Plausibility, Submission];
         for c in Code::ALL {
             let hundreds = c.id()[2..3].parse::<usize>().expect("digit");
             assert_eq!(c.group(), groups[hundreds], "{}", c.id());
         }
         assert_eq!(Code::FileTimedOut.group(), File);
         assert_eq!(Code::CopiedPlan.group(), Plausibility);
+        assert_eq!(Code::ReportDisagrees.group(), Submission);
     }
 
     use super::*;

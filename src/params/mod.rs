@@ -142,6 +142,26 @@ pub struct Params {
 }
 
 impl Params {
+    /// The city a file's (or folder's) name names ("03_汕头市_自评表.xlsx" →
+    /// 汕头市), if exactly one issued city is named in it, in full or
+    /// without its "市".
+    pub fn city_in_name(&self, name: &str) -> Option<String> {
+        let stem = std::path::Path::new(name).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let named: Vec<&str> = self
+            .cities
+            .iter()
+            .filter(|c| {
+                let short = c.name.strip_suffix('市').unwrap_or(&c.name);
+                stem.contains(c.name.as_str()) || (short.chars().count() >= 2 && stem.contains(short))
+            })
+            .map(|c| c.name.as_str())
+            .collect();
+        match named.as_slice() {
+            [one] => Some((*one).to_string()),
+            _ => None,
+        }
+    }
+
     /// The issued city for a name as a clerk typed it: exact, or with the
     /// "市" the clerk left out ("汕头" → "汕头市").
     pub fn resolve_city(&self, typed: &str) -> Option<&CityParams> {

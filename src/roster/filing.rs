@@ -120,6 +120,7 @@ impl Filing<'_> {
             corrected: 0,
             reason: String::new(),
             left_out: String::new(),
+            submission: None,
         };
         if mine.is_empty() {
             self.none_usable(&mut entry, &conflicted, roster);

@@ -95,6 +95,23 @@ pub struct CityEntry {
     /// are added to `reason` (empty when it is counted).
     #[serde(skip)]
     pub left_out: String,
+    /// Its 自评报告, 佐证材料 and other files, with sizes and SHA-256 (a
+    /// template set without submission.toml lists none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submission: Option<crate::submission::Received>,
+}
+
+impl CityEntry {
+    /// Counts the findings of the city's submission (自评报告, 佐证材料): a
+    /// city that passed has warnings now; none of them takes its figures
+    /// out of the totals.
+    pub fn add_submission_counts(&mut self, errors: usize, warnings: usize) {
+        self.errors += errors;
+        self.warnings += warnings;
+        if self.status == CityStatus::Passed && errors + warnings > 0 {
+            self.status = CityStatus::PassedWithWarnings;
+        }
+    }
 }
 
 /// The roster of a run: one entry per expected city, in the params'
@@ -239,22 +256,9 @@ impl Coverage {
 }
 
 /// The city a file's name names ("03_汕头市_自评表.xlsx" → 汕头市), if
-/// exactly one issued city is named in it.
+/// exactly one issued city is named in it ([`Params::city_in_name`]).
 pub fn city_in_file_name(name: &str, params: &Params) -> Option<String> {
-    let stem = std::path::Path::new(name).file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    let named: Vec<&str> = params
-        .cities
-        .iter()
-        .filter(|c| {
-            let short = c.name.strip_suffix('市').unwrap_or(&c.name);
-            stem.contains(c.name.as_str()) || (short.chars().count() >= 2 && stem.contains(short))
-        })
-        .map(|c| c.name.as_str())
-        .collect();
-    match named.as_slice() {
-        [one] => Some((*one).to_string()),
-        _ => None,
-    }
+    params.city_in_name(name)
 }
 
 /// The issued city a file's 地市 cell names.

@@ -54,6 +54,12 @@ pub enum SpecError {
     Derived(#[from] DerivedError),
     #[error(transparent)]
     Ratio(#[from] RatioError),
+    #[error("[[figures]] 的 field = \"{0}\" 不是自评表（form.toml）中的字段")]
+    UnknownFigureField(String),
+    #[error("[[figures]] 中 {0} 的 words 为空：至少写一个引出该数字的词")]
+    FigureWithoutWords(String),
+    #[error("[report] 或 [evidence] 的 names 为空：至少写一个文件名中的词")]
+    PartWithoutNames,
     #[error("[messages] 的 {0} 不是问题代码")]
     UnknownMessageCode(String),
     #[error("[messages.{code}] 中的 {{{slot}}} 不是可用的填空（可用：label、expected、found、detail、budget_document、r:角色）")]

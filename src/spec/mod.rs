@@ -24,6 +24,7 @@ mod ratios;
 pub mod relation;
 mod report;
 mod roles;
+mod submission;
 mod summary;
 pub mod targets;
 #[cfg(test)]
@@ -38,6 +39,7 @@ pub use params_layout::*;
 pub use ratios::*;
 pub use report::*;
 pub use roles::*;
+pub use submission::*;
 pub use summary::*;
 pub use wording::*;
 
@@ -48,12 +50,14 @@ pub const SUMMARY_TEMPLATE_FILE: &str = "省级汇总表模板.xlsx";
 pub const PARAMS_FILE: &str = "省级参数表.xlsx";
 pub const CHECKS_FILE: &str = "checks.toml";
 pub const REPORT_FILE: &str = "report.toml";
+pub const SUBMISSION_FILE: &str = "submission.toml";
 
 mod embedded {
     pub const FORM: &str = include_str!("../../templates/2024/form.toml");
     pub const SUMMARY: &str = include_str!("../../templates/2024/summary.toml");
     pub const CHECKS: &str = include_str!("../../templates/2024/checks.toml");
     pub const REPORT: &str = include_str!("../../templates/2024/report.toml");
+    pub const SUBMISSION: &str = include_str!("../../templates/2024/submission.toml");
     pub const SUMMARY_TEMPLATE: &[u8] = include_bytes!("../../templates/2024/省级汇总表模板.xlsx");
     pub const PARAMS: &[u8] = include_bytes!("../../templates/2024/省级参数表.xlsx");
 }
@@ -67,6 +71,9 @@ pub struct Templates {
     /// Wording of the 自评报告 draft; a set without report.toml (a fund
     /// whose report is not drafted by selfeval) has none, and no draft.
     pub report: Option<ReportSpec>,
+    /// What a city's submission holds besides its form and which figures
+    /// its 自评报告 states; a set without submission.toml checks forms only.
+    pub submission: Option<SubmissionSpec>,
     pub summary_template: Vec<u8>,
     /// The params workbook that ships with the templates (the default
     /// for `--params`).
@@ -98,7 +105,10 @@ impl Templates {
         let origin = "内置 templates/2024/report.toml";
         let report = ReportSpec::from_toml(embedded::REPORT, origin)?;
         report.check(&form, &summary, origin)?;
+        let submission = SubmissionSpec::from_toml(embedded::SUBMISSION, &form)
+            .map_err(|e| LoadError::spec("内置 templates/2024/submission.toml", e))?;
         Ok(Templates {
+            submission: Some(submission),
             form,
             summary,
             bands: embedded_bands()?,
@@ -112,6 +122,7 @@ impl Templates {
                 (SUMMARY_FILE, embedded::SUMMARY.as_bytes()),
                 (CHECKS_FILE, embedded::CHECKS.as_bytes()),
                 (REPORT_FILE, embedded::REPORT.as_bytes()),
+                (SUBMISSION_FILE, embedded::SUBMISSION.as_bytes()),
                 (SUMMARY_TEMPLATE_FILE, embedded::SUMMARY_TEMPLATE),
             ]),
         })
@@ -123,7 +134,8 @@ impl Templates {
             let p: PathBuf = dir.join(name);
             std::fs::read(&p).map_err(|e| LoadError::io(&p, e))
         };
-        Self::from_reader(dir, &read, dir.join(REPORT_FILE).exists())
+        let has = Has { report: dir.join(REPORT_FILE).exists(), submission: dir.join(SUBMISSION_FILE).exists() };
+        Self::from_reader(dir, &read, has)
     }
 
     /// A template set given as files (name → bytes: the page's dropped
@@ -134,10 +146,11 @@ impl Templates {
             let missing = || std::io::Error::new(std::io::ErrorKind::NotFound, "模板文件夹中没有这个文件");
             files.get(name).cloned().ok_or_else(|| LoadError::io(dir.join(name), missing()))
         };
-        Self::from_reader(dir, &read, files.contains_key(REPORT_FILE))
+        let has = Has { report: files.contains_key(REPORT_FILE), submission: files.contains_key(SUBMISSION_FILE) };
+        Self::from_reader(dir, &read, has)
     }
 
-    fn from_reader(dir: &Path, fetch: &dyn Fn(&str) -> Result<Vec<u8>>, has_report: bool) -> Result<Self> {
+    fn from_reader(dir: &Path, fetch: &dyn Fn(&str) -> Result<Vec<u8>>, has: Has) -> Result<Self> {
         // Each file is read once: parsed, hashed for the digest, kept.
         let cache = std::cell::RefCell::new(std::collections::BTreeMap::<String, Vec<u8>>::new());
         let read = |name: &str| -> Result<Vec<u8>> {
@@ -154,7 +167,7 @@ impl Templates {
             let t = String::from_utf8(bytes).map_err(|e| LoadError::spec(origin.clone(), SpecError::NotUtf8(e)))?;
             Ok((t, origin))
         };
-        let report = match has_report {
+        let report = match has.report {
             true => {
                 let (t, origin) = text(REPORT_FILE)?;
                 Some(ReportSpec::from_toml(&t, &origin)?)
@@ -171,9 +184,17 @@ impl Templates {
         }
         let (ct, co) = text(CHECKS_FILE)?;
         let bands = Bands::from_toml(&ct, &co, &form)?;
+        let submission = match has.submission {
+            true => {
+                let (t, origin) = text(SUBMISSION_FILE)?;
+                Some(SubmissionSpec::from_toml(&t, &form).map_err(|e| LoadError::spec(origin, e))?)
+            }
+            false => None,
+        };
         let mut hashed: Vec<(&str, Vec<u8>)> = Vec::new();
-        for name in [FORM_FILE, SUMMARY_FILE, CHECKS_FILE, REPORT_FILE, SUMMARY_TEMPLATE_FILE] {
-            if name != REPORT_FILE || report.is_some() {
+        for name in [FORM_FILE, SUMMARY_FILE, CHECKS_FILE, REPORT_FILE, SUBMISSION_FILE, SUMMARY_TEMPLATE_FILE] {
+            let optional = (name == REPORT_FILE && !has.report) || (name == SUBMISSION_FILE && !has.submission);
+            if !optional {
                 hashed.push((name, read(name)?));
             }
         }
@@ -183,6 +204,7 @@ impl Templates {
         summary.check_template(&summary_template).map_err(|source| LoadError::spec(origin, source))?;
         Ok(Templates {
             report,
+            submission,
             form,
             summary,
             bands,
@@ -193,6 +215,13 @@ impl Templates {
             digest,
         })
     }
+}
+
+/// Which optional files a template set has.
+#[derive(Debug, Clone, Copy)]
+struct Has {
+    report: bool,
+    submission: bool,
 }
 
 /// The embedded 2024 params workbook's bytes.

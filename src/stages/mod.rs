@@ -1,7 +1,8 @@
 //! The run's stages, in the order `run_with` calls them: `check` (each
 //! file read and checked), `decide` (the province's 核实与更正 applied),
 //! `assign` (which file stands for which city, and the consolidated
-//! figures), `compare` (against the previous round), `outputs` (feedback,
+//! figures), `submission` (each city's 自评报告 and 佐证材料 beside its
+//! form), `compare` (against the previous round), `outputs` (feedback,
 //! register, summary, draft, report.json).
 
 pub mod assign;
@@ -9,6 +10,7 @@ pub mod check;
 pub mod compare;
 pub mod decide;
 pub mod outputs;
+pub mod submission;
 
 use crate::error::{Error, Result};
 use crate::params::Params;

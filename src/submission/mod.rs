@@ -1,0 +1,294 @@
+//! A city's whole submission: besides its form, its 自评报告 (Word or PDF)
+//! and its 佐证材料, checked against the form.
+//!
+//! Files are assigned to a city as forms are, by the city's name in the
+//! file name or in any folder above it ([`gather`]); what makes a file the
+//! report or evidence is the template set's `submission.toml`. A missing
+//! part is a finding of the city (a warning by default), never a reason to
+//! keep its figures out of the totals. The report is read ([`text`]) and
+//! every figure its words find is compared with the form ([`figures`]); a
+//! figure the words do not find is not a finding.
+
+mod doc;
+mod docx;
+pub mod figures;
+mod pdf;
+pub mod text;
+
+use crate::findings::{Code, Finding, Loc};
+use crate::model::{Parsed, Submission};
+use crate::params::Params;
+use crate::scan::Found;
+use crate::spec::{FormSpec, SubmissionSpec, Unit};
+use serde::Serialize;
+
+/// What a file of a submission is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartKind {
+    /// 自评报告.
+    Report,
+    /// 佐证材料.
+    Evidence,
+    /// Another file sent with the city's materials.
+    Other,
+}
+
+impl PartKind {
+    pub fn zh(self) -> &'static str {
+        match self {
+            PartKind::Report => "自评报告",
+            PartKind::Evidence => "佐证材料",
+            PartKind::Other => "其他材料",
+        }
+    }
+}
+
+/// One file of a city's submission, as report.json and the 定稿's
+/// fingerprint list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    pub file: String,
+    pub kind: PartKind,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// A city's files other than its form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Received {
+    pub parts: Vec<Part>,
+}
+
+impl Received {
+    /// The report's file name (the first, when several were sent).
+    pub fn report(&self) -> Option<&str> {
+        self.parts.iter().find(|p| p.kind == PartKind::Report).map(|p| p.file.as_str())
+    }
+
+    /// How many evidence files were sent.
+    pub fn evidence(&self) -> usize {
+        self.parts.iter().filter(|p| p.kind == PartKind::Evidence).count()
+    }
+}
+
+/// The extensions a 自评报告 may have.
+const REPORT_EXTS: [&str; 4] = ["docx", "doc", "wps", "pdf"];
+
+/// The path's parts: its folders and its file name.
+fn path_parts(name: &str) -> Vec<&str> {
+    name.split(['/', '\\']).filter(|p| !p.is_empty()).collect()
+}
+
+/// The city a file belongs to: named in its file name, or else in the
+/// nearest folder above it that names exactly one city.
+pub fn city_of(name: &str, params: &Params) -> Option<String> {
+    path_parts(name).iter().rev().find_map(|p| params.city_in_name(p))
+}
+
+/// What `name` is in a submission, by the words of `spec`.
+pub fn kind_of(name: &str, spec: &SubmissionSpec) -> PartKind {
+    let parts = path_parts(name);
+    let has = |words: &[String], p: &str| words.iter().any(|w| p.contains(w.as_str()));
+    if parts.iter().any(|p| has(&spec.evidence.names, p)) {
+        return PartKind::Evidence;
+    }
+    let file = parts.last().copied().unwrap_or_default();
+    let ext = crate::read::extension(file);
+    if REPORT_EXTS.contains(&ext.as_str()) && has(&spec.report.names, file) {
+        return PartKind::Report;
+    }
+    PartKind::Other
+}
+
+/// The files other than workbooks, by city (in the params' order), each
+/// with its kind; files under no city are left out.
+pub fn gather<'a>(
+    others: &'a [Found],
+    params: &Params,
+    spec: &SubmissionSpec,
+) -> Vec<(String, Vec<(&'a Found, PartKind)>)> {
+    let mut out: Vec<(String, Vec<(&Found, PartKind)>)> =
+        params.cities.iter().map(|c| (c.name.clone(), Vec::new())).collect();
+    for f in others {
+        let Some(city) = city_of(&f.name, params) else { continue };
+        if let Some((_, list)) = out.iter_mut().find(|(c, _)| *c == city) {
+            list.push((f, kind_of(&f.name, spec)));
+        }
+    }
+    out
+}
+
+/// A file's part entry: its size and SHA-256, streamed (evidence may be
+/// scans of hundreds of megabytes); a file that can no longer be read is
+/// listed with size 0 and no hash.
+fn part_of(f: &Found, kind: PartKind) -> Part {
+    let (size, sha256) = match &f.source {
+        crate::read::Source::Memory(b) => (b.len() as u64, crate::read::sha256_hex(b)),
+        crate::read::Source::File(p) => streamed_sha256(p).unwrap_or_default(),
+    };
+    Part { file: f.name.clone(), kind, size, sha256 }
+}
+
+fn streamed_sha256(path: &std::path::Path) -> Option<(u64, String)> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = sha2::Sha256::new();
+    let (mut size, mut buf) = (0u64, vec![0u8; 256 * 1024]);
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Some((size, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()))
+}
+
+/// A report's bytes, when it is small enough to read.
+fn report_bytes(f: &Found, size: u64) -> Result<std::sync::Arc<[u8]>, text::TextError> {
+    if size > text::MAX_REPORT_BYTES as u64 {
+        return Err(text::TextError::TooLarge);
+    }
+    match &f.source {
+        crate::read::Source::Memory(b) => Ok(b.clone()),
+        crate::read::Source::File(p) => std::fs::read(p).map(Into::into).map_err(text::TextError::damaged),
+    }
+}
+
+/// A city's submission checked: its parts listed, a missing report or
+/// evidence said, each report read and its figures compared with `sub`
+/// (the city's form, when one was read). Findings are the city's, for the
+/// form's file (`form_file`) to carry.
+pub fn check(
+    city: &str,
+    files: &[(&Found, PartKind)],
+    sub: Option<&Submission>,
+    spec: &SubmissionSpec,
+    form: &FormSpec,
+) -> (Received, Vec<Finding>) {
+    let mut received = Received::default();
+    let mut findings = Vec::new();
+    for (f, kind) in files {
+        let part = part_of(f, *kind);
+        if *kind == PartKind::Report {
+            let text = report_bytes(f, part.size).and_then(|b| text::read(&b));
+            findings.extend(report_findings(&f.name, text, sub, spec, form));
+        }
+        received.parts.push(part);
+    }
+    let missing = |code: Code, severity| {
+        let mut f = Finding::at(code, &Loc::file(), None, None, city);
+        f.severity = severity;
+        f
+    };
+    if received.report().is_none() {
+        findings.push(missing(Code::ReportMissing, spec.report.missing));
+    }
+    if received.evidence() == 0 {
+        findings.push(missing(Code::EvidenceMissing, spec.evidence.missing));
+    }
+    (received, findings)
+}
+
+/// The findings of one report: unreadable, a scan, or each figure that
+/// disagrees with the form.
+fn report_findings(
+    name: &str,
+    text: Result<text::ReportText, text::TextError>,
+    sub: Option<&Submission>,
+    spec: &SubmissionSpec,
+    form: &FormSpec,
+) -> Vec<Finding> {
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            let code = if e == text::TextError::Scanned { Code::ReportScanned } else { Code::ReportUnreadable };
+            let f = Finding::at(code, &Loc::file(), None, None, &format!("“{name}”{e}"));
+            return vec![f.with_words(e.words())];
+        }
+    };
+    let Some(sub) = sub else { return Vec::new() };
+    let mut out = Vec::new();
+    for piece in &text.pieces {
+        let normal = figures::normalise(&piece.text);
+        for sentence in figures::sentences(&normal) {
+            for fig in &spec.figures {
+                out.extend(disagreements(name, piece.spot, sentence, fig, sub, form));
+            }
+        }
+    }
+    out.dedup_by(|a, b| a.field == b.field && a.found == b.found && a.detail == b.detail);
+    out
+}
+
+/// The statements of `fig` in `sentence` that disagree with the form.
+fn disagreements(
+    name: &str,
+    spot: text::Spot,
+    sentence: &str,
+    fig: &crate::spec::FigureSpec,
+    sub: &Submission,
+    form: &FormSpec,
+) -> Vec<Finding> {
+    let finding = |found: &str, expected: &str, quoted: &str| {
+        let detail = format!("“{name}”{spot}“{quoted}”中的{}", fig.name);
+        let loc = Loc { field: Some(fig.field.clone()), ..Loc::file() };
+        Finding::at(Code::ReportDisagrees, &loc, Some(expected.to_string()), Some(found.to_string()), &detail)
+    };
+    let value = sub.values.get(&fig.field);
+    match (&fig.unit, value) {
+        (Unit::Choice, Some(Parsed::Text(chosen))) => {
+            let options = form.field(&fig.field).map(|f| f.options.clone()).unwrap_or_default();
+            figures::chosen(sentence, fig, &options)
+                .into_iter()
+                .filter(|c| c.option != *chosen)
+                .map(|c| finding(&c.option, chosen, &c.sentence))
+                .collect()
+        }
+        (Unit::Choice, _) => Vec::new(),
+        (_, Some(Parsed::Number(v))) => figures::stated(sentence, fig)
+            .into_iter()
+            .filter(|s| !figures::agrees(*v, s))
+            .map(|s| {
+                let expected = crate::calc::round_half_up(*v * s.scale, s.places.max(2)).normalize();
+                let unit = s.shown.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+                finding(&s.shown, &format!("{expected}{unit}"), &s.sentence)
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> SubmissionSpec {
+        SubmissionSpec::from_toml(include_str!("../../templates/2024/submission.toml"), &crate::testkit::form())
+            .expect("spec")
+    }
+
+    #[test]
+    fn files_are_told_apart_by_their_names_and_folders() {
+        let s = spec();
+        assert_eq!(kind_of("汕头市/汕头市2024年自评报告.docx", &s), PartKind::Report);
+        assert_eq!(kind_of("汕头市/佐证材料/验收记录.pdf", &s), PartKind::Evidence);
+        assert_eq!(kind_of("汕头市/汕头市佐证材料.zip", &s), PartKind::Evidence);
+        // A report in the evidence folder is evidence; a PDF not named as a
+        // report is another file.
+        assert_eq!(kind_of("汕头市/佐证材料/区县自评报告.pdf", &s), PartKind::Evidence);
+        assert_eq!(kind_of("汕头市/会议纪要.pdf", &s), PartKind::Other);
+        assert_eq!(kind_of("汕头市/自评报告.txt", &s), PartKind::Other);
+    }
+
+    #[test]
+    fn the_city_is_named_by_the_file_or_the_nearest_folder() {
+        let params = crate::testkit::params();
+        assert_eq!(city_of("01_汕头市/佐证材料/a.pdf", &params).as_deref(), Some("汕头市"));
+        assert_eq!(city_of("材料/韶关市自评报告.docx", &params).as_deref(), Some("韶关市"));
+        assert_eq!(city_of("材料/自评报告.docx", &params), None);
+    }
+}
