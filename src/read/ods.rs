@@ -38,6 +38,12 @@ fn broken(e: &OdsError) -> Broken {
 /// by fuzzing: 800 MB for a 50 KB file).
 fn within(bytes: Vec<u8>, reach: Reach) -> Result<Vec<u8>, ReadError> {
     let Ok(mut zin) = zip::ZipArchive::new(Cursor::new(bytes.as_slice())) else { return Ok(bytes) };
+    // An ODF package with a password encrypts content.xml: its manifest
+    // says so, and the content is not XML to cut.
+    let manifest = super::package::member(&mut zin, "META-INF/manifest.xml").unwrap_or_default();
+    if manifest.windows(15).any(|w| w == b"encryption-data") {
+        return Err(ReadError::Encrypted);
+    }
     let Some(content) = super::package::member(&mut zin, "content.xml") else { return Ok(bytes) };
     let cut = match cut_content(&content, reach) {
         Ok(Some(cut)) => cut,
