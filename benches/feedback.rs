@@ -34,6 +34,9 @@ fn three_hundred() -> PathBuf {
     for k in 0..20 {
         for e in std::fs::read_dir(root().join("samples/2024")).expect("samples") {
             let p = e.expect("entry").path();
+            if p.extension().is_none_or(|x| x != "xlsx") {
+                continue; // the forms, not the 自评报告 and 佐证材料 beside them
+            }
             let name = p.file_name().expect("name").to_string_lossy().to_string();
             std::fs::copy(&p, dir.join(format!("{k:02}_{name}"))).expect("copy");
         }

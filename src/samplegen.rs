@@ -23,6 +23,7 @@ use std::path::Path;
 
 mod issued;
 pub mod params_workbook;
+pub mod submission;
 pub use issued::*;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -118,6 +119,10 @@ pub enum GenError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("示例表有误：{0}")]
     Form(String),
+    #[error("生成示例自评报告（.docx）失败")]
+    Docx,
+    #[error("示例表读不回来：{0}")]
+    ReadBack(#[from] crate::read::ReadError),
 }
 
 impl From<crate::write::Failure> for GenError {
@@ -370,7 +375,17 @@ pub fn generate(
     for (i, c) in data.cities.iter().enumerate() {
         let book = FormBook { form, bands, cities: &cities };
         let bytes = city_form(&book, &city_values(form, bands, data, i))?;
-        put(sdir.join(sample_file_name(i, &c.name, data.year)), bytes)?;
+        let name = sample_file_name(i, &c.name, data.year);
+        // The report states what the form holds, read back as selfeval reads it.
+        let raw = crate::read::read_bytes(bytes.clone(), "xlsx")?;
+        let sub = crate::model::Submission::build(sdir.join(&name), name.clone(), raw, form);
+        put(sdir.join(&name), bytes)?;
+        let report = submission::report_paragraphs(&c.name, data.year, &sub);
+        put(sdir.join(submission::report_file_name(i, &c.name, data.year)), submission::docx_of(&report)?)?;
+        let folder = sdir.join(submission::evidence_folder_name(i, &c.name));
+        std::fs::create_dir_all(&folder).map_err(|e| crate::error::Error::io(&folder, e))?;
+        let (evidence, bytes) = submission::evidence(&c.name, data.year)?;
+        put(folder.join(evidence), bytes)?;
     }
     Ok(written)
 }

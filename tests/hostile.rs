@@ -313,8 +313,7 @@ fn a_kill_mid_run_leaves_no_partial_final_file() {
     for k in 0..20 {
         let sub = dir.join(format!("批次{k:02}"));
         std::fs::create_dir_all(&sub).expect("mkdir");
-        for e in std::fs::read_dir(samples()).expect("samples") {
-            let p = e.expect("e").path();
+        for p in sample_forms() {
             std::fs::copy(&p, sub.join(p.file_name().expect("n"))).expect("copy");
         }
     }

@@ -42,8 +42,7 @@ fn world() -> &'static World {
         let t = selfeval::spec::Templates::embedded().expect("templates");
         let params =
             selfeval::params::from_bytes(t.params_default.clone(), "内置", &t.form, &t.origin).expect("params");
-        let mut files: Vec<_> = std::fs::read_dir(samples()).expect("samples").map(|e| e.expect("e").path()).collect();
-        files.sort();
+        let files = sample_forms();
         let bytes: Vec<Vec<u8>> = files.iter().map(|p| std::fs::read(p).expect("read")).collect();
         let raws: Vec<RawWorkbook> =
             bytes.iter().map(|b| read::read_bytes(b.clone(), "xlsx").expect("sample reads")).collect();

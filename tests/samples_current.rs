@@ -14,14 +14,17 @@ fn committed_samples_equal_a_fresh_generation() {
     let (form, summary) = embedded_specs().expect("specs");
     let bands = embedded_bands().expect("bands");
     let written = generate(tmp.path(), &data, &form, &summary, &bands).expect("generate");
-    assert_eq!(written.len(), 17, "params, template and 15 cities");
+    assert_eq!(written.len(), 47, "params, template, and 15 cities' form, 自评报告 and 佐证材料");
     let mut compared = 0;
     for sub in ["templates/2024", "samples/2024"] {
-        for e in std::fs::read_dir(tmp.path().join(sub)).expect("dir") {
-            let fresh = e.expect("entry").path();
-            let name = fresh.file_name().expect("name");
-            let committed = root().join(sub).join(name);
-            let a = std::fs::read(&fresh).expect("fresh");
+        for e in walkdir::WalkDir::new(tmp.path().join(sub)).into_iter().map(|e| e.expect("entry")) {
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let fresh = e.path();
+            let rel = fresh.strip_prefix(tmp.path()).expect("under tmp");
+            let committed = root().join(rel);
+            let a = std::fs::read(fresh).expect("fresh");
             let b = std::fs::read(&committed).unwrap_or_default();
             assert!(
                 a == b,
@@ -31,16 +34,20 @@ fn committed_samples_equal_a_fresh_generation() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 17);
-    // And nothing stale lies beside them.
-    let on_disk = std::fs::read_dir(samples()).expect("samples").count();
-    assert_eq!(on_disk, 15);
+    assert_eq!(compared, 47);
+    // And nothing stale lies beside them: a form, a report and an
+    // evidence folder (with its one file) a city.
+    let on_disk = walkdir::WalkDir::new(samples()).min_depth(1).into_iter().count();
+    assert_eq!(on_disk, 60);
 }
 
 #[test]
 fn samples_say_they_are_sample_data() {
     for e in std::fs::read_dir(samples()).expect("samples") {
         let p = e.expect("entry").path();
+        if p.extension().is_none_or(|x| x != "xlsx") {
+            continue;
+        }
         let s = sheet(&p, "基本信息");
         let remark = at(&s, "B12").to_string();
         assert!(remark.starts_with("示例数据"), "{}: {remark}", p.display());

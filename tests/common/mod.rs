@@ -34,13 +34,25 @@ pub fn selfeval(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(bin()).args(args).stdin(std::process::Stdio::null()).output().expect("selfeval runs")
 }
 
-/// Copies the 15 samples into a fresh temp folder `材料` and returns both.
+/// The 15 sample forms (not the 自评报告 and 佐证材料 beside them), sorted.
+pub fn sample_forms() -> Vec<PathBuf> {
+    let mut forms: Vec<PathBuf> = std::fs::read_dir(samples())
+        .expect("samples")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .collect();
+    forms.sort();
+    forms
+}
+
+/// Copies the 15 sample forms into a fresh temp folder `材料` and returns
+/// both: the forms alone, as a batch of forms is collected (the samples'
+/// 自评报告 and 佐证材料 are tests/submission.rs's).
 pub fn sample_copy() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("材料");
     std::fs::create_dir(&dir).expect("mkdir");
-    for e in std::fs::read_dir(samples()).expect("samples") {
-        let p = e.expect("entry").path();
+    for p in sample_forms() {
         std::fs::copy(&p, dir.join(p.file_name().expect("name"))).expect("copy");
     }
     (tmp, dir)
@@ -53,7 +65,9 @@ pub fn file_of(dir: &Path, city: &str) -> PathBuf {
         .map(|e| e.expect("entry").path())
         .find(|p| {
             let n = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            n.starts_with(|c: char| c.is_ascii_digit()) && n.contains(city)
+            // The form, not the city's 自评报告 or 佐证材料 beside it.
+            let form = [".xlsx", ".xls", ".xlsb", ".ods", ".xlsm"].iter().any(|x| n.ends_with(x));
+            form && n.starts_with(|c: char| c.is_ascii_digit()) && n.contains(city)
         })
         .expect("city file")
 }

@@ -205,10 +205,19 @@ mod tests {
     #[test]
     fn the_samples_make_the_cli_s_files_in_one_zip() {
         let mut b = Batch::new();
-        for e in std::fs::read_dir(samples()).unwrap() {
-            let p = e.unwrap().path();
-            b.add(&format!("材料/{}", p.file_name().unwrap().to_string_lossy()), std::fs::read(&p).unwrap());
+        // The whole folder: forms, 自评报告 and 佐证材料 folders.
+        fn add_all(b: &mut Batch, dir: &std::path::Path, rel: &str) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                let name = format!("{rel}/{}", p.file_name().unwrap().to_string_lossy());
+                if p.is_dir() {
+                    add_all(b, &p, &name);
+                } else {
+                    b.add(&name, std::fs::read(&p).unwrap());
+                }
+            }
         }
+        add_all(&mut b, &samples(), "材料");
         let p = run_batch(b, NOW).unwrap();
         assert_eq!(p.view.zip, "材料_校验结果_20261207-100000.zip");
         assert_eq!(p.view.cities.len(), 15);
