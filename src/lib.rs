@@ -168,7 +168,7 @@ pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &d
     all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
     findings::sort(&mut all_findings);
     let inputs = stages::check::input_reports(&files, &roster, figures);
-    let fingerprint = fingerprint_of(setup, &record, comparison.as_ref(), &inputs);
+    let fingerprint = fingerprint_of(setup, &record, comparison.as_ref(), &inputs, &roster);
     let missing_cities = if plan.make.summary { roster.missing() } else { Vec::new() };
     if !held {
         let outputs = stages::outputs::Outputs {
@@ -232,19 +232,29 @@ fn write_results(
 }
 
 /// The fingerprint of a run: its template set, params, applied decisions,
-/// the previous round compared with, and every workbook read.
+/// the previous round compared with, every workbook read, and every file
+/// of a city's submission beside its form (自评报告, 佐证材料): a 定稿 is
+/// tied to the whole of what the cities sent, and `verify` names a report
+/// or evidence file that changed, was added or is missing.
 fn fingerprint_of(
     setup: &stages::Setup,
     record: &decisions::Record,
     comparison: Option<&rounds::Comparison>,
     inputs: &[InputReport],
+    roster: &roster::Roster,
 ) -> fingerprint::Fingerprint {
-    let parts = inputs
-        .iter()
-        .filter_map(|i| {
-            Some(fingerprint::InputPart { file: i.file.clone(), city: i.city.clone(), sha256: i.sha256.clone()? })
+    let workbooks = inputs.iter().filter_map(|i| {
+        Some(fingerprint::InputPart { file: i.file.clone(), city: i.city.clone(), sha256: i.sha256.clone()? })
+    });
+    let submitted = roster.cities.iter().flat_map(|c| {
+        let parts = c.submission.iter().flat_map(|s| s.parts.iter()).filter(|p| !p.sha256.is_empty());
+        parts.map(|p| fingerprint::InputPart {
+            file: p.file.clone(),
+            city: Some(c.city.clone()),
+            sha256: p.sha256.clone(),
         })
-        .collect();
+    });
+    let parts = workbooks.chain(submitted).collect();
     fingerprint::Fingerprint::new(
         &setup.templates.digest,
         &setup.params.sha256,

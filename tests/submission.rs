@@ -210,3 +210,26 @@ fn a_scan_a_damaged_report_and_a_city_without_report_or_evidence_are_each_said()
     assert_eq!(sev("SE605"), Some(serde_json::json!("info")));
     assert_eq!(sev("SE601"), Some(serde_json::json!("warning")));
 }
+
+#[test]
+fn the_fingerprint_covers_reports_and_evidence_and_verify_names_each_change() {
+    let (_tmp, dir) = city_folders();
+    let (_, report, out) = run_dir(&dir, "verify");
+    let inputs = report["fingerprint"]["inputs"].as_array().expect("fingerprint inputs");
+    let files: Vec<&str> = inputs.iter().filter_map(|i| i["file"].as_str()).collect();
+    assert_eq!(files.len(), 45, "15 forms, 15 reports, 15 evidence files: {files:?}");
+    let book = out.join("省级汇总表.xlsx");
+    let verify = |dir: &Path| stdout_of(&["verify".as_ref(), book.as_os_str(), dir.as_os_str()]);
+    assert_eq!(verify(&dir).0, 0, "{}", verify(&dir).1);
+    // A report changed, an evidence file removed, another file added.
+    edit_report(&report_of(&dir, "汕头市"), "支出率为4.53%", "支出率为4.5%");
+    let evidence = dir.join("韶关市").join("02_韶关市_佐证材料");
+    std::fs::remove_dir_all(&evidence).expect("evidence removed");
+    std::fs::create_dir_all(dir.join("河源市").join("佐证材料")).expect("mkdir");
+    std::fs::write(dir.join("河源市").join("佐证材料").join("补充照片.jpg"), b"\xFF\xD8\xFF").expect("added");
+    let (code, text) = verify(&dir);
+    assert_eq!(code, 1, "{text}");
+    for want in ["01_汕头市_2024年绩效自评报告.docx 内容与生成汇总表时不同", "02_韶关市_佐证材料", "补充照片.jpg"] {
+        assert!(text.contains(want), "{want} not named: {text}");
+    }
+}

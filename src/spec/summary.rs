@@ -214,6 +214,8 @@ impl SheetRole {
                 "warnings",
                 "reason",
                 "change",
+                "report",
+                "evidence",
             ],
             SheetRole::Findings => {
                 &["seq", "severity", "code", "city", "file", "sheet", "cell", "message", "expected", "found", "fix"]
@@ -226,6 +228,12 @@ impl SheetRole {
     /// targets sheets may leave some out).
     fn all_columns_required(self) -> bool {
         matches!(self, SheetRole::Allocation | SheetRole::Roster)
+    }
+
+    /// A fixed column a sheet may leave out even so: 报送情况's 自评报告 and
+    /// 佐证材料, which only a set with a submission.toml fills.
+    fn optional(self, key: &str) -> bool {
+        self == SheetRole::Roster && matches!(key, "report" | "evidence")
     }
 }
 
@@ -397,7 +405,7 @@ impl SummarySpec {
                 continue;
             }
             for c in fixed.iter().copied().chain(wanted.iter().map(String::as_str)) {
-                if s.col(c).is_none() {
+                if s.col(c).is_none() && !s.role.optional(c) {
                     return Err(SpecError::MissingColumn { sheet: s.name.clone(), column: c.to_string() });
                 }
             }

@@ -14,7 +14,7 @@ use crate::spec::{FigureSpec, Unit};
 use rust_decimal::Decimal;
 
 /// How far after its words a figure may start, in characters.
-const WINDOW: usize = 12;
+pub const WINDOW: usize = 12;
 /// The longest sentence quoted in a finding.
 pub const QUOTE_CHARS: usize = 80;
 

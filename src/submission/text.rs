@@ -5,7 +5,7 @@
 //! Reports are read without any outside program (the Windows exe and the
 //! page do the same), by content rather than name, with the same bounds as
 //! workbooks: a file over [`MAX_REPORT_BYTES`] is not opened, a zip's real
-//! size is capped, a PDF nested past [`super::pdf::MAX_NESTING`] is refused
+//! size is capped, a PDF nested deeper than 64 levels is refused
 //! before its parser could recurse that deep.
 
 /// Reports larger than this are not read (a 20-page report is under 2 MB;

@@ -97,6 +97,15 @@ impl Table<'_> {
             self.put(r, "reason", V::Text(&c.reason), false);
             let change = comparison.and_then(|x| x.of(&c.city)).map(|x| x.line.as_str()).unwrap_or("");
             self.put(r, "change", V::Text(change), false);
+            // The rest of the submission (a template set with a
+            // submission.toml declares these columns).
+            let report = c.submission.as_ref().and_then(|s| s.report()).unwrap_or("未报送");
+            self.put(r, "report", V::Text(report), false);
+            let evidence = match c.submission.as_ref().map(|s| s.evidence()).unwrap_or(0) {
+                0 => "未报送".to_string(),
+                n => format!("{n} 个文件"),
+            };
+            self.put(r, "evidence", V::Text(&evidence), false);
         }
     }
 
