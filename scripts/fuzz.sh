@@ -21,7 +21,7 @@ export RUSTC_BOOTSTRAP=1
 secs="${1:-200}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(sniff xlsx xls xlsb ods register templates params previous)
+[ ${#targets[@]} -gt 0 ] || targets=(sniff xlsx xls xlsb ods register templates params previous report)
 
 cargo fuzz build -s none -O || exit 1
 bin=target/x86_64-unknown-linux-gnu/release
@@ -30,12 +30,13 @@ failed=0
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "artifacts/$t"
   log="artifacts/$t/fuzz.log"
+  began=$SECONDS
   "$bin/$t" "corpus/$t" "seeds/$t" -rss_limit_mb=512 -timeout=5 -max_total_time="$secs" \
     -artifact_prefix="artifacts/$t/" -print_final_stats=1 >"$log" 2>&1
   rc=$?
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
   execs=$(grep -E 'stat::number_of_executed_units' "$log" | awk '{print $2}')
-  echo "$t: exit $rc, ${execs:-?} executions in ${secs} s; last: ${last}" | tee -a summary.txt
+  echo "$t: exit $rc, ${execs:-?} executions in $((SECONDS - began)) s; last: ${last}" | tee -a summary.txt
   [ "$rc" -eq 0 ] || failed=1
 done
 
