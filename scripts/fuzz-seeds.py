@@ -64,3 +64,10 @@ for i, name in enumerate(["form.toml", "summary.toml", "checks.toml", "report.to
     put("templates", name, bytes([i]) + (root / "templates/2024" / name).read_bytes())
 
 put("previous", "report.json", (run / "report.json").read_bytes())
+
+# Reports: the sample .docx by part (its base, src/fuzzing.rs), and whole
+# files as LibreOffice saves them (tests/fixtures/reports).
+members("report", root / "samples/2024/01_汕头市_2024年绩效自评报告.docx")
+for f in sorted((root / "tests/fixtures/reports").iterdir()):
+    if f.suffix in (".docx", ".doc", ".pdf"):
+        put("report", "whole-" + f.name, b"\xff" + f.read_bytes())

@@ -35,10 +35,13 @@ pub enum Target {
     Params,
     /// A previous round's report.json.
     Previous,
+    /// A city's 自评报告 (.docx, .doc/.wps, PDF), read and its figures
+    /// compared with a sample form.
+    Report,
 }
 
 impl Target {
-    pub const ALL: [Target; 9] = [
+    pub const ALL: [Target; 10] = [
         Target::Sniff,
         Target::Xlsx,
         Target::Xls,
@@ -48,6 +51,7 @@ impl Target {
         Target::Templates,
         Target::Params,
         Target::Previous,
+        Target::Report,
     ];
 
     /// The fuzz target's name (`cargo fuzz run NAME`).
@@ -62,6 +66,7 @@ impl Target {
             Target::Templates => "templates",
             Target::Params => "params",
             Target::Previous => "previous",
+            Target::Report => "report",
         }
     }
 
@@ -79,6 +84,7 @@ impl Target {
             Target::Ods => "tests/fixtures/formats/01_汕头市.ods",
             Target::Register => "fuzz/seeds/register/核实与更正.xlsx",
             Target::Params => "templates/2024/省级参数表.xlsx",
+            Target::Report => "samples/2024/01_汕头市_2024年绩效自评报告.docx",
             Target::Templates | Target::Previous => return None,
         };
         Some(root.join(rel))
@@ -113,6 +119,7 @@ pub fn run(target: Target, data: &[u8]) {
         Target::Previous => {
             let _ = crate::rounds::previous_from_bytes(Path::new("上次结果"), data);
         }
+        Target::Report => report(data),
     }
 }
 
@@ -121,6 +128,24 @@ fn check(bytes: Vec<u8>) {
     let setup = setup();
     let found = Found { source: Source::Memory(bytes.into()), name: "fuzz.xlsx".into() };
     let _ = crate::stages::check::check_one(&found, &setup.needs, &setup.ctx());
+}
+
+/// A report's way through the submission stage: its bytes as they are
+/// (mode byte 0xFF: a .doc, a PDF), or the sample .docx with a part
+/// replaced, read and compared with 汕头市's sample form.
+fn report(data: &[u8]) {
+    static FORM: OnceLock<Option<crate::model::Submission>> = OnceLock::new();
+    let setup = setup();
+    let sub = FORM.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024/01_汕头市_2024年绩效自评表.xlsx");
+        let raw = crate::read::read_path(&path).ok()?;
+        Some(crate::model::Submission::build(path, "01_汕头市.xlsx".into(), raw, &setup.templates.form))
+    });
+    let Some(spec) = &setup.templates.submission else { return };
+    let bytes = mutated_zip(base(Target::Report), data);
+    let found = Found { source: Source::Memory(bytes.into()), name: "汕头市自评报告.docx".into() };
+    let part = crate::submission::PartKind::Report;
+    let _ = crate::submission::check("汕头市", &[(&found, part)], sub.as_ref(), spec, &setup.templates.form);
 }
 
 fn register(bytes: Vec<u8>) {
