@@ -229,7 +229,67 @@ fn the_fingerprint_covers_reports_and_evidence_and_verify_names_each_change() {
     std::fs::write(dir.join("河源市").join("佐证材料").join("补充照片.jpg"), b"\xFF\xD8\xFF").expect("added");
     let (code, text) = verify(&dir);
     assert_eq!(code, 1, "{text}");
-    for want in ["01_汕头市_2024年绩效自评报告.docx 内容与生成汇总表时不同", "02_韶关市_佐证材料", "补充照片.jpg"] {
+    for want in ["01_汕头市_2024年绩效自评报告.docx 内容与生成汇总表时不同", "02_韶关市_佐证材料", "补充照片.jpg"]
+    {
         assert!(text.contains(want), "{want} not named: {text}");
     }
+}
+
+/// Hostile reports: a 200 MB PDF, a PDF nested a million deep, a .docx
+/// whose document part inflates past the limit, a .doc with garbage where
+/// its tables are (a piece table that runs backwards or outside its stream
+/// is src/submission/doc.rs's unit test). Each is one city's finding, the
+/// run stays under 200 MB, and no input changes.
+#[test]
+fn hostile_reports_are_each_a_finding_within_bounds_and_left_unchanged() {
+    let (_tmp, dir) = city_folders();
+    let replace = |city: &str, ext: &str, bytes: &[u8]| {
+        let report = report_of(&dir, city);
+        std::fs::remove_file(&report).expect("replaced");
+        let to = report.with_extension(ext);
+        std::fs::write(&to, bytes).expect("write");
+        to
+    };
+    // 200 MB: a sparse file, never read whole.
+    let big = replace("汕头市", "pdf", b"%PDF-1.7\n");
+    std::fs::OpenOptions::new().write(true).open(&big).expect("open").set_len(200 << 20).expect("grow");
+    let deep = [b"%PDF-1.7\n1 0 obj\n".to_vec(), b"[".repeat(1 << 20), b"]".repeat(1 << 20)].concat();
+    let nested = replace("韶关市", "pdf", &deep);
+    let bomb = {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        z.start_file("word/document.xml", o).expect("start");
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..100 {
+            z.write_all(&chunk).expect("write");
+        }
+        z.finish().expect("zip").into_inner()
+    };
+    let bomb = replace("河源市", "docx", &bomb);
+    let mut doc = std::fs::read(root().join("tests/fixtures/reports/libreoffice.doc")).expect("doc");
+    // Garbage over the end of the file, where the table stream lies.
+    doc.iter_mut().rev().take(64).for_each(|b| *b = 0xEE);
+    let looped = replace("梅州市", "doc", &doc);
+    let before: Vec<Vec<u8>> = [&nested, &bomb, &looped].iter().map(|p| std::fs::read(p).expect("read")).collect();
+    let big_len = std::fs::metadata(&big).expect("meta").len();
+
+    let out = dir.parent().expect("parent").join("out-hostile");
+    let (code, peak_kib, took) =
+        run_measured(&["run".as_ref(), dir.as_os_str(), "--out".as_ref(), out.as_os_str(), "-q".as_ref()]);
+    eprintln!("hostile reports: {took:?}, {} MB", peak_kib / 1024);
+    assert!(code == 0 || code == 1, "exit {code}");
+    assert!(peak_kib < 200 * 1024, "{} MB", peak_kib / 1024);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).expect("report")).expect("json");
+    assert_eq!(counted(&report), 15);
+    let found = submission_findings(&report);
+    for city in ["汕头市", "韶关市", "河源市"] {
+        assert!(found.iter().any(|(c, f, _)| c == "SE604" && f.contains(city)), "{city}: {found:?}");
+    }
+    // The .doc with garbage at its end either reads or is damaged: never a hang.
+    assert!(!found.iter().any(|(c, f, _)| c == "SE603" && f.contains("梅州市")), "{found:?}");
+    let after: Vec<Vec<u8>> = [&nested, &bomb, &looped].iter().map(|p| std::fs::read(p).expect("read")).collect();
+    assert!(before == after, "inputs unchanged");
+    assert_eq!(std::fs::metadata(&big).expect("meta").len(), big_len);
 }

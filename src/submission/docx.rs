@@ -17,6 +17,11 @@ pub(super) fn read(bytes: &[u8]) -> Result<Vec<Piece>, TextError> {
         return Err(TextError::Encrypted);
     }
     let part = zip.by_name("word/document.xml").map_err(|_| TextError::NotAReport)?;
+    // What the package claims first (a bomb says what it is), then what it
+    // really inflates to, capped.
+    if part.size() > MAX_PART_BYTES {
+        return Err(TextError::TooLarge);
+    }
     let mut xml = Vec::new();
     part.take(MAX_PART_BYTES + 1).read_to_end(&mut xml).map_err(TextError::damaged)?;
     if xml.len() as u64 > MAX_PART_BYTES {
