@@ -38,8 +38,8 @@ def faulty(work: Path) -> Path:
     lock file beside a form: the batch a clerk gets on a bad day."""
     import openpyxl
     d = materials(work, "faulty")
-    next(d.glob("01_汕头市*")).unlink()
-    mm = next(d.glob("10_茂名市*"))
+    next(d.glob("01_汕头市*.xlsx")).unlink()
+    mm = next(d.glob("10_茂名市*.xlsx"))
     wb = openpyxl.load_workbook(mm)
     wb["资金执行"]["B6"] = 1606700
     wb.save(mm)

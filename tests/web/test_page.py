@@ -152,7 +152,7 @@ def main() -> int:
         page.d.find_element("id", "pclear").click()
         # Loose files picked together: the same results as the folder.
         loose = V.materials(work / "province", "loose")
-        picked = sorted(loose.iterdir())
+        picked = sorted(p for p in loose.iterdir() if p.is_file())
         before = int(page.d.execute_script("return document.body.dataset.summarised || 0"))
         page.d.find_element("id", "pfiles").send_keys("\n".join(str(p) for p in picked))
         page.wait(lambda: int(page.d.execute_script("return document.body.dataset.summarised || 0")) > before, 300)
