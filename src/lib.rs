@@ -124,14 +124,9 @@ pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &d
     let setup = &plan.setup;
     let Judged { files, outcomes, mut roster, figures } =
         judge(&scanned.workbooks, setup, plan.register.register(), plan.file_timeout, progress);
-    let stages::submission::Gathered { files, recognised } =
-        stages::submission::attach(files, &mut roster, &scanned.others, setup, plan.make.summary);
-    let mut run_findings: Vec<Finding> = scanned
-        .findings
-        .iter()
-        .filter(|f| !(f.code == findings::Code::ForeignFile && recognised.contains(&f.file)))
-        .cloned()
-        .collect();
+    let gathered = stages::submission::attach(files, &mut roster, &scanned.others, setup, plan.make.summary);
+    let mut run_findings = gathered.scan_findings(&scanned.findings);
+    let files = gathered.files;
     if plan.make.summary {
         run_findings.extend(roster.run_findings.iter().cloned());
     }

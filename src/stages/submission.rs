@@ -60,6 +60,16 @@ pub fn attach(
     Gathered { files, recognised }
 }
 
+impl Gathered {
+    /// The scan's findings, less the SE005 of files read as a city's
+    /// report or evidence (they were not passed over).
+    pub fn scan_findings(&self, scanned: &[Finding]) -> Vec<Finding> {
+        let read_as_part =
+            |f: &Finding| f.code == crate::findings::Code::ForeignFile && self.recognised.contains(&f.file);
+        scanned.iter().filter(|f| !read_as_part(f)).cloned().collect()
+    }
+}
+
 fn is_missing_part(f: &Finding) -> bool {
     matches!(f.code, crate::findings::Code::ReportMissing | crate::findings::Code::EvidenceMissing)
 }
