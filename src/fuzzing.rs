@@ -14,7 +14,7 @@ use crate::read::Source;
 use crate::scan::Found;
 use crate::stages::Setup;
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -79,13 +79,13 @@ impl Target {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let rel = match self {
             Target::Xlsx | Target::Sniff => "samples/2024/01_汕头市_2024年绩效自评表.xlsx",
-            Target::Xls => "tests/fixtures/formats/01_汕头市.xls",
             Target::Xlsb => "tests/fixtures/formats/01_汕头市.xlsb",
             Target::Ods => "tests/fixtures/formats/01_汕头市.ods",
             Target::Register => "fuzz/seeds/register/核实与更正.xlsx",
             Target::Params => "templates/2024/省级参数表.xlsx",
             Target::Report => "samples/2024/01_汕头市_2024年绩效自评报告.docx",
-            Target::Templates | Target::Previous => return None,
+            // The .xls target builds its own container (mode byte 0..0xFE).
+            Target::Xls | Target::Templates | Target::Previous => return None,
         };
         Some(root.join(rel))
     }
@@ -196,21 +196,8 @@ fn mutated_zip(base: &[u8], data: &[u8]) -> Vec<u8> {
 
 fn replaced_member(base: &[u8], mode: u8, rest: &[u8]) -> Option<Vec<u8>> {
     let mut zin = zip::ZipArchive::new(Cursor::new(base)).ok()?;
-    let pick = mode as usize % zin.len().max(1);
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for i in 0..zin.len() {
-        let f = zin.by_index_raw(i).ok()?;
-        if i == pick {
-            let name = f.name().to_string();
-            drop(f);
-            out.start_file(name, stored).ok()?;
-            out.write_all(rest).ok()?;
-        } else {
-            out.raw_copy_file(f).ok()?;
-        }
-    }
-    Some(out.finish().ok()?.into_inner())
+    let name = zin.name_for_index(mode as usize % zin.len().max(1))?.to_string();
+    crate::read::package_with_replaced(&mut zin, &[(name, rest.to_vec())])
 }
 
 /// `data` as a whole file (mode byte `0xFF`), or a compound file whose
@@ -220,23 +207,5 @@ fn mutated_ole(data: &[u8]) -> Vec<u8> {
     if mode == 0xFF {
         return rest.to_vec();
     }
-    ole_with_workbook(rest).unwrap_or_else(|| rest.to_vec())
-}
-
-/// A compound file holding `biff` as its workbook stream.
-pub fn ole_with_workbook(biff: &[u8]) -> Option<Vec<u8>> {
-    let mut out = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).ok()?;
-    let mut s = out.create_stream("/Workbook").ok()?;
-    s.write_all(biff).ok()?;
-    drop(s);
-    out.flush().ok()?;
-    Some(out.into_inner().into_inner())
-}
-
-/// The workbook stream of a compound file: the seed for the `xls` target.
-pub fn workbook_stream(ole: &[u8]) -> Option<Vec<u8>> {
-    let mut f = cfb::CompoundFile::open(Cursor::new(ole)).ok()?;
-    let mut out = Vec::new();
-    f.open_stream("/Workbook").ok()?.read_to_end(&mut out).ok()?;
-    Some(out)
+    crate::read::compound_with_workbook(rest).unwrap_or_else(|_| rest.to_vec())
 }

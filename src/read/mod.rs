@@ -15,6 +15,8 @@ pub mod xlsx;
 
 pub use raw::*;
 pub use source::{extension, Source};
+#[cfg(any(test, feature = "dev"))]
+pub(crate) use {package::replaced as package_with_replaced, xls::compound_with_workbook};
 
 use crate::cellref::CellRef;
 use calamine::{Data, Reader};
@@ -242,7 +244,12 @@ pub fn sha256_of(path: &Path) -> Option<String> {
 /// SHA-256 of `bytes`, as 64 lowercase hex digits.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+/// A digest as lowercase hex digits.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads a workbook file from disk, every sheet. Opens it read-only.

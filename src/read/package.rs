@@ -61,7 +61,7 @@ pub(super) fn member(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Op
 /// The package with the members in `changed` replaced (stored, not
 /// deflated: the copy is read once, in memory) and every other member
 /// copied raw; `None` when it cannot be rewritten.
-pub(super) fn replaced(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, changed: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
+pub(crate) fn replaced(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, changed: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for i in 0..zip.len() {
@@ -106,7 +106,7 @@ mod tests {
 
     #[test]
     fn a_large_package_is_inflated_and_its_real_size_counted() {
-        // 300 MB of zeros deflate to about 300 KB: past the size below
+        // 96 MB of zeros deflate to about 100 KB: past the size below
         // which a package cannot lie, so it is inflated, and refused.
         let zeros = vec![0u8; (MAX_UNPACKED_BYTES + 1) as usize];
         let z = zip_of(&[("a.xml", &zeros)], zip::CompressionMethod::Deflated);

@@ -80,16 +80,21 @@ fn rebuilt(bytes: &[u8], reach: Reach) -> Result<Vec<u8>, ReadError> {
             return Err(ReadError::corrupt(Broken::Records, "BoundSheet8 position is not a BOF record"))
         }
     }
-    let mut out = // Version 3 (512-byte sectors), as Excel writes .xls: calamine refuses
-    // a version 4 file whose root has no mini stream (a workbook stream
-    // of 4 KB or more).
-    cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::with_capacity(biff.len() + 4096)))
-        .map_err(|e| ReadError::corrupt(Broken::Internal, e))?;
-    let written = out.create_stream("/Workbook").and_then(|mut s| {
-        s.write_all(&biff)?;
-        s.flush()
-    });
-    written.and_then(|()| out.flush()).map_err(|e| ReadError::corrupt(Broken::Internal, e))?;
+    compound_with_workbook(&biff).map_err(|e| ReadError::corrupt(Broken::Internal, e))
+}
+
+/// A compound file holding `biff` as its one stream, `/Workbook`: version 3
+/// (512-byte sectors), as Excel writes .xls, since calamine refuses a
+/// version 4 file whose root has no mini stream (a workbook stream of
+/// 4 KB or more). The fuzz target for .xls builds its inputs with it too.
+pub(crate) fn compound_with_workbook(biff: &[u8]) -> std::io::Result<Vec<u8>> {
+    let capacity = biff.len() + 4096;
+    let mut out = cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::with_capacity(capacity)))?;
+    let mut stream = out.create_stream("/Workbook")?;
+    stream.write_all(biff)?;
+    stream.flush()?;
+    drop(stream);
+    out.flush()?;
     Ok(out.into_inner().into_inner())
 }
 

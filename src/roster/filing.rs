@@ -65,7 +65,7 @@ impl Filing<'_> {
         let (files, params, city_loc) = (self.files, self.params, &self.city_loc);
         for (i, f) in files.iter().enumerate() {
             let cell = city_in_cell(f.sub, params);
-            let named = city_in_file_name(f.name, params);
+            let named = params.city_in_name(f.name);
             let filed = match (&cell, &named) {
                 (Some(c), Some(n)) if c != n => {
                     let mut x = Finding::at(
@@ -102,7 +102,7 @@ impl Filing<'_> {
         let conflicted: Vec<usize> = (0..files.len())
             .filter(|i| roster.city_of_file[*i].is_none())
             .filter(|i| {
-                city_in_file_name(files[*i].name, params).as_deref() == Some(&c.name)
+                params.city_in_name(files[*i].name).as_deref() == Some(&c.name)
                     || city_in_cell(files[*i].sub, params).as_deref() == Some(&c.name)
             })
             .collect();
@@ -162,7 +162,7 @@ impl Filing<'_> {
         entry.other_files = conflicted.iter().map(|i| files[*i].name.to_string()).collect();
         let f = &files[*first];
         let cell = city_in_cell(f.sub, params).unwrap_or_default();
-        let named = city_in_file_name(f.name, params).unwrap_or_default();
+        let named = params.city_in_name(f.name).unwrap_or_default();
         entry.reason =
             format!("已收到，无法使用：{} 的文件名指向{named}，“地市”栏填的是{cell}，请该市确认后重新报送", f.name);
     }

@@ -255,12 +255,6 @@ impl Coverage {
     }
 }
 
-/// The city a file's name names ("03_汕头市_自评表.xlsx" → 汕头市), if
-/// exactly one issued city is named in it ([`Params::city_in_name`]).
-pub fn city_in_file_name(name: &str, params: &Params) -> Option<String> {
-    params.city_in_name(name)
-}
-
 /// The issued city a file's 地市 cell names.
 fn city_in_cell(sub: Option<&Submission>, params: &Params) -> Option<String> {
     let typed = sub?.city_text()?;

@@ -86,8 +86,8 @@ fn a_file_with_an_error_is_needs_fix_and_not_counted() {
 #[test]
 fn file_names_name_cities() {
     let p = crate::testkit::params();
-    assert_eq!(city_in_file_name("03_汕头市_自评表.xlsx", &p).as_deref(), Some("汕头市"));
-    assert_eq!(city_in_file_name("汕头_修改版.xlsx", &p).as_deref(), Some("汕头市"));
-    assert_eq!(city_in_file_name("自评表.xlsx", &p), None);
+    assert_eq!(p.city_in_name("03_汕头市_自评表.xlsx").as_deref(), Some("汕头市"));
+    assert_eq!(p.city_in_name("汕头_修改版.xlsx").as_deref(), Some("汕头市"));
+    assert_eq!(p.city_in_name("自评表.xlsx"), None);
     assert_eq!(normalise_date("2025年1月5日"), "2025-01-05");
 }

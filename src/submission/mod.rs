@@ -144,18 +144,33 @@ fn streamed_sha256(path: &std::path::Path) -> Option<(u64, String)> {
         hasher.update(&buf[..n]);
         size += n as u64;
     }
-    Some((size, hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()))
+    Some((size, crate::read::hex(&hasher.finalize())))
 }
 
-/// A report's bytes, when it is small enough to read.
-fn report_bytes(f: &Found, size: u64) -> Result<std::sync::Arc<[u8]>, text::TextError> {
-    if size > text::MAX_REPORT_BYTES as u64 {
-        return Err(text::TextError::TooLarge);
-    }
-    match &f.source {
+/// A report's entry and its bytes, read once for both the hash and the
+/// text when it is small enough to read; a larger one is only hashed, as
+/// it streams.
+fn report_of(f: &Found) -> (Part, Result<std::sync::Arc<[u8]>, text::TextError>) {
+    let max = text::MAX_REPORT_BYTES as u64;
+    let bytes = match &f.source {
+        crate::read::Source::Memory(b) if b.len() as u64 > max => Err(text::TextError::TooLarge),
         crate::read::Source::Memory(b) => Ok(b.clone()),
-        crate::read::Source::File(p) => std::fs::read(p).map(Into::into).map_err(text::TextError::damaged),
-    }
+        crate::read::Source::File(p) => match std::fs::metadata(p) {
+            Ok(m) if m.len() > max => Err(text::TextError::TooLarge),
+            Ok(_) => std::fs::read(p).map(Into::into).map_err(text::TextError::damaged),
+            Err(e) => Err(text::TextError::damaged(e)),
+        },
+    };
+    let part = match &bytes {
+        Ok(b) => Part {
+            file: f.name.clone(),
+            kind: PartKind::Report,
+            size: b.len() as u64,
+            sha256: crate::read::sha256_hex(b),
+        },
+        Err(_) => part_of(f, PartKind::Report),
+    };
+    (part, bytes)
 }
 
 /// A city's submission checked: its parts listed, a missing report or
@@ -172,11 +187,14 @@ pub fn check(
     let mut received = Received::default();
     let mut findings = Vec::new();
     for (f, kind) in files {
-        let part = part_of(f, *kind);
-        if *kind == PartKind::Report {
-            let text = report_bytes(f, part.size).and_then(|b| text::read(&b));
-            findings.extend(report_findings(&f.name, text, sub, spec, form));
-        }
+        let part = match kind {
+            PartKind::Report => {
+                let (part, bytes) = report_of(f);
+                findings.extend(report_findings(&f.name, bytes.and_then(|b| text::read(&b)), sub, spec, form));
+                part
+            }
+            _ => part_of(f, *kind),
+        };
         received.parts.push(part);
     }
     let missing = |code: Code, severity| {
