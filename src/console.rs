@@ -196,7 +196,7 @@ pub fn verification(v: &selfeval::verify::Verification, summary: &std::path::Pat
     if v.holds() {
         let _ = writeln!(
             s,
-            "\n核验通过：汇总表的全部数字与材料重新计算的结果完全一致，材料与生成汇总表时的文件相同（{} 个工作簿）。",
+            "\n核验通过：汇总表的全部数字与材料重新计算的结果完全一致，材料与生成汇总表时的文件相同（{} 个文件）。",
             v.current.inputs.len()
         );
         return s;
