@@ -145,7 +145,7 @@ fn report(data: &[u8]) {
     let bytes = mutated_zip(base(Target::Report), data);
     let found = Found { source: Source::Memory(bytes.into()), name: "汕头市自评报告.docx".into() };
     let part = crate::submission::PartKind::Report;
-    let _ = crate::submission::check("汕头市", &[(&found, part)], sub.as_ref(), spec, &setup.templates.form);
+    let _ = crate::submission::check("汕头市", &[(&found, part)], sub.as_ref(), spec, &setup.ctx());
 }
 
 fn register(bytes: Vec<u8>) {

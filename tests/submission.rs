@@ -109,10 +109,33 @@ fn a_report_that_disagrees_in_its_text_is_a_warning_naming_file_place_and_both_f
     let (code, file, message) = &found[0];
     assert_eq!(code, "SE603");
     assert!(file.ends_with("汕头市_2024年绩效自评表.xlsx"), "{file}");
-    for want in ["01_汕头市_2024年绩效自评报告.docx", "第 6 段", "支出率为6.53%", "报告写 6.53%", "自评表为 4.53%"]
+    for want in ["01_汕头市_2024年绩效自评报告.docx", "第 6 段", "支出率为6.53%", "报告写 6.53%", "按自评表应为 4.53%"]
     {
         assert!(message.contains(want), "{want} not in {message}");
     }
+}
+
+#[test]
+fn a_derived_figure_is_held_against_the_recomputed_value_not_the_forms_slip() {
+    let (_tmp, dir) = city_folders();
+    // 汕头市's form now says 支出率 6.53% although its spending over its
+    // budget is 4.53% (an error of the form, SE2xx); its report repeats the
+    // slip. The report is told the right rate, not the form's wrong one.
+    let form = file_of(&dir.join("汕头市"), "汕头市");
+    set_num(&form, "资金执行", "B7", 0.0653);
+    edit_report(&report_of(&dir, "汕头市"), "支出率为4.53%", "支出率为6.53%");
+    // 韶关市's form slips the same way, but its report has the right rate:
+    // nothing to say about the report.
+    let sg = file_of(&dir.join("韶关市"), "韶关市");
+    let right = at(&sheet(&sg, "资金执行"), "B7").as_f64().expect("a rate");
+    set_num(&sg, "资金执行", "B7", right + 0.02);
+    let (_, report, _) = run_dir(&dir, "derived");
+    let found = submission_findings(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (code, file, message) = &found[0];
+    assert_eq!(code, "SE603");
+    assert!(file.contains("汕头市"), "{file}");
+    assert!(message.contains("报告写 6.53%") && message.contains("按自评表应为 4.53%"), "{message}");
 }
 
 #[test]

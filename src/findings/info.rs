@@ -436,7 +436,7 @@ impl Code {
                 "SE603",
                 Warning,
                 "自评报告与自评表不一致",
-                "{detail}：报告写 {found}，自评表为 {expected}",
+                "{detail}：报告写 {found}，按自评表应为 {expected}",
                 "请核对自评报告和自评表中的这个数字，改正错的一处（报告中的数字应与自评表一致），再一并报送。",
             ),
             Code::ReportUnreadable => (

@@ -44,7 +44,7 @@ pub fn attach(
         let Some(entry) = roster.cities.iter_mut().find(|c| c.city == *city) else { continue };
         let used = entry.used.filter(|i| *i < files.len());
         let sub = used.and_then(|i| files[i].sub.as_ref());
-        let (received, found) = submission::check(city, parts, sub, spec, &setup.templates.form);
+        let (received, found) = submission::check(city, parts, sub, spec, &setup.ctx());
         entry.submission = (!received.parts.is_empty()).then_some(received);
         let Some(i) = used else { continue };
         let name = files[i].found.name.clone();

@@ -15,10 +15,12 @@ pub mod figures;
 mod pdf;
 pub mod text;
 
+use crate::checks::Ctx;
 use crate::findings::{Code, Finding, Loc};
 use crate::model::{Parsed, Submission};
 use crate::params::Params;
 use crate::scan::Found;
+use crate::spec::relation::Val;
 use crate::spec::{FormSpec, SubmissionSpec, Unit};
 use serde::Serialize;
 
@@ -182,7 +184,7 @@ pub fn check(
     files: &[(&Found, PartKind)],
     sub: Option<&Submission>,
     spec: &SubmissionSpec,
-    form: &FormSpec,
+    ctx: &Ctx,
 ) -> (Received, Vec<Finding>) {
     let mut received = Received::default();
     let mut findings = Vec::new();
@@ -190,7 +192,7 @@ pub fn check(
         let part = match kind {
             PartKind::Report => {
                 let (part, bytes) = report_of(f);
-                findings.extend(report_findings(&f.name, bytes.and_then(|b| text::read(&b)), sub, spec, form));
+                findings.extend(report_findings(&f.name, bytes.and_then(|b| text::read(&b)), sub, spec, ctx));
                 part
             }
             _ => part_of(f, *kind),
@@ -218,7 +220,7 @@ fn report_findings(
     text: Result<text::ReportText, text::TextError>,
     sub: Option<&Submission>,
     spec: &SubmissionSpec,
-    form: &FormSpec,
+    ctx: &Ctx,
 ) -> Vec<Finding> {
     let text = match text {
         Ok(t) => t,
@@ -234,7 +236,7 @@ fn report_findings(
         let normal = figures::normalise(&piece.text);
         for sentence in figures::sentences(&normal) {
             for fig in &spec.figures {
-                out.extend(disagreements(name, piece.spot, sentence, fig, sub, form));
+                out.extend(disagreements(name, piece.spot, sentence, fig, standing(sub, ctx, &fig.field), ctx.form));
             }
         }
     }
@@ -242,13 +244,24 @@ fn report_findings(
     out
 }
 
-/// The statements of `fig` in `sentence` that disagree with the form.
+/// The value a report's figure is held against: selfeval's own for a
+/// derived figure (a rate, the total, the grade), so a report that repeats
+/// a form's miscalculated rate is told the right one; else the form's.
+fn standing(sub: &Submission, ctx: &Ctx, field: &str) -> Option<Val> {
+    crate::checks::derived::recomputed(sub, ctx, field).or_else(|| match sub.values.get(field)? {
+        Parsed::Number(d) => Some(Val::Num(*d)),
+        Parsed::Text(t) => Some(Val::Text(t.clone())),
+        _ => None,
+    })
+}
+
+/// The statements of `fig` in `sentence` that disagree with `value`.
 fn disagreements(
     name: &str,
     spot: text::Spot,
     sentence: &str,
     fig: &crate::spec::FigureSpec,
-    sub: &Submission,
+    value: Option<Val>,
     form: &FormSpec,
 ) -> Vec<Finding> {
     let finding = |found: &str, expected: &str, quoted: &str| {
@@ -256,22 +269,21 @@ fn disagreements(
         let loc = Loc { field: Some(fig.field.clone()), ..Loc::file() };
         Finding::at(Code::ReportDisagrees, &loc, Some(expected.to_string()), Some(found.to_string()), &detail)
     };
-    let value = sub.values.get(&fig.field);
     match (&fig.unit, value) {
-        (Unit::Choice, Some(Parsed::Text(chosen))) => {
+        (Unit::Choice, Some(Val::Text(chosen))) => {
             let options = form.field(&fig.field).map(|f| f.options.clone()).unwrap_or_default();
             figures::chosen(sentence, fig, &options)
                 .into_iter()
-                .filter(|c| c.option != *chosen)
-                .map(|c| finding(&c.option, chosen, &c.sentence))
+                .filter(|c| c.option != chosen)
+                .map(|c| finding(&c.option, &chosen, &c.sentence))
                 .collect()
         }
         (Unit::Choice, _) => Vec::new(),
-        (_, Some(Parsed::Number(v))) => figures::stated(sentence, fig)
+        (_, Some(Val::Num(v))) => figures::stated(sentence, fig)
             .into_iter()
-            .filter(|s| !figures::agrees(*v, s))
+            .filter(|s| !figures::agrees(v, s))
             .map(|s| {
-                let expected = crate::calc::round_half_up(*v * s.scale, s.places.max(2)).normalize();
+                let expected = crate::calc::round_half_up(v * s.scale, s.places.max(2)).normalize();
                 let unit = s.shown.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
                 finding(&s.shown, &format!("{expected}{unit}"), &s.sentence)
             })
