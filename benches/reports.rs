@@ -73,14 +73,15 @@ fn pdfs(docxs: &[PathBuf], dir: &Path) -> Option<Vec<PathBuf>> {
 
 /// One pass: every city's report read and checked against its form.
 fn pass(cities: &[(String, selfeval::model::Submission, PathBuf)], ext: &str) -> (Duration, usize) {
-    let t = selfeval::spec::Templates::embedded().expect("templates");
-    let spec = t.submission.as_ref().expect("submission.toml");
+    let setup = selfeval::stages::Setup::with_own_params(selfeval::spec::Templates::embedded().expect("templates"))
+        .expect("setup");
+    let spec = setup.templates.submission.as_ref().expect("submission.toml");
     let start = Instant::now();
     let mut findings = 0;
     for (city, sub, docx) in cities {
         let path = docx.with_extension(ext);
         let found = Found { source: Source::File(path.clone()), name: path.display().to_string() };
-        let (_, f) = submission::check(city, &[(&found, PartKind::Report)], Some(sub), spec, &t.form);
+        let (_, f) = submission::check(city, &[(&found, PartKind::Report)], Some(sub), spec, &setup.ctx());
         // The reports state their forms' figures: no disagreement expected.
         findings += f.iter().filter(|f| f.code == selfeval::findings::Code::ReportDisagrees).count();
     }

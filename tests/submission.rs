@@ -234,6 +234,55 @@ fn a_scan_a_damaged_report_and_a_city_without_report_or_evidence_are_each_said()
     assert_eq!(sev("SE601"), Some(serde_json::json!("warning")));
 }
 
+/// The text of every cell of `sheet`, row by row (cells joined by '|').
+fn rows_of(path: &Path, name: &str) -> Vec<String> {
+    sheet(path, name).rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect()
+}
+
+#[test]
+fn appendix_2_and_each_citys_report_list_the_files_it_sent() {
+    let (_tmp, dir) = city_folders();
+    // 阳江市 sends its form alone.
+    for e in std::fs::read_dir(dir.join("阳江市")).expect("阳江市") {
+        let p = e.expect("e").path();
+        match (p.is_dir(), p.to_string_lossy().ends_with(".xlsx")) {
+            (true, _) => std::fs::remove_dir_all(&p).expect("rm"),
+            (false, false) => std::fs::remove_file(&p).expect("rm"),
+            _ => {}
+        }
+    }
+    let (_, _, out) = run_dir(&dir, "listing");
+    // 省级汇总表's 佐证材料清单: the province's documents, then 3-1 … 3-15.
+    let rows = rows_of(&out.join("省级汇总表.xlsx"), "佐证材料清单");
+    let at = |want: &str| rows.iter().position(|r| r.contains(want)).unwrap_or_else(|| panic!("{want} in {rows:#?}"));
+    assert!(rows[at("1-1")].starts_with("1.过程类|1-1|《国务院办公厅"), "{}", rows[at("1-1")]);
+    assert!(at("1-27") < at("2-1") && at("2-5") < at("3-1"));
+    let shantou = at("3-1|汕头市自评报告及佐证材料");
+    assert!(rows[shantou + 1].ends_with("自评报告：汕头市/01_汕头市_2024年绩效自评报告.docx"), "{}", rows[shantou + 1]);
+    assert!(rows[shantou + 2].contains("佐证材料：汕头市/01_汕头市_佐证材料/"), "{}", rows[shantou + 2]);
+    let yangjiang = at("阳江市自评报告及佐证材料");
+    assert!(rows[yangjiang].contains("|3-8|"), "{}", rows[yangjiang]);
+    assert!(rows[yangjiang + 1].ends_with("自评报告：未报送") && rows[yangjiang + 2].ends_with("佐证材料：未报送"));
+    assert!(rows.last().is_some_and(|r| r.contains("佐证材料：云浮市/")), "{:?}", rows.last());
+    // The draft's 附件2 prints the same lines.
+    let draft = docx_text(&out.join("自评报告（初稿）.docx"));
+    let appendix = draft.split("附件2").nth(1).expect("附件2 in the draft");
+    for want in ["佐证材料清单", "1-27", "3-1", "汕头市自评报告及佐证材料", "01_汕头市_2024年绩效自评报告.docx", "3-15"]
+    {
+        assert!(appendix.contains(want), "{want} not in the draft's 附件2");
+    }
+    // 汕头市's 校验报告 lists the two files it sent, with size and hash.
+    let fb = out.join("反馈").join("汕头市_校验报告.xlsx");
+    let conclusion = rows_of(&fb, "校验结论").join("\n");
+    assert!(conclusion.contains("报送材料|自评报告 1 个文件，佐证材料 1 个文件"), "{conclusion}");
+    let parts = rows_of(&fb, "报送材料");
+    let report = &parts[2];
+    assert!(report.starts_with("1|自评报告|汕头市/01_汕头市_2024年绩效自评报告.docx|"), "{report}");
+    let hash = report.rsplit('|').next().expect("hash");
+    assert!(hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{report}");
+    assert!(parts[3].starts_with("2|佐证材料|"), "{}", parts[3]);
+}
+
 #[test]
 fn the_fingerprint_covers_reports_and_evidence_and_verify_names_each_change() {
     let (_tmp, dir) = city_folders();

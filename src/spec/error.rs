@@ -60,6 +60,12 @@ pub enum SpecError {
     FigureWithoutWords(String),
     #[error("[report] 或 [evidence] 的 names 为空：至少写一个文件名中的词")]
     PartWithoutNames,
+    #[error(
+        "[[listing]] type = \"{0}\"：写 items（省级材料，每行一项）或 cities（含 {{city}} 的每市一行），二者只写一个"
+    )]
+    ListingGroup(String),
+    #[error("summary.toml 有佐证材料清单（key = \"listing\"），但 submission.toml 没有 [[listing]]：请在 submission.toml 中写出清单的各组，或删去该表")]
+    ListingWithoutGroups,
     #[error("[messages] 的 {0} 不是问题代码")]
     UnknownMessageCode(String),
     #[error("[messages.{code}] 中的 {{{slot}}} 不是可用的填空（可用：label、expected、found、detail、budget_document、r:角色）")]
@@ -110,7 +116,7 @@ pub enum SpecError {
     // report.toml
     #[error("[[outline]] 第 {0} 项应恰有 h1、h2、h3、body、placeholder、table 之一（caption 与表格选项只随 table，each、numbered 只随 body，met_words 三个词）")]
     OutlineItem(usize),
-    #[error("[[outline]] 的 table = \"{0}\" 不是 summary.toml 中 kind = \"cities\" 或 \"targets\" 的表，或 columns 不是该表的列")]
+    #[error("[[outline]] 的 table = \"{0}\" 不是 summary.toml 中 kind = \"cities\" 或 \"targets\" 的表或佐证材料清单（key = \"listing\"），或 columns 不是该表的列")]
     OutlineTable(String),
     #[error("[[outline]] 的 table = \"{0}\"：header、widths 的个数应与列数相同")]
     OutlineTableShape(String),

@@ -105,8 +105,10 @@ impl Templates {
         let origin = "内置 templates/2024/report.toml";
         let report = ReportSpec::from_toml(embedded::REPORT, origin)?;
         report.check(&form, &summary, origin)?;
+        let origin = "内置 templates/2024/submission.toml";
         let submission = SubmissionSpec::from_toml(embedded::SUBMISSION, &form)
-            .map_err(|e| LoadError::spec("内置 templates/2024/submission.toml", e))?;
+            .and_then(|s| listing_declared(&summary, Some(&s)).map(|_| s))
+            .map_err(|e| LoadError::spec(origin, e))?;
         Ok(Templates {
             submission: Some(submission),
             form,
@@ -191,6 +193,7 @@ impl Templates {
             }
             false => None,
         };
+        listing_declared(&summary, submission.as_ref()).map_err(|e| LoadError::spec(so.clone(), e))?;
         let mut hashed: Vec<(&str, Vec<u8>)> = Vec::new();
         for name in [FORM_FILE, SUMMARY_FILE, CHECKS_FILE, REPORT_FILE, SUBMISSION_FILE, SUMMARY_TEMPLATE_FILE] {
             let optional = (name == REPORT_FILE && !has.report) || (name == SUBMISSION_FILE && !has.submission);
@@ -214,6 +217,16 @@ impl Templates {
             dir: Some(dir.to_path_buf()),
             digest,
         })
+    }
+}
+
+/// A summary with a 佐证材料清单 sheet needs submission.toml's `[[listing]]`
+/// to fill it.
+fn listing_declared(summary: &SummarySpec, submission: Option<&SubmissionSpec>) -> std::result::Result<(), SpecError> {
+    let has_sheet = summary.sheets.iter().any(|s| s.role == SheetRole::Listing);
+    match has_sheet && submission.is_none_or(|s| s.listing.is_empty()) {
+        true => Err(SpecError::ListingWithoutGroups),
+        false => Ok(()),
     }
 }
 

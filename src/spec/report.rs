@@ -179,12 +179,14 @@ fn check_slot(name: &str, slot: &Slot, form: &FormSpec, summary: &SummarySpec) -
     Ok(())
 }
 
-/// A draft table is a city or targets table of the summary; the columns,
+/// A draft table is a city, targets or listing table of the summary; the columns,
 /// header words and widths it gives fit it.
 fn check_table(item: &OutlineItem, key: &str, summary: &SummarySpec) -> std::result::Result<(), SpecError> {
     let bad = || SpecError::OutlineTable(key.to_string());
-    let sheet =
-        summary.sheet(key).filter(|s| matches!(s.role, SheetRole::Cities | SheetRole::Targets)).ok_or_else(bad)?;
+    let sheet = summary
+        .sheet(key)
+        .filter(|s| matches!(s.role, SheetRole::Cities | SheetRole::Targets | SheetRole::Listing))
+        .ok_or_else(bad)?;
     if item.columns.iter().any(|c| sheet.col(c).is_none()) {
         return Err(bad());
     }

@@ -21,6 +21,28 @@ pub struct SubmissionSpec {
     /// introduce it.
     #[serde(default)]
     pub figures: Vec<FigureSpec>,
+    /// 附件2 佐证材料清单, group by group (empty: the set makes none).
+    #[serde(default)]
+    pub listing: Vec<ListingGroup>,
+}
+
+/// One group of 附件2 佐证材料清单 ("1.过程类"): the province's own
+/// documents as listed, or one line a city ("3-1 汕头市自评报告及佐证材料")
+/// with the files it sent below it. Numbered "n-1", "n-2", … with n the
+/// group's place.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListingGroup {
+    /// 类型, shown on the group's first line.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The province's own documents, one line each.
+    #[serde(default)]
+    pub items: Vec<String>,
+    /// A city's line, with `{city}` ("{city}自评报告及佐证材料"): one a
+    /// city of the params, in their order.
+    #[serde(default)]
+    pub cities: Option<String>,
 }
 
 /// One part of a submission: recognised by words in its file name (or,
@@ -85,6 +107,12 @@ impl SubmissionSpec {
                 return Err(SpecError::FigureWithoutWords(f.field.clone()));
             }
         }
+        for g in &spec.listing {
+            let cities = g.cities.as_ref().is_some_and(|c| c.contains("{city}"));
+            if g.items.is_empty() == g.cities.is_none() || (g.cities.is_some() && !cities) {
+                return Err(SpecError::ListingGroup(g.kind.clone()));
+            }
+        }
         for part in [&spec.report, &spec.evidence] {
             if part.names.is_empty() {
                 return Err(SpecError::PartWithoutNames);
@@ -108,5 +136,19 @@ mod tests {
         assert!(
             matches!(SubmissionSpec::from_toml(&bad, &form), Err(SpecError::UnknownFigureField(f)) if f == "exec.rat")
         );
+    }
+
+    #[test]
+    fn a_listing_group_is_either_documents_or_one_line_a_city() {
+        let form = crate::testkit::form();
+        let text = include_str!("../../templates/2024/submission.toml");
+        let spec = SubmissionSpec::from_toml(text, &form).expect("loads");
+        assert_eq!(spec.listing.len(), 3);
+        assert_eq!(spec.listing[2].cities.as_deref(), Some("{city}自评报告及佐证材料"));
+        let refused = |t: &str| matches!(SubmissionSpec::from_toml(t, &form), Err(SpecError::ListingGroup(_)));
+        let without_city = text.replace("cities = \"{city}自评报告及佐证材料\"", "cities = \"自评报告及佐证材料\"");
+        assert!(refused(&without_city));
+        let both = text.replace("cities = \"{city}", "items = [\"x\"]\ncities = \"{city}");
+        assert!(refused(&both));
     }
 }

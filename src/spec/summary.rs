@@ -164,6 +164,8 @@ pub enum SheetRole {
     Roster,
     Findings,
     Decisions,
+    /// 附件2 佐证材料清单 (submission.toml `[[listing]]`).
+    Listing,
 }
 
 impl SheetRole {
@@ -173,6 +175,7 @@ impl SheetRole {
             "roster" => SheetRole::Roster,
             "findings" => SheetRole::Findings,
             "decisions" => SheetRole::Decisions,
+            "listing" => SheetRole::Listing,
             _ => return None,
         })
     }
@@ -221,13 +224,14 @@ impl SheetRole {
                 &["seq", "severity", "code", "city", "file", "sheet", "cell", "message", "expected", "found", "fix"]
             }
             SheetRole::Decisions => return None,
+            SheetRole::Listing => &["type", "code", "name"],
         })
     }
 
     /// Whether every fixed column must be present (the findings and
     /// targets sheets may leave some out).
     fn all_columns_required(self) -> bool {
-        matches!(self, SheetRole::Allocation | SheetRole::Roster)
+        matches!(self, SheetRole::Allocation | SheetRole::Roster | SheetRole::Listing)
     }
 
     /// A fixed column a sheet may leave out even so: 报送情况's 自评报告 and

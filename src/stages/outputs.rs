@@ -92,6 +92,7 @@ impl Feedback<'_> {
                 .zip(roster.city_of_file.par_iter())
                 .map(|((file, base), city)| {
                     let subject = city.clone().unwrap_or_else(|| file.found.name.clone());
+                    let entry = city.as_deref().and_then(|c| roster.cities.iter().find(|e| e.city == c));
                     let feedback = write::feedback::CityFeedback {
                         source: &file.found.source,
                         name: &file.found.name,
@@ -107,12 +108,14 @@ impl Feedback<'_> {
                         decided: write::decided::Decided {
                             closed: &file.closed,
                             corrections: &file.corrections,
-                            left_out: city
-                                .as_deref()
-                                .and_then(|c| roster.cities.iter().find(|e| e.city == c))
+                            left_out: entry
                                 .filter(|e| !e.in_totals && !e.left_out.is_empty())
                                 .map(|e| e.left_out.as_str()),
                         },
+                        parts: entry
+                            .and_then(|e| e.submission.as_ref())
+                            .map(|s| s.parts.as_slice())
+                            .unwrap_or_default(),
                     };
                     job(&feedback, &file.findings)
                 })
@@ -193,6 +196,10 @@ impl Outputs<'_> {
             date: crate::calc::date_zh(self.now.date_naive()),
             fingerprint: self.fingerprint,
         };
+        let groups = t.submission.as_ref().map(|x| x.listing.as_slice()).unwrap_or_default();
+        let sent: Vec<(&str, Option<&crate::submission::Received>)> =
+            roster.cities.iter().map(|c| (c.city.as_str(), c.submission.as_ref())).collect();
+        let listing = crate::submission::listing(groups, &sent);
         let contents = write::summary::Contents {
             summary: s,
             roster,
@@ -200,6 +207,7 @@ impl Outputs<'_> {
             findings: self.findings,
             decisions: self.decisions,
             form: &t.form,
+            listing: &listing,
         };
         let bytes = write::summary::summary_workbook(&t.summary_template, &t.summary, &contents, &print)
             .map_err(|e| Error::write(self.at(name), e))?;

@@ -12,8 +12,11 @@
 mod doc;
 mod docx;
 pub mod figures;
+mod listing;
 mod pdf;
 pub mod text;
+
+pub use listing::{listing, ListingRow};
 
 use crate::checks::Ctx;
 use crate::findings::{Code, Finding, Loc};

@@ -35,6 +35,8 @@ pub struct ReportHead<'a> {
     pub sheets: &'a [String],
     /// What the province decided about this file (核实与更正).
     pub decided: super::decided::Decided<'a>,
+    /// The city's other files (自评报告, 佐证材料), listed on 报送材料.
+    pub parts: &'a [crate::submission::Part],
 }
 
 /// The validation report workbook of one file.
@@ -126,6 +128,10 @@ fn conclusion_sheet(
     if let Some(line) = super::decided::summary_line(&head.decided) {
         ws_line(wb, 13, "省级核实与更正", &line, &label, &value)?;
         super::decided::sheet(wb, head.city, &head.decided, head.form, base)?;
+    }
+    if let Some(line) = super::parts::summary_line(head.parts) {
+        ws_line(wb, 14, "报送材料", &line, &label, &value)?;
+        super::parts::sheet(wb, head.city, head.parts, base)?;
     }
     Ok(())
 }
@@ -373,6 +379,8 @@ pub struct CityFeedback<'a> {
     /// The form's sheet names, in order.
     pub sheets: &'a [String],
     pub decided: super::decided::Decided<'a>,
+    /// The city's other files (自评报告, 佐证材料).
+    pub parts: &'a [crate::submission::Part],
 }
 
 /// One file's feedback made in memory: what the run writes
@@ -441,6 +449,7 @@ impl CityFeedback<'_> {
             change: self.change,
             sheets: self.sheets,
             decided: self.decided,
+            parts: self.parts,
         };
         let report_name = format!("{}_校验报告.xlsx", self.base);
         // The report tells the city of the copy that could not be made.

@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod form;
 pub mod json;
 pub mod names;
+mod parts;
 /// The params workbook's writer: for the sample generator and the tests.
 pub mod register;
 pub mod sink;

@@ -113,7 +113,7 @@ pub fn draft(
     let mut doc = Doc::new(fingerprint);
     doc.title(&slots.fill(&spec.title));
     doc.body(&slots.fill(&spec.basis));
-    let cx = outline::Context { spec, summary, s, findings, decisions, slots: &slots };
+    let cx = outline::Context { spec, summary, s, findings, decisions, slots: &slots, listing: c.listing };
     outline::write(&mut doc, &cx);
     doc.pack()
 }

@@ -22,6 +22,8 @@ pub(super) struct Context<'a> {
     pub(super) findings: &'a [Finding],
     pub(super) decisions: &'a crate::decisions::Record,
     pub(super) slots: &'a Slots,
+    /// 附件2 佐证材料清单, as the summary's sheet has it.
+    pub(super) listing: &'a [crate::submission::ListingRow],
 }
 
 pub(super) fn write(doc: &mut Doc, cx: &Context) {
@@ -107,6 +109,7 @@ fn table_item(doc: &mut Doc, item: &OutlineItem, sheet: &SummarySheet, cx: &Cont
     let mut rows = vec![header];
     match sheet.role {
         SheetRole::Targets => rows.extend(target_rows(item, &columns, cx.s)),
+        SheetRole::Listing => rows.extend(listing_rows(&columns, cx.listing)),
         _ => rows.extend(city_rows(item, sheet, &columns, cx.s)),
     }
     let size = item.font_size.map(|pt| (pt * 2.0).round() as usize).unwrap_or(SIZE_WIDE);
@@ -172,6 +175,17 @@ fn city_rows(
         }
     }
     rows
+}
+
+/// 附件2 as printed text: 类型 on a group's first line, 编号, 文件名称.
+fn listing_rows(columns: &[&SummaryColumn], listing: &[crate::submission::ListingRow]) -> Vec<Vec<String>> {
+    let cell = |r: &crate::submission::ListingRow, key: &str| match key {
+        "type" => r.kind.clone(),
+        "code" => r.code.clone(),
+        "name" => r.name.clone(),
+        _ => String::new(),
+    };
+    listing.iter().map(|r| columns.iter().map(|c| cell(r, &c.key)).collect()).collect()
 }
 
 /// 表1-1 as printed text: each 绩效目标 with its actual and whether met.

@@ -62,6 +62,8 @@ pub struct Contents<'a> {
     pub decisions: &'a Record,
     /// Words the findings.
     pub form: &'a crate::spec::FormSpec,
+    /// 附件2 佐证材料清单 (empty when the set declares none).
+    pub listing: &'a [crate::submission::ListingRow],
 }
 
 /// Fills the template and returns the xlsx bytes. umya runs isolated: a
@@ -84,6 +86,7 @@ fn fill(template: &[u8], spec: &SummarySpec, c: &Contents, print: &Print) -> Res
             SheetRole::Findings => t.findings(c.findings, c.form),
             SheetRole::Decisions => t.decisions(decisions, c.form),
             SheetRole::Cities => t.cities(s),
+            SheetRole::Listing => t.listing(c.listing),
         }
         if sheet.role.of_city_figures() {
             t.note_corrections(s, &decisions.corrections);

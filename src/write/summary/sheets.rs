@@ -109,6 +109,19 @@ impl Table<'_> {
         }
     }
 
+    /// 附件2 佐证材料清单: 类型 on each group's first line only, as the
+    /// report prints it (a group runs over pages; a cell merged across a
+    /// page break prints its words on none of them).
+    pub(super) fn listing(&mut self, rows: &[crate::submission::ListingRow]) {
+        for (i, row) in rows.iter().enumerate() {
+            let r = self.row(i);
+            self.put(r, "type", V::Text(&row.kind), false);
+            self.put(r, "code", V::Text(&row.code), false);
+            self.center(r, "code");
+            self.put(r, "name", V::Text(&row.name), false);
+        }
+    }
+
     pub(super) fn findings(&mut self, findings: &[Finding], form: &crate::spec::FormSpec) {
         if findings.is_empty() {
             let r = self.row(0);
