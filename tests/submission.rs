@@ -234,6 +234,38 @@ fn a_scan_a_damaged_report_and_a_city_without_report_or_evidence_are_each_said()
     assert_eq!(sev("SE601"), Some(serde_json::json!("warning")));
 }
 
+#[test]
+fn a_city_checking_its_form_with_its_report_gets_the_reports_findings_too() {
+    let (tmp, dir) = city_folders();
+    // The clerk's own desk: the form and a report named without the city.
+    let desk = tmp.path().join("自查");
+    std::fs::create_dir_all(&desk).expect("mkdir");
+    let form = desk.join("绩效自评表.xlsx");
+    std::fs::copy(file_of(&dir.join("汕头市"), "汕头市"), &form).expect("form");
+    let report = desk.join("2024年自评报告.docx");
+    std::fs::copy(report_of(&dir, "汕头市"), &report).expect("report");
+    edit_report(&report, "支出率为4.53%", "支出率为6.53%");
+    let out = tmp.path().join("结果");
+    let o = selfeval(&[
+        "check".as_ref(),
+        form.as_os_str(),
+        report.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--no-pause".as_ref(),
+        "-q".as_ref(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).expect("report.json")).expect("json");
+    let found = submission_findings(&json);
+    assert_eq!(found.len(), 1, "{found:?}: a city's own check says no missing evidence");
+    assert_eq!(found[0].0, "SE603");
+    assert!(found[0].2.contains("2024年自评报告.docx") && found[0].2.contains("报告写 6.53%"), "{}", found[0].2);
+    let parts = rows_of(&out.join("反馈").join("汕头市_校验报告.xlsx"), "报送材料");
+    assert!(parts[2].starts_with("1|自评报告|"), "{parts:?}");
+}
+
 /// The text of every cell of `sheet`, row by row (cells joined by '|').
 fn rows_of(path: &Path, name: &str) -> Vec<String> {
     sheet(path, name).rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect()

@@ -35,7 +35,14 @@ pub fn attach(
     let Some(spec) = &setup.templates.submission else {
         return Gathered { files, recognised: Vec::new() };
     };
-    let gathered = submission::gather(others, &setup.params, spec);
+    // A city's own check (one form) takes the reports that name no city
+    // as its own; the province's run assigns by names alone.
+    let with_form: Vec<&str> = roster.cities.iter().filter(|c| c.used.is_some()).map(|c| c.city.as_str()).collect();
+    let fallback = match (province, with_form.as_slice()) {
+        (false, [only]) => Some(only.to_string()),
+        _ => None,
+    };
+    let gathered = submission::gather(others, &setup.params, spec, fallback.as_deref());
     let any_part = gathered.iter().any(|(_, parts)| parts.iter().any(|(_, k)| *k != PartKind::Other));
     let missing_parts = province && any_part;
     let mut recognised = Vec::new();

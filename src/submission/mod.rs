@@ -107,16 +107,19 @@ pub fn kind_of(name: &str, spec: &SubmissionSpec) -> PartKind {
 }
 
 /// The files other than workbooks, by city (in the params' order), each
-/// with its kind; files under no city are left out.
+/// with its kind. A file whose name and folders name no city goes to
+/// `fallback` (a city checking its own form with a report named
+/// "自评报告.docx"), else is left out.
 pub fn gather<'a>(
     others: &'a [Found],
     params: &Params,
     spec: &SubmissionSpec,
+    fallback: Option<&str>,
 ) -> Vec<(String, Vec<(&'a Found, PartKind)>)> {
     let mut out: Vec<(String, Vec<(&Found, PartKind)>)> =
         params.cities.iter().map(|c| (c.name.clone(), Vec::new())).collect();
     for f in others {
-        let Some(city) = city_of(&f.name, params) else { continue };
+        let Some(city) = city_of(&f.name, params).or_else(|| fallback.map(str::to_string)) else { continue };
         if let Some((_, list)) = out.iter_mut().find(|(c, _)| *c == city) {
             list.push((f, kind_of(&f.name, spec)));
         }
