@@ -21,6 +21,8 @@ pub struct MemoryFile {
     /// Its 校验报告 and 标注副本, byte for byte what `selfeval check`
     /// writes; `None` when they could not be made (SE008 says why).
     pub feedback: Option<write::feedback::Made>,
+    /// The city's other files checked with it (自评报告, 佐证材料).
+    pub submission: Option<crate::submission::Received>,
 }
 
 /// What [`check_memory`] gives the page.
@@ -78,6 +80,7 @@ pub fn check_memory(
                 name: input.file.clone(),
                 city: input.city.clone(),
                 findings: outcome.findings.iter().filter(|f| f.file == input.file).cloned().collect(),
+                submission: input.submission.clone(),
                 feedback: report.map(|report| write::feedback::Made {
                     report,
                     annotated: made.pop(),

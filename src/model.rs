@@ -350,6 +350,10 @@ pub struct InputReport {
     /// The form's fields as read (field id → value), for the next round's
     /// "figures changed".
     pub figures: std::collections::BTreeMap<String, String>,
+    /// The city's other files (自评报告, 佐证材料), on the form that stands
+    /// for it: what a city's own check received with its form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub submission: Option<crate::submission::Received>,
 }
 
 /// A city's figures as the summary uses them, taken from its workbook.

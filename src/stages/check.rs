@@ -63,7 +63,13 @@ pub fn input_reports(
         .iter()
         .zip(&roster.city_of_file)
         .zip(figures)
-        .map(|((f, c), figures)| input_report(f, c.as_deref(), figures))
+        .enumerate()
+        .map(|(i, ((f, c), figures))| {
+            let mut r = input_report(f, c.as_deref(), figures);
+            let entry = roster.cities.iter().find(|e| e.used == Some(i));
+            r.submission = entry.and_then(|e| e.submission.clone());
+            r
+        })
         .collect()
 }
 
@@ -195,5 +201,6 @@ fn input_report(file: &FileResult, city: Option<&str>, figures: BTreeMap<String,
         infos: i,
         sha256: file.sha256.clone(),
         figures,
+        submission: None,
     }
 }

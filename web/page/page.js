@@ -50,7 +50,10 @@
       try {
         if (m.selftestPanic) wasm_bindgen.selftest_panic();
         if (m.selftestHang) for (;;) {}
-        const out = wasm_bindgen.check(m.name, new Uint8Array(m.bytes), m.now);
+        const c = new wasm_bindgen.CityFiles();
+        for (const f of m.files) c.add(f.name, new Uint8Array(f.bytes));
+        const out = c.check(m.now);
+        c.free();
         const view = JSON.parse(out.view());
         const files = view.downloads.map((_, i) => out.download(i).buffer);
         postMessage({ seq: m.seq, view, report: out.report_json(), files }, files);
@@ -98,7 +101,8 @@
     $("status").className = bad ? "bad" : "";
   }
 
-  function run(name, bytes, extra) {
+  // A city's files: its form first, then its 自评报告 and the rest.
+  function run(name, files, extra) {
     const seq = ++state.seq;
     return new Promise((resolve) => {
       const limit = state.limitMs;
@@ -108,7 +112,7 @@
         resolve({ error: `“${name}”检查超过 ${limit / 1000} 秒仍未完成，已停止。请确认这是自评表文件；如确是，请联系省厅。` });
       }, limit);
       state.pending = { seq, done: (r) => { clearTimeout(timer); state.pending = null; resolve(r); } };
-      state.worker.postMessage(Object.assign({ seq, name, bytes, now: nowIso() }, extra), [bytes]);
+      state.worker.postMessage(Object.assign({ seq, files, now: nowIso() }, extra), files.map((f) => f.bytes));
     });
   }
 
@@ -126,6 +130,7 @@
     $("result").className = v.level;
     $("city").textContent = v.city || "（未确定地市）";
     $("file").textContent = v.file;
+    $("sent").textContent = v.sent.length ? v.sent.join("；") : "（只检查了自评表）";
     $("verdict").textContent = v.verdict;
     $("counts").textContent = `错误 ${v.errors} 个，警告 ${v.warnings} 个，提示 ${v.infos} 个`;
     const dl = $("downloads");
@@ -178,8 +183,17 @@
     $("result").hidden = false;
   }
 
-  async function handle(file, extra, note) {
+  const WORKBOOK = /\.(xlsx|xlsm|xlsb|xls|ods)$/i;
+
+  // The city's form (the first workbook among `picked`) with its other
+  // files; a second workbook is left out and said so.
+  async function handle(picked, extra, note) {
+    const all = [...picked];
+    const forms = all.filter((f) => WORKBOOK.test(f.name));
+    const file = forms[0] || all[0];
     if (!file) return;
+    const chosen = [file, ...all.filter((f) => f !== file && !WORKBOOK.test(f.name))];
+    if (forms.length > 1) note = `一次只检查一份自评表，拖入的 ${forms.length} 份自评表中只检查了“${file.name}”。${note || ""}`;
     state.last = null;
     $("result").hidden = true;
     status(`正在检查“${file.name}”…`);
@@ -187,7 +201,8 @@
     let r;
     try {
       await state.ready;
-      r = await run(file.name, await file.arrayBuffer(), extra);
+      const files = await Promise.all(chosen.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
+      r = await run(file.name, files, extra);
     } catch (e) {
       r = { error: `无法读取“${file.name}”：${e.message || e}` };
     }
@@ -205,19 +220,17 @@
 
   // The test's ways to make the core panic (web/src/lib.rs selftest_panic)
   // and the worker hang: the page must say so and go on.
-  state.selftestPanic = (file) => handle(file, { selftestPanic: true });
-  state.selftestHang = (file) => handle(file, { selftestHang: true });
+  state.selftestPanic = (file) => handle([file], { selftestPanic: true });
+  state.selftestHang = (file) => handle([file], { selftestHang: true });
 
-  $("pick").addEventListener("change", (e) => { handle(e.target.files[0]); e.target.value = ""; });
+  $("pick").addEventListener("change", (e) => { const f = [...e.target.files]; e.target.value = ""; handle(f); });
   const drop = $("drop");
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => {
     e.preventDefault();
     drop.classList.remove("over");
-    const files = e.dataTransfer.files;
-    const note = files.length > 1 ? `一次只能检查一个文件，拖入的 ${files.length} 个文件中只检查了第一个。` : "";
-    handle(files[0], undefined, note);
+    handle(e.dataTransfer.files);
   });
   // A file dropped outside the box must not make the browser leave the page.
   window.addEventListener("dragover", (e) => e.preventDefault());

@@ -57,6 +57,8 @@ pub struct View {
     pub findings: Vec<Row>,
     /// Names of the files offered for download, in order.
     pub downloads: Vec<String>,
+    /// The other files checked with the form ("自评报告：2024年自评报告.docx").
+    pub sent: Vec<String>,
 }
 
 /// One file checked: the view, report.json, and the downloads' bytes.
@@ -94,9 +96,18 @@ fn row(f: &Finding, form: &selfeval::spec::FormSpec) -> Row {
 /// Checks one workbook given as bytes. `now` is the page's local time in
 /// RFC 3339 ("2026-12-03T22:18:00+08:00"); the reports print it.
 pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, PageError> {
+    check_files(vec![(name.to_string(), bytes)], now)
+}
+
+/// Checks a city's form with the files dropped beside it (its 自评报告 and
+/// 佐证材料), as `selfeval check 表.xlsx 报告.docx` does: the report's
+/// figures are compared with the form. The view is the first workbook's.
+pub fn check_files(dropped: Vec<(String, Vec<u8>)>, now: &str) -> Result<Checked, PageError> {
     let setup = setup()?;
     let now = error::page_time(now)?;
-    let out = selfeval::check_memory(vec![(name.to_string(), Arc::from(bytes))], setup, now);
+    let name = dropped.first().map(|(n, _)| n.clone()).unwrap_or_default();
+    let inputs = dropped.into_iter().map(|(n, b)| (n, Arc::from(b))).collect();
+    let out = selfeval::check_memory(inputs, setup, now);
     let sheets: Vec<String> = setup.templates.form.sheets.iter().map(|s| s.name.clone()).collect();
     let mut all = out.findings;
     feedback::sort_in_form_order(&mut all, &sheets);
@@ -119,6 +130,9 @@ pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, Page
         }
     };
     let city = file.as_ref().and_then(|f| f.city.clone());
+    let name = file.as_ref().map(|f| f.name.clone()).unwrap_or(name);
+    let parts = file.as_ref().and_then(|f| f.submission.as_ref()).map(|s| s.parts.as_slice()).unwrap_or_default();
+    let sent = parts.iter().map(|p| format!("{}：{}", p.kind.zh(), p.file)).collect();
     let mut files = Vec::new();
     if let Some(made) = file.and_then(|f| f.feedback) {
         files.push(made.report);
@@ -134,6 +148,7 @@ pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, Page
         infos,
         findings: all.iter().map(|f| row(f, &setup.templates.form)).collect(),
         downloads: files.iter().map(|(n, _)| n.clone()).collect(),
+        sent,
     };
     Ok(Checked { view, report_json: out.report_json, files })
 }
@@ -171,6 +186,28 @@ extern "C" {
 #[wasm_bindgen]
 pub fn check(name: &str, bytes: Vec<u8>, now: &str) -> Result<Outcome, JsValue> {
     check_file(name, bytes, now).map(Outcome).map_err(|e| e.to_js())
+}
+
+/// The files a city drops together: its form and its report (地市自查).
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct CityFiles(Vec<(String, Vec<u8>)>);
+
+#[wasm_bindgen]
+impl CityFiles {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> CityFiles {
+        CityFiles::default()
+    }
+
+    pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
+        self.0.push((name.to_string(), bytes));
+    }
+
+    /// Checks them: the form, and its report against it.
+    pub fn check(&mut self, now: &str) -> Result<Outcome, JsValue> {
+        check_files(std::mem::take(&mut self.0), now).map(Outcome).map_err(|e| e.to_js())
+    }
 }
 
 /// The year and fund the page checks against, and the tool's version.
@@ -218,6 +255,43 @@ mod tests {
         assert_eq!(c.view.downloads.first().map(String::as_str), Some("汕头市_校验报告.xlsx"));
         let json: serde_json::Value = serde_json::from_slice(&c.report_json).unwrap();
         assert_eq!(json["generated_at"], "2026-12-03T10:00:00+08:00");
+    }
+
+    /// `docx` with its first `from` replaced by `to` in the body's text.
+    fn edited(docx: &[u8], from: &str, to: &str) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut zin = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).unwrap();
+            let name = f.name().to_string();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            if name == "word/document.xml" {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(text.contains(from));
+                bytes = text.replacen(from, to, 1).into_bytes();
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            out.write_all(&bytes).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_form_dropped_with_its_report_is_checked_with_it() {
+        let form = ("绩效自评表.xlsx".to_string(), sample("01_汕头市_2024年绩效自评表.xlsx"));
+        let report = sample("01_汕头市_2024年绩效自评报告.docx");
+        // The report as written agrees with the form: listed, nothing said.
+        let c = check_files(vec![form.clone(), ("自评报告.docx".into(), report.clone())], NOW).unwrap();
+        assert_eq!(c.view.sent, ["自评报告：自评报告.docx"]);
+        assert!(c.view.findings.iter().all(|f| !f.code.starts_with("SE6")), "{:?}", c.view.findings);
+        // A report whose rate differs: the page says so, as `check` does.
+        let wrong = edited(&report, "支出率为4.53%", "支出率为6.53%");
+        let c = check_files(vec![form, ("自评报告.docx".into(), wrong)], NOW).unwrap();
+        let hit = c.view.findings.iter().find(|f| f.code == "SE603").expect("SE603");
+        assert!(hit.message.contains("报告写 6.53%") && hit.message.contains("按自评表应为 4.53%"), "{}", hit.message);
+        assert_eq!(c.view.file, "绩效自评表.xlsx");
     }
 
     #[test]
