@@ -162,7 +162,7 @@ pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &d
     let mut all_findings = run_findings;
     all_findings.extend(files.iter().flat_map(|f| f.findings.iter().cloned()));
     findings::sort(&mut all_findings);
-    let inputs = stages::check::input_reports(&files, &roster, figures);
+    let inputs = stages::check::input_reports(&files, &roster, figures, !plan.make.summary);
     let fingerprint = fingerprint_of(setup, &record, comparison.as_ref(), &inputs, &roster);
     let missing_cities = if plan.make.summary { roster.missing() } else { Vec::new() };
     if !held {

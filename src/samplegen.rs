@@ -384,7 +384,7 @@ pub fn generate(
         put(sdir.join(submission::report_file_name(i, &c.name, data.year)), submission::docx_of(&report)?)?;
         let folder = sdir.join(submission::evidence_folder_name(i, &c.name));
         std::fs::create_dir_all(&folder).map_err(|e| crate::error::Error::io(&folder, e))?;
-        let (evidence, bytes) = submission::evidence(&c.name, data.year)?;
+        let (evidence, bytes) = submission::evidence(&c.name, data.year, "城镇老旧小区改造项目")?;
         put(folder.join(evidence), bytes)?;
     }
     Ok(written)

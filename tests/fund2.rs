@@ -33,18 +33,24 @@ fn a_second_fund_runs_end_to_end_from_its_template_set() {
 
     blank_form_from_the_set(tmp.path());
 
-    // The cities' forms, as committed in samples/green-building/2024
+    // The cities' submissions, as committed in samples/green-building/2024
     // (samples/source/green-building-2024.toml): 珠海市 a wrong 执行率,
     // 佛山市 a 得分 above its 分值, 东莞市 a target not met without its
-    // 偏差原因.
+    // 偏差原因; 中山市's 自评报告 a 全年执行数 its form does not hold.
     let dir = tmp.path().join("材料");
-    std::fs::create_dir(&dir).expect("mkdir");
-    let forms = root().join("samples/green-building/2024");
-    for e in std::fs::read_dir(&forms).expect("the second fund's samples") {
-        let p = e.expect("entry").path();
-        std::fs::copy(&p, dir.join(p.file_name().expect("name"))).expect("copy");
+    let sent = root().join("samples/green-building/2024");
+    for e in walkdir::WalkDir::new(&sent).min_depth(1) {
+        let e = e.expect("entry");
+        let to = dir.join(e.path().strip_prefix(&sent).expect("under"));
+        match e.file_type().is_dir() {
+            true => std::fs::create_dir_all(&to).expect("mkdir"),
+            false => {
+                std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+                std::fs::copy(e.path(), &to).expect("copy");
+            }
+        }
     }
-    assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), params.cities.len());
+    assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 3 * params.cities.len(), "form, report, evidence");
 
     let out = tmp.path().join("结果");
     let o = selfeval(&[
@@ -76,6 +82,17 @@ fn a_second_fund_runs_end_to_end_from_its_template_set() {
     let f304 = report["findings"].as_array().expect("findings").iter().find(|f| f["code"] == "SE304").expect("SE304");
     assert_eq!(f304["expected"], "82.00%", "执行率 = 246 ÷ 300");
     assert!(f304["message"].as_str().unwrap_or("").contains("全年执行数 ÷ 全年预算数"), "{f304}");
+    // The one planted disagreement of a report with its form, and no other.
+    let reports: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"].as_str().is_some_and(|c| c.starts_with("SE6")))
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    let m = reports[0]["message"].as_str().unwrap_or_default();
+    assert!(reports[0]["code"] == "SE603" && reports[0]["file"].as_str().is_some_and(|f| f.contains("中山市")));
+    assert!(m.contains("报告写 230.00万元，按自评表应为 220.00万元"), "{m}");
 
     summary_and_draft_in_the_set_s_words(&out);
 }

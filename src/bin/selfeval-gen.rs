@@ -136,6 +136,9 @@ fn issued_set(
         std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
         for (name, bytes) in selfeval::samplegen::issued_forms(&t, &data)? {
             let p = out.join(name);
+            if let Some(dir) = p.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
             selfeval::write::atomic_write(&p, &bytes)?;
             written.push(p);
         }

@@ -32,6 +32,19 @@ pub struct IssuedData {
     /// The faults clerks make, planted in the sample forms.
     #[serde(default)]
     pub faults: Vec<Fault>,
+    /// Where a city's 自评报告 states a figure other than its form's.
+    #[serde(default)]
+    pub report_faults: Vec<ReportFault>,
+}
+
+/// A figure a city's 自评报告 states differently from its form.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportFault {
+    pub city: String,
+    pub field: String,
+    pub value: String,
+    /// What the disagreement is, for the reader of the data.
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -96,8 +109,10 @@ impl IssuedData {
     }
 }
 
-/// The set's sample forms: (file name, xlsx bytes), one per city in the
-/// data's order.
+/// The set's sample files: (path in the samples folder, bytes), each
+/// city's form in the data's order and, with a submission.toml, its
+/// 自评报告 (the form's figures, the derived ones right, then the report
+/// faults) and a 佐证材料 folder.
 pub fn issued_forms(t: &Templates, data: &IssuedData) -> Result<Vec<(String, Vec<u8>)>, GenError> {
     let params = data.params();
     let book = FormBook { form: &t.form, bands: &t.bands, cities: &[] };
@@ -126,13 +141,44 @@ pub fn issued_forms(t: &Templates, data: &IssuedData) -> Result<Vec<(String, Vec
                 None => return Err(GenError::Form(format!("{}：{} 无法计算", c.name, d.field))),
             };
         }
+        let report = match &t.submission {
+            Some(spec) => Some(report_files(t, data, i, spec, &v)?),
+            None => None,
+        };
         for f in mine.iter().filter(|f| !f.input) {
             let (id, x) = typed(&f.field, &f.value)?;
             v.insert(id, x);
         }
         out.push((super::sample_file_name(i, &c.name, data.year), city_form(&book, &v)?));
+        out.extend(report.into_iter().flatten());
     }
     Ok(out)
+}
+
+/// City `i`'s 自评报告 and 佐证材料 from its form's right figures `v`, with
+/// the report faults the data declares for it.
+fn report_files(
+    t: &Templates,
+    data: &IssuedData,
+    i: usize,
+    spec: &crate::spec::SubmissionSpec,
+    v: &HashMap<String, Input>,
+) -> Result<Vec<(String, Vec<u8>)>, GenError> {
+    let city = &data.cities[i].name;
+    let mut v = v.clone();
+    for f in data.report_faults.iter().filter(|f| f.city == *city) {
+        v.insert(f.field.clone(), input(t, &f.field, &f.value)?);
+    }
+    let value = |id: &str| match v.get(id)? {
+        Input::Number(d) => Some(Val::Num(*d)),
+        Input::Text(s) => Some(Val::Text(s.clone())),
+        _ => None,
+    };
+    let paragraphs = super::submission::declared_report(city, data.year, &data.fund, spec, &value);
+    let report = (super::submission::report_file_name(i, city, data.year), super::submission::docx_of(&paragraphs)?);
+    let (name, bytes) = super::submission::evidence(city, data.year, "项目")?;
+    let evidence = (format!("{}/{name}", super::submission::evidence_folder_name(i, city)), bytes);
+    Ok(vec![report, evidence])
 }
 
 /// A typed text as the field's input: a date, a number or words.

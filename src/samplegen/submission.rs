@@ -87,6 +87,33 @@ pub fn report_paragraphs(city: &str, year: i64, sub: &Submission) -> Vec<String>
     ]
 }
 
+/// A report for any fund, from its submission.toml alone: one sentence a
+/// declared figure, in the figure's first words and unit ("全年执行数为
+/// 400.00万元。"), the value `value` gives (`None`: the sentence is left out).
+pub fn declared_report(
+    city: &str,
+    year: i64,
+    fund: &str,
+    spec: &crate::spec::SubmissionSpec,
+    value: &dyn Fn(&str) -> Option<crate::spec::relation::Val>,
+) -> Vec<String> {
+    use crate::spec::{relation::Val, Unit};
+    let mut out =
+        vec![format!("{city}{year}年{fund}绩效自评报告"), "（示例数据，由 selfeval-gen 按示例自评表生成）".to_string()];
+    for f in &spec.figures {
+        let word = f.words.first().map(String::as_str).unwrap_or_default();
+        let sentence = match (&f.unit, value(&f.field)) {
+            (Unit::Choice, Some(Val::Text(t))) => format!("经自评，我市{word}{t}。"),
+            (Unit::Wan, Some(Val::Num(d))) => format!("{word}为{}万元。", crate::calc::fmt2(d)),
+            (Unit::Percent, Some(Val::Num(d))) => format!("{word}为{}%。", crate::calc::fmt2(d * Decimal::ONE_HUNDRED)),
+            (Unit::Word(w), Some(Val::Num(d))) => format!("{word}为{}{w}。", d.normalize()),
+            _ => continue,
+        };
+        out.push(sentence);
+    }
+    out
+}
+
 /// A .docx of `paragraphs` in 仿宋, deterministic (no timestamps).
 pub fn docx_of(paragraphs: &[String]) -> Result<Vec<u8>, super::GenError> {
     let fonts = RunFonts::new().east_asia("仿宋_GB2312").ascii("仿宋_GB2312");
@@ -99,10 +126,10 @@ pub fn docx_of(paragraphs: &[String]) -> Result<Vec<u8>, super::GenError> {
     Ok(buf.into_inner())
 }
 
-/// The evidence folder's one file: a short 验收情况说明.
-pub fn evidence(city: &str, year: i64) -> Result<(String, Vec<u8>), super::GenError> {
-    let name = format!("{city}{year}年城镇老旧小区改造项目验收情况说明.docx");
-    let body =
-        [format!("{city}{year}年城镇老旧小区改造项目验收情况说明"), "（示例数据：佐证材料的占位文件）".to_string()];
+/// The evidence folder's one file: a short 验收情况说明 of `project`
+/// ("城镇老旧小区改造项目").
+pub fn evidence(city: &str, year: i64, project: &str) -> Result<(String, Vec<u8>), super::GenError> {
+    let name = format!("{city}{year}年{project}验收情况说明.docx");
+    let body = [format!("{city}{year}年{project}验收情况说明"), "（示例数据：佐证材料的占位文件）".to_string()];
     Ok((name, docx_of(&body)?))
 }

@@ -53,11 +53,14 @@ pub fn figures(files: &[FileResult], form: &spec::FormSpec) -> Vec<BTreeMap<Stri
     files.iter().map(|f| figures_of(f, form)).collect()
 }
 
-/// report.json's `inputs`.
+/// report.json's `inputs`;
+/// `parts`: each form carries its city's other files (a city's own check;
+/// the province's run lists them once, under `cities`).
 pub fn input_reports(
     files: &[FileResult],
     roster: &crate::roster::Roster,
     figures: Vec<BTreeMap<String, String>>,
+    parts: bool,
 ) -> Vec<InputReport> {
     files
         .iter()
@@ -66,7 +69,7 @@ pub fn input_reports(
         .enumerate()
         .map(|(i, ((f, c), figures))| {
             let mut r = input_report(f, c.as_deref(), figures);
-            let entry = roster.cities.iter().find(|e| e.used == Some(i));
+            let entry = roster.cities.iter().find(|e| parts && e.used == Some(i));
             r.submission = entry.and_then(|e| e.submission.clone());
             r
         })

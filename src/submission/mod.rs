@@ -289,7 +289,14 @@ fn disagreements(
             .into_iter()
             .filter(|s| !figures::agrees(v, s))
             .map(|s| {
-                let expected = crate::calc::round_half_up(v * s.scale, s.places.max(2)).normalize();
+                // Money and rates at 2 places at least, as the report's
+                // own 230.00万元 and 45.64%; a count as it is (1161个).
+                let places = s.places.max(2);
+                let exact = crate::calc::round_half_up(v * s.scale, places);
+                let expected = match fig.unit {
+                    Unit::Wan | Unit::Percent => format!("{exact:.0$}", places as usize),
+                    _ => exact.normalize().to_string(),
+                };
                 let unit = s.shown.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
                 finding(&s.shown, &format!("{expected}{unit}"), &s.sentence)
             })
