@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of selfeval.exe under Wine, against the Linux build on the same
-# input: a copy of samples/2024 in a folder with a Chinese name and a space,
-# with one planted error. Checks that the exe's report.json findings and
+# input: a copy of samples/2024 (forms, 自评报告 and 佐证材料) in a folder with
+# a Chinese name and a space, with one planted error in a form and one
+# report that disagrees with its form. Checks that the exe's report.json findings and
 # summary values equal the Linux ones, exit codes match, Chinese paths,
 # arguments and terminal text arrive intact, the drag-and-drop form works,
 # and with stdin not a terminal it does not wait for Enter.
@@ -34,10 +35,11 @@ mkdir -p "$WORK/bin"
 cp "$EXE" "$WORK/bin/selfeval.exe"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$WORK/bin/bcryptprimitives.dll" windows/test-only/processprng_stub.c -ladvapi32
 
-# The input: the samples in a Chinese folder name with a space, one error planted.
+# The input: the samples in a Chinese folder name with a space, one error
+# planted in a form and one in a report.
 for side in linux windows; do
   mkdir -p "$WORK/$side/2024年 城市自评材料"
-  cp samples/2024/*.xlsx "$WORK/$side/2024年 城市自评材料/"
+  cp -r samples/2024/. "$WORK/$side/2024年 城市自评材料/"
   python3 - "$WORK/$side/2024年 城市自评材料" <<'PY'
 import sys, zipfile, glob, re, os
 path = [p for p in glob.glob(sys.argv[1] + "/*.xlsx") if "潮州市" in p][0]
@@ -54,7 +56,30 @@ with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
         out.writestr(item, data)
 src.close()
 os.replace(tmp, path)
+# 汕头市's 自评报告 says 支出率 6.53% where its form holds 4.53%.
+path = [p for p in glob.glob(sys.argv[1] + "/*.docx") if "汕头市" in p][0]
+src = zipfile.ZipFile(path)
+tmp = path + ".new"
+with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+    for item in src.infolist():
+        data = src.read(item.filename)
+        if item.filename == "word/document.xml":
+            new = data.replace("支出率为4.53%".encode(), "支出率为6.53%".encode(), 1)
+            assert new != data, "planted disagreement"
+            data = new
+        out.writestr(item, data)
+src.close()
+os.replace(tmp, path)
 PY
+done
+
+# 韶关市's 自评报告 as a PDF, exported by LibreOffice: the exe reads the
+# text layer with the same code (the same file on both sides).
+REPORT=$(ls "$WORK/linux/2024年 城市自评材料/"*韶关市*自评报告.docx)
+soffice --headless --convert-to pdf --outdir "$WORK/pdf" "$REPORT" > /dev/null 2>&1
+for side in linux windows; do
+  rm "$WORK/$side/2024年 城市自评材料/$(basename "$REPORT")"
+  cp "$WORK/pdf/$(basename "${REPORT%.docx}").pdf" "$WORK/$side/2024年 城市自评材料/"
 done
 
 echo "== 1. run on the same input: Linux and Windows"
@@ -78,6 +103,11 @@ assert lf == wf, f"findings differ:\n{lf[:3]}\n{wf[:3]}"
 assert L["totals"] == W["totals"], "totals differ"
 assert L["inputs"] == W["inputs"], "inputs differ"
 assert any(f[1] == "SE302" and f[3] == "潮州市" and f[5] == "B7" for f in wf), "planted error reported"
+assert any(f[1] == "SE603" and f[3] == "汕头市" and "报告写 6.53%" in f[6] for f in wf), "the report's disagreement reported"
+assert [c["submission"] for c in L["cities"]] == [c["submission"] for c in W["cities"]], "submissions differ"
+sent = {c["city"]: [p["file"] for p in c["submission"]["parts"]] for c in W["cities"]}
+assert any(p.endswith("自评报告.pdf") for p in sent["韶关市"]), sent["韶关市"]
+assert not any(f[1] in ("SE604", "SE605") for f in wf), "every report read, the PDF too"
 # 潮州市 carries the planted error: its row is left out of every total, said so.
 assert W["totals"]["cities_counted"] == 14 and "待修正的潮州市" in W["totals"]["coverage"], W["totals"]["coverage"]
 assert W["totals"]["spent"] == "3573.35", W["totals"]["spent"]
