@@ -114,6 +114,15 @@ fn check_validates_without_a_summary() {
 fn codes_doc_matches_the_catalog() {
     let o = selfeval(&[s("codes"), s("--markdown")]);
     let table = String::from_utf8_lossy(&o.stdout).to_string();
+    // The table itself: a header, its rule, and one row a code, each
+    // with its severity and fix (an empty print would be "contained").
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| SE")).collect();
+    assert_eq!(rows.len(), selfeval::findings::Code::ALL.len(), "{table}");
+    assert!(table.lines().take(2).all(|l| l.starts_with('|')), "{table}");
+    for (row, code) in rows.iter().zip(selfeval::findings::Code::ALL) {
+        assert!(row.starts_with(&format!("| {} |", code.id())), "{row}");
+        assert!(row.split('|').filter(|c| !c.trim().is_empty()).count() >= 4, "{row}");
+    }
     let doc = std::fs::read_to_string(root().join("docs/codes.md")).expect("docs/codes.md");
     assert!(doc.contains(&table), "docs/codes.md is stale: run `selfeval codes --markdown` and paste it");
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");

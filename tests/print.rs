@@ -20,12 +20,14 @@ fn measure(pdf: &Path) -> (f64, usize) {
         let i = line.find(&format!("{name}=\""))? + name.len() + 2;
         line[i..].split('"').next()?.parse().ok()
     };
-    let min = text
+    let heights: Vec<f64> = text
         .lines()
         .filter(|l| l.trim_start().starts_with("<word"))
         .filter_map(|l| Some(attr(l, "yMax")? - attr(l, "yMin")?))
-        .fold(f64::MAX, f64::min);
-    (min, pages)
+        .collect();
+    // A PDF with no words would pass any size check: it is a failure.
+    assert!(heights.len() > 20, "{}: only {} words measured", pdf.display(), heights.len());
+    (heights.iter().copied().fold(f64::MAX, f64::min), pages)
 }
 
 #[test]

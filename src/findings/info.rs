@@ -253,8 +253,8 @@ impl Code {
             Code::FundScoreMismatch => (
                 "SE306",
                 Error,
-                "资金执行得分有误",
-                "资金执行得分应为 分值 × 执行率 = {expected}，自评为 {found}（{detail}）",
+                "预算执行得分有误",
+                "预算执行得分应为 分值 × 执行率 = {expected}，自评为 {found}（{detail}）",
                 "请按 分值 × 执行率（最高为分值）重新计算得分。",
             ),
             Code::IndicatorScoreMismatch => (
@@ -316,9 +316,9 @@ impl Code {
             Code::SpendRateMismatch => (
                 "SE302",
                 Error,
-                "支出率计算有误",
+                "支出与预算之比计算有误",
                 "{label}应为 {r:spent} ÷ {r:budget} = {expected}，实为 {found}",
-                "请按 {r:spent} ÷ {r:budget} 重新计算支出率（四舍五入保留 2 位小数的百分比）。",
+                "请按 {r:spent} ÷ {r:budget} 重新计算{label}（四舍五入保留 2 位小数的百分比）。",
             ),
             Code::CompletionRateMismatch => (
                 "SE303",
@@ -339,7 +339,7 @@ impl Code {
                 Error,
                 "总分与各项得分之和不符",
                 "总分应为各项得分之和 {expected}，实为 {found}",
-                "请把资金执行得分与各项指标得分相加后填写总分。",
+                "请把各项得分相加后填写总分。",
             ),
             Code::BudgetMismatch => (
                 "SE401",
@@ -360,7 +360,7 @@ impl Code {
                 Error,
                 "地市名称无法识别",
                 "地市“{found}”不在本年度补助名单中（{detail}）",
-                "请在“基本信息”表的“地市”栏填写规范的地市全称，例如 汕头市。",
+                "请在填写地市的栏目中填写规范的地市全称（与省级参数表中的地市名称一致）。",
             ),
             Code::DuplicateCity => (
                 "SE404",
@@ -416,7 +416,7 @@ impl Code {
                 Warning,
                 "实际完成与计划完全相同",
                 "四项实际完成数（{detail}）与省下达计划完全相同，请确认不是照抄计划",
-                "请按实际完成（在建+完工）情况填写；如确实恰好与计划相同，无需修改。",
+                "请按实际完成情况填写；如确实恰好与计划相同，无需修改。",
             ),
             Code::ReportMissing => (
                 "SE601",

@@ -491,6 +491,21 @@ mod tests {
         );
         f.file = "x.xlsx".into();
         let copy = crate::write::annotate::annotated_copy(&original, &[f], &crate::testkit::form()).unwrap();
+        // Annotated: a comment on the cell saying what is wrong, and the
+        // error fill among the styles (the original has neither).
+        let member = |bytes: &[u8], prefix: &str| -> String {
+            let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            let names: Vec<String> = z.file_names().filter(|n| n.starts_with(prefix)).map(String::from).collect();
+            let mut text = String::new();
+            for n in names {
+                std::io::Read::read_to_string(&mut z.by_name(&n).unwrap(), &mut text).unwrap();
+            }
+            text
+        };
+        assert!(member(&original, "xl/comments").is_empty());
+        assert!(member(&copy, "xl/comments").contains("16.82%"), "the comment names the figure found");
+        assert!(!member(&original, "xl/styles.xml").contains(super::ERROR_FILL));
+        assert!(member(&copy, "xl/styles.xml").contains(super::ERROR_FILL));
         let a = read::read_bytes(original, "xlsx").unwrap();
         let b = read::read_bytes(copy, "xlsx").unwrap();
         crate::write::annotate::same_content(&a, &b).unwrap();
