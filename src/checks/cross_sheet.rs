@@ -19,7 +19,7 @@ pub fn benefits_within_communities(sub: &Submission, ctx: &Ctx) -> Vec<Finding> 
             let (v, total) = (sub.num(&f.id)?, sub.num(bound)?);
             (v > total).then(|| {
                 Finding::at(
-                    Code::BenefitExceedsCommunities,
+                    Code::PartExceedsWhole,
                     &ctx.loc(&f.id),
                     Some(calc::fmt_num(total)),
                     Some(calc::fmt_num(v)),
@@ -135,7 +135,7 @@ pub fn satisfaction_target(sub: &Submission, ctx: &Ctx) -> Vec<Finding> {
             let TargetValue::Number(want) = target.value else { return None };
             (sat < want).then(|| {
                 Finding::at(
-                    Code::SatisfactionBelowTarget,
+                    Code::BelowTarget,
                     &ctx.loc(&f.id),
                     Some(format!("{}{}%", target.op, calc::fmt_num(want))),
                     Some(calc::fmt_pct(sat)),
@@ -157,10 +157,7 @@ mod tests {
         // 梅州市 has 206 communities and counts up to 197.
         assert!(run(benefits_within_communities, &clean(3)).is_empty());
         let sub = with(3, "benefit.linked", Value::Number(207.0));
-        assert_eq!(
-            run(benefits_within_communities, &sub),
-            vec![(Code::BenefitExceedsCommunities, "效益指标!C7".into())]
-        );
+        assert_eq!(run(benefits_within_communities, &sub), vec![(Code::PartExceedsWhole, "效益指标!C7".into())]);
         // Worded by the catalog alone (no template set's [messages]), the
         // finding names the cell that bounds it.
         let (form, params) = crate::testkit::ctx_parts();
@@ -217,6 +214,6 @@ mod tests {
     fn satisfaction_target_fires_and_stays_quiet() {
         assert!(run(satisfaction_target, &clean(8)).is_empty());
         let sub = with(8, "benefit.satisfaction", Value::Number(0.7857));
-        assert_eq!(run(satisfaction_target, &sub), vec![(Code::SatisfactionBelowTarget, "效益指标!C11".into())]);
+        assert_eq!(run(satisfaction_target, &sub), vec![(Code::BelowTarget, "效益指标!C11".into())]);
     }
 }

@@ -108,14 +108,14 @@ pub const CHECKS: &[Check] = &[
     Check { id: "weights", codes: &[Code::WeightNotStandard], gate: false, run: scores::weights },
     Check {
         id: "benefits_within_communities",
-        codes: &[Code::BenefitExceedsCommunities],
+        codes: &[Code::PartExceedsWhole],
         gate: false,
         run: cross_sheet::benefits_within_communities,
     },
     Check { id: "sheets_agree", codes: &[Code::SheetsDisagree], gate: false, run: cross_sheet::sheets_agree },
     Check {
         id: "satisfaction_target",
-        codes: &[Code::SatisfactionBelowTarget],
+        codes: &[Code::BelowTarget],
         gate: false,
         run: cross_sheet::satisfaction_target,
     },

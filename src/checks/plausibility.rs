@@ -108,19 +108,37 @@ mod tests {
         // 阳江市 (report figures): 107.66 万㎡ / 7600 户 = 141.66 ㎡.
         // (and 7600 户 in 4470 栋, 1.70 per building: SE502 too.)
         let got = run(ratios, &clean(7));
-        assert_eq!(got[0], (Code::AreaPerHousehold, "任务完成!C4".into()), "{got:?}");
+        assert_eq!(got[0], (Code::Ratio1, "任务完成!C4".into()), "{got:?}");
     }
 
     #[test]
     fn households_per_building_fires_and_stays_quiet() {
         // 云浮市: 2811 户 / 814 栋 = 3.45.
-        assert_eq!(run(ratios, &clean(14)), vec![(Code::HouseholdsPerBuilding, "任务完成!C6".into())]);
+        assert_eq!(run(ratios, &clean(14)), vec![(Code::Ratio2, "任务完成!C6".into())]);
+    }
+
+    #[test]
+    fn a_fund_declares_as_many_ratios_as_it_needs() {
+        // Two more ratios without codes of their own (SE506), one on each
+        // side of its band's edge: 汕头市 has 32562 户 in 1010 栋 ≈ 32.24.
+        let form = crate::testkit::form();
+        let extra = |min: &str, max: &str| {
+            format!("\n[[ratios]]\nat = \"actual.buildings\"\nexpr = \"actual.households / actual.buildings\"\nmin = \"{min}\"\nmax = \"{max}\"\ndetail = \"每栋户数\"\n")
+        };
+        let text =
+            format!("{}{}{}", include_str!("../../templates/2024/checks.toml"), extra("33", "80"), extra("10", "32.3"));
+        let bands = crate::spec::Bands::from_toml(&text, "checks.toml", &form).expect("loads");
+        assert_eq!(bands.ratios.len(), 5);
+        let params = crate::testkit::data().params_for(&form);
+        let ctx = Ctx { form: &form, params: &params, bands: &bands };
+        let got: Vec<Code> = ratios(&clean(0), &ctx).iter().map(|f| f.code).collect();
+        assert_eq!(got, [Code::RatioMore], "below 33 fires; within 10–32.3 (32.24) is quiet");
     }
 
     #[test]
     fn households_per_community_fires_and_stays_quiet() {
         let sub = with(0, "actual.communities", Value::Number(3.0));
-        assert_eq!(run(ratios, &sub), vec![(Code::HouseholdsPerCommunity, "任务完成!C7".into())]);
+        assert_eq!(run(ratios, &sub), vec![(Code::Ratio3, "任务完成!C7".into())]);
     }
 
     /// On the band's edge is inside it: 汕头市's 32562 户 at 130 ㎡ each.

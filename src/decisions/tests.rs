@@ -12,8 +12,8 @@ fn actions_read_as_the_dropdown_says_them() {
 
 #[test]
 fn errors_are_closed_by_corrections_warnings_by_verification() {
-    assert!(Code::AreaPerHousehold.decisions().contains(&Action::Verified));
-    assert!(!Code::AreaPerHousehold.decisions().contains(&Action::UseComputed));
+    assert!(Code::Ratio1.decisions().contains(&Action::Verified));
+    assert!(!Code::Ratio1.decisions().contains(&Action::UseComputed));
     assert!(!Code::LooksLikeYuan.decisions().contains(&Action::Verified));
     assert!(Code::LooksLikeYuan.decisions().contains(&Action::SetTo));
     assert_eq!(Code::MissingSheet.decisions(), &[Action::Returned]);

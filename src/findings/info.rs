@@ -52,8 +52,7 @@ impl Code {
 
     /// The codes a checks.toml `[[ratios]]` entry may name: a
     /// plausibility ratio outside its band.
-    pub const RATIOS: &'static [Code] =
-        &[Code::AreaPerHousehold, Code::HouseholdsPerBuilding, Code::HouseholdsPerCommunity];
+    pub const RATIOS: &'static [Code] = &[Code::Ratio1, Code::Ratio2, Code::Ratio3, Code::RatioMore];
 
     pub fn id(self) -> &'static str {
         self.info().id
@@ -285,7 +284,7 @@ impl Code {
                 "“{label}”的分值应为 {expected}，实为 {found}",
                 "请使用模板规定的分值，不要自行调整权重。",
             ),
-            Code::BenefitExceedsCommunities => (
+            Code::PartExceedsWhole => (
                 "SE311",
                 Error,
                 "数字超过其上限",
@@ -299,7 +298,7 @@ impl Code {
                 "“{label}”为 {found}，与{detail}不一致",
                 "同一数字在各工作表中应一致，请核对后统一。",
             ),
-            Code::SatisfactionBelowTarget => (
+            Code::BelowTarget => (
                 "SE313",
                 Warning,
                 "指标未达到年度目标",
@@ -383,21 +382,21 @@ impl Code {
                 "{detail}：在确认之前，本文件的数字不计入任何地市，反馈文件按本文件名命名",
                 "请确认本文件属于哪个地市：文件名错了请改正文件名；“地市”栏填错了请改正后重新报送。",
             ),
-            Code::AreaPerHousehold => (
+            Code::Ratio1 => (
                 "SE501",
                 Warning,
                 "比例超出常见范围",
                 "比例 {found} 超出常见范围 {expected}（{detail}）",
                 "请核对构成该比例的数字；如数字属实，无需修改。",
             ),
-            Code::HouseholdsPerBuilding => (
+            Code::Ratio2 => (
                 "SE502",
                 Warning,
                 "比例超出常见范围",
                 "比例 {found} 超出常见范围 {expected}（{detail}）",
                 "请核对构成该比例的数字；如数字属实，无需修改。",
             ),
-            Code::HouseholdsPerCommunity => (
+            Code::Ratio3 => (
                 "SE503",
                 Warning,
                 "比例超出常见范围",
@@ -417,6 +416,13 @@ impl Code {
                 "实际完成与计划完全相同",
                 "四项实际完成数（{detail}）与省下达计划完全相同，请确认不是照抄计划",
                 "请按实际完成情况填写；如确实恰好与计划相同，无需修改。",
+            ),
+            Code::RatioMore => (
+                "SE506",
+                Warning,
+                "比例超出常见范围",
+                "比例 {found} 超出常见范围 {expected}（{detail}）",
+                "请核对构成该比例的数字；如数字属实，无需修改。",
             ),
             Code::ReportMissing => (
                 "SE601",

@@ -200,7 +200,7 @@ mod tests {
     fn a_template_set_words_its_own_findings() {
         let loc = at("任务完成", "C4", "改造建筑面积（万平方米）");
         let (band, ratio) = (Some("50–130".to_string()), Some("141.66".to_string()));
-        let f = Finding::at(Code::AreaPerHousehold, &loc, band, ratio, "实际完成 107.66 万平方米 ÷ 7600 户");
+        let f = Finding::at(Code::Ratio1, &loc, band, ratio, "实际完成 107.66 万平方米 ÷ 7600 户");
         let form = crate::testkit::form();
         assert_eq!(
             f.message(&form),
@@ -213,7 +213,7 @@ mod tests {
         let next = own + text[own..].find("\n\n").unwrap();
         let plain = crate::spec::FormSpec::from_toml(&format!("{}{}", &text[..own], &text[next..]), "t").unwrap();
         assert_eq!(f.message(&plain), "比例 141.66 超出常见范围 50–130（实际完成 107.66 万平方米 ÷ 7600 户）");
-        assert_eq!(f.title(&plain), Code::AreaPerHousehold.info().title);
+        assert_eq!(f.title(&plain), Code::Ratio1.info().title);
         let e = crate::spec::FormSpec::from_toml(&text.replace("[messages.SE501]", "[messages.SE501x]"), "t");
         let e = e.unwrap_err().to_string();
         assert!(e.contains("[messages] 的 SE501x 不是问题代码"), "{e}");

@@ -12,7 +12,11 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRatio {
-    code: String,
+    /// SE501–SE503 for the first three a fund names (their own codes,
+    /// so a register can decide each); left out, SE506: a fund declares as
+    /// many ratios as it needs.
+    #[serde(default)]
+    code: Option<String>,
     /// The field whose cell is marked.
     at: String,
     expr: String,
@@ -60,11 +64,15 @@ pub enum RatioError {
 impl RawRatio {
     /// Resolves the relation and words against `form`.
     pub(super) fn build(&self, form: &FormSpec) -> Result<RatioSpec, RatioError> {
-        let name = self.code.clone();
-        let code = Code::RATIOS.iter().copied().find(|c| c.id() == self.code).ok_or_else(|| RatioError::Code {
-            code: name.clone(),
-            allowed: Code::RATIOS.iter().map(|c| c.id()).collect::<Vec<_>>().join(" "),
-        })?;
+        let code = match &self.code {
+            None => Code::RatioMore,
+            Some(id) => Code::RATIOS.iter().copied().find(|c| c.id() == id).ok_or_else(|| RatioError::Code {
+                code: id.clone(),
+                allowed: Code::RATIOS.iter().map(|c| c.id()).collect::<Vec<_>>().join(" "),
+            })?,
+        };
+        // Errors name the ratio by its code, or by its expression.
+        let name = self.code.clone().unwrap_or_else(|| self.expr.clone());
         let ids: Vec<&str> = form.fields().map(|f| f.id.as_str()).collect();
         if !ids.contains(&self.at.as_str()) {
             return Err(RatioError::At { code: name, at: self.at.clone() });
