@@ -5,9 +5,10 @@
 //! implementation.
 
 use crate::plan::{Make, Plan};
+use crate::stages::run::{run_plan, RunOutcome};
 use crate::stages::{Setup, Silent};
 use crate::write::sink::Memory;
-use crate::{error, findings::Finding, rounds, run_plan, scan, write, RunOutcome};
+use crate::{error, findings::Finding, rounds, scan, write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -45,7 +46,7 @@ impl MemoryOutcome {
 
 /// `selfeval check` on files given as bytes, needing no file system,
 /// clock or threads: the browser page's job. The same stages as
-/// [`crate::run_with`] with no 核实与更正 register and no previous round (a
+/// [`crate::stages::run::run_with`] with no 核实与更正 register and no previous round (a
 /// clerk's own check is round 1); `now` is the host's clock.
 pub fn check_memory(
     inputs: Vec<(String, Arc<[u8]>)>,
@@ -116,7 +117,7 @@ pub fn run_memory(
     register: Option<(String, Arc<[u8]>)>,
     setup: &Arc<Setup>,
     now: chrono::DateTime<chrono::FixedOffset>,
-    progress: &dyn crate::Progress,
+    progress: &dyn crate::stages::Progress,
 ) -> error::Result<MemoryRun> {
     let scan::Dropped { scan, folder, mut results } = scan::scan_dropped(dropped);
     results.sort_by_key(|r| rounds::stamp_key(r.name.rsplit('/').next().unwrap_or(&r.name)));

@@ -4,7 +4,7 @@
 //! made here once; the console pads them into columns, the page into a
 //! table.
 
-use crate::RunOutcome;
+use crate::stages::run::RunOutcome;
 use serde::Serialize;
 
 /// Which round this is and what it was compared with.

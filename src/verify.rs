@@ -94,7 +94,7 @@ pub fn verify(opts: &VerifyOptions) -> Result<Verification> {
         (None, None) => None,
     };
     let work = Scratch::new()?;
-    let run = crate::RunOptions {
+    let run = crate::plan::RunOptions {
         inputs: vec![opts.inputs.clone()],
         out: Some(work.0.join("结果")),
         params: opts.params.clone(),
@@ -107,7 +107,7 @@ pub fn verify(opts: &VerifyOptions) -> Result<Verification> {
         no_report: true,
         ..Default::default()
     };
-    let outcome = crate::run(&run)?;
+    let outcome = crate::stages::run::run(&run)?;
     let made = Book::open(&outcome.out_dir.join("省级汇总表.xlsx"))?;
     let current = outcome.fingerprint;
     let (cells, missing_sheets) = compare(&made, &given);

@@ -7,6 +7,7 @@
 mod ods;
 mod package;
 mod raw;
+mod records;
 mod repair;
 mod source;
 mod xls;

@@ -12,7 +12,7 @@
 //! cannot be found) or said the way calamine expects (an unknown state is
 //! "visible"); every other byte is copied.
 
-use super::xlsb::{put_varint, varint};
+use super::records::{put_record, records, Record};
 use quick_xml::events::{BytesStart, Event};
 use std::io::Cursor;
 
@@ -186,29 +186,23 @@ fn mended_sheet(body: &[u8], targets: &[(String, String)]) -> Option<Vec<u8>> {
 
 fn mended_records(data: &[u8], targets: &[(String, String)]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(data.len());
-    let (mut i, mut changed) = (0, false);
-    while i < data.len() {
-        let (typ, after_type) = varint(data, i, 2)?;
-        let (len, at) = varint(data, after_type, 4)?;
-        let end = at.checked_add(len as usize).filter(|e| *e <= data.len())?;
-        let body = &data[at..end];
+    let mut changed = false;
+    for r in records(data) {
+        let Record { typ, body, raw } = r?;
         // A sheet without a relationship (0xFFFFFFFF) calamine passes over.
         let unbound = body.get(8..12) == Some(&[0xFF; 4][..]);
-        if typ == BUNDLE_SHEET && !unbound {
-            match mended_sheet(body, targets) {
-                Some(b) if b == body => out.extend_from_slice(&data[i..end]),
-                Some(b) => {
-                    changed = true;
-                    put_varint(&mut out, typ);
-                    put_varint(&mut out, b.len() as u32);
-                    out.extend_from_slice(&b);
-                }
-                None => changed = true,
-            }
-        } else {
-            out.extend_from_slice(&data[i..end]);
+        if typ != BUNDLE_SHEET || unbound {
+            out.extend_from_slice(raw);
+            continue;
         }
-        i = end;
+        match mended_sheet(body, targets) {
+            Some(b) if b == body => out.extend_from_slice(raw),
+            Some(b) => {
+                changed = true;
+                put_record(&mut out, typ, &b);
+            }
+            None => changed = true,
+        }
     }
     changed.then_some(out)
 }
@@ -254,9 +248,7 @@ mod tests {
         body.extend(wide(id));
         body.extend(wide(name));
         let mut r = Vec::new();
-        put_varint(&mut r, BUNDLE_SHEET);
-        put_varint(&mut r, body.len() as u32);
-        r.extend(body);
+        put_record(&mut r, BUNDLE_SHEET, &body);
         r
     }
 

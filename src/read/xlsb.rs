@@ -13,6 +13,7 @@
 //! its full form ([`mended`]), and the sheet list is mended as an
 //! .xlsx's is ([`super::repair`]).
 
+use super::records::{put_record, records, Record};
 use super::xlsx::Keep;
 use super::{convert, Broken, Format, Load, RawWorkbook, ReadError};
 use crate::cellref::CellRef;
@@ -143,65 +144,29 @@ fn rewritten(bytes: &[u8]) -> Option<Vec<u8>> {
 /// it has none (or its records run past its end: left to calamine).
 fn full_records(data: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(data.len() + data.len() / 4);
-    let mut i = 0;
     let mut col: Option<u32> = None;
     let mut any = false;
-    while i < data.len() {
-        let (typ, after_type) = varint(data, i, 2)?;
-        let (len, body) = varint(data, after_type, 4)?;
-        let end = body.checked_add(len as usize).filter(|e| *e <= data.len())?;
-        let record = &data[body..end];
+    for r in records(data) {
+        let Record { typ, body: record, raw } = r?;
         match typ {
             ROW_HDR => {
                 col = None;
-                out.extend_from_slice(&data[i..end]);
+                out.extend_from_slice(raw);
             }
             t if CELLS.contains(&t) && record.len() >= 4 => {
                 col = Some(u32::from_le_bytes([record[0], record[1], record[2], record[3]]));
-                out.extend_from_slice(&data[i..end]);
+                out.extend_from_slice(raw);
             }
             t if (SHORT_FIRST..=SHORT_LAST).contains(&t) => {
                 let c = col.map_or(0, |c| c.saturating_add(1));
                 col = Some(c);
                 any = true;
-                put_varint(&mut out, t - SHORT_FIRST + FULL_FIRST);
-                put_varint(&mut out, len + 4);
-                out.extend_from_slice(&c.to_le_bytes());
-                out.extend_from_slice(record);
+                put_record(&mut out, t - SHORT_FIRST + FULL_FIRST, &[&c.to_le_bytes()[..], record].concat());
             }
-            _ => out.extend_from_slice(&data[i..end]),
+            _ => out.extend_from_slice(raw),
         }
-        i = end;
     }
     any.then_some(out)
-}
-
-/// A record header number at `i`: 7 bits a byte, high bit set when
-/// another byte follows, at most `max` bytes. Returns it and where the
-/// next field starts.
-pub(super) fn varint(data: &[u8], mut i: usize, max: usize) -> Option<(u32, usize)> {
-    let mut v: u32 = 0;
-    for k in 0..max {
-        let b = *data.get(i)?;
-        i += 1;
-        v |= u32::from(b & 0x7F) << (7 * k);
-        if b & 0x80 == 0 {
-            return Some((v, i));
-        }
-    }
-    None
-}
-
-pub(super) fn put_varint(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let b = (v & 0x7F) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
 }
 
 #[cfg(test)]
@@ -210,9 +175,7 @@ mod tests {
 
     fn record(typ: u32, body: &[u8]) -> Vec<u8> {
         let mut r = Vec::new();
-        put_varint(&mut r, typ);
-        put_varint(&mut r, body.len() as u32);
-        r.extend_from_slice(body);
+        put_record(&mut r, typ, body);
         r
     }
 
@@ -241,14 +204,5 @@ mod tests {
         assert_eq!(full_records(&data), None);
         // A record running past the end: left to calamine.
         assert_eq!(full_records(&[0x10, 0x7F, 0, 0]), None);
-    }
-
-    #[test]
-    fn record_numbers_round_trip() {
-        for v in [0u32, 1, 0x7F, 0x80, 0x3FFF, 300, 0x1F_FFFF] {
-            let mut out = Vec::new();
-            put_varint(&mut out, v);
-            assert_eq!(varint(&out, 0, 4), Some((v, out.len())));
-        }
     }
 }

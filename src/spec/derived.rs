@@ -3,6 +3,7 @@
 //! rounding, how it is compared and the finding that reports a mismatch.
 //! The checks, the generated form's formulas and the fold all read these.
 
+use super::error::DerivedError;
 use super::relation::{Expr, RelationError};
 use super::{Direction, FormSpec};
 use crate::findings::Code;
@@ -56,25 +57,6 @@ pub struct DerivedSpec {
     pub code: Code,
     pub compare: Compare,
     pub detail: Vec<Piece>,
-}
-
-/// What is wrong with one `[[derived]]` entry.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum DerivedError {
-    #[error("[[derived]] field = \"{0}\" 不在表中")]
-    UnknownField(String),
-    #[error("[[derived]] 字段 {0} 重复定义")]
-    Duplicate(String),
-    #[error("[[derived]] {field}：{source}")]
-    Relation { field: String, source: RelationError },
-    #[error("[[derived]] {field}：code = \"{code}\" 不是重新计算类的代码（可用：{allowed}）")]
-    Code { field: String, code: String, allowed: String },
-    #[error("[[derived]] {field}：detail 中的 {{…}} 没有闭合")]
-    Detail { field: String },
-    #[error("[[derived]] 字段之间循环引用：{0}")]
-    Cycle(String),
-    #[error("[[derived]] {field}：与 [scoring] 中该指标的 direction 不一致（应使用 {want}()）")]
-    Direction { field: String, want: &'static str },
 }
 
 impl RawDerived {

@@ -3,12 +3,9 @@
 //! one variant a reason, its words the message a maintainer reads. The
 //! parts' own errors (the form's ids, relations, links, ratios) are kept
 //! as sources, not flattened to text. The run's error holds a LoadError;
-//! nothing here depends on it.
+//! nothing here depends on it, nor on the parts of the set it describes.
 
-use super::derived::DerivedError;
-use super::form::FormError;
-use super::links::LinkError;
-use super::ratios::RatioError;
+use super::relation::RelationError;
 
 /// A template set that cannot be used, and which file of it.
 #[derive(Debug, thiserror::Error)]
@@ -140,4 +137,74 @@ pub enum SpecError {
     // checks.toml
     #[error("[[grades]] 应从高到低列出，且至少一档")]
     GradesOrder,
+}
+
+/// What is inconsistent in form.toml's measures, scoring table or ids.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("指标 {0} 重复定义")]
+    DuplicateMeasure(String),
+    #[error("指标 {measure} 缺少字段 {field}")]
+    MeasureField { measure: String, field: String },
+    #[error("指标 {measure} 的 indicator = \"{indicator}\" 不在 [scoring] 中")]
+    MeasureIndicator { measure: String, indicator: String },
+    #[error("{0}")]
+    Column(#[from] crate::cellref::BadCellRef),
+    #[error("评分表 {0} 不在 sheets 中")]
+    ScoringSheet(String),
+    #[error("指标 {0} 的行号不能为 0")]
+    RowZero(String),
+    #[error("字段 {0} 重复定义")]
+    DuplicateField(String),
+    #[error("[roles] 缺少 {0}（每个表都必须指明该字段）")]
+    MissingRole(&'static str),
+    #[error("[roles] 的 {role} = \"{field}\" 不是本表的字段")]
+    RoleField { role: &'static str, field: String },
+}
+
+/// What is wrong with form.toml's `[[same]]` links and `at_most` bounds.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error("[[same]] 的 {0} 不是本表的字段")]
+    SameField(String),
+    #[error("[[same]] a = \"{0}\"：witness 只能是 \"issued\"，或给出 rate 和 whole")]
+    SameWitness(String),
+    #[error("[[same]] a = \"{0}\"：witness = \"issued\" 要求 b 是省下达的数字（issued 或 measures 的计划）")]
+    NotIssued(String),
+    #[error("字段 {field} 的 at_most = \"{bound}\" 不是本表的字段")]
+    Bound { field: String, bound: String },
+}
+
+/// What is wrong with one `[[derived]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DerivedError {
+    #[error("[[derived]] field = \"{0}\" 不在表中")]
+    UnknownField(String),
+    #[error("[[derived]] 字段 {0} 重复定义")]
+    Duplicate(String),
+    #[error("[[derived]] {field}：{source}")]
+    Relation { field: String, source: RelationError },
+    #[error("[[derived]] {field}：code = \"{code}\" 不是重新计算类的代码（可用：{allowed}）")]
+    Code { field: String, code: String, allowed: String },
+    #[error("[[derived]] {field}：detail 中的 {{…}} 没有闭合")]
+    Detail { field: String },
+    #[error("[[derived]] 字段之间循环引用：{0}")]
+    Cycle(String),
+    #[error("[[derived]] {field}：与 [scoring] 中该指标的 direction 不一致（应使用 {want}()）")]
+    Direction { field: String, want: &'static str },
+}
+
+/// What is wrong with one `[[ratios]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RatioError {
+    #[error("[[ratios]] {code}：{source}")]
+    Relation { code: String, source: RelationError },
+    #[error("[[ratios]] code = \"{code}\" 不是比例类的代码（可用：{allowed}）")]
+    Code { code: String, allowed: String },
+    #[error("[[ratios]] {code}：at = \"{at}\" 不在表中")]
+    At { code: String, at: String },
+    #[error("[[ratios]] {code}：min 大于 max")]
+    Band { code: String },
+    #[error("[[ratios]] {code}：detail 中的 {{…}} 没有闭合")]
+    Detail { code: String },
 }

@@ -1,5 +1,6 @@
 //! The city form (form.toml): sheets, labels, fields and their kinds, measures and the scoring table, checked and indexed on load.
 
+use super::error::FormError;
 use super::*;
 
 /// What a field holds, which decides how its cell is read and checked.
@@ -128,29 +129,6 @@ impl SheetSpec {
             .chain(self.fields.iter().flat_map(|f| [f.cell, f.label.cell]));
         cells.fold(CellRef::new(0, 0), |a, c| CellRef::new(a.row.max(c.row), a.col.max(c.col)))
     }
-}
-
-/// What is inconsistent in form.toml's measures, scoring table or ids.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FormError {
-    #[error("指标 {0} 重复定义")]
-    DuplicateMeasure(String),
-    #[error("指标 {measure} 缺少字段 {field}")]
-    MeasureField { measure: String, field: String },
-    #[error("指标 {measure} 的 indicator = \"{indicator}\" 不在 [scoring] 中")]
-    MeasureIndicator { measure: String, indicator: String },
-    #[error("{0}")]
-    Column(#[from] crate::cellref::BadCellRef),
-    #[error("评分表 {0} 不在 sheets 中")]
-    ScoringSheet(String),
-    #[error("指标 {0} 的行号不能为 0")]
-    RowZero(String),
-    #[error("字段 {0} 重复定义")]
-    DuplicateField(String),
-    #[error("[roles] 缺少 {0}（每个表都必须指明该字段）")]
-    MissingRole(&'static str),
-    #[error("[roles] 的 {role} = \"{field}\" 不是本表的字段")]
-    RoleField { role: &'static str, field: String },
 }
 
 /// Scoring direction of an indicator in the 自评评分 table.

@@ -2,6 +2,7 @@
 //! field's `issued`, `at_most` and `target`), declared in form.toml and
 //! checked on load.
 
+use super::error::LinkError;
 use super::*;
 
 /// What decides which of two disagreeing cells is right.
@@ -46,18 +47,6 @@ pub(super) struct RawSame {
 pub enum Issued {
     /// The city's issued budget (省级参数表 下达预算).
     Budget,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum LinkError {
-    #[error("[[same]] 的 {0} 不是本表的字段")]
-    SameField(String),
-    #[error("[[same]] a = \"{0}\"：witness 只能是 \"issued\"，或给出 rate 和 whole")]
-    SameWitness(String),
-    #[error("[[same]] a = \"{0}\"：witness = \"issued\" 要求 b 是省下达的数字（issued 或 measures 的计划）")]
-    NotIssued(String),
-    #[error("字段 {field} 的 at_most = \"{bound}\" 不是本表的字段")]
-    Bound { field: String, bound: String },
 }
 
 impl FormSpec {

@@ -3,6 +3,7 @@
 //! fields in the `[[derived]]` grammar with its band and its words.
 
 use super::derived::{pieces, Piece};
+use super::error::RatioError;
 use super::relation::{Expr, RelationError};
 use super::{Band, FormSpec};
 use crate::findings::Code;
@@ -44,21 +45,6 @@ impl RatioSpec {
         let rest = self.expr.fields().into_iter().filter(|f| *f != self.at);
         std::iter::once(self.at.clone()).chain(rest).collect()
     }
-}
-
-/// What is wrong with one `[[ratios]]` entry.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RatioError {
-    #[error("[[ratios]] {code}：{source}")]
-    Relation { code: String, source: RelationError },
-    #[error("[[ratios]] code = \"{code}\" 不是比例类的代码（可用：{allowed}）")]
-    Code { code: String, allowed: String },
-    #[error("[[ratios]] {code}：at = \"{at}\" 不在表中")]
-    At { code: String, at: String },
-    #[error("[[ratios]] {code}：min 大于 max")]
-    Band { code: String },
-    #[error("[[ratios]] {code}：detail 中的 {{…}} 没有闭合")]
-    Detail { code: String },
 }
 
 impl RawRatio {

@@ -10,6 +10,7 @@ pub mod check;
 pub mod compare;
 pub mod decide;
 pub mod outputs;
+pub mod run;
 pub mod submission;
 
 use crate::error::{Error, Result};
