@@ -3,6 +3,7 @@
 //! library decides, this module prints.
 
 use selfeval::findings::{self, Severity};
+use selfeval::model::InputStatus;
 use selfeval::{overview, RunOutcome};
 use std::fmt::Write as _;
 
@@ -78,7 +79,7 @@ fn head(o: &RunOutcome, s: &mut String) {
         let _ = writeln!(s, "  {} {}（{}）更正为 {}：{}", c.city, c.label, c.place, c.value, c.state_zh());
     }
     let _ = writeln!(s, "使用：{}；参数：{}", o.templates_origin, o.params_origin);
-    let readable = o.inputs.iter().filter(|r| r.status != "unreadable").count();
+    let readable = o.inputs.iter().filter(|r| r.status != InputStatus::Unreadable).count();
     let _ = writeln!(s, "读取工作簿 {} 个（可读 {readable} 个）", o.inputs.len());
 }
 
@@ -120,12 +121,7 @@ fn file_table(o: &RunOutcome, s: &mut String) {
     let width = o.inputs.iter().map(|r| display_width(&r.file)).max().unwrap_or(4).clamp(4, 60);
     let _ = writeln!(s, "\n{}  {}  错误  警告  状态", pad("城市", 8), pad("文件", width));
     for r in &o.inputs {
-        let status = match r.status {
-            "ok" if r.warnings > 0 => "通过（有警告）",
-            "ok" => "通过",
-            "unreadable" => "无法读取",
-            _ => "需修改",
-        };
+        let status = r.status.zh(r.warnings);
         let city = r.city.as_deref().unwrap_or("—");
         let _ = writeln!(s, "{}  {}  {:>4}  {:>4}  {status}", pad(city, 8), pad(&r.file, width), r.errors, r.warnings);
     }
@@ -137,7 +133,7 @@ fn tail(o: &RunOutcome, s: &mut String) {
     let d = &o.decisions;
     let _ = writeln!(s, "\n{}", overview::counts_line(o));
     if o.roster.is_some() {
-        let _ = writeln!(s, "汇总表状态：{}", d.state);
+        let _ = writeln!(s, "汇总表状态：{}", d.state());
     }
     if e > 0 {
         let _ = writeln!(s, "前几个错误：");
@@ -167,9 +163,10 @@ pub fn not_final(o: &RunOutcome) -> String {
     let d = &o.decisions;
     let mut s = String::new();
     let _ = writeln!(s, "{}", overview::register_line(o));
-    let _ = writeln!(s, "未定稿：{}。按 --final 的要求，本次没有写出任何文件。", d.state);
-    let _ = writeln!(s, "尚未完成的事项（{} 项）：", d.open.len());
-    for line in &d.open {
+    let _ = writeln!(s, "未定稿：{}。按 --final 的要求，本次没有写出任何文件。", d.state());
+    let open = d.open(&o.setup.templates.form);
+    let _ = writeln!(s, "尚未完成的事项（{} 项）：", open.len());
+    for line in &open {
         let _ = writeln!(s, "  {line}");
     }
     let _ = writeln!(s, "请在 核实与更正.xlsx 中逐项处理（或请地市改正后重新报送），再运行 selfeval run --final。");

@@ -334,14 +334,37 @@ impl Measures {
     }
 }
 
+/// What became of an input file, as report.json's `inputs` says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputStatus {
+    /// Read, with no error (warnings may remain).
+    Ok,
+    /// Read, with an error to fix.
+    Error,
+    /// Not readable at all.
+    Unreadable,
+}
+
+impl InputStatus {
+    /// How the terminal and the page say it (a file with warnings passes).
+    pub fn zh(self, warnings: usize) -> &'static str {
+        match self {
+            InputStatus::Ok if warnings > 0 => "通过（有警告）",
+            InputStatus::Ok => "通过",
+            InputStatus::Unreadable => "无法读取",
+            InputStatus::Error => "需修改",
+        }
+    }
+}
+
 /// One input file and what became of it (report.json `inputs`; the next
 /// round reads it back).
 #[derive(Debug, Clone, Serialize)]
 pub struct InputReport {
     pub file: String,
     pub city: Option<String>,
-    /// "ok", "error" (has error findings) or "unreadable".
-    pub status: &'static str,
+    pub status: InputStatus,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,

@@ -4,6 +4,7 @@
 //! made here once; the console pads them into columns, the page into a
 //! table.
 
+use crate::model::InputStatus;
 use crate::stages::run::RunOutcome;
 use serde::Serialize;
 
@@ -87,7 +88,7 @@ pub fn loose_lines(o: &RunOutcome) -> Vec<String> {
         .filter(|r| !filed.contains(&r.file.as_str()))
         .map(|r| {
             let what = match (r.status, &r.city) {
-                ("unreadable", _) => "无法读取".to_string(),
+                (InputStatus::Unreadable, _) => "无法读取".to_string(),
                 (_, Some(c)) => format!("{c}，未采用"),
                 (_, None) => "未确定地市".to_string(),
             };

@@ -73,16 +73,37 @@ impl Decision {
 }
 
 /// A register row that could not be used, and why (in the clerk's words).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowProblem {
+    /// The register's name, as shown to users.
+    pub register: String,
     pub row: u32,
-    /// "核实与更正.xlsx 第 7 行：更正值“abc”不是数字，未采用".
-    pub message: String,
-    /// The reason alone: "更正值“abc”不是数字".
-    #[serde(skip)]
+    /// The reason: "更正值“abc”不是数字".
     pub why: register::RowError,
-    #[serde(skip)]
     pub cells: sheet::RowCells,
+}
+
+impl RowProblem {
+    /// "核实与更正.xlsx 第 7 行：更正值“abc”不是数字，未采用".
+    pub fn message(&self) -> String {
+        format!("{} 第 {} 行：{}", self.register, self.row, self.status())
+    }
+
+    /// The row's 状态 in the register: "更正值“abc”不是数字，未采用".
+    pub fn status(&self) -> String {
+        format!("{}，未采用", self.why)
+    }
+}
+
+/// report.json's `problems`: the row and its message.
+impl Serialize for RowProblem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("RowProblem", 2)?;
+        st.serialize_field("row", &self.row)?;
+        st.serialize_field("message", &self.message())?;
+        st.end()
+    }
 }
 
 /// A register as read: the decisions to apply and the rows refused.
@@ -322,7 +343,7 @@ pub struct Record {
     /// The register read, if one was.
     pub register: Option<String>,
     /// A register given or found that could not be used, and why.
-    pub register_unusable: Option<String>,
+    pub register_unusable: Option<Unusable>,
     /// Decisions applied in this run.
     pub applied: usize,
     /// Every decision of the register, with what became of it.
@@ -339,10 +360,18 @@ pub struct Record {
     /// Figures the province corrected.
     pub corrections: Vec<Correction>,
     pub finality: Finality,
-    /// "定稿" or "草稿（…）".
-    pub state: String,
-    /// What is still open, one line each (the `--final` refusal's list).
-    pub open: Vec<String>,
+    /// What is still open: the open errors and warnings…
+    pub open_findings: Vec<Finding>,
+    /// …and the expected cities not counted, each with why.
+    pub uncounted: Vec<(String, String)>,
+}
+
+/// A register that could not be used as a whole: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}：{why}")]
+pub struct Unusable {
+    pub origin: String,
+    pub why: register::RegisterError,
 }
 
 impl Record {
@@ -353,7 +382,6 @@ impl Record {
         mut corrections: Vec<Correction>,
         open: &[&Finding],
         uncounted: &[(String, String)],
-        form: &crate::spec::FormSpec,
     ) -> Record {
         for c in &mut corrections {
             let why = uncounted.iter().find(|(city, _)| *city == c.city).map(|(_, why)| why.clone());
@@ -361,20 +389,12 @@ impl Record {
             c.left_out = why;
         }
         let finality = Finality { open: open.len(), uncounted: uncounted.len() };
-        let mut lines: Vec<String> = open
-            .iter()
-            .map(|f| {
-                let place = f.place();
-                let at = if place.is_empty() { String::new() } else { format!(" {place}") };
-                let who = f.city.clone().unwrap_or_else(|| f.file.clone());
-                format!("{}：[{}] {}{at} {}", who, f.code.id(), f.severity.zh(), f.message(form))
-            })
-            .collect();
-        lines.extend(uncounted.iter().map(|(c, s)| format!("{c}：{s}，未计入合计")));
         let (reg, unusable, problems) = match register {
             RegisterUse::None => (None, None, Vec::new()),
             RegisterUse::Used(r) => (Some(r.origin.clone()), None, r.problems.clone()),
-            RegisterUse::Unusable { origin, why } => (None, Some(format!("{origin}：{why}")), Vec::new()),
+            RegisterUse::Unusable { origin, why } => {
+                (None, Some(Unusable { origin: origin.clone(), why: why.clone() }), Vec::new())
+            }
         };
         let mut listed: Vec<Listed> = outcomes.iter().cloned().map(|o| Listed::Decision(Box::new(o))).collect();
         listed.extend(problems.iter().map(|p| {
@@ -398,10 +418,27 @@ impl Record {
             problems,
             closed,
             corrections,
-            state: finality.zh(),
             finality,
-            open: lines,
+            open_findings: open.iter().map(|f| (*f).clone()).collect(),
+            uncounted: uncounted.to_vec(),
         }
+    }
+
+    /// "定稿" or "草稿（…）".
+    pub fn state(&self) -> String {
+        self.finality.zh()
+    }
+
+    /// What is still open, one line each, in the fund's words (the
+    /// `--final` refusal's list and report.json's `open`).
+    pub fn open(&self, words: &dyn crate::findings::Words) -> Vec<String> {
+        let findings = self.open_findings.iter().map(|f| {
+            let place = f.place();
+            let at = if place.is_empty() { String::new() } else { format!(" {place}") };
+            let who = f.city.clone().unwrap_or_else(|| f.file.clone());
+            format!("{}：[{}] {}{at} {}", who, f.code.id(), f.severity.zh(), f.message(words))
+        });
+        findings.chain(self.uncounted.iter().map(|(c, s)| format!("{c}：{s}，未计入合计"))).collect()
     }
 
     /// How many findings are 已核实.

@@ -116,18 +116,11 @@ pub fn read_source(
         let row = r + 1;
         match decision(&cells, form, params) {
             Ok((key, action, value)) => reg.decisions.push(Decision { row, key, action, cells, value }),
-            Err(why) => {
-                reg.problems.push(RowProblem { row, message: row_message(&name, row, &why.to_string()), why, cells })
-            }
+            Err(why) => reg.problems.push(RowProblem { register: name.clone(), row, why, cells }),
         }
     }
     refuse_duplicates(&mut reg, &name);
     Ok(reg)
-}
-
-/// "核实与更正.xlsx 第 7 行：更正值“abc”不是数字，未采用".
-pub fn row_message(register: &str, row: u32, why: &str) -> String {
-    format!("{register} 第 {row} 行：{why}，未采用")
 }
 
 /// A cell as text: numbers without float noise, dates as YYYY-MM-DD.
@@ -211,8 +204,7 @@ fn refuse_duplicates(reg: &mut Register, name: &str) {
     for d in dup {
         let others: Vec<String> = rows[&d.key].iter().filter(|r| **r != d.row).map(|r| format!("第 {r} 行")).collect();
         let why = RowError::Duplicate { others: others.join("、"), city: d.key.city.clone(), code: d.key.code };
-        let message = row_message(name, d.row, &why.to_string());
-        reg.problems.push(RowProblem { row: d.row, message, why, cells: d.cells });
+        reg.problems.push(RowProblem { register: name.to_string(), row: d.row, why, cells: d.cells });
     }
     reg.problems.sort_by_key(|p| p.row);
 }

@@ -85,8 +85,7 @@ pub fn rows(
         out.push(RowCells { status: o.status.zh(), ..o.decision.cells.clone() });
     }
     for p in record.problems.iter().filter(|p| !used.problems.contains(&p.row)) {
-        let why = p.message.split_once('：').map(|(_, w)| w).unwrap_or(&p.message);
-        out.push(RowCells { status: why.to_string(), ..p.cells.clone() });
+        out.push(RowCells { status: p.status(), ..p.cells.clone() });
     }
     let order = |c: &str| params.cities.iter().position(|x| x.name == c).unwrap_or(usize::MAX);
     out.sort_by_key(|r| order(&r.city));
@@ -172,8 +171,7 @@ fn open_row(f: &Finding, record: &super::Record, form: &crate::spec::FormSpec, u
         }
         (None, Some(p)) => {
             used.problems.push(p.row);
-            let why = p.message.split_once('：').map(|(_, w)| w).unwrap_or(&p.message);
-            RowCells { status: why.to_string(), ..clerk(row, &p.cells) }
+            RowCells { status: p.status(), ..clerk(row, &p.cells) }
         }
         (None, None) => RowCells { status: "待处理".to_string(), ..row },
     }

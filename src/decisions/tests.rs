@@ -44,3 +44,19 @@ fn finality_says_what_is_open() {
     assert_eq!(Finality { open: 3, uncounted: 1 }.zh(), "草稿（尚有 3 个问题未处理，1 个地市未计入合计）");
     assert_eq!(Finality { open: 0, uncounted: 2 }.zh(), "草稿（2 个地市未计入合计）");
 }
+
+#[test]
+fn a_refused_rows_status_is_its_reason_whatever_the_register_is_called() {
+    // A register named with a full-width colon: the 状态 is the reason,
+    // not what follows the first '：' of the message.
+    let p = RowProblem {
+        register: "核实：与更正.xlsx".into(),
+        row: 7,
+        why: register::RowError::UnknownCity("某市".into()),
+        cells: sheet::RowCells::default(),
+    };
+    assert_eq!(p.status(), "地市“某市”不在本年度补助名单中，未采用");
+    assert_eq!(p.message(), "核实：与更正.xlsx 第 7 行：地市“某市”不在本年度补助名单中，未采用");
+    let json = serde_json::to_value(&p).expect("json");
+    assert_eq!(json, serde_json::json!({ "row": 7, "message": p.message() }));
+}

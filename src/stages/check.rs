@@ -5,8 +5,8 @@
 use super::Progress;
 use super::Setup;
 use crate::findings::{self, Finding};
-use crate::model::InputReport;
 use crate::model::{self, Submission};
+use crate::model::{InputReport, InputStatus};
 use crate::{calc, checks, isolate, read, scan, spec};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -193,11 +193,11 @@ fn input_report(file: &FileResult, city: Option<&str>, figures: BTreeMap<String,
         file: file.found.name.clone(),
         city: city.map(str::to_string),
         status: if file.sub.is_none() {
-            "unreadable"
+            InputStatus::Unreadable
         } else if e > 0 {
-            "error"
+            InputStatus::Error
         } else {
-            "ok"
+            InputStatus::Ok
         },
         errors: e,
         warnings: w,

@@ -443,7 +443,6 @@ pub fn record(
     run_findings: &[Finding],
     roster: &crate::roster::Roster,
     summary: bool,
-    form: &crate::spec::FormSpec,
 ) -> decisions::Record {
     let used: std::collections::HashSet<usize> = roster.cities.iter().filter_map(|c| c.used).collect();
     let counted = |i: usize| used.contains(&i) || roster.city_of_file.get(i).is_none_or(|c| c.is_none());
@@ -458,5 +457,5 @@ pub fn record(
     };
     let closed: Vec<Closed> = files.iter().flat_map(|f| f.closed.iter().cloned()).collect();
     let corrections: Vec<Correction> = files.iter().flat_map(|f| f.corrections.iter().cloned()).collect();
-    decisions::Record::new(register, outcomes, closed, corrections, &open, &uncounted, form)
+    decisions::Record::new(register, outcomes, closed, corrections, &open, &uncounted)
 }

@@ -181,7 +181,7 @@ impl Outputs<'_> {
             crate::decisions::sheet::rows(files_findings(files, roster), self.decisions, form, &self.setup.params);
         let title = crate::decisions::sheet::title(form.year, &form.fund);
         let name = crate::decisions::REGISTER_FILE;
-        let bytes = write::register::workbook(&title, &self.decisions.state, &rows)
+        let bytes = write::register::workbook(&title, &self.decisions.state(), &rows)
             .map_err(|e| Error::write(self.at(name), e))?;
         self.sink.put(name, &bytes)?;
         Ok(())

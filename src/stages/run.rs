@@ -92,15 +92,7 @@ pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &d
     let stages::compare::Compared { files, run_findings, comparison, unusable: previous_unusable } =
         stages::compare::with_previous(&plan.previous, round, setup);
     let round = comparison.as_ref().map(|c| c.round).unwrap_or(1);
-    let record = stages::decide::record(
-        &plan.register,
-        outcomes,
-        &files,
-        &run_findings,
-        &roster,
-        plan.make.summary,
-        &setup.templates.form,
-    );
+    let record = stages::decide::record(&plan.register, outcomes, &files, &run_findings, &roster, plan.make.summary);
 
     // `--final` and not 定稿: nothing is written, the outcome says what is open.
     let held = plan.make.final_only && !record.finality.is_final();

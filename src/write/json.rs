@@ -110,15 +110,15 @@ pub fn shown<'a>(findings: &'a [Finding], form: &'a FormSpec) -> Vec<Shown<'a>> 
 pub struct RecordShown<'a> {
     register: &'a Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    register_unusable: Option<&'a String>,
+    register_unusable: Option<String>,
     applied: usize,
     outcomes: &'a [Listed],
     problems: &'a [RowProblem],
     closed: Vec<ClosedShown<'a>>,
     corrections: &'a [Correction],
     finality: &'a Finality,
-    state: &'a str,
-    open: &'a [String],
+    state: String,
+    open: Vec<String>,
 }
 
 /// A closed finding: the finding's keys, then how it was closed.
@@ -149,15 +149,15 @@ impl<'a> RecordShown<'a> {
             .collect();
         RecordShown {
             register: &r.register,
-            register_unusable: r.register_unusable.as_ref(),
+            register_unusable: r.register_unusable.as_ref().map(ToString::to_string),
             applied: r.applied,
             outcomes: &r.listed,
             problems: &r.problems,
             closed,
             corrections: &r.corrections,
             finality: &r.finality,
-            state: &r.state,
-            open: &r.open,
+            state: r.state(),
+            open: r.open(form),
         }
     }
 }

@@ -140,7 +140,7 @@ pub fn run_batch(batch: Batch, now: &str) -> Result<Province, PageError> {
         cities: overview::city_lines(o),
         loose: overview::loose_lines(o),
         counts: overview::counts_line(o),
-        state: format!("汇总表状态：{}", o.decisions.state),
+        state: format!("汇总表状态：{}", o.decisions.state()),
         fingerprint: o.fingerprint.short().to_string(),
         zip: zip_name,
         files: run.files.iter().map(|(n, _)| n.clone()).collect(),

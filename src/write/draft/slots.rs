@@ -206,7 +206,7 @@ pub(super) fn shown(col: &SummaryColumn, d: Decimal, bare: bool) -> String {
 /// The 核实与更正 words: 草稿 / 定稿, what was confirmed and on what
 /// basis, what the province corrected.
 pub(super) fn decision_slots(x: &mut Slots, d: &crate::decisions::Record) {
-    x.set("state", d.state.clone());
+    x.set("state", d.state());
     x.set("n_verified", d.verified().to_string());
     let mut bases: Vec<&str> = Vec::new();
     for c in d.closed.iter().filter(|c| c.closure == crate::decisions::Closure::Verified) {

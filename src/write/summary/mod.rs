@@ -82,7 +82,7 @@ fn fill(template: &[u8], spec: &SummarySpec, c: &Contents, print: &Print) -> Res
         match sheet.role {
             SheetRole::Targets => t.targets(s),
             SheetRole::Allocation => t.allocation(&s.allocation),
-            SheetRole::Roster => t.roster(c.roster, c.comparison, &decisions.state),
+            SheetRole::Roster => t.roster(c.roster, c.comparison, &decisions.state()),
             SheetRole::Findings => t.findings(c.findings, c.form),
             SheetRole::Decisions => t.decisions(decisions, c.form),
             SheetRole::Cities => t.cities(s),
@@ -92,9 +92,9 @@ fn fill(template: &[u8], spec: &SummarySpec, c: &Contents, print: &Print) -> Res
             t.note_corrections(s, &decisions.corrections);
         }
         t.fit_rows();
-        frame(ws_of(&mut book, &sheet.name)?, &sheet.name, &spec.department, &decisions.state, print);
+        frame(ws_of(&mut book, &sheet.name)?, &sheet.name, &spec.department, &decisions.state(), print);
     }
-    fingerprint::sheet(&mut book, print, &spec.department, &decisions.state)?;
+    fingerprint::sheet(&mut book, print, &spec.department, &decisions.state())?;
     book.set_active_sheet(0);
     let props = book.properties_mut();
     props.set_title(format!("{}年{}绩效自评汇总表", s.year, s.fund));
