@@ -123,3 +123,31 @@ fn nothing_inside_imports_the_crate_root() {
         hits.join("\n")
     );
 }
+
+/// The README's code map names every module of src/ (by its file name,
+/// with or without .rs, or its folder): a newcomer finds each one there.
+#[test]
+fn the_code_map_names_every_module() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let map = readme.split("## 代码结构（维护人员）").nth(1).expect("a code map section");
+    let map = map.split("\n## ").next().unwrap_or_default();
+    let named = |name: &str| {
+        [format!("`{name}`"), format!("`{name}.rs`"), format!("`{name}/`"), format!("{name}.rs"), format!("`{name}"), format!("{name}/")]
+            .iter()
+            .any(|n| map.contains(n.as_str()))
+    };
+    let src = root().join("src");
+    let mut missing = Vec::new();
+    for e in walkdir::WalkDir::new(&src).min_depth(1) {
+        let e = e.expect("entry");
+        let name = e.file_name().to_string_lossy().to_string();
+        let stem = name.trim_end_matches(".rs");
+        if matches!(stem, "mod" | "tests" | "lib") {
+            continue;
+        }
+        if !named(stem) {
+            missing.push(e.path().strip_prefix(&src).expect("under").display().to_string());
+        }
+    }
+    assert!(missing.is_empty(), "modules the README's code map does not name:\n{}", missing.join("\n"));
+}
