@@ -110,7 +110,8 @@ assert any(p.endswith("自评报告.pdf") for p in sent["韶关市"]), sent["韶
 assert not any(f[1] in ("SE604", "SE605") for f in wf), "every report read, the PDF too"
 # 潮州市 carries the planted error: its row is left out of every total, said so.
 assert W["totals"]["cities_counted"] == 14 and "待修正的潮州市" in W["totals"]["coverage"], W["totals"]["coverage"]
-assert W["totals"]["spent"] == "3573.35", W["totals"]["spent"]
+spent = W["totals"]["tables"]["budget"]["exec.spent"]["total"]
+assert spent == "3573.35", spent
 def parts(side):
     z = zipfile.ZipFile(w / side / "结果" / "省级汇总表.xlsx")
     return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/") or n == "xl/sharedStrings.xml"}

@@ -132,7 +132,7 @@ fn a_correction_puts_the_city_back_into_the_totals() {
     let mm = city(&report, "茂名市");
     assert_eq!(mm["in_totals"], true);
     assert!(mm["reason"].as_str().expect("reason").contains("计入合计（含省级更正 1 处）"), "{mm}");
-    assert_eq!(report["totals"]["spent"], "3623.35");
+    assert_eq!(total(&report, "budget", "exec.spent"), "3623.35");
     let c = &report["decisions"]["corrections"][0];
     assert_eq!(
         (c["field"].as_str(), c["original"].as_str(), c["value"].as_str()),

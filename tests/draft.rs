@@ -44,9 +44,12 @@ fn the_draft_carries_every_figure_of_the_report() {
     // Shares are judged against their standards, as the report does.
     assert!(text.contains("略低于50%以上的标准") && text.contains("低于40%以上的标准"), "{text}");
     // The tables are the summary's: every city's spending, plan and 附件1 counts.
-    let totals = &report["totals"];
-    for v in totals["actual"].as_array().expect("a").iter().chain(totals["benefits"].as_array().expect("b")) {
-        assert!(text.contains(v.as_str().expect("s")), "{v} not in the tables");
+    let actual =
+        ["area", "households", "buildings", "communities"].map(|m| total(&report, "tasks", &format!("actual.{m}")));
+    let benefits = ["basic", "complete", "upgrade", "linked", "handover", "maintfund"]
+        .map(|b| total(&report, "benefits", &format!("benefit.{b}")));
+    for v in actual.iter().chain(&benefits) {
+        assert!(text.contains(v.as_str()), "{v} not in the tables");
     }
     let book = out.join("省级汇总表.xlsx");
     let b22 = sheet(&book, "表2-2 预算执行");
@@ -70,8 +73,7 @@ fn on_a_batch_missing_a_city_the_draft_follows_the_data() {
     std::fs::remove_file(file_of(&dir, "潮州市")).expect("rm");
     let (_, report, out) = run_dir(&dir, "draft-missing");
     let text = draft_text(&out);
-    let t = &report["totals"];
-    let spent = t["spent"].as_str().expect("spent");
+    let spent = &total(&report, "budget", "exec.spent");
     assert_ne!(spent, "3623.35");
     assert!(text.contains(&format!("省级资金已支出{spent}万元")), "{text}");
     assert!(text.contains("14个地市"), "{text}");

@@ -184,7 +184,7 @@ fn xlsb_is_read_like_xlsx_with_a_report_and_no_annotated_copy() {
     std::fs::copy(root().join("tests/fixtures/formats/01_汕头市.xlsb"), &xlsb).expect("copy");
     let (code, report, out) = run_dir(&dir, "xlsb");
     assert_eq!(code, 0);
-    assert_eq!(report["totals"]["spent"], "3623.35");
+    assert_eq!(total(&report, "budget", "exec.spent"), "3623.35");
     let st = report["cities"].as_array().expect("cities").iter().find(|c| c["city"] == "汕头市").expect("汕头");
     assert_eq!((st["file"].as_str(), st["in_totals"].as_bool()), (Some("01_汕头市_2024年绩效自评表.xlsb"), Some(true)));
     let shantou: Vec<&serde_json::Value> =
@@ -240,7 +240,7 @@ fn several_dropped_folders_and_files_are_processed_together() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("--json prints report.json");
     assert_eq!(report["inputs"].as_array().map(Vec::len), Some(15));
-    assert_eq!(report["totals"]["spent"], "3623.35");
+    assert_eq!(total(&report, "budget", "exec.spent"), "3623.35");
     // The output folder is named after the first dropped folder.
     assert!(std::fs::read_dir(tmp.path()).expect("d").any(|e| e
         .expect("e")

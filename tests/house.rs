@@ -132,9 +132,16 @@ fn the_code_map_names_every_module() {
     let map = readme.split("## 代码结构（维护人员）").nth(1).expect("a code map section");
     let map = map.split("\n## ").next().unwrap_or_default();
     let named = |name: &str| {
-        [format!("`{name}`"), format!("`{name}.rs`"), format!("`{name}/`"), format!("{name}.rs"), format!("`{name}"), format!("{name}/")]
-            .iter()
-            .any(|n| map.contains(n.as_str()))
+        [
+            format!("`{name}`"),
+            format!("`{name}.rs`"),
+            format!("`{name}/`"),
+            format!("{name}.rs"),
+            format!("`{name}"),
+            format!("{name}/"),
+        ]
+        .iter()
+        .any(|n| map.contains(n.as_str()))
     };
     let src = root().join("src");
     let mut missing = Vec::new();

@@ -68,7 +68,7 @@ fn a_correction_holds_in_a_recalculated_file_and_the_result_is_final() {
     let (code, report, out2) = run_decided(&dir, "r2", Some(&filled));
     assert_eq!(code, 0, "{:#?}", report["decisions"]["outcomes"]);
     assert_eq!(city(&report, "茂名市")["in_totals"], true);
-    assert_eq!(report["totals"]["spent"], "3623.35");
+    assert_eq!(total(&report, "budget", "exec.spent"), "3623.35");
     assert_eq!(report["decisions"]["state"], "定稿");
     let corrections = report["decisions"]["corrections"].as_array().expect("corrections");
     let rate = corrections.iter().find(|c| c["field"] == "exec.rate").expect("the rate follows");
@@ -122,7 +122,7 @@ fn a_hand_typed_rate_stays_a_finding_and_the_record_never_overstates() {
     let at_b7: Vec<(String, String)> =
         codes_at(&report).into_iter().filter(|(_, place)| place == "资金执行!B7").collect();
     assert!(at_b7.iter().any(|(c, _)| c == "SE302") && at_b7.iter().any(|(c, _)| c == "SE204"), "{at_b7:?}");
-    assert_eq!(report["totals"]["spent"], "3462.68");
+    assert_eq!(total(&report, "budget", "exec.spent"), "3462.68");
     let c = &report["decisions"]["corrections"][0];
     assert_eq!((c["field"].as_str(), c["in_totals"].as_bool()), (Some("exec.spent"), Some(false)));
     assert!(c["left_out"].as_str().expect("why").contains("资金执行!B7"), "{c}");
@@ -164,7 +164,7 @@ fn a_hand_typed_rate_stays_a_finding_and_the_record_never_overstates() {
     let (code, report, _) = run_decided(&dir, "r3", Some(&filled2));
     assert_eq!(code, 0, "{:#?}", report["decisions"]["outcomes"]);
     assert_eq!(city(&report, "茂名市")["in_totals"], true);
-    assert_eq!(report["totals"]["spent"], "3623.35");
+    assert_eq!(total(&report, "budget", "exec.spent"), "3623.35");
 }
 
 /// `run DIR --out OUT --decisions REG --no-previous`, its console text.

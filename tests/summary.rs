@@ -151,13 +151,13 @@ fn totals_are_live_formulas_with_cached_values() {
 #[test]
 fn report_json_has_the_totals_and_no_errors() {
     let (_t, _, report) = run_samples();
-    let t = &report["totals"];
-    assert_eq!(t["spent"], "3623.35");
-    assert_eq!(t["spend_rate"], "19.21%");
-    assert_eq!(t["cities_spent"], "3435.35");
-    assert_eq!(t["cities_spend_rate"], "18.40%");
-    assert_eq!(t["satisfaction"], "93.25%");
-    assert_eq!(t["actual"][3], "1161");
+    assert_eq!(report["schema"], 2);
+    assert_eq!(total(&report, "budget", "exec.spent"), "3623.35");
+    assert_eq!(total(&report, "budget", "rate"), "19.21%");
+    assert_eq!(cities_total(&report, "budget", "exec.spent"), "3435.35");
+    assert_eq!(cities_total(&report, "budget", "rate"), "18.40%");
+    assert_eq!(total(&report, "benefits", "benefit.satisfaction"), "93.25%");
+    assert_eq!(total(&report, "tasks", "actual.communities"), "1161");
     // Only warnings (the plausibility ones the report's figures raise).
     let fs = report["findings"].as_array().expect("findings");
     assert!(fs.iter().all(|f| f["severity"] == "warning"), "{fs:#?}");

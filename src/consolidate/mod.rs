@@ -2,7 +2,6 @@
 //! order, 合计 recomputed exactly, 表1-1 targets judged, allocation run.
 
 use crate::allocate::{allocate, AllocError, Allocation};
-use crate::calc;
 use crate::model::Parsed;
 use crate::model::{CityFigures, Measures, Submission};
 use crate::params::{CityParams, Params, ProvinceOwn};
@@ -14,8 +13,10 @@ use serde::Serialize;
 
 pub mod table;
 mod targets;
+mod totals;
 
 pub use targets::{TargetActual, TargetRow};
+pub use totals::{ColumnTotal, TableTotals, Tables, Totals};
 
 /// One city line of the summary: what was issued, and what it reported.
 #[derive(Debug, Clone, Serialize)]
@@ -28,33 +29,6 @@ pub struct CityRow {
     pub reason: String,
 }
 
-/// The recomputed 合计 figures, exact; rates in percent.
-#[derive(Debug, Clone, Serialize)]
-pub struct Totals {
-    pub budget: Decimal,
-    pub arrived: Decimal,
-    pub spent: Decimal,
-    pub spend_rate: Option<Decimal>,
-    pub cities_budget: Decimal,
-    pub cities_arrived: Decimal,
-    pub cities_spent: Decimal,
-    pub cities_spend_rate: Option<Decimal>,
-    pub plan: Measures,
-    pub actual: Measures,
-    /// Completion rates, in the form's measure order.
-    pub completion: Vec<Option<Decimal>>,
-    /// The 附件1 counts, in the order of the form's `feeds` fields.
-    pub benefits: Vec<Decimal>,
-    /// Mean of the `acceptance` role's rate over the cities that have one.
-    pub acceptance: Option<Decimal>,
-    /// Simple mean of the `satisfaction` role's rate, as the report computes it.
-    pub satisfaction: Option<Decimal>,
-    /// Cities whose figures are in the totals.
-    pub cities_counted: usize,
-    /// Which cities the totals cover, for every 合计 label.
-    pub coverage: Coverage,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct ProvinceSummary {
     pub year: i64,
@@ -62,6 +36,8 @@ pub struct ProvinceSummary {
     pub total: Decimal,
     pub own: ProvinceOwn,
     pub rows: Vec<CityRow>,
+    /// Every declared table's 合计, computed once.
+    pub tables: Tables,
     pub totals: Totals,
     pub targets: Vec<TargetRow>,
     pub allocation: Allocation,
@@ -139,7 +115,8 @@ pub fn consolidate(
             CityRow { issued: c.clone(), figures, status, reason }
         })
         .collect();
-    let totals = totals(&rows, params, form);
+    let tables = Tables::compute(summary, &rows, &params.province_own);
+    let totals = Totals::of(&tables, summary, form, coverage(&rows));
     let rules = summary.sheets.iter().find(|s| s.role == SheetRole::Targets).map(|s| s.judged.as_slice());
     let targets = targets::judge(&rows, &totals, params, form, rules.unwrap_or_default());
     Ok(ProvinceSummary {
@@ -154,6 +131,7 @@ pub fn consolidate(
         measures: form.measures.clone(),
         benefit_fields: form.benefit_counts().into_iter().cloned().collect(),
         rows,
+        tables,
         totals,
         targets,
     })
@@ -170,58 +148,10 @@ pub fn coverage(rows: &[CityRow]) -> Coverage {
     }
 }
 
-fn totals(rows: &[CityRow], params: &Params, form: &FormSpec) -> Totals {
-    let figs: Vec<&CityFigures> = rows.iter().filter_map(|r| r.figures.as_ref()).collect();
-    let sum = |f: &dyn Fn(&CityFigures) -> Decimal| figs.iter().map(|c| f(c)).sum::<Decimal>();
-    // Budget and plan are summed over the same cities as the figures
-    // reported, so every rate divides like by like.
-    let counted = || rows.iter().filter(|r| r.figures.is_some());
-    let cities_budget: Decimal = counted().map(|r| r.issued.budget).sum();
-    // 0 for a form without an arrived amount: nothing arrived that was reported.
-    let cities_arrived = sum(&|c| c.arrived.unwrap_or_default());
-    let cities_spent = sum(&|c| c.spent);
-    let own = &params.province_own;
-    let mut plan = Measures::default();
-    let mut actual = Measures::default();
-    for m in form.measures.iter().map(|m| m.key.as_str()) {
-        plan.set(m, counted().filter_map(|r| r.issued.plan.get(m)).sum());
-        actual.set(m, figs.iter().filter_map(|c| c.actual.get(m)).sum());
-    }
-    let completion = form.measures.iter().map(|m| calc::percent(actual.get(&m.key)?, plan.get(&m.key)?)).collect();
-    let benefits =
-        (0..form.benefit_counts().len()).map(|i| figs.iter().filter_map(|c| c.benefits.get(i)).sum()).collect();
-    // A role's percent figure of each counted city that has one (a word is none).
-    let percents = |role: Role| -> Vec<Decimal> {
-        let Some(id) = form.role(role) else { return Vec::new() };
-        let pct = |f: &&CityFigures| f.values.get(id).and_then(Val::num)?.checked_mul(Decimal::ONE_HUNDRED);
-        figs.iter().filter_map(pct).collect()
-    };
-    let (acc, sat) = (percents(Role::Acceptance), percents(Role::Satisfaction));
-    let budget = cities_budget + own.budget;
-    let spent = cities_spent + own.spent;
-    Totals {
-        budget,
-        arrived: cities_arrived + own.arrived,
-        spent,
-        spend_rate: calc::percent(spent, budget),
-        cities_budget,
-        cities_arrived,
-        cities_spent,
-        cities_spend_rate: calc::percent(cities_spent, cities_budget),
-        plan,
-        actual,
-        completion,
-        benefits,
-        acceptance: calc::mean(&acc),
-        satisfaction: calc::mean(&sat),
-        cities_counted: figs.len(),
-        coverage: coverage(rows),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calc;
     use crate::testkit::clean;
 
     fn d(s: &str) -> Decimal {

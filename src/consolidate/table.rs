@@ -1,8 +1,10 @@
 //! The figures of a declared city table (summary.toml `kind = "cities"`),
 //! exact, before any writer formats them: what each city's cell, the
-//! province's own line and the 合计 / 其中 lines hold. The summary writer
-//! and the draft both take them from here, so a sheet and its printed
-//! copy cannot disagree.
+//! province's own line and the 合计 / 其中 lines hold. The cells are read
+//! here by the summary writer and the draft alike; the totals are formed
+//! here once, by [`super::totals::Tables::compute`], and every output reads
+//! them there, so a sheet, its printed copy and report.json cannot
+//! disagree.
 
 use super::CityRow;
 use crate::calc;

@@ -243,6 +243,7 @@ impl Outputs<'_> {
         summary: Option<&consolidate::ProvinceSummary>,
     ) -> Vec<u8> {
         let report = write::json::Report {
+            schema: write::json::SCHEMA,
             tool: "selfeval",
             version: env!("CARGO_PKG_VERSION"),
             generated_at: self.now.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
@@ -254,7 +255,7 @@ impl Outputs<'_> {
             missing_cities: missing_cities.to_vec(),
             cities: roster.map(|r| r.cities.as_slice()),
             findings: write::json::shown(self.findings, &self.setup.templates.form),
-            totals: summary.map(write::json::totals),
+            totals: summary.map(|s| write::json::totals(s, &self.setup.templates.summary)),
             decisions: write::json::RecordShown::new(self.decisions, &self.setup.templates.form),
             fingerprint: self.fingerprint,
         };

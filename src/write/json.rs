@@ -7,36 +7,65 @@ use crate::consolidate::ProvinceSummary;
 use crate::decisions::{Closure, Correction, Finality, Listed, Record, RowProblem};
 use crate::findings::{Finding, Shown};
 use crate::model::InputReport;
-use crate::spec::FormSpec;
+use crate::spec::{ColFormat, FormSpec, SummarySpec};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// The report's 合计 figures, rounded as the report prints them.
+/// report.json's shape, raised when a field changes meaning or place
+/// (docs/report.schema.json describes it; 2: `totals` follows the
+/// fund's declared tables).
+pub const SCHEMA: u32 = 2;
+
+/// The run's 合计, as the fund's tables declare them: for each city table
+/// (summary.toml key), each column with a total (its key) and its value
+/// formatted as the column is ("3623.35", "18.40%", "92301"); `cities` is
+/// the 其中 line without the province's own, in a table that has one.
 #[derive(Debug, Clone, Serialize)]
 pub struct JsonTotals {
-    pub budget: String,
-    pub arrived: String,
-    pub spent: String,
-    pub spend_rate: String,
-    pub cities_budget: String,
-    pub cities_spent: String,
-    pub cities_spend_rate: String,
-    /// By measure, in the form's order.
-    pub plan: Vec<String>,
-    pub actual: Vec<String>,
-    pub completion: Vec<String>,
-    /// 附件1 counts, in the form's order.
-    pub benefits: Vec<String>,
-    pub acceptance: String,
-    pub satisfaction: String,
     pub cities_counted: usize,
     /// What the totals cover: "合计" or "合计（13个地市，不含…）".
     pub coverage: String,
+    /// The amount the factor method allocates, 2 places.
     pub allocation_available: String,
+    pub tables: JsonTables,
+}
+
+/// Tables and columns in their declared order.
+#[derive(Debug, Clone)]
+pub struct JsonTables(Vec<(String, Vec<(String, JsonTotal)>)>);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonTotal {
+    pub total: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cities: Option<String>,
+}
+
+impl Serialize for JsonTables {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Columns<'a>(&'a [(String, JsonTotal)]);
+        impl Serialize for Columns<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in self.0 {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, cols) in &self.0 {
+            m.serialize_entry(k, &Columns(cols))?;
+        }
+        m.end()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report<'a> {
+    /// [`SCHEMA`].
+    pub schema: u32,
     pub tool: &'static str,
     pub version: &'static str,
     pub generated_at: String,
@@ -62,40 +91,35 @@ pub struct Report<'a> {
     pub fingerprint: &'a crate::fingerprint::Fingerprint,
 }
 
-fn d2(x: Decimal) -> String {
-    calc::fmt2(x)
+/// A total as its column shows it.
+fn formatted(format: ColFormat, x: Decimal) -> String {
+    match format {
+        ColFormat::Pct2 => x.checked_mul(Decimal::ONE_HUNDRED).map(calc::fmt_pct).unwrap_or_default(),
+        ColFormat::Int => calc::fmt_num(calc::round2(x)),
+        ColFormat::Dec2 => calc::fmt2(x),
+        ColFormat::Coef | ColFormat::Text => x.normalize().to_string(),
+    }
 }
 
-fn p2(x: Option<Decimal>) -> String {
-    x.map(calc::fmt_pct).unwrap_or_default()
-}
-
-fn by_measure(s: &ProvinceSummary, m: &crate::model::Measures, f: impl Fn(Decimal) -> String) -> Vec<String> {
-    s.measures.iter().map(|k| f(m.get(&k.key).unwrap_or_default())).collect()
-}
-
-/// The totals block of report.json.
-pub fn totals(s: &ProvinceSummary) -> JsonTotals {
-    let t = &s.totals;
-    let count = |x: Decimal| calc::fmt_num(x);
-    let measure = |x: Decimal| if x.fract().is_zero() { count(x) } else { d2(x) };
+/// The totals block of report.json, from the run's one computation of
+/// every table's totals.
+pub fn totals(s: &ProvinceSummary, summary: &SummarySpec) -> JsonTotals {
+    let tables = s.tables.0.iter().filter_map(|t| {
+        let sheet = summary.sheet(&t.key)?;
+        let with_own = sheet.own.is_some();
+        let cols = t.columns.iter().filter_map(|(key, v)| {
+            let format = sheet.col(key).map(|c| sheet.columns[c as usize].format)?;
+            let total = v.all.map(|x| formatted(format, x)).unwrap_or_default();
+            let cities = v.cities.filter(|_| with_own).map(|x| formatted(format, x));
+            Some((key.clone(), JsonTotal { total, cities }))
+        });
+        Some((t.key.clone(), cols.collect()))
+    });
     JsonTotals {
-        budget: d2(t.budget),
-        arrived: d2(t.arrived),
-        spent: d2(t.spent),
-        spend_rate: p2(t.spend_rate),
-        cities_budget: d2(t.cities_budget),
-        cities_spent: d2(t.cities_spent),
-        cities_spend_rate: p2(t.cities_spend_rate),
-        plan: by_measure(s, &t.plan, measure),
-        actual: by_measure(s, &t.actual, measure),
-        completion: t.completion.iter().map(|c| p2(*c)).collect(),
-        benefits: t.benefits.iter().map(|x| count(*x)).collect(),
-        acceptance: p2(t.acceptance),
-        satisfaction: p2(t.satisfaction),
-        cities_counted: t.cities_counted,
-        coverage: t.coverage.total_label(),
-        allocation_available: d2(s.allocation.available),
+        cities_counted: s.totals.cities_counted,
+        coverage: s.totals.coverage.total_label(),
+        allocation_available: calc::fmt2(s.allocation.available),
+        tables: JsonTables(tables.collect()),
     }
 }
 

@@ -230,3 +230,16 @@ pub fn zip_member(path: &Path, member: &str) -> String {
     f.read_to_string(&mut s).expect("utf-8");
     s
 }
+
+/// A 合计 of report.json (schema 2): column `column` of the declared table
+/// `table`, with the province's own line where the table has one.
+pub fn total(report: &serde_json::Value, table: &str, column: &str) -> String {
+    let t = &report["totals"]["tables"][table][column]["total"];
+    t.as_str().unwrap_or_else(|| panic!("no total of {table}/{column} in {}", report["totals"])).to_string()
+}
+
+/// The same column's 其中 line: the cities alone.
+pub fn cities_total(report: &serde_json::Value, table: &str, column: &str) -> String {
+    let t = &report["totals"]["tables"][table][column]["cities"];
+    t.as_str().unwrap_or_else(|| panic!("no cities' total of {table}/{column} in {}", report["totals"])).to_string()
+}

@@ -5,8 +5,8 @@
 
 use super::doc::Doc;
 use super::*;
-use crate::consolidate::table::{self, cell, own_cell};
-use crate::consolidate::{CityRow, TargetActual};
+use crate::consolidate::table::{cell, own_cell};
+use crate::consolidate::TargetActual;
 use crate::spec::outline::{Each, OutlineItem, Slot, When};
 use crate::spec::relation::Val;
 use crate::spec::{SheetRole, SummaryColumn, SummarySheet, SummarySpec};
@@ -132,18 +132,23 @@ fn city_rows(
     s: &ProvinceSummary,
 ) -> Vec<Vec<String>> {
     let bare = item.bare_percent;
-    let counted: Vec<&CityRow> = s.rows.iter().filter(|r| r.figures.is_some()).collect();
-    let own = sheet.own.as_ref().map(|_| &s.own);
-    let total_line = |label: String, own| -> Vec<String> {
+    // The 合计 line (with the own line, where the table has one) or the
+    // 其中 line (`with_own` false): the run's one computation of each.
+    let total_line = |label: String, with_own: bool| -> Vec<String> {
         let cells = columns.iter().map(|c| match c.key.as_str() {
             "seq" => String::new(),
             "city" => label.clone(),
             _ if c.total.is_none() => String::new(),
-            _ => table::total(sheet, c, &counted, own).map(|d| shown(c, d, bare)).unwrap_or_else(|| "—".into()),
+            _ => s
+                .tables
+                .get(&sheet.key, &c.key)
+                .and_then(|t| if with_own { t.all } else { t.cities })
+                .map(|d| shown(c, d, bare))
+                .unwrap_or_else(|| "—".into()),
         });
         cells.collect()
     };
-    let mut rows = vec![total_line(s.totals.coverage.total_label(), own)];
+    let mut rows = vec![total_line(s.totals.coverage.total_label(), true)];
     for (i, r) in s.rows.iter().enumerate() {
         let mut said = false;
         let row = columns.iter().map(|c| match c.key.as_str() {
@@ -171,7 +176,7 @@ fn city_rows(
         });
         rows.push(row.collect());
         if item.subtotal && line.subtotal {
-            rows.push(total_line(s.totals.coverage.cities_label(), None));
+            rows.push(total_line(s.totals.coverage.cities_label(), false));
         }
     }
     rows

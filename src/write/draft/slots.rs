@@ -1,7 +1,7 @@
 //! The figures each sentence names, by slot: computed once from the summary and the findings, rounded as the report prints them.
 
 use super::*;
-use crate::consolidate::{table, CityRow};
+
 use crate::spec::outline::Slot;
 use crate::spec::relation::Val;
 use crate::spec::{ColFormat, SummaryColumn, SummarySpec};
@@ -176,9 +176,7 @@ pub(super) fn declared_slots(x: &mut Slots, spec: &ReportSpec, summary: &Summary
 fn total_text(summary: &SummarySpec, s: &ProvinceSummary, sheet: &str, column: &str) -> String {
     let Some(sheet) = summary.sheet(sheet) else { return String::new() };
     let Some(col) = sheet.columns.iter().find(|c| c.key == column) else { return String::new() };
-    let counted: Vec<&CityRow> = s.rows.iter().filter(|r| r.figures.is_some()).collect();
-    let own = sheet.own.as_ref().map(|_| &s.own);
-    match table::total(sheet, col, &counted, own) {
+    match s.tables.get(&sheet.key, &col.key).and_then(|t| t.all) {
         Some(d) => shown(col, d, false),
         None => "—".into(),
     }

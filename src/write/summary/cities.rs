@@ -6,7 +6,7 @@
 //! fund's figure tables are such tables: no Rust per table.
 
 use super::table::{Table, V};
-use crate::consolidate::table::{self, cell, own_cell};
+use crate::consolidate::table::{cell, own_cell};
 use crate::consolidate::{CityRow, ProvinceSummary};
 use crate::spec::relation::Val;
 use crate::spec::{ColTotal, RowValue, SummaryColumn};
@@ -43,12 +43,10 @@ impl Table<'_> {
         if self.spec.own.is_some() {
             self.own_line(own_row, n, s);
         }
-        let rows: Vec<&CityRow> = counted.iter().map(|(_, row)| *row).collect();
         let at: Vec<u32> = counted.iter().map(|(r, _)| *r).collect();
-        let own = self.spec.own.as_ref().map(|_| &s.own);
         self.total_head(total, &s.totals.coverage.total_label());
         for c in &columns {
-            let exact = table::total(self.spec, c, &rows, own);
+            let exact = s.tables.get(&self.spec.key, &c.key).and_then(|t| t.all);
             let v = match c.total {
                 Some(ColTotal::Sum) => {
                     // The own line is summed where it shows a figure.
@@ -69,7 +67,7 @@ impl Table<'_> {
             self.put(total, &c.key, v, true);
         }
         if self.spec.own.as_ref().is_some_and(|o| o.subtotal) {
-            self.subtotal(own_row + 1, &columns, &rows, &at, s);
+            self.subtotal(own_row + 1, &columns, &at, s);
         }
     }
 
@@ -110,11 +108,11 @@ impl Table<'_> {
     }
 
     /// 其中：N个地市: the cities' sums without the province's own line.
-    fn subtotal(&mut self, r: u32, columns: &[SummaryColumn], rows: &[&CityRow], at: &[u32], s: &ProvinceSummary) {
+    fn subtotal(&mut self, r: u32, columns: &[SummaryColumn], at: &[u32], s: &ProvinceSummary) {
         self.put(r, "seq", V::Text(""), false);
         self.put(r, "city", V::Text(&s.totals.coverage.cities_label()), false);
         for c in columns {
-            let exact = table::total(self.spec, c, rows, None);
+            let exact = s.tables.get(&self.spec.key, &c.key).and_then(|t| t.cities);
             match c.total {
                 Some(ColTotal::Sum) => self.put(r, &c.key, V::Formula(self.sum_rows(&c.key, at), exact), false),
                 Some(ColTotal::Ratio) => self.put_ratio(r, c, exact, false),
