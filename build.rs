@@ -4,7 +4,30 @@
 
 use std::path::PathBuf;
 
+/// The built-in template set's folder, from templates/default.toml's
+/// `set = "<fund>/<year>"`, for `include_str!` in src/spec (the data, not
+/// the code, chooses it).
+fn default_set() {
+    println!("cargo:rerun-if-changed=templates/default.toml");
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let text = std::fs::read_to_string(root.join("templates/default.toml")).unwrap_or_default();
+    let set = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("set"))
+        .filter_map(|rest| rest.trim_start().strip_prefix('='))
+        .map(|v| v.trim().trim_matches('"').to_string())
+        .next();
+    match set.filter(|s| root.join("templates").join(s).join("form.toml").is_file()) {
+        Some(s) => {
+            println!("cargo:rerun-if-changed=templates/{s}");
+            println!("cargo:rustc-env=SELFEVAL_DEFAULT_SET=templates/{s}");
+        }
+        None => panic!("templates/default.toml 应写明 set = \"<资金>/<年度>\"，且该文件夹中有 form.toml"),
+    }
+}
+
 fn main() {
+    default_set();
     println!("cargo:rerun-if-changed=windows/selfeval.ico");
     println!("cargo:rerun-if-changed=windows/selfeval.manifest");
     println!("cargo:rerun-if-changed=build.rs");

@@ -53,8 +53,8 @@ with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
     z.write(exe, "selfeval/selfeval.exe")
     z.write(root / "windows" / "使用说明.txt", "selfeval/使用说明.txt")
     z.write(root / "dist" / "web" / "自查.html", "selfeval/自查.html")
-    for f in sorted((root / "templates" / "2024").iterdir()):
-        z.write(f, f"selfeval/templates/2024/{f.name}")
+    for f in sorted((root / "templates" / "old-communities" / "2024").iterdir()):
+        z.write(f, f"selfeval/templates/old-communities/2024/{f.name}")
 tmp.replace(out)
 print(out, out.stat().st_size, "bytes")
 PY

@@ -42,7 +42,7 @@ sample = root / "samples/2024/01_汕头市_2024年绩效自评表.xlsx"
 members("xlsx", sample)
 members("xlsb", root / "tests/fixtures/formats/01_汕头市.xlsb")
 members("ods", root / "tests/fixtures/formats/01_汕头市.ods")
-members("params", root / "templates/2024/省级参数表.xlsx")
+members("params", root / "templates/old-communities/2024/省级参数表.xlsx")
 # The register's base is this very file (src/fuzzing.rs reads it).
 register = run / "核实与更正.xlsx"
 put("register", "核实与更正.xlsx", register.read_bytes())
@@ -61,7 +61,7 @@ for f in sorted((root / "tests/fixtures/formats").iterdir()):
 put("sniff", sample.name, sample.read_bytes())
 
 for i, name in enumerate(["form.toml", "summary.toml", "checks.toml", "report.toml"]):
-    put("templates", name, bytes([i]) + (root / "templates/2024" / name).read_bytes())
+    put("templates", name, bytes([i]) + (root / "templates/old-communities/2024" / name).read_bytes())
 
 put("previous", "report.json", (run / "report.json").read_bytes())
 

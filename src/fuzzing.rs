@@ -82,7 +82,7 @@ impl Target {
             Target::Xlsb => "tests/fixtures/formats/01_汕头市.xlsb",
             Target::Ods => "tests/fixtures/formats/01_汕头市.ods",
             Target::Register => "fuzz/seeds/register/核实与更正.xlsx",
-            Target::Params => "templates/2024/省级参数表.xlsx",
+            Target::Params => "templates/old-communities/2024/省级参数表.xlsx",
             Target::Report => "samples/2024/01_汕头市_2024年绩效自评报告.docx",
             // The .xls target builds its own container (mode byte 0..0xFE).
             Target::Xls | Target::Templates | Target::Previous => return None,
@@ -174,11 +174,11 @@ fn templates(data: &[u8]) {
     let _ = crate::spec::Templates::from_files(Path::new("fuzz"), &files);
 }
 
-/// The files of `templates/2024/`, read once per process.
+/// The files of `templates/old-communities/2024/`, read once per process.
 fn template_files() -> &'static BTreeMap<String, Vec<u8>> {
     static FILES: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
     FILES.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/2024");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/old-communities/2024");
         let entries = std::fs::read_dir(&dir).into_iter().flatten().flatten();
         entries.filter_map(|e| Some((e.file_name().into_string().ok()?, std::fs::read(e.path()).ok()?))).collect()
     })

@@ -357,7 +357,9 @@ pub fn generate(
     bands: &Bands,
 ) -> Result<Vec<std::path::PathBuf>, GenError> {
     data.check_against(form)?;
-    let tdir = root.join("templates").join(data.year.to_string());
+    // The built-in set's fund folder (templates/default.toml), this year.
+    let fund = std::path::Path::new(env!("SELFEVAL_DEFAULT_SET")).parent().unwrap_or(std::path::Path::new("templates"));
+    let tdir = root.join(fund).join(data.year.to_string());
     let sdir = root.join("samples").join(data.year.to_string());
     for d in [&tdir, &sdir] {
         std::fs::create_dir_all(d).map_err(|e| crate::error::Error::io(d, e))?;

@@ -165,7 +165,7 @@ fn templates_and_params_can_be_replaced_and_the_run_says_which() {
     // for 汕头市 changed in the params workbook, as a clerk would in Excel.
     let tdir = tmp.path().join("templates2025");
     std::fs::create_dir(&tdir).expect("mkdir");
-    for e in std::fs::read_dir(root().join("templates/2024")).expect("templates") {
+    for e in std::fs::read_dir(root().join("templates/old-communities/2024")).expect("templates") {
         let p = e.expect("e").path();
         std::fs::copy(&p, tdir.join(p.file_name().expect("n"))).expect("copy");
     }

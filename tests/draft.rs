@@ -111,7 +111,7 @@ fn slow_spending_is_the_template_set_s_threshold() {
 
     let set = tmp.path().join("templates-lenient");
     std::fs::create_dir_all(&set).expect("mkdir");
-    for e in std::fs::read_dir(root().join("templates/2024")).expect("templates") {
+    for e in std::fs::read_dir(root().join("templates/old-communities/2024")).expect("templates") {
         let p = e.expect("entry").path();
         std::fs::copy(&p, set.join(p.file_name().expect("name"))).expect("copy");
     }

@@ -32,8 +32,8 @@ fn outputs(tmp: &Path) -> Vec<PathBuf> {
     files.push(tpl);
     files.push(alloc);
     // What selfeval-gen writes ships too.
-    files.push(root().join("templates/2024/省级参数表.xlsx"));
-    files.push(root().join("templates/2024/省级汇总表模板.xlsx"));
+    files.push(root().join("templates/old-communities/2024/省级参数表.xlsx"));
+    files.push(root().join("templates/old-communities/2024/省级汇总表模板.xlsx"));
     files.push(samples().join("01_汕头市_2024年绩效自评表.xlsx"));
     files.sort();
     // Plain ASCII names in a folder of their own: LibreOffice names each

@@ -119,7 +119,7 @@ fn the_green_building_samples_give_the_same_outputs() {
 /// form.toml gives (three characters or more) that the second fund's form
 /// does not, and the words of its measures and parts.
 fn default_fund_words() -> Vec<String> {
-    let own = std::fs::read_to_string(root().join("templates/2024/form.toml")).expect("form.toml");
+    let own = std::fs::read_to_string(root().join("templates/old-communities/2024/form.toml")).expect("form.toml");
     let other = std::fs::read_to_string(root().join("templates/green-building/2024/form.toml")).expect("form.toml");
     let quoted = |key: &str| -> Vec<String> {
         own.split(key).skip(1).filter_map(|rest| rest.split('"').next()).map(String::from).collect()
@@ -166,7 +166,7 @@ fn no_default_fund_word_in_src_outside_samplegen_and_tests() {
             }
         }
     }
-    assert!(hits.is_empty(), "the default fund's words belong in templates/2024:\n{}", hits.join("\n"));
+    assert!(hits.is_empty(), "the default fund's words belong in templates/old-communities/2024:\n{}", hits.join("\n"));
 }
 
 /// A newcomer adds a column to 2024's 表2-2 by editing summary.toml alone
@@ -179,7 +179,7 @@ fn a_column_added_to_summary_toml_alone_appears_in_the_summary() {
     let tmp = tempfile::tempdir().expect("tmp");
     let set = tmp.path().join("templates");
     std::fs::create_dir(&set).expect("mkdir");
-    for e in std::fs::read_dir(root().join("templates/2024")).expect("templates") {
+    for e in std::fs::read_dir(root().join("templates/old-communities/2024")).expect("templates") {
         let p = e.expect("entry").path();
         std::fs::copy(&p, set.join(p.file_name().expect("name"))).expect("copy");
     }

@@ -16,7 +16,7 @@ fn committed_samples_equal_a_fresh_generation() {
     let written = generate(tmp.path(), &data, &form, &summary, &bands).expect("generate");
     assert_eq!(written.len(), 47, "params, template, and 15 cities' form, 自评报告 and 佐证材料");
     let mut compared = 0;
-    for sub in ["templates/2024", "samples/2024"] {
+    for sub in ["templates/old-communities/2024", "samples/2024"] {
         for e in walkdir::WalkDir::new(tmp.path().join(sub)).into_iter().map(|e| e.expect("entry")) {
             if !e.file_type().is_file() {
                 continue;

@@ -245,7 +245,7 @@ fn allocate_writes_the_allocation_sheet_alone_from_a_params_workbook() {
 
     // A clerk changes the weights in Excel: area only.
     let params = tmp.path().join("2025年省级参数表.xlsx");
-    std::fs::copy(root().join("templates/2024/省级参数表.xlsx"), &params).expect("copy");
+    std::fs::copy(root().join("templates/old-communities/2024/省级参数表.xlsx"), &params).expect("copy");
     edit(&params, |b| {
         let ws = b.sheet_by_name_mut("因素权重").expect("sheet");
         for (cell, v) in [("B2", 100.0), ("B3", 0.0), ("B4", 0.0), ("B5", 0.0)] {

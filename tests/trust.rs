@@ -335,7 +335,7 @@ fn setup_errors_exit_2_with_a_clear_message() {
     let (tmp, dir) = sample_copy();
     let params = |name: &str, f: &dyn Fn(&mut umya_spreadsheet::Workbook)| {
         let p = tmp.path().join(name);
-        std::fs::copy(root().join("templates/2024/省级参数表.xlsx"), &p).expect("copy");
+        std::fs::copy(root().join("templates/old-communities/2024/省级参数表.xlsx"), &p).expect("copy");
         edit(&p, f);
         p
     };

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// (temp dir, templates dir, samples dir) of a fresh 2025 set.
 fn year_2025() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let tmp = tempfile::tempdir().expect("tmp");
-    let tdir = tmp.path().join("templates/2025");
+    let tdir = tmp.path().join("templates/old-communities/2025");
     std::fs::create_dir_all(&tdir).expect("mkdir");
     let fixture = root().join("tests/fixtures/templates-2025");
     for name in ["form.toml", "summary.toml", "checks.toml", "report.toml"] {
@@ -155,7 +155,7 @@ fn the_new_indicator_is_checked_and_messages_use_the_2025_labels() {
 #[test]
 fn templates_and_params_of_different_years_stop_at_load_naming_both() {
     let (_tmp, tdir, samples) = year_2025();
-    let params_2024 = root().join("templates/2024/省级参数表.xlsx");
+    let params_2024 = root().join("templates/old-communities/2024/省级参数表.xlsx");
     let out = samples.parent().expect("parent").join("out-mixed");
     let o = selfeval(&[
         "run".as_ref(),

@@ -125,8 +125,12 @@ mod tests {
         let extra = |min: &str, max: &str| {
             format!("\n[[ratios]]\nat = \"actual.buildings\"\nexpr = \"actual.households / actual.buildings\"\nmin = \"{min}\"\nmax = \"{max}\"\ndetail = \"每栋户数\"\n")
         };
-        let text =
-            format!("{}{}{}", include_str!("../../templates/2024/checks.toml"), extra("33", "80"), extra("10", "32.3"));
+        let text = format!(
+            "{}{}{}",
+            include_str!("../../templates/old-communities/2024/checks.toml"),
+            extra("33", "80"),
+            extra("10", "32.3")
+        );
         let bands = crate::spec::Bands::from_toml(&text, "checks.toml", &form).expect("loads");
         assert_eq!(bands.ratios.len(), 5);
         let params = crate::testkit::data().params_for(&form);

@@ -180,7 +180,8 @@ mod tests {
     fn the_year_s_labels_fill_the_message_and_workbook_text_stays_text() {
         let form = crate::testkit::form();
         let renamed = crate::spec::FormSpec::from_toml(
-            &include_str!("../../templates/2024/form.toml").replace("text = \"实际支出\"", "text = \"实际支出数\""),
+            &include_str!("../../templates/old-communities/2024/form.toml")
+                .replace("text = \"实际支出\"", "text = \"实际支出数\""),
             "t",
         )
         .unwrap();

@@ -11,7 +11,7 @@ use super::relation::RelationError;
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// A template file (form.toml, summary.toml, …) is malformed.
-    #[error("模板配置文件 {path} 有误：{source}。请对照 templates/2024 中的同名文件修改。")]
+    #[error("模板配置文件 {path} 有误：{source}。请对照随程序附带的 templates 文件夹中（内置的那一套见 templates/default.toml）同名文件的写法修改。")]
     Spec {
         path: String,
         #[source]

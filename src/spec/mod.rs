@@ -53,13 +53,20 @@ pub const REPORT_FILE: &str = "report.toml";
 pub const SUBMISSION_FILE: &str = "submission.toml";
 
 mod embedded {
-    pub const FORM: &str = include_str!("../../templates/2024/form.toml");
-    pub const SUMMARY: &str = include_str!("../../templates/2024/summary.toml");
-    pub const CHECKS: &str = include_str!("../../templates/2024/checks.toml");
-    pub const REPORT: &str = include_str!("../../templates/2024/report.toml");
-    pub const SUBMISSION: &str = include_str!("../../templates/2024/submission.toml");
-    pub const SUMMARY_TEMPLATE: &[u8] = include_bytes!("../../templates/2024/省级汇总表模板.xlsx");
-    pub const PARAMS: &[u8] = include_bytes!("../../templates/2024/省级参数表.xlsx");
+    pub const FORM: &str =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", env!("SELFEVAL_DEFAULT_SET"), "/form.toml"));
+    pub const SUMMARY: &str =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", env!("SELFEVAL_DEFAULT_SET"), "/summary.toml"));
+    pub const CHECKS: &str =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", env!("SELFEVAL_DEFAULT_SET"), "/checks.toml"));
+    pub const REPORT: &str =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", env!("SELFEVAL_DEFAULT_SET"), "/report.toml"));
+    pub const SUBMISSION: &str =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", env!("SELFEVAL_DEFAULT_SET"), "/submission.toml"));
+    pub const SUMMARY_TEMPLATE: &[u8] =
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", env!("SELFEVAL_DEFAULT_SET"), "/省级汇总表模板.xlsx"));
+    pub const PARAMS: &[u8] =
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", env!("SELFEVAL_DEFAULT_SET"), "/省级参数表.xlsx"));
 }
 
 /// A year's complete template set.
@@ -102,10 +109,10 @@ impl Templates {
     /// The 2024 set built into the binary.
     pub fn embedded() -> Result<Self> {
         let (form, summary) = embedded_specs()?;
-        let origin = "内置 templates/2024/report.toml";
+        let origin = concat!("内置 ", env!("SELFEVAL_DEFAULT_SET"), "/report.toml");
         let report = ReportSpec::from_toml(embedded::REPORT, origin)?;
         report.check(&form, &summary, origin)?;
-        let origin = "内置 templates/2024/submission.toml";
+        let origin = concat!("内置 ", env!("SELFEVAL_DEFAULT_SET"), "/submission.toml");
         let submission = SubmissionSpec::from_toml(embedded::SUBMISSION, &form)
             .and_then(|s| listing_declared(&summary, Some(&s)).map(|_| s))
             .map_err(|e| LoadError::spec(origin, e))?;
@@ -117,7 +124,7 @@ impl Templates {
             report: Some(report),
             summary_template: embedded::SUMMARY_TEMPLATE.to_vec(),
             params_default: embedded::PARAMS.to_vec(),
-            origin: "内置 2024 年模板".to_string(),
+            origin: concat!("内置模板 ", env!("SELFEVAL_DEFAULT_SET")).to_string(),
             dir: None,
             digest: set_digest(&[
                 (FORM_FILE, embedded::FORM.as_bytes()),
@@ -251,15 +258,15 @@ pub fn embedded_form_text() -> &'static str {
 
 /// The embedded 2024 bands.
 pub fn embedded_bands() -> Result<Bands> {
-    let form = FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?;
-    Bands::from_toml(embedded::CHECKS, "内置 templates/2024/checks.toml", &form)
+    let form = FormSpec::from_toml(embedded::FORM, concat!("内置 ", env!("SELFEVAL_DEFAULT_SET"), "/form.toml"))?;
+    Bands::from_toml(embedded::CHECKS, concat!("内置 ", env!("SELFEVAL_DEFAULT_SET"), "/checks.toml"), &form)
 }
 
 /// The spec sources alone, for tools that build the template files
 /// (they cannot use [`Templates::embedded`] before the files exist).
 pub fn embedded_specs() -> Result<(FormSpec, SummarySpec)> {
-    let form = FormSpec::from_toml(embedded::FORM, "内置 templates/2024/form.toml")?;
-    let origin = "内置 templates/2024/summary.toml";
+    let form = FormSpec::from_toml(embedded::FORM, concat!("内置 ", env!("SELFEVAL_DEFAULT_SET"), "/form.toml"))?;
+    let origin = concat!("内置 ", env!("SELFEVAL_DEFAULT_SET"), "/summary.toml");
     let mut summary = SummarySpec::from_toml(embedded::SUMMARY, origin)?;
     summary.check_against(&form, origin)?;
     Ok((form, summary))

@@ -129,7 +129,7 @@ mod tests {
     #[test]
     fn the_2024_set_loads_and_an_unknown_field_is_refused() {
         let form = crate::testkit::form();
-        let text = include_str!("../../templates/2024/submission.toml");
+        let text = include_str!("../../templates/old-communities/2024/submission.toml");
         let spec = SubmissionSpec::from_toml(text, &form).expect("loads");
         assert!(spec.figures.iter().any(|f| f.field == "exec.rate" && f.unit == Unit::Percent));
         let bad = text.replace("field = \"exec.rate\"", "field = \"exec.rat\"");
@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn a_listing_group_is_either_documents_or_one_line_a_city() {
         let form = crate::testkit::form();
-        let text = include_str!("../../templates/2024/submission.toml");
+        let text = include_str!("../../templates/old-communities/2024/submission.toml");
         let spec = SubmissionSpec::from_toml(text, &form).expect("loads");
         assert_eq!(spec.listing.len(), 3);
         assert_eq!(spec.listing[2].cities.as_deref(), Some("{city}自评报告及佐证材料"));

@@ -63,7 +63,7 @@ impl Setup {
     pub fn with_own_params(templates: Templates) -> Result<Setup> {
         let own = match &templates.dir {
             Some(dir) => dir.join(crate::spec::PARAMS_FILE).display().to_string(),
-            None => "内置 2024 年省级参数表".to_string(),
+            None => concat!("内置 ", env!("SELFEVAL_DEFAULT_SET"), "/省级参数表.xlsx").to_string(),
         };
         let bytes = templates.params_default.clone();
         let params = crate::params::from_bytes(bytes, &own, &templates.form, &templates.origin)?;

@@ -261,8 +261,11 @@ mod tests {
     use super::*;
 
     fn spec() -> SubmissionSpec {
-        SubmissionSpec::from_toml(include_str!("../../templates/2024/submission.toml"), &crate::testkit::form())
-            .expect("spec")
+        SubmissionSpec::from_toml(
+            include_str!("../../templates/old-communities/2024/submission.toml"),
+            &crate::testkit::form(),
+        )
+        .expect("spec")
     }
 
     #[test]

@@ -175,6 +175,13 @@ def main() -> int:
             page.d.execute_script("document.activeElement.blur(); window.scrollTo(0, 0);")
             page.d.save_screenshot(str(shot.with_name("web-province.png")))
             page.d.set_window_size(1366, 768)
+        # 地市自查 with another fund's template folder, as `check --templates`.
+        page.d.execute_script("document.getElementById('mode-city').click()")
+        page.d.find_element("id", "ctpl").send_keys(str(tdir))
+        got = page.check(P.ROOT / "samples/green-building/2024/02_珠海市_2024年绩效自评表.xlsx")
+        codes = sorted(f["code"] for f in (got["view"] or {}).get("findings", []))
+        if got["error"] or "SE304" not in codes or "SE002" in codes:
+            failures.append(f"a city of the second fund with its template folder got {got['error'] or codes}")
         page_url = P.PAGE.as_uri()
         foreign = [u for u in page.requests() if u != page_url and not u.startswith(("blob:", "data:"))]
         if foreign:

@@ -52,6 +52,7 @@
         if (m.selftestHang) for (;;) {}
         const c = new wasm_bindgen.CityFiles();
         for (const f of m.files) c.add(f.name, new Uint8Array(f.bytes));
+        for (const f of m.templates || []) c.template(f.path, new Uint8Array(f.bytes));
         const out = c.check(m.now);
         c.free();
         const view = JSON.parse(out.view());
@@ -202,7 +203,8 @@
     try {
       await state.ready;
       const files = await Promise.all(chosen.map(async (f) => ({ name: f.name, bytes: await f.arrayBuffer() })));
-      r = await run(file.name, files, extra);
+      const templates = await Promise.all(cityTemplates.map(async (f) => ({ path: f.webkitRelativePath || f.name, bytes: await f.arrayBuffer() })));
+      r = await run(file.name, files, Object.assign({ templates }, extra));
     } catch (e) {
       r = { error: `无法读取“${file.name}”：${e.message || e}` };
     }
@@ -224,6 +226,14 @@
   state.selftestHang = (file) => handle([file], { selftestHang: true });
 
   $("pick").addEventListener("change", (e) => { const f = [...e.target.files]; e.target.value = ""; handle(f); });
+  // Another fund's template folder for a city's own check, as --templates.
+  let cityTemplates = [];
+  $("ctpl").addEventListener("change", (e) => {
+    cityTemplates = [...e.target.files];
+    e.target.value = "";
+    const dir = cityTemplates.length ? (cityTemplates[0].webkitRelativePath || cityTemplates[0].name).split("/")[0] : "";
+    $("cextras").textContent = dir ? `（按模板文件夹“${dir}”检查，${cityTemplates.length} 个文件）` : "";
+  });
   const drop = $("drop");
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
@@ -426,7 +436,7 @@
     state.loadMs = Math.round(performance.now() - t0);
     $("about").textContent = `校验依据：${about}`;
     $("pick").disabled = false;
-    for (const id of ["pfolder", "pfiles", "preg", "ptpl"]) $(id).disabled = false;
+    for (const id of ["pfolder", "pfiles", "preg", "ptpl", "ctpl"]) $(id).disabled = false;
     document.body.dataset.ready = "1";
     status("请选择或拖入一个自评表文件。");
   }, (e) => {

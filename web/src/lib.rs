@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 mod error;
 mod province;
 pub use error::PageError;
-pub use province::{run_batch, Batch, Province, ProvinceView};
+pub use province::{run_batch, Batch, Province, ProvinceView, TemplateFiles};
 
 /// One finding as the page lists it.
 #[derive(Debug, Serialize)]
@@ -96,14 +96,19 @@ fn row(f: &Finding, form: &selfeval::spec::FormSpec) -> Row {
 /// Checks one workbook given as bytes. `now` is the page's local time in
 /// RFC 3339 ("2026-12-03T22:18:00+08:00"); the reports print it.
 pub fn check_file(name: &str, bytes: Vec<u8>, now: &str) -> Result<Checked, PageError> {
-    check_files(vec![(name.to_string(), bytes)], now)
+    check_files(vec![(name.to_string(), bytes)], &TemplateFiles::default(), now)
 }
 
 /// Checks a city's form with the files dropped beside it (its 自评报告 and
 /// 佐证材料), as `selfeval check 表.xlsx 报告.docx` does: the report's
 /// figures are compared with the form. The view is the first workbook's.
-pub fn check_files(dropped: Vec<(String, Vec<u8>)>, now: &str) -> Result<Checked, PageError> {
-    let setup = setup()?;
+/// `templates`: another fund's template folder (empty: the built-in set).
+pub fn check_files(
+    dropped: Vec<(String, Vec<u8>)>,
+    templates: &TemplateFiles,
+    now: &str,
+) -> Result<Checked, PageError> {
+    let setup = &templates.setup()?;
     let now = error::page_time(now)?;
     let name = dropped.first().map(|(n, _)| n.clone()).unwrap_or_default();
     let inputs = dropped.into_iter().map(|(n, b)| (n, Arc::from(b))).collect();
@@ -191,7 +196,10 @@ pub fn check(name: &str, bytes: Vec<u8>, now: &str) -> Result<Outcome, JsValue> 
 /// The files a city drops together: its form and its report (地市自查).
 #[wasm_bindgen]
 #[derive(Default)]
-pub struct CityFiles(Vec<(String, Vec<u8>)>);
+pub struct CityFiles {
+    files: Vec<(String, Vec<u8>)>,
+    templates: TemplateFiles,
+}
 
 #[wasm_bindgen]
 impl CityFiles {
@@ -201,12 +209,17 @@ impl CityFiles {
     }
 
     pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
-        self.0.push((name.to_string(), bytes));
+        self.files.push((name.to_string(), bytes));
+    }
+
+    /// A file of another fund's template folder, as `--templates`.
+    pub fn template(&mut self, path: &str, bytes: Vec<u8>) {
+        self.templates.add(path, bytes);
     }
 
     /// Checks them: the form, and its report against it.
     pub fn check(&mut self, now: &str) -> Result<Outcome, JsValue> {
-        check_files(std::mem::take(&mut self.0), now).map(Outcome).map_err(|e| e.to_js())
+        check_files(std::mem::take(&mut self.files), &self.templates, now).map(Outcome).map_err(|e| e.to_js())
     }
 }
 
@@ -283,15 +296,35 @@ mod tests {
         let form = ("绩效自评表.xlsx".to_string(), sample("01_汕头市_2024年绩效自评表.xlsx"));
         let report = sample("01_汕头市_2024年绩效自评报告.docx");
         // The report as written agrees with the form: listed, nothing said.
-        let c = check_files(vec![form.clone(), ("自评报告.docx".into(), report.clone())], NOW).unwrap();
+        let c =
+            check_files(vec![form.clone(), ("自评报告.docx".into(), report.clone())], &TemplateFiles::default(), NOW)
+                .unwrap();
         assert_eq!(c.view.sent, ["自评报告：自评报告.docx"]);
         assert!(c.view.findings.iter().all(|f| !f.code.starts_with("SE6")), "{:?}", c.view.findings);
         // A report whose rate differs: the page says so, as `check` does.
         let wrong = edited(&report, "支出率为4.53%", "支出率为6.53%");
-        let c = check_files(vec![form, ("自评报告.docx".into(), wrong)], NOW).unwrap();
+        let c = check_files(vec![form, ("自评报告.docx".into(), wrong)], &TemplateFiles::default(), NOW).unwrap();
         let hit = c.view.findings.iter().find(|f| f.code == "SE603").expect("SE603");
         assert!(hit.message.contains("报告写 6.53%") && hit.message.contains("按自评表应为 4.53%"), "{}", hit.message);
         assert_eq!(c.view.file, "绩效自评表.xlsx");
+    }
+
+    #[test]
+    fn a_city_of_another_fund_checks_with_its_template_folder() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut t = TemplateFiles::default();
+        for e in std::fs::read_dir(root.join("templates/green-building/2024")).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            t.add(&format!("2024/{name}"), std::fs::read(&p).unwrap());
+        }
+        let form = std::fs::read(root.join("samples/green-building/2024/02_珠海市_2024年绩效自评表.xlsx")).unwrap();
+        let c = check_files(vec![("珠海市.xlsx".into(), form.clone())], &t, NOW).unwrap();
+        assert_eq!(c.view.city.as_deref(), Some("珠海市"));
+        assert!(c.view.findings.iter().any(|f| f.code == "SE304"), "its own fund's rule: {:?}", c.view.findings);
+        // With the built-in set, the same file is not that fund's form.
+        let c = check_files(vec![("珠海市.xlsx".into(), form)], &TemplateFiles::default(), NOW).unwrap();
+        assert!(c.view.findings.iter().any(|f| f.code == "SE002"), "{:?}", c.view.findings);
     }
 
     #[test]

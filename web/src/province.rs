@@ -47,8 +47,39 @@ pub struct ProvinceView {
 pub struct Batch {
     files: Vec<(String, Arc<[u8]>)>,
     register: Option<(String, Arc<[u8]>)>,
-    templates: BTreeMap<String, Vec<u8>>,
-    templates_dir: String,
+    templates: TemplateFiles,
+}
+
+/// Another fund's template folder, dropped file by file (form.toml,
+/// summary.toml, …, by its path in that folder), as `--templates` takes
+/// it: for the 省级汇总 and the 地市自查 alike.
+#[derive(Default)]
+pub struct TemplateFiles {
+    files: BTreeMap<String, Vec<u8>>,
+    dir: String,
+}
+
+impl TemplateFiles {
+    pub fn add(&mut self, path: &str, bytes: Vec<u8>) {
+        let mut parts = path.rsplitn(2, '/');
+        let name = parts.next().unwrap_or(path).to_string();
+        if let Some(dir) = parts.next() {
+            self.dir = dir.to_string();
+        }
+        self.files.insert(name, bytes);
+    }
+
+    /// The setup: the built-in set, or this one with its own params (as
+    /// `--templates DIR` takes DIR/省级参数表.xlsx).
+    pub fn setup(&self) -> Result<Arc<selfeval::stages::Setup>, PageError> {
+        if self.files.is_empty() {
+            return super::setup().cloned();
+        }
+        let dir = std::path::Path::new(if self.dir.is_empty() { "模板" } else { &self.dir });
+        let t =
+            selfeval::spec::Templates::from_files(dir, &self.files).map_err(|e| PageError::Templates(Arc::new(e)))?;
+        selfeval::stages::Setup::with_own_params(t).map(Arc::new).map_err(|e| PageError::Setup(Arc::new(e)))
+    }
 }
 
 #[wasm_bindgen]
@@ -71,12 +102,7 @@ impl Batch {
     /// A file of another template set's folder (form.toml, summary.toml, …,
     /// by its path in that folder), as `--templates`.
     pub fn template(&mut self, path: &str, bytes: Vec<u8>) {
-        let mut parts = path.rsplitn(2, '/');
-        let name = parts.next().unwrap_or(path).to_string();
-        if let Some(dir) = parts.next() {
-            self.templates_dir = dir.to_string();
-        }
-        self.templates.insert(name, bytes);
+        self.templates.add(path, bytes);
     }
 
     pub fn count(&self) -> usize {
@@ -108,20 +134,8 @@ impl Province {
     }
 }
 
-/// The setup: the built-in year, or the dropped template set with its own
-/// params (as `--templates DIR` takes DIR/省级参数表.xlsx).
-fn setup_of(batch: &Batch) -> Result<Arc<selfeval::stages::Setup>, PageError> {
-    if batch.templates.is_empty() {
-        return super::setup().cloned();
-    }
-    let dir = std::path::Path::new(if batch.templates_dir.is_empty() { "模板" } else { &batch.templates_dir });
-    let t =
-        selfeval::spec::Templates::from_files(dir, &batch.templates).map_err(|e| PageError::Templates(Arc::new(e)))?;
-    selfeval::stages::Setup::with_own_params(t).map(Arc::new).map_err(|e| PageError::Setup(Arc::new(e)))
-}
-
 pub fn run_batch(batch: Batch, now: &str) -> Result<Province, PageError> {
-    let setup = setup_of(&batch)?;
+    let setup = batch.templates.setup()?;
     let now = super::error::page_time(now)?;
     let progress = Counted::default();
     let run = selfeval::run_memory(batch.files, batch.register, &setup, now, &progress)
