@@ -6,6 +6,7 @@
 
 mod ods;
 mod package;
+pub(crate) use package::{capped_member, Member};
 mod raw;
 mod records;
 mod repair;

@@ -52,10 +52,33 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), ReadError> {
 /// One member, whole (its size already bounded by [`check`]); `None`
 /// when the package has no such member or it cannot be inflated.
 pub(super) fn member(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<Vec<u8>> {
-    let f = zip.by_name(name).ok()?;
-    let mut data = Vec::with_capacity(f.size().min(MAX_UNPACKED_BYTES) as usize);
-    f.take(MAX_UNPACKED_BYTES).read_to_end(&mut data).ok()?;
-    Some(data)
+    capped_member(zip, name, MAX_UNPACKED_BYTES).ok()
+}
+
+/// Why a member could not be taken whole.
+#[derive(Debug)]
+pub(crate) enum Member {
+    Missing,
+    /// It claims, or really inflates to, more than the cap.
+    TooLarge,
+    /// It does not inflate; the zip reader's words.
+    Broken(std::io::Error),
+}
+
+/// One member, inflated never past `cap` bytes: what the package claims
+/// first (a bomb says what it is), then what it really inflates to. For
+/// the packages [`check`] has not bounded (a report's .docx).
+pub(crate) fn capped_member(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, cap: u64) -> Result<Vec<u8>, Member> {
+    let f = zip.by_name(name).map_err(|_| Member::Missing)?;
+    if f.size() > cap {
+        return Err(Member::TooLarge);
+    }
+    let mut data = Vec::with_capacity(f.size() as usize);
+    f.take(cap + 1).read_to_end(&mut data).map_err(Member::Broken)?;
+    match data.len() as u64 > cap {
+        true => Err(Member::TooLarge),
+        false => Ok(data),
+    }
 }
 
 /// The package with the members in `changed` replaced (stored, not
@@ -115,6 +138,15 @@ mod tests {
         // The same within the limit passes.
         let z = zip_of(&[("a.xml", &zeros[..(MAX_UNPACKED_BYTES / 2) as usize])], zip::CompressionMethod::Deflated);
         assert_eq!(check(&z), Ok(()));
+    }
+
+    #[test]
+    fn a_capped_member_is_missing_too_large_or_whole() {
+        let z = zip_of(&[("a", &[b'x'; 1000][..])], zip::CompressionMethod::Deflated);
+        let mut zip = zip::ZipArchive::new(Cursor::new(z.as_slice())).expect("zip");
+        assert!(matches!(capped_member(&mut zip, "b", 10_000), Err(Member::Missing)));
+        assert!(matches!(capped_member(&mut zip, "a", 999), Err(Member::TooLarge)));
+        assert_eq!(capped_member(&mut zip, "a", 1000).expect("whole").len(), 1000);
     }
 
     #[test]

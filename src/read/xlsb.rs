@@ -67,10 +67,9 @@ fn broken(e: &XlsbError) -> Broken {
 fn values(wb: &mut Xlsb<Cursor<Vec<u8>>>, name: &str, keep: &Keep) -> Result<Vec<(CellRef, Data)>, XlsbError> {
     let mut reader = wb.worksheet_cells_reader(name)?;
     let mut out = Vec::new();
-    let mut seen: u32 = 0;
+    let mut pulse = crate::isolate::Pulse::default();
     while let Some(cell) = reader.next_cell()? {
-        seen = seen.wrapping_add(1);
-        if seen % 4096 == 0 && crate::isolate::given_up() {
+        if pulse.stop() {
             break;
         }
         let at = CellRef::new(cell.get_position().0, cell.get_position().1);
@@ -84,10 +83,9 @@ fn values(wb: &mut Xlsb<Cursor<Vec<u8>>>, name: &str, keep: &Keep) -> Result<Vec
 fn formulas(wb: &mut Xlsb<Cursor<Vec<u8>>>, name: &str, keep: &Keep) -> Result<Vec<(CellRef, String)>, XlsbError> {
     let mut reader = wb.worksheet_cells_reader(name)?;
     let mut out = Vec::new();
-    let mut seen: u32 = 0;
+    let mut pulse = crate::isolate::Pulse::default();
     while let Some(cell) = reader.next_formula()? {
-        seen = seen.wrapping_add(1);
-        if seen % 4096 == 0 && crate::isolate::given_up() {
+        if pulse.stop() {
             break;
         }
         let at = CellRef::new(cell.get_position().0, cell.get_position().1);

@@ -103,10 +103,9 @@ pub fn cells<RS: Read + Seek>(wb: &mut Xlsx<RS>, name: &str, keep: &Keep) -> Res
         Err(e) => return Err(e),
     };
     let mut out = Cells::default();
-    let mut seen: u32 = 0;
+    let mut pulse = crate::isolate::Pulse::default();
     while let Some(cell) = reader.next_cell_with_formula()? {
-        seen = seen.wrapping_add(1);
-        if seen % 4096 == 0 && crate::isolate::given_up() {
+        if pulse.stop() {
             break;
         }
         let at = CellRef::new(cell.pos.0, cell.pos.1);

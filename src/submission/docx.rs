@@ -5,8 +5,9 @@
 //! cells; the words and the figure must be seen together.
 
 use super::text::{Piece, Spot, TextError};
+use crate::read::{capped_member, Member};
 use quick_xml::events::Event;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 /// The most a document part may unpack to (a zip bomb stops here).
 const MAX_PART_BYTES: u64 = 96 * 1024 * 1024;
@@ -16,17 +17,11 @@ pub(super) fn read(bytes: &[u8]) -> Result<Vec<Piece>, TextError> {
     if zip.index_for_name("EncryptedPackage").is_some() {
         return Err(TextError::Encrypted);
     }
-    let part = zip.by_name("word/document.xml").map_err(|_| TextError::NotAReport)?;
-    // What the package claims first (a bomb says what it is), then what it
-    // really inflates to, capped.
-    if part.size() > MAX_PART_BYTES {
-        return Err(TextError::TooLarge);
-    }
-    let mut xml = Vec::new();
-    part.take(MAX_PART_BYTES + 1).read_to_end(&mut xml).map_err(TextError::damaged)?;
-    if xml.len() as u64 > MAX_PART_BYTES {
-        return Err(TextError::TooLarge);
-    }
+    let xml = capped_member(&mut zip, "word/document.xml", MAX_PART_BYTES).map_err(|e| match e {
+        Member::Missing => TextError::NotAReport,
+        Member::TooLarge => TextError::TooLarge,
+        Member::Broken(e) => TextError::damaged(e),
+    })?;
     pieces(&xml)
 }
 
