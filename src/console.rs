@@ -68,7 +68,7 @@ fn head(o: &RunOutcome, s: &mut String) {
         let _ = writeln!(s, "{}", c.batch_line);
     }
     let _ = writeln!(s, "{}", overview::register_line(o));
-    let not_applied = o.decisions.not_applied();
+    let not_applied = o.decisions.not_applied(&o.setup.templates.form);
     for line in not_applied.iter().take(10) {
         let _ = writeln!(s, "  {line}");
     }

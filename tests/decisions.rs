@@ -183,6 +183,12 @@ fn a_correction_that_leaves_an_error_is_refused() {
     let row = rows.iter().find(|r| yuan_row(r)).expect("row");
     assert!(row["状态"].starts_with("未采用：更正后仍有错误"), "{row:?}");
     assert_eq!(row["更正值"], "16067000", "the clerk's entry is kept");
+    // The error that remains is worded as the fund words it, the same in
+    // the register and report.json (the refusal keeps the finding, not text).
+    let refused = report["decisions"]["outcomes"].as_array().expect("outcomes");
+    let detail = refused[0]["status"]["detail"].as_str().expect("detail");
+    assert_eq!(format!("未采用：{detail}"), row["状态"]);
+    assert!(detail.len() > "更正后仍有错误（SE000）".len() && !detail.contains("（SE"), "{detail}");
 }
 
 /// (d) When the city's figure changed to something else since the

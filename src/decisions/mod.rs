@@ -115,9 +115,9 @@ pub struct Register {
     pub problems: Vec<RowProblem>,
 }
 
-/// What became of a decision in this run (the register's 状态).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "detail")]
+/// What became of a decision in this run (the register's 状态; report.json
+/// shows it through [`StatusShown`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
     /// Applied: the finding is 已核实 or the figure corrected.
     Applied,
@@ -134,11 +134,13 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn zh(&self) -> String {
+    /// The register's 状态, in the fund's words (a refusal may quote a
+    /// finding's message).
+    pub fn zh(&self, words: &dyn crate::findings::Words) -> String {
         match self {
             Status::Applied => "已采用".to_string(),
             Status::Returned => "已退回地市".to_string(),
-            Status::Refused(why) => format!("未采用：{why}"),
+            Status::Refused(why) => format!("未采用：{}", why.zh(words)),
             Status::CityFixed => "地市已改正".to_string(),
             Status::CityChanged => "地市数据已变化，请重新核实".to_string(),
             Status::NotApplicable => "已不适用".to_string(),
@@ -156,31 +158,62 @@ pub enum Refusal {
     NoComputedValue,
     #[error("文件无法重新读取，未能更正")]
     Unreadable,
-    /// After the correction an error is still on the figure: its message.
-    #[error("更正后仍有错误（{0}）")]
-    ErrorRemains(String),
+    /// After the correction an error is still on the figure: that finding,
+    /// worded where it is shown ([`Refusal::zh`]).
+    #[error("更正后仍有错误（{}）", .0.code.id())]
+    ErrorRemains(Box<Finding>),
     /// A roster question (SE404, SE406) answered with a correction.
     #[error("{} 只能以“已核实无误”或“退回地市”处理", .0.id())]
     OnlyConfirm(Code),
 }
 
-impl Serialize for Refusal {
+impl Refusal {
+    /// Why, in the fund's words.
+    pub fn zh(&self, words: &dyn crate::findings::Words) -> String {
+        match self {
+            Refusal::ErrorRemains(f) => format!("更正后仍有错误（{}）", f.message(words)),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// report.json's `status` of a decision: `{kind, detail}` as the register
+/// column says it, worded by the fund.
+pub struct StatusShown<'a> {
+    pub status: &'a Status,
+    pub words: &'a dyn crate::findings::Words,
+}
+
+impl Serialize for StatusShown<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        use serde::ser::SerializeMap;
+        let kind = match self.status {
+            Status::Applied => "applied",
+            Status::Returned => "returned",
+            Status::Refused(_) => "refused",
+            Status::CityFixed => "city_fixed",
+            Status::CityChanged => "city_changed",
+            Status::NotApplicable => "not_applicable",
+        };
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("kind", kind)?;
+        if let Status::Refused(why) = self.status {
+            m.serialize_entry("detail", &why.zh(self.words))?;
+        }
+        m.end()
     }
 }
 
 /// A decision and what became of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    #[serde(flatten)]
     pub decision: Decision,
     pub status: Status,
 }
 
-/// One entry of report.json's `decisions.outcomes`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+/// One entry of report.json's `decisions.outcomes` (shown by
+/// `write::json`, its status worded by the fund).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Listed {
     Decision(Box<Outcome>),
     Row(RefusedRow),
@@ -197,7 +230,7 @@ impl Listed {
 
 /// A register row refused before it could be read as a decision: its
 /// cells as the clerk wrote them, and why (always `Refused`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefusedRow {
     pub row: u32,
     pub city: String,
@@ -450,7 +483,7 @@ impl Record {
     /// with the reason: "第 7 行（茂名市 SE208）：未采用：更正值“abc”不是数字".
     /// Whatever the reason, each is named, so a clerk never has to guess
     /// which of the rows did not take.
-    pub fn not_applied(&self) -> Vec<String> {
+    pub fn not_applied(&self, words: &dyn crate::findings::Words) -> Vec<String> {
         self.listed
             .iter()
             .filter(|l| match l {
@@ -466,7 +499,7 @@ impl Record {
                 };
                 let who = [city.as_str(), code].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>().join(" ");
                 let who = if who.is_empty() { String::new() } else { format!("（{who}）") };
-                format!("第 {row} 行{who}：{}", status.zh())
+                format!("第 {row} 行{who}：{}", status.zh(words))
             })
             .collect()
     }

@@ -82,7 +82,7 @@ pub fn rows(
     let mut out: Vec<RowCells> = open.into_iter().map(|f| open_row(f, record, form, &mut used)).collect();
     out.extend(record.closed.iter().map(|c| closed_row(c, record, form, &mut used)));
     for o in record.outcomes.iter().filter(|o| !used.rows.contains(&o.decision.row)) {
-        out.push(RowCells { status: o.status.zh(), ..o.decision.cells.clone() });
+        out.push(RowCells { status: o.status.zh(form), ..o.decision.cells.clone() });
     }
     for p in record.problems.iter().filter(|p| !used.problems.contains(&p.row)) {
         out.push(RowCells { status: p.status(), ..p.cells.clone() });
@@ -157,7 +157,7 @@ fn open_row(f: &Finding, record: &super::Record, form: &crate::spec::FormSpec, u
             RowCells {
                 status: format!(
                     "{}（原处理：{}{}，原填报值 {}）",
-                    o.status.zh(),
+                    o.status.zh(form),
                     c.action,
                     if c.basis.is_empty() { String::new() } else { format!("，依据：{}", c.basis) },
                     c.found
@@ -167,7 +167,7 @@ fn open_row(f: &Finding, record: &super::Record, form: &crate::spec::FormSpec, u
         }
         (Some(o), _) => {
             used.rows.push(o.decision.row);
-            RowCells { status: o.status.zh(), ..clerk(row, &o.decision.cells) }
+            RowCells { status: o.status.zh(form), ..clerk(row, &o.decision.cells) }
         }
         (None, Some(p)) => {
             used.problems.push(p.row);

@@ -350,7 +350,7 @@ fn recheck(
             let x = Fix { field: f.field, value: f.value, original: f.was, follows: Some(f.follows), ..parent.clone() };
             fixes.push(x);
         }
-        let refused: Vec<(usize, String)> = fixes
+        let refused: Vec<(usize, Box<Finding>)> = fixes
             .iter()
             .enumerate()
             .filter(|(_, x)| x.follows.is_none())
@@ -360,7 +360,7 @@ fn recheck(
                 };
                 let e =
                     findings.iter().find(|f| f.severity == Severity::Error && f.field.as_deref().is_some_and(own))?;
-                Some((i, e.message(&setup.templates.form)))
+                Some((i, Box::new(e.clone())))
             })
             .collect();
         if refused.is_empty() {

@@ -4,7 +4,7 @@
 
 use crate::calc;
 use crate::consolidate::ProvinceSummary;
-use crate::decisions::{Closure, Correction, Finality, Listed, Record, RowProblem};
+use crate::decisions::{Closure, Correction, Finality, Listed, Record, RowProblem, StatusShown};
 use crate::findings::{Finding, Shown};
 use crate::model::InputReport;
 use crate::spec::{ColFormat, FormSpec, SummarySpec};
@@ -123,6 +123,52 @@ pub fn totals(s: &ProvinceSummary, summary: &SummarySpec) -> JsonTotals {
     }
 }
 
+/// One entry of `decisions.outcomes`: a decision with what became of it,
+/// or a register row refused before it could be one; the status worded by
+/// the fund.
+#[derive(Debug, Clone)]
+pub struct ListedShown<'a> {
+    listed: &'a Listed,
+    words: &'a FormSpec,
+}
+
+impl Serialize for ListedShown<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Decided<'a> {
+            #[serde(flatten)]
+            decision: &'a crate::decisions::Decision,
+            status: StatusShown<'a>,
+        }
+        #[derive(Serialize)]
+        struct Row<'a> {
+            row: u32,
+            city: &'a str,
+            code: &'a str,
+            field: &'a str,
+            action: &'a str,
+            value: &'a str,
+            status: StatusShown<'a>,
+        }
+        match self.listed {
+            Listed::Decision(o) => {
+                Decided { decision: &o.decision, status: StatusShown { status: &o.status, words: self.words } }
+                    .serialize(s)
+            }
+            Listed::Row(r) => Row {
+                row: r.row,
+                city: &r.city,
+                code: &r.code,
+                field: &r.field,
+                action: &r.action,
+                value: &r.value,
+                status: StatusShown { status: &r.status, words: self.words },
+            }
+            .serialize(s),
+        }
+    }
+}
+
 /// Findings as report.json lists them, worded by the template set.
 pub fn shown<'a>(findings: &'a [Finding], form: &'a FormSpec) -> Vec<Shown<'a>> {
     findings.iter().map(|f| f.shown(form)).collect()
@@ -136,7 +182,7 @@ pub struct RecordShown<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     register_unusable: Option<String>,
     applied: usize,
-    outcomes: &'a [Listed],
+    outcomes: Vec<ListedShown<'a>>,
     problems: &'a [RowProblem],
     closed: Vec<ClosedShown<'a>>,
     corrections: &'a [Correction],
@@ -175,7 +221,7 @@ impl<'a> RecordShown<'a> {
             register: &r.register,
             register_unusable: r.register_unusable.as_ref().map(ToString::to_string),
             applied: r.applied,
-            outcomes: &r.listed,
+            outcomes: r.listed.iter().map(|listed| ListedShown { listed, words: form }).collect(),
             problems: &r.problems,
             closed,
             corrections: &r.corrections,
