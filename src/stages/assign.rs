@@ -2,7 +2,6 @@
 //! the files they are about, and the figures of the cities counted.
 
 use super::check::FileResult;
-use super::decide;
 use super::Setup;
 use crate::consolidate::{self, ProvinceSummary};
 use crate::decisions::{Action, Closure, Key, Outcome, Register, Status};
@@ -24,7 +23,8 @@ pub struct Assigned {
 /// the register confirms go to the file's closed list instead.
 pub fn cities(files: Vec<FileResult>, setup: &Setup, reg: Option<&Register>) -> Assigned {
     let facts = super::check::facts(&files);
-    let roster = roster::build_with(&facts, &setup.params, &setup.templates.form, &decide::confirms(reg));
+    let roster =
+        roster::build_with(&facts, &setup.params, &setup.templates.form, &crate::decisions::apply::confirms(reg));
     drop(facts);
     let mut about: Vec<Vec<Finding>> = files.iter().map(|_| Vec::new()).collect();
     for (i, f) in &roster.file_findings {
@@ -32,8 +32,9 @@ pub fn cities(files: Vec<FileResult>, setup: &Setup, reg: Option<&Register>) -> 
             list.push(f.clone());
         }
     }
-    let roster_decisions: Vec<_> =
-        reg.map(|r| r.decisions.iter().filter(|d| decide::is_roster_code(d.key.code)).collect()).unwrap_or_default();
+    let roster_decisions: Vec<_> = reg
+        .map(|r| r.decisions.iter().filter(|d| crate::decisions::apply::is_roster_code(d.key.code)).collect())
+        .unwrap_or_default();
     let mut confirmed: Vec<Vec<crate::decisions::Closed>> = files.iter().map(|_| Vec::new()).collect();
     let mut used_rows = Vec::new();
     for (i, f) in &roster.closed {

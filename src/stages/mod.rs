@@ -1,5 +1,5 @@
 //! The run's stages, in the order `run_with` calls them: `check` (each
-//! file read and checked), `decide` (the province's 核实与更正 applied),
+//! file read and checked; the province's 核实与更正 is then applied by `decisions::apply`),
 //! `assign` (which file stands for which city, and the consolidated
 //! figures), `submission` (each city's 自评报告 and 佐证材料 beside its
 //! form), `compare` (against the previous round), `outputs` (feedback,
@@ -8,7 +8,6 @@
 pub mod assign;
 pub mod check;
 pub mod compare;
-pub mod decide;
 pub mod outputs;
 pub mod run;
 pub mod submission;

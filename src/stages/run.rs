@@ -92,7 +92,8 @@ pub fn run_plan(plan: &Plan, scanned: &scan::Scan, sink: &dyn Sink, progress: &d
     let stages::compare::Compared { files, run_findings, comparison, unusable: previous_unusable } =
         stages::compare::with_previous(&plan.previous, round, setup);
     let round = comparison.as_ref().map(|c| c.round).unwrap_or(1);
-    let record = stages::decide::record(&plan.register, outcomes, &files, &run_findings, &roster, plan.make.summary);
+    let record =
+        crate::decisions::apply::record(&plan.register, outcomes, &files, &run_findings, &roster, plan.make.summary);
 
     // `--final` and not 定稿: nothing is written, the outcome says what is open.
     let held = plan.make.final_only && !record.finality.is_final();
@@ -225,7 +226,8 @@ fn judge(
 ) -> Judged {
     let checked = stages::check::all(workbooks, setup, limit, progress);
     let figures = stages::check::figures(&checked, &setup.templates.form);
-    let stages::decide::Decided { files, mut outcomes } = stages::decide::apply(checked, register, setup);
+    let crate::decisions::apply::Decided { files, mut outcomes } =
+        crate::decisions::apply::apply(checked, register, setup);
     let stages::assign::Assigned { files, roster, outcomes: roster_outcomes } =
         stages::assign::cities(files, setup, register);
     outcomes.extend(roster_outcomes);

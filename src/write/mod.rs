@@ -12,6 +12,7 @@ pub mod form;
 pub mod json;
 pub mod names;
 mod parts;
+mod problems;
 /// The params workbook's writer: for the sample generator and the tests.
 pub mod register;
 pub mod sink;

@@ -1,5 +1,6 @@
-//! The province's decisions (核实与更正) applied to the checked files,
-//! before the roster counts them.
+//! The register's rules: the province's decisions (核实与更正) applied to
+//! the checked files, before the roster counts them, and the run's record
+//! of what became of each ([`record`]).
 //!
 //! Per decision, on the file used for its city: 已核实无误 moves a warning
 //! to the file's closed list; a correction (按程序计算值更正 / 更正为) puts
@@ -10,10 +11,8 @@
 //! figure) follows the correction, recomputed from the corrected inputs
 //! whatever result the file cached, and is noted as following it; one the
 //! city typed by hand stays as filed, so its check still speaks. Roster questions (SE404, SE406) are decided when
-//! the roster is built (`assign`).
+//! the roster is built (`stages::assign`, with [`is_roster_code`] and [`confirms`] from here).
 
-use super::check::FileResult;
-use super::Setup;
 use crate::decisions::{
     self, register, Action, Closed, Closure, Correction, Decision, Key, Outcome, Refusal, Register, RegisterUse, Status,
 };
@@ -21,6 +20,8 @@ use crate::findings::{Code, Finding, Severity};
 use crate::model::{Parsed, Submission};
 use crate::spec::relation::Val;
 use crate::spec::{FieldSpec, Kind};
+use crate::stages::check::FileResult;
+use crate::stages::Setup;
 use crate::{checks, isolate, read, roster};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
@@ -97,7 +98,7 @@ pub fn apply(files: Vec<FileResult>, reg: Option<&Register>, setup: &Setup) -> D
 
 /// For each file, its city if it is the file the roster uses for it.
 fn used_cities(files: &[FileResult], reg: &Register, setup: &Setup) -> Vec<Option<String>> {
-    let facts = super::check::facts(files);
+    let facts = crate::stages::check::facts(files);
     let r = roster::build_with(&facts, &setup.params, &setup.templates.form, &confirms(Some(reg)));
     let mut used = vec![None; files.len()];
     for c in &r.cities {
