@@ -42,34 +42,27 @@ for side in linux windows; do
   cp -r samples/2024/. "$WORK/$side/2024年 城市自评材料/"
   python3 - "$WORK/$side/2024年 城市自评材料" <<'PY'
 import sys, zipfile, glob, re, os
-path = [p for p in glob.glob(sys.argv[1] + "/*.xlsx") if "潮州市" in p][0]
-src = zipfile.ZipFile(path)
-tmp = path + ".new"
-with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-    for item in src.infolist():
-        data = src.read(item.filename)
-        if item.filename == "xl/worksheets/sheet2.xml":  # 资金执行
-            # B7 (支出率) is a formula: the cached result is what a reader sees.
-            new = re.sub(rb'(<c r="B7"[^>]*>(?:<f>[^<]*</f>)?<v>)0\.1582(</v>)', rb"\g<1>0.1682\g<2>", data)
-            assert new != data, "planted error"
-            data = new
-        out.writestr(item, data)
-src.close()
-os.replace(tmp, path)
+
+def plant(city, ext, member, edit, what):
+    """The city's .ext file with one member edited in place; `edit` must change it."""
+    path = [p for p in glob.glob(sys.argv[1] + "/*." + ext) if city in p][0]
+    tmp = path + ".new"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == member:
+                new = edit(data)
+                assert new != data, what
+                data = new
+            out.writestr(item, data)
+    os.replace(tmp, path)
+
+# 潮州市's 资金执行 B7 (支出率) is a formula: the cached result is what a reader sees.
+plant("潮州市", "xlsx", "xl/worksheets/sheet2.xml",
+      lambda d: re.sub(rb'(<c r="B7"[^>]*>(?:<f>[^<]*</f>)?<v>)0\.1582(</v>)', rb"\g<1>0.1682\g<2>", d), "planted error")
 # 汕头市's 自评报告 says 支出率 6.53% where its form holds 4.53%.
-path = [p for p in glob.glob(sys.argv[1] + "/*.docx") if "汕头市" in p][0]
-src = zipfile.ZipFile(path)
-tmp = path + ".new"
-with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-    for item in src.infolist():
-        data = src.read(item.filename)
-        if item.filename == "word/document.xml":
-            new = data.replace("支出率为4.53%".encode(), "支出率为6.53%".encode(), 1)
-            assert new != data, "planted disagreement"
-            data = new
-        out.writestr(item, data)
-src.close()
-os.replace(tmp, path)
+plant("汕头市", "docx", "word/document.xml",
+      lambda d: d.replace("支出率为4.53%".encode(), "支出率为6.53%".encode(), 1), "planted disagreement")
 PY
 done
 

@@ -41,7 +41,11 @@ impl Tables {
             let own = sheet.own.as_ref().map(|_| own);
             let columns = sheet.columns.iter().filter(|c| c.total.is_some()).map(|c| {
                 let all = table::total(sheet, c, &counted, own);
-                let cities = table::total(sheet, c, &counted, None);
+                // Without an own line the 合计 is the cities' already.
+                let cities = match own {
+                    Some(_) => table::total(sheet, c, &counted, None),
+                    None => all,
+                };
                 (c.key.clone(), ColumnTotal { all, cities })
             });
             TableTotals { key: sheet.key.clone(), columns: columns.collect() }

@@ -50,50 +50,57 @@ def inputs(work: Path) -> dict:
     return files
 
 
+def rezip(data: bytes, edit, extra=()) -> bytes:
+    """`data` (a zip package) with each member passed through `edit(name,
+    bytes)` and the (name, bytes) of `extra` added."""
+    import io
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info, edit(info.filename, src.read(info.filename)))
+        for name, more in extra:
+            z.writestr(name, more)
+    return out.getvalue()
+
+
 def with_errors(xlsx: bytes) -> bytes:
     """A form with errors a clerk makes: a budget figure typed as text (the
     支出率 computed from it is then not blamed too) and a 完成率 that
     disagrees with its figures."""
-    import io
-    src = zipfile.ZipFile(io.BytesIO(xlsx))
-    out = io.BytesIO()
+    import re
     changed = 0
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet2.xml":
-                text = data.decode()
-                import re
-                # The first numeric cell of column B (the budget) becomes text,
-                # and 支出率 (B7) is made wrong.
-                text, n1 = re.subn(r'(<c r="B7"[^>]*>(?:<f>.*?</f>)?)<v>[^<]*</v>', r'\1<v>0.9999</v>', text, count=1)
-                text, n2 = re.subn(r'<c r="B4"( s="\d+")?><v>([^<]*)</v></c>', r'<c r="B4"\1 t="inlineStr"><is><t>约\2万</t></is></c>', text, count=1)
-                changed += n1 + n2
-                data = text.encode()
-            elif info.filename == "xl/worksheets/sheet3.xml":
-                # A 完成率 that disagrees with its 计划 and 实际.
-                import re
-                text, n = re.subn(r'(<c r="[A-Z]+\d+"[^>]*><f>[^<]*</f>)<v>[^<]*</v>', r'\g<1><v>0.5</v>', data.decode(), count=1)
-                changed += n
-                data = text.encode()
-            z.writestr(info, data)
+
+    def edit(name, data):
+        nonlocal changed
+        if name == "xl/worksheets/sheet2.xml":
+            # The first numeric cell of column B (the budget) becomes text,
+            # and 支出率 (B7) is made wrong.
+            text = data.decode()
+            text, n1 = re.subn(r'(<c r="B7"[^>]*>(?:<f>.*?</f>)?)<v>[^<]*</v>', r'\1<v>0.9999</v>', text, count=1)
+            text, n2 = re.subn(r'<c r="B4"( s="\d+")?><v>([^<]*)</v></c>', r'<c r="B4"\1 t="inlineStr"><is><t>约\2万</t></is></c>', text, count=1)
+            changed += n1 + n2
+            return text.encode()
+        if name == "xl/worksheets/sheet3.xml":
+            # A 完成率 that disagrees with its 计划 and 实际.
+            text, n = re.subn(r'(<c r="[A-Z]+\d+"[^>]*><f>[^<]*</f>)<v>[^<]*</v>', r'\g<1><v>0.5</v>', data.decode(), count=1)
+            changed += n
+            return text.encode()
+        return data
+
+    out = rezip(xlsx, edit)
     assert changed == 3, "the sample no longer has B4 and B7 as numbers and a formula on 任务完成"
-    return out.getvalue()
+    return out
 
 
 def report_saying(docx: bytes, old: str, new: str) -> bytes:
     """The sample's 自评报告 with `old` in its text made `new`."""
-    import io
-    src = zipfile.ZipFile(io.BytesIO(docx))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                assert old.encode() in data, f"{old} is not in the sample's report"
-                data = data.replace(old.encode(), new.encode(), 1)
-            z.writestr(info, data)
-    return out.getvalue()
+    def edit(name, data):
+        if name != "word/document.xml":
+            return data
+        assert old.encode() in data, f"{old} is not in the sample's report"
+        return data.replace(old.encode(), new.encode(), 1)
+    return rezip(docx, edit)
 
 
 def with_report(work: Path) -> list:
@@ -112,22 +119,16 @@ def with_macro(xlsx: bytes) -> bytes:
     """`xlsx` made a real .xlsm: a VBA project (tests/fixtures/vbaProject.bin,
     from rust_xlsxwriter's examples) and the macro-enabled content type, as
     tests/annotate.rs makes one."""
-    import io
-    src = zipfile.ZipFile(io.BytesIO(xlsx))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                data = data.decode().replace(
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-                ).replace("</Types>", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>').encode()
-            elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.decode().replace("</Relationships>", '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>').encode()
-            z.writestr(info, data)
-        z.writestr("xl/vbaProject.bin", (ROOT / "tests/fixtures/vbaProject.bin").read_bytes())
-    return out.getvalue()
+    def edit(name, data):
+        if name == "[Content_Types].xml":
+            return data.decode().replace(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+            ).replace("</Types>", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>').encode()
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.decode().replace("</Relationships>", '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>').encode()
+        return data
+    return rezip(xlsx, edit, [("xl/vbaProject.bin", (ROOT / "tests/fixtures/vbaProject.bin").read_bytes())])
 
 
 def cli_check(path, out: Path) -> dict:

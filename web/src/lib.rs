@@ -187,12 +187,6 @@ extern "C" {
     fn report_panic(message: &str);
 }
 
-/// Checks one workbook; `Err` is a message for the clerk.
-#[wasm_bindgen]
-pub fn check(name: &str, bytes: Vec<u8>, now: &str) -> Result<Outcome, JsValue> {
-    check_file(name, bytes, now).map(Outcome).map_err(|e| e.to_js())
-}
-
 /// The files a city drops together: its form and its report (地市自查).
 #[wasm_bindgen]
 #[derive(Default)]
