@@ -100,7 +100,10 @@ pub fn verify(opts: &VerifyOptions) -> Result<Verification> {
         params: opts.params.clone(),
         templates: opts.templates.clone(),
         summary: true,
-        no_feedback: true,
+        // The feedback is made too (in the scratch folder): writing it adds
+        // findings of its own (SE006 for an .xls or .ods form whose copy
+        // cannot be annotated), which the summary's 问题清单 lists.
+        no_feedback: false,
         no_previous: previous.is_none(),
         previous,
         decisions: opts.decisions.clone(),

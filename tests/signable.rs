@@ -391,3 +391,22 @@ fn verify_names_a_hand_edit_and_a_changed_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("无法读取要核验的汇总表"), "{o:?}");
 }
+
+/// `verify` re-runs exactly what `run` did: a form saved as .xls by
+/// LibreOffice (its formulas without cached results, so findings on cells,
+/// and no annotated copy: SE006 from the feedback stage) verifies clean.
+#[test]
+fn verify_agrees_on_a_batch_with_an_xls_form() {
+    if !tools_or_skip("verify_agrees_on_a_batch_with_an_xls_form", &["soffice"]) {
+        return;
+    }
+    let (_tmp, dir) = sample_copy();
+    let form = file_of(&dir, "河源市");
+    libreoffice_convert(&form, "xls", &dir);
+    std::fs::remove_file(&form).expect("rm");
+    let (_, report, out) = run_dir(&dir, "xls");
+    let codes = report["findings"].to_string();
+    assert!(codes.contains("SE006") && codes.contains("SE210"), "{codes}");
+    let (code, text) = verify(&out.join("省级汇总表.xlsx"), &dir, &[]);
+    assert_eq!(code, 0, "{text}");
+}
