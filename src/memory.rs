@@ -135,7 +135,7 @@ pub fn run_memory(
         (None, None) => None,
     };
     let register_use = match &named {
-        Some((name, bytes)) => crate::decisions::apply::load_bytes(name, bytes.clone(), setup),
+        Some((name, bytes)) => crate::decisions::register::load_bytes(name, bytes.clone(), setup),
         None => crate::decisions::RegisterUse::None,
     };
     let plan = Plan {

@@ -127,7 +127,7 @@ impl Plan {
         };
         let previous = rounds::find(&first, &dir, opts.previous.as_deref(), opts.no_previous);
         let out = Destination::Folder { dir, claimed: opts.out.is_none() };
-        let register = crate::decisions::apply::load(register_path(opts.decisions.as_deref(), &previous), &setup);
+        let register = crate::decisions::register::load(register_path(opts.decisions.as_deref(), &previous), &setup);
         Ok(Plan {
             setup,
             now,

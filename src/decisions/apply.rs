@@ -1,30 +1,43 @@
 //! The register's rules: the province's decisions (核实与更正) applied to
-//! the checked files, before the roster counts them, and the run's record
-//! of what became of each ([`record`]).
+//! the files the roster uses for their cities, before it judges them, and
+//! the run's record of what became of each ([`record`]).
 //!
-//! Per decision, on the file used for its city: 已核实无误 moves a warning
-//! to the file's closed list; a correction (按程序计算值更正 / 更正为) puts
-//! the value into a fresh reading of the file and the checks run again on
-//! the corrected submission. A correction after which an error is still on
-//! its figure is refused. A derived figure whose cell is a formula and
-//! which is computed from a corrected input (a 支出率 next to the 元
-//! figure) follows the correction, recomputed from the corrected inputs
-//! whatever result the file cached, and is noted as following it; one the
-//! city typed by hand stays as filed, so its check still speaks. Roster questions (SE404, SE406) are decided when
-//! the roster is built (`stages::assign`, with [`is_roster_code`] and [`confirms`] from here).
+//! Per city, on the file used for it, in this order:
+//!
+//! 1. **Corrections** (按程序计算值更正 / 更正为) put their values into a
+//!    fresh reading of the file and the checks run again on the corrected
+//!    submission (`Work::correct`). A derived figure whose cell is a
+//!    formula computed from a corrected input (a 支出率 next to the 元
+//!    figure) follows the correction, recomputed whatever the file cached,
+//!    and is noted as following it; one the city typed by hand stays as
+//!    filed, so its check still speaks. A correction after which an error
+//!    is still on its figure is refused, and the rest checked again.
+//! 2. A decision may answer a finding that only a correction brings out
+//!    (a hand-typed 支出率 beside a corrected 实际支出): rule 1 repeats on
+//!    the new findings until a pass takes no correction.
+//! 3. Every warning or error met on the way that the corrected file no
+//!    longer has is closed as 已更正 (`Work::close_corrected`).
+//! 4. **已核实无误** closes its finding on the final findings
+//!    (`Work::confirm`); a finding no longer there makes it 不适用.
+//! 5. **退回地市** leaves the finding open; a decision on a figure the city
+//!    has since changed is not applied (地市已修改). A decision whose finding
+//!    is gone is 地市已改正 when the file now holds the decided value
+//!    (`gone`).
+//!
+//! Roster questions (SE404, SE406) are the roster's: [`super::roster`].
 
 use crate::decisions::{
-    self, register, Action, Closed, Closure, Correction, Decision, Key, Outcome, Refusal, Register, RegisterUse, Status,
+    self, Action, Closed, Closure, Correction, Decision, Key, Outcome, Refusal, Register, RegisterUse, Status,
 };
-use crate::findings::{Code, Finding, Severity};
+use crate::findings::{Finding, Severity};
 use crate::model::{Parsed, Submission};
+use crate::roster::Roster;
 use crate::spec::relation::Val;
-use crate::spec::{FieldSpec, Kind};
+use crate::spec::{FieldSpec, FormSpec, Kind};
 use crate::stages::check::FileResult;
 use crate::stages::Setup;
-use crate::{checks, isolate, read, roster};
+use crate::{checks, isolate, read};
 use rust_decimal::Decimal;
-use std::path::PathBuf;
 
 /// The files with the decisions applied, and what became of each decision.
 pub struct Decided {
@@ -32,52 +45,22 @@ pub struct Decided {
     pub outcomes: Vec<Outcome>,
 }
 
-/// Reads the register at `path`, if any.
-pub fn load(path: Option<PathBuf>, setup: &Setup) -> RegisterUse {
-    let Some(path) = path else { return RegisterUse::None };
-    if !path.is_file() {
-        return RegisterUse::Unusable { origin: path.display().to_string(), why: register::RegisterError::Missing };
-    }
-    read_use(&read::Source::File(path.clone()), &path, setup)
-}
-
-/// Reads a register given as bytes (the page's), named `name`.
-pub fn load_bytes(name: &str, bytes: std::sync::Arc<[u8]>, setup: &Setup) -> RegisterUse {
-    read_use(&read::Source::Memory(bytes), std::path::Path::new(name), setup)
-}
-
-/// The register from `source` (named `path`), or why it cannot be used.
-fn read_use(source: &read::Source, path: &std::path::Path, setup: &Setup) -> RegisterUse {
-    match register::read_source(source, path, &setup.templates.form, &setup.params) {
-        Ok(r) => RegisterUse::Used(r),
-        Err(e) => RegisterUse::Unusable { origin: path.display().to_string(), why: e },
-    }
-}
-
-/// Codes the roster raises: decided when the roster is built.
-pub fn is_roster_code(c: Code) -> bool {
-    matches!(c, Code::DuplicateCity | Code::FileNameCityMismatch | Code::MissingCity)
-}
-
-/// Whether a roster finding's key has a 已核实无误 decision.
-pub fn confirms(reg: Option<&Register>) -> impl Fn(&Key) -> bool + '_ {
-    move |k| reg.is_some_and(|r| r.decisions.iter().any(|d| d.action == Action::Verified && &d.key == k))
-}
-
-/// Applies the register's decisions to the files used for their cities.
-pub fn apply(files: Vec<FileResult>, reg: Option<&Register>, setup: &Setup) -> Decided {
+/// Applies the register's decisions to the files `roster` uses for their
+/// cities (roster questions aside).
+pub fn apply(files: Vec<FileResult>, roster: &Roster, reg: Option<&Register>, setup: &Setup) -> Decided {
     let Some(reg) = reg.filter(|r| !r.decisions.is_empty()) else {
         return Decided { files, outcomes: Vec::new() };
     };
-    let used = used_cities(&files, reg, setup);
+    let used = roster.used_for(files.len());
+    let on_files: Vec<&Decision> =
+        reg.decisions.iter().filter(|d| !decisions::roster::is_roster_code(d.key.code)).collect();
     let mut outcomes = Vec::new();
     let files: Vec<FileResult> = files
         .into_iter()
         .zip(&used)
         .map(|(f, city)| {
             let Some(city) = city else { return f };
-            let mine: Vec<&Decision> =
-                reg.decisions.iter().filter(|d| d.key.city == *city && !is_roster_code(d.key.code)).collect();
+            let mine: Vec<&Decision> = on_files.iter().copied().filter(|d| d.key.city == *city).collect();
             if mine.is_empty() {
                 return f;
             }
@@ -86,7 +69,7 @@ pub fn apply(files: Vec<FileResult>, reg: Option<&Register>, setup: &Setup) -> D
             f
         })
         .collect();
-    for d in reg.decisions.iter().filter(|d| !is_roster_code(d.key.code)) {
+    for d in on_files {
         if !outcomes.iter().any(|o: &Outcome| o.decision.row == d.row) {
             let status = gone(d, &files, &used, setup);
             outcomes.push(Outcome { decision: d.clone(), status });
@@ -96,17 +79,14 @@ pub fn apply(files: Vec<FileResult>, reg: Option<&Register>, setup: &Setup) -> D
     Decided { files, outcomes }
 }
 
-/// For each file, its city if it is the file the roster uses for it.
-fn used_cities(files: &[FileResult], reg: &Register, setup: &Setup) -> Vec<Option<String>> {
-    let facts = crate::stages::check::facts(files);
-    let r = roster::build_with(&facts, &setup.params, &setup.templates.form, &confirms(Some(reg)));
-    let mut used = vec![None; files.len()];
-    for c in &r.cities {
-        if let Some(slot) = c.used.and_then(|i| used.get_mut(i)) {
-            *slot = Some(c.city.clone());
-        }
+/// One city's decisions on the file used for it, rule by rule.
+fn decide_file(mut file: FileResult, city: &str, mine: &[&Decision], setup: &Setup) -> (FileResult, Vec<Outcome>) {
+    let mut work = Work::new(city, mine, &file);
+    if let Some((sub, findings)) = work.correct(&file, setup) {
+        work.close_corrected(&mut file, sub, findings, &setup.templates.form);
     }
-    used
+    work.confirm(&mut file);
+    (file, work.out)
 }
 
 /// A correction to make: a decision's, or one that follows it.
@@ -123,126 +103,86 @@ struct Fix {
     date: String,
 }
 
-fn outcome(d: &Decision, status: Status) -> Outcome {
-    Outcome { decision: d.clone(), status }
+/// One file's decisions as they are worked through.
+struct Work<'d> {
+    city: &'d str,
+    mine: &'d [&'d Decision],
+    /// Decisions no finding has answered yet.
+    pending: Vec<&'d Decision>,
+    /// Corrections taken (and the figures following them).
+    fixes: Vec<Fix>,
+    /// 已核实无误 decisions, closed on the final findings.
+    confirm: Vec<&'d Decision>,
+    /// Every finding met on the way: what the corrections closed.
+    seen: Vec<Finding>,
+    out: Vec<Outcome>,
 }
 
-fn decide_file(mut file: FileResult, city: &str, mine: &[&Decision], setup: &Setup) -> (FileResult, Vec<Outcome>) {
-    let form = &setup.templates.form;
-    let mut out = Vec::new();
-    let mut verify: Vec<&Decision> = Vec::new();
-    let mut fixes: Vec<Fix> = Vec::new();
-    let mut pending: Vec<&Decision> = mine.to_vec();
-    // Every finding met on the way: what the corrections closed.
-    let mut seen: Vec<Finding> = file.findings.clone();
-    let mut now: Option<(Submission, Vec<Finding>)> = None;
-    // A decision may answer a finding that only a correction brings out
-    // (a hand-typed 支出率 beside a corrected 实际支出): each pass takes the
-    // decisions the findings now answer and checks again, until a pass
-    // takes no correction. Bounded: each pass takes at least one.
-    for _ in 0..=mine.len() {
-        let findings = now.as_ref().map(|(_, f)| f.as_slice()).unwrap_or(&file.findings);
-        let taken = fixes.len();
-        take(&file, findings, city, &mut pending, form, &mut fixes, &mut verify, &mut out);
-        if fixes.len() == taken {
-            break;
-        }
-        now = recheck(&file, &mut fixes, mine, setup, &mut out);
-        let Some((_, findings)) = &now else { break };
-        for f in findings {
-            if !seen.iter().any(|s| Key::new(city, s) == Key::new(city, f)) {
-                seen.push(f.clone());
-            }
+impl<'d> Work<'d> {
+    fn new(city: &'d str, mine: &'d [&'d Decision], file: &FileResult) -> Work<'d> {
+        Work {
+            city,
+            mine,
+            pending: mine.to_vec(),
+            fixes: Vec::new(),
+            confirm: Vec::new(),
+            seen: file.findings.clone(),
+            out: Vec::new(),
         }
     }
-    if let Some((sub, findings)) = now {
-        let keys: Vec<Key> = findings.iter().map(|f| Key::new(city, f)).collect();
-        for f in seen.into_iter().filter(|f| f.severity != Severity::Info) {
-            if keys.contains(&Key::new(city, &f)) {
+
+    fn settle(&mut self, d: &Decision, status: Status) {
+        self.out.push(Outcome { decision: d.clone(), status });
+    }
+
+    /// The decision of `row`, if it is one of this file's.
+    fn decision(&self, row: u32) -> Option<&'d Decision> {
+        self.mine.iter().copied().find(|d| d.row == row)
+    }
+
+    /// Rules 1 and 2: the file corrected and checked again, as often as
+    /// new findings answer further decisions. Bounded: each pass takes at
+    /// least one decision. `None` when no correction stands.
+    fn correct(&mut self, file: &FileResult, setup: &Setup) -> Option<(Submission, Vec<Finding>)> {
+        let mut now: Option<(Submission, Vec<Finding>)> = None;
+        for _ in 0..=self.mine.len() {
+            let taken = self.fixes.len();
+            let findings = now.as_ref().map(|(_, f)| f.as_slice()).unwrap_or(&file.findings);
+            self.take(file, findings, &setup.templates.form);
+            if self.fixes.len() == taken {
+                break;
+            }
+            now = self.recheck(file, setup);
+            let Some((_, findings)) = &now else { break };
+            for f in findings {
+                if !self.seen.iter().any(|s| Key::new(self.city, s) == Key::new(self.city, f)) {
+                    self.seen.push(f.clone());
+                }
+            }
+        }
+        now
+    }
+
+    /// Takes from `pending` each decision that one of `findings` answers:
+    /// a correction becomes a fix, a confirmation waits for the final
+    /// findings, a return or a decision on a changed figure is settled now.
+    fn take(&mut self, file: &FileResult, findings: &[Finding], form: &FormSpec) {
+        for d in std::mem::take(&mut self.pending) {
+            let hit = findings.iter().find(|f| f.severity != Severity::Info && Key::new(self.city, f) == d.key);
+            let Some(hit) = hit else {
+                self.pending.push(d);
+                continue;
+            };
+            let found = hit.found.clone().unwrap_or_default();
+            if d.action != Action::Returned && !decisions::same_figure(&d.cells.found, &found) {
+                self.settle(d, Status::CityChanged);
                 continue;
             }
-            let fix = fixes
-                .iter()
-                .find(|x| f.field.as_deref() == Some(&x.field) || f.inputs.contains(&x.field))
-                .or(fixes.first());
-            if let Some(x) = fix {
-                file.closed.push(closed(f, Closure::Corrected, x.row, &x.basis, &x.clerk, &x.date));
-            }
-        }
-        for x in &fixes {
-            file.corrections.push(correction(city, &file.found.name, x, form));
-            if x.follows.is_none() {
-                if let Some(d) = mine.iter().find(|d| d.row == x.row) {
-                    out.push(outcome(d, Status::Applied));
-                }
-            }
-        }
-        file.findings = findings;
-        file.sub = Some(sub);
-    }
-    for d in verify {
-        let at = file.findings.iter().position(|f| f.severity != Severity::Info && Key::new(city, f) == d.key);
-        match at {
-            Some(i) => {
-                let f = file.findings.remove(i);
-                file.closed.push(closed(f, Closure::Verified, d.row, d.basis(), d.clerk(), d.date()));
-                // The same question asked twice (a pair of cells): one answer.
-                while let Some(j) =
-                    file.findings.iter().position(|f| f.severity != Severity::Info && Key::new(city, f) == d.key)
-                {
-                    let f = file.findings.remove(j);
-                    file.closed.push(closed(f, Closure::Verified, d.row, d.basis(), d.clerk(), d.date()));
-                }
-                out.push(outcome(d, Status::Applied));
-            }
-            None => out.push(outcome(d, Status::NotApplicable)),
-        }
-    }
-    (file, out)
-}
-
-/// Takes from `pending` each decision that one of `findings` answers:
-/// a correction becomes a fix, a confirmation waits for the final
-/// findings, a return or a decision on a changed figure is settled now.
-#[allow(clippy::too_many_arguments)]
-fn take<'d>(
-    file: &FileResult,
-    findings: &[Finding],
-    city: &str,
-    pending: &mut Vec<&'d Decision>,
-    form: &crate::spec::FormSpec,
-    fixes: &mut Vec<Fix>,
-    verify: &mut Vec<&'d Decision>,
-    out: &mut Vec<Outcome>,
-) {
-    let mut left = Vec::new();
-    for d in pending.drain(..) {
-        let hit = findings.iter().find(|f| f.severity != Severity::Info && Key::new(city, f) == d.key);
-        let Some(hit) = hit else {
-            left.push(d);
-            continue;
-        };
-        let found = hit.found.clone().unwrap_or_default();
-        if d.action != Action::Returned && !decisions::same_figure(&d.cells.found, &found) {
-            out.push(outcome(d, Status::CityChanged));
-            continue;
-        }
-        let spec = form.field(&d.key.field);
-        match d.action {
-            Action::Returned => out.push(outcome(d, Status::Returned)),
-            Action::Verified => verify.push(d),
-            Action::SetTo | Action::UseComputed => {
-                let value = match d.action {
-                    Action::SetTo => d.value,
-                    _ => hit
-                        .expected
-                        .as_deref()
-                        .and_then(decisions::computed_value)
-                        .zip(spec)
-                        .and_then(|(t, s)| as_input(t, s)),
-                };
-                match value {
-                    Some(value) => fixes.push(Fix {
+            match d.action {
+                Action::Returned => self.settle(d, Status::Returned),
+                Action::Verified => self.confirm.push(d),
+                Action::SetTo | Action::UseComputed => match fix_value(d, hit, form) {
+                    Some(value) => self.fixes.push(Fix {
                         value: Val::Num(value),
                         row: d.row,
                         field: d.key.field.clone(),
@@ -252,12 +192,133 @@ fn take<'d>(
                         clerk: d.clerk().to_string(),
                         date: d.date().to_string(),
                     }),
-                    None => out.push(outcome(d, Status::Refused(Refusal::NoComputedValue))),
-                }
+                    None => self.settle(d, Status::Refused(Refusal::NoComputedValue)),
+                },
             }
         }
     }
-    *pending = left;
+
+    /// The file read again with the fixes in it and checked again, until
+    /// no correction leaves an error on its own figure or on a formula
+    /// figure recomputed from it: a refused correction is taken out (and
+    /// settled so) and the rest checked once more. The formula figures that
+    /// follow the corrections join the fixes. `None` when none is left.
+    fn recheck(&mut self, file: &FileResult, setup: &Setup) -> Option<(Submission, Vec<Finding>)> {
+        // Each pass either ends or refuses a correction: bounded by their number.
+        for _ in 0..=self.fixes.len() {
+            self.fixes.retain(|x| x.follows.is_none());
+            if self.fixes.is_empty() {
+                return None;
+            }
+            let Some((sub, findings, following)) = corrected(file, &self.fixes, setup) else {
+                for x in std::mem::take(&mut self.fixes) {
+                    if let Some(d) = self.decision(x.row) {
+                        self.settle(d, Status::Refused(Refusal::Unreadable));
+                    }
+                }
+                return None;
+            };
+            for f in following {
+                let Some(parent) = self.fixes.iter().find(|x| x.field == f.follows) else { continue };
+                let x =
+                    Fix { field: f.field, value: f.value, original: f.was, follows: Some(f.follows), ..parent.clone() };
+                self.fixes.push(x);
+            }
+            let refused = refused(&self.fixes, &findings);
+            if refused.is_empty() {
+                return Some((sub, findings));
+            }
+            for (i, why) in refused.into_iter().rev() {
+                let x = self.fixes.remove(i);
+                if let Some(d) = self.decision(x.row) {
+                    self.settle(d, Status::Refused(Refusal::ErrorRemains(why)));
+                }
+            }
+        }
+        None
+    }
+
+    /// Rule 3: the corrected file stands; each finding met on the way that
+    /// it no longer has is closed by the correction it is about (else the
+    /// first), and every correction is recorded.
+    fn close_corrected(&mut self, file: &mut FileResult, sub: Submission, findings: Vec<Finding>, form: &FormSpec) {
+        let city = self.city;
+        let keys: Vec<Key> = findings.iter().map(|f| Key::new(city, f)).collect();
+        for f in std::mem::take(&mut self.seen).into_iter().filter(|f| f.severity != Severity::Info) {
+            if keys.contains(&Key::new(city, &f)) {
+                continue;
+            }
+            let fix = self
+                .fixes
+                .iter()
+                .find(|x| f.field.as_deref() == Some(&x.field) || f.inputs.contains(&x.field))
+                .or(self.fixes.first());
+            if let Some(x) = fix {
+                file.closed.push(closed(f, Closure::Corrected, x.row, &x.basis, &x.clerk, &x.date));
+            }
+        }
+        for x in std::mem::take(&mut self.fixes) {
+            file.corrections.push(correction(city, &file.found.name, &x, form));
+            if x.follows.is_none() {
+                if let Some(d) = self.decision(x.row) {
+                    self.settle(d, Status::Applied);
+                }
+            }
+        }
+        file.findings = findings;
+        file.sub = Some(sub);
+    }
+
+    /// Rule 4: each 已核实无误 closes its finding (both cells of a pair
+    /// asked the same question: one answer), or is 不适用 when it is gone.
+    fn confirm(&mut self, file: &mut FileResult) {
+        let city = self.city;
+        for d in std::mem::take(&mut self.confirm) {
+            let answers = |f: &Finding| f.severity != Severity::Info && Key::new(city, f) == d.key;
+            let (mine, rest): (Vec<Finding>, Vec<Finding>) =
+                std::mem::take(&mut file.findings).into_iter().partition(answers);
+            file.findings = rest;
+            if mine.is_empty() {
+                self.settle(d, Status::NotApplicable);
+                continue;
+            }
+            for f in mine {
+                file.closed.push(closed(f, Closure::Verified, d.row, d.basis(), d.clerk(), d.date()));
+            }
+            self.settle(d, Status::Applied);
+        }
+    }
+}
+
+/// The corrections (not the figures following them) after which an error
+/// is still on their own figure or a figure following them, with the error.
+fn refused(fixes: &[Fix], findings: &[Finding]) -> Vec<(usize, Box<Finding>)> {
+    fixes
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.follows.is_none())
+        .filter_map(|(i, x)| {
+            let own = |id: &str| {
+                id == x.field || fixes.iter().any(|y| y.field == id && y.follows.as_deref() == Some(&x.field))
+            };
+            let e = findings.iter().find(|f| f.severity == Severity::Error && f.field.as_deref().is_some_and(own))?;
+            Some((i, Box::new(e.clone())))
+        })
+        .collect()
+}
+
+/// The value a correction puts in: 更正为's, or the computed value the
+/// finding `hit` states, parsed as the field's input.
+fn fix_value(d: &Decision, hit: &Finding, form: &FormSpec) -> Option<Decimal> {
+    match d.action {
+        Action::SetTo => d.value,
+        _ => hit
+            .expected
+            .as_deref()
+            .and_then(decisions::computed_value)
+            .zip(form.field(&d.key.field))
+            .and_then(|(t, s)| as_input(t, s)),
+    }
 }
 
 /// A text parsed as the field's input would be ("4.39%" → 0.0439).
@@ -318,63 +379,6 @@ fn correction(city: &str, file: &str, x: &Fix, form: &crate::spec::FormSpec) -> 
         in_totals: false,
         left_out: None,
     }
-}
-
-/// The file read again with `fixes` in it and checked again, until no
-/// correction leaves an error on its own figure or on a formula figure
-/// recomputed from it: a refused correction is taken out (and said so in
-/// `out`) and the rest checked once more. The formula figures that follow
-/// the corrections are added to `fixes`. `None` when no correction is left.
-fn recheck(
-    file: &FileResult,
-    fixes: &mut Vec<Fix>,
-    mine: &[&Decision],
-    setup: &Setup,
-    out: &mut Vec<Outcome>,
-) -> Option<(Submission, Vec<Finding>)> {
-    // Each pass either ends or refuses a correction: bounded by their number.
-    for _ in 0..=fixes.len() {
-        fixes.retain(|x| x.follows.is_none());
-        if fixes.is_empty() {
-            return None;
-        }
-        let Some((sub, findings, following)) = corrected(file, fixes, setup) else {
-            for x in fixes.drain(..) {
-                if let Some(d) = mine.iter().find(|d| d.row == x.row) {
-                    out.push(outcome(d, Status::Refused(Refusal::Unreadable)));
-                }
-            }
-            return None;
-        };
-        for f in following {
-            let Some(parent) = fixes.iter().find(|x| x.field == f.follows) else { continue };
-            let x = Fix { field: f.field, value: f.value, original: f.was, follows: Some(f.follows), ..parent.clone() };
-            fixes.push(x);
-        }
-        let refused: Vec<(usize, Box<Finding>)> = fixes
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| x.follows.is_none())
-            .filter_map(|(i, x)| {
-                let own = |id: &str| {
-                    id == x.field || fixes.iter().any(|y| y.field == id && y.follows.as_deref() == Some(&x.field))
-                };
-                let e =
-                    findings.iter().find(|f| f.severity == Severity::Error && f.field.as_deref().is_some_and(own))?;
-                Some((i, Box::new(e.clone())))
-            })
-            .collect();
-        if refused.is_empty() {
-            return Some((sub, findings));
-        }
-        for (i, why) in refused.iter().rev() {
-            let x = fixes.remove(*i);
-            if let Some(d) = mine.iter().find(|d| d.row == x.row) {
-                out.push(outcome(d, Status::Refused(Refusal::ErrorRemains(why.clone()))));
-            }
-        }
-    }
-    None
 }
 
 /// The file read again, `fixes` put in, the formula figures computed from

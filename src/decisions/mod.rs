@@ -6,7 +6,7 @@
 //! Every run writes a register (`核实与更正.xlsx`, see [`sheet`]) with one
 //! row per open error and warning; the clerk fills in 处理 / 更正值 / 依据 /
 //! 经办人 / 日期, and the next run reads it back ([`register`]) and the
-//! decide stage (`stages::decide`) applies it.
+//! register's rules ([`apply`], [`roster`]) apply it.
 //!
 //! A decision is keyed by a [`Key`] (city + code + field id): not message
 //! text, row number or cell address, which change when a city inserts rows
@@ -15,6 +15,7 @@
 
 pub mod apply;
 pub mod register;
+pub mod roster;
 mod status;
 pub use status::{Refusal, Status, StatusShown};
 pub mod sheet;

@@ -5,14 +5,37 @@
 //! applied. The register file is only ever read.
 
 use super::sheet::{RowCells, COLUMNS};
-use super::{Action, Decision, Key, Register, RowProblem};
+use super::{Action, Decision, Key, Register, RegisterUse, RowProblem};
 use crate::findings::Code;
 use crate::model::Parsed;
 use crate::params::Params;
 use crate::read::{self, Value};
 use crate::spec::FormSpec;
+use crate::stages::Setup;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Reads the register at `path`, if any.
+pub fn load(path: Option<PathBuf>, setup: &Setup) -> RegisterUse {
+    let Some(path) = path else { return RegisterUse::None };
+    if !path.is_file() {
+        return RegisterUse::Unusable { origin: path.display().to_string(), why: RegisterError::Missing };
+    }
+    read_use(&read::Source::File(path.clone()), &path, setup)
+}
+
+/// Reads a register given as bytes (the page's), named `name`.
+pub fn load_bytes(name: &str, bytes: std::sync::Arc<[u8]>, setup: &Setup) -> RegisterUse {
+    read_use(&read::Source::Memory(bytes), Path::new(name), setup)
+}
+
+/// The register from `source` (named `path`), or why it cannot be used.
+fn read_use(source: &read::Source, path: &Path, setup: &Setup) -> RegisterUse {
+    match read_source(source, path, &setup.templates.form, &setup.params) {
+        Ok(r) => RegisterUse::Used(r),
+        Err(e) => RegisterUse::Unusable { origin: path.display().to_string(), why: e },
+    }
+}
 
 /// Why a register as a whole cannot be used: the run goes on without it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -24,20 +24,26 @@ fn why_unusable(f: &FileFacts, form: &FormSpec) -> String {
 /// Decides, for every expected city, the file used and its status.
 /// `form` says where 地市 is (for SE404/SE406) and words the reasons.
 pub fn build(files: &[FileFacts], params: &Params, form: &FormSpec) -> Roster {
-    build_with(files, params, form, &|_| false)
+    let mut roster = file(files, params, form, &|_| false);
+    roster.judge(files, form);
+    roster
 }
 
-/// [`build`], with the roster findings the province confirmed: a
-/// `confirmed` SE406 files the file under the city its 地市 cell names, a
+/// Files the files under the expected cities — which file stands for
+/// each city, and the roster's own findings — without judging them yet.
+/// What a file is filed by (its 地市 cell and name, 填报日期, time and
+/// name) no decision of the province changes, so a run files once, applies
+/// the 核实与更正 to the files used, then [`Roster::judge`]s the decided files.
+/// A `confirmed` SE406 files the file under the city its 地市 cell names, a
 /// confirmed SE404 is not counted against the city. Both are kept in
 /// [`Roster::closed`].
-pub fn build_with(
+pub fn file(
     files: &[FileFacts],
     params: &Params,
     form: &FormSpec,
     confirmed: &dyn Fn(&crate::decisions::Key) -> bool,
 ) -> Roster {
-    let filing = Filing { files, params, form, city_loc: form.loc_of(Role::City), confirmed };
+    let filing = Filing { files, params, city_loc: form.loc_of(Role::City), confirmed };
     let mut roster = Roster::default();
     filing.file_each(&mut roster);
     for c in &params.cities {
@@ -47,11 +53,29 @@ pub fn build_with(
     roster
 }
 
-/// What [`build_with`] files the files by.
+impl Roster {
+    /// Each city's status from the findings of the file used for it (its
+    /// own, and the roster's about it): counted, or why not. `files` are
+    /// the files as filed, by the same index, with the decisions applied.
+    pub fn judge(&mut self, files: &[FileFacts], form: &FormSpec) {
+        for i in 0..self.cities.len() {
+            let Some(used) = self.cities[i].used else { continue };
+            let Some(uf) = files.get(used) else { continue };
+            let own: Vec<Finding> = uf
+                .findings
+                .iter()
+                .chain(self.file_findings.iter().filter(|(j, _)| *j == used).map(|(_, f)| f))
+                .cloned()
+                .collect();
+            judge(&mut self.cities[i], uf, &own, form);
+        }
+    }
+}
+
+/// What [`file`] files the files by.
 struct Filing<'a> {
     files: &'a [FileFacts<'a>],
     params: &'a Params,
-    form: &'a FormSpec,
     /// Where the form keeps 地市 (for SE404/SE406).
     city_loc: Loc,
     confirmed: &'a dyn Fn(&crate::decisions::Key) -> bool,
@@ -143,7 +167,6 @@ impl Filing<'_> {
         if mine.len() > 1 {
             self.duplicates(&mut entry, &mine, used, roster);
         }
-        self.judge(&mut entry, used, roster);
         entry
     }
 
@@ -193,37 +216,31 @@ impl Filing<'_> {
         }
         entry.reason = format!("收到 {} 份，使用 {}（{why}）", mine.len(), uf.name);
     }
+}
 
-    /// The used file's counts and status, and why a city is not counted.
-    fn judge(&self, entry: &mut CityEntry, used: usize, roster: &Roster) {
-        let uf = &self.files[used];
-        let own: Vec<Finding> = uf
-            .findings
-            .iter()
-            .cloned()
-            .chain(roster.file_findings.iter().filter(|(i, _)| *i == used).map(|(_, f)| f.clone()))
-            .collect();
-        let (e, w) = counts(&own);
-        entry.errors = e;
-        entry.warnings = w;
-        entry.status = if uf.sub.is_none() || e > 0 {
-            CityStatus::NeedsFix
-        } else if w > 0 {
-            CityStatus::PassedWithWarnings
+/// The used file's counts and status (`own`: its findings and the
+/// roster's about it), and why a city is not counted.
+fn judge(entry: &mut CityEntry, uf: &FileFacts, own: &[Finding], form: &FormSpec) {
+    let (e, w) = counts(own);
+    entry.errors = e;
+    entry.warnings = w;
+    entry.status = if uf.sub.is_none() || e > 0 {
+        CityStatus::NeedsFix
+    } else if w > 0 {
+        CityStatus::PassedWithWarnings
+    } else {
+        CityStatus::Passed
+    };
+    entry.in_totals = entry.status.counted();
+    if entry.status == CityStatus::NeedsFix {
+        let why = why_unusable(uf, form);
+        let head = if uf.sub.is_none() { "已收到，无法使用" } else { "有错误" };
+        let more = if e > 1 { format!("（共 {e} 个错误）") } else { String::new() };
+        entry.reason = if entry.reason.is_empty() {
+            format!("{head}：{why}{more}")
         } else {
-            CityStatus::Passed
+            format!("{head}：{why}{more}；{}", entry.reason)
         };
-        entry.in_totals = entry.status.counted();
-        if entry.status == CityStatus::NeedsFix {
-            let why = why_unusable(uf, self.form);
-            let head = if uf.sub.is_none() { "已收到，无法使用" } else { "有错误" };
-            let more = if e > 1 { format!("（共 {e} 个错误）") } else { String::new() };
-            entry.reason = if entry.reason.is_empty() {
-                format!("{head}：{why}{more}")
-            } else {
-                format!("{head}：{why}{more}；{}", entry.reason)
-            };
-        }
     }
 }
 

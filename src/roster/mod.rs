@@ -24,7 +24,7 @@ use std::time::SystemTime;
 mod filing;
 #[cfg(test)]
 use filing::normalise_date;
-pub use filing::{build, build_with};
+pub use filing::{build, file};
 
 /// What became of a city in this run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -159,6 +159,18 @@ impl Roster {
             }
         }
         self
+    }
+
+    /// For each of `files` files, the city it stands for, if it is the
+    /// file used for one.
+    pub fn used_for(&self, files: usize) -> Vec<Option<String>> {
+        let mut used = vec![None; files];
+        for c in &self.cities {
+            if let Some(slot) = c.used.and_then(|i| used.get_mut(i)) {
+                *slot = Some(c.city.clone());
+            }
+        }
+        used
     }
 
     /// The cities nothing arrived from.

@@ -1,7 +1,8 @@
 //! The run's stages, in the order `run_with` calls them: `check` (each
-//! file read and checked; the province's 核实与更正 is then applied by `decisions::apply`),
-//! `assign` (which file stands for which city, and the consolidated
-//! figures), `submission` (each city's 自评报告 and 佐证材料 beside its
+//! file read and checked), `assign::file` (which file stands for which
+//! city, filed once), `decisions::apply` (the province's 核实与更正 on the
+//! files used), `assign::cities` (the roster judged on the decided files;
+//! the consolidated figures), `submission` (each city's 自评报告 and 佐证材料 beside its
 //! form), `compare` (against the previous round), `outputs` (feedback,
 //! register, summary, draft, report.json).
 

@@ -226,10 +226,10 @@ fn judge(
 ) -> Judged {
     let checked = stages::check::all(workbooks, setup, limit, progress);
     let figures = stages::check::figures(&checked, &setup.templates.form);
-    let crate::decisions::apply::Decided { files, mut outcomes } =
-        crate::decisions::apply::apply(checked, register, setup);
+    let roster = stages::assign::file(&checked, setup, register);
+    let decisions::apply::Decided { files, mut outcomes } = decisions::apply::apply(checked, &roster, register, setup);
     let stages::assign::Assigned { files, roster, outcomes: roster_outcomes } =
-        stages::assign::cities(files, setup, register);
+        stages::assign::cities(files, roster, setup, register);
     outcomes.extend(roster_outcomes);
     outcomes.sort_by_key(|o| o.decision.row);
     Judged { files, outcomes, roster, figures }
