@@ -80,51 +80,38 @@ impl Feedback<'_> {
             .map(|(f, city)| write::names::feedback_base(&f.found.name, city.as_deref(), room, &mut taken))
             .collect();
         let sheet_order: Vec<String> = form.sheets.iter().map(|s| s.name.clone()).collect();
-        // Each feedback file is flushed to disk before its rename, so this
-        // stage waits on the disk as much as it computes: more threads than
-        // cores keep both busy.
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 4;
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
-        let all = || -> Vec<Result<R>> {
-            files
-                .par_iter()
-                .zip(bases.par_iter())
-                .zip(roster.city_of_file.par_iter())
-                .map(|((file, base), city)| {
-                    let subject = city.clone().unwrap_or_else(|| file.found.name.clone());
-                    let entry = city.as_deref().and_then(|c| roster.cities.iter().find(|e| e.city == c));
-                    let feedback = write::feedback::CityFeedback {
-                        source: &file.found.source,
-                        name: &file.found.name,
-                        format: file.sub.as_ref().map(|s| s.raw.format),
-                        city: city.as_deref(),
-                        base,
-                        dir: &fb_dir,
-                        time: &time,
-                        form,
-                        change: self.comparison.and_then(|c| c.of(&subject)),
-                        round: self.round,
-                        sheets: &sheet_order,
-                        decided: write::decided::Decided {
-                            closed: &file.closed,
-                            corrections: &file.corrections,
-                            left_out: entry
-                                .filter(|e| !e.in_totals && !e.left_out.is_empty())
-                                .map(|e| e.left_out.as_str()),
-                        },
-                        parts: entry
-                            .and_then(|e| e.submission.as_ref())
-                            .map(|s| s.parts.as_slice())
-                            .unwrap_or_default(),
-                    };
-                    job(&feedback, &file.findings)
-                })
-                .collect()
-        };
-        match &pool {
-            Some(p) => p.install(all),
-            None => all(),
-        }
+        // On the global pool, one thread a core: the files are written
+        // without an fsync each (write::atomic_write), so nothing waits on
+        // the disk for long.
+        files
+            .par_iter()
+            .zip(bases.par_iter())
+            .zip(roster.city_of_file.par_iter())
+            .map(|((file, base), city)| {
+                let subject = city.clone().unwrap_or_else(|| file.found.name.clone());
+                let entry = city.as_deref().and_then(|c| roster.cities.iter().find(|e| e.city == c));
+                let feedback = write::feedback::CityFeedback {
+                    source: &file.found.source,
+                    name: &file.found.name,
+                    format: file.sub.as_ref().map(|s| s.raw.format),
+                    city: city.as_deref(),
+                    base,
+                    dir: &fb_dir,
+                    time: &time,
+                    form,
+                    change: self.comparison.and_then(|c| c.of(&subject)),
+                    round: self.round,
+                    sheets: &sheet_order,
+                    decided: write::decided::Decided {
+                        closed: &file.closed,
+                        corrections: &file.corrections,
+                        left_out: entry.filter(|e| !e.in_totals && !e.left_out.is_empty()).map(|e| e.left_out.as_str()),
+                    },
+                    parts: entry.and_then(|e| e.submission.as_ref()).map(|s| s.parts.as_slice()).unwrap_or_default(),
+                };
+                job(&feedback, &file.findings)
+            })
+            .collect()
     }
 }
 

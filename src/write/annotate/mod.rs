@@ -13,8 +13,9 @@
 //! spans: untouched markup is copied as it is, whatever program wrote it.
 //!
 //! The copy is then proved: every part not meant to change is byte-equal
-//! to the original's, the flagged sheets read back with every value and
-//! formula equal, and every cell's style equal but the marked cells' fill.
+//! to the original's, the flagged sheets' XML equal token for token (every
+//! value, formula and position), and every cell's style equal but the
+//! marked cells' fill.
 //!
 //! One file a job: `package` (which parts change, the rest copied raw),
 //! `sheets` (the flagged sheets' XML as byte spans), `styles` (fills and
@@ -164,7 +165,7 @@ fn build(original: &[u8], findings: &[Finding], form: &FormSpec) -> Res<Vec<u8>>
     pkg.replace(&styles_path, styles.finish().into_bytes());
     pkg.replace("[Content_Types].xml", ct.into_bytes());
     let copy = pkg.write()?;
-    prove(original, &copy, &pkg.changed(), &sheet_proofs, (&styles_path, &original_styles))?;
+    prove(original, &copy, &pkg.changed(), &sheet_proofs, (&styles_path, &original_styles), (&wb_path, &sheets))?;
     Ok(copy)
 }
 

@@ -76,3 +76,44 @@ fn an_existing_comment_keeps_its_text_and_ours_follows() {
     assert!(out.contains("<author>张三</author><author>selfeval</author>"));
     assert!(out.contains(r#"<comment ref="C9" authorId="1">"#));
 }
+
+#[test]
+fn the_proof_wants_the_original_sheets_in_order_then_the_legend_and_untouched_parts_equal() {
+    let orig = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024/13_潮州市_2024年绩效自评表.xlsx"),
+    )
+    .unwrap();
+    let mut z = zip::ZipArchive::new(Cursor::new(orig.as_slice())).unwrap();
+    let text = |z: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| {
+        let mut t = String::new();
+        z.by_name(name).unwrap().read_to_string(&mut t).unwrap();
+        t
+    };
+    let (wb, styles) = (text(&mut z, "xl/workbook.xml"), text(&mut z, "xl/styles.xml"));
+    let sheets = parse_sheets(&wb).unwrap();
+    assert!(sheets.len() >= 2, "the sample has several sheets");
+    let proof_of = |parts: &[(String, Vec<u8>)]| {
+        let mut pkg = Package::open(&orig).unwrap();
+        for (name, bytes) in parts {
+            pkg.replace(name, bytes.clone());
+        }
+        let copy = pkg.write().unwrap();
+        let changed: BTreeSet<String> = ["xl/workbook.xml".to_string()].into();
+        prove(&orig, &copy, &changed, &[], ("xl/styles.xml", &styles), ("xl/workbook.xml", &sheets))
+    };
+    let with_legend = add_legend_to_workbook(&wb, LEGEND_SHEET, "rIdX", &sheets).unwrap();
+    proof_of(&[("xl/workbook.xml".into(), with_legend.clone().into_bytes())]).unwrap();
+    // No legend, or two sheets swapped: refused.
+    assert!(proof_of(&[("xl/workbook.xml".into(), wb.clone().into_bytes())]).is_err());
+    let (a, b) = (&sheets[0].name, &sheets[1].name);
+    let swapped = with_legend
+        .replacen(&format!("name=\"{a}\""), "name=\"\u{1}\"", 1)
+        .replacen(&format!("name=\"{b}\""), &format!("name=\"{a}\""), 1)
+        .replacen("name=\"\u{1}\"", &format!("name=\"{b}\""), 1);
+    assert_ne!(swapped, with_legend);
+    assert!(proof_of(&[("xl/workbook.xml".into(), swapped.into_bytes())]).is_err());
+    // A part we did not mean to change, changed: refused.
+    let shared = text(&mut z, "xl/sharedStrings.xml").replacen("<t>", "<t>x", 1);
+    let both = [("xl/workbook.xml".into(), with_legend.into_bytes()), ("xl/sharedStrings.xml".into(), shared.into())];
+    assert!(proof_of(&both).is_err());
+}
