@@ -112,12 +112,12 @@ fn build(original: &[u8], findings: &[Finding], form: &FormSpec) -> Res<Vec<u8>>
         .find(|r| r.kind.ends_with("/styles"))
         .map(|r| r.target.clone())
         .ok_or_else(|| AnnotateError::MissingPart("styles.xml".into()))?;
-    let mut styles = Styles::parse(pkg.text(&styles_path)?)?;
+    let original_styles = pkg.text(&styles_path)?;
+    let mut styles = Styles::parse(original_styles.clone())?;
     let mut ct = pkg.text("[Content_Types].xml")?;
 
     // Each flagged sheet: styles for its marked cells, its comments.
     let mut legend_rows: Vec<(String, CellRef, &Finding)> = Vec::new();
-    let original_styles = pkg.text(&styles_path)?;
     let mut sheet_proofs: Vec<SheetProof> = Vec::new();
     for (k, (sheet_name, cells)) in notes.iter().enumerate() {
         let Some(sheet) = sheets.iter().find(|s| &s.name == sheet_name) else { continue };

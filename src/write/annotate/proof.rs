@@ -11,6 +11,7 @@
 //! with calamine and LibreOffice ([`same_content`]).
 
 use super::*;
+use std::borrow::Cow;
 
 /// What the proof needs to know of one flagged sheet's edit.
 pub(super) struct SheetProof {
@@ -89,39 +90,44 @@ pub(super) fn prove(
 
 /// One token of an XML part, as the proof compares it: an element's
 /// opening (name and attributes, `s` apart), its closing, or any other
-/// markup as written.
+/// markup as written. Borrowed from the part's text where it can be: the
+/// proof runs on every copy, and a string for each of a sheet's tokens was
+/// most of its cost.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Tok {
+pub(super) struct Tok<'a> {
     pub(super) open: Option<bool>,
-    pub(super) text: String,
-    pub(super) s: Option<String>,
+    pub(super) text: Cow<'a, str>,
+    pub(super) s: Option<Cow<'a, str>>,
     pub(super) cell: Option<CellRef>,
     pub(super) row: Option<u32>,
-    pub(super) rid: Option<String>,
+    pub(super) rid: Option<Cow<'a, str>>,
 }
 
 /// The tokens of a part; an empty element is an opening and a closing.
-pub(super) fn tokens(xml: &str) -> Result<Vec<Tok>, Mismatch> {
+pub(super) fn tokens(xml: &str) -> Result<Vec<Tok<'_>>, Mismatch> {
     let mut r = Reader::from_str(xml);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(xml.len() / 16);
     let mut cur = Cursor0 { row: 0, col: 0 };
     let mut first_row = true;
-    let leaf = |text: String| Tok { open: None, text, s: None, cell: None, row: None, rid: None };
+    fn leaf(text: &str) -> Tok<'_> {
+        Tok { open: None, text: Cow::Borrowed(text), s: None, cell: None, row: None, rid: None }
+    }
     loop {
         let start = r.buffer_position() as usize;
         let ev = r.read_event().map_err(|_| Mismatch::Unparsable)?;
         let end = r.buffer_position() as usize;
+        let raw = xml.get(start..end).ok_or(Mismatch::Unparsable)?;
         match &ev {
             Event::Start(e) | Event::Empty(e) => {
-                let name = local(e);
+                let name = e.local_name();
                 let (mut cell, mut row) = (None, None);
-                if name == "row" {
+                if name.as_ref() == "row" {
                     if !first_row {
                         cur.row += 1;
                     }
                     first_row = false;
                     row = Some(row_of(e, &mut cur));
-                } else if name == "c" {
+                } else if name.as_ref() == "c" {
                     let c = cell_ref_of(e, &mut cur);
                     cur.col += 1;
                     cell = Some(c);
@@ -129,11 +135,11 @@ pub(super) fn tokens(xml: &str) -> Result<Vec<Tok>, Mismatch> {
                 let mut s = None;
                 let mut rid = None;
                 // Most tags compare as written; a cell's without its `s`.
-                let text = if name == "c" {
+                let text = if cell.is_some() {
                     let mut text = e.name().as_ref().to_string();
                     for a in e.attributes().with_checks(false).flatten() {
                         if a.key.as_ref() == "s" {
-                            s = Some(a.value.to_string());
+                            s = Some(Cow::Owned(a.value.to_string()));
                         } else {
                             text.push(' ');
                             text.push_str(a.key.as_ref());
@@ -141,33 +147,40 @@ pub(super) fn tokens(xml: &str) -> Result<Vec<Tok>, Mismatch> {
                             text.push_str(&a.value);
                         }
                     }
-                    text
+                    Cow::Owned(text)
                 } else {
-                    if name == "legacyDrawing" {
+                    if name.as_ref() == "legacyDrawing" {
                         rid = e
                             .attributes()
                             .with_checks(false)
                             .flatten()
                             .find(|a| a.key.local_name().as_ref() == "id")
-                            .map(|a| a.value.to_string());
+                            .map(|a| Cow::Owned(a.value.to_string()));
                     }
-                    xml[start..end].trim_end_matches('>').trim_end_matches('/').trim_end().to_string()
+                    Cow::Borrowed(raw.trim_end_matches('>').trim_end_matches('/').trim_end())
                 };
                 out.push(Tok { open: Some(true), text, s, cell, row, rid });
                 if matches!(ev, Event::Empty(_)) {
-                    out.push(Tok { open: Some(false), ..leaf(e.name().as_ref().to_string()) });
+                    out.push(Tok { open: Some(false), ..leaf(tag_name(raw)) });
                 }
             }
-            Event::End(e) => out.push(Tok { open: Some(false), ..leaf(e.name().as_ref().to_string()) }),
+            Event::End(_) => out.push(Tok { open: Some(false), ..leaf(tag_name(raw)) }),
             Event::Eof => break,
-            _ => out.push(leaf(xml[start..end].to_string())),
+            _ => out.push(leaf(raw)),
         }
     }
     Ok(out)
 }
 
+/// The qualified name of the tag `raw` ("<x:c r=..>", "</x:c>" → "x:c").
+fn tag_name(raw: &str) -> &str {
+    let t = raw.trim_start_matches('<').trim_start_matches('/');
+    let end = t.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(t.len());
+    &t[..end]
+}
+
 /// The copy's tokens without one element (opening to closing) at `i`.
-pub(super) fn skip_element(toks: &[Tok], i: usize) -> usize {
+pub(super) fn skip_element(toks: &[Tok<'_>], i: usize) -> usize {
     let mut depth = 0usize;
     let mut j = i;
     while j < toks.len() {
@@ -277,29 +290,28 @@ pub(super) fn same_styles_xml(original: &str, copy: &str, used: &[(u32, u32)]) -
     // Drop from the copy the list items beyond the original's counts.
     let limits =
         [("fills", "fill", so.fills_count), ("fonts", "font", so.fonts_count), ("cellXfs", "xf", so.xfs.len())];
-    let strip_count = |t: &Tok| {
-        let mut t = t.clone();
-        if limits.iter().any(|(list, _, _)| t.open == Some(true) && local_of(&t.text) == *list) {
-            t.text = t
-                .text
-                .split(|c: char| c.is_whitespace())
-                .filter(|p| !p.starts_with("count="))
-                .collect::<Vec<_>>()
-                .join(" ");
-        }
-        t
+    // A list's opening compares without its count (ours grew).
+    let uncounted = |t: &Tok<'_>| -> Option<String> {
+        (t.open == Some(true) && limits.iter().any(|(list, _, _)| local_of(&t.text) == *list)).then(|| {
+            t.text.split(|c: char| c.is_whitespace()).filter(|p| !p.starts_with("count=")).collect::<Vec<_>>().join(" ")
+        })
     };
-    let mut kept = Vec::new();
-    let mut stack: Vec<String> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let same = |x: &Tok<'_>, y: &Tok<'_>| match (uncounted(x), uncounted(y)) {
+        (Some(p), Some(q)) => p == q && x.open == y.open,
+        (None, None) => x == y,
+        _ => false,
+    };
+    let mut a = a.iter();
+    let mut stack: Vec<&str> = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut i = 0;
     while i < b.len() {
         let t = &b[i];
         if t.open == Some(true) {
             let name = local_of(&t.text);
-            let parent = stack.last().cloned().unwrap_or_default();
+            let parent = stack.last().copied().unwrap_or_default();
             if let Some((_, _, limit)) = limits.iter().find(|(list, item, _)| *list == parent && *item == name) {
-                let n = seen.entry(parent.clone()).or_insert(0);
+                let n = seen.entry(parent).or_insert(0);
                 *n += 1;
                 if *n > *limit {
                     i = skip_element(&b, i);
@@ -310,11 +322,12 @@ pub(super) fn same_styles_xml(original: &str, copy: &str, used: &[(u32, u32)]) -
         } else if t.open == Some(false) {
             stack.pop();
         }
-        kept.push(strip_count(t));
+        if !a.next().is_some_and(|x| same(x, t)) {
+            return Err(Mismatch::ContentChanged);
+        }
         i += 1;
     }
-    let a: Vec<Tok> = a.iter().map(strip_count).collect();
-    if a != kept {
+    if a.next().is_some() {
         return Err(Mismatch::ContentChanged);
     }
     let plain = |xf: &str| set_attrs(xf, &[("fillId", String::new()), ("applyFill", String::new())]).ok();
@@ -330,9 +343,9 @@ pub(super) fn same_styles_xml(original: &str, copy: &str, used: &[(u32, u32)]) -
 }
 
 /// The local name of a token's element ("x:fills a=b" → "fills").
-pub(super) fn local_of(text: &str) -> String {
+pub(super) fn local_of(text: &str) -> &str {
     let name = text.trim_start_matches('<').split(|c: char| c.is_whitespace()).next().unwrap_or("");
-    name.rsplit(':').next().unwrap_or(name).to_string()
+    name.rsplit(':').next().unwrap_or(name)
 }
 
 /// Where a copy read back differs from its original.
