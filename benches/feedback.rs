@@ -14,35 +14,13 @@
 //!    RSS.
 
 mod common;
-use common::{best_of, root, timed, Run};
+use common::{best_of, root, three_hundred, timed, Run};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 fn selfeval(args: &[&std::ffi::OsStr], out: &Path) -> Run {
     let _ = std::fs::remove_dir_all(out);
     timed(std::process::Command::new(env!("CARGO_BIN_EXE_selfeval")).args(args).arg("--out").arg(out).arg("-q"))
-}
-
-/// 20 copies of the 15 samples in one folder.
-fn three_hundred() -> PathBuf {
-    let dir = root().join("target/bench-data/feedback300");
-    if dir.join(".complete").exists() {
-        return dir;
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    for k in 0..20 {
-        for e in std::fs::read_dir(root().join("samples/2024")).expect("samples") {
-            let p = e.expect("entry").path();
-            if p.extension().is_none_or(|x| x != "xlsx") {
-                continue; // the forms, not the 自评报告 and 佐证材料 beside them
-            }
-            let name = p.file_name().expect("name").to_string_lossy().to_string();
-            std::fs::copy(&p, dir.join(format!("{k:02}_{name}"))).expect("copy");
-        }
-    }
-    std::fs::write(dir.join(".complete"), b"").expect("mark");
-    dir
 }
 
 /// The 7.5 MB workbook ([`selfeval::samplegen::big_workbook`]), made once.

@@ -37,6 +37,7 @@ pub fn timed(cmd: &mut std::process::Command) -> Run {
 }
 
 /// The fastest of `n` runs; every run must succeed.
+#[allow(dead_code)] // not every bench uses it
 pub fn best_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
     let mut best: Option<Run> = None;
     for _ in 0..n {
@@ -47,4 +48,27 @@ pub fn best_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
         }
     }
     best.expect("a run")
+}
+
+/// 20 copies of the 15 samples in one folder.
+#[allow(dead_code)] // not every bench uses it
+pub fn three_hundred() -> PathBuf {
+    let dir = root().join("target/bench-data/feedback300");
+    if dir.join(".complete").exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for k in 0..20 {
+        for e in std::fs::read_dir(root().join("samples/2024")).expect("samples") {
+            let p = e.expect("entry").path();
+            if p.extension().is_none_or(|x| x != "xlsx") {
+                continue; // the forms, not the 自评报告 and 佐证材料 beside them
+            }
+            let name = p.file_name().expect("name").to_string_lossy().to_string();
+            std::fs::copy(&p, dir.join(format!("{k:02}_{name}"))).expect("copy");
+        }
+    }
+    std::fs::write(dir.join(".complete"), b"").expect("mark");
+    dir
 }
