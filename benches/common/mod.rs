@@ -36,6 +36,17 @@ pub fn timed(cmd: &mut std::process::Command) -> Run {
     }
 }
 
+/// The median of `n` runs (by wall time; its peak RSS the highest of
+/// all); every run must succeed.
+#[allow(dead_code)] // not every bench uses it
+pub fn median_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
+    let mut runs: Vec<Run> = (0..n.max(1)).map(|_| f()).collect();
+    assert!(runs.iter().all(|r| r.ok), "command failed");
+    let peak = runs.iter().map(|r| r.peak_kib).max().unwrap_or(0);
+    runs.sort_by_key(|r| r.wall);
+    Run { peak_kib: peak, ..runs[runs.len() / 2] }
+}
+
 /// The fastest of `n` runs; every run must succeed.
 #[allow(dead_code)] // not every bench uses it
 pub fn best_of(n: usize, mut f: impl FnMut() -> Run) -> Run {
