@@ -4,7 +4,7 @@
 
 use super::est_lines;
 use crate::decisions::{Closed, Closure, Correction};
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// What the province decided about one city's file, for its 校验报告.
 #[derive(Clone, Copy)]
@@ -45,12 +45,7 @@ pub fn sheet(
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     let title = base().set_bold().set_font_size(14);
-    let head_f = base()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xD9E1F2))
-        .set_align(FormatAlign::Center);
-    let cell = base().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
+    let (head_f, cell) = super::list_formats(base);
     let cols = [
         ("处理", 12.0),
         ("栏目", 22.0),

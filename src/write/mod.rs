@@ -103,6 +103,21 @@ pub fn new_workbook() -> rust_xlsxwriter::Workbook {
     wb
 }
 
+/// A list sheet's header and body cells, the same on every list of the
+/// feedback workbook (问题清单, 省级核实与更正).
+pub(crate) fn list_formats(
+    base: &dyn Fn() -> rust_xlsxwriter::Format,
+) -> (rust_xlsxwriter::Format, rust_xlsxwriter::Format) {
+    use rust_xlsxwriter::{Color, FormatAlign, FormatBorder};
+    let head = base()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(Color::RGB(0xD9E1F2))
+        .set_align(FormatAlign::Center);
+    let cell = base().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
+    (head, cell)
+}
+
 /// Lines a wrapped text takes in a column `width` characters wide (a
 /// Chinese character is two widths): spreadsheet programs do not grow
 /// row heights of generated files by themselves.

@@ -3,7 +3,7 @@
 
 use super::est_lines;
 use crate::findings::{Finding, Severity};
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, Format, Workbook, XlsxError};
 
 /// Whose problems these are, for the sheet's two title rows.
 pub(super) struct Whose<'a> {
@@ -50,12 +50,7 @@ pub(super) fn sheet(
 ) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("问题清单")?;
-    let head_f = base()
-        .set_bold()
-        .set_border(FormatBorder::Thin)
-        .set_background_color(Color::RGB(0xD9E1F2))
-        .set_align(FormatAlign::Center);
-    let cell = base().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
+    let (head_f, cell) = super::list_formats(base);
     let sev_f = |s: Severity| match s {
         Severity::Error => cell.clone().set_background_color(Color::RGB(0xFFC7CE)),
         Severity::Warning => cell.clone().set_background_color(Color::RGB(0xFFEB9C)),
